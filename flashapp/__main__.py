@@ -1,0 +1,5 @@
+import sys
+
+from flashapp.cli.main import main
+
+sys.exit(main())

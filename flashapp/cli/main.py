@@ -1,0 +1,52 @@
+"""The `flashapp` console script: parses arguments and dispatches to one module per command.
+
+Each command module exposes `register(subparsers)`, which adds its parser and sets `handler`, a
+function `(args) -> int`. Command modules import heavy things (the store, the engine) inside their
+handlers, so `flashapp --help` stays fast and never imports torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from flashapp.cli import command_modules
+from flashapp.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flashapp",
+        description="Spaced-repetition flashcards for the terminal; concept cards run in PyTorch.",
+    )
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("FLASHAPP_DB"),
+        help="collection: an SQLite path or an SQLAlchemy URL (default: $FLASHAPP_DB, "
+        "else a file in the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in command_modules():
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from flashapp.tui.run import run_tui
+
+            return run_tui(args.db)
+        return int(args.handler(args) or 0)
+    except UserError as error:
+        print(f"flashapp: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
