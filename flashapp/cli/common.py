@@ -1,0 +1,42 @@
+"""What every command shares: opening the collection, `--now` and `--json` handling."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from flashapp.errors import UserError
+from flashapp.store.collection import Collection, utc_now
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def add_now_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", help="act as if it were this ISO 8601 time (default: now)")
+
+
+def parse_now(text: str | None) -> datetime:
+    if text is None:
+        return utc_now()
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"--now {text!r} is not an ISO 8601 time like 2026-01-31T09:00:00Z") from None
+    if value.tzinfo is None:
+        raise UserError(f"--now {text!r} needs a time zone, like 2026-01-31T09:00:00Z")
+    return value.astimezone(UTC)
+
+
+def open_collection(args: argparse.Namespace) -> Collection:
+    now = parse_now(getattr(args, "now", None)) if getattr(args, "now", None) else None
+    return Collection.open(args.db, clock=(lambda: now) if now else utc_now)
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,345 @@
+"""Deck files (`decks/*.toml`): parse and validate into plain structures, and write them back.
+
+A bad file raises `DeckFileError` naming `file:line: card <id>: what is wrong`; nothing of it is
+returned, so nothing of it is half-loaded. Line numbers come from a light scan of the text, since
+`tomllib` gives values without positions.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flashapp.core.cloze import cloze_numbers, cloze_problem
+from flashapp.errors import UserError
+
+CARD_KINDS = ("basic", "reversed", "cloze", "type-in")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+TAG_PATTERN = re.compile(r"^[^\s\"]{1,60}$")
+STEP_PATTERN = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
+STEP_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
+
+# Which text fields each kind needs and allows (id, kind, tags, extra, demo, params are always allowed).
+REQUIRED_FIELDS = {
+    "basic": ("front", "back"),
+    "reversed": ("front", "back"),
+    "type-in": ("front", "back"),
+    "cloze": ("cloze",),
+}
+COMMON_CARD_KEYS = ("id", "kind", "tags", "extra", "demo", "params")
+DECK_KEYS = (
+    "name",
+    "description",
+    "scheduler",
+    "new_per_day",
+    "reviews_per_day",
+    "learning_steps",
+    "relearning_steps",
+    "desired_retention",
+)
+
+DemoValidator = Callable[[str, Mapping[str, Any]], str | None]
+
+
+class DeckFileError(UserError):
+    def __init__(self, path: str, line: int | None, message: str, card_id: str | None = None):
+        self.path, self.line, self.card_id, self.reason = path, line, card_id, message
+        where = f"{path}:{line}" if line else path
+        who = f" card {card_id}:" if card_id else ""
+        super().__init__(f"{where}:{who} {message}")
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    """One `[[cards]]` entry: a note, from which one or more cards are made."""
+
+    id: str
+    kind: str = "basic"
+    front: str = ""
+    back: str = ""
+    cloze: str = ""
+    extra: str = ""
+    tags: tuple[str, ...] = ()
+    demo: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def card_ords(self) -> list[int]:
+        """Template ordinals: 0 (and 1 for the reverse), or the cloze numbers."""
+        if self.kind == "cloze":
+            return cloze_numbers(self.cloze)
+        return [0, 1] if self.kind == "reversed" else [0]
+
+    def fields(self) -> dict[str, str]:
+        if self.kind == "cloze":
+            return {"text": self.cloze, "extra": self.extra}
+        return {"front": self.front, "back": self.back, "extra": self.extra}
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    name: str
+    description: str = ""
+    # Scheduler options in `SchedulerOptions.to_dict()` naming; only the keys the file sets.
+    options: dict[str, Any] = field(default_factory=dict)
+    cards: tuple[CardSpec, ...] = ()
+
+
+# --- positions -----------------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+@dataclass
+class _Block:
+    line: int
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+def _scan_blocks(text: str) -> tuple[_Block, _Block, list[_Block]]:
+    """Keys before any table, then the line of `[deck]` and of each `[[cards]]`, with the line of
+    each key inside them.
+
+    Lines inside multi-line strings are skipped, so card text that starts with `[` or `key =`
+    does not confuse the scan.
+    """
+    top, deck, cards = _Block(1), _Block(0), []
+    current: _Block | None = top
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string is None:
+            header = _HEADER.match(line)
+            if header:
+                current = None
+                if header.group(1) == "deck" and not line.lstrip().startswith("[["):
+                    current = deck
+                    deck.line = number
+                elif header.group(1) == "cards":
+                    current = _Block(number)
+                    cards.append(current)
+            else:
+                key = _KEY.match(line)
+                if key and current is not None:
+                    current.keys.setdefault(key.group(1), number)
+        for quote in ('"""', "'''"):
+            count = line.count(quote)
+            if in_string in (None, quote) and count % 2 == 1:
+                in_string = quote if in_string is None else None
+    return top, deck, cards
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def parse_deck(text: str, path: str = "<deck>", validate_demo: DemoValidator | None = None) -> DeckSpec:
+    """Parse and validate a deck file's text; raise `DeckFileError` on the first problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise DeckFileError(path, line, f"invalid TOML: {reason}") from None
+    top_block, deck_block, card_blocks = _scan_blocks(text)
+
+    def fail(message: str, line: int | None = None, card_id: str | None = None) -> DeckFileError:
+        return DeckFileError(path, line, message, card_id)
+
+    for key in data:
+        if key not in ("deck", "cards"):
+            line = top_block.keys.get(key, deck_block.line or None)
+            raise fail(f"unknown top-level key {key!r} (expected [deck] and [[cards]])", line)
+    deck_table = data.get("deck")
+    if not isinstance(deck_table, dict):
+        raise fail("missing [deck] table with a name", 1)
+    name, description, options = _parse_deck_table(deck_table, deck_block, fail)
+
+    raw_cards = data.get("cards", [])
+    if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
+        raise fail("cards must be written as [[cards]] tables", card_blocks[0].line if card_blocks else 1)
+    cards: list[CardSpec] = []
+    first_line: dict[str, int] = {}
+    for index, raw in enumerate(raw_cards):
+        block = card_blocks[index] if index < len(card_blocks) else _Block(0)
+        card = _parse_card(raw, block, fail, validate_demo)
+        if card.id in first_line:
+            raise fail(
+                f"duplicate card id (first used at line {first_line[card.id]})",
+                block.keys.get("id", block.line),
+                card.id,
+            )
+        first_line[card.id] = block.keys.get("id", block.line)
+        cards.append(card)
+    return DeckSpec(name=name, description=description, options=options, cards=tuple(cards))
+
+
+def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, str, dict[str, Any]]:
+    for key in table:
+        if key not in DECK_KEYS:
+            raise fail(f"[deck]: unknown key {key!r}; allowed: {', '.join(DECK_KEYS)}", block.keys.get(key))
+
+    def line(key: str) -> int:
+        return block.keys.get(key, block.line)
+
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise fail("[deck]: name must be a non-empty string", line("name"))
+    if any(not part.strip() for part in name.split("::")):
+        raise fail(f"[deck]: name {name!r} has an empty part between '::'", line("name"))
+    description = table.get("description", "")
+    if not isinstance(description, str):
+        raise fail("[deck]: description must be a string", line("description"))
+
+    options: dict[str, Any] = {}
+    if "scheduler" in table:
+        if table["scheduler"] not in ("sm2", "fsrs"):
+            raise fail("[deck]: scheduler must be 'sm2' or 'fsrs'", line("scheduler"))
+        options["algorithm"] = table["scheduler"]
+    for key in ("new_per_day", "reviews_per_day"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100_000:
+                raise fail(f"[deck]: {key} must be a whole number from 0 to 100000", line(key))
+            options[key] = value
+    for key in ("learning_steps", "relearning_steps"):
+        if key in table:
+            options[f"{key}_minutes"] = _parse_steps(table[key], key, line(key), fail)
+    if "desired_retention" in table:
+        value = table["desired_retention"]
+        if not isinstance(value, float | int) or isinstance(value, bool) or not 0.7 <= value <= 0.99:
+            raise fail(
+                "[deck]: desired_retention must be a number from 0.70 to 0.99", line("desired_retention")
+            )
+        options["desired_retention"] = float(value)
+    return name.strip(), description, options
+
+
+def _parse_steps(value: Any, key: str, line: int, fail) -> list[float]:
+    if not isinstance(value, list):
+        raise fail(f'[deck]: {key} must be a list like ["1m", "10m"]', line)
+    minutes = []
+    for step in value:
+        match = STEP_PATTERN.match(step) if isinstance(step, str) else None
+        if not match or float(match.group(1)) <= 0:
+            raise fail(f"[deck]: {key}: {step!r} is not a duration like '30s', '10m', '1h' or '1d'", line)
+        minutes.append(float(match.group(1)) * STEP_MINUTES[match.group(2)])
+    return minutes
+
+
+def _parse_card(raw: dict[str, Any], block: _Block, fail, validate_demo: DemoValidator | None) -> CardSpec:
+    card_id = raw.get("id")
+    if not isinstance(card_id, str) or not ID_PATTERN.match(card_id):
+        shown = card_id if isinstance(card_id, str) else None
+        reason = "missing id" if card_id is None else f"id {card_id!r} must match {ID_PATTERN.pattern}"
+        raise fail(reason, block.keys.get("id", block.line), shown)
+
+    def error(message: str, key: str | None = None) -> DeckFileError:
+        return fail(message, block.keys.get(key, block.line) if key else block.line, card_id)
+
+    kind = raw.get("kind", "cloze" if "cloze" in raw else "basic")
+    if kind not in CARD_KINDS:
+        raise error(f"unknown kind {kind!r}; kinds: {', '.join(CARD_KINDS)}", "kind")
+    allowed = set(COMMON_CARD_KEYS) | set(REQUIRED_FIELDS[kind])
+    for key in raw:
+        if key not in allowed:
+            raise error(f"key {key!r} is not allowed on a {kind} card", key)
+    for key in REQUIRED_FIELDS[kind]:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise error(f"a {kind} card needs a non-empty {key!r} string", key if key in raw else None)
+    if "extra" in raw and not isinstance(raw["extra"], str):
+        raise error("extra must be a string", "extra")
+    if kind == "cloze" and (problem := cloze_problem(raw["cloze"])):
+        raise error(problem, "cloze")
+
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and TAG_PATTERN.match(t) for t in tags):
+        raise error("tags must be a list of strings without spaces", "tags")
+
+    demo = raw.get("demo")
+    params = raw.get("params", {})
+    if demo is not None and (not isinstance(demo, str) or not demo):
+        raise error("demo must be a concept name string", "demo")
+    if not isinstance(params, dict):
+        raise error("params must be a table like { n = 4 }", "params")
+    if params and demo is None:
+        raise error("params given without a demo", "params")
+    if demo is not None and validate_demo is not None and (problem := validate_demo(demo, params)):
+        raise error(problem, "params" if params and "parameter" in problem else "demo")
+
+    return CardSpec(
+        id=card_id,
+        kind=kind,
+        front=raw.get("front", ""),
+        back=raw.get("back", ""),
+        cloze=raw.get("cloze", ""),
+        extra=raw.get("extra", ""),
+        tags=tuple(dict.fromkeys(tags)),
+        demo=demo,
+        params=dict(params),
+    )
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string; control characters (DEL included) escaped as TOML requires."""
+    out = []
+    for char in value:
+        if char in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to a deck file")
+
+
+def _duration(minutes: float) -> str:
+    return f"{int(minutes)}m" if float(minutes).is_integer() else f"{minutes!r}m"
+
+
+def dump_deck(deck: DeckSpec) -> str:
+    """The deck file text for `deck`; `parse_deck(dump_deck(d)) == d`."""
+    lines = ["[deck]", f"name = {toml_string(deck.name)}"]
+    if deck.description:
+        lines.append(f"description = {toml_string(deck.description)}")
+    file_keys = {"algorithm": "scheduler"}
+    for key, value in deck.options.items():
+        if key.endswith("_steps_minutes"):
+            value = [_duration(minutes) for minutes in value]
+            key = key.removesuffix("_minutes")
+        lines.append(f"{file_keys.get(key, key)} = {_toml_value(value)}")
+    for card in deck.cards:
+        lines += ["", "[[cards]]", f"id = {toml_string(card.id)}", f"kind = {toml_string(card.kind)}"]
+        for key in REQUIRED_FIELDS[card.kind]:
+            lines.append(f"{key} = {toml_string(getattr(card, key))}")
+        if card.extra:
+            lines.append(f"extra = {toml_string(card.extra)}")
+        if card.tags:
+            lines.append(f"tags = {_toml_value(list(card.tags))}")
+        if card.demo is not None:
+            lines.append(f"demo = {toml_string(card.demo)}")
+        if card.params:
+            lines.append(f"params = {_toml_value(card.params)}")
+    return "\n".join(lines) + "\n"

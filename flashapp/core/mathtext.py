@@ -1,0 +1,133 @@
+"""A small LaTeX-to-Unicode renderer for the math that flashcards use ($QK^\\top/\\sqrt{d_k}$ -> QKᵀ/√dₖ).
+
+It covers Greek letters, common operators and relations, \\mathbb, \\mathrm and friends, \\frac,
+\\sqrt, and super/subscripts (as Unicode where every character has a form, else `^(...)` / `_(...)`).
+Unknown commands are kept as their name, so nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+# fmt: off
+SYMBOLS = {
+    # Greek
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
+    "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ",
+    "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    # operators and relations
+    "cdot": "·", "times": "×", "div": "÷", "pm": "±", "mp": "∓", "circ": "∘", "odot": "⊙",
+    "otimes": "⊗", "oplus": "⊕", "ast": "∗", "star": "⋆",
+    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈",
+    "sim": "∼", "simeq": "≃", "equiv": "≡", "propto": "∝", "ll": "≪", "gg": "≫",
+    "in": "∈", "notin": "∉", "subset": "⊂", "subseteq": "⊆", "cup": "∪", "cap": "∩",
+    "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒", "Leftarrow": "⇐",
+    "leftrightarrow": "↔", "iff": "⇔", "mapsto": "↦", "implies": "⇒",
+    "infty": "∞", "partial": "∂", "nabla": "∇", "forall": "∀", "exists": "∃", "emptyset": "∅",
+    "sum": "Σ", "prod": "Π", "int": "∫", "oint": "∮",
+    "lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|", "mid": "|",
+    "langle": "⟨", "rangle": "⟩", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
+    "top": "ᵀ", "intercal": "ᵀ", "dagger": "†", "prime": "′", "ldots": "…", "cdots": "⋯",
+    "dots": "…", "vdots": "⋮", "ddots": "⋱", "quad": "  ", "qquad": "    ", ",": " ", ";": " ",
+    "!": "", ":": " ", " ": " ", "{": "{", "}": "}", "_": "_", "%": "%", "$": "$", "&": "&",
+    "#": "#", "ell": "ℓ", "hbar": "ℏ", "Re": "ℜ", "Im": "ℑ",
+    # named functions keep their name
+    "exp": "exp", "log": "log", "ln": "ln", "sin": "sin", "cos": "cos", "tan": "tan",
+    "max": "max", "min": "min", "arg": "arg", "det": "det", "dim": "dim", "lim": "lim",
+    "sup": "sup", "inf": "inf", "Pr": "Pr", "argmax": "argmax", "argmin": "argmin",
+    # spacing and sizing that have no terminal meaning
+    "left": "", "right": "", "big": "", "Big": "", "bigg": "", "Bigg": "", "displaystyle": "",
+    "limits": "", "nolimits": "",
+}
+BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ", "1": "𝟙"}
+CALLIGRAPHIC = {"L": "ℒ", "N": "𝒩", "D": "𝒟", "X": "𝒳", "Z": "𝒵", "O": "𝒪", "F": "ℱ", "H": "ℋ"}
+SUPERSCRIPT = dict(zip("0123456789+-=()nijkTtdmx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱʲᵏᵀᵗᵈᵐˣ", strict=True))
+SUBSCRIPT = dict(zip("0123456789+-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
+# Commands whose one argument is shown as-is (fonts and text).
+TEXT_COMMANDS = {"mathrm", "text", "textrm", "mathit", "mathbf", "boldsymbol", "bm", "operatorname",
+                 "mathsf", "texttt", "textbf", "textit", "emph", "mathtt", "hat", "bar", "tilde",
+                 "vec", "overline", "underline", "widehat", "widetilde"}
+
+# fmt: on
+
+_TOKEN = re.compile(r"\\([A-Za-z]+|.)|([{}^_])|(\s+)|(.)", re.DOTALL)
+
+
+def latex_to_unicode(source: str) -> str:
+    tokens = [m for m in _TOKEN.finditer(source)]
+    out, _ = _render(tokens, 0, stop_at_brace=False)
+    return re.sub(r"[ ]{2,}", " ", out).strip()
+
+
+def _render(tokens: list[re.Match[str]], i: int, *, stop_at_brace: bool) -> tuple[str, int]:
+    parts: list[str] = []
+    while i < len(tokens):
+        command, special, space, char = tokens[i].groups()
+        if special == "}" and stop_at_brace:
+            return "".join(parts), i + 1
+        if special == "{":
+            text, i = _render(tokens, i + 1, stop_at_brace=True)
+            parts.append(text)
+            continue
+        if special in ("^", "_"):
+            argument, i = _argument(tokens, i + 1)
+            parts.append(_script(argument, SUPERSCRIPT if special == "^" else SUBSCRIPT, special))
+            continue
+        i += 1
+        if space:
+            parts.append(" ")
+        elif char is not None:
+            parts.append(char)
+        elif special == "}":
+            continue  # a stray closing brace
+        elif command in ("frac", "dfrac", "tfrac"):
+            numerator, i = _argument(tokens, i)
+            denominator, i = _argument(tokens, i)
+            parts.append(f"{_group(numerator)}/{_group(denominator)}")
+        elif command == "sqrt":
+            radicand, i = _argument(tokens, i)
+            parts.append("√" + _group(radicand))
+        elif command in ("mathbb", "mathcal"):
+            argument, i = _argument(tokens, i)
+            table = BLACKBOARD if command == "mathbb" else CALLIGRAPHIC
+            parts.append("".join(table.get(c, c) for c in argument))
+        elif command in TEXT_COMMANDS:
+            argument, i = _argument(tokens, i)
+            parts.append(argument)
+        elif command in SYMBOLS:
+            parts.append(SYMBOLS[command])
+        else:
+            parts.append(command)
+    return "".join(parts), i
+
+
+def _argument(tokens: list[re.Match[str]], i: int) -> tuple[str, int]:
+    """One argument: a braced group, a command, or a single character (spaces skipped)."""
+    while i < len(tokens) and tokens[i].group(3):
+        i += 1
+    if i >= len(tokens):
+        return "", i
+    command, special, _space, char = tokens[i].groups()
+    if special == "{":
+        return _render(tokens, i + 1, stop_at_brace=True)
+    if command is not None:
+        # A command as an argument (`^\top`, `_\theta`) stands for itself.
+        return _render(tokens[i : i + 1], 0, stop_at_brace=False)[0], i + 1
+    return (char or special or ""), i + 1
+
+
+def _group(text: str) -> str:
+    """Parenthesise a fraction part or radicand that is more than one symbol."""
+    simple = text.removeprefix("√")
+    return text if len(simple) <= 1 or simple.isalnum() and len(simple) <= 3 else f"({text})"
+
+
+def _script(text: str, table: dict[str, str], marker: str) -> str:
+    if text and all(c in table for c in text):
+        return "".join(table[c] for c in text)
+    if text in ("ᵀ", "′", "†", "*", "∗"):
+        return text
+    return f"{marker}{text}" if len(text) == 1 else f"{marker}({text})"

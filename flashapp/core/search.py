@@ -1,0 +1,50 @@
+"""The card search language: free words plus `deck:NAME`, `tag:NAME`, `is:new|learn|review|due|suspended`.
+
+Words are ANDed; `-word` excludes; quotes group ("scaled dot"). Parsing is pure; the store turns
+the parsed query into SQL.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+from flashapp.errors import UserError
+
+IS_VALUES = ("new", "learn", "review", "due", "suspended", "buried")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    words: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    decks: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    states: tuple[str, ...] = field(default=())
+
+
+def parse_search(text: str) -> SearchQuery:
+    try:
+        terms = shlex.split(text)
+    except ValueError as error:
+        raise UserError(f"search {text!r}: {error}") from None
+    words, excluded, decks, tags, states = [], [], [], [], []
+    for term in terms:
+        prefix, sep, value = term.partition(":")
+        prefix = prefix.lower()
+        if sep and prefix in ("deck", "tag", "is"):
+            if not value:
+                raise UserError(f"search: {prefix}: needs a value, as in {prefix}:name")
+            if prefix == "deck":
+                decks.append(value)
+            elif prefix == "tag":
+                tags.append(value.lower())
+            elif value.lower() in IS_VALUES:
+                states.append(value.lower())
+            else:
+                raise UserError(f"search: unknown is:{value}; use one of {', '.join(IS_VALUES)}")
+        elif term.startswith("-") and len(term) > 1:
+            excluded.append(term[1:].lower())
+        else:
+            words.append(term.lower())
+    return SearchQuery(tuple(words), tuple(excluded), tuple(decks), tuple(tags), tuple(states))

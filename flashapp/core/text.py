@@ -1,0 +1,46 @@
+"""Card text is data: strip what could drive the terminal, and turn Markdown + `$math$` into plain text."""
+
+from __future__ import annotations
+
+import re
+
+from flashapp.core.mathtext import latex_to_unicode
+
+# ESC-introduced sequences (CSI, OSC with BEL or ST, other two-byte escapes) as whole units, then any
+# remaining C0 control except tab and newline, DEL, C1 controls, and bidi overrides/isolates.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
+    r"|\x1b[@-Z\\-_]?"  # two-byte escapes and a lone ESC
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_control(text: str) -> str:
+    """`text` without terminal control sequences, C0/C1 controls or bidi overrides (tab, newline kept)."""
+    text = text.replace("\r\n", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$", re.DOTALL)
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)")
+_CODE = re.compile(r"`([^`\n]+)`")
+_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
+_BULLET = re.compile(r"^(\s*)[-*+]\s+", re.MULTILINE)
+
+
+def render_math(text: str) -> str:
+    """Replace each `$...$` / `$$...$$` span with its Unicode rendering."""
+    return _MATH.sub(lambda m: latex_to_unicode(m.group(1) or m.group(2)), text)
+
+
+def to_plain(markdown: str) -> str:
+    """Plain text for `--json` and non-styled output: math as Unicode, emphasis markers dropped,
+    bullets as `•`. The result is safe to print: control sequences are stripped first."""
+    text = render_math(strip_control(markdown))
+    text = _CODE.sub(r"\1", text)
+    text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+    text = _HEADING.sub("", text)
+    text = _BULLET.sub(r"\1• ", text)
+    return text.strip()

@@ -1,0 +1,147 @@
+"""`Collection`: the one service object the CLI and the TUI call. It owns the database engine and
+hands out short sessions; reads use a deferred BEGIN, writes `BEGIN IMMEDIATE`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from flashapp.errors import UserError
+from flashapp.shipped import shipped_deck_files
+from flashapp.store import schema
+from flashapp.store.backup import backup_collection
+from flashapp.store.card_views import CardInfo, list_cards
+from flashapp.store.counts import DeckCounts, deck_counts
+from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, sqlite_file
+from flashapp.store.deckfile_sync import SyncReport, sync_deck
+from flashapp.store.importing import read_deck_files
+from flashapp.store.integrity import check_collection
+from flashapp.store.models import Deck
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    files: tuple[str, ...]
+    decks: tuple[SyncReport, ...]
+
+    @property
+    def added(self) -> int:
+        return sum(r.added for r in self.decks)
+
+
+class Collection:
+    """A user's collection: decks, notes, cards, review log, media, practice results."""
+
+    def __init__(self, engine: Engine, url: str, *, clock: Clock = utc_now, tz: tzinfo | None = None):
+        self.engine = engine
+        self.url = url
+        self.clock = clock
+        # Local time zone: the study day rolls over at 4 am local time.
+        self.tz = tz or datetime.now().astimezone().tzinfo or UTC
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        url_or_path: str | Path | None = None,
+        *,
+        shipped_decks: bool = True,
+        clock: Clock = utc_now,
+        tz: tzinfo | None = None,
+    ) -> Collection:
+        """Open (creating and upgrading as needed) the collection at a path or SQLAlchemy URL.
+
+        A newly created collection is filled from the shipped decks unless `shipped_decks` is False.
+        """
+        url = resolve_url(url_or_path)
+        try:
+            engine = make_engine(url)
+            created = schema.current_revision(engine) is None
+            schema.ensure_current(engine)
+        except UserError:
+            raise
+        except Exception as error:  # a file that is not a database, a server that is down
+            raise UserError(f"cannot open collection {url}: {str(error).splitlines()[0]}") from None
+        collection = cls(engine, url, clock=clock, tz=tz)
+        if created and shipped_decks:
+            collection.import_paths(shipped_deck_files(), backup=False)
+        return collection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for an in-memory or server database."""
+        return sqlite_file(self.url)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One short write transaction: commits on success, rolls back on any error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    # --- decks -----------------------------------------------------------------------------------
+
+    def deck_names(self) -> list[str]:
+        with self.reading() as session:
+            return list(session.scalars(select(Deck.name).order_by(Deck.name)))
+
+    def deck_counts(self) -> list[DeckCounts]:
+        with self.reading() as session:
+            return deck_counts(session, self.clock(), self.tz)
+
+    # --- cards -----------------------------------------------------------------------------------
+
+    def cards(
+        self, deck: str | None = None, search: str | None = None, limit: int | None = None
+    ) -> list[CardInfo]:
+        with self.reading() as session:
+            return list_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search, limit=limit)
+
+    # --- import ----------------------------------------------------------------------------------
+
+    def import_paths(self, paths: Sequence[str | Path], *, backup: bool = True) -> ImportReport:
+        """Import deck files and folders of them: all parsed first, then written in one transaction."""
+        specs = read_deck_files(paths)
+        if backup:
+            self.backup()
+        now = self.clock()
+        with self.writing() as session:
+            reports = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
+        return ImportReport(files=tuple(path for _, path in specs), decks=reports)
+
+    # --- maintenance -----------------------------------------------------------------------------
+
+    def backup(self) -> Path | None:
+        return backup_collection(self.path, self.clock())
+
+    def check(self) -> list[str]:
+        with self.reading() as session:
+            return check_collection(session, self.engine)

@@ -1,0 +1,69 @@
+"""Database engine construction: URL resolution, SQLite pragmas, and `BEGIN IMMEDIATE` for writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_MS = 5000
+# Writes pass this execution option; the `begin` hook then takes SQLite's write lock up front, so two
+# writers never deadlock upgrading a read lock halfway through a review.
+IMMEDIATE = {"flashapp_begin_immediate": True}
+
+
+def default_collection_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("flashapp", appauthor=False)) / "collection.db"
+
+
+def resolve_url(url_or_path: str | Path | None) -> str:
+    """An SQLAlchemy URL for a path, a URL, or None (the default collection in the user data folder)."""
+    if url_or_path is None or str(url_or_path) == "":
+        url_or_path = default_collection_path()
+    text = str(url_or_path)
+    if "://" in text:
+        return text
+    path = Path(text).expanduser()
+    return f"sqlite:///{path}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind an SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    # Card text is mostly non-ASCII math; keep it readable (and LIKE-searchable) in JSON columns.
+    engine = create_engine(url, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Autocommit at the driver level: SQLAlchemy's `begin` hook below issues BEGIN itself, which
+        # is how SQLite gets a real BEGIN IMMEDIATE (the driver would otherwise send a deferred BEGIN).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get("flashapp_begin_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,145 @@
+"""Bring a parsed deck file into the collection, keyed by each card's stable `id`.
+
+- a known id whose text changed is updated in place: its cards keep their review history;
+- an id missing from the file has its cards orphaned (suspended, never deleted), and restored if
+  it comes back; likewise a cloze number that disappears;
+- a new id adds a note and its cards, after every existing new card, in file order;
+- syncing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from flashapp.core.deckfile import CardSpec, DeckSpec
+from flashapp.core.text import to_plain
+from flashapp.store.decks import ensure_deck
+from flashapp.store.models import Card, Note, queue_for
+
+
+@dataclass
+class SyncReport:
+    deck: str
+    added: int = 0  # cards
+    updated: int = 0  # notes whose text, tags or demo changed
+    orphaned: int = 0  # cards taken out of study because they left the file
+    restored: int = 0  # orphaned cards back in the file
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.orphaned or self.restored)
+
+
+def note_source(deck_name: str) -> str:
+    return f"deckfile:{deck_name}"
+
+
+def tag_text(tags: tuple[str, ...] | list[str]) -> str:
+    return f" {' '.join(tags)} " if tags else ""
+
+
+def search_text(fields: dict[str, str], tags: str) -> str:
+    return " ".join([*(to_plain(value) for value in fields.values() if value), tags.strip()]).lower()
+
+
+def _note_values(spec: CardSpec) -> dict:
+    fields = spec.fields()
+    tags = tag_text(spec.tags)
+    return {
+        "note_type": spec.kind,
+        "fields": fields,
+        "tags": tags,
+        "search_text": search_text(fields, tags),
+        "demo": spec.demo,
+        "demo_params": spec.params or None,
+    }
+
+
+def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: datetime) -> SyncReport:
+    report = SyncReport(spec.name)
+    deck = ensure_deck(session, spec.name, now, spec.description)
+    deck.source_path = source_path
+    if {**deck.options, **spec.options} != deck.options:
+        deck.options = {**deck.options, **spec.options}
+
+    source = note_source(spec.name)
+    existing = {note.key: note for note in session.scalars(select(Note).where(Note.source == source))}
+    cards_by_note: dict[int, dict[int, Card]] = {}
+    for card in session.scalars(select(Card).join(Note).where(Note.source == source)):
+        cards_by_note.setdefault(card.note_id, {})[card.ord] = card
+
+    new_specs = []
+    for card_spec in spec.cards:
+        note = existing.pop(card_spec.id, None)
+        if note is None:
+            new_specs.append(card_spec)
+            continue
+        values = _note_values(card_spec)
+        if any(getattr(note, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(note, key, value)
+            note.modified_at = now
+            report.updated += 1
+        cards = cards_by_note.get(note.id, {})
+        wanted = card_spec.card_ords()
+        for ord_, card in cards.items():
+            _set_orphaned(card, ord_ not in wanted, now, report)
+        missing = [ord_ for ord_ in wanted if ord_ not in cards]
+        if missing:
+            _insert_cards(session, [(note.id, deck.id, ord_) for ord_ in missing], now)
+            report.added += len(missing)
+    for note in existing.values():  # ids no longer in the file
+        for card in cards_by_note.get(note.id, {}).values():
+            _set_orphaned(card, True, now, report)
+
+    if new_specs:
+        rows = [
+            {"source": source, "key": s.id, "deck_id": deck.id, "created_at": now, "modified_at": now}
+            | _note_values(s)
+            for s in new_specs
+        ]
+        # One multi-row INSERT ... RETURNING; rows may come back in any order, so match them by key.
+        ids = dict(session.execute(insert(Note).returning(Note.key, Note.id), rows).tuples().all())
+        card_rows = [(ids[s.id], deck.id, ord_) for s in new_specs for ord_ in s.card_ords()]
+        _insert_cards(session, card_rows, now)
+        report.added += len(card_rows)
+    return report
+
+
+def _set_orphaned(card: Card, orphaned: bool, now: datetime, report: SyncReport) -> None:
+    if card.orphaned == orphaned:
+        return
+    card.orphaned = orphaned
+    card.queue = queue_for(
+        card.state, suspended=card.suspended, orphaned=orphaned, buried=card.buried_until is not None
+    )
+    card.modified_at = now
+    if orphaned:
+        report.orphaned += 1
+    else:
+        report.restored += 1
+
+
+def _insert_cards(session: Session, rows: list[tuple[int, int, int]], now: datetime) -> None:
+    """New cards for (note_id, deck_id, ord) rows, queued after every existing new card."""
+    start = (session.scalar(select(func.max(Card.position))) or 0) + 1
+    session.execute(
+        insert(Card),
+        [
+            {
+                "note_id": note_id,
+                "deck_id": deck_id,
+                "ord": ord_,
+                "position": start + index,
+                "queue": queue_for("new", suspended=False, orphaned=False, buried=False),
+                "state": "new",
+                "due": now,
+                "modified_at": now,
+            }
+            for index, (note_id, deck_id, ord_) in enumerate(rows)
+        ],
+    )

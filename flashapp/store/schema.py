@@ -1,0 +1,49 @@
+"""Schema versioning: every collection is brought to the newest Alembic revision when opened.
+
+Opening an up-to-date collection only reads `alembic_version` (no Alembic import), which keeps
+start-up fast; an older collection is upgraded in place, inside one transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from flashapp.store.db import IMMEDIATE
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest revision in migrations/versions; a test keeps the two in step.
+HEAD_REVISION = "0002_practice"
+
+
+def alembic_config(connection: Connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to `revision` (default: the newest), in place."""
+    from alembic import command
+
+    with engine.execution_options(**IMMEDIATE).begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def ensure_current(engine: Engine) -> bool:
+    """Upgrade when behind; True when anything was done (a new or upgraded collection)."""
+    if current_revision(engine) == HEAD_REVISION:
+        return False
+    upgrade(engine)
+    return True

@@ -1,0 +1,242 @@
+"""Deck-file parsing: valid files, each kind of malformed input with its exact message, round-trip."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashapp.core.deckfile import CardSpec, DeckFileError, DeckSpec, dump_deck, parse_deck
+
+VALID = textwrap.dedent(
+    '''\
+    [deck]
+    name = "Parent::Child"
+    description = "A test deck"
+    scheduler = "fsrs"
+    new_per_day = 15
+    learning_steps = ["30s", "10m", "1h"]
+    desired_retention = 0.85
+
+    [[cards]]
+    id = "basic-one"
+    front = "What is $\\\\sqrt{4}$?"
+    back = """Two.
+
+    - a list item
+    [not a table header]
+    back = not a key"""
+    tags = ["math", "easy"]
+
+    [[cards]]
+    id = "rev"
+    kind = "reversed"
+    front = "Self-attention"
+    back = "Q, K and V from one sequence"
+    demo = "attention.self"
+    params = { n = 5, d = 8 }
+
+    [[cards]]
+    id = "cz"
+    cloze = "Flow goes from {{c1::noise::t=0}} to {{c2::data}}; {{c1::again}}."
+    extra = "t runs from 0 to 1."
+
+    [[cards]]
+    id = "typed"
+    kind = "type-in"
+    front = "Output size of ConvTranspose2d(k=4, s=2, p=1) on 8x8?"
+    back = "16x16"
+    '''
+)
+
+
+def parse(text: str, validate_demo=None) -> DeckSpec:
+    return parse_deck(text, "deck.toml", validate_demo)
+
+
+def test_valid_file_parses_every_kind():
+    deck = parse(VALID)
+    assert deck.name == "Parent::Child"
+    assert deck.description == "A test deck"
+    assert deck.options == {
+        "algorithm": "fsrs",
+        "new_per_day": 15,
+        "learning_steps_minutes": [0.5, 10.0, 60.0],
+        "desired_retention": 0.85,
+    }
+    basic, rev, cz, typed = deck.cards
+    assert basic.kind == "basic" and basic.tags == ("math", "easy")
+    assert basic.front == "What is $\\sqrt{4}$?"
+    assert basic.back.endswith("back = not a key")
+    assert rev.kind == "reversed" and rev.card_ords() == [0, 1]
+    assert rev.demo == "attention.self" and rev.params == {"n": 5, "d": 8}
+    assert cz.kind == "cloze" and cz.card_ords() == [1, 2] and cz.extra == "t runs from 0 to 1."
+    assert typed.kind == "type-in" and typed.back == "16x16"
+
+
+def replace_line(old: str, new: str) -> str:
+    assert old in VALID
+    return VALID.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[deck]\nname = "x"\n[[cards]\n', "deck.toml:3: invalid TOML:"),
+        ("[[cards]]\nid = 'a'\nfront='f'\nback='b'\n", "deck.toml:1: missing [deck] table with a name"),
+        ('[deck]\nname = ""\n', "deck.toml:2: [deck]: name must be a non-empty string"),
+        ('[deck]\nname = "A::::B"\n', "deck.toml:2: [deck]: name 'A::::B' has an empty part between '::'"),
+        ('[deck]\nname = "A"\ncolour = "red"\n', "deck.toml:3: [deck]: unknown key 'colour'"),
+        (
+            '[deck]\nname = "A"\nscheduler = "leitner"\n',
+            "deck.toml:3: [deck]: scheduler must be 'sm2' or 'fsrs'",
+        ),
+        (
+            '[deck]\nname = "A"\nlearning_steps = ["1m", "soon"]\n',
+            "deck.toml:3: [deck]: learning_steps: 'soon' is not a duration like '30s', '10m', '1h' or '1d'",
+        ),
+        ('[deck]\nname = "A"\nextra = 1\n', "deck.toml:3: [deck]: unknown key 'extra'"),
+        ('notes = []\n[deck]\nname = "A"\n', "deck.toml:1: unknown top-level key 'notes'"),
+        ('[deck]\nname = "A"\n[notes]\nx = 1\n', "deck.toml:1: unknown top-level key 'notes'"),
+    ],
+)
+def test_deck_level_errors(text, message):
+    with pytest.raises(DeckFileError) as error:
+        parse(text)
+    assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('id = "rev"\n', "", "deck.toml:19: missing id"),
+        ('id = "rev"', 'id = "Rev Card"', "deck.toml:20: card Rev Card: id 'Rev Card' must match"),
+        ('kind = "reversed"', 'kind = "essay"', "deck.toml:21: card rev: unknown kind 'essay'; kinds: basic"),
+        (
+            'back = "Q, K and V from one sequence"\n',
+            "",
+            "deck.toml:19: card rev: a reversed card needs a non-empty 'back' string",
+        ),
+        (
+            'front = "Self-attention"',
+            'front = ""',
+            "deck.toml:22: card rev: a reversed card needs a non-empty",
+        ),
+        (
+            'front = "Self-attention"',
+            "front = 3",
+            "deck.toml:22: card rev: a reversed card needs a non-empty",
+        ),
+        (
+            'extra = "t runs from 0 to 1."',
+            'front = "stray"',
+            "deck.toml:30: card cz: key 'front' is not allowed on a cloze card",
+        ),
+        (
+            "{{c1::noise::t=0}} to {{c2::data}}; {{c1::again}}",
+            "noise to data",
+            "deck.toml:29: card cz: cloze text has no deletion like {{c1::answer}}",
+        ),
+        (
+            "{{c1::noise::t=0}} to {{c2::data}}; {{c1::again}}",
+            "{{c0::noise}}",
+            "deck.toml:29: card cz: cloze numbers start at c1, not c0",
+        ),
+        (
+            "{{c1::noise::t=0}} to {{c2::data}}; {{c1::again}}",
+            "{{c1::noise}} to {{c2::data",
+            "deck.toml:29: card cz: unclosed or malformed cloze deletion",
+        ),
+        (
+            'tags = ["math", "easy"]',
+            'tags = ["two words"]',
+            "deck.toml:17: card basic-one: tags must be a list",
+        ),
+        ('tags = ["math", "easy"]', 'tags = "math"', "deck.toml:17: card basic-one: tags must be a list"),
+        ('demo = "attention.self"\n', "", "deck.toml:24: card rev: params given without a demo"),
+        ("params = { n = 5, d = 8 }", "params = 5", "deck.toml:25: card rev: params must be a table"),
+        ('id = "cz"', 'id = "rev"', "deck.toml:28: card rev: duplicate card id (first used at line 20)"),
+    ],
+)
+def test_card_level_errors(old, new, message):
+    with pytest.raises(DeckFileError) as error:
+        parse(replace_line(old, new))
+    assert str(error.value).startswith(message)
+
+
+def test_demo_validator_problems_name_the_card_and_line():
+    def validate(concept, params):
+        return None if concept == "attention.self" and params.get("n", 1) < 50 else f"bad demo {concept}"
+
+    parse(VALID, validate)
+    with pytest.raises(DeckFileError) as error:
+        parse(replace_line('demo = "attention.self"', 'demo = "attention.nope"'), validate)
+    assert str(error.value) == "deck.toml:24: card rev: bad demo attention.nope"
+
+
+def test_error_carries_its_parts():
+    with pytest.raises(DeckFileError) as error:
+        parse(replace_line('id = "cz"', 'id = "rev"'))
+    assert (error.value.path, error.value.line, error.value.card_id) == ("deck.toml", 28, "rev")
+
+
+# --- round trip ----------------------------------------------------------------------------------
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)
+ids = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
+tags = st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True), max_size=3, unique=True)
+
+
+@st.composite
+def card_specs(draw, card_id: str) -> CardSpec:
+    kind = draw(st.sampled_from(["basic", "reversed", "type-in", "cloze"]))
+    extra = draw(st.one_of(st.just(""), texts))
+    tag_tuple = tuple(draw(tags))
+    if kind == "cloze":
+        words = draw(
+            st.lists(st.from_regex(r"[A-Za-z ]{1,8}[A-Za-z]", fullmatch=True), min_size=1, max_size=3)
+        )
+        cloze = " and ".join(f"{{{{c{i + 1}::{w}}}}}" for i, w in enumerate(words))
+        return CardSpec(id=card_id, kind=kind, cloze=cloze, extra=extra, tags=tag_tuple)
+    demo = draw(st.one_of(st.none(), st.just("attention.cross")))
+    params = draw(st.dictionaries(st.sampled_from(["n", "m", "d"]), st.integers(1, 64))) if demo else {}
+    return CardSpec(
+        id=card_id,
+        kind=kind,
+        front=draw(texts),
+        back=draw(texts),
+        extra=extra,
+        tags=tag_tuple,
+        demo=demo,
+        params=params,
+    )
+
+
+@st.composite
+def deck_specs(draw) -> DeckSpec:
+    card_ids = draw(st.lists(ids, max_size=5, unique=True))
+    options = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "algorithm": st.sampled_from(["sm2", "fsrs"]),
+                "new_per_day": st.integers(0, 1000),
+                "learning_steps_minutes": st.lists(st.sampled_from([0.5, 1.0, 10.0, 1440.0]), max_size=3),
+            },
+        )
+    )
+    name = draw(st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}(::[A-Za-z][A-Za-z0-9 ]{0,10})?", fullmatch=True))
+    return DeckSpec(
+        name=name.strip(),
+        description=draw(st.one_of(st.just(""), texts)),
+        options=options,
+        cards=tuple(draw(card_specs(card_id)) for card_id in card_ids),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(deck_specs())
+def test_dump_then_parse_round_trips(deck):
+    assert parse_deck(dump_deck(deck)) == deck
