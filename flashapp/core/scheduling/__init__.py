@@ -1,0 +1,72 @@
+"""Pure scheduling: card state, the SM-2 and FSRS schedulers, study days, interval labels.
+
+No database, no UI. Time (`now`, tz-aware UTC) and randomness (`rng`, a seeded `random.Random`, which
+turns fuzz on) are arguments. Both schedulers share one interface, picked per deck by `scheduler_for`:
+
+    scheduler = scheduler_for(options)
+    new_state, log = scheduler.review(card, Rating.GOOD, now, options, rng)
+    labels = {r: format_interval(now, s.due) for r, s in scheduler.next_states(card, now, options).items()}
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from typing import Protocol
+
+from flashapp.core.scheduling import fsrs_scheduler, sm2
+from flashapp.core.scheduling.day import day_start_utc, next_day_start_utc, study_day
+from flashapp.core.scheduling.interval_text import format_interval
+from flashapp.core.scheduling.types import (
+    MIN_EASE,
+    CardState,
+    Rating,
+    ReviewLog,
+    SchedulerOptions,
+    State,
+    ensure_utc,
+)
+
+__all__ = [
+    "MIN_EASE",
+    "CardState",
+    "Rating",
+    "ReviewLog",
+    "Scheduler",
+    "SchedulerOptions",
+    "State",
+    "day_start_utc",
+    "ensure_utc",
+    "format_interval",
+    "next_day_start_utc",
+    "scheduler_for",
+    "study_day",
+]
+
+
+class Scheduler(Protocol):
+    """What `sm2` and `fsrs_scheduler` both provide (as modules)."""
+
+    def review(
+        self,
+        card: CardState,
+        rating: Rating,
+        now: datetime,
+        options: SchedulerOptions,
+        rng: random.Random | None = None,
+    ) -> tuple[CardState, ReviewLog]: ...
+
+    def next_states(
+        self,
+        card: CardState,
+        now: datetime,
+        options: SchedulerOptions,
+        rng: random.Random | None = None,
+    ) -> dict[Rating, CardState]: ...
+
+
+def scheduler_for(options: SchedulerOptions) -> Scheduler:
+    """The scheduler a deck with these options uses."""
+    if options.algorithm == "fsrs":
+        return fsrs_scheduler
+    return sm2

@@ -1,0 +1,149 @@
+"""FSRS through the `fsrs` package (py-fsrs), behind the same `review` / `next_states` interface as SM-2.
+
+Our card state maps onto `fsrs.Card` field for field (state, step, stability, difficulty, due,
+last_review). py-fsrs has no "new" state: a new card is an `fsrs.Card` in Learning at step 0 with no
+memory state, which is what py-fsrs creates itself, so a new card's first answer is exactly py-fsrs's.
+
+- `interval_days`: whole days from now to due for a card that lands in review, 0 in (re)learning steps.
+- `lapses` grows on an AGAIN to a review card; `reps` on every answer; `ease` is carried unchanged (a new
+  card gets the deck's starting ease, so switching the deck back to SM-2 finds a sensible value).
+- A review or relearning card that has no FSRS memory state yet (its deck used SM-2 until now) gets one
+  estimated from its SM-2 interval and ease, as Anki does when FSRS is switched on without history
+  (`memory_state_from_sm2` in fsrs-rs): stability = interval, difficulty from the ease.
+- Fuzz: py-fsrs draws its fuzz from the global `random` module, which a seeded `rng` cannot reach, so
+  py-fsrs runs unfuzzed and, when an `rng` is given, the review interval is fuzzed here with the same
+  ranges (`fuzz.py`), one draw per call.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import fsrs
+from fsrs.scheduler import DEFAULT_PARAMETERS, MAX_DIFFICULTY, MIN_DIFFICULTY, STABILITY_MIN
+
+from flashapp.core.scheduling.fuzz import fuzzed_interval
+from flashapp.core.scheduling.types import CardState, Rating, ReviewLog, SchedulerOptions, State, ensure_utc
+
+__all__ = ["fsrs_card", "memory_state_from_sm2", "next_states", "review"]
+
+# The retention an SM-2 schedule is assumed to have reached when FSRS takes over a card (Anki's default).
+SM2_ASSUMED_RETENTION = 0.9
+
+_TO_FSRS_STATE = {
+    State.NEW: fsrs.State.Learning,
+    State.LEARNING: fsrs.State.Learning,
+    State.REVIEW: fsrs.State.Review,
+    State.RELEARNING: fsrs.State.Relearning,
+}
+_FROM_FSRS_STATE = {
+    fsrs.State.Learning: State.LEARNING,
+    fsrs.State.Review: State.REVIEW,
+    fsrs.State.Relearning: State.RELEARNING,
+}
+
+
+def review(
+    card: CardState,
+    rating: Rating,
+    now: datetime,
+    options: SchedulerOptions,
+    rng: random.Random | None = None,
+) -> tuple[CardState, ReviewLog]:
+    """Answer `card` with `rating` at `now` (tz-aware); returns the new state and its log row.
+
+    `rng` turns fuzz on; exactly one number is drawn from it per call.
+    """
+    now = ensure_utc("now", now)
+    rating = Rating(rating)
+    fuzz_factor = rng.random() if rng is not None else None
+    after = _answer(card, rating, now, options, fuzz_factor)
+    return after, ReviewLog.between(card, after, rating, now)
+
+
+def next_states(
+    card: CardState,
+    now: datetime,
+    options: SchedulerOptions,
+    rng: random.Random | None = None,
+) -> dict[Rating, CardState]:
+    """The state each of the four buttons would give; `[r]` equals `review(card, r, ...)[0]` for an rng
+    in the same state (one number is drawn, shared by the four answers)."""
+    now = ensure_utc("now", now)
+    fuzz_factor = rng.random() if rng is not None else None
+    return {rating: _answer(card, rating, now, options, fuzz_factor) for rating in Rating}
+
+
+def fsrs_card(card: CardState, now: datetime, options: SchedulerOptions) -> fsrs.Card:
+    """`card` as py-fsrs sees it at `now` (a new card is due now, as py-fsrs's own new cards are)."""
+    if card.state is State.NEW:
+        return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=now)
+    stability, difficulty = card.stability, card.difficulty
+    if card.state in (State.REVIEW, State.RELEARNING) and (stability is None or difficulty is None):
+        stability, difficulty = memory_state_from_sm2(card.ease, card.interval_days)
+    return fsrs.Card(
+        card_id=0,
+        state=_TO_FSRS_STATE[card.state],
+        step=None if card.state is State.REVIEW else card.step,
+        stability=stability,
+        difficulty=difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def memory_state_from_sm2(ease: float, interval_days: int) -> tuple[float, float]:
+    """(stability days, difficulty 1-10) that make FSRS's recall formula grow the interval by `ease`,
+    for a card whose SM-2 interval was reached at `SM2_ASSUMED_RETENTION`."""
+    w = DEFAULT_PARAMETERS
+    decay = -w[20]
+    factor = 0.9 ** (1 / decay) - 1
+    stability = max(float(interval_days), STABILITY_MIN) * factor / (SM2_ASSUMED_RETENTION ** (1 / decay) - 1)
+    growth = math.exp(w[8]) * stability ** -w[9] * math.expm1((1 - SM2_ASSUMED_RETENTION) * w[10])
+    difficulty = 11.0 - (ease - 1.0) / growth
+    return stability, min(max(difficulty, MIN_DIFFICULTY), MAX_DIFFICULTY)
+
+
+@lru_cache(maxsize=64)
+def _scheduler(options: SchedulerOptions) -> fsrs.Scheduler:
+    return fsrs.Scheduler(
+        desired_retention=options.desired_retention,
+        learning_steps=tuple(timedelta(minutes=m) for m in options.learning_steps_minutes),
+        relearning_steps=tuple(timedelta(minutes=m) for m in options.relearning_steps_minutes),
+        maximum_interval=options.maximum_interval_days,
+        enable_fuzzing=False,
+    )
+
+
+def _answer(
+    card: CardState, rating: Rating, now: datetime, options: SchedulerOptions, fuzz: float | None
+) -> CardState:
+    reviewed, _ = _scheduler(options).review_card(
+        fsrs_card(card, now, options), fsrs.Rating(int(rating)), review_datetime=now
+    )
+    state = _FROM_FSRS_STATE[reviewed.state]
+    due = reviewed.due
+    interval_days = 0
+    if state is State.REVIEW:
+        interval_days = (due - now).days
+        if fuzz is not None:
+            interval_days = fuzzed_interval(interval_days, 1, options.maximum_interval_days, fuzz)
+            due = now + timedelta(days=interval_days)
+    lapsed = card.state is State.REVIEW and rating is Rating.AGAIN
+    return replace(
+        card,
+        state=state,
+        due=due,
+        interval_days=interval_days,
+        ease=options.starting_ease if card.state is State.NEW else card.ease,
+        reps=card.reps + 1,
+        lapses=card.lapses + 1 if lapsed else card.lapses,
+        step=reviewed.step or 0,
+        stability=reviewed.stability,
+        difficulty=reviewed.difficulty,
+        last_review=now,
+    )
