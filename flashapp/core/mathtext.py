@@ -48,10 +48,14 @@ SUPERSCRIPT = dict(zip("0123456789+-=()nijkTtdmx", "⁰¹²³⁴⁵⁶⁷⁸⁹�
 SUBSCRIPT = dict(zip("0123456789+-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
 # Commands whose one argument is shown as-is (fonts and text).
 TEXT_COMMANDS = {"mathrm", "text", "textrm", "mathit", "mathbf", "boldsymbol", "bm", "operatorname",
-                 "mathsf", "texttt", "textbf", "textit", "emph", "mathtt", "hat", "bar", "tilde",
-                 "vec", "overline", "underline", "widehat", "widetilde"}
+                 "mathsf", "texttt", "textbf", "textit", "emph", "mathtt", "underline"}
+# Accents as combining characters after each character of their argument (x̂, x̄, x̃, v⃗).
+ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0305",
+           "tilde": "\u0303", "widetilde": "\u0303", "vec": "\u20d7", "dot": "\u0307", "ddot": "\u0308"}
 
 # fmt: on
+OPENING = {"lVert", "lvert", "langle", "lfloor", "lceil"}
+CLOSING = {"rVert", "rvert", "rangle", "rfloor", "rceil"}
 
 _TOKEN = re.compile(r"\\([A-Za-z]+|.)|([{}^_])|(\s+)|(.)", re.DOTALL)
 
@@ -94,13 +98,22 @@ def _render(tokens: list[re.Match[str]], i: int, *, stop_at_brace: bool) -> tupl
             argument, i = _argument(tokens, i)
             table = BLACKBOARD if command == "mathbb" else CALLIGRAPHIC
             parts.append("".join(table.get(c, c) for c in argument))
+        elif command in ACCENTS:
+            argument, i = _argument(tokens, i)
+            parts.append("".join(c + ACCENTS[command] for c in argument))
         elif command in TEXT_COMMANDS:
             argument, i = _argument(tokens, i)
             parts.append(argument)
+        elif command in CLOSING:
+            parts[-1:] = [parts[-1].rstrip()] if parts else []
+            parts.append(SYMBOLS[command])
         elif command in SYMBOLS:
             parts.append(SYMBOLS[command])
+            if command in OPENING:
+                while i < len(tokens) and tokens[i].group(3):  # no space inside ‖x‖, ⟨q, k⟩
+                    i += 1
         else:
-            parts.append(command)
+            parts.append(command + " ")  # unknown: keep its name, apart from what follows
     return "".join(parts), i
 
 

@@ -46,7 +46,8 @@ class CardInfo:
             "back": self.back,
             "tags": list(self.tags),
             "state": self.state,
-            "due": self.due.isoformat().replace("+00:00", "Z") if self.due else None,
+            # A new card is not scheduled yet: its stored due only orders the new queue.
+            "due": self.due.isoformat().replace("+00:00", "Z") if self.due and self.state != "new" else None,
             "interval_days": self.interval_days,
             "ease": round(self.ease, 4),
             "reps": self.reps,
@@ -122,4 +123,4 @@ def list_cards(
     if search:
         query = apply_search(query, parse_search(search), now, tz)
     query = query.order_by(Deck.name, Card.position, Card.ord, Card.id).limit(limit)
-    return [card_info(card, note, name) for card, note, name in session.execute(query).tuples()]
+    return [card_info(card, note, name) for card, note, name in session.execute(query)]

@@ -69,9 +69,13 @@ class Collection:
         A newly created collection is filled from the shipped decks unless `shipped_decks` is False.
         """
         url = resolve_url(url_or_path)
+        file = sqlite_file(url)
+        is_new = file is not None and not file.exists()
         try:
             engine = make_engine(url)
             created = schema.current_revision(engine) is None
+            if created and schema.has_other_tables(engine):
+                raise UserError(f"{url} is a database but not a flashapp collection")
             schema.ensure_current(engine)
         except UserError:
             raise
@@ -79,8 +83,20 @@ class Collection:
             raise UserError(f"cannot open collection {url}: {str(error).splitlines()[0]}") from None
         collection = cls(engine, url, clock=clock, tz=tz)
         if created and shipped_decks:
-            collection.import_paths(shipped_deck_files(), backup=False)
+            try:
+                collection.import_paths(shipped_deck_files(), backup=False)
+            except BaseException:
+                # A collection that failed to fill would look like a finished empty one next time.
+                collection.close()
+                if is_new:
+                    collection._remove_files()
+                raise
         return collection
+
+    def _remove_files(self) -> None:
+        if self.path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -49,8 +49,8 @@ def deck_counts(session: Session, now: datetime, tz: tzinfo, rollover_hour: int 
     rows = session.execute(
         select(Card.deck_id, Card.queue, func.count()).where(available).group_by(Card.deck_id, Card.queue)
     ).all()
-    totals = dict(session.execute(select(Card.deck_id, func.count()).group_by(Card.deck_id)).tuples().all())
-    names = dict(session.execute(select(Deck.id, Deck.name)).tuples().all())
+    totals = dict(session.execute(select(Card.deck_id, func.count()).group_by(Card.deck_id)).all())
+    names = dict(session.execute(select(Deck.id, Deck.name)).all())
 
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     index = {QUEUE_NEW: 0, QUEUE_LEARNING: 1, QUEUE_REVIEW: 2}

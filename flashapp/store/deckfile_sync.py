@@ -103,7 +103,7 @@ def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: da
             for s in new_specs
         ]
         # One multi-row INSERT ... RETURNING; rows may come back in any order, so match them by key.
-        ids = dict(session.execute(insert(Note).returning(Note.key, Note.id), rows).tuples().all())
+        ids = dict(session.execute(insert(Note).returning(Note.key, Note.id), rows).all())
         card_rows = [(ids[s.id], deck.id, ord_) for s in new_specs for ord_ in s.card_ords()]
         _insert_cards(session, card_rows, now)
         report.added += len(card_rows)

@@ -97,7 +97,7 @@ class Card(Base):
     __tablename__ = "cards"
     __table_args__ = (
         UniqueConstraint("note_id", "ord", name="uq_cards_note_ord"),
-        Index("ix_cards_deck_queue_due", "deck_id", "queue", "due"),
+        Index("ix_cards_deck_queue_due", "deck_id", "queue", "due", "position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

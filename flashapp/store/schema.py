@@ -33,6 +33,12 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def has_other_tables(engine: Engine) -> bool:
+    """Tables but no Alembic version: some other program's database."""
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (default: the newest), in place."""
     from alembic import command

@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("modified_at", sa.DateTime(), nullable=False),
         sa.UniqueConstraint("note_id", "ord", name="uq_cards_note_ord"),
     )
-    op.create_index("ix_cards_deck_queue_due", "cards", ["deck_id", "queue", "due"])
+    op.create_index("ix_cards_deck_queue_due", "cards", ["deck_id", "queue", "due", "position"])
     op.create_table(
         "reviews",
         sa.Column("id", sa.Integer(), primary_key=True),

@@ -1,0 +1,52 @@
+"""Shared fixtures: a fresh collection on a temporary SQLite file with a fixed clock."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from flashapp.store.collection import Collection
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A settable clock for tests: `clock()` returns `clock.now`."""
+
+    def __init__(self, now: datetime = NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "collection.db"
+
+
+@pytest.fixture
+def collection(db_path: Path, clock: Clock) -> Iterator[Collection]:
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC) as opened:
+        yield opened
+
+
+@pytest.fixture
+def write_deck(tmp_path: Path):
+    """write_deck(body, name="deck.toml") -> Path: a deck file from dedented TOML text."""
+
+    def write(body: str, name: str = "deck.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(body), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,161 @@
+"""The command-line contract: JSON shapes, exit codes, one-line errors, nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from flashapp.cli.main import main
+from flashapp.store.collection import Collection
+
+DECK = """\
+[deck]
+name = "CLI::Sub"
+
+[[cards]]
+id = "basic"
+front = "What is **2+2**? [@click=app.quit]"
+back = "Four: $2^2$"
+tags = ["math"]
+
+[[cards]]
+id = "demo-card"
+front = "Cross attention"
+back = "Q from the decoder; K, V from the encoder."
+demo = "attention.cross"
+
+[[cards]]
+id = "cz"
+cloze = "Rectified flow follows {{c1::straight}} paths."
+"""
+
+CARD_KEYS = {
+    "id",
+    "note_id",
+    "key",
+    "deck",
+    "front",
+    "back",
+    "tags",
+    "state",
+    "due",
+    "interval_days",
+    "ease",
+    "reps",
+    "lapses",
+    "suspended",
+    "demo",
+    "media",
+}
+
+
+@pytest.fixture
+def db(tmp_path, write_deck):
+    path = tmp_path / "cli.db"
+    Collection.open(path, shipped_decks=False).close()
+    assert main(["--db", str(path), "import", str(write_deck(DECK))]) == 0
+    return str(path)
+
+
+def run_json(capsys, *argv: str):
+    capsys.readouterr()
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
+
+
+def test_decks_json(db, capsys):
+    assert run_json(capsys, "--db", db, "decks", "--json") == [
+        {"deck": "CLI", "new": 3, "learning": 0, "due": 0, "total": 3},
+        {"deck": "CLI::Sub", "new": 3, "learning": 0, "due": 0, "total": 3},
+    ]
+
+
+def test_decks_text(db, capsys):
+    capsys.readouterr()
+    assert main(["--db", db, "decks"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Deck", "New", "Learn", "Due", "Cards"]
+    assert lines[1].split() == ["CLI", "3", "0", "0", "3"]
+    assert lines[2].split() == ["Sub", "3", "0", "0", "3"]
+
+
+def test_cards_json_shape(db, capsys):
+    cards = run_json(capsys, "--db", db, "cards", "--json")
+    assert [set(card) for card in cards] == [CARD_KEYS] * 3
+    basic, demo, cloze = cards
+    assert basic["front"] == "What is 2+2? [@click=app.quit]"
+    assert basic["back"] == "Four: 2²"
+    assert basic["tags"] == ["math"] and basic["deck"] == "CLI::Sub"
+    assert (basic["state"], basic["due"], basic["interval_days"], basic["reps"]) == ("new", None, 0, 0)
+    assert basic["demo"] is None and basic["media"] == []
+    assert demo["demo"] == {"concept": "attention.cross", "params": {}}
+    assert cloze["front"] == "Rectified flow follows [...] paths."
+    assert cloze["back"] == "Rectified flow follows [straight] paths."
+
+
+def test_cards_filters(db, capsys):
+    assert [c["key"] for c in run_json(capsys, "--db", db, "cards", "--search", "tag:math", "--json")] == [
+        "basic"
+    ]
+    assert [c["key"] for c in run_json(capsys, "--db", db, "cards", "--search", "encoder", "--json")] == [
+        "demo-card"
+    ]
+    assert len(run_json(capsys, "--db", db, "cards", "--deck", "CLI", "--json")) == 3
+    assert run_json(capsys, "--db", db, "cards", "--search", "is:due", "--json") == []
+
+
+def test_db_from_environment(db, capsys, monkeypatch):
+    monkeypatch.setenv("FLASHAPP_DB", db)
+    from flashapp.cli.main import build_parser
+
+    assert build_parser().parse_args(["decks"]).db == db
+
+
+def test_check_ok(db, capsys):
+    assert run_json(capsys, "--db", db, "check", "--json") == {"ok": True, "problems": []}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["cards", "--deck", "Nope"], "flashapp: unknown deck 'Nope'; decks: CLI, CLI::Sub"),
+        (["cards", "--search", "is:green"], "flashapp: search: unknown is:green; use one of"),
+        (["cards", "--search", '"unclosed'], "flashapp: search '\"unclosed': No closing quotation"),
+        (["import", "missing.toml"], "flashapp: missing.toml: no such file or folder"),
+        (["decks", "--now", "yesterday"], "flashapp: --now 'yesterday' is not an ISO 8601 time"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(db, capsys, argv, message):
+    capsys.readouterr()
+    assert main(["--db", db, *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_malformed_deck_file_writes_nothing(db, capsys, write_deck):
+    before = run_json(capsys, "--db", db, "cards", "--json")
+    bad = write_deck(DECK.replace('id = "cz"', 'id = "basic"'), "bad.toml")
+    assert main(["--db", db, "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"flashapp: {bad}:17: card basic: duplicate card id (first used at line 5)\n"
+    assert run_json(capsys, "--db", db, "cards", "--json") == before
+
+
+def test_unknown_command_exits_2():
+    result = subprocess.run(
+        [sys.executable, "-m", "flashapp", "frobnicate"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_import_twice_reports_up_to_date(db, capsys, write_deck):
+    capsys.readouterr()
+    assert main(["--db", db, "import", str(write_deck(DECK))]) == 0
+    assert capsys.readouterr().out.startswith("CLI::Sub: up to date")
