@@ -3,12 +3,14 @@
 Late-night reviews count towards the evening's day, so "due today" and the daily new/review limits
 follow the user's sleep rather than midnight. Local time comes from an injected `tzinfo` (a
 `zoneinfo.ZoneInfo` for real zones); results are tz-aware UTC. Across a DST change a study day is 23 or
-25 hours long. When the rollover time does not exist that night (clocks jump over it), the day starts
-at the jump; when it happens twice (clocks go back), it starts at the first one.
+25 hours long. Each study day starts at the first instant the local clock reads the rollover hour on
+that date: when the clocks jump over that time, at the jump; when they show it twice, at the first, and
+clocks going back across the rollover hour do not return to the previous study day.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flashapp.core.scheduling.types import ensure_utc
@@ -21,10 +23,14 @@ DEFAULT_ROLLOVER_HOUR = 4
 def study_day(now_utc: datetime, tz: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
     """The study day `now_utc` falls in: the local date, or the day before when before `rollover_hour`."""
     _check_hour(rollover_hour)
-    local = ensure_utc("now_utc", now_utc).astimezone(tz)
-    if local.hour < rollover_hour:
-        return local.date() - timedelta(days=1)
-    return local.date()
+    now = ensure_utc("now_utc", now_utc)
+    day = now.astimezone(tz).date()
+    # Usually no loop turns; they settle the hours around a clock change that crosses the rollover hour.
+    while now < _rollover_utc(day, tz, rollover_hour):
+        day -= timedelta(days=1)
+    while now >= _rollover_utc(day + timedelta(days=1), tz, rollover_hour):
+        day += timedelta(days=1)
+    return day
 
 
 def day_start_utc(now_utc: datetime, tz: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
@@ -38,10 +44,33 @@ def next_day_start_utc(now_utc: datetime, tz: tzinfo, rollover_hour: int = DEFAU
 
 
 def _rollover_utc(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
-    # fold=0: for a wall time that happens twice take the first; for one skipped by a DST jump, the UTC
-    # offset before the jump, which for a whole-hour gap is the instant of the jump itself.
-    local = datetime.combine(day, time(rollover_hour), tzinfo=tz)
-    return local.astimezone(UTC)
+    """The first instant at which the local clock shows `rollover_hour`:00 on `day` or later."""
+    wall = datetime.combine(day, time(rollover_hour))
+    # fold=0 is the first of two equal wall times; for a skipped one it lands after the jump.
+    first = wall.replace(tzinfo=tz).astimezone(UTC)
+    if _wall(first, tz) == wall:
+        return first
+    # The clocks jumped over `wall`: find the jump, between the two readings of the skipped time.
+    other = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    low = math.floor(min(first, other).timestamp())
+    high = math.ceil(max(first, other).timestamp())
+    if not (_wall(_at(low), tz) < wall <= _wall(_at(high), tz)):
+        return first
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _wall(_at(middle), tz) >= wall:
+            high = middle
+        else:
+            low = middle
+    return _at(high)
+
+
+def _wall(instant: datetime, tz: tzinfo) -> datetime:
+    return instant.astimezone(tz).replace(tzinfo=None, fold=0)
+
+
+def _at(posix_seconds: int) -> datetime:
+    return datetime.fromtimestamp(posix_seconds, UTC)
 
 
 def _check_hour(rollover_hour: int) -> None:
