@@ -6,7 +6,9 @@ import importlib
 from types import ModuleType
 
 # Module names under flashapp.cli, in the order `flashapp --help` lists the commands.
-COMMANDS: tuple[str, ...] = ("decks", "cards", "import_cmd", "check")
+COMMANDS: tuple[str, ...] = (
+    "decks", "next_cmd", "answer", "undo", "cards", "card_cmd", "import_cmd", "check",
+)  # fmt: skip
 
 
 def command_modules() -> list[ModuleType]:

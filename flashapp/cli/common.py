@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from flashapp.core.timefmt import iso_utc as iso  # noqa: F401 - re-exported for the commands
 from flashapp.errors import UserError
 from flashapp.store.collection import Collection, utc_now
 
@@ -32,9 +33,19 @@ def parse_now(text: str | None) -> datetime:
     return value.astimezone(UTC)
 
 
+def card_id_argument(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"card id must be a number (see `flashapp cards`), got {text!r}")
+    return int(text)
+
+
+# Interval fuzz for answers given from the command line (tests turn it off for exact intervals).
+FUZZ = True
+
+
 def open_collection(args: argparse.Namespace) -> Collection:
     now = parse_now(getattr(args, "now", None)) if getattr(args, "now", None) else None
-    return Collection.open(args.db, clock=(lambda: now) if now else utc_now)
+    return Collection.open(args.db, clock=(lambda: now) if now else utc_now, fuzz=FUZZ)
 
 
 def print_json(value: Any) -> None:

@@ -13,6 +13,7 @@ from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
 from flashapp.core.scheduling.day import next_day_start_utc
 from flashapp.core.search import SearchQuery, parse_search
+from flashapp.core.timefmt import iso_utc
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note
 
@@ -23,6 +24,7 @@ class CardInfo:
     note_id: int
     key: str
     deck: str
+    deck_id: int
     front: str
     back: str
     tags: tuple[str, ...]
@@ -47,7 +49,7 @@ class CardInfo:
             "tags": list(self.tags),
             "state": self.state,
             # A new card is not scheduled yet: its stored due only orders the new queue.
-            "due": self.due.isoformat().replace("+00:00", "Z") if self.due and self.state != "new" else None,
+            "due": iso_utc(self.due) if self.state != "new" else None,
             "interval_days": self.interval_days,
             "ease": round(self.ease, 4),
             "reps": self.reps,
@@ -67,6 +69,7 @@ def card_info(card: Card, note: Note, deck_name: str) -> CardInfo:
         note_id=note.id,
         key=note.key,
         deck=deck_name,
+        deck_id=card.deck_id,
         front=front,
         back=back,
         tags=tuple(note.tag_list),

@@ -12,17 +12,33 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
+from flashapp.store.answering import (
+    AnswerResult,
+    UndoResult,
+    answer_card,
+    bury_card,
+    forget_card,
+    get_card,
+    set_suspended,
+    unbury_card,
+    unbury_expired,
+    undo_last,
+)
 from flashapp.store.backup import backup_collection
-from flashapp.store.card_views import CardInfo, list_cards
+from flashapp.store.card_views import CardInfo, card_info, list_cards
 from flashapp.store.counts import DeckCounts, deck_counts
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, sqlite_file
 from flashapp.store.deckfile_sync import SyncReport, sync_deck
+from flashapp.store.decks import find_deck
 from flashapp.store.importing import read_deck_files
 from flashapp.store.integrity import check_collection
-from flashapp.store.models import Deck
+from flashapp.store.models import Card, Deck
+from flashapp.store.queue import StudyQueue, build_queue
+from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
 Clock = Callable[[], datetime]
 
@@ -44,10 +60,14 @@ class ImportReport:
 class Collection:
     """A user's collection: decks, notes, cards, review log, media, practice results."""
 
-    def __init__(self, engine: Engine, url: str, *, clock: Clock = utc_now, tz: tzinfo | None = None):
+    def __init__(
+        self, engine: Engine, url: str, *, clock: Clock = utc_now, tz: tzinfo | None = None, fuzz: bool = True
+    ):
         self.engine = engine
         self.url = url
         self.clock = clock
+        # Interval fuzz spreads reviews out; tests turn it off to assert exact intervals.
+        self.fuzz = fuzz
         # Local time zone: the study day rolls over at 4 am local time.
         self.tz = tz or datetime.now().astimezone().tzinfo or UTC
         self._read = sessionmaker(engine, expire_on_commit=False)
@@ -63,6 +83,7 @@ class Collection:
         shipped_decks: bool = True,
         clock: Clock = utc_now,
         tz: tzinfo | None = None,
+        fuzz: bool = True,
     ) -> Collection:
         """Open (creating and upgrading as needed) the collection at a path or SQLAlchemy URL.
 
@@ -81,7 +102,7 @@ class Collection:
             raise
         except Exception as error:  # a file that is not a database, a server that is down
             raise UserError(f"cannot open collection {url}: {str(error).splitlines()[0]}") from None
-        collection = cls(engine, url, clock=clock, tz=tz)
+        collection = cls(engine, url, clock=clock, tz=tz, fuzz=fuzz)
         if created and shipped_decks:
             try:
                 collection.import_paths(shipped_deck_files(), backup=False)
@@ -140,6 +161,82 @@ class Collection:
     ) -> list[CardInfo]:
         with self.reading() as session:
             return list_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search, limit=limit)
+
+    def card(self, card_id: int) -> CardInfo:
+        with self.reading() as session:
+            card = get_card(session, card_id)
+            return card_info(card, card.note, session.get(Deck, card.deck_id).name)
+
+    def study_card(self, card_id: int) -> StudyCard:
+        """A card ready to study: rendered text and what each answer button would do now."""
+        with self.reading() as session:
+            return study_card(session, get_card(session, card_id), self.clock(), fuzz=self.fuzz)
+
+    def review_history(self, card_id: int) -> list[ReviewEntry]:
+        with self.reading() as session:
+            get_card(session, card_id)
+            return review_history(session, card_id)
+
+    # --- studying --------------------------------------------------------------------------------
+
+    def study_queue(self, deck: str | None = None) -> StudyQueue:
+        """Today's queue for a deck and its subdecks (None: all decks); ends expired burials first."""
+        now = self.clock()
+        with self.reading() as session:
+            needs_unbury = session.scalar(
+                select(Card.id).where(Card.buried_until.is_not(None), Card.buried_until <= now).limit(1)
+            )
+        if needs_unbury is not None:
+            with self.writing() as session:
+                unbury_expired(session, now)
+        with self.reading() as session:
+            return build_queue(session, deck, now, self.tz)
+
+    def next_card(self, deck: str | None = None) -> StudyCard | None:
+        card_id = self.study_queue(deck).next_card_id(self.clock())
+        return None if card_id is None else self.study_card(card_id)
+
+    def answer(self, card_id: int, rating: Rating, duration_ms: int = 0) -> AnswerResult:
+        """Schedule the card and log the review, in one transaction."""
+        with self.writing() as session:
+            return answer_card(
+                session, card_id, rating, self.clock(), self.tz, fuzz=self.fuzz, duration_ms=duration_ms
+            )
+
+    def undo(self) -> UndoResult | None:
+        """Take back the newest answer (call again for the one before it)."""
+        with self.writing() as session:
+            return undo_last(session)
+
+    def suspend(self, card_id: int, suspended: bool = True) -> None:
+        with self.writing() as session:
+            set_suspended(session, card_id, suspended, self.clock())
+
+    def bury(self, card_id: int, buried: bool = True) -> None:
+        with self.writing() as session:
+            if buried:
+                bury_card(session, card_id, self.clock(), self.tz)
+            else:
+                unbury_card(session, card_id, self.clock())
+
+    def forget(self, card_id: int) -> None:
+        with self.writing() as session:
+            forget_card(session, card_id, self.clock())
+
+    def deck_options(self, deck: str) -> SchedulerOptions:
+        with self.reading() as session:
+            return SchedulerOptions.from_dict(find_deck(session, deck).options)
+
+    def set_deck_options(self, deck: str, **changes: object) -> SchedulerOptions:
+        """Change some of a deck's scheduler options (validated as a whole before saving)."""
+        with self.writing() as session:
+            row = find_deck(session, deck)
+            try:
+                options = SchedulerOptions.from_dict({**row.options, **changes})
+            except ValueError as error:
+                raise UserError(f"deck {deck!r}: {error}") from None
+            row.options = options.to_dict()
+            return options
 
     # --- import ----------------------------------------------------------------------------------
 

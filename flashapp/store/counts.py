@@ -1,4 +1,5 @@
-"""New / learning / due counts per deck, each deck's including its subdecks, in tree order."""
+"""New / learning / due counts per deck for the deck tree, each including its subdecks and capped by
+the daily limits the same way the study queue is (see `queue`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import datetime, tzinfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling.day import next_day_start_utc
+from flashapp.core.scheduling import day_start_utc, next_day_start_utc
 from flashapp.store.decks import SEPARATOR, parent_names
-from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card, Deck
+from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
+from flashapp.store.queue import load_decks, remaining_today, studied_today
 
 
 @dataclass(frozen=True)
@@ -40,27 +42,51 @@ class DeckCounts:
         }
 
 
-def deck_counts(session: Session, now: datetime, tz: tzinfo, rollover_hour: int = 4) -> list[DeckCounts]:
-    """Counts of cards available today, by deck (subdecks included), sorted as a tree."""
-    day_end = next_day_start_utc(now, tz, rollover_hour)
+def deck_counts(session: Session, now: datetime, tz: tzinfo) -> list[DeckCounts]:
+    """Cards available today by deck (subdecks included, daily limits applied), in tree order."""
+    decks = load_decks(session)
+    names = {deck.id: name for name, deck in decks.items()}
+    day_end = next_day_start_utc(now, tz)
     available = or_(
-        Card.queue == QUEUE_NEW, (Card.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW))) & (Card.due < day_end)
+        Card.queue == QUEUE_NEW, Card.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)) & (Card.due < day_end)
     )
-    rows = session.execute(
+    own: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for deck_id, queue, count in session.execute(
         select(Card.deck_id, Card.queue, func.count()).where(available).group_by(Card.deck_id, Card.queue)
-    ).all()
-    totals = dict(session.execute(select(Card.deck_id, func.count()).group_by(Card.deck_id)).all())
-    names = dict(session.execute(select(Deck.id, Deck.name)).all())
+    ):
+        own[names[deck_id]][queue] = count
+    totals: dict[str, int] = defaultdict(int)
+    for deck_id, count in session.execute(select(Card.deck_id, func.count()).group_by(Card.deck_id)):
+        for target in [*parent_names(names[deck_id]), names[deck_id]]:
+            totals[target] += count
 
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    index = {QUEUE_NEW: 0, QUEUE_LEARNING: 1, QUEUE_REVIEW: 2}
-    for deck_id, queue, count in rows:
-        name = names[deck_id]
-        for target in [*parent_names(name), name]:
-            sums[target][index[queue]] += count
-    for deck_id, count in totals.items():
-        name = names[deck_id]
-        for target in [*parent_names(name), name]:
-            sums[target][3] += count
-    ordered = sorted(names.values(), key=lambda n: [part.casefold() for part in n.split(SEPARATOR)])
-    return [DeckCounts(name, *sums[name]) for name in ordered]
+    new_done, reviews_done = studied_today(session, day_start_utc(now, tz))
+    room = {
+        QUEUE_NEW: remaining_today(decks, new_done, lambda o: o.new_per_day),
+        QUEUE_REVIEW: remaining_today(decks, reviews_done, lambda o: o.reviews_per_day),
+    }
+    # Deepest decks first, so each deck sees its children's capped counts: capped = min(room, own + children).
+    capped: dict[int, dict[str, int]] = {
+        queue: defaultdict(int) for queue in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW)
+    }
+    from_children: dict[int, dict[str, int]] = {queue: defaultdict(int) for queue in capped}
+    for name in sorted(decks, key=lambda n: -n.count(SEPARATOR)):
+        parent = parent_names(name)[-1] if SEPARATOR in name else None
+        for queue in capped:
+            value = own[name][queue] + from_children[queue][name]
+            if queue in room:
+                value = min(value, room[queue][name])
+            capped[queue][name] = value
+            if parent is not None:
+                from_children[queue][parent] += value
+    ordered = sorted(decks, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)])
+    return [
+        DeckCounts(
+            name,
+            new=capped[QUEUE_NEW][name],
+            learning=capped[QUEUE_LEARNING][name],
+            due=capped[QUEUE_REVIEW][name],
+            total=totals[name],
+        )
+        for name in ordered
+    ]

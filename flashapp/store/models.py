@@ -123,7 +123,7 @@ class Card(Base):
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     # Its note (or cloze number) is gone from the source deck file: kept, with its history, out of study.
     orphaned: Mapped[bool] = mapped_column(Boolean, default=False)
-    buried_until: Mapped[datetime | None] = mapped_column()
+    buried_until: Mapped[datetime | None] = mapped_column(index=True)
     flag: Mapped[int] = mapped_column(Integer, default=0)
     modified_at: Mapped[datetime]
 

@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("note_id", "ord", name="uq_cards_note_ord"),
     )
     op.create_index("ix_cards_deck_queue_due", "cards", ["deck_id", "queue", "due", "position"])
+    op.create_index("ix_cards_buried_until", "cards", ["buried_until"])
     op.create_table(
         "reviews",
         sa.Column("id", sa.Integer(), primary_key=True),

@@ -1,0 +1,48 @@
+"""`flashapp next`: the card to study now, with what each answer would schedule."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+
+from flashapp.cli.common import add_json_flag, add_now_flag, iso, open_collection, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("next", help="the next card to study (question, answer, intervals)")
+    parser.add_argument("--deck", help="study this deck and its subdecks (default: all decks)")
+    add_now_flag(parser)
+    add_json_flag(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_collection(args) as collection:
+        queue = collection.study_queue(args.deck)
+        card_id = queue.next_card_id(collection.clock())
+        card = None if card_id is None else collection.study_card(card_id)
+    counts = queue.counts()
+    next_due = queue.next_learning_due()
+    if args.json:
+        print_json(
+            {
+                "card": card.to_json() if card else None,
+                "counts": {"new": counts.new, "learning": counts.learning, "review": counts.review},
+                "next_learning_due": iso(next_due),
+            }
+        )
+        return 0
+    if card is None:
+        later = f" The next learning card is due at {iso(next_due)}." if next_due else ""
+        print(f"Congratulations! Nothing more to study for now.{later}")
+        return 0
+    question, answer = card.rendered.plain()
+    print(
+        f"Card {card.id} · {card.info.deck} · {card.info.state}   (new {counts.new}, "
+        f"learning {counts.learning}, review {counts.review})"
+    )
+    print("\nQuestion:\n" + textwrap.indent(question, "  "))
+    print("\nAnswer:\n" + textwrap.indent(answer, "  "))
+    buttons = " · ".join(f"{rating.name.lower()} {label}" for rating, label in card.labels.items())
+    print(f"\n{buttons}\nAnswer with: flashapp answer {card.id} again|hard|good|easy")
+    return 0

@@ -1,0 +1,182 @@
+"""Answering cards and taking answers back, plus the card actions: suspend, bury, forget.
+
+An answer is one write transaction: the card's new state, its buried siblings, and one review-log row
+holding what the answer changed (so undo restores the exact previous rows, then deletes the log row).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from flashapp.core.scheduling import (
+    CardState,
+    Rating,
+    SchedulerOptions,
+    next_day_start_utc,
+    scheduler_for,
+)
+from flashapp.errors import UserError
+from flashapp.store.card_state import apply_state, refresh_queue, restore, snapshot, to_state
+from flashapp.store.models import QUEUE_NEW, QUEUE_REVIEW, Card, Deck, Review
+
+# Sibling burying hides the note's other new and review cards until tomorrow (not learning ones,
+# which are due within the day and would otherwise be lost).
+BURIABLE_QUEUES = (QUEUE_NEW, QUEUE_REVIEW)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    card_id: int
+    rating: Rating
+    before: CardState
+    after: CardState
+    review_id: int
+    buried_siblings: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    card_id: int
+    rating: Rating
+    reviewed_at: datetime
+
+
+def fuzz_rng(card_id: int, reps: int) -> random.Random:
+    """The same card at the same repetition always gets the same fuzz, so the interval a button shows
+    is the interval the answer gives."""
+    return random.Random(card_id * 1_000_003 + reps)
+
+
+def get_card(session: Session, card_id: int) -> Card:
+    card = session.get(Card, card_id)
+    if card is None:
+        raise UserError(f"unknown card {card_id}")
+    return card
+
+
+def deck_options(session: Session, deck_id: int) -> SchedulerOptions:
+    return SchedulerOptions.from_dict(session.scalar(select(Deck.options).where(Deck.id == deck_id)) or {})
+
+
+def preview(session: Session, card: Card, now: datetime, fuzz: bool) -> dict[Rating, CardState]:
+    """What each button would do to `card` now (for the interval labels on the buttons)."""
+    options = deck_options(session, card.deck_id)
+    rng = fuzz_rng(card.id, card.reps) if fuzz else None
+    return scheduler_for(options).next_states(to_state(card), now, options, rng)
+
+
+def answer_card(
+    session: Session,
+    card_id: int,
+    rating: Rating,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    fuzz: bool,
+    duration_ms: int = 0,
+) -> AnswerResult:
+    card = get_card(session, card_id)
+    if card.suspended or card.orphaned:
+        raise UserError(f"card {card_id} is suspended; unsuspend it before answering")
+    options = deck_options(session, card.deck_id)
+    before = to_state(card)
+    rng = fuzz_rng(card.id, card.reps) if fuzz else None
+    after, log = scheduler_for(options).review(before, rating, now, options, rng)
+
+    previous = {"card": snapshot(card), "siblings": {}}
+    card.buried_until = None  # answering a buried card (by id) brings it back
+    apply_state(card, after, now)
+    buried = bury_siblings(session, card, now, tz, previous["siblings"])
+    review = Review(
+        card_id=card.id,
+        reviewed_at=log.reviewed_at,
+        rating=int(rating),
+        state_before=log.state_before.value,
+        state_after=log.state_after.value,
+        interval_before_days=log.interval_before_days,
+        interval_after_days=log.interval_after_days,
+        ease_after=log.ease_after,
+        duration_ms=max(0, int(duration_ms)),
+        previous=previous,
+    )
+    session.add(review)
+    session.flush()
+    return AnswerResult(card.id, rating, before, after, review.id, buried)
+
+
+def bury_siblings(session: Session, card: Card, now: datetime, tz: tzinfo, saved: dict) -> tuple[int, ...]:
+    """Bury the note's other new/review cards until the next study day; remember what they were."""
+    until = next_day_start_utc(now, tz)
+    siblings = session.scalars(
+        select(Card).where(Card.note_id == card.note_id, Card.id != card.id, Card.queue.in_(BURIABLE_QUEUES))
+    ).all()
+    for sibling in siblings:
+        saved[str(sibling.id)] = snapshot(sibling)
+        sibling.buried_until = until
+        sibling.modified_at = now
+        refresh_queue(sibling)
+    return tuple(sibling.id for sibling in siblings)
+
+
+def undo_last(session: Session) -> UndoResult | None:
+    """Take back the newest answer: restore the card and its siblings exactly, delete the log row."""
+    review = session.scalar(select(Review).order_by(Review.id.desc()).limit(1))
+    if review is None:
+        return None
+    previous = review.previous
+    restore(get_card(session, review.card_id), previous["card"])
+    for sibling_id, values in previous.get("siblings", {}).items():
+        sibling = session.get(Card, int(sibling_id))
+        if sibling is not None:
+            restore(sibling, values)
+    session.delete(review)
+    return UndoResult(review.card_id, Rating(review.rating), review.reviewed_at)
+
+
+def set_suspended(session: Session, card_id: int, suspended: bool, now: datetime) -> Card:
+    card = get_card(session, card_id)
+    card.suspended = suspended
+    card.modified_at = now
+    refresh_queue(card)
+    return card
+
+
+def bury_card(session: Session, card_id: int, now: datetime, tz: tzinfo) -> Card:
+    card = get_card(session, card_id)
+    card.buried_until = next_day_start_utc(now, tz)
+    card.modified_at = now
+    refresh_queue(card)
+    return card
+
+
+def unbury_card(session: Session, card_id: int, now: datetime) -> Card:
+    card = get_card(session, card_id)
+    card.buried_until = None
+    card.modified_at = now
+    refresh_queue(card)
+    return card
+
+
+def forget_card(session: Session, card_id: int, now: datetime) -> Card:
+    """Reset to new, at the end of the new queue; the review history is kept."""
+    card = get_card(session, card_id)
+    options = deck_options(session, card.deck_id)
+    apply_state(card, CardState(ease=options.starting_ease), now)
+    card.position = (session.scalar(select(func.max(Card.position))) or 0) + 1
+    return card
+
+
+def unbury_expired(session: Session, now: datetime) -> int:
+    """Bring back every card whose burial ended (the study day rolled over)."""
+    cards = session.scalars(
+        select(Card).where(Card.buried_until.is_not(None), Card.buried_until <= now)
+    ).all()
+    for card in cards:
+        card.buried_until = None
+        refresh_queue(card)
+    return len(cards)

@@ -1,0 +1,186 @@
+"""Today's review queue for a deck: learning cards due now, then reviews due today, then new cards,
+within each deck's daily limits.
+
+Limits work as in Anki's v3 scheduler: a deck's new/day and reviews/day cover its whole subtree and
+what was already studied there today, and a card is taken only while its deck and every deck above it,
+up to the deck being studied, still have room (the deck tree's counts follow the same rule). Each
+deck's candidates come from one indexed range scan on (deck_id, queue, due).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from flashapp.core.scheduling import SchedulerOptions, State, day_start_utc, next_day_start_utc
+from flashapp.store.decks import find_deck, parent_names
+from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card, Deck, Review
+
+# With nothing else left, learning cards due within this long are shown early (Anki's default).
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True, order=True)
+class QueuedCard:
+    due: datetime
+    position: int
+    id: int
+    deck_id: int
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass
+class StudyQueue:
+    learning: list[QueuedCard] = field(default_factory=list)  # due before the day ends, by due
+    review: list[QueuedCard] = field(default_factory=list)
+    new: list[QueuedCard] = field(default_factory=list)
+
+    def counts(self) -> QueueCounts:
+        return QueueCounts(new=len(self.new), learning=len(self.learning), review=len(self.review))
+
+    def next_card_id(self, now: datetime) -> int | None:
+        if self.learning and self.learning[0].due <= now:
+            return self.learning[0].id
+        if self.review:
+            return self.review[0].id
+        if self.new:
+            return self.new[0].id
+        if self.learning and self.learning[0].due <= now + LEARN_AHEAD:
+            return self.learning[0].id
+        return None
+
+    def next_learning_due(self) -> datetime | None:
+        return self.learning[0].due if self.learning else None
+
+    def remove(self, card_id: int) -> None:
+        for cards in (self.learning, self.review, self.new):
+            cards[:] = [card for card in cards if card.id != card_id]
+
+    def add_learning(self, card: QueuedCard) -> None:
+        self.remove(card.id)
+        self.learning.append(card)
+        self.learning.sort()
+
+
+@dataclass(frozen=True)
+class DeckLimits:
+    id: int
+    name: str
+    options: SchedulerOptions
+
+
+def load_decks(session: Session) -> dict[str, DeckLimits]:
+    return {
+        name: DeckLimits(deck_id, name, SchedulerOptions.from_dict(options))
+        for deck_id, name, options in session.execute(select(Deck.id, Deck.name, Deck.options))
+    }
+
+
+def studied_today(session: Session, day_start: datetime) -> tuple[dict[int, int], dict[int, int]]:
+    """(new cards introduced, review cards answered) today, per deck id."""
+    rows = session.execute(
+        select(Card.deck_id, Review.state_before, func.count(func.distinct(Review.card_id)), func.count())
+        .join(Card, Card.id == Review.card_id)
+        .where(Review.reviewed_at >= day_start, Review.state_before.in_((State.NEW, State.REVIEW)))
+        .group_by(Card.deck_id, Review.state_before)
+    )
+    new: dict[int, int] = defaultdict(int)
+    reviews: dict[int, int] = defaultdict(int)
+    for deck_id, state_before, distinct_cards, answers in rows:
+        if state_before == State.NEW:
+            new[deck_id] += distinct_cards
+        else:
+            reviews[deck_id] += answers
+    return new, reviews
+
+
+def remaining_today(decks: dict[str, DeckLimits], done: dict[int, int], limit_of) -> dict[str, int]:
+    """Room left today per deck name: its limit minus what its subtree already did."""
+    done_in_subtree: dict[str, int] = defaultdict(int)
+    by_id = {deck.id: deck.name for deck in decks.values()}
+    for deck_id, count in done.items():
+        name = by_id.get(deck_id)
+        if name is not None:
+            for target in [*parent_names(name), name]:
+                done_in_subtree[target] += count
+    return {name: max(0, limit_of(deck.options) - done_in_subtree[name]) for name, deck in decks.items()}
+
+
+def build_queue(session: Session, deck: str | None, now: datetime, tz: tzinfo) -> StudyQueue:
+    """The queue for `deck` and its subdecks (None: every deck)."""
+    if deck is not None:
+        find_deck(session, deck)
+    decks = load_decks(session)
+    selected = [
+        d for name, d in decks.items() if deck is None or name == deck or name.startswith(deck + "::")
+    ]
+    ids = [d.id for d in selected]
+    day_start, day_end = day_start_utc(now, tz), next_day_start_utc(now, tz)
+    new_done, reviews_done = studied_today(session, day_start)
+    new_room = remaining_today(decks, new_done, lambda o: o.new_per_day)
+    review_room = remaining_today(decks, reviews_done, lambda o: o.reviews_per_day)
+
+    learning = _fetch(session, select_ids=ids, queue=QUEUE_LEARNING, before=day_end, limit=None)
+    reviews = []
+    new = []
+
+    def chain(name: str) -> list[str]:
+        """`name` and the decks above it, up to the one being studied."""
+        return [
+            n for n in [*parent_names(name), name] if deck is None or n == deck or n.startswith(deck + "::")
+        ]
+
+    for d in selected:
+        review_cap = min(review_room[name] for name in chain(d.name))
+        if review_cap:
+            reviews.append(
+                _fetch(session, select_ids=[d.id], queue=QUEUE_REVIEW, before=day_end, limit=review_cap)
+            )
+        new_cap = min(new_room[name] for name in chain(d.name))
+        if new_cap:
+            new.append(_fetch(session, select_ids=[d.id], queue=QUEUE_NEW, before=None, limit=new_cap))
+    chains = {d.id: chain(d.name) for d in selected}
+    return StudyQueue(
+        learning=learning,
+        review=_within_limits(heapq.merge(*reviews), review_room, chains),
+        new=_within_limits(heapq.merge(*new), new_room, chains),
+    )
+
+
+def _fetch(
+    session: Session, *, select_ids: list[int], queue: int, before: datetime | None, limit: int | None
+) -> list[QueuedCard]:
+    query = select(Card.due, Card.position, Card.id, Card.deck_id).where(
+        Card.deck_id.in_(select_ids), Card.queue == queue
+    )
+    if before is not None:
+        query = query.where(Card.due < before)
+    query = query.order_by(Card.due, Card.position, Card.id).limit(limit)
+    return [QueuedCard(*row) for row in session.execute(query)]
+
+
+def _within_limits(candidates, room: dict[str, int], chains: dict[int, list[str]]) -> list[QueuedCard]:
+    room = dict(room)
+    taken = []
+    for card in candidates:
+        chain = chains[card.deck_id]
+        if all(room[name] > 0 for name in chain):
+            taken.append(card)
+            for name in chain:
+                room[name] -= 1
+    return taken

@@ -1,0 +1,96 @@
+"""A study session over one deck: keeps today's queue in memory between answers, so answering and
+showing the next card costs one write transaction and one card read, not a queue rebuild."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flashapp.core.scheduling import Rating, State, next_day_start_utc
+from flashapp.store.answering import AnswerResult
+from flashapp.store.collection import Collection
+from flashapp.store.queue import QueueCounts, QueuedCard, StudyQueue
+from flashapp.store.study_views import StudyCard
+
+
+@dataclass
+class SessionStats:
+    """What the end-of-session summary shows."""
+
+    studied: int = 0
+    again: int = 0
+    duration_ms: int = 0
+    ratings: dict[Rating, int] = field(default_factory=lambda: dict.fromkeys(Rating, 0))
+
+    @property
+    def again_rate(self) -> float:
+        return self.again / self.studied if self.studied else 0.0
+
+
+class StudySession:
+    def __init__(self, collection: Collection, deck: str | None = None):
+        self.collection = collection
+        self.deck = deck
+        self.stats = SessionStats()
+        self._history: list[tuple[AnswerResult, int]] = []
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.queue: StudyQueue = self.collection.study_queue(self.deck)
+        self._day_end = next_day_start_utc(self.collection.clock(), self.collection.tz)
+        self._current: StudyCard | None = None
+
+    def counts(self) -> QueueCounts:
+        return self.queue.counts()
+
+    def current(self) -> StudyCard | None:
+        """The card to show now, or None when nothing is left for now."""
+        now = self.collection.clock()
+        if now >= self._day_end:  # the study day rolled over while studying
+            self._rebuild()
+        card_id = self.queue.next_card_id(now)
+        if card_id is None:
+            self._current = None
+        elif self._current is None or self._current.id != card_id:
+            self._current = self.collection.study_card(card_id)
+        return self._current
+
+    def answer(self, rating: Rating, duration_ms: int = 0) -> AnswerResult:
+        card = self.current()
+        if card is None:
+            raise RuntimeError("no card to answer")
+        result = self.collection.answer(card.id, rating, duration_ms)
+        self.queue.remove(card.id)
+        for sibling_id in result.buried_siblings:
+            self.queue.remove(sibling_id)
+        after = result.after
+        if (
+            after.state in (State.LEARNING, State.RELEARNING)
+            and after.due is not None
+            and after.due < self._day_end
+        ):
+            self.queue.add_learning(QueuedCard(after.due, 0, card.id, card.info.deck_id))
+        self._current = None
+        self._history.append((result, max(0, duration_ms)))
+        self.stats.studied += 1
+        self.stats.again += rating == Rating.AGAIN
+        self.stats.ratings[rating] += 1
+        self.stats.duration_ms += max(0, duration_ms)
+        return result
+
+    def undo(self) -> bool:
+        """Take back this session's last answer; the queue is rebuilt around the restored card."""
+        if not self._history:
+            return False
+        last, duration_ms = self._history.pop()
+        self.collection.undo()
+        self.stats.studied -= 1
+        self.stats.again -= last.rating == Rating.AGAIN
+        self.stats.ratings[last.rating] -= 1
+        self.stats.duration_ms -= duration_ms
+        self._rebuild()
+        return True
+
+    def next_due(self) -> datetime | None:
+        """When the next learning card of today comes back (None: nothing more today)."""
+        return self.queue.next_learning_due()

@@ -1,0 +1,82 @@
+"""What the study screen and `flashapp next` show: a card's text, its answer buttons' intervals,
+and its review history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flashapp.core.render import RenderedCard, render_card
+from flashapp.core.scheduling import CardState, Rating, format_interval
+from flashapp.store.answering import preview
+from flashapp.store.card_views import CardInfo, card_info
+from flashapp.store.models import Card, Deck, Review
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    info: CardInfo
+    note_type: str
+    rendered: RenderedCard
+    outcomes: dict[Rating, CardState]  # what each button does now
+    labels: dict[Rating, str]  # the same as short intervals: "1m", "10m", "4d"
+
+    @property
+    def id(self) -> int:
+        return self.info.id
+
+    def to_json(self) -> dict[str, Any]:
+        question, answer = self.rendered.plain()
+        return {
+            **self.info.to_json(),
+            "question": question,
+            "answer": answer,
+            "note_type": self.note_type,
+            "expected": self.rendered.expected,
+            "intervals": {rating.name.lower(): label for rating, label in self.labels.items()},
+        }
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    reviewed_at: datetime
+    rating: Rating
+    state_before: str
+    state_after: str
+    interval_after_days: int
+    ease_after: float
+    duration_ms: int
+
+
+def study_card(session: Session, card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
+    note = card.note
+    outcomes = preview(session, card, now, fuzz)
+    return StudyCard(
+        info=card_info(card, note, session.scalar(select(Deck.name).where(Deck.id == card.deck_id))),
+        note_type=note.note_type,
+        rendered=render_card(note.note_type, note.fields, card.ord),
+        outcomes=outcomes,
+        labels={rating: format_interval(now, state.due) for rating, state in outcomes.items()},
+    )
+
+
+def review_history(session: Session, card_id: int) -> list[ReviewEntry]:
+    rows = session.scalars(
+        select(Review).where(Review.card_id == card_id).order_by(Review.reviewed_at, Review.id)
+    )
+    return [
+        ReviewEntry(
+            r.reviewed_at,
+            Rating(r.rating),
+            r.state_before,
+            r.state_after,
+            r.interval_after_days,
+            r.ease_after,
+            r.duration_ms,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,118 @@
+"""Headless study: `next`, `answer`, `undo`, `card` with --json and --now, and their errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flashapp.cli.main import main
+from flashapp.store.collection import Collection
+
+DECK = """\
+[deck]
+name = "Headless"
+
+[[cards]]
+id = "one"
+front = "First"
+back = "1"
+
+[[cards]]
+id = "two"
+kind = "reversed"
+front = "Second"
+back = "2"
+"""
+T0 = "2026-03-02T12:00:00Z"
+
+
+@pytest.fixture
+def db(tmp_path, write_deck):
+    path = tmp_path / "study.db"
+    Collection.open(path, shipped_decks=False).close()
+    assert main(["--db", str(path), "import", str(write_deck(DECK))]) == 0
+    return str(path)
+
+
+def call(capsys, *argv: str):
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_next_answer_undo_round_trip(db, capsys, monkeypatch):
+    monkeypatch.setattr("flashapp.cli.common.FUZZ", False)
+    code, out, _ = call(capsys, "--db", db, "next", "--now", T0, "--json")
+    first = json.loads(out)
+    assert code == 0 and first["counts"] == {"new": 3, "learning": 0, "review": 0}
+    card = first["card"]
+    assert (card["key"], card["question"], card["answer"], card["state"]) == ("one", "First", "1", "new")
+    assert card["intervals"] == {"again": "1m", "hard": "6m", "good": "10m", "easy": "4d"}
+
+    code, out, _ = call(capsys, "--db", db, "answer", str(card["id"]), "easy", "--now", T0, "--json")
+    answered = json.loads(out)
+    assert code == 0
+    assert (answered["state"], answered["interval_days"], answered["due"]) == (
+        "review",
+        4,
+        "2026-03-06T12:00:00Z",
+    )
+
+    code, out, _ = call(capsys, "--db", db, "next", "--now", T0, "--json")
+    assert json.loads(out)["card"]["key"] == "two"
+
+    code, out, _ = call(capsys, "--db", db, "undo", "--json")
+    assert json.loads(out) == {"undone": {"card_id": card["id"], "rating": "easy", "reviewed_at": T0}}
+    code, out, _ = call(capsys, "--db", db, "card", str(card["id"]), "--json")
+    restored = json.loads(out)
+    assert (restored["state"], restored["reps"], restored["history"]) == ("new", 0, [])
+    code, out, _ = call(capsys, "--db", db, "undo")
+    assert out == "Nothing to undo.\n"
+
+
+def test_sibling_is_buried_after_answer(db, capsys):
+    code, out, _ = call(capsys, "--db", db, "cards", "--json")
+    two_front, two_back = [c["id"] for c in json.loads(out) if c["key"] == "two"]
+    code, out, _ = call(capsys, "--db", db, "answer", str(two_front), "good", "--now", T0, "--json")
+    assert json.loads(out)["buried_siblings"] == [two_back]
+    code, out, _ = call(capsys, "--db", db, "next", "--now", T0, "--json")
+    assert json.loads(out)["counts"] == {"new": 1, "learning": 1, "review": 0}
+
+
+def test_nothing_left(db, capsys):
+    code, out, _ = call(capsys, "--db", db, "cards", "--json")
+    for card in json.loads(out):
+        call(capsys, "--db", db, "card", str(card["id"]), "suspend")
+    code, out, _ = call(capsys, "--db", db, "next", "--now", T0)
+    assert code == 0 and out.startswith("Congratulations! Nothing more to study for now.")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["answer", "1", "maybe"],
+            "flashapp: unknown rating 'maybe': expected again, hard, good, easy or 1-4",
+        ),
+        (["answer", "999", "good"], "flashapp: unknown card 999"),
+        (["card", "999"], "flashapp: unknown card 999"),
+        (["next", "--deck", "Elsewhere"], "flashapp: unknown deck 'Elsewhere'"),
+        (
+            ["answer", "1", "good", "--now", "2026-03-02T12:00:00"],
+            "flashapp: --now '2026-03-02T12:00:00' needs a",
+        ),
+    ],
+)
+def test_study_errors_exit_2(db, capsys, argv, message):
+    code, _, err = call(capsys, "--db", db, *argv)
+    assert code == 2 and err.startswith(message) and err.count("\n") == 1
+
+
+def test_text_output(db, capsys):
+    code, out, _ = call(capsys, "--db", db, "next", "--now", T0)
+    assert "Question:\n  First" in out and "Answer with: flashapp answer" in out
+    card_id = out.split()[1]
+    code, out, _ = call(capsys, "--db", db, "answer", card_id, "again", "--now", T0)
+    assert out == f"Card {card_id}: again → learning, due in 1m (2026-03-02T12:01:00Z)\n"
