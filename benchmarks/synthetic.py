@@ -15,8 +15,9 @@ from flashapp.store.models import Card, Note, queue_for
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 WORDS = (
-    ["attention", "query", "key", "value", "softmax", "scale", "head", "mask", "position", "rotary", "kernel", "stride", "flow", "noise", "data"]
-)
+    "attention", "query", "key", "value", "softmax", "scale", "head", "mask", "position", "rotary",
+    "kernel", "stride", "flow", "noise",
+)  # fmt: skip
 
 
 def build_collection(path: Path, cards: int = 100_000, decks: int = 20, seed: int = 0) -> Collection:
