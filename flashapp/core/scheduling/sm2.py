@@ -19,12 +19,12 @@ ease E before the answer; each passing interval is times `interval_modifier`, th
            max(`minimum_lapse_interval_days`, I * `lapse_interval_multiplier`)
            (1 day by default: SM-2's restart at I(1), so the next good gives 6 days again)
     hard   I * `hard_multiplier` (1.2), at least I + 1;                            E - 0.15
-    good   (I + L/2) * E, at least hard + 1 and at least 6 days (SM-2's I(2));      E unchanged
+    good   (I + L/2) * E, at least hard + 1, I + 1 and 6 days (SM-2's I(2));       E unchanged
     easy   (I + L) * E * `easy_bonus` (1.3), at least good + 1;                     E + 0.15
     All are capped at `maximum_interval_days`. The 6-day floor on good is SM-2's I(1) -> I(2) step: the
     only review cards with an interval under 6 days are those on their first interval, after graduating
-    or relearning (or after hard answers there), so no per-card repetition counter is needed.
-    With `hard_multiplier` <= 1 hard has no I + 1 floor and good's floor is I + 1 (Anki's rule).
+    or relearning (or shortened by hard), so no per-card repetition counter is needed.
+    With `hard_multiplier` <= 1 hard has no I + 1 floor (Anki's rule), so it may shorten the interval.
 
 Relearning cards (the interval to return to is kept in `interval_days`, as Anki does):
     again  back to relearning step 0        hard  repeat the step (as in learning)
@@ -173,7 +173,7 @@ def _passing_intervals(
     hard_multiplier = options.hard_multiplier
     hard_minimum = current + 1 if hard_multiplier > 1 else 1
     hard = _constrain(current * hard_multiplier * modifier, hard_minimum, options, fuzz)
-    good_minimum = max(hard + 1 if hard_multiplier > 1 else current + 1, SM2_SECOND_INTERVAL_DAYS)
+    good_minimum = max(hard + 1, current + 1, SM2_SECOND_INTERVAL_DAYS)
     good = _constrain((current + days_late / 2) * ease * modifier, good_minimum, options, fuzz)
     easy_raw = (current + days_late) * ease * options.easy_bonus * modifier
     easy = _constrain(easy_raw, good + 1, options, fuzz)
