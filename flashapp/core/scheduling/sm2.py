@@ -79,7 +79,7 @@ SM2_SECOND_INTERVAL_DAYS = 6
 MAX_HARD_EXTRA_MINUTES = 24 * 60.0
 # Ease is kept to 4 decimals so repeated deltas do not drift (2.5 - 0.2 - 0.15 is 2.15, not 2.1499...).
 EASE_DECIMALS = 4
-# Products like 6 * 1.2 come out as 7.200000000000001; do not round those up to the next day.
+# Products like 10 * 2.5 * 1.3 * 0.8 come out as 26.000000000000004; do not round those up to 27.
 ROUNDING_SLACK = 1e-6
 
 
