@@ -1,4 +1,8 @@
-"""A synthetic collection for benchmarks: N cards over D decks, mixed states, built with Core inserts."""
+"""A synthetic collection for benchmarks: N cards over D decks, built with Core inserts.
+
+States follow a mature collection: 40% new, 59% review (due from 5 days ago to 30 days ahead), 1% in
+learning steps.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +53,7 @@ def build_collection(path: Path, cards: int = 100_000, decks: int = 20, seed: in
         session.execute(insert(Note), notes)
         keys = dict(session.execute(select(Note.key, Note.id)).all())
         for position, note in enumerate(notes):
-            state = rng.choices(["new", "review", "learning"], weights=[4, 5, 1])[0]
+            state = rng.choices(["new", "review", "learning"], weights=[40, 59, 1])[0]
             due = NOW + timedelta(days=rng.randint(-5, 30)) if state == "review" else NOW
             if state == "learning":
                 due = NOW + timedelta(minutes=rng.randint(-30, 600))

@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from flashapp.core.scheduling import (
     CardState,
@@ -22,7 +22,7 @@ from flashapp.core.scheduling import (
 )
 from flashapp.errors import UserError
 from flashapp.store.card_state import apply_state, refresh_queue, restore, snapshot, to_state
-from flashapp.store.models import QUEUE_NEW, QUEUE_REVIEW, Card, Deck, Review
+from flashapp.store.models import QUEUE_BURIED, QUEUE_NEW, QUEUE_REVIEW, Card, Review, queue_for
 
 # Sibling burying hides the note's other new and review cards until tomorrow (not learning ones,
 # which are due within the day and would otherwise be lost).
@@ -52,20 +52,38 @@ def fuzz_rng(card_id: int, reps: int) -> random.Random:
     return random.Random(card_id * 1_000_003 + reps)
 
 
-def get_card(session: Session, card_id: int) -> Card:
-    card = session.get(Card, card_id)
+# Built once: answering is the hot path, and building a statement costs more than running it.
+_CARD_WITH_DECK = select(Card).where(Card.id == bindparam("card_id")).options(joinedload(Card.deck))
+_CARD_WITH_DECK_AND_NOTE = _CARD_WITH_DECK.options(joinedload(Card.note))
+_BURY_SIBLINGS = (
+    update(Card)
+    .where(
+        Card.note_id == bindparam("of_note"),
+        Card.id != bindparam("except_card"),
+        Card.queue.in_(BURIABLE_QUEUES),
+    )
+    .values(queue=QUEUE_BURIED, buried_until=bindparam("until"))
+    .returning(Card.id, Card.state)
+    .execution_options(synchronize_session=False)
+)
+
+
+def get_card(session: Session, card_id: int, *, with_note: bool = False) -> Card:
+    """The card with its deck (and note) loaded in the same query."""
+    query = _CARD_WITH_DECK_AND_NOTE if with_note else _CARD_WITH_DECK
+    card = session.scalar(query, {"card_id": card_id})
     if card is None:
         raise UserError(f"unknown card {card_id}")
     return card
 
 
-def deck_options(session: Session, deck_id: int) -> SchedulerOptions:
-    return SchedulerOptions.from_dict(session.scalar(select(Deck.options).where(Deck.id == deck_id)) or {})
+def deck_options(card: Card) -> SchedulerOptions:
+    return SchedulerOptions.from_dict(card.deck.options)
 
 
-def preview(session: Session, card: Card, now: datetime, fuzz: bool) -> dict[Rating, CardState]:
+def preview(card: Card, now: datetime, fuzz: bool) -> dict[Rating, CardState]:
     """What each button would do to `card` now (for the interval labels on the buttons)."""
-    options = deck_options(session, card.deck_id)
+    options = deck_options(card)
     rng = fuzz_rng(card.id, card.reps) if fuzz else None
     return scheduler_for(options).next_states(to_state(card), now, options, rng)
 
@@ -83,7 +101,7 @@ def answer_card(
     card = get_card(session, card_id)
     if card.suspended or card.orphaned:
         raise UserError(f"card {card_id} is suspended; unsuspend it before answering")
-    options = deck_options(session, card.deck_id)
+    options = deck_options(card)
     before = to_state(card)
     rng = fuzz_rng(card.id, card.reps) if fuzz else None
     after, log = scheduler_for(options).review(before, rating, now, options, rng)
@@ -110,17 +128,17 @@ def answer_card(
 
 
 def bury_siblings(session: Session, card: Card, now: datetime, tz: tzinfo, saved: dict) -> tuple[int, ...]:
-    """Bury the note's other new/review cards until the next study day; remember what they were."""
-    until = next_day_start_utc(now, tz)
-    siblings = session.scalars(
-        select(Card).where(Card.note_id == card.note_id, Card.id != card.id, Card.queue.in_(BURIABLE_QUEUES))
-    ).all()
-    for sibling in siblings:
-        saved[str(sibling.id)] = snapshot(sibling)
-        sibling.buried_until = until
-        sibling.modified_at = now
-        refresh_queue(sibling)
-    return tuple(sibling.id for sibling in siblings)
+    """Bury the note's other new/review cards until the next study day, in one UPDATE.
+
+    Only `queue` and `buried_until` change (a burial is not an edit), and before it every such
+    sibling had its state's own queue and no burial, so `saved` can record exactly what to put back.
+    """
+    with session.no_autoflush:  # the answered card is flushed once, together with its review row
+        params = {"of_note": card.note_id, "except_card": card.id, "until": next_day_start_utc(now, tz)}
+        rows = session.execute(_BURY_SIBLINGS, params).all()
+    for sibling_id, state in rows:
+        saved[str(sibling_id)] = {"queue": queue_for(state, suspended=False, orphaned=False, buried=False)}
+    return tuple(sibling_id for sibling_id, _ in rows)
 
 
 def undo_last(session: Session) -> UndoResult | None:
@@ -131,9 +149,12 @@ def undo_last(session: Session) -> UndoResult | None:
     previous = review.previous
     restore(get_card(session, review.card_id), previous["card"])
     for sibling_id, values in previous.get("siblings", {}).items():
-        sibling = session.get(Card, int(sibling_id))
-        if sibling is not None:
-            restore(sibling, values)
+        session.execute(
+            update(Card)
+            .where(Card.id == int(sibling_id))
+            .values(queue=values["queue"], buried_until=None)
+            .execution_options(synchronize_session=False)
+        )
     session.delete(review)
     return UndoResult(review.card_id, Rating(review.rating), review.reviewed_at)
 
@@ -165,7 +186,7 @@ def unbury_card(session: Session, card_id: int, now: datetime) -> Card:
 def forget_card(session: Session, card_id: int, now: datetime) -> Card:
     """Reset to new, at the end of the new queue; the review history is kept."""
     card = get_card(session, card_id)
-    options = deck_options(session, card.deck_id)
+    options = deck_options(card)
     apply_state(card, CardState(ease=options.starting_ease), now)
     card.position = (session.scalar(select(func.max(Card.position))) or 0) + 1
     return card

@@ -164,13 +164,13 @@ class Collection:
 
     def card(self, card_id: int) -> CardInfo:
         with self.reading() as session:
-            card = get_card(session, card_id)
-            return card_info(card, card.note, session.get(Deck, card.deck_id).name)
+            card = get_card(session, card_id, with_note=True)
+            return card_info(card, card.note, card.deck.name)
 
     def study_card(self, card_id: int) -> StudyCard:
         """A card ready to study: rendered text and what each answer button would do now."""
         with self.reading() as session:
-            return study_card(session, get_card(session, card_id), self.clock(), fuzz=self.fuzz)
+            return study_card(get_card(session, card_id, with_note=True), self.clock(), fuzz=self.fuzz)
 
     def review_history(self, card_id: int) -> list[ReviewEntry]:
         with self.reading() as session:

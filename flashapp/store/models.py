@@ -128,6 +128,7 @@ class Card(Base):
     modified_at: Mapped[datetime]
 
     note: Mapped[Note] = relationship(back_populates="cards")
+    deck: Mapped[Deck] = relationship()
 
 
 class Review(Base):

@@ -9,7 +9,6 @@ deck's candidates come from one indexed range scan on (deck_id, queue, due).
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -135,52 +134,64 @@ def build_queue(session: Session, deck: str | None, now: datetime, tz: tzinfo) -
     new_room = remaining_today(decks, new_done, lambda o: o.new_per_day)
     review_room = remaining_today(decks, reviews_done, lambda o: o.reviews_per_day)
 
-    learning = _fetch(session, select_ids=ids, queue=QUEUE_LEARNING, before=day_end, limit=None)
-    reviews = []
-    new = []
-
     def chain(name: str) -> list[str]:
         """`name` and the decks above it, up to the one being studied."""
-        return [
-            n for n in [*parent_names(name), name] if deck is None or n == deck or n.startswith(deck + "::")
-        ]
+        names = [*parent_names(name), name]
+        return [n for n in names if deck is None or n == deck or n.startswith(deck + "::")]
 
-    for d in selected:
-        review_cap = min(review_room[name] for name in chain(d.name))
-        if review_cap:
-            reviews.append(
-                _fetch(session, select_ids=[d.id], queue=QUEUE_REVIEW, before=day_end, limit=review_cap)
-            )
-        new_cap = min(new_room[name] for name in chain(d.name))
-        if new_cap:
-            new.append(_fetch(session, select_ids=[d.id], queue=QUEUE_NEW, before=None, limit=new_cap))
     chains = {d.id: chain(d.name) for d in selected}
+    tops = {names[0] for names in chains.values()}  # the studied deck, or every top-level deck
     return StudyQueue(
-        learning=learning,
-        review=_within_limits(heapq.merge(*reviews), review_room, chains),
-        new=_within_limits(heapq.merge(*new), new_room, chains),
+        learning=_fetch(session, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0),
+        review=_take(session, QUEUE_REVIEW, day_end, review_room, chains, sum(review_room[t] for t in tops)),
+        new=_take(session, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
     )
 
 
 def _fetch(
-    session: Session, *, select_ids: list[int], queue: int, before: datetime | None, limit: int | None
+    session: Session,
+    deck_ids: list[int],
+    queue: int,
+    *,
+    before: datetime | None,
+    limit: int | None,
+    offset: int,
 ) -> list[QueuedCard]:
     query = select(Card.due, Card.position, Card.id, Card.deck_id).where(
-        Card.deck_id.in_(select_ids), Card.queue == queue
+        Card.deck_id.in_(deck_ids), Card.queue == queue
     )
     if before is not None:
         query = query.where(Card.due < before)
-    query = query.order_by(Card.due, Card.position, Card.id).limit(limit)
+    query = query.order_by(Card.due, Card.position, Card.id).limit(limit).offset(offset)
     return [QueuedCard(*row) for row in session.execute(query)]
 
 
-def _within_limits(candidates, room: dict[str, int], chains: dict[int, list[str]]) -> list[QueuedCard]:
+def _take(
+    session: Session,
+    queue: int,
+    before: datetime | None,
+    room: dict[str, int],
+    chains: dict[int, list[str]],
+    wanted: int,
+) -> list[QueuedCard]:
+    """Cards in due order while their deck and the decks above it have room, `wanted` at most.
+
+    Decks without room are left out of the query; a page is read again only when subdeck limits
+    turned cards of the first page away.
+    """
     room = dict(room)
-    taken = []
-    for card in candidates:
-        chain = chains[card.deck_id]
-        if all(room[name] > 0 for name in chain):
-            taken.append(card)
-            for name in chain:
-                room[name] -= 1
-    return taken
+    open_decks = [deck_id for deck_id, chain in chains.items() if min(room[name] for name in chain) > 0]
+    taken: list[QueuedCard] = []
+    offset = 0
+    while open_decks and len(taken) < wanted:
+        page = _fetch(session, open_decks, queue, before=before, limit=wanted, offset=offset)
+        for card in page:
+            chain = chains[card.deck_id]
+            if all(room[name] > 0 for name in chain):
+                taken.append(card)
+                for name in chain:
+                    room[name] -= 1
+        if len(page) < wanted:
+            break
+        offset += wanted
+    return taken[:wanted]

@@ -14,7 +14,7 @@ from flashapp.core.render import RenderedCard, render_card
 from flashapp.core.scheduling import CardState, Rating, format_interval
 from flashapp.store.answering import preview
 from flashapp.store.card_views import CardInfo, card_info
-from flashapp.store.models import Card, Deck, Review
+from flashapp.store.models import Card, Review
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,12 @@ class ReviewEntry:
     duration_ms: int
 
 
-def study_card(session: Session, card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
+def study_card(card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
+    """`card` must come with its note and deck loaded (`get_card(..., with_note=True)`)."""
     note = card.note
-    outcomes = preview(session, card, now, fuzz)
+    outcomes = preview(card, now, fuzz)
     return StudyCard(
-        info=card_info(card, note, session.scalar(select(Deck.name).where(Deck.id == card.deck_id))),
+        info=card_info(card, note, card.deck.name),
         note_type=note.note_type,
         rendered=render_card(note.note_type, note.fields, card.ord),
         outcomes=outcomes,
