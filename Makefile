@@ -24,3 +24,4 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/collection_ops.py
+	$(VENV)/bin/python benchmarks/study_queue.py

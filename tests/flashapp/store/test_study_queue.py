@@ -217,3 +217,22 @@ def test_study_session_keeps_the_queue_between_answers(study, write_deck, clock)
     assert session.undo()
     assert session.current().info.key == "t2"
     assert session.stats.studied == 5
+
+
+def test_a_deck_on_fsrs_schedules_with_fsrs(study, write_deck, clock):
+    study.import_paths(
+        [write_deck(deck_file("Fsrs", 1, "x", options='scheduler = "fsrs"\ndesired_retention = 0.9'))]
+    )
+    card_id = study.cards()[0].id
+    study.answer(card_id, Rating.GOOD)
+    clock.now += timedelta(minutes=10)
+    result = study.answer(card_id, Rating.GOOD)
+    assert result.after.state.value == "review"
+    assert result.after.stability is not None and result.after.difficulty is not None
+    with study.reading() as session:
+        card = session.get(Card, card_id)
+        assert (card.stability, card.difficulty) == (result.after.stability, result.after.difficulty)
+    study.set_deck_options("Fsrs", desired_retention=0.97)
+    assert study.deck_options("Fsrs").desired_retention == 0.97
+    with pytest.raises(UserError, match="deck 'Fsrs': "):
+        study.set_deck_options("Fsrs", desired_retention=2.0)
