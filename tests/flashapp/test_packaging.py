@@ -1,0 +1,62 @@
+"""The wheel carries the shipped decks, the migrations and the TUI styles, and an installed flashapp
+finds its decks without the checkout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [built] = out.glob("flashapp-*.whl")
+    return built
+
+
+def test_wheel_contents(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "flashapp/shipped_decks/attention-and-transformers.toml" in names
+    assert "flashapp/store/migrations/versions/0001_initial.py" in names
+    assert "flashapp/store/migrations/env.py" in names
+    assert "flashapp/tui/app.tcss" in names
+    assert "engine/registry.py" in names
+    assert not any(name.startswith("tests/") for name in names)
+
+
+def test_installed_package_finds_its_shipped_decks(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    script = (
+        "import flashapp.shipped as s; "
+        "print(s.shipped_decks_dir()); print([p.name for p in s.shipped_deck_files()])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    folder, files = result.stdout.splitlines()
+    assert Path(folder) == target / "flashapp" / "shipped_decks"
+    assert files == "['attention-and-transformers.toml']"
