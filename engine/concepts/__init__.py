@@ -1,0 +1,1 @@
+"""One module per concept group; each function takes (params, ctx) and returns a ConceptOutput."""

@@ -1,0 +1,259 @@
+"""Positional information: sinusoidal encodings added to tokens, and rotary embeddings (RoPE)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from engine.context import RunContext
+from engine.plots import heatmap, labels, new_figure
+from engine.result import ConceptOutput, arrays_from
+
+BASE = 10000.0
+
+
+def sinusoidal_encoding(positions: int, d: int, base: float = BASE) -> torch.Tensor:
+    """PE[pos, 2i] = sin(pos / base^(2i/d)),  PE[pos, 2i+1] = cos(pos / base^(2i/d)).  -> (positions, d)
+
+    Computed in float64 (angles reach `positions` radians) and returned as float32.
+    """
+    pos = torch.arange(positions, dtype=torch.float64)[:, None]  # (P, 1)
+    two_i = torch.arange(0, d, 2, dtype=torch.float64)  # (ceil(d/2),): the even dimensions 2i
+    angle = pos / base ** (two_i / d)  # (P, ceil(d/2))
+    pe = torch.zeros(positions, d, dtype=torch.float64)
+    pe[:, 0::2] = angle.sin()
+    pe[:, 1::2] = angle.cos()[:, : d // 2]
+    return pe.float()
+
+
+def sinusoidal_by_formula(positions: int, d: int, base: float = BASE) -> np.ndarray:
+    """The same matrix, one entry at a time, straight from the formula: the check for the vectorised one."""
+    pe = np.zeros((positions, d))
+    for pos in range(positions):
+        for dim in range(d):
+            two_i = dim - dim % 2
+            angle = pos / base ** (two_i / d)
+            pe[pos, dim] = math.sin(angle) if dim % 2 == 0 else math.cos(angle)
+    return pe
+
+
+def apply_rope(x: torch.Tensor, positions: torch.Tensor, base: float = BASE) -> torch.Tensor:
+    """Rotate each pair (x[2i], x[2i+1]) by the angle pos·θ_i, θ_i = base^(-2i/d).
+
+    x: (..., T, d) with d even; positions: (T,).  -> (..., T, d), same norms as x.
+    """
+    d = x.shape[-1]
+    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64, device=x.device) / d)  # (d/2,)
+    angle = (positions.to(torch.float64)[:, None] * theta[None, :]).to(x.dtype)  # (T, d/2)
+    cos, sin = angle.cos(), angle.sin()  # (T, d/2)
+    even, odd = x[..., 0::2], x[..., 1::2]  # (..., T, d/2) each: the two halves of every pair
+    out = torch.empty_like(x)
+    out[..., 0::2] = even * cos - odd * sin  # a 2-D rotation of each pair
+    out[..., 1::2] = even * sin + odd * cos
+    return out
+
+
+def rope_complex(x: torch.Tensor, positions: torch.Tensor, base: float = BASE) -> torch.Tensor:
+    """RoPE again, as multiplication of each pair read as a complex number by e^(i·pos·θ_i)."""
+    d = x.shape[-1]
+    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64, device=x.device) / d)  # (d/2,)
+    angle = positions.to(torch.float64)[:, None] * theta[None, :]  # (T, d/2)
+    rotation = torch.polar(torch.ones_like(angle), angle).to(torch.complex64)  # (T, d/2)
+    pairs = torch.view_as_complex(x.float().reshape(*x.shape[:-1], d // 2, 2).contiguous())  # (..., T, d/2)
+    return torch.view_as_real(pairs * rotation).reshape(x.shape)  # (..., T, d)
+
+
+def _by_offset(scores: torch.Tensor) -> tuple[np.ndarray, np.ndarray, float]:
+    """For a (P, P) matrix of q_m·k_n: offsets m-n, the mean score per offset, and the largest spread
+    (max - min) of the scores that share an offset: 0 when the score depends on the offset alone."""
+    P = scores.shape[0]
+    offsets = np.arange(-(P - 1), P)
+    means, spread = [], 0.0
+    for offset in offsets:
+        diagonal = scores.diagonal(-int(offset))  # entries with m - n = offset
+        means.append(diagonal.mean().item())
+        spread = max(spread, (diagonal.max() - diagonal.min()).item())
+    return offsets, np.array(means), spread
+
+
+def sinusoidal(p: dict, ctx: RunContext) -> ConceptOutput:
+    P, d = p["positions"], p["d"]
+    pe = sinusoidal_encoding(P, d).to(ctx.device)  # (P, d)
+    formula_error = float(np.abs(pe.cpu().double().numpy() - sinusoidal_by_formula(P, d)).max())
+    gram = pe @ pe.T  # (P, P): PE[p]·PE[q]
+    # sin a sin b + cos a cos b = cos(a - b): each dot product is a sum of cosines of (p - q)·ω_i.
+    omega = BASE ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,)
+    offsets = torch.arange(P, dtype=torch.float64)
+    gram_expected = torch.cos((offsets[:, None] - offsets[None, :])[..., None] * omega).sum(-1)  # (P, P)
+    gram_error = (gram.cpu().double() - gram_expected).abs().max().item()
+    falloff = (gram[0] / gram[0, 0]).cpu()  # (P,): PE[0]·PE[k] / PE[0]·PE[0]
+    fig_pe = new_figure(9, 5)
+    ax = fig_pe.subplots()
+    heatmap(
+        ax,
+        pe.T.cpu(),
+        labels("", d),
+        None,
+        title="Sinusoidal positional encoding PE (dimension x position)",
+        xlabel="position",
+        ylabel="dimension (even: sin, odd: cos)",
+        cmap="RdBu_r",
+        vmin=-1,
+        vmax=1,
+        annotate=False,
+        colorbar="PE value",
+    )
+    fig_dot = new_figure(11, 4.2)
+    ax1, ax2 = fig_dot.subplots(1, 2)
+    heatmap(
+        ax1,
+        gram.cpu(),
+        None,
+        None,
+        title="PE[p]·PE[q]: constant along diagonals",
+        xlabel="position q",
+        ylabel="position p",
+        annotate=False,
+        colorbar="dot product",
+    )
+    ax2.plot(range(P), falloff.numpy(), "o-", ms=3)
+    ax2.set(
+        title="Dot product vs distance", xlabel="distance k = |p - q|", ylabel="PE[0]·PE[k] / PE[0]·PE[0]"
+    )
+    ax2.grid(alpha=0.3)
+    at = {k: falloff[k].item() for k in (1, 4, 16) if k < P}
+    metrics = {
+        "formula_max_abs_error": formula_error,
+        "dot_vs_cosine_sum_max_error": gram_error,
+        **{f"relative_dot_at_distance_{k}": v for k, v in at.items()},
+        "shortest_wavelength": 2 * math.pi,
+        "longest_wavelength": 2 * math.pi * BASE ** ((d - 2) / d),
+    }
+    falls = ", ".join(f"{v:.2f} at distance {k}" for k, v in at.items())
+    explanation = f"""
+Sinusoidal positional encoding (Attention Is All You Need): position pos gets a d = {d} vector of sines and
+cosines whose wavelengths grow geometrically from 2π to about 2π·10000, so low dimensions change fast
+with position and high ones slowly, like the digits of a clock.
+
+  PE[pos, 2i]   = sin(pos / 10000^(2i/d))
+  PE[pos, 2i+1] = cos(pos / 10000^(2i/d))
+
+The vectorised matrix ({P} x {d}) matches the formula evaluated entry by entry to {formula_error:.1e}.
+Because sin a·sin b + cos a·cos b = cos(a - b), PE[p]·PE[q] = Σ_i cos((p - q)/10000^(2i/d)) depends only
+on the distance p - q (checked to {gram_error:.1e}), and it falls off with distance ({falls}, relative
+to distance 0). The encoding is added to the token embeddings, so attention scores can pick up where
+tokens are and how far apart.
+"""
+    return ConceptOutput(
+        arrays_from(PE=pe, dot_products=gram, falloff=falloff),
+        metrics,
+        explanation,
+        {"encoding": fig_pe, "dot_products": fig_dot},
+        labels={"PE": (labels("pos", P), labels("d", d))},
+    )
+
+
+def rotary(p: dict, ctx: RunContext) -> ConceptOutput:
+    P, d = p["positions"], p["d"]
+    g = ctx.generator()
+    q = torch.randn(d, generator=g).to(ctx.device)  # (d,): one query vector
+    k = torch.randn(d, generator=g).to(ctx.device)  # (d,): one key vector
+    pos = torch.arange(P, device=ctx.device)
+    q_rot = apply_rope(q.expand(P, d), pos)  # (P, d): q placed at positions 0..P-1
+    k_rot = apply_rope(k.expand(P, d), pos)  # (P, d)
+    scores = q_rot @ k_rot.T  # (P, P): scores[m, n] = RoPE(q, m)·RoPE(k, n)
+    offsets, by_offset, spread = _by_offset(scores.cpu())
+    # The additive alternative for contrast: (q + PE[m])·(k + PE[n]) depends on m and n, not just m - n.
+    pe = sinusoidal_encoding(P, d).to(ctx.device)  # (P, d)
+    additive = (q + pe) @ (k + pe).T  # (P, P)
+    _, _, additive_spread = _by_offset(additive.cpu())
+    metrics = {
+        "relative_offset_max_spread": spread,
+        "additive_pe_max_spread": additive_spread,
+        "norm_change_max": (q_rot.norm(dim=-1) - q.norm()).abs().max().item(),
+        "max_abs_diff_vs_complex": (q_rot - rope_complex(q.expand(P, d), pos)).abs().max().item(),
+        "score_at_offset_0": float(by_offset[P - 1]),
+    }
+    ticks = labels("", P)
+    fig = new_figure(11, 4.6)
+    ax1, ax2 = fig.subplots(1, 2)
+    heatmap(
+        ax1,
+        scores.cpu(),
+        ticks,
+        ticks,
+        title="RoPE: q_m·k_n (constant along diagonals)",
+        xlabel="key position n",
+        ylabel="query position m",
+        cmap="RdBu_r",
+        annotate=False,
+        colorbar="score",
+    )
+    heatmap(
+        ax2,
+        additive.cpu(),
+        ticks,
+        ticks,
+        title="Added PE: (q + PE_m)·(k + PE_n)",
+        xlabel="key position n",
+        ylabel="query position m",
+        cmap="RdBu_r",
+        annotate=False,
+        colorbar="score",
+    )
+    fig_offset = new_figure(8, 4.2)
+    ax = fig_offset.subplots()
+    m_idx, n_idx = np.meshgrid(np.arange(P), np.arange(P), indexing="ij")
+    ax.scatter(
+        (m_idx - n_idx).ravel(),
+        additive.cpu().numpy().ravel(),
+        s=8,
+        alpha=0.5,
+        color="tab:gray",
+        label="added PE: many values per offset",
+    )
+    ax.scatter(
+        (m_idx - n_idx).ravel(),
+        scores.cpu().numpy().ravel(),
+        s=14,
+        color="tab:red",
+        label="RoPE: one value per offset",
+    )
+    ax.set(
+        title="Every (m, n) pair, plotted against its offset m - n", xlabel="offset m - n", ylabel="q·k score"
+    )
+    ax.legend()
+    ax.grid(alpha=0.3)
+    explanation = f"""
+Rotary positional embedding (RoPE, used in LLaMA and most recent LLMs) does not add anything to the
+tokens: it rotates the query and the key. Each pair of dimensions (2i, 2i+1) is rotated by the angle
+pos·θ_i:
+
+  θ_i = 10000^(-2i/d),   (x_2i, x_2i+1) -> (x_2i cos(pos·θ_i) - x_2i+1 sin(pos·θ_i),
+                                             x_2i sin(pos·θ_i) + x_2i+1 cos(pos·θ_i))
+
+A rotation keeps lengths (norms changed by {metrics["norm_change_max"]:.1e}), and the dot product of a vector
+rotated by mθ with one rotated by nθ depends only on the angle between them, (m - n)θ. So
+RoPE(q, m)·RoPE(k, n) is a function of the offset m - n alone: over {P} x {P} position pairs, scores with
+the same offset differ by at most {spread:.1e}. With added sinusoidal encodings instead, they differ by up
+to {additive_spread:.2f}. The real-pair form matches the complex form q·e^(i·pos·θ) to
+{metrics["max_abs_diff_vs_complex"]:.1e}.
+"""
+    return ConceptOutput(
+        arrays_from(
+            q=q,
+            k=k,
+            q_rotated=q_rot,
+            k_rotated=k_rot,
+            scores=scores,
+            score_by_offset=by_offset,
+            offsets=offsets,
+            additive_scores=additive,
+        ),
+        metrics,
+        explanation,
+        {"scores": fig, "by_offset": fig_offset},
+        labels={"scores": (labels("m", P), labels("n", P))},
+    )

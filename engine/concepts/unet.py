@@ -1,0 +1,179 @@
+"""A tiny U-Net learns to segment noisy synthetic shapes in seconds, with and without skip connections."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from engine.context import RunContext
+from engine.plots import new_figure
+from engine.result import ConceptOutput, arrays_from
+
+NOISE = 0.6  # standard deviation of the pixel noise; shapes are 1.0 brighter than the background
+BATCH = 16
+TEST_IMAGES = 64
+
+
+def synthetic_shapes(n: int, size: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """n noisy images with two random discs or rectangles each, and their masks: (n, 1, size, size) twice."""
+    yy, xx = torch.meshgrid(torch.arange(size), torch.arange(size), indexing="ij")
+    yy, xx = yy[None].float(), xx[None].float()  # (1, S, S)
+    mask = torch.zeros(n, size, size, dtype=torch.bool)
+    for _ in range(2):
+        cx, cy = (torch.rand(2, n, 1, 1, generator=g) * (size - 8) + 4).unbind(0)  # centres (n, 1, 1)
+        r = torch.rand(n, 1, 1, generator=g) * size / 8 + size / 10  # radii (n, 1, 1)
+        disc = (xx - cx) ** 2 + (yy - cy) ** 2 <= r**2  # (n, S, S)
+        rect = ((xx - cx).abs() <= r) & ((yy - cy).abs() <= 0.6 * r)  # (n, S, S)
+        mask |= torch.where(torch.rand(n, 1, 1, generator=g) < 0.5, disc, rect)
+    image = mask.float() + NOISE * torch.randn(n, size, size, generator=g)  # (n, S, S)
+    return image[:, None], mask[:, None].float()  # (n, 1, S, S) each
+
+
+def conv_block(c_in: int, c_out: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, 3, padding=1),
+        nn.BatchNorm2d(c_out),
+        nn.ReLU(),
+        nn.Conv2d(c_out, c_out, 3, padding=1),
+        nn.BatchNorm2d(c_out),
+        nn.ReLU(),
+    )
+
+
+class TinyUNet(nn.Module):
+    """Two levels down, two up. With `skip`, each decoder level also sees the encoder's features at its
+    resolution (concatenated); without, it must rebuild the detail from the 4x smaller bottleneck."""
+
+    def __init__(self, width: int = 8, skip: bool = True):
+        super().__init__()
+        c = width
+        self.skip = skip
+        self.down1, self.down2, self.bottom = conv_block(1, c), conv_block(c, 2 * c), conv_block(2 * c, 4 * c)
+        self.up2 = nn.ConvTranspose2d(4 * c, 2 * c, 2, stride=2)
+        self.dec2 = conv_block(4 * c if skip else 2 * c, 2 * c)
+        self.up1 = nn.ConvTranspose2d(2 * c, c, 2, stride=2)
+        self.dec1 = conv_block(2 * c if skip else c, c)
+        self.head = nn.Conv2d(c, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (B, 1, S, S) -> mask logits (B, 1, S, S)."""
+        h1 = self.down1(x)  # (B, c, S, S)
+        h2 = self.down2(F.max_pool2d(h1, 2))  # (B, 2c, S/2, S/2)
+        u = self.bottom(F.max_pool2d(h2, 2))  # (B, 4c, S/4, S/4)
+        u = self.up2(u)  # (B, 2c, S/2, S/2)
+        u = self.dec2(torch.cat([u, h2], dim=1) if self.skip else u)  # (B, 2c, S/2, S/2)
+        u = self.up1(u)  # (B, c, S, S)
+        u = self.dec1(torch.cat([u, h1], dim=1) if self.skip else u)  # (B, c, S, S)
+        return self.head(u)  # (B, 1, S, S)
+
+
+def iou(logits: torch.Tensor, mask: torch.Tensor) -> float:
+    """Intersection over union of the predicted (logit > 0) and true foreground."""
+    pred, true = logits > 0, mask > 0.5
+    return ((pred & true).sum() / (pred | true).sum().clamp_min(1)).item()
+
+
+def train(
+    net: nn.Module, p: dict, ctx: RunContext, g: torch.Generator, done: int, total: int
+) -> torch.Tensor:
+    """Adam on fresh random batches; returns the loss per step. `done`/`total` count steps across nets."""
+    opt = torch.optim.Adam(net.parameters(), lr=p["lr"])
+    losses = []
+    net.train()
+    for step in range(1, p["steps"] + 1):
+        x, mask = (t.to(ctx.device) for t in synthetic_shapes(BATCH, p["size"], g))  # (B, 1, S, S) each
+        loss = F.binary_cross_entropy_with_logits(net(x), mask)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(loss.detach())
+        ctx.step(done + step, total, loss)
+    net.eval()
+    return torch.stack(losses).cpu()
+
+
+def unet(p: dict, ctx: RunContext) -> ConceptOutput:
+    steps, size = p["steps"], p["size"]
+    x_test, mask_test = (t.to(ctx.device) for t in synthetic_shapes(TEST_IMAGES, size, ctx.generator(1)))
+    nets, losses, scores, preds = {}, {}, {}, {}
+    for index, (name, skip) in enumerate((("skip", True), ("no_skip", False))):
+        torch.manual_seed(ctx.seed + index)  # the same initial weights however the other net trained
+        nets[name] = TinyUNet(p["width"], skip).to(ctx.device)
+        losses[name] = train(nets[name], p, ctx, ctx.generator(2), index * steps, 2 * steps)
+        with torch.no_grad():
+            logits = nets[name](x_test)  # (N, 1, S, S)
+        scores[name], preds[name] = iou(logits, mask_test), torch.sigmoid(logits)
+    threshold_iou = iou(x_test - 0.5, mask_test)  # per-pixel "brighter than 0.5" baseline
+
+    shown = 4
+    fig = new_figure(9, 2.2 * shown + 0.4)
+    grid = fig.subplots(shown, 4)
+    titles = [
+        "input",
+        "true mask",
+        f"U-Net (IoU {scores['skip']:.2f})",
+        f"no skips (IoU {scores['no_skip']:.2f})",
+    ]
+    for row in range(shown):
+        panels = [x_test[row, 0], mask_test[row, 0], preds["skip"][row, 0], preds["no_skip"][row, 0]]
+        for col, image in enumerate(panels):
+            ax = grid[row, col]
+            shown_image = ax.imshow(
+                image.cpu(),
+                cmap="gray" if col == 0 else "viridis",
+                vmin=None if col == 0 else 0,
+                vmax=None if col == 0 else 1,
+            )
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if row == 0:
+                ax.set_title(titles[col], fontsize=10)
+        grid[row, 0].set_ylabel(f"test image {row}")
+    fig.colorbar(shown_image, ax=grid[:, 3], label="P(foreground)", shrink=0.6)
+    fig.suptitle(f"Segmentation of noisy shapes, {steps} training steps per net")
+    fig_loss = new_figure(7, 4)
+    ax = fig_loss.subplots()
+    for name, label in (("skip", "U-Net with skips"), ("no_skip", "without skips")):
+        ax.plot(np.arange(1, steps + 1), losses[name].numpy(), label=label, lw=1)
+    ax.set(title="Training loss", xlabel="step", ylabel="binary cross-entropy", yscale="log")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    metrics = {
+        "iou_unet": scores["skip"],
+        "iou_no_skip": scores["no_skip"],
+        "iou_threshold_baseline": threshold_iou,
+        "final_loss_unet": losses["skip"][-10:].mean().item(),
+        "final_loss_no_skip": losses["no_skip"][-10:].mean().item(),
+        "parameters_unet": sum(t.numel() for t in nets["skip"].parameters()),
+        "parameters_no_skip": sum(t.numel() for t in nets["no_skip"].parameters()),
+    }
+    explanation = f"""
+A U-Net is an encoder-decoder for per-pixel prediction: the encoder halves the resolution twice to see
+context ({size}x{size} -> {size // 4}x{size // 4}), the decoder upsamples back with transposed
+convolutions, and skip connections concatenate the encoder's full-resolution features into the decoder
+so edges stay sharp.
+
+  down: conv-conv-pool x2 -> bottleneck -> up: ConvTranspose2d(2, stride 2), concat skip, conv-conv x2
+
+Both nets trained {steps} steps (batch {BATCH}, Adam lr {p["lr"]:g}, binary cross-entropy) on noisy images
+of discs and rectangles (noise σ = {NOISE}). On {TEST_IMAGES} held-out images the U-Net reaches IoU
+{scores["skip"]:.3f}; the same net without skip connections {scores["no_skip"]:.3f}: its masks come out
+as rounded blobs that lose corners and edges, because all detail had to pass through the
+{size // 4}x{size // 4} bottleneck. Thresholding pixels alone gets
+{threshold_iou:.3f}: the noise makes context necessary. IoU = |prediction ∩ truth| / |prediction ∪ truth|.
+"""
+    return ConceptOutput(
+        arrays_from(
+            images=x_test[:shown, 0],
+            masks=mask_test[:shown, 0],
+            pred_unet=preds["skip"][:shown, 0],
+            pred_no_skip=preds["no_skip"][:shown, 0],
+            loss_unet=losses["skip"],
+            loss_no_skip=losses["no_skip"],
+        ),
+        metrics,
+        explanation,
+        {"predictions": fig, "loss": fig_loss},
+    )
