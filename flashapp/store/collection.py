@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from flashapp.core.practice.questions import PracticeItem
+from flashapp.core.practice.scoring import AnswerCheck
 from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
@@ -37,6 +39,7 @@ from flashapp.store.decks import find_deck
 from flashapp.store.importing import read_deck_files
 from flashapp.store.integrity import check_collection
 from flashapp.store.models import Card, Deck
+from flashapp.store.practice import practice_items, record_session
 from flashapp.store.queue import StudyQueue, build_queue
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
@@ -237,6 +240,22 @@ class Collection:
                 raise UserError(f"deck {deck!r}: {error}") from None
             row.options = options.to_dict()
             return options
+
+    # --- practice --------------------------------------------------------------------------------
+
+    def practice_items(self, deck: str) -> list[PracticeItem]:
+        with self.reading() as session:
+            return practice_items(session, deck)
+
+    def record_practice(
+        self, kind: str, deck: str, started_at: datetime, checks: Sequence[AnswerCheck], settings: dict
+    ) -> int:
+        """Store a finished test, Learn round or Match game with its answers; returns the session id."""
+        with self.writing() as session:
+            return record_session(
+                session, kind=kind, deck=deck, started_at=started_at, finished_at=self.clock(),
+                checks=checks, settings=settings,
+            )  # fmt: skip
 
     # --- import ----------------------------------------------------------------------------------
 

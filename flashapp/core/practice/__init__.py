@@ -1,0 +1,1 @@
+"""Practice modes beside spaced repetition: tests, Learn rounds and the Match game (pure logic)."""

@@ -1,0 +1,117 @@
+"""Practice-test generation: properties over random decks, and the printable and JSON forms."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashapp.core.practice.generator import generate_test
+from flashapp.core.practice.grading import normalize_answer
+from flashapp.core.practice.markdown import render_test_markdown
+from flashapp.core.practice.questions import QUESTION_KINDS, PracticeItem
+from flashapp.core.practice.scoring import check_answer, score
+
+words = st.text(alphabet="abcdefghij klm", min_size=1, max_size=30).filter(lambda t: normalize_answer(t))
+
+
+@st.composite
+def item_pools(draw) -> list[PracticeItem]:
+    size = draw(st.integers(min_value=0, max_value=25))
+    items = []
+    for card_id in range(1, size + 1):
+        answer = draw(words)
+        typed = draw(st.one_of(st.none(), words))
+        kind = draw(st.sampled_from(["basic", "cloze", "type-in", "reversed"]))
+        items.append(PracticeItem(card_id, kind, draw(words), answer, typed))
+    return items
+
+
+def sample_items(n: int = 12) -> list[PracticeItem]:
+    return [
+        PracticeItem(i, "basic", f"Question {i}", f"answer number {i}", f"ans {i}" if i % 2 else None)
+        for i in range(1, n + 1)
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=item_pools(),
+    count=st.integers(min_value=1, max_value=12),
+    kinds=st.lists(st.sampled_from(QUESTION_KINDS), min_size=1, max_size=4, unique=True),
+    seed=st.integers(min_value=0, max_value=2**32),
+    answer_with=st.sampled_from(["answer", "question", "both"]),
+)
+def test_generator_properties(items, count, kinds, seed, answer_with):
+    test = generate_test(items, deck="D", count=count, kinds=kinds, seed=seed, answer_with=answer_with)
+    again = generate_test(items, deck="D", count=count, kinds=kinds, seed=seed, answer_with=answer_with)
+    assert test == again  # same seed, same test
+    assert len(test.questions) <= count
+    assert len(test.questions) == count or test.notes  # fewer only when the deck ran out, and said so
+    used = [card_id for question in test.questions for card_id in question.card_ids]
+    assert len(used) == len(set(used))  # no card asked twice
+    for number, question in enumerate(test.questions, start=1):
+        assert question.number == number
+        assert question.kind in kinds
+        if question.kind == "multiple_choice":
+            keys = [normalize_answer(option) for option in question.options]
+            assert len(question.options) == 4 and len(set(keys)) == 4  # no duplicate options
+            assert keys.count(normalize_answer(question.answer)) == 1  # exactly one right option
+            assert check_answer(question, question.correct_option).correct
+            assert sum(check_answer(question, i).correct for i in range(4)) == 1
+        elif question.kind == "true_false":
+            assert question.answer in ("true", "false")
+            assert check_answer(question, question.answer == "true").correct
+            assert not check_answer(question, question.answer != "true").correct
+        elif question.kind == "written":
+            assert check_answer(question, question.answer).correct
+        else:
+            assert 4 <= len(question.pairs) <= 6
+            assert sorted(question.choices) == sorted(answer for _, answer in question.pairs)
+            right = {i: question.choices.index(answer) for i, (_, answer) in enumerate(question.pairs)}
+            assert check_answer(question, right).correct
+            assert not check_answer(question, {}).correct
+
+
+def test_kinds_are_spread_evenly_when_the_deck_allows():
+    test = generate_test(sample_items(40), deck="D", count=8, kinds=["multiple_choice", "true_false"], seed=1)
+    kinds = [q.kind for q in test.questions]
+    assert kinds.count("multiple_choice") == 4 and kinds.count("true_false") == 4
+
+
+def test_distractors_prefer_the_same_kind_and_length():
+    items = [PracticeItem(1, "type-in", "2+2?", "4")]
+    items += [PracticeItem(i, "type-in", f"{i}+{i}?", str(2 * i)) for i in range(2, 6)]
+    items += [
+        PracticeItem(i, "basic", f"Essay {i}", "a long paragraph of text " * 5 + str(i)) for i in range(6, 12)
+    ]
+    kind_of = {item.answer: item.kind for item in items}
+    for seed in range(20):
+        [question] = generate_test(items, deck="D", count=1, kinds=["multiple_choice"], seed=seed).questions
+        # Whichever card is asked, its distractors are answers of cards of the same kind.
+        assert {kind_of[option] for option in question.options} == {kind_of[question.answer]}
+
+
+def test_written_questions_use_short_answers_only():
+    items = [
+        PracticeItem(1, "basic", "Long?", "a paragraph " * 10),
+        PracticeItem(2, "cloze", "[...] flow", "straight flow", "straight"),
+    ]
+    test = generate_test(items, deck="D", count=2, kinds=["written"], seed=0)
+    assert [(q.prompt, q.answer) for q in test.questions] == [("[...] flow", "straight")]
+    assert test.notes == ("only 1 of 2 questions: the deck has no more cards for them",)
+
+
+def test_score_and_markdown():
+    test = generate_test(sample_items(), deck="Deck", count=4, kinds=list(QUESTION_KINDS), seed=5)
+    checks = [
+        check_answer(q, q.correct_option if q.kind == "multiple_choice" else False)
+        for q in test.questions
+        if q.kind in ("multiple_choice", "true_false")
+    ]
+    assert score(checks).total == len(checks)
+    page = render_test_markdown(test)
+    assert page.startswith("# Practice test: Deck\n")
+    assert "## Answer key" in page
+    for question in test.questions:
+        assert f"## {question.number}." in page
+    assert test.to_json()["questions"][0]["number"] == 1
