@@ -18,9 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def modules_of(package: str) -> list[str]:
     path = ROOT.joinpath(*package.split("."))
-    return [package] + [
-        f"{package}.{m.name}" for m in pkgutil.walk_packages([str(path)]) if "migrations" not in m.name
-    ]
+    found = pkgutil.walk_packages([str(path)], prefix=f"{package}.")
+    return [package] + [m.name for m in found if ".migrations" not in m.name]
 
 
 def loaded_after_import(modules: list[str]) -> set[str]:
