@@ -42,6 +42,8 @@ def heatmap(
 
     `colorbar`: its label ("" for an unlabelled one, None for none).
     """
+    if hasattr(matrix, "detach"):  # a torch tensor: matplotlib wants numpy
+        matrix = matrix.detach().cpu().numpy()
     matrix = np.asarray(matrix, dtype=float)
     image = ax.imshow(matrix, cmap=cmap, vmin=vmin, vmax=vmax, aspect=aspect, interpolation="nearest")
     n_rows, n_cols = matrix.shape

@@ -92,7 +92,7 @@ def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
     for i in range(shown):
         for row, images in enumerate((x_test, recon)):
             ax = grid[row, i]
-            ax.imshow(images[i].reshape(SIDE, SIDE).cpu(), cmap="magma", vmin=0, vmax=1)
+            ax.imshow(images[i].reshape(SIDE, SIDE).cpu().numpy(), cmap="magma", vmin=0, vmax=1)
             ax.set_xticks([])
             ax.set_yticks([])
         grid[0, i].set_title(f"test {i}", fontsize=9)
@@ -104,14 +104,14 @@ def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
     ax1, ax2, ax3 = fig_lat.subplots(1, 3)
     zc = z2.cpu().numpy()
     for ax, column, name in ((ax1, 0, "x"), (ax2, 1, "y")):
-        points = ax.scatter(zc[:, 0], zc[:, 1], c=pos_test[:, column].cpu(), cmap="viridis", s=8)
+        points = ax.scatter(zc[:, 0], zc[:, 1], c=pos_test[:, column].cpu().numpy(), cmap="viridis", s=8)
         fig_lat.colorbar(points, ax=ax, label=f"true blob {name} position")
         ax.set(
             title=f"Latent codes, coloured by blob {name}",
             xlabel="z[0]",
             ylabel="z[1]" if latent >= 2 else "",
         )
-    mosaic = decoded.permute(0, 2, 1, 3).reshape(7 * SIDE, 7 * SIDE).cpu()  # (7S, 7S)
+    mosaic = decoded.permute(0, 2, 1, 3).reshape(7 * SIDE, 7 * SIDE).cpu().numpy()  # (7S, 7S)
     ax3.imshow(mosaic, cmap="magma", vmin=0, vmax=1)
     ax3.set(title="Decoder on a grid of codes", xlabel="z[0] →", ylabel="z[1] →" if latent >= 2 else "")
     ax3.set_xticks([])

@@ -201,7 +201,7 @@ def flow_matching(p: dict, ctx: RunContext) -> ConceptOutput:
         (one_step, f"1 Euler step: W2 {by_steps[0]:.3f}", "tab:orange"),
     ]
     for ax, (points, title, color) in zip(axes[:3], panels, strict=False):
-        ax.scatter(points[:shown, 0], points[:shown, 1], s=3, alpha=0.6, color=color)
+        ax.scatter(*points[:shown].numpy().T, s=3, alpha=0.6, color=color)
         ax.set(title=title, xlabel="x₁")
     lines = path[:, :150].cpu().numpy()  # (N_euler + 1, 150, 2)
     axes[3].plot(lines[:, :, 0], lines[:, :, 1], color="tab:blue", lw=0.5, alpha=0.5)
@@ -210,7 +210,7 @@ def flow_matching(p: dict, ctx: RunContext) -> ConceptOutput:
     axes[3].set(title=f"Paths from noise to samples ({n_euler} steps)", xlabel="x₁")
     axes[3].legend(loc="lower right", fontsize=8)
     axes[0].set_ylabel("x₂")
-    low, high = reference.min(0).values - 0.5, reference.max(0).values + 0.5  # (2,) each
+    low, high = (reference.min(0).values - 0.5).tolist(), (reference.max(0).values + 0.5).tolist()
     for ax in axes:
         ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]))
         ax.set_aspect("equal", adjustable="box")

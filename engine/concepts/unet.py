@@ -121,7 +121,7 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
         for col, image in enumerate(panels):
             ax = grid[row, col]
             shown_image = ax.imshow(
-                image.cpu(),
+                image.cpu().numpy(),
                 cmap="gray" if col == 0 else "viridis",
                 vmin=None if col == 0 else 0,
                 vmax=None if col == 0 else 1,

@@ -1,0 +1,38 @@
+"""Shapes and pieces of the trained concepts: U-Net, autoencoder."""
+
+from __future__ import annotations
+
+import torch
+
+from engine.concepts.autoencoder import SIDE, Autoencoder, blob_images, neighbour_r2
+from engine.concepts.unet import TinyUNet, iou, synthetic_shapes
+
+
+def test_synthetic_shapes_have_binary_masks_and_noise():
+    images, masks = synthetic_shapes(8, 24, torch.Generator().manual_seed(0))
+    assert images.shape == masks.shape == (8, 1, 24, 24)
+    assert set(masks.unique().tolist()) <= {0.0, 1.0} and masks.mean() > 0.05
+    assert (images - masks).std() > 0.4  # the noise
+
+
+def test_unet_with_and_without_skips_keeps_the_resolution():
+    x = torch.randn(2, 1, 16, 16)
+    for skip in (True, False):
+        assert TinyUNet(4, skip)(x).shape == (2, 1, 16, 16)
+    assert iou(torch.ones(1, 4) * 5, torch.ones(1, 4)) == 1.0
+    assert iou(torch.tensor([[1.0, -1.0]]), torch.tensor([[1.0, 1.0]])) == 0.5
+
+
+def test_autoencoder_shapes_and_data():
+    images, positions = blob_images(16, torch.Generator().manual_seed(0))
+    assert images.shape == (16, SIDE * SIDE) and positions.shape == (16, 2)
+    assert images.min() >= 0 and images.max() <= 1
+    recon, z = Autoencoder(latent=3)(images)
+    assert recon.shape == images.shape and z.shape == (16, 3)
+
+
+def test_neighbour_r2_is_high_when_the_code_determines_the_target():
+    target = torch.rand(400, 2, generator=torch.Generator().manual_seed(0))
+    bent = torch.stack([target[:, 0] ** 3, target[:, 1] ** 2 + 0.5 * target[:, 0]], dim=1)  # injective
+    assert neighbour_r2(bent, target) > 0.95
+    assert neighbour_r2(torch.rand(400, 2, generator=torch.Generator().manual_seed(1)), target) < 0.3

@@ -1,0 +1,159 @@
+"""engine.run: every default run works and draws, seeds reproduce, progress and cancel, devices."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+import engine
+from engine import Cancelled, ConceptError, DemoResult
+from engine.devices import pick_device
+from engine.plots import render_rgba
+from engine.registry import CONCEPTS
+
+TRAINING = sorted(name for name, concept in CONCEPTS.items() if concept.trains)
+INSTANT = sorted(name for name, concept in CONCEPTS.items() if not concept.trains)
+_defaults: dict[str, DemoResult] = {}
+
+
+def default_run(name: str) -> DemoResult:
+    """Each concept's default run, computed once per test session."""
+    if name not in _defaults:
+        _defaults[name] = engine.run(name, device="cpu")
+    return _defaults[name]
+
+
+def check_default_run(name: str) -> None:
+    result = default_run(name)
+    assert result.concept == name and result.device == "cpu"
+    assert result.params == CONCEPTS[name].defaults()
+    assert result.figures and result.explanation.strip() and result.metrics
+    for key, value in result.metrics.items():
+        assert isinstance(value, float) and math.isfinite(value), key
+    for key, array in result.arrays.items():
+        assert isinstance(array, np.ndarray), key
+    json.dumps(result.metrics)  # what --json prints
+    for key, fig in result.figures.items():
+        assert isinstance(fig, Figure), key
+        assert fig.axes, key
+        pixels = render_rgba(fig)
+        assert pixels.shape[0] > 200 and pixels.shape[1] > 200, key
+        assert pixels[..., :3].std() > 10, f"{name}:{key} looks blank"
+    text = result.summary()
+    assert text.startswith(f"{name}: {result.title}")
+    for key in result.labels:
+        assert f"{key} (" in text  # labelled matrices are printed
+    assert "figures: " in text
+
+
+@pytest.mark.parametrize("name", INSTANT)
+def test_default_run_succeeds_and_draws(name):
+    check_default_run(name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TRAINING)
+def test_default_training_run_succeeds_and_draws(name):
+    check_default_run(name)
+
+
+def test_summary_prints_labelled_matrices():
+    text = engine.run("attention.cross", {"n": 4, "m": 6}, device="cpu").summary()
+    assert "weights (4 x 6)" in text
+    header = next(line for line in text.splitlines() if line.strip().startswith("x0"))
+    assert header.split() == ["x0", "x1", "x2", "x3", "x4", "x5"]
+    rows = [line.split()[0] for line in text.splitlines() if line.strip().startswith("y")]
+    assert rows[:4] == ["y0", "y1", "y2", "y3"]
+    assert "softmax(Q Kᵀ / √d) V" in text
+
+
+def assert_same(a: DemoResult, b: DemoResult) -> None:
+    assert a.metrics == b.metrics
+    assert a.arrays.keys() == b.arrays.keys()
+    for key in a.arrays:
+        np.testing.assert_array_equal(a.arrays[key], b.arrays[key])
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("attention.multihead", {}),
+        ("transposed_conv", {}),
+        ("positional.rope", {}),
+        ("flow_matching", {"steps": 30}),
+        ("segmentation.unet", {"steps": 3, "size": 16}),
+        ("autoencoder", {"steps": 30}),
+    ],
+)
+def test_same_seed_same_output_other_seed_other_output(name, params):
+    first = engine.run(name, params, device="cpu", seed=7)
+    assert_same(first, engine.run(name, params, device="cpu", seed=7))
+    assert_same(first, engine.run(name, {**params, "seed": 7}, device="cpu", seed=123))  # the param wins
+    other = engine.run(name, params, device="cpu", seed=8)
+    assert any(not np.array_equal(first.arrays[k], other.arrays[k]) for k in first.arrays)
+
+
+def test_run_leaves_the_global_rng_alone():
+    torch.manual_seed(99)
+    expected = torch.rand(3)
+    torch.manual_seed(99)
+    engine.run("attention.multihead", device="cpu", seed=1)
+    torch.testing.assert_close(torch.rand(3), expected)
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_training_reports_progress(name):
+    calls = []
+    params = {"steps": 25, "size": 16} if name == "segmentation.unet" else {"steps": 25}
+    engine.run(
+        name, params, device="cpu", progress=lambda step, total, loss: calls.append((step, total, loss))
+    )
+    steps = [step for step, _, _ in calls]
+    assert steps == sorted(steps) and steps[-1] == calls[-1][1] and len(calls) >= 3
+    assert all(isinstance(loss, float) and math.isfinite(loss) for _, _, loss in calls)
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_training_stops_promptly_when_cancelled(name):
+    seen = []
+
+    def cancel() -> bool:
+        return len(seen) >= 2  # after two progress reports
+
+    with pytest.raises(Cancelled):
+        engine.run(
+            name, {"steps": 5000}, device="cpu", progress=lambda s, t, loss: seen.append(s), cancel=cancel
+        )
+    assert len(seen) == 2 and seen[-1] <= 20
+
+
+def test_cancel_before_start():
+    with pytest.raises(Cancelled):
+        engine.run("attention.cross", device="cpu", cancel=lambda: True)
+
+
+def test_devices():
+    assert pick_device("cpu") == torch.device("cpu")
+    if not torch.cuda.is_available():
+        auto = pick_device("auto")
+        assert auto.type in {"cpu", "mps"}
+        with pytest.raises(ConceptError, match="device 'cuda' is not available"):
+            pick_device("cuda")
+        with pytest.raises(ConceptError, match="not available"):
+            engine.run("attention.cross", device="cuda")
+    with pytest.raises(ConceptError, match="unknown device 'gpu'; use one of auto, cpu, cuda, mps"):
+        pick_device("gpu")
+    assert engine.run("attention.cross", device="auto").device == str(pick_device("auto"))
+
+
+def test_save_figures_writes_pngs(tmp_path):
+    result = engine.run("attention.cross", device="cpu")
+    paths = result.save_figures(tmp_path / "out")
+    assert [p.name for p in paths] == ["attention.cross-weights.png", "attention.cross-qkv.png"]
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
