@@ -36,11 +36,14 @@ from flashapp.store.counts import DeckCounts, deck_counts
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, sqlite_file
 from flashapp.store.deckfile_sync import SyncReport, sync_deck
 from flashapp.store.decks import find_deck
+from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
 from flashapp.store.importing import read_deck_files
 from flashapp.store.integrity import check_collection
+from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 from flashapp.store.practice import practice_items, record_session
 from flashapp.store.queue import StudyQueue, build_queue
+from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
 Clock = Callable[[], datetime]
@@ -277,3 +280,52 @@ class Collection:
     def check(self) -> list[str]:
         with self.reading() as session:
             return check_collection(session, self.engine)
+
+    # --- editing (TUI) ---------------------------------------------------------------------------
+
+    def note_fields(self, note_id: int) -> EditableNote:
+        """A note's fields and tags for the edit screen, and the deck file it came from (if any)."""
+        with self.reading() as session:
+            return editable_note(session, note_id)
+
+    def edit_note(
+        self, note_id: int, fields: dict[str, str], tags: Sequence[str] | None = None
+    ) -> EditableNote:
+        """Change a note's text (and tags), validated, in one transaction. A deck-file note keeps the
+        change only until its deck file is imported again."""
+        with self.writing() as session:
+            return edit_note(session, note_id, fields, self.clock(), None if tags is None else list(tags))
+
+    def set_flag(self, card_id: int, flag: int) -> None:
+        """0 clears the flag; 1-4 are red, orange, green, blue."""
+        with self.writing() as session:
+            set_flag(session, card_id, flag, self.clock())
+
+    def card_flag(self, card_id: int) -> int:
+        with self.reading() as session:
+            return card_flag(session, card_id)
+
+    def today_stats(self) -> TodayStats:
+        """Cards answered since the study day began, with again count and time spent."""
+        with self.reading() as session:
+            return today_stats(session, self.clock(), self.tz)
+
+    def upcoming_reviews(self, deck: str | None = None) -> UpcomingReviews:
+        """When the first card after today is due, and how many are due the next study day."""
+        with self.reading() as session:
+            return upcoming_reviews(session, deck, self.clock(), self.tz)
+
+    def media_path(self, card_id: int, name: str) -> Path | None:
+        """The image file `name` of a card: in the media folder if the collection has one, else beside
+        the card's deck file; None when missing or outside those folders."""
+        folders = []
+        media_dir = getattr(self, "media_dir", None)  # the media store, where the collection has one
+        if callable(media_dir):
+            media_dir = media_dir()
+        if media_dir is not None:
+            folders.append(Path(media_dir))
+        with self.reading() as session:
+            deck_folder = deck_file_folder(session, card_id)
+        if deck_folder is not None:
+            folders.append(deck_folder)
+        return resolve_media(name, folders)
