@@ -348,7 +348,9 @@ def get_concept(name: str) -> Concept:
     try:
         return CONCEPTS[name]
     except KeyError:
-        close = difflib.get_close_matches(name, list(CONCEPTS), n=1)
+        # "unet" -> segmentation.unet; "flow-matching" -> flow_matching; "attention.foo" -> no guess
+        close = [known for known in CONCEPTS if known.rsplit(".", 1)[-1] == name]
+        close = close or difflib.get_close_matches(name, list(CONCEPTS), n=1, cutoff=0.85)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise ConceptError(f"unknown concept {name!r}{hint}; known: {', '.join(sorted(CONCEPTS))}") from None
 
