@@ -36,7 +36,8 @@ def run(
     ctx.check_cancel()
     start = time.perf_counter()
     # Weight initialisation draws from torch's global generator: seed it, and put it back afterwards.
-    with torch.random.fork_rng(devices=[]):
+    forked = [torch_device.index or 0] if torch_device.type == "cuda" else []
+    with torch.random.fork_rng(devices=forked):
         torch.manual_seed(ctx.seed)
         output: ConceptOutput = function(values, ctx)
     elapsed = time.perf_counter() - start

@@ -39,14 +39,19 @@ def sinusoidal_by_formula(positions: int, d: int, base: float = BASE) -> np.ndar
     return pe
 
 
+def rope_angles(positions: torch.Tensor, d: int, base: float = BASE) -> torch.Tensor:
+    """pos·θ_i with θ_i = base^(-2i/d), in float64 on the CPU (MPS has no float64): (T,) -> (T, d/2)."""
+    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,)
+    return positions.cpu().to(torch.float64)[:, None] * theta[None, :]  # (T, d/2)
+
+
 def apply_rope(x: torch.Tensor, positions: torch.Tensor, base: float = BASE) -> torch.Tensor:
     """Rotate each pair (x[2i], x[2i+1]) by the angle pos·θ_i, θ_i = base^(-2i/d).
 
     x: (..., T, d) with d even; positions: (T,).  -> (..., T, d), same norms as x.
     """
     d = x.shape[-1]
-    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64, device=x.device) / d)  # (d/2,)
-    angle = (positions.to(torch.float64)[:, None] * theta[None, :]).to(x.dtype)  # (T, d/2)
+    angle = rope_angles(positions, d, base).to(x.device, x.dtype)  # (T, d/2)
     cos, sin = angle.cos(), angle.sin()  # (T, d/2)
     even, odd = x[..., 0::2], x[..., 1::2]  # (..., T, d/2) each: the two halves of every pair
     out = torch.empty_like(x)
@@ -58,9 +63,8 @@ def apply_rope(x: torch.Tensor, positions: torch.Tensor, base: float = BASE) -> 
 def rope_complex(x: torch.Tensor, positions: torch.Tensor, base: float = BASE) -> torch.Tensor:
     """RoPE again, as multiplication of each pair read as a complex number by e^(i·pos·θ_i)."""
     d = x.shape[-1]
-    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64, device=x.device) / d)  # (d/2,)
-    angle = positions.to(torch.float64)[:, None] * theta[None, :]  # (T, d/2)
-    rotation = torch.polar(torch.ones_like(angle), angle).to(torch.complex64)  # (T, d/2)
+    angle = rope_angles(positions, d, base)  # (T, d/2)
+    rotation = torch.polar(torch.ones_like(angle), angle).to(x.device, torch.complex64)  # (T, d/2)
     pairs = torch.view_as_complex(x.float().reshape(*x.shape[:-1], d // 2, 2).contiguous())  # (..., T, d/2)
     return torch.view_as_real(pairs * rotation).reshape(x.shape)  # (..., T, d)
 
