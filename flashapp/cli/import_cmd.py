@@ -1,4 +1,4 @@
-"""`flashapp import PATH...`: deck files and folders of them, all or nothing."""
+"""`flashapp import PATH... [--reset]`: deck files, folders of them and Anki packages, all or nothing."""
 
 from __future__ import annotations
 
@@ -8,15 +8,22 @@ from flashapp.cli.common import add_json_flag, open_collection, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("import", help="import .toml deck files or folders of them")
+    parser = sub.add_parser(
+        "import", help="import .toml deck files (or folders of them) and Anki packages (.apkg, .colpkg)"
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="Anki packages: bring their cards in as new, without scheduling or review history",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with open_collection(args) as collection:
-        report = collection.import_paths(args.paths)
+        report = collection.import_paths(args.paths, reset=args.reset)
     if args.json:
         print_json(
             [
@@ -30,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
                 }
                 for f, r in zip(report.files, report.decks, strict=True)
             ]
+            + [package.to_json() for package in report.packages]
         )
         return 0
     for path, deck in zip(report.files, report.decks, strict=True):
@@ -42,4 +50,24 @@ def run(args: argparse.Namespace) -> int:
         if deck.restored:
             parts.append(f"{deck.restored} card(s) back in the file")
         print(f"{deck.deck}: {', '.join(parts)} ({path})")
+    for package in report.packages:
+        parts = [
+            f"{package.notes_added} note(s) added",
+            f"{package.notes_updated} updated",
+            f"{package.cards_added} card(s) added",
+        ]
+        if package.cards_updated:
+            parts.append(f"{package.cards_updated} card(s) rescheduled")
+        if package.notes_unchanged:
+            parts.append(f"{package.notes_unchanged} note(s) already up to date")
+        if package.reviews_added:
+            parts.append(f"{package.reviews_added} review(s)")
+        if package.media_added:
+            parts.append(f"{package.media_added} media file(s)")
+        if package.media_renamed:
+            parts.append(f"{package.media_renamed} renamed (name taken)")
+        if package.cards_skipped:
+            parts.append(f"{package.cards_skipped} card(s) skipped (no note or template)")
+        decks = ", ".join(package.decks) or "no decks"
+        print(f"{package.file}: {', '.join(parts)} [{package.format}; decks: {decks}]")
     return 0

@@ -14,6 +14,7 @@ from flashapp.core.render import render_card
 from flashapp.core.scheduling.day import next_day_start_utc
 from flashapp.core.search import SearchQuery, parse_search
 from flashapp.core.timefmt import iso_utc
+from flashapp.store.anki_definitions import note_definition
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note
 
@@ -61,7 +62,15 @@ class CardInfo:
 
 
 def card_info(card: Card, note: Note, deck_name: str) -> CardInfo:
-    front, back = render_card(note.note_type, note.fields, card.ord).plain()
+    front, back = render_card(
+        note.note_type,
+        note.fields,
+        card.ord,
+        note_definition(note),
+        tags=note.tag_list,
+        deck=deck_name,
+        flag=card.flag,
+    ).plain()
     text = " ".join(str(value) for value in note.fields.values())
     demo = {"concept": note.demo, "params": note.demo_params or {}} if note.demo else None
     return CardInfo(

@@ -18,6 +18,7 @@ from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
+from flashapp.store.anki_reports import ExportReport, PackageImportReport
 from flashapp.store.answering import (
     AnswerResult,
     UndoResult,
@@ -37,7 +38,7 @@ from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, sqlite_file
 from flashapp.store.deckfile_sync import SyncReport, sync_deck
 from flashapp.store.decks import find_deck
 from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
-from flashapp.store.importing import read_deck_files
+from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
@@ -57,10 +58,11 @@ def utc_now() -> datetime:
 class ImportReport:
     files: tuple[str, ...]
     decks: tuple[SyncReport, ...]
+    packages: tuple[PackageImportReport, ...] = ()  # Anki packages, in the order given
 
     @property
     def added(self) -> int:
-        return sum(r.added for r in self.decks)
+        return sum(r.added for r in self.decks) + sum(p.cards_added for p in self.packages)
 
 
 class Collection:
@@ -262,8 +264,14 @@ class Collection:
 
     # --- import ----------------------------------------------------------------------------------
 
-    def import_paths(self, paths: Sequence[str | Path], *, backup: bool = True) -> ImportReport:
-        """Import deck files and folders of them: all parsed first, then written in one transaction."""
+    def import_paths(
+        self, paths: Sequence[str | Path], *, backup: bool = True, reset: bool = False
+    ) -> ImportReport:
+        """Import deck files and folders of them: all parsed first, then written in one transaction.
+        Anki packages (.apkg, .colpkg) among them go the same way (see the Anki packages section)."""
+        deck_files, packages = split_packages(paths)
+        if packages:
+            return self._import_with_packages(deck_files, packages, backup=backup, reset=reset)
         specs = read_deck_files(paths)
         if backup:
             self.backup()
@@ -329,3 +337,61 @@ class Collection:
         if deck_folder is not None:
             folders.append(deck_folder)
         return resolve_media(name, folders)
+
+    # --- Anki packages ---------------------------------------------------------------------------
+
+    @property
+    def media_dir(self) -> Path | None:
+        """Where media files live: `<collection stem>.media/` beside an SQLite file; a temporary
+        folder for an in-memory collection; None for a server database (no media there)."""
+        if self.path is not None:
+            return self.path.with_name(f"{self.path.stem}.media")
+        if self.engine.dialect.name != "sqlite":
+            return None
+        if getattr(self, "_memory_media", None) is None:
+            import tempfile
+
+            self._memory_media = tempfile.TemporaryDirectory(prefix="flashapp-media-")
+        return Path(self._memory_media.name)
+
+    def import_package(
+        self, path: str | Path, *, reset: bool = False, backup: bool = True
+    ) -> PackageImportReport:
+        """Import one Anki package; `reset` brings its cards in as new, without review history."""
+        return self.import_paths([path], reset=reset, backup=backup).packages[0]
+
+    def export_package(self, deck: str, path: str | Path) -> ExportReport:
+        """Write `deck` and its subdecks as an Anki package (.apkg) that Anki opens."""
+        from flashapp.store.anki_export import export_deck
+
+        with self.reading() as session:
+            return export_deck(
+                session, deck, Path(path), now=self.clock(), tz=self.tz, media_dir=self.media_dir
+            )
+
+    def _import_with_packages(
+        self, deck_files: list[Path], packages: list[Path], *, backup: bool, reset: bool
+    ) -> ImportReport:
+        """Deck files and packages, read and checked first, then written in one transaction."""
+        from flashapp.store.anki_import import attached_session, prepared_packages, write_package
+        from flashapp.store.anki_media import install_media
+
+        specs = read_deck_files(deck_files) if deck_files else []
+        media_dir = self.media_dir
+        work_root = media_dir.parent if self.path is not None and media_dir is not None else None
+        with prepared_packages(packages, work_root) as prepared:
+            if media_dir is None and any(p.contents.media for p in prepared):
+                raise UserError(f"{prepared[0].path.name}: has media files, which need an SQLite collection")
+            if backup:
+                self.backup()
+            now = self.clock()
+            with attached_session(self.engine, prepared) as (session, aliases):
+                decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
+                reports = tuple(
+                    write_package(session, alias, package, now=now, reset=reset)
+                    for alias, package in zip(aliases, prepared, strict=True)
+                )
+            for package in prepared:  # committed: now the files may appear
+                if package.media_plan is not None and media_dir is not None:
+                    install_media(media_dir, package.media_plan.moves)
+        return ImportReport(files=tuple(path for _, path in specs), decks=decks, packages=reports)

@@ -21,7 +21,16 @@ def validate_demo(concept: str, params: Mapping[str, Any]) -> str | None:
     return None
 
 
+# Anki packages, imported by `store.anki_import` rather than parsed here.
+PACKAGE_SUFFIXES = (".apkg", ".colpkg")
+
+
+def is_package(path: Path) -> bool:
+    return path.suffix.lower() in PACKAGE_SUFFIXES
+
+
 def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Deck files, the deck files of folders, and Anki packages, in the order given."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -31,12 +40,20 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
                 raise UserError(f"{path}: folder has no .toml deck files")
             files.extend(found)
         elif path.is_file():
-            if path.suffix.lower() != ".toml":
-                raise UserError(f"{path}: not a deck file (expected .toml, or a folder of them)")
+            if path.suffix.lower() != ".toml" and not is_package(path):
+                raise UserError(
+                    f"{path}: not a deck file or Anki package (expected .toml, .apkg, .colpkg, or a folder)"
+                )
             files.append(path)
         else:
             raise UserError(f"{path}: no such file or folder")
     return files
+
+
+def split_packages(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
+    """(deck files, Anki packages) among `paths` (folders expanded to their deck files)."""
+    files = expand_paths(paths)
+    return [f for f in files if not is_package(f)], [f for f in files if is_package(f)]
 
 
 def read_deck_files(paths: Sequence[str | Path]) -> list[tuple[DeckSpec, str]]:
@@ -44,6 +61,8 @@ def read_deck_files(paths: Sequence[str | Path]) -> list[tuple[DeckSpec, str]]:
     specs: list[tuple[DeckSpec, str]] = []
     seen: dict[str, str] = {}
     for path in expand_paths(paths):
+        if is_package(path):
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:

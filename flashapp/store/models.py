@@ -85,8 +85,12 @@ class Note(Base):
     demo_params: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[datetime]
     modified_at: Mapped[datetime]
+    # Notes imported from Anki render from their note type's templates (None for deck-file notes).
+    note_type_id: Mapped[int | None] = mapped_column(ForeignKey("note_types.id"))
 
     cards: Mapped[list[Card]] = relationship(back_populates="note", cascade="all, delete-orphan")
+    # Many-to-one: loading it for many notes of one type hits the session's identity map, not SQL.
+    definition: Mapped[NoteType | None] = relationship()
 
     @property
     def tag_list(self) -> list[str]:
@@ -148,6 +152,28 @@ class Review(Base):
     ease_after: Mapped[float] = mapped_column(Float)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
     previous: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class NoteType(Base):
+    """An imported Anki note type: its fields, card templates and styling (see `flashapp.anki`)."""
+
+    __tablename__ = "note_types"
+    __table_args__ = (UniqueConstraint("source", "key", name="uq_note_types_source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(400))  # "anki"
+    # Anki's id for the type plus its kind and field names: a re-import with the same fields updates
+    # the templates in place; a changed field list is a new type (old notes keep rendering).
+    key: Mapped[str] = mapped_column(String(2000))
+    name: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[str] = mapped_column(String(20))  # "standard" | "cloze"
+    fields: Mapped[list[Any]] = mapped_column(default=list)  # field names, in order
+    templates: Mapped[list[Any]] = mapped_column(default=list)  # [{"name", "front", "back"}]
+    css: Mapped[str] = mapped_column(Text, default="")
+    # anki_id, sort_field, latex_pre, latex_post, original_stock_kind: what an export back needs.
+    properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    modified_at: Mapped[datetime]
 
 
 class Media(Base):

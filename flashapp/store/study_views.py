@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from flashapp.core.render import RenderedCard, render_card
 from flashapp.core.scheduling import CardState, Rating, format_interval
+from flashapp.store.anki_definitions import note_definition
 from flashapp.store.answering import preview
 from flashapp.store.card_views import CardInfo, card_info
 from flashapp.store.models import Card, Review
@@ -56,10 +57,20 @@ def study_card(card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
     """`card` must come with its note and deck loaded (`get_card(..., with_note=True)`)."""
     note = card.note
     outcomes = preview(card, now, fuzz)
+    rendered = render_card(
+        note.note_type,
+        note.fields,
+        card.ord,
+        note_definition(note),
+        tags=note.tag_list,
+        deck=card.deck.name,
+        flag=card.flag,
+    )
     return StudyCard(
         info=card_info(card, note, card.deck.name),
-        note_type=note.note_type,
-        rendered=render_card(note.note_type, note.fields, card.ord),
+        # Anki notes: how the card behaves ("basic", "cloze", "type-in"), which is what the screen needs.
+        note_type=rendered.kind or note.note_type,
+        rendered=rendered,
         outcomes=outcomes,
         labels={rating: format_interval(now, state.due) for rating, state in outcomes.items()},
     )

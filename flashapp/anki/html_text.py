@@ -1,0 +1,290 @@
+"""Anki's field HTML as terminal text: Markdown for the study screen, plain text for `--json`.
+
+Handled: `<br>`, block elements (`div`, `p`, headings, tables) as lines; `<b>/<strong>`, `<i>/<em>`,
+`<s>/<del>` as emphasis; lists; `<img src>` as `![](name)`; cloze spans in bold; furigana as
+`漢字(かんじ)`; MathJax `\\(...\\)` / `\\[...\\]` as `$...$` math; entities decoded. Dropped, never run:
+`<script>`, `<style>`, `<head>`, canvases, buttons, media players, anything `display: none` (Image
+Occlusion's shape list), event handlers (attributes are never copied), `[sound:...]` and Anki's
+`[anki:play:...]` / `[anki:tts]` audio tags. `[latex]...[/latex]` is kept as literal text.
+
+The Markdown escapes every character Markdown or Textual would read as syntax, so a card's text can
+never become a link, an image, a heading or markup; control sequences are stripped.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import urllib.parse
+from html.parser import HTMLParser
+
+from flashapp.core.mathtext import latex_to_unicode
+from flashapp.core.text import strip_control
+
+_SKIP = {
+    "script", "style", "head", "title", "canvas", "button", "template", "noscript", "object", "embed",
+    "iframe", "svg", "math", "audio", "video", "select", "option", "rp", "input", "textarea", "map",
+}  # fmt: skip
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_BLOCK = {
+    "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "section", "article",
+    "header", "footer", "dl", "dt", "dd", "figure", "figcaption", "center", "pre", "address", "main",
+    "nav", "aside", "details", "summary", "ul", "ol",
+}  # fmt: skip
+_STRONG = {"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
+_EMPHASIS = {"i", "em"}
+_STRIKE = {"s", "del", "strike"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_AUDIO = re.compile(r"\[sound:[^\]]*\]|\[anki:play:[^\]]*\]|\[anki:tts[^\]]*\].*?\[/anki:tts\]", re.DOTALL)
+_MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
+_MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
+_TAG = re.compile(r"<[^>]*>")
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|&{}])")
+_LINE_START_SPECIAL = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
+_MARKERS = {"strong": "**", "em": "*", "strike": "~~"}
+MARKDOWN_BREAK = "  \n"
+
+
+def html_to_markdown(html: str) -> str:
+    return _Converter(markdown=True).convert(html)
+
+
+def html_to_plain(html: str) -> str:
+    return _Converter(markdown=False).convert(html)
+
+
+def has_markup(text: str) -> bool:
+    """Whether `text` needs the converter at all (plain text without tags, entities or Anki tags)."""
+    return any(c in text for c in "<&[\\\n") or "  " in text
+
+
+class _Converter(HTMLParser):
+    def __init__(self, *, markdown: bool):
+        super().__init__(convert_charrefs=True)
+        self.markdown = markdown
+        self.lines: list[str] = []
+        self.line = ""
+        self.styles: list[tuple[str, int]] = []  # (kind, start offset in self.line)
+        self.skip: list[str] = []  # open elements whose content is dropped
+        self.lists: list[list[int | str]] = []  # [kind, next number]
+        self.open_hint: list[str] = []
+        self.pre = 0
+        self.math: list[str] = []
+
+    # --- public ---------------------------------------------------------------------------------------
+
+    def convert(self, html: str) -> str:
+        html = _AUDIO.sub("", strip_control(html))
+        html = _MATHJAX.sub(self._stash_math, html)
+        self.feed(html)
+        self.close()
+        self._commit()
+        lines = [line.rstrip() for line in self.lines]
+        while lines and not lines[0]:
+            lines.pop(0)
+        while lines and not lines[-1]:
+            lines.pop()
+        out: list[str] = []
+        for line in lines:  # at most one blank line in a row
+            if line or (out and out[-1]):
+                out.append(line)
+        if self.markdown:
+            text = ""
+            for index, line in enumerate(out):
+                if index:
+                    follows_text = out[index - 1] and line and not out[index - 1].endswith("---")
+                    text += MARKDOWN_BREAK if follows_text and line != "---" else "\n"
+                text += line
+        else:
+            text = "\n".join(out)
+        return _MATH_SLOT.sub(self._math_text, text)
+
+    # --- math ---------------------------------------------------------------------------------------
+
+    def _stash_math(self, match: re.Match[str]) -> str:
+        inline = match.group(1) is not None
+        body = _TAG.sub("", match.group(1) if inline else match.group(2))
+        self.math.append(("$" if inline else "$$") + " " + body)  # kind marker, then the TeX
+        return f"\ue000{len(self.math) - 1}\ue001"
+
+    def _math_text(self, match: re.Match[str]) -> str:
+        kind, _, tex = self.math[int(match.group(1))].partition(" ")
+        tex = html_lib.unescape(tex).replace("\xa0", " ").strip()
+        if not self.markdown:
+            return latex_to_unicode(tex)
+        return f"{kind}{tex}{kind}" if tex else ""
+
+    # --- parser callbacks ---------------------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if self.skip:
+            if tag not in _VOID:
+                self.skip.append(tag)
+            return
+        classes = attributes.get("class", "").split()
+        hidden = _HIDDEN_STYLE.search(attributes.get("style", ""))
+        if tag == "a" and "hint" in classes:
+            self.skip.append(tag)  # the "show hint" link; the hint itself follows
+            return
+        if hidden and "hint" in classes and tag not in _VOID:
+            self._block()
+            self._text("Hint: ")
+            self.open_hint.append(tag)
+            return
+        if tag in _SKIP or hidden:
+            if tag not in _VOID:
+                self.skip.append(tag)
+            return
+        if tag == "br":
+            self._newline()
+        elif tag == "hr":
+            self._block()
+            self.lines += ["", "---", ""]
+        elif tag == "img":
+            self._image(attributes.get("src", ""), attributes.get("alt", ""))
+        elif tag in ("ul", "ol"):
+            self._block()
+            self.lists.append([tag, 1])
+        elif tag == "li":
+            self._block()
+            depth = max(len(self.lists) - 1, 0)
+            kind, number = self.lists[-1] if self.lists else ["ul", 1]
+            if kind == "ol":
+                marker = f"{number}. "
+                self.lists[-1][1] = int(number) + 1
+            else:
+                marker = "- " if self.markdown else "• "
+            self.line = "  " * depth + marker
+        elif tag in ("td", "th"):
+            if self.line.strip():
+                self.line += " | "
+        elif tag == "rt":
+            self.line += "("
+        if tag in _BLOCK:
+            self._block()
+        if tag == "pre":
+            self.pre += 1
+        style = self._style_for(tag, classes)
+        if style is not None:
+            self.styles.append((style, len(self.line)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            if tag in self.skip:
+                while self.skip and self.skip.pop() != tag:
+                    pass
+            return
+        if self.open_hint and tag == self.open_hint[-1]:
+            self.open_hint.pop()
+            self._block()
+            return
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if tag == "rt":
+            self.line += ")"
+        if tag == "pre":
+            self.pre = max(self.pre - 1, 0)
+        if self.styles and tag in _STRONG | _EMPHASIS | _STRIKE | {"span"}:
+            self._close_style()
+        if tag in _BLOCK or tag == "li":
+            self._block()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.pre:
+            for index, part in enumerate(data.split("\n")):
+                if index:
+                    self._newline()
+                self._text(part.replace("\xa0", " "))
+            return
+        self._text(_WHITESPACE.sub(" ", data))
+
+    # --- building lines -----------------------------------------------------------------------------
+
+    def _style_for(self, tag: str, classes: list[str]) -> str | None:
+        if tag in _STRONG or (tag == "span" and "cloze" in classes):
+            return "strong"
+        if tag in _EMPHASIS:
+            return "em"
+        if tag in _STRIKE:
+            return "strike"
+        if tag == "span":
+            return "none"  # keeps span nesting balanced for the closing tags
+        return None
+
+    def _text(self, text: str) -> None:
+        if not text:
+            return
+        if not self.pre and (not self.line.strip() or self.line.endswith(" ")):
+            text = text.lstrip(" ")
+            if not self.line.strip():
+                self.line = self.line.rstrip(" ") if not self._is_marker_line() else self.line
+        if not text:
+            return
+        if self.markdown:
+            escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+            if not self.line.strip():
+                escaped = _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+            text = escaped
+        self.line += text
+
+    def _is_marker_line(self) -> bool:
+        stripped = self.line.strip()
+        return stripped in ("-", "•") or bool(re.fullmatch(r"\d+\.", stripped))
+
+    def _image(self, src: str, alt: str) -> None:
+        name = src.strip()
+        if not name or name.startswith("data:"):
+            return
+        if "://" in name:
+            self._text(f"[image: {alt.strip() or name}]")
+            return
+        if self.line and not self.line.endswith((" ", "(")):
+            self.line += " "
+        if self.markdown:
+            self.line += f"![]({urllib.parse.quote(name, safe='')})"
+        else:
+            self.line += f"![]({name})"
+
+    def _close_style(self) -> None:
+        kind, start = self.styles.pop()
+        marker = _MARKERS.get(kind)
+        if marker is None or not self.markdown:
+            return
+        content = self.line[start:]
+        stripped = content.strip()
+        if not stripped:
+            return
+        lead = content[: len(content) - len(content.lstrip())]
+        trail = content[len(content.rstrip()) :]
+        self.line = self.line[:start] + lead + marker + stripped + marker + trail
+
+    def _commit(self) -> None:
+        open_styles = [kind for kind, _ in self.styles]
+        while self.styles:
+            self._close_style()
+        if self.line.strip() and not self._is_marker_line():
+            self.lines.append(self.line)
+        self.line = ""
+        self.styles = [(kind, 0) for kind in open_styles]
+
+    def _block(self) -> None:
+        """Start a new line unless already at the start of one."""
+        if self.line.strip():
+            self._commit()
+
+    def _newline(self) -> None:
+        """`<br>`: end the line, keeping an empty one."""
+        if self.line.strip():
+            self._commit()
+        else:
+            self.lines.append("")
+            self.line = ""

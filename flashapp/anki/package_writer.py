@@ -1,0 +1,140 @@
+"""Write an Anki package current Anki imports: the legacy layout with a schema-11 `collection.anki21`
+(note types, decks and deck options as JSON in its `col` row), a `meta` entry saying so (version 2),
+a JSON media map and numbered media files. Anki 2.1.50 and later read it, and so does AnkiDroid.
+
+The package is written to a temporary file beside the target and renamed over it at the end: a
+failure leaves no partial file behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flashapp.anki import protobuf_lite as pb
+from flashapp.anki.package_reader import VERSION_LEGACY_2
+
+SCHEMA_11 = """
+CREATE TABLE col (
+  id integer PRIMARY KEY, crt integer NOT NULL, mod integer NOT NULL, scm integer NOT NULL,
+  ver integer NOT NULL, dty integer NOT NULL, usn integer NOT NULL, ls integer NOT NULL,
+  conf text NOT NULL, models text NOT NULL, decks text NOT NULL, dconf text NOT NULL, tags text NOT NULL
+);
+CREATE TABLE notes (
+  id integer PRIMARY KEY, guid text NOT NULL, mid integer NOT NULL, mod integer NOT NULL,
+  usn integer NOT NULL, tags text NOT NULL, flds text NOT NULL, sfld integer NOT NULL,
+  csum integer NOT NULL, flags integer NOT NULL, data text NOT NULL
+);
+CREATE TABLE cards (
+  id integer PRIMARY KEY, nid integer NOT NULL, did integer NOT NULL, ord integer NOT NULL,
+  mod integer NOT NULL, usn integer NOT NULL, type integer NOT NULL, queue integer NOT NULL,
+  due integer NOT NULL, ivl integer NOT NULL, factor integer NOT NULL, reps integer NOT NULL,
+  lapses integer NOT NULL, left integer NOT NULL, odue integer NOT NULL, odid integer NOT NULL,
+  flags integer NOT NULL, data text NOT NULL
+);
+CREATE TABLE revlog (
+  id integer PRIMARY KEY, cid integer NOT NULL, usn integer NOT NULL, ease integer NOT NULL,
+  ivl integer NOT NULL, lastIvl integer NOT NULL, factor integer NOT NULL, time integer NOT NULL,
+  type integer NOT NULL
+);
+CREATE TABLE graves (usn integer NOT NULL, oid integer NOT NULL, type integer NOT NULL);
+CREATE INDEX ix_notes_usn ON notes (usn);
+CREATE INDEX ix_cards_usn ON cards (usn);
+CREATE INDEX ix_revlog_usn ON revlog (usn);
+CREATE INDEX ix_cards_nid ON cards (nid);
+CREATE INDEX ix_cards_sched ON cards (did, queue, due);
+CREATE INDEX ix_revlog_cid ON revlog (cid);
+CREATE INDEX ix_notes_csum ON notes (csum);
+"""
+
+
+@dataclass
+class PackageData:
+    """Everything a package holds, as schema-11 rows and JSON objects."""
+
+    crt: int  # epoch seconds of day 0
+    mod: int  # epoch milliseconds
+    models: dict[str, Any]
+    decks: dict[str, Any]
+    deck_configs: dict[str, Any]
+    config: dict[str, Any]
+    notes: list[tuple[Any, ...]] = field(default_factory=list)  # id, guid, mid, mod, tags, flds, sfld, csum
+    cards: list[tuple[Any, ...]] = field(default_factory=list)
+    revlog: list[tuple[Any, ...]] = field(default_factory=list)
+    media: list[tuple[str, Path]] = field(default_factory=list)  # (name in the notes, file)
+
+
+def guid_for(text: str) -> str:
+    """A stable Anki-style guid (10 characters) for a note that has none."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return base64.b85encode(digest[:8]).decode("ascii")
+
+
+def field_checksum(first_field_text: str) -> int:
+    """Anki's `csum`: the first 8 hex digits of the SHA-1 of the first field's plain text."""
+    return int(hashlib.sha1(first_field_text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8], 16)
+
+
+def _collection_file(path: Path, data: PackageData) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(SCHEMA_11)
+        connection.execute(
+            "INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
+            (
+                data.crt,
+                data.mod,
+                data.mod,
+                json.dumps(data.config),
+                json.dumps(data.models),
+                json.dumps(data.decks),
+                json.dumps(data.deck_configs),
+            ),
+        )
+        connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')", data.notes)
+        connection.executemany(
+            "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)", data.cards
+        )
+        connection.executemany("INSERT INTO revlog VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)", data.revlog)
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def write_package(path: Path, data: PackageData) -> None:
+    """Write the `.apkg` at `path` (replacing it only once it is complete)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".flashapp-export-", dir=path.parent) as work:
+        collection = Path(work) / "collection.anki21"
+        _collection_file(collection, data)
+        partial = Path(work) / "package.apkg"
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                "meta", pb.encode_message([(1, VERSION_LEGACY_2)]), compress_type=zipfile.ZIP_STORED
+            )
+            archive.write(collection, "collection.anki21")
+            media_map = {str(index): name for index, (name, _) in enumerate(data.media)}
+            archive.writestr("media", json.dumps(media_map))
+            for index, (_, source) in enumerate(data.media):
+                archive.write(source, str(index))
+        os.replace(partial, path)
+
+
+def unique_ids(values: Sequence[int]) -> list[int]:
+    """The values made unique by bumping repeats upward (Anki ids are creation times in ms)."""
+    out, used = [], set()
+    for value in values:
+        while value in used:
+            value += 1
+        used.add(value)
+        out.append(value)
+    return out

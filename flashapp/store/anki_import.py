@@ -1,0 +1,545 @@
+"""Importing Anki packages (`.apkg`, `.colpkg`) into the collection, all or nothing.
+
+1. Prepare (nothing written): each package is unpacked into a work folder by `package_reader` (zip and
+   media checks, size caps), its collection opened read-only and checked by `collection_reader`.
+2. The caller backs the collection up.
+3. One write transaction (`BEGIN IMMEDIATE`) with every package's collection ATTACHed read-only and
+   immutable, `trusted_schema` off: note types and decks in Python (a few rows), then notes, cards and
+   the review log copied by `INSERT ... SELECT` inside SQLite, the scheduling mapped by the SQL of
+   `scheduling_map.card_columns_sql`. A hostile package cannot make this quadratic: every join goes
+   through a temporary table keyed by Anki's ids, never through the package's own indexes.
+4. After the commit, media files move into the media folder.
+
+Re-importing updates without duplicates. Notes are matched by guid and cards by (note, template
+ordinal). As in Anki, whichever side was modified later wins: a note's fields and tags, and a card's
+scheduling, are replaced only when the package's modification time is newer than ours (so studying
+in flashapp after an import keeps that progress against an older package). Review history is added,
+never replaced (one row per card and answer time). With `reset`, new cards come in as new with no
+history, and existing cards keep their scheduling.
+
+Packages are read with SQLite's own engine, so this needs an SQLite collection (file or memory).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from flashapp.anki.collection_reader import (
+    AnkiCollection,
+    is_placeholder,
+    open_readonly,
+    read_collection,
+    sqlite_uri,
+    unicase_collation,
+)
+from flashapp.anki.note_types import NoteTypeDef
+from flashapp.anki.package_reader import DEFAULT_LIMITS, PackageContents, PackageLimits, read_package
+from flashapp.anki.scheduling_map import (
+    MAX_EPOCH,
+    REVLOG_FILTER_SQL,
+    card_columns_sql,
+    deck_scheduling,
+    options_from_anki,
+    review_columns_sql,
+    sql_time,
+)
+from flashapp.core.scheduling import SchedulerOptions
+from flashapp.core.text import strip_control
+from flashapp.errors import UserError
+from flashapp.store.anki_media import MediaPlan, plan_media, rename_references
+from flashapp.store.anki_reports import PackageImportReport
+from flashapp.store.db import IMMEDIATE
+from flashapp.store.decks import ensure_deck
+from flashapp.store.models import Card, Deck, NoteType
+
+SOURCE = "anki"
+NOTE_TYPE = "anki"
+# SQLite attaches at most 10 databases to one connection; keep room for one more.
+MAX_PACKAGES = 8
+# Note types with more fields than this build their JSON in Python rather than in SQL.
+SQL_FIELDS_LIMIT = 8
+IMPORTED_REVIEW = '{"imported":"anki"}'
+_TAG = re.compile(r"<[^>]*>", re.DOTALL)
+_SPACES = re.compile(r"\s+")
+# Tags or fields holding any control character take the Python path, which strips them.
+_CONTROL_GLOB = "*[\x01-\x1e\x7f]*"
+
+
+@dataclass
+class PreparedPackage:
+    path: Path
+    contents: PackageContents
+    collection: AnkiCollection
+    home_decks: list[int]  # Anki deck ids the cards live in (a filtered deck's cards: their home)
+    used_note_types: list[int]
+    media_plan: MediaPlan | None = field(default=None)
+
+
+# --- 1. prepare ----------------------------------------------------------------------------------------
+
+
+def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_LIMITS) -> PreparedPackage:
+    """Unpack and check one package; raises `UserError` before anything is written."""
+    label = path.name
+    contents = read_package(path, workdir, limits)
+    connection = open_readonly(contents.collection_path, label)
+    try:
+        info = read_collection(connection, label)
+        if contents.collection_entry == "collection.anki2" and is_placeholder(connection):
+            raise UserError(
+                f"{label}: holds only Anki's placeholder collection (its note says to update Anki); "
+                "the real collection is missing"
+            )
+        used = [row[0] for row in connection.execute("SELECT DISTINCT mid FROM notes")]
+        unknown = [mid for mid in used if mid not in info.note_types]
+        if unknown:
+            raise UserError(f"{label}: notes use note type {unknown[0]}, which the package does not define")
+        home_decks = [
+            row[0]
+            for row in connection.execute(
+                "SELECT DISTINCT CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
+            )
+        ]
+    except sqlite3.Error as error:
+        raise UserError(f"{label}: its collection is malformed ({error})") from None
+    finally:
+        connection.close()
+    return PreparedPackage(path, contents, info, home_decks, used)
+
+
+@contextmanager
+def prepared_packages(
+    paths: Sequence[Path], work_root: Path | None, limits: PackageLimits = DEFAULT_LIMITS
+) -> Iterator[list[PreparedPackage]]:
+    """Every package prepared in its own work folder under `work_root`; the folders are removed
+    on exit (after the caller has moved the media it needed out of them)."""
+    if len(paths) > MAX_PACKAGES:
+        raise UserError(f"import at most {MAX_PACKAGES} Anki packages at a time (got {len(paths)})")
+    if work_root is not None:
+        work_root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".flashapp-import-", dir=work_root))
+    try:
+        prepared = []
+        for index, path in enumerate(paths):
+            workdir = folder / str(index)
+            workdir.mkdir()
+            prepared.append(prepare_package(Path(path), workdir, limits))
+        yield prepared
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- 3. the write transaction --------------------------------------------------------------------------
+
+
+@contextmanager
+def attached_session(
+    engine: Engine, packages: Sequence[PreparedPackage]
+) -> Iterator[tuple[Session, list[str]]]:
+    """A write session (BEGIN IMMEDIATE) with each package's collection attached read-only; detached
+    again after the commit or rollback (SQLite cannot detach inside a transaction)."""
+    if engine.dialect.name != "sqlite":
+        raise UserError("importing Anki packages needs an SQLite collection (a file or sqlite://)")
+    with engine.connect() as connection:
+        dbapi = connection.connection.driver_connection
+        aliases: list[str] = []
+        trusted = dbapi.execute("PRAGMA trusted_schema").fetchone()[0]
+        try:
+            dbapi.create_collation("unicase", unicase_collation)
+            dbapi.execute("PRAGMA trusted_schema=OFF")
+            for index, package in enumerate(packages):
+                alias = f"anki_package_{index}"
+                dbapi.execute(
+                    f"ATTACH DATABASE ? AS {alias}", (sqlite_uri(package.contents.collection_path),)
+                )
+                aliases.append(alias)
+            connection = connection.execution_options(**IMMEDIATE)
+            with (
+                Session(bind=connection, expire_on_commit=False, autoflush=False) as session,
+                session.begin(),
+            ):
+                yield session, aliases
+        finally:
+            try:
+                for alias in aliases:
+                    dbapi.execute(f"DETACH DATABASE {alias}")
+                dbapi.execute(f"PRAGMA trusted_schema={int(trusted)}")
+                for name, arity in _FUNCTIONS:
+                    dbapi.create_function(name, arity, None)
+            except sqlite3.Error:
+                connection.invalidate()  # never hand a half-cleaned connection back to the pool
+
+
+_FUNCTIONS = (("fa_fields", 2), ("fa_search", 2), ("fa_tags", 1), ("fa_rename_media", 1))
+
+
+def write_package(
+    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool
+) -> PackageImportReport:
+    """Copy one attached package into the collection, inside the caller's transaction."""
+    connection = session.connection()
+    dbapi = connection.connection.driver_connection
+    info = package.collection
+    note_types = _upsert_note_types(session, package, now)
+    decks, deck_names = _decks(session, package, now)
+    session.flush()
+    _register_functions(dbapi, info, package.used_note_types)
+    run = connection.exec_driver_sql
+    try:
+        _create_temp_tables(run, alias, note_types, decks, info)
+        params = {"reset": int(reset), "crt": info.crt, "now_text": _sqlite_time(now)}
+        notes_added = run(_insert_notes_sql(alias, info, package.used_note_types), params).rowcount
+        notes_updated = run(_update_notes_sql(alias, info, package.used_note_types), params).rowcount
+        existing_notes = run("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL").scalar_one()
+        position = (session.scalar(select(func.max(Card.position))) or 0) + 1
+        cards_added = run(_insert_cards_sql(alias), {**params, "position": position}).rowcount
+        cards_updated = 0 if reset else run(_update_cards_sql(alias), params).rowcount
+        importable = run(
+            f"SELECT count(*) FROM {alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
+            f"JOIN temp.fa_ntmap t ON t.mid = f.mid WHERE {_CARD_VALID}"
+        ).scalar_one()
+        reviews_added = 0
+        if info.has_revlog and not reset and info.revlog_count:
+            run(
+                "INSERT INTO temp.fa_cardmap (cid, card_id) SELECT c.id, e.id FROM "
+                f"{alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
+                "JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord"
+            )
+            reviews_added = run(_insert_reviews_sql(alias)).rowcount
+        plan = plan_media(session, package.contents.media, now)
+        package.media_plan = plan
+        if plan.renamed:
+            dbapi.create_function(
+                "fa_rename_media", 1, lambda text: rename_references(text, plan.renamed), deterministic=True
+            )
+            run(
+                "UPDATE main.notes SET fields = fa_rename_media(fields) "
+                "WHERE id IN (SELECT note_id FROM temp.fa_notes)"
+            )
+    finally:
+        for table in ("fa_ntmap", "fa_deckmap", "fa_notes", "fa_cardmap"):
+            run(f"DROP TABLE IF EXISTS temp.{table}")
+    return PackageImportReport(
+        file=str(package.path),
+        format=package.contents.format_name,
+        decks=tuple(sorted(deck_names)),
+        notes_added=notes_added,
+        notes_updated=notes_updated,
+        notes_unchanged=existing_notes - notes_updated,
+        cards_added=cards_added,
+        cards_updated=cards_updated,
+        cards_skipped=info.card_count - importable,
+        reviews_added=reviews_added,
+        media_added=plan.added,
+        media_renamed=len(plan.renamed),
+        note_types=len(note_types),
+    )
+
+
+def _sqlite_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+# --- note types and decks (few rows: Python and the ORM) ---------------------------------------------------
+
+
+def _upsert_note_types(
+    session: Session, package: PreparedPackage, now: datetime
+) -> dict[int, tuple[int, NoteTypeDef]]:
+    """Anki note type id -> (our note_types.id, definition), for the types the notes use."""
+    out = {}
+    for mid in package.used_note_types:
+        definition = package.collection.note_types[mid]
+        key = definition.signature()
+        values = {
+            "name": definition.name,
+            "kind": definition.kind,
+            "fields": list(definition.fields),
+            "templates": definition.templates_json(),
+            "css": definition.css,
+            "properties": definition.properties,
+        }
+        row = session.scalar(select(NoteType).where(NoteType.source == SOURCE, NoteType.key == key))
+        if row is None:
+            row = NoteType(source=SOURCE, key=key, created_at=now, modified_at=now, **values)
+            session.add(row)
+            session.flush()
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.modified_at = now
+        out[mid] = (row.id, definition)
+    return out
+
+
+def _decks(
+    session: Session, package: PreparedPackage, now: datetime
+) -> tuple[dict[int, tuple[int, SchedulerOptions]], set[str]]:
+    """Anki deck id -> (our deck id, its options); decks are created (with parents) as needed. A new
+    deck takes its Anki options preset; an existing deck keeps its own."""
+    info = package.collection
+    out: dict[int, tuple[int, SchedulerOptions]] = {}
+    names: set[str] = set()
+    for anki_id in package.home_decks:
+        anki_deck = info.decks.get(anki_id)
+        name = anki_deck.name if anki_deck is not None else "Default"
+        existing = session.scalar(select(Deck).where(Deck.name == name))
+        if existing is None:
+            deck = ensure_deck(
+                session, name, now, _deck_description(anki_deck.description if anki_deck else "")
+            )
+            config = info.deck_configs.get(anki_deck.config_id if anki_deck else 1)
+            options = (
+                options_from_anki(config, fsrs=info.fsrs, rollover_hour=info.rollover_hour)
+                if config is not None
+                else SchedulerOptions(
+                    algorithm="fsrs" if info.fsrs else "sm2", day_rollover_hour=info.rollover_hour
+                )
+            )
+            deck.options = options.to_dict()
+        else:
+            deck = existing
+            options = SchedulerOptions.from_dict(deck.options)
+        out[anki_id] = (deck.id, options)
+        names.add(name)
+    return out, names
+
+
+def _deck_description(description: str) -> str:
+    from flashapp.anki.html_text import html_to_plain
+
+    return html_to_plain(description) if description else ""
+
+
+# --- SQL --------------------------------------------------------------------------------------------------
+
+
+def _plain_field(value: str) -> str:
+    return _SPACES.sub(" ", html.unescape(_TAG.sub("", value))).strip()
+
+
+def _register_functions(dbapi: sqlite3.Connection, info: AnkiCollection, used: list[int]) -> None:
+    names = {mid: info.note_types[mid].fields for mid in used}
+
+    def fields_json(mid: int, flds: str) -> str:
+        field_names = names.get(mid, ())
+        values = flds.split("\x1f")
+        values += [""] * (len(field_names) - len(values))
+        return json.dumps(
+            dict(zip(field_names, values, strict=False)), ensure_ascii=False, separators=(",", ":")
+        )
+
+    def search(flds: str, tags: str) -> str:
+        parts = [_plain_field(value) for value in flds.split("\x1f")]
+        return strip_control(" ".join([*(p for p in parts if p), tags.strip()])).lower()
+
+    def tags_text(tags: str) -> str:
+        words = strip_control(tags.replace("\x1f", " ")).split()
+        return f" {' '.join(words)} " if words else ""
+
+    dbapi.create_function("fa_fields", 2, fields_json, deterministic=True)
+    dbapi.create_function("fa_search", 2, search, deterministic=True)
+    dbapi.create_function("fa_tags", 1, tags_text, deterministic=True)
+
+
+def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection) -> None:
+    run(
+        "CREATE TEMP TABLE fa_ntmap (mid INTEGER PRIMARY KEY, nt_id INTEGER, templates INTEGER, "
+        "cloze INTEGER)"
+    )
+    run(
+        "CREATE TEMP TABLE fa_deckmap (did INTEGER PRIMARY KEY, deck_id INTEGER, learning_steps INTEGER, "
+        "relearning_steps INTEGER, starting_ease REAL, fsrs INTEGER)"
+    )
+    run(
+        "CREATE TEMP TABLE fa_notes (nid INTEGER PRIMARY KEY, note_id INTEGER, existing INTEGER, "
+        "deck_id INTEGER, mid INTEGER)"
+    )
+    run("CREATE TEMP TABLE fa_cardmap (cid INTEGER PRIMARY KEY, card_id INTEGER)")
+    if note_types:
+        run(
+            "INSERT INTO temp.fa_ntmap VALUES (?, ?, ?, ?)",
+            [(mid, nt_id, len(d.templates), int(d.is_cloze)) for mid, (nt_id, d) in note_types.items()],
+        )
+    if decks:
+        rows = []
+        for did, (deck_id, options) in decks.items():
+            scheduling = deck_scheduling(options)
+            rows.append(
+                (
+                    did,
+                    deck_id,
+                    scheduling.learning_steps,
+                    scheduling.relearning_steps,
+                    scheduling.starting_ease,
+                    int(scheduling.fsrs),
+                )
+            )
+        run("INSERT INTO temp.fa_deckmap VALUES (?, ?, ?, ?, ?, ?)", rows)
+    # Each note: its deck (that of its first card), the note it updates or the id it will get.
+    base = run("SELECT coalesce(max(id), 0) FROM main.notes").scalar_one()
+    run(
+        f"""INSERT INTO temp.fa_notes (nid, note_id, existing, deck_id, mid)
+        SELECT n.id,
+               coalesce(e.id, {int(base)} + row_number() OVER (PARTITION BY e.id IS NULL ORDER BY n.id)),
+               e.id, d.deck_id, n.mid
+        FROM {alias}.notes n
+        JOIN (SELECT nid, home FROM (
+                SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END AS home,
+                       row_number() OVER (PARTITION BY nid ORDER BY ord) AS rank
+                FROM {alias}.cards) WHERE rank = 1) first ON first.nid = n.id
+        JOIN temp.fa_deckmap d ON d.did = first.home
+        JOIN temp.fa_ntmap t ON t.mid = n.mid
+        LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = n.guid"""
+    )
+
+
+def _fields_sql(info: AnkiCollection, used: list[int]) -> str:
+    """The note's fields as a JSON object keyed by field name. Plain cases are built by SQLite's JSON
+    functions (the fields split at U+001F through `json_quote`); note types with many fields, and text
+    holding a backslash (which would confuse that split), go through Python."""
+    cases = []
+    for mid in used:
+        names = info.note_types[mid].fields
+        if len(names) > SQL_FIELDS_LIMIT:
+            continue
+        pairs = ", ".join(
+            f"{_sql_string(name)}, coalesce(json_extract(arr, '$[{index}]'), '')"
+            for index, name in enumerate(names)
+        )
+        cases.append(f"WHEN {int(mid)} THEN json_object({pairs})")
+    if not cases:
+        return "fa_fields(n.mid, n.flds)"
+    python = "fa_fields(n.mid, n.flds)"
+    by_type = f"(CASE n.mid {' '.join(cases)} ELSE {python} END)"
+    return f"(CASE WHEN instr(n.flds, char(92)) = 0 THEN {by_type} ELSE {python} END)"
+
+
+def _notes_with_array(alias: str) -> str:
+    """The package's notes with `arr`: their fields as a JSON array (split at U+001F, which `json_quote`
+    writes as the escape \\u001f)."""
+    return (
+        "(SELECT id, guid, mid, mod, tags, flds, "
+        "'[' || replace(json_quote(flds), '\\u001f', '\",\"') || ']' AS arr "
+        f"FROM {alias}.notes)"
+    )
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _note_columns(info: AnkiCollection, used: list[int]) -> dict[str, str]:
+    plain_ascii = (
+        "instr(n.flds, '<') = 0 AND instr(n.flds, '&') = 0 "
+        "AND length(n.flds || n.tags) = length(CAST(n.flds || n.tags AS BLOB)) "
+        f"AND NOT (n.flds || n.tags) GLOB {_sql_string(_CONTROL_GLOB)}"
+    )
+    return {
+        "fields": _fields_sql(info, used),
+        "tags": f"(CASE WHEN n.tags GLOB {_sql_string(_CONTROL_GLOB)} OR instr(n.tags, '  ') "
+        "OR instr(n.tags, char(9)) THEN fa_tags(n.tags) WHEN trim(n.tags) = '' THEN '' "
+        "ELSE ' ' || trim(n.tags) || ' ' END)",
+        "search_text": f"(CASE WHEN {plain_ascii} "
+        "THEN lower(replace(n.flds, char(31), ' ') || ' ' || trim(n.tags)) "
+        "ELSE fa_search(n.flds, n.tags) END)",
+        "note_type_id": "t.nt_id",
+        "modified_at": sql_time(f"max(0, min({MAX_EPOCH}, n.mod))"),
+    }
+
+
+def _insert_notes_sql(alias: str, info: AnkiCollection, used: list[int]) -> str:
+    columns = _note_columns(info, used)
+    created = sql_time(f"max(0, min({MAX_EPOCH}, n.id / 1000))")  # Anki's note id: creation time, in ms
+    return f"""INSERT INTO main.notes (id, source, key, deck_id, note_type, fields, tags, search_text, demo,
+            demo_params, created_at, modified_at, note_type_id)
+        SELECT f.note_id, '{SOURCE}', n.guid, f.deck_id, '{NOTE_TYPE}', {columns["fields"]},
+            {columns["tags"]}, {columns["search_text"]}, NULL, NULL, {created},
+            {columns["modified_at"]}, {columns["note_type_id"]}
+        FROM {_notes_with_array(alias)} n
+        JOIN temp.fa_notes f ON f.nid = n.id
+        JOIN temp.fa_ntmap t ON t.mid = f.mid
+        WHERE f.existing IS NULL
+        ORDER BY f.note_id"""
+
+
+def _update_notes_sql(alias: str, info: AnkiCollection, used: list[int]) -> str:
+    columns = _note_columns(info, used)
+    assignments = ", ".join(f"{name} = src.{name}" for name in columns)
+    selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
+    return f"""UPDATE main.notes SET {assignments}
+        FROM (SELECT f.existing AS target, {selected}
+              FROM {_notes_with_array(alias)} n
+              JOIN temp.fa_notes f ON f.nid = n.id
+              JOIN temp.fa_ntmap t ON t.mid = f.mid
+              WHERE f.existing IS NOT NULL) AS src
+        WHERE main.notes.id = src.target AND src.modified_at > main.notes.modified_at"""
+
+
+_CARD_VALID = "c.ord >= 0 AND c.ord < 65535 AND (t.cloze OR c.ord < t.templates)"
+_CARD_STATE_COLUMNS = (
+    "state", "due", "interval_days", "ease", "reps", "lapses", "step", "stability", "difficulty",
+    "last_review", "suspended", "queue", "flag", "modified_at",
+)  # fmt: skip
+
+
+def _insert_cards_sql(alias: str) -> str:
+    mapped = card_columns_sql("c", "d")
+    # New cards keep Anki's order (a new card's due is its position), after every card we have.
+    home_due = "(CASE WHEN c.odid != 0 AND c.odue != 0 THEN c.odue ELSE c.due END)"
+    order = f"CASE WHEN c.type = 0 OR :reset THEN {home_due} ELSE 9223372036854775807 END, c.nid, c.ord"
+    names = ", ".join(_CARD_STATE_COLUMNS)
+    values = ", ".join(mapped[name] for name in _CARD_STATE_COLUMNS)
+    return f"""INSERT INTO main.cards (note_id, deck_id, ord, position, orphaned, buried_until, {names})
+        SELECT f.note_id, d.deck_id, c.ord, :position - 1 + row_number() OVER (ORDER BY {order}), 0, NULL,
+            {values}
+        FROM {alias}.cards c
+        JOIN temp.fa_notes f ON f.nid = c.nid
+        JOIN temp.fa_ntmap t ON t.mid = f.mid
+        JOIN temp.fa_deckmap d ON d.did = (CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END)
+        LEFT JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord
+        WHERE e.id IS NULL AND {_CARD_VALID}
+        ORDER BY f.note_id, c.ord"""
+
+
+def _update_cards_sql(alias: str) -> str:
+    mapped = card_columns_sql("c", "d")
+    assignments = ", ".join(f"{name} = src.{name}" for name in _CARD_STATE_COLUMNS)
+    selected = ", ".join(f"{mapped[name]} AS {name}" for name in _CARD_STATE_COLUMNS)
+    return f"""UPDATE main.cards SET {assignments}, buried_until = NULL
+        FROM (SELECT e.id AS target, {selected}
+              FROM {alias}.cards c
+              JOIN temp.fa_notes f ON f.nid = c.nid AND f.existing IS NOT NULL
+              JOIN temp.fa_ntmap t ON t.mid = f.mid
+              JOIN temp.fa_deckmap d ON d.did = (CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END)
+              JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord
+              WHERE {_CARD_VALID}) AS src
+        WHERE main.cards.id = src.target AND src.modified_at > main.cards.modified_at"""
+
+
+def _insert_reviews_sql(alias: str) -> str:
+    mapped = review_columns_sql("r")
+    names = ", ".join(mapped)
+    values = ", ".join(mapped.values())
+    where = REVLOG_FILTER_SQL.format(r="r", max_ms=MAX_EPOCH * 1000)
+    return f"""INSERT INTO main.reviews (card_id, {names}, previous)
+        SELECT m.card_id, {values}, '{IMPORTED_REVIEW}'
+        FROM {alias}.revlog r
+        JOIN temp.fa_cardmap m ON m.cid = r.cid
+        WHERE {where}
+          AND NOT EXISTS (SELECT 1 FROM main.reviews x
+                          WHERE x.card_id = m.card_id AND x.reviewed_at = {mapped["reviewed_at"]})
+        ORDER BY r.id"""
