@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ class ConceptOutput:
 
 @dataclass
 class DemoResult:
+    """One run of a concept. `params` are the validated values (seed included), `device` the one used,
+    `arrays` numpy copies of the tensors worth looking at, `metrics` plain floats, `explanation` a few
+    paragraphs of plain text with the formula, `figures` Agg-backed matplotlib figures by name,
+    `elapsed_s` the wall time of the run, `labels` the row and column names of the arrays that
+    `summary()` prints as matrices."""
+
     concept: str
     title: str
     params: dict[str, Any]
@@ -76,6 +83,12 @@ class DemoResult:
         if self.figures:
             lines.append("figures: " + ", ".join(self.figures))
         return "\n".join(lines).rstrip() + "\n"
+
+    def png(self, figure: str, dpi: int = 100) -> bytes:
+        """One figure as PNG bytes (for a TUI image widget or a collection's media folder)."""
+        buffer = io.BytesIO()
+        self.figures[figure].savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue()
 
     def save_figures(self, directory: str | Path) -> list[Path]:
         """Write each figure as `directory/<concept>-<figure>.png`; returns the paths."""

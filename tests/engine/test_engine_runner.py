@@ -157,3 +157,4 @@ def test_save_figures_writes_pngs(tmp_path):
     assert [p.name for p in paths] == ["attention.cross-weights.png", "attention.cross-qkv.png"]
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+    assert result.png("weights")[:8] == b"\x89PNG\r\n\x1a\n"
