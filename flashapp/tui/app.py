@@ -1,28 +1,125 @@
-"""The Textual application: holds the collection and opens on the home screen."""
+"""The Textual application: holds the collection, opens on the deck tree, and knows the global keys.
+
+`flashapp` draws its first frame before the collection is open: the store (SQLAlchemy) is imported
+and the collection opened in a thread, and the deck tree fills in when it is ready.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from flashapp.store.collection import Collection
+from flashapp.tui.commands import FlashCommands
+from flashapp.tui.messages import BrowseRequested, StudyRequested
+from flashapp.tui.screens.help import HelpScreen
 from flashapp.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from flashapp.store.collection import Collection
 
 
 class FlashApp(App[None]):
     TITLE = "flashapp"
     SUB_TITLE = "spaced repetition, concepts that run"
-    CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    COMMANDS = App.COMMANDS | {FlashCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit", show=False),  # shown on the deck tree
+    ]
 
-    def __init__(self, collection: Collection) -> None:
+    def __init__(
+        self, collection: Collection | None = None, *, open_collection: Callable[[], Collection] | None = None
+    ) -> None:
         super().__init__()
-        self.collection = collection
+        self._collection = collection
+        self._open_collection = open_collection
+        self.open_error: Exception | None = None
+
+    @property
+    def collection_ready(self) -> bool:
+        return self._collection is not None
+
+    @property
+    def collection(self) -> Collection:
+        if self._collection is None:
+            raise RuntimeError("the collection is still opening")
+        return self._collection
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        if self._collection is None and self._open_collection is not None:
+            self._open_in_background(self._open_collection)
+
+    @work(thread=True, exit_on_error=False, group="collection")
+    def _open_in_background(self, open_collection: Callable[[], Collection]) -> None:
+        try:
+            collection = open_collection()
+        except Exception as error:  # noqa: BLE001 - reported by run_tui after the app closes
+            self.call_from_thread(self._open_failed, error)
+        else:
+            self.call_from_thread(self._opened, collection)
+
+    def _opened(self, collection: Collection) -> None:
+        self._collection = collection
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_decks()
+
+    def _open_failed(self, error: Exception) -> None:
+        self.open_error = error
+        self.exit(return_code=2)
+
+    # --- screens, opened on first use (keeps the first frame fast) -----------------------------------
+
+    @on(StudyRequested)
+    def _study(self, message: StudyRequested) -> None:
+        from flashapp.tui.screens.study import StudyScreen
+
+        if self.collection_ready:
+            self.push_screen(StudyScreen(self.collection, message.deck))
+
+    @on(BrowseRequested)
+    def _browse(self, message: BrowseRequested) -> None:
+        from flashapp.tui.screens.browse import BrowseScreen
+
+        if self.collection_ready:
+            self.push_screen(BrowseScreen(self.collection, message.query))
+
+    def action_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        from flashapp.tui.screens.browse import BrowseScreen
+        from flashapp.tui.screens.study import StudyScreen
+        from flashapp.tui.screens.summary import SummaryScreen
+        from flashapp.tui.widgets.deck_tree import DeckTree
+
+        sections = [
+            ("Decks", [*DeckTree.BINDINGS, *HomeScreen.BINDINGS]),
+            ("Studying", StudyScreen.BINDINGS),
+            ("Session summary", SummaryScreen.BINDINGS),
+            ("Browse", BrowseScreen.BINDINGS),
+            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")]),
+        ]
+        current = {HomeScreen: "Decks", StudyScreen: "Studying", SummaryScreen: "Session summary"}
+        current[BrowseScreen] = "Browse"
+        first = current.get(type(self.screen))
+        sections.sort(key=lambda section: section[0] != first)
+        self.push_screen(HelpScreen(sections))
 
 
-def make_app(collection: Collection) -> FlashApp:
+def make_app(
+    collection: Collection | None = None, *, open_collection: Callable[[], Collection] | None = None
+) -> FlashApp:
     """Build the app the way the CLI does; tests call this too."""
-    return FlashApp(collection)
+    return FlashApp(collection, open_collection=open_collection)

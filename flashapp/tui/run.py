@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from flashapp.store.collection import Collection
+from flashapp.errors import UserError
 
 
 def run_tui(db: str | None) -> int:
     from flashapp.tui.app import make_app
+    from flashapp.tui.widgets.card_image import prepare_graphics
 
-    with Collection.open(db) as collection:
-        make_app(collection).run()
-    return 0
+    def open_collection():
+        from flashapp.store.collection import Collection
+
+        return Collection.open(db)
+
+    prepare_graphics()  # before the app takes the terminal: textual-image asks it about graphics
+    app = make_app(open_collection=open_collection)
+    try:
+        app.run()
+    finally:
+        if app.collection_ready:
+            app.collection.close()
+    if isinstance(app.open_error, UserError):
+        raise app.open_error
+    if app.open_error is not None:
+        raise UserError(f"cannot open the collection: {app.open_error}")
+    return app.return_code or 0

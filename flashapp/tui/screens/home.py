@@ -1,51 +1,106 @@
-"""Home: the deck tree with new / learning / due counts."""
+"""Home: the deck tree with new / learning / due counts, and what was studied today."""
 
 from __future__ import annotations
 
-from rich.text import Text
+import shlex
+from typing import TYPE_CHECKING
+
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from flashapp.store.counts import DeckCounts
+from flashapp.tui.formatting import duration_text, percent
+from flashapp.tui.messages import BrowseRequested, StudyRequested
+from flashapp.tui.widgets.deck_tree import DeckTree
+
+if TYPE_CHECKING:
+    from flashapp.store.counts import DeckCounts
+    from flashapp.store.study_stats import TodayStats
+
+
+def today_content(stats: TodayStats) -> Content:
+    if not stats.answers:
+        return Content.styled("Nothing studied yet today.", "dim")
+    return Content.assemble(
+        "Studied today: ",
+        (f"{stats.cards} card{'s' if stats.cards != 1 else ''}", "bold"),
+        " in ",
+        (duration_text(stats.duration_ms), "bold"),
+        ("  ·  again ", "dim"),
+        (percent(stats.again, stats.answers), "bold"),
+    )
+
+
+def deck_query(deck: str) -> str:
+    """A search for one deck, quoted so the search parser reads the whole name."""
+    return f'deck:"{deck}"' if '"' not in deck and "\\" not in deck else shlex.quote(f"deck:{deck}")
 
 
 class HomeScreen(Screen[None]):
     DEFAULT_CSS = """
-    HomeScreen #decks { height: 1fr; margin: 1 2; }
-    HomeScreen #empty { margin: 1 2; color: $text-muted; }
+    HomeScreen { align-horizontal: center; }
+    HomeScreen #home { width: 100%; max-width: 100; height: 1fr; padding: 1 2 0 2; }
+    HomeScreen #decks { height: auto; max-height: 1fr; }
+    HomeScreen #today { margin: 1 0 0 1; height: auto; }
+    HomeScreen #deck-info { margin: 0 0 0 1; height: auto; color: $text-muted; }
+    HomeScreen #empty { margin: 1 0 0 1; height: auto; color: $text-muted; }
     """
+    BINDINGS = [
+        Binding("b", "browse", "Browse", id="browse"),
+        Binding("slash", "app.command_palette", "Commands", id="commands"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-        yield Static(id="empty")
-        yield Footer()
+        with Vertical(id="home"):
+            yield DeckTree(id="decks")
+            yield Static(id="empty")
+            yield Static(id="today")
+            yield Static(id="deck-info")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        table.add_column(Text("Deck"), key="deck")
-        for key, label in (("new", "New"), ("learning", "Learn"), ("due", "Due")):
-            table.add_column(Text(label, justify="right"), key=key, width=6)
+        self.refresh_decks()
+
+    def on_screen_resume(self) -> None:
         self.refresh_decks()
 
     def refresh_decks(self) -> None:
-        counts = self.app.collection.deck_counts()  # type: ignore[attr-defined]
-        table = self.query_one("#decks", DataTable)
-        table.clear()
-        for row in counts:
-            table.add_row(*self._cells(row), key=row.name)
+        """Read the counts again (after studying, editing, or once the collection has opened)."""
+        if not self.app.collection_ready:  # type: ignore[attr-defined]
+            self.query_one("#empty", Static).update(Content.styled("Opening collection…", "dim"))
+            return
+        collection = self.app.collection  # type: ignore[attr-defined]
+        decks: list[DeckCounts] = collection.deck_counts()
+        tree = self.query_one(DeckTree)
+        tree.show_decks(decks)
+        tree.display = bool(decks)
         empty = self.query_one("#empty", Static)
-        empty.update(Text("No decks yet. Import some with: flashapp import PATH") if not counts else Text(""))
-        table.focus()
+        empty.update(Content("No decks yet. Import some with: flashapp import PATH"))
+        empty.display = not decks
+        self.query_one("#today", Static).update(today_content(collection.today_stats()))
+        self._show_deck_info()
+        tree.focus()
 
-    @staticmethod
-    def _cells(row: DeckCounts) -> list[Text]:
-        # Deck names are user data: Text objects, never markup strings.
-        name = Text("  " * row.depth + row.short_name, style="bold" if row.depth == 0 else "")
-        styles = {"new": "blue", "learning": "red", "due": "green"}
-        numbers = [
-            Text(str(value), style=styles[key] if value else "dim", justify="right")
-            for key, value in (("new", row.new), ("learning", row.learning), ("due", row.due))
-        ]
-        return [name, *numbers]
+    def _show_deck_info(self) -> None:
+        tree = self.query_one(DeckTree)
+        deck = tree.counts_for(tree.selected_deck)
+        info = Content() if deck is None else Content.assemble(deck.name, f"  ·  {deck.total:,} cards")
+        self.query_one("#deck-info", Static).update(info)
+
+    @on(DataTable.RowHighlighted, "#decks")
+    def _highlighted(self) -> None:
+        self._show_deck_info()
+
+    @on(DataTable.RowSelected, "#decks")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.post_message(StudyRequested(event.row_key.value))
+
+    def action_browse(self) -> None:
+        deck = self.query_one(DeckTree).selected_deck
+        self.post_message(BrowseRequested(deck_query(deck) if deck else ""))

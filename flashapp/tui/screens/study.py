@@ -1,0 +1,377 @@
+"""Study: one card at a time. Space shows the answer, 1-4 (or the buttons, which show each interval)
+answer it, and the next card is there at once. Type-in cards take an answer first and compare it.
+
+When only learning cards due later today are left, the screen waits for them ("Next card in 25m");
+when nothing is left today, the summary opens.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Rule, Static
+
+from flashapp.core.scheduling import Rating
+from flashapp.core.typed_answer import check_typed_answer
+from flashapp.errors import UserError
+from flashapp.store.queue import QueuedCard
+from flashapp.store.study_session import StudySession
+from flashapp.tui.formatting import wait_text, when_text
+from flashapp.tui.screens.card_info import CardInfoScreen
+from flashapp.tui.screens.edit_card import EditCardScreen
+from flashapp.tui.screens.summary import SummaryScreen
+from flashapp.tui.widgets.answer_buttons import AnswerButtons
+from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.study_status import StudyStatus
+from flashapp.tui.widgets.type_in_diff import TypeInDiff
+
+if TYPE_CHECKING:
+    from flashapp.store.collection import Collection
+    from flashapp.store.study_views import StudyCard
+
+# Like Anki: a card left on screen longer than this counts as this long in the review log.
+MAX_ANSWER_MS = 60_000
+WAIT_POLL_SECONDS = 5.0
+QUEUE_OF_STATE = {"new": "new", "learning": "learning", "relearning": "learning", "review": "review"}
+CARD_ACTIONS = {"suspend", "bury", "flag", "info", "edit"}
+# The footer shows "1 2 3 4 Answer"; the buttons name each rating with its interval.
+RATING_KEYS = Binding.Group("Answer")
+
+
+class StudyScreen(Screen[None]):
+    DEFAULT_CSS = """
+    StudyScreen #card { height: 1fr; padding: 1 2; align-horizontal: center; }
+    StudyScreen #card > * { width: 100%; max-width: 100; }
+    StudyScreen #question MarkdownParagraph { text-style: bold; }
+    StudyScreen #answer-rule { margin: 0; color: $primary-darken-1; }
+    StudyScreen #demo { color: $text-muted; margin: 1 0 0 0; }
+    StudyScreen #typed { margin: 1 0 0 0; }
+    StudyScreen #waiting { color: $text-muted; text-align: center; margin: 2 0; }
+    """
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer", id="reveal"),
+        Binding("enter", "reveal", "Show answer", show=False),
+        Binding("enter", "finish", "End session", id="finish"),
+        Binding("1", "rate(1)", "Again", id="again", group=RATING_KEYS),
+        Binding("2", "rate(2)", "Hard", id="hard", group=RATING_KEYS),
+        Binding("3", "rate(3)", "Good", id="good", group=RATING_KEYS),
+        Binding("4", "rate(4)", "Easy", id="easy", group=RATING_KEYS),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("at", "suspend", "Suspend", id="suspend", key_display="@"),
+        Binding("minus", "bury", "Bury", id="bury", key_display="-"),
+        Binding("f", "flag", "Flag", id="flag"),
+        Binding("i", "info", "Info", id="info"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("escape", "back", "Decks", id="back"),
+    ]
+
+    revealed: reactive[bool] = reactive(False, bindings=True)
+    waiting: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, collection: Collection, deck: str | None) -> None:
+        super().__init__()
+        self.collection = collection
+        self.deck = deck
+        self.session = StudySession(collection, deck)
+        self.card: StudyCard | None = None
+        self.flag = 0
+        self._shown_at = monotonic()
+        self._undo: list[tuple[str, int]] = []  # ("answer" | "suspend" | "bury", card id), newest last
+        self._wait_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StudyStatus()
+        with VerticalScroll(id="card"):
+            yield CardText(id="question")
+            yield Rule(id="answer-rule")
+            yield CardText(id="answer")
+            yield Static(id="demo")
+            yield Input(placeholder="Type the answer, then Enter", id="typed")
+            yield TypeInDiff(id="diff")
+            yield Static(id="waiting")
+        yield AnswerButtons()
+        yield Footer(compact=True, show_command_palette=False)  # room for the card keys at 80 columns
+
+    async def on_mount(self) -> None:
+        self.sub_title = self.deck or "All decks"
+        await self.show_next()
+
+    # --- what is on screen ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.card is not None and not self.revealed
+        if action == "rate":
+            return self.card is not None and self.revealed
+        if action in CARD_ACTIONS:
+            return self.card is not None
+        if action == "undo":
+            return bool(self._undo)
+        if action == "finish":
+            return self.waiting
+        return True
+
+    async def show_next(self) -> None:
+        card = self.session.current()
+        if card is not None:
+            self._stop_waiting()
+            await self.show_card(card)
+            return
+        due = self.session.next_due()
+        if due is not None:
+            self._wait_for_learning()
+        else:
+            self.finish()
+
+    async def show_card(self, card: StudyCard, *, revealed: bool = False) -> None:
+        self.card = card
+        self.flag = self.collection.card_flag(card.id)
+        rendered = card.rendered
+
+        def find_image(name: str):
+            return self.collection.media_path(card.id, name)
+
+        answer = rendered.answer + (f"\n\n{rendered.extra}" if rendered.extra.strip() else "")
+        await self.query_one("#question", CardText).show(rendered.question, find_image)
+        await self.query_one("#answer", CardText).show(answer, find_image)
+        demo = card.info.demo
+        self.query_one("#demo", Static).update(
+            Content.assemble("▶ Runnable concept: flashapp demo ", demo["concept"]) if demo else Content()
+        )
+        typed = self.query_one("#typed", Input)
+        typed.value = ""
+        self.query_one("#diff", TypeInDiff).display = False
+        self.query_one("#waiting", Static).display = False
+        self.query_one(AnswerButtons).show_intervals(card.labels)
+        self._show_status()
+        self._set_revealed(revealed)
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self._shown_at = monotonic()
+        self.refresh_bindings()
+
+    def _set_revealed(self, revealed: bool) -> None:
+        self.revealed = revealed
+        card = self.card
+        is_cloze = card is not None and card.note_type == "cloze"
+        type_in = card is not None and card.note_type == "type-in" and card.rendered.expected is not None
+        self.query_one("#question", CardText).display = card is not None and not (revealed and is_cloze)
+        self.query_one("#answer-rule", Rule).display = revealed and not is_cloze
+        self.query_one("#answer", CardText).display = revealed
+        self.query_one("#demo", Static).display = revealed and card is not None and card.info.demo is not None
+        typed = self.query_one("#typed", Input)
+        typed.display = type_in and not revealed
+        self.query_one(AnswerButtons).revealed = revealed
+        self.query_one(AnswerButtons).display = card is not None
+        if typed.display:
+            typed.focus()
+        else:
+            self.query_one("#card", VerticalScroll).focus()
+
+    def _show_status(self) -> None:
+        counts = self.session.counts()
+        current = QUEUE_OF_STATE.get(self.card.info.state) if self.card else None
+        status = self.query_one(StudyStatus)
+        status.show(
+            new=counts.new,
+            learning=counts.learning,
+            due=counts.review,
+            current=current,
+            studied=self.session.stats.studied,
+        )
+        status.show_flag(self.flag if self.card else 0)
+
+    def _wait_for_learning(self) -> None:
+        self.card = None
+        self.waiting = True
+        self._set_revealed(False)
+        self._show_status()
+        self._update_wait_message()
+        if self._wait_timer is None:
+            self._wait_timer = self.set_interval(WAIT_POLL_SECONDS, self._poll_learning)
+        self.refresh_bindings()
+
+    def _update_wait_message(self) -> None:
+        due = self.session.next_due()
+        if due is None:
+            return
+        now = self.collection.clock()
+        message = Content.assemble(
+            ("Nothing more for now.\n\n", "bold"),
+            "Next card in ",
+            (wait_text(now, due), "bold"),
+            f" ({when_text(due, now, self.collection.tz)}): it will show up here by itself.\n",
+            "Enter ends the session now; Esc goes back to the decks.",
+        )
+        waiting = self.query_one("#waiting", Static)
+        waiting.update(message)
+        waiting.display = True
+
+    async def _poll_learning(self) -> None:
+        if self.session.current() is not None:
+            await self.show_next()
+        elif self.session.next_due() is None:
+            self._stop_waiting()
+            self.finish()
+        else:
+            self._update_wait_message()
+
+    def _stop_waiting(self) -> None:
+        self.waiting = False
+        if self._wait_timer is not None:
+            self._wait_timer.stop()
+            self._wait_timer = None
+
+    def finish(self) -> None:
+        """Nothing left today: show the summary."""
+        self._stop_waiting()
+        self.card = None
+        self._set_revealed(False)
+        summary = SummaryScreen(
+            deck=self.deck,
+            stats=self.session.stats,
+            upcoming=self.collection.upcoming_reviews(self.deck),
+            now=self.collection.clock(),
+            tz=self.collection.tz,
+            can_undo=bool(self._undo),
+        )
+        self.app.push_screen(summary, self._summary_closed)
+
+    async def _summary_closed(self, choice: str | None) -> None:
+        if choice == "undo":
+            await self.action_undo()
+        else:
+            self.dismiss()
+
+    # --- actions -------------------------------------------------------------------------------------
+
+    def _error(self, error: UserError) -> None:
+        self.notify(str(error), severity="error", markup=False)
+
+    @on(Input.Submitted, "#typed")
+    async def _typed(self) -> None:
+        await self.action_reveal()
+
+    @on(AnswerButtons.ShowAnswer)
+    async def _show_pressed(self) -> None:
+        await self.action_reveal()
+
+    @on(AnswerButtons.Rated)
+    async def _rating_pressed(self, event: AnswerButtons.Rated) -> None:
+        await self.action_rate(int(event.rating))
+
+    async def action_reveal(self) -> None:
+        card = self.card
+        if card is None or self.revealed:
+            return
+        if card.note_type == "type-in" and card.rendered.expected is not None:
+            result = check_typed_answer(self.query_one("#typed", Input).value, card.rendered.expected)
+            diff = self.query_one("#diff", TypeInDiff)
+            diff.show_result(result)
+            diff.display = True
+        self._set_revealed(True)
+
+    async def action_rate(self, value: int) -> None:
+        card = self.card
+        if card is None or not self.revealed:
+            return
+        duration_ms = min(MAX_ANSWER_MS, int((monotonic() - self._shown_at) * 1000))
+        try:
+            self.session.answer(Rating(value), duration_ms)
+        except UserError as error:
+            self._error(error)
+            return
+        self._undo.append(("answer", card.id))
+        await self.show_next()
+
+    async def action_undo(self) -> None:
+        if not self._undo:
+            return
+        kind, card_id = self._undo.pop()
+        try:
+            if kind == "answer":
+                self.session.undo()
+            elif kind == "suspend":
+                self.collection.suspend(card_id, False)
+            else:
+                self.collection.bury(card_id, False)
+        except UserError as error:
+            self._error(error)
+            return
+        self._put_first(card_id)
+        self.notify({"answer": "Answer undone", "suspend": "Unsuspended", "bury": "Unburied"}[kind])
+        await self.show_next()
+
+    def _put_first(self, card_id: int) -> None:
+        """Show the card whose answer (or suspension) was taken back next, as Anki does."""
+        info = self.collection.card(card_id)
+        now = self.collection.clock()
+        queue = self.session.queue
+        queue.remove(card_id)
+        if info.state in ("learning", "relearning"):
+            queue.add_learning(QueuedCard(min(info.due or now, now), -1, info.id, info.deck_id))
+        elif info.state == "review":
+            queue.review.insert(0, QueuedCard(info.due or now, -1, info.id, info.deck_id))
+        else:
+            queue.new.insert(0, QueuedCard(info.due or now, -1, info.id, info.deck_id))
+
+    async def _take_out(self, kind: str) -> None:
+        card = self.card
+        if card is None:
+            return
+        try:
+            if kind == "suspend":
+                self.collection.suspend(card.id)
+            else:
+                self.collection.bury(card.id)
+        except UserError as error:
+            self._error(error)
+            return
+        self.session.queue.remove(card.id)
+        self._undo.append((kind, card.id))
+        self.notify(
+            "Card suspended (u undoes)" if kind == "suspend" else "Card buried until tomorrow (u undoes)"
+        )
+        await self.show_next()
+
+    async def action_suspend(self) -> None:
+        await self._take_out("suspend")
+
+    async def action_bury(self) -> None:
+        await self._take_out("bury")
+
+    def action_flag(self) -> None:
+        if self.card is None:
+            return
+        self.flag = (self.flag + 1) % 5
+        self.collection.set_flag(self.card.id, self.flag)
+        self.query_one(StudyStatus).show_flag(self.flag)
+
+    def action_info(self) -> None:
+        if self.card is not None:
+            self.app.push_screen(CardInfoScreen(self.collection, self.card.id))
+
+    def action_edit(self) -> None:
+        if self.card is not None:
+            self.app.push_screen(EditCardScreen(self.collection, self.card.info.note_id), self._edited)
+
+    async def _edited(self, saved: bool | None) -> None:
+        if saved and self.card is not None:
+            await self.show_card(self.collection.study_card(self.card.id), revealed=self.revealed)
+
+    def action_finish(self) -> None:
+        if self.waiting:
+            self.finish()
+
+    def action_back(self) -> None:
+        self._stop_waiting()
+        self.dismiss()

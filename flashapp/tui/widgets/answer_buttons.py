@@ -1,0 +1,63 @@
+"""The bar under a card: "Show answer" before the reveal, then Again / Hard / Good / Easy, each showing
+the interval it would give ("Good 10m")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button
+
+from flashapp.core.scheduling import Rating
+
+VARIANTS = {Rating.AGAIN: "error", Rating.HARD: "warning", Rating.GOOD: "success", Rating.EASY: "primary"}
+
+
+class AnswerButtons(Horizontal):
+    DEFAULT_CSS = """
+    AnswerButtons { height: 3; width: 100%; align-horizontal: center; }
+    AnswerButtons Button { width: 1fr; max-width: 24; min-width: 12; margin: 0 1; }
+    AnswerButtons #show { max-width: 40; }
+    AnswerButtons .rating { display: none; }
+    AnswerButtons.-revealed .rating { display: block; }
+    AnswerButtons.-revealed #show { display: none; }
+    """
+
+    revealed: reactive[bool] = reactive(False)
+
+    @dataclass
+    class Rated(Message):
+        rating: Rating
+
+    class ShowAnswer(Message):
+        pass
+
+    def compose(self) -> ComposeResult:
+        yield Button(Content.assemble("Show answer ", ("space", "dim")), id="show", compact=False)
+        for rating in Rating:
+            yield Button(
+                rating.name.title(), id=f"rate-{rating.value}", classes="rating", variant=VARIANTS[rating]
+            )
+        for button in self.query(Button):
+            button.can_focus = False  # keys drive the session; the buttons are for the mouse
+
+    def watch_revealed(self, revealed: bool) -> None:
+        self.set_class(revealed, "-revealed")
+
+    def show_intervals(self, labels: dict[Rating, str]) -> None:
+        for rating in Rating:
+            label = Content.assemble((rating.name.title(), "bold"), "  ", labels.get(rating, ""))
+            self.query_one(f"#rate-{rating.value}", Button).label = label
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "show":
+            self.post_message(self.ShowAnswer())
+        else:
+            self.post_message(self.Rated(Rating(int((event.button.id or "").removeprefix("rate-")))))

@@ -1,0 +1,156 @@
+"""Card text on screen: Markdown with `$math$` as Unicode and images inline, never read as markup.
+
+Card text is data. Textual's Markdown widget builds `Content` from the parsed tokens (no Rich/Textual
+markup parsing), and its links only post `LinkClicked`, which nothing here opens. HTML is not
+executed: inline tags are dropped and block HTML is shown as its text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Markdown
+
+from flashapp.core.mathtext import latex_to_unicode
+from flashapp.tui.widgets.card_image import CardImage
+
+_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<md>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+    r"|<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<dq>[^\"]+)\"|'(?P<sq>[^']+)'|(?P<bare>[^\s>]+))[^>]*>",
+    re.IGNORECASE,
+)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    name: str
+    alt: str = ""
+
+
+def split_images(markdown: str) -> list[str | ImageRef]:
+    """The text cut at each image reference: Markdown pieces and the images between them."""
+    parts: list[str | ImageRef] = []
+    position = 0
+    for match in _IMAGE.finditer(markdown):
+        parts.append(markdown[position : match.start()])
+        name = next(group for group in match.group("md", "dq", "sq", "bare") if group)
+        parts.append(ImageRef(name, match.group("alt") or ""))
+        position = match.end()
+    parts.append(markdown[position:])
+    return [part for part in parts if isinstance(part, ImageRef) or part.strip()]
+
+
+def _text_token(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
+def _paragraph(text: str, source: Token) -> list[Token]:
+    inline = Token("inline", "", 0, map=source.map, content=text, children=[_text_token(text)])
+    return [
+        Token("paragraph_open", "p", 1, map=source.map, block=True),
+        inline,
+        Token("paragraph_close", "p", -1, block=True),
+    ]
+
+
+def _html_as_text(source: str) -> str:
+    text = _BREAK.sub("\n", _SCRIPT.sub("", source))
+    return html.unescape(_TAG.sub("", text)).strip()
+
+
+def _terminal_friendly(state: StateCore) -> None:
+    """A core rule run after parsing: math becomes Unicode text, HTML becomes plain text."""
+    tokens: list[Token] = []
+    for token in state.tokens:
+        if token.type.startswith("math_block"):
+            tokens += _paragraph(latex_to_unicode(token.content.strip()), token)
+            continue
+        if token.type == "html_block":
+            text = _html_as_text(token.content)
+            if text:
+                tokens += _paragraph(text, token)
+            continue
+        for child in token.children or ():
+            if child.type.startswith("math_inline"):
+                child.type, child.content = "text", latex_to_unicode(child.content)
+            elif child.type == "html_inline" and _BREAK.fullmatch(child.content.strip()):
+                child.type = "hardbreak"
+        tokens.append(token)
+    state.tokens = tokens
+
+
+def card_markdown_parser() -> MarkdownIt:
+    parser = MarkdownIt("gfm-like").use(dollarmath_plugin, allow_space=False, double_inline=True)
+    parser.core.ruler.push("terminal_friendly", _terminal_friendly)
+    return parser
+
+
+class CardMarkdown(Markdown):
+    """Markdown that never opens links (a card's link is data, not an action)."""
+
+    DEFAULT_CSS = """
+    CardMarkdown { margin: 0; padding: 0; background: transparent; }
+    CardMarkdown > MarkdownBlock:last-child { margin-bottom: 0; }
+    """
+
+    def __init__(self, markdown: str, **kwargs) -> None:
+        super().__init__(markdown, open_links=False, parser_factory=card_markdown_parser, **kwargs)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+
+
+class CardText(Vertical):
+    """One side of a card: Markdown pieces with images between them."""
+
+    DEFAULT_CSS = """
+    CardText { height: auto; }
+    """
+
+    def __init__(
+        self,
+        markdown: str = "",
+        *,
+        find_image: Callable[[str], Path | None] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.markdown = markdown
+        self.find_image = find_image
+
+    def _pieces(self) -> list[Widget]:
+        widgets: list[Widget] = []
+        for part in split_images(self.markdown):
+            if isinstance(part, ImageRef):
+                path = self.find_image(part.name) if self.find_image else None
+                widgets.append(CardImage(part.name, path, alt=part.alt))
+            else:
+                widgets.append(CardMarkdown(part))
+        return widgets
+
+    def compose(self) -> ComposeResult:
+        yield from self._pieces()
+
+    async def show(self, markdown: str, find_image: Callable[[str], Path | None] | None = None) -> None:
+        """Replace the text (and the image lookup, when given)."""
+        self.markdown = markdown
+        if find_image is not None:
+            self.find_image = find_image
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(self._pieces())

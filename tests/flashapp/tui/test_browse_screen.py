@@ -1,0 +1,122 @@
+"""Browse: search with the search language, bad queries explained, open, suspend and edit a card."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from flashapp.tui.app import make_app
+from flashapp.tui.messages import BrowseRequested
+from flashapp.tui.screens.browse import BrowseScreen
+from flashapp.tui.screens.card_info import CardInfoScreen
+from flashapp.tui.screens.edit_card import EditCardScreen
+
+EXTRA = """\
+[deck]
+name = "Other"
+
+[[cards]]
+id = "x"
+front = "Cross attention takes K and V from where?"
+back = "The encoder"
+tags = ["attention"]
+"""
+
+
+def questions(screen: BrowseScreen) -> list[str]:
+    table = screen.query_one("#results", DataTable)
+    return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+
+
+async def open_browse(app, pilot, query: str = "") -> BrowseScreen:
+    app.post_message(BrowseRequested(query))
+    await pilot.pause()
+    assert isinstance(app.screen, BrowseScreen)
+    return app.screen
+
+
+async def search(pilot, screen: BrowseScreen, query: str) -> None:
+    screen.query_one("#search").value = query
+    screen.run_search()
+    await pilot.pause()
+
+
+async def test_search_words_decks_tags_and_states(study_collection, write_deck):
+    study_collection.import_paths([write_deck(EXTRA, "other.toml")], backup=False)
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_browse(app, pilot)
+        assert len(questions(screen)) == 5
+        await search(pilot, screen, "example")
+        assert questions(screen) == ["Encoder-only example?", "Decoder-only example?"]
+        await search(pilot, screen, "deck:Other")
+        assert questions(screen) == ["Cross attention takes K and V from where?"]
+        await search(pilot, screen, "tag:attention is:new")
+        assert questions(screen) == ["Cross attention takes K and V from where?"]
+        await search(pilot, screen, "is:due")
+        assert questions(screen) == []
+        assert str(screen.query_one("#browse-status").render()) == "0 cards"
+
+
+async def test_typing_in_the_search_box_searches(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_browse(app, pilot)
+        await pilot.press("slash")
+        await pilot.press(*"bert")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert questions(screen) == ["Encoder-only example?"]
+        assert screen.query_one("#results").has_focus
+
+
+async def test_an_invalid_query_shows_its_message(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_browse(app, pilot)
+        await search(pilot, screen, "is:[bold]nope")
+        status = screen.query_one("#browse-status")
+        assert "unknown is:[bold]nope" in str(status.render())
+        assert status.has_class("-error")
+        await search(pilot, screen, 'deck:"unclosed')
+        assert "No closing quotation" in str(status.render())
+
+
+async def test_suspend_open_and_edit_a_card(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_browse(app, pilot, "bert")
+        card_id = screen.selected_card_id
+        await pilot.press("s")
+        await pilot.pause()
+        assert study_collection.card(card_id).suspended
+        assert "suspended" in str(screen.query_one("#results", DataTable).get_row_at(0)[2])
+        await pilot.press("s")
+        await pilot.pause()
+        assert not study_collection.card(card_id).suspended
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CardInfoScreen)
+        assert "Not reviewed yet." in screen_text(app)
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditCardScreen)
+        app.screen.query_one("#field-back").text = "BERT (Devlin et al., 2018)"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Devlin" in study_collection.card(card_id).back
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, BrowseScreen)
+
+
+async def test_the_preview_shows_the_selected_card_when_wide(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_browse(app, pilot, "bert")
+        assert "BERT" in screen_text(app)
+    app = make_app(study_collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browse(app, pilot, "bert")
+        assert not screen.query_one("#preview").display or screen.query_one("#preview").region.width == 0

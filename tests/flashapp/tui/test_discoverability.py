@@ -1,0 +1,102 @@
+"""Help lists every key, the command palette offers the main actions, and every screen fits at 80x24
+and 200x50."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Footer
+
+from flashapp.tui.app import make_app
+from flashapp.tui.commands import FlashCommands
+from flashapp.tui.screens.browse import BrowseScreen
+from flashapp.tui.screens.help import HelpScreen
+from flashapp.tui.screens.home import HomeScreen
+from flashapp.tui.screens.study import StudyScreen
+from flashapp.tui.screens.summary import SummaryScreen
+from flashapp.tui.widgets.answer_buttons import AnswerButtons
+
+
+async def test_help_lists_every_key_of_every_screen(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for title in ("Decks", "Studying", "Session summary", "Browse", "Everywhere"):
+            assert title in text
+        for line in ("⏎", "space / ⏎", "Show answer", "Again", "Easy", "Undo", "@", "Suspend", "Bury",
+                     "Flag", "Info", "Edit", "Browse", "Quit", "Command palette"):  # fmt: skip
+            assert line in text, line
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_help_starts_with_the_current_screen(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.press("enter", "question_mark")
+        await pilot.pause()
+        assert screen_text(app).split("Studying")[0].count("Decks") == 0
+
+
+async def test_the_palette_offers_study_browse_and_keys(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        provider = FlashCommands(app.screen)
+        found = [hit.text async for hit in provider.search("study basics")]
+        assert "Study Study::Basics" in found
+        discovered = [hit.text async for hit in provider.discover()]
+        assert {"Browse cards", "Keys", "Decks", "Study all decks"} <= set(discovered)
+        hit = [hit async for hit in provider.search("browse")][0]
+        hit.command()
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+
+
+async def test_deck_names_in_the_palette_are_not_markup(collection, write_deck):
+    deck = '[deck]\nname = "[b]x[/b]"\n[[cards]]\nid = "a"\nfront = "q"\nback = "a"\n'
+    collection.import_paths([write_deck(deck)])
+    app = make_app(collection)
+    async with app.run_test(size=(100, 32)):
+        hits = [hit async for hit in FlashCommands(app.screen).search("study x")]
+        assert any(hit.match_display.plain == "Study [b]x[/b]" for hit in hits)
+
+
+async def test_slash_opens_the_palette(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_every_screen_fits(study_collection, size):
+    app = make_app(study_collection)
+    async with app.run_test(size=size) as pilot:
+
+        def inside(widget) -> bool:
+            region = widget.region
+            return region.width > 0 and region.right <= size[0] and region.bottom <= size[1]
+
+        assert inside(app.screen.query_one("#decks")) and inside(app.screen.query_one(Footer))
+        await pilot.press("enter", "space")
+        await pilot.pause()
+        study = app.screen
+        assert isinstance(study, StudyScreen)
+        buttons = study.query_one(AnswerButtons)
+        for rating in range(1, 5):
+            button = buttons.query_one(f"#rate-{rating}")
+            assert inside(button) and button.region.width >= 12
+        assert inside(study.query_one("#answer")) and inside(study.query_one(Footer))
+        for rating in ("1", "4", "4", "4", "4"):
+            await pilot.press(rating, "space")
+            await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert inside(app.screen.query_one("#summary"))
+        await pilot.press("enter", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        assert inside(app.screen.query_one("#results"))

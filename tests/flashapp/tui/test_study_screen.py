@@ -1,0 +1,265 @@
+"""The study screen, driven by Pilot: reveal, rate, undo, card actions, waiting for learning cards,
+the summary."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from flashapp.core.scheduling import Rating
+from flashapp.store.models import Card, Review
+from flashapp.tui.app import make_app
+from flashapp.tui.screens.card_info import CardInfoScreen
+from flashapp.tui.screens.edit_card import EditCardScreen
+from flashapp.tui.screens.home import HomeScreen
+from flashapp.tui.screens.study import StudyScreen
+from flashapp.tui.screens.summary import SummaryScreen
+from flashapp.tui.widgets.answer_buttons import AnswerButtons
+from flashapp.tui.widgets.study_status import StudyStatus
+
+
+def footer_keys(screen) -> set[str]:
+    """The keys the footer offers now (active, shown bindings)."""
+    return {key for key, active in screen.active_bindings.items() if active.enabled and active.binding.show}
+
+
+async def start_study(pilot, deck: str = "Study::Basics") -> StudyScreen:
+    tree = pilot.app.screen.query_one("#decks")
+    tree.move_to(deck)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, StudyScreen)
+    return pilot.app.screen
+
+
+async def test_a_whole_session_with_an_undo_and_the_database_after(study_collection, clock, frozen_timer):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        seen = []
+        # Four new cards: Easy, Good (learning, 10m), Again (learning, 1m), then take the Again back.
+        for rating in ("4", "3", "1"):
+            seen.append(study.card.info.key)
+            frozen_timer.now += 5.0
+            await pilot.press("space", rating)
+            await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert study.card.info.key == seen[-1]  # the undone card is back, as a question
+        assert not study.revealed
+        # Answer it Easy this time, and the last new card Easy.
+        for _ in range(2):
+            await pilot.press("space", "4")
+            await pilot.pause()
+        # Only the Good card is left, due in 10 minutes: shown early (learn-ahead), answer Good.
+        assert study.card.info.key == seen[1]
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+
+    with study_collection.reading() as session:
+        cards = {c.note.key: c for c in session.scalars(select(Card))}
+        reviews = session.scalars(select(Review).order_by(Review.id)).all()
+    assert {key: card.state for key, card in cards.items()} == dict.fromkeys(
+        ["q1", "q2", "q3", "q4"], "review"
+    )
+    easy, good = Rating.EASY, Rating.GOOD
+    assert [Rating(r.rating) for r in reviews] == [easy, good, easy, easy, good]
+    assert reviews[0].duration_ms == 5000  # timed from the card appearing to the answer
+    assert cards[seen[0]].due == clock.now + timedelta(days=4)
+
+
+async def test_rating_keys_and_buttons_appear_only_after_the_reveal(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        buttons = study.query_one(AnswerButtons)
+        assert "space" in footer_keys(study) and not {"1", "2", "3", "4"} & footer_keys(study)
+        assert not buttons.query_one("#rate-3").display or not buttons.revealed
+        await pilot.press("3")  # ignored before the reveal
+        await pilot.pause()
+        assert study.session.stats.studied == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert {"1", "2", "3", "4"} <= footer_keys(study) and "space" not in footer_keys(study)
+        labels = [str(buttons.query_one(f"#rate-{r.value}").label) for r in Rating]
+        assert labels == ["Again  1m", "Hard  6m", "Good  10m", "Easy  4d"]
+
+
+async def test_clicking_a_button_answers(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        await pilot.click("#show")
+        await pilot.pause()
+        assert study.revealed
+        first = study.card.id
+        await pilot.click("#rate-3")
+        await pilot.pause()
+        assert study.card.id != first
+        assert study_collection.card(first).state == "learning"
+
+
+async def test_status_counts_and_progress(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        status = study.query_one(StudyStatus)
+        assert str(status.query_one("#counts").render()) == "New 4  Learn 0  Due 0"
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert str(status.query_one("#counts").render()) == "New 3  Learn 1  Due 0"
+        assert str(status.query_one("#done").render()).strip() == "1/5"
+
+
+async def test_suspend_bury_and_their_undo(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        first = study.card.id
+        await pilot.press("@")
+        await pilot.pause()
+        assert study_collection.card(first).suspended
+        second = study.card.id
+        await pilot.press("minus")
+        await pilot.pause()
+        assert study.card.id not in (first, second)
+        assert study_collection.study_queue("Study::Basics").counts().new == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert study.card.id == second  # unburied and shown again
+        await pilot.press("u")
+        await pilot.pause()
+        assert study.card.id == first and not study_collection.card(first).suspended
+
+
+async def test_flag_cycles_and_is_saved(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        await pilot.press("f", "f")
+        await pilot.pause()
+        assert study_collection.card_flag(study.card.id) == 2
+        assert "orange" in str(study.query_one("#flag").render())
+
+
+async def test_card_info_shows_the_review_history(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        card_id = study.card.id
+        await pilot.press("space", "1")
+        await pilot.pause()
+        study.card = study_collection.study_card(card_id)  # look at the card just answered
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, CardInfoScreen)
+        text = screen_text(app)
+        assert "Review history" in text and "Again" in text and "new → learning" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is study
+
+
+async def test_edit_the_card_text_from_the_study_screen(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        note_id = study.card.info.note_id
+        await pilot.press("e")
+        await pilot.pause()
+        edit = app.screen
+        assert isinstance(edit, EditCardScreen)
+        assert "re-importing that file overwrites it" in screen_text(app)
+        edit.query_one("#field-front").text = "What does attention compute, exactly?"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is study
+        fields = study_collection.note_fields(note_id).fields
+        assert fields["front"] == "What does attention compute, exactly?"
+        assert "compute, exactly?" in screen_text(app)
+
+
+async def test_an_invalid_edit_says_why_and_stays_open(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start_study(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#field-back").text = "   "
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EditCardScreen)
+        assert "the back field cannot be empty" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+
+
+async def test_waits_for_learning_cards_due_later_today(study_collection, clock, screen_text):
+    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])  # one 1-hour step
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        for _ in range(4):
+            await pilot.press("space", "1")
+            await pilot.pause()
+        assert study.waiting and study.card is None
+        assert "Next card in 1h" in screen_text(app)
+        assert "enter" in footer_keys(study)
+        clock.now += timedelta(minutes=45)  # within learn-ahead of the first one
+        await study._poll_learning()
+        await pilot.pause()
+        assert not study.waiting and study.card is not None
+
+
+async def test_escape_goes_home_and_the_counts_refresh(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start_study(pilot)
+        await pilot.press("space", "4", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#decks")
+        row = [str(cell) for cell in table.get_row("Study::Basics")]
+        assert row[1:] == ["3", "0", "0"]
+        assert "Studied today: 1 card" in str(app.screen.query_one("#today").render())
+
+
+async def test_summary_figures_and_undo_from_the_summary(study_collection, frozen_timer, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        for rating in ("1", "4", "4", "4", "4"):  # the Again card comes back (learn-ahead) and is Easy
+            frozen_timer.now += 6.0
+            await pilot.press("space", rating)
+            await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "You have finished Study::Basics for today." in text
+        assert "Cards studied   5" in text
+        assert "Again rate      20%  (1 of 5)" in text
+        assert "Time            30 s  (6 s a card)" in text
+        assert "Again 1  Hard 0  Good 0  Easy 4" in text
+        assert "Next cards due  in 4 days (Mar 6)" in text
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen is study and study.card is not None and study.session.stats.studied == 4
+        await pilot.press("space", "4")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_nothing_to_study_goes_straight_to_the_summary(study_collection, screen_text):
+    for card in study_collection.cards():
+        study_collection.suspend(card.id)
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.query_one("#decks").move_to("Study::Basics")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Nothing to study in Study::Basics right now." in screen_text(app)
