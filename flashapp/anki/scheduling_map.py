@@ -120,9 +120,13 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
     """The reference mapping (the importer runs `card_columns_sql`, which must agree with it)."""
     modified = _clamp(card.mod, 0, MAX_EPOCH)
     kind = card.type if card.type in (1, 2, 3) else 0
+    # Suspension and flags are the user's marks, not scheduling: kept unless importing with reset.
+    suspended = not reset and card.queue == -1
+    flag = 0 if reset or card.flags & 7 > MAX_FLAG else card.flags & 7
     if reset or kind == 0:
+        queue = -1 if suspended else 0
         return ImportedCard(
-            NEW, None, 0, deck.starting_ease, 0, 0, 0, None, None, None, False, 0, 0, modified
+            NEW, None, 0, deck.starting_ease, 0, 0, 0, None, None, None, suspended, queue, flag, modified
         )
     home_due = card.odue if card.odid != 0 and card.odue != 0 else card.due
     intraday = kind in (1, 3) and home_due > EPOCH_THRESHOLD
@@ -135,9 +139,7 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
     stability, difficulty, last_review = _memory_state(card.data)
     if last_review is None and kind == 2:
         last_review = _clamp(due - interval * SECONDS_PER_DAY, 0, MAX_EPOCH)
-    suspended = card.queue == -1
     queue = -1 if suspended else 2 if kind == 2 else 1
-    flag = card.flags & 7
     return ImportedCard(
         state=state,
         due=due,
@@ -151,7 +153,7 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
         last_review=last_review,
         suspended=suspended,
         queue=queue,
-        flag=flag if flag <= MAX_FLAG else 0,
+        flag=flag,
         modified=modified,
     )
 
@@ -212,9 +214,9 @@ def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
         "stability": f"(CASE WHEN {new} THEN NULL ELSE {stability} END)",
         "difficulty": f"(CASE WHEN {new} THEN NULL ELSE {difficulty} END)",
         "last_review": f"(CASE WHEN {new} THEN NULL ELSE {sql_time(last_review)} END)",
-        "suspended": f"(CASE WHEN {new} THEN 0 ELSE {suspended} END)",
-        "queue": f"(CASE WHEN {new} THEN 0 WHEN {suspended} THEN -1 WHEN {kind} = 2 THEN 2 ELSE 1 END)",
-        "flag": f"(CASE WHEN {new} THEN 0 ELSE {flag} END)",
+        "suspended": suspended,
+        "queue": f"(CASE WHEN {suspended} THEN -1 WHEN {new} THEN 0 WHEN {kind} = 2 THEN 2 ELSE 1 END)",
+        "flag": flag,
         "modified_at": sql_time(f"max(0, min({MAX_EPOCH}, {card}.mod))"),
     }
 

@@ -154,7 +154,9 @@ def export_deck(
     positions = {
         card.id: index for index, card in enumerate(sorted(cards, key=lambda c: (c.position, c.id)), 1)
     }
-    card_ids = unique_ids([anki_note_ids[card.note_id] + card.ord for card in cards])
+    card_ids = unique_ids(
+        [anki_note_ids[card.note_id] + anki_ord(card, notes[card.note_id]) for card in cards]
+    )
     for anki_id, card in zip(card_ids, cards, strict=True):
         anki_card_ids[card.id] = anki_id
         exported = export_card(
@@ -176,7 +178,7 @@ def export_deck(
                 anki_id,
                 anki_note_ids[card.note_id],
                 anki_deck_ids[card.deck_id],
-                card.ord,
+                anki_ord(card, notes[card.note_id]),
                 int(card.modified_at.timestamp()),
                 exported.type,
                 exported.queue,
@@ -249,6 +251,13 @@ def export_deck(
         media=len(media),
         missing_media=tuple(missing),
     )
+
+
+def anki_ord(card: Card, note: Note) -> int:
+    """Anki's card ordinal: deck-file cloze cards count deletions from 1, Anki from 0."""
+    if note.note_type_id is None and note.note_type == "cloze":
+        return card.ord - 1
+    return card.ord
 
 
 # --- note types ------------------------------------------------------------------------------------------
