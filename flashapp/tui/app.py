@@ -55,7 +55,8 @@ class FlashApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self._collection is None and self._open_collection is not None:
-            self._open_in_background(self._open_collection)
+            # After the first frame: the thread's imports would otherwise compete with it for the GIL.
+            self.call_after_refresh(self._open_in_background, self._open_collection)
 
     @work(thread=True, exit_on_error=False, group="collection")
     def _open_in_background(self, open_collection: Callable[[], Collection]) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from flashapp.core.scheduling import format_interval
-
 
 def duration_text(milliseconds: int) -> str:
     """A time spent: "45 s", "4 min 12 s", "1 h 5 min"."""
@@ -25,6 +23,8 @@ def percent(part: int, whole: int) -> str:
 
 def wait_text(now: datetime, due: datetime) -> str:
     """How long until `due`, as the answer buttons write intervals: "7m", "1.5h"."""
+    from flashapp.core.scheduling import format_interval  # here: the home screen's import stays light
+
     return format_interval(now, due)
 
 

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from flashapp.store.editing import FLAG_NAMES
 from flashapp.tui.formatting import due_text, duration_text
@@ -80,6 +80,7 @@ class CardInfoScreen(ModalScreen[None]):
                 yield Static(Content.styled("Review history", ""), classes="heading")
                 yield self._history_table(collection.review_history(self.card_id))
             yield Static(Content("Esc closes"), id="close-hint")
+        yield Footer(compact=True)
 
     def _history_table(self, history: list[ReviewEntry]) -> DataTable | Static:
         if not history:

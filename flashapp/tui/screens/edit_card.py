@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from flashapp.errors import UserError
 
@@ -74,7 +74,8 @@ class EditCardScreen(ModalScreen[bool]):
             yield Static(id="error")
             with Horizontal(id="edit-buttons"):
                 yield Button("Cancel", id="cancel")
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Save", id="save", variant="primary")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query(TextArea).first().focus()

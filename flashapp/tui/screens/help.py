@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 HelpSection = tuple[str, list[Binding]]
 
@@ -55,6 +55,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(keys_content(sections))
             yield Static(Content("Esc closes · ctrl+p opens the command palette"), id="help-hint")
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -152,7 +152,9 @@ class StudyScreen(Screen[None]):
         typed.value = ""
         self.query_one("#diff", TypeInDiff).display = False
         self.query_one("#waiting", Static).display = False
-        self.query_one(AnswerButtons).show_intervals(card.labels)
+        buttons = self.query_one(AnswerButtons)
+        buttons.show_intervals(card.labels)
+        buttons.set_show_label(type_in=card.note_type == "type-in" and rendered.expected is not None)
         self._show_status()
         self._set_revealed(revealed)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)

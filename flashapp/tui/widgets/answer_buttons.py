@@ -49,6 +49,10 @@ class AnswerButtons(Horizontal):
     def watch_revealed(self, revealed: bool) -> None:
         self.set_class(revealed, "-revealed")
 
+    def set_show_label(self, *, type_in: bool) -> None:
+        text, key = ("Check answer ", "enter") if type_in else ("Show answer ", "space")
+        self.query_one("#show", Button).label = Content.assemble(text, (key, "dim"))
+
     def show_intervals(self, labels: dict[Rating, str]) -> None:
         for rating in Rating:
             label = Content.assemble((rating.name.title(), "bold"), "  ", labels.get(rating, ""))
