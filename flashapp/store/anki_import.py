@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from flashapp.anki.collection_reader import (
@@ -189,7 +190,18 @@ _FUNCTIONS = (("fa_fields", 2), ("fa_search", 2), ("fa_tags", 1), ("fa_rename_me
 def write_package(
     session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool
 ) -> PackageImportReport:
-    """Copy one attached package into the collection, inside the caller's transaction."""
+    """Copy one attached package into the collection, inside the caller's transaction (a database
+    error rolls it back and becomes one line naming the package)."""
+    try:
+        return _write_package(session, alias, package, now=now, reset=reset)
+    except DBAPIError as error:
+        reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
+        raise UserError(f"{package.path.name}: cannot import it: {reason}") from None
+
+
+def _write_package(
+    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool
+) -> PackageImportReport:
     connection = session.connection()
     dbapi = connection.connection.driver_connection
     info = package.collection
