@@ -158,3 +158,14 @@ def test_save_figures_writes_pngs(tmp_path):
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
     assert result.png("weights")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_run_uses_one_cpu_thread_and_restores_the_setting():
+    from engine.runner import CPU_THREADS, cpu_threads
+
+    before = torch.get_num_threads()
+    with cpu_threads(CPU_THREADS):
+        assert torch.get_num_threads() == CPU_THREADS
+    assert torch.get_num_threads() == before
+    engine.run("attention.cross", device="cpu")
+    assert torch.get_num_threads() == before
