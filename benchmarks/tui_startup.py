@@ -5,9 +5,10 @@ path (argument parsing, then `run_tui`) or through `run_tui` alone, and reads th
 before the process is spawned to:
   - the first frame: the home screen painted (deck tree still filling in);
   - the deck tree with its new / learning / due counts painted.
-Also timed: a bare interpreter (`python -c pass`), the floor under both.
+Also timed: a bare interpreter (`python -c pass`), the floor under both; and, in this process, the
+study screen answering a card and showing the next (`StudyScreen.action_rate`).
 
-Run: .venv/bin/python benchmarks/tui_startup.py [--cards 100000] [--runs 7]
+Run: .venv/bin/python benchmarks/tui_startup.py [--cards 100000] [--runs 7] [--answers 30]
 """
 
 from __future__ import annotations
@@ -78,6 +79,34 @@ def spawn(args: list[str]) -> tuple[int, str]:
     return start, result.stdout
 
 
+def answer_times(path: Path, deck: str, answers: int) -> list[float]:
+    """ms for `StudyScreen.action_rate`: the answer's transaction, the next card read and rendered."""
+    import asyncio
+    from datetime import UTC
+
+    from flashapp.store.collection import Collection
+    from flashapp.tui.app import make_app
+
+    async def study() -> list[float]:
+        samples = []
+        with Collection.open(path, tz=UTC) as collection:
+            app = make_app(collection)
+            async with app.run_test(size=(100, 32)) as pilot:
+                app.screen.query_one("#decks").move_to(deck)
+                await pilot.press("enter")
+                await pilot.pause()
+                screen = app.screen
+                for _ in range(answers):
+                    await pilot.press("space")
+                    await pilot.pause()
+                    start = time.perf_counter()
+                    await screen.action_rate(3)
+                    samples.append((time.perf_counter() - start) * 1000)
+        return samples
+
+    return asyncio.run(study())
+
+
 ENTRIES = {
     "cli": "`flashapp --db FILE` (the console script's path)",
     "tui": "`run_tui(FILE)` (the TUI's own path, without the CLI's imports)",
@@ -88,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--answers", type=int, default=30)
     args = parser.parse_args()
     first: dict[str, list[float]] = {entry: [] for entry in ENTRIES}
     decks: dict[str, list[float]] = {entry: [] for entry in ENTRIES}
@@ -107,6 +137,7 @@ def main() -> None:
             start = time.monotonic_ns()
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             bare.append((time.monotonic_ns() - start) / 1e6)
+        answers = answer_times(path, "Bench::Deck 03", args.answers)
 
     load = os.getloadavg()[0]
     print(f"TUI start-up: {args.cards:,} cards over 20 decks, headless 100x32, {args.runs} runs,")
@@ -122,7 +153,13 @@ def main() -> None:
         f"| interpreter start and exit | `python -c pass` | {statistics.median(bare):.0f} | {min(bare):.0f} "
         f"| {max(bare):.0f} |"
     )
-    print(f"\ntorch imported: {'YES' if torch_seen else 'no'}")
+    print(f"\ntorch imported: {'YES' if torch_seen else 'no'}\n")
+    print("| study screen, one deck of the same collection | median ms | max ms |")
+    print("|---|---:|---:|")
+    print(
+        f"| answer a card, show the next ({len(answers)} answers) | {statistics.median(answers):.1f} "
+        f"| {max(answers):.1f} |"
+    )
     if torch_seen:
         raise SystemExit("the TUI imported torch")
 

@@ -354,9 +354,14 @@ class StudyScreen(Screen[None]):
     def action_flag(self) -> None:
         if self.card is None:
             return
-        self.flag = (self.flag + 1) % 5
-        self.collection.set_flag(self.card.id, self.flag)
-        self.query_one(StudyStatus).show_flag(self.flag)
+        flag = (self.flag + 1) % 5
+        try:
+            self.collection.set_flag(self.card.id, flag)
+        except UserError as error:
+            self._error(error)
+            return
+        self.flag = flag
+        self.query_one(StudyStatus).show_flag(flag)
 
     def action_info(self) -> None:
         if self.card is not None:

@@ -263,3 +263,71 @@ async def test_nothing_to_study_goes_straight_to_the_summary(study_collection, s
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "Nothing to study in Study::Basics right now." in screen_text(app)
+
+
+TYPED = """\
+[deck]
+name = "Typed"
+
+[[cards]]
+id = "t1"
+kind = "type-in"
+front = "Which function turns attention scores into weights?"
+back = "softmax"
+
+[[cards]]
+id = "t2"
+kind = "type-in"
+front = "Attention output, in symbols?"
+back = '$\\mathrm{softmax}(QK^\\top/\\sqrt{d_k})V$'
+
+[[cards]]
+id = "gap"
+cloze = "Rectified flow follows {{c1::straight}} paths from {{c2::noise::what?}} to data."
+"""
+
+
+async def test_type_in_cards_are_graded_character_by_character(collection, write_deck, screen_text):
+    collection.import_paths([write_deck(TYPED)])
+    app = make_app(collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot, "Typed")
+        typed = study.query_one("#typed")
+        assert typed.display and typed.has_focus
+        assert "Check answer" in str(study.query_one("#show").label)
+        await pilot.press(*"Softmx", "enter")
+        await pilot.pause()
+        assert study.revealed and not typed.display
+        diff = study.query_one("#diff")
+        lines = str(diff.render()).splitlines()
+        assert lines == ["You typed  Softmx", "Expected   softmax", "✗ Not quite: 1 (Again) suggested"]
+        # The missing "a" is marked in the expected line, the wrong "S" in the typed one.
+        spans = {str(diff.render())[s.start : s.end]: str(s.style) for s in diff.render().spans}
+        assert "strike" in spans["S"] and "underline" in spans["a"]
+        await pilot.press("1")
+        await pilot.pause()
+        # Case, spacing and Unicode forms do not matter for the verdict: "QKT" matches "QKᵀ".
+        study.query_one("#typed").value = " SOFTMAX(QKT/√dk)v "  # √ is not a key Pilot can press
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓ Correct" in str(study.query_one("#diff").render())
+        assert "softmax(QKᵀ/√dₖ)V" in screen_text(app)
+        await pilot.press("3")
+        await pilot.pause()
+        assert next(card.state for card in collection.cards() if card.key == "t1") == "learning"
+
+
+async def test_cloze_cards_hide_then_reveal_the_deletion(collection, write_deck, screen_text):
+    collection.import_paths([write_deck(TYPED)])
+    app = make_app(collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot, "Typed")
+        while study.card.note_type != "cloze":
+            await pilot.press("enter", "4")
+            await pilot.pause()
+        assert "Rectified flow follows [...] paths from noise to data." in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Rectified flow follows [straight] paths from noise to data." in text
+        assert "[...]" not in text  # the answer replaces the question, as in Anki
