@@ -238,6 +238,7 @@ class StudyScreen(Screen[None]):
         self._stop_waiting()
         self.card = None
         self._set_revealed(False)
+        next_due = self.session.next_due()
         summary = SummaryScreen(
             deck=self.deck,
             stats=self.session.stats,
@@ -245,6 +246,7 @@ class StudyScreen(Screen[None]):
             now=self.collection.clock(),
             tz=self.collection.tz,
             can_undo=bool(self._undo),
+            later_today=None if next_due is None else (next_due, self.session.counts().learning),
         )
         self.app.push_screen(summary, self._summary_closed)
 

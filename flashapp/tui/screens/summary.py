@@ -27,10 +27,22 @@ RATING_STYLES = {Rating.AGAIN: "$text-error", Rating.HARD: "$text-warning", Rati
 
 
 def summary_content(
-    deck: str | None, stats: SessionStats, upcoming: UpcomingReviews, now: datetime, tz: tzinfo
+    deck: str | None,
+    stats: SessionStats,
+    upcoming: UpcomingReviews,
+    now: datetime,
+    tz: tzinfo,
+    later_today: tuple[datetime, int] | None = None,
 ) -> Content:
+    """`later_today`: when the first of the learning cards still due today comes back, and how many."""
     name = deck or "all decks"
-    if stats.studied:
+    if later_today is not None:
+        count = later_today[1]
+        title = Content.assemble(
+            ("Session ended. ", "bold"), f"{count} card{'s' if count != 1 else ''} in ", (name, "bold"),
+            " come back later today.",
+        )  # fmt: skip
+    elif stats.studied:
         title = Content.assemble(("Well done! ", "bold"), "You have finished ", (name, "bold"), " for today.")
     else:
         title = Content.assemble("Nothing to study in ", (name, "bold"), " right now.")
@@ -62,7 +74,9 @@ def summary_content(
                 ),
             ),
         ]
-    if upcoming.next_due is None:
+    if later_today is not None:
+        next_due = Content.styled(when_text(later_today[0], now, tz), "bold")
+    elif upcoming.next_due is None:
         next_due = Content.styled("no reviews scheduled", "dim")
     else:
         next_due = Content.assemble((when_text(upcoming.next_due, now, tz), "bold"))
@@ -97,10 +111,11 @@ class SummaryScreen(Screen[str]):
         now: datetime,
         tz: tzinfo,
         can_undo: bool,
+        later_today: tuple[datetime, int] | None = None,
     ) -> None:
         super().__init__()
         self.deck = deck
-        self.content = summary_content(deck, stats, upcoming, now, tz)
+        self.content = summary_content(deck, stats, upcoming, now, tz, later_today)
         self.can_undo = can_undo
 
     def compose(self) -> ComposeResult:

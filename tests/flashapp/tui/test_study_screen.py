@@ -331,3 +331,22 @@ async def test_cloze_cards_hide_then_reveal_the_deletion(collection, write_deck,
         text = screen_text(app)
         assert "Rectified flow follows [straight] paths from noise to data." in text
         assert "[...]" not in text  # the answer replaces the question, as in Anki
+
+
+async def test_ending_while_waiting_says_what_comes_back_today(study_collection, screen_text):
+    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        for _ in range(4):
+            await pilot.press("space", "1")
+            await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Session ended. 4 cards in Study::Basics come back later today." in text
+        assert "Next cards due  today 13:00" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and study.waiting is False
