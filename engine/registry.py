@@ -320,7 +320,7 @@ _CONCEPT_LIST: tuple[Concept, ...] = (
             _int("steps", 1200, 1, 20000, "training steps"),
             _int("sample_steps", 50, 1, 1000, "Euler steps N when sampling"),
             _int("batch", 512, 8, 4096, "training batch size"),
-            _float("lr", 1e-2, 1e-5, 1.0, "peak Adam learning rate (one-cycle schedule)"),
+            _float("lr", 1e-2, 1e-5, 1.0, "peak Adam learning rate (warm-up, then cosine decay)"),
             SEED,
         ),
         trains=True,
