@@ -87,3 +87,9 @@ def test_rectified_flow_on_two_moons_gets_within_2x_of_the_data_floor():
     )  # one Euler step is far off: the metric can tell
     assert m["sliced_w2_noise"] > 3 * m["sliced_w2_floor"]
     assert result.arrays["samples"].shape == (2000, 2)
+
+
+def test_tiny_step_counts_train_without_error():
+    for steps in (1, 10):  # 10 once divided by zero in a one-cycle schedule
+        result = engine.run("flow_matching", {"steps": steps}, device="cpu")
+        assert len(result.arrays["loss"]) == steps
