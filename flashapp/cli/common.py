@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flashapp.core.timefmt import iso_utc as iso  # noqa: F401 - re-exported for the commands
 from flashapp.errors import UserError
-from flashapp.store.collection import Collection, utc_now
+
+if TYPE_CHECKING:
+    from flashapp.store.collection import Collection
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +25,7 @@ def add_now_flag(parser: argparse.ArgumentParser) -> None:
 
 def parse_now(text: str | None) -> datetime:
     if text is None:
-        return utc_now()
+        return datetime.now(UTC)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -44,6 +46,10 @@ FUZZ = True
 
 
 def open_collection(args: argparse.Namespace) -> Collection:
+    # Imported here, not at the top: the TUI starts from the same entry point and must show its first
+    # frame before SQLAlchemy is loaded.
+    from flashapp.store.collection import Collection, utc_now
+
     now = parse_now(getattr(args, "now", None)) if getattr(args, "now", None) else None
     return Collection.open(args.db, clock=(lambda: now) if now else utc_now, fuzz=FUZZ)
 

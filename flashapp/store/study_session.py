@@ -78,10 +78,10 @@ class StudySession:
         self.stats.duration_ms += max(0, duration_ms)
         return result
 
-    def undo(self) -> bool:
-        """Take back this session's last answer; the queue is rebuilt around the restored card."""
+    def undo(self) -> int | None:
+        """Take back this session's last answer; returns the card, which is shown next (as in Anki)."""
         if not self._history:
-            return False
+            return None
         last, duration_ms = self._history.pop()
         self.collection.undo()
         self.stats.studied -= 1
@@ -89,7 +89,31 @@ class StudySession:
         self.stats.ratings[last.rating] -= 1
         self.stats.duration_ms -= duration_ms
         self._rebuild()
-        return True
+        self.put_first(last.card_id)
+        return last.card_id
+
+    def put_first(self, card_id: int) -> None:
+        """Show `card_id` next, whatever its due time (an undone answer, an unsuspended card)."""
+        info = self.collection.card(card_id)
+        self.queue.remove(card_id)
+        if info.suspended:
+            return
+        now = self.collection.clock()
+        first = QueuedCard(min(info.due or now, now), -1, info.id, info.deck_id)
+        if info.state in (State.LEARNING, State.RELEARNING):
+            self.queue.add_learning(first)
+        else:
+            (self.queue.review if info.state == State.REVIEW else self.queue.new).insert(0, first)
+        self._current = None
+
+    def take_out(self, card_id: int) -> None:
+        """Forget `card_id` for this session (it was suspended or buried)."""
+        self.queue.remove(card_id)
+        self._current = None
+
+    def refresh(self) -> None:
+        """Read the current card again (after its text was edited)."""
+        self._current = None
 
     def next_due(self) -> datetime | None:
         """When the next learning card of today comes back (None: nothing more today)."""

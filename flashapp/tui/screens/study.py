@@ -23,7 +23,6 @@ from textual.widgets import Footer, Header, Input, Rule, Static
 from flashapp.core.scheduling import Rating
 from flashapp.core.typed_answer import check_typed_answer
 from flashapp.errors import UserError
-from flashapp.store.queue import QueuedCard
 from flashapp.store.study_session import StudySession
 from flashapp.tui.formatting import wait_text, when_text
 from flashapp.tui.screens.card_info import CardInfoScreen
@@ -311,22 +310,9 @@ class StudyScreen(Screen[None]):
         except UserError as error:
             self._error(error)
             return
-        self._put_first(card_id)
+        self.session.put_first(card_id)
         self.notify({"answer": "Answer undone", "suspend": "Unsuspended", "bury": "Unburied"}[kind])
         await self.show_next()
-
-    def _put_first(self, card_id: int) -> None:
-        """Show the card whose answer (or suspension) was taken back next, as Anki does."""
-        info = self.collection.card(card_id)
-        now = self.collection.clock()
-        queue = self.session.queue
-        queue.remove(card_id)
-        if info.state in ("learning", "relearning"):
-            queue.add_learning(QueuedCard(min(info.due or now, now), -1, info.id, info.deck_id))
-        elif info.state == "review":
-            queue.review.insert(0, QueuedCard(info.due or now, -1, info.id, info.deck_id))
-        else:
-            queue.new.insert(0, QueuedCard(info.due or now, -1, info.id, info.deck_id))
 
     async def _take_out(self, kind: str) -> None:
         card = self.card
@@ -340,7 +326,7 @@ class StudyScreen(Screen[None]):
         except UserError as error:
             self._error(error)
             return
-        self.session.queue.remove(card.id)
+        self.session.take_out(card.id)
         self._undo.append((kind, card.id))
         self.notify(
             "Card suspended (u undoes)" if kind == "suspend" else "Card buried until tomorrow (u undoes)"
@@ -375,6 +361,7 @@ class StudyScreen(Screen[None]):
 
     async def _edited(self, saved: bool | None) -> None:
         if saved and self.card is not None:
+            self.session.refresh()
             await self.show_card(self.collection.study_card(self.card.id), revealed=self.revealed)
 
     def action_finish(self) -> None:
