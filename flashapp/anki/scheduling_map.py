@@ -32,6 +32,7 @@ MAX_EPOCH = 7_258_118_400
 MAX_EASE = 10.0
 MAX_INTERVAL_DAYS = 36500
 MAX_COUNT = 1_000_000
+MAX_NEW_POSITION = 1_000_000_000
 MAX_DIFFICULTY = 10.0
 MAX_STABILITY = 1e6  # days
 MIN_DIFFICULTY = 1.0
@@ -159,8 +160,9 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
 
 
 def sql_time(epoch_expression: str) -> str:
-    """SQL turning epoch seconds into the text SQLAlchemy stores for a DateTime on SQLite."""
-    return f"(strftime('%Y-%m-%d %H:%M:%S', {epoch_expression}, 'unixepoch') || '.000000')"
+    """SQL turning epoch seconds into the text SQLAlchemy stores for a DateTime on SQLite (`datetime()`
+    writes the same text as `strftime('%Y-%m-%d %H:%M:%S')`, several times faster)."""
+    return f"(datetime({epoch_expression}, 'unixepoch') || '.000000')"
 
 
 def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
@@ -178,12 +180,12 @@ def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
         f"THEN max(0, min({card}.ivl, {MAX_INTERVAL_DAYS})) ELSE 0 END)"
     )
     steps = f"(CASE {kind} WHEN 1 THEN {deck}.learning_steps WHEN 3 THEN {deck}.relearning_steps ELSE 0 END)"
-    data_ok = f"(json_valid({card}.data) AND json_type({card}.data) = 'object')"
 
     def number(key: str) -> str:
+        # Parsing JSON is the costly part: only when the key is there at all (most cards: "{}").
         value = f"json_extract({card}.data, '$.{key}')"
-        numeric = f"json_type({card}.data, '$.{key}') IN ('integer', 'real')"
-        return f"(CASE WHEN {data_ok} AND {numeric} THEN {value} END)"
+        present = f"instr({card}.data, '\"{key}\"') AND json_valid({card}.data)"
+        return f"(CASE WHEN {present} AND typeof({value}) IN ('integer', 'real') THEN {value} END)"
 
     stability = f"(CASE WHEN {number('s')} > 0 AND {number('s')} < {MAX_STABILITY} THEN {number('s')} END)"
     difficulty = (
@@ -219,6 +221,43 @@ def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
         "flag": flag,
         "modified_at": sql_time(f"max(0, min({MAX_EPOCH}, {card}.mod))"),
     }
+
+
+def is_new_sql(card: str = "c") -> str:
+    """SQL true for the cards that come in as new: Anki's new cards, or every card with :reset."""
+    return f"(:reset OR {card}.type NOT IN (1, 2, 3))"
+
+
+def new_card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
+    """`card_columns_sql` for the cards `is_new_sql` selects, where most columns are constants (the
+    bulk of a shared deck: cheaper per row)."""
+    full = card_columns_sql(card, deck)
+    return {
+        "state": f"'{NEW}'",
+        "due": ":now_text",
+        "interval_days": "0",
+        "ease": f"{deck}.starting_ease",
+        "reps": "0",
+        "lapses": "0",
+        "step": "0",
+        "stability": "NULL",
+        "difficulty": "NULL",
+        "last_review": "NULL",
+        "suspended": full["suspended"],
+        "queue": f"(CASE WHEN {full['suspended']} THEN -1 ELSE 0 END)",
+        "flag": full["flag"],
+        "modified_at": full["modified_at"],
+    }
+
+
+def new_position_sql(card: str = "c") -> str:
+    """A new card's place in the new queue, after :position: Anki's own new-card position (no sort
+    needed); cards that were not new in Anki (imported with :reset) come after all of those."""
+    home = f"(CASE WHEN {card}.odid != 0 AND {card}.odue != 0 THEN {card}.odue ELSE {card}.due END)"
+    return (
+        f"(:position + CASE WHEN {card}.type NOT IN (1, 2, 3) THEN max(0, min({home}, {MAX_NEW_POSITION})) "
+        f"ELSE {MAX_NEW_POSITION} + 1 END)"
+    )
 
 
 # --- review log ---------------------------------------------------------------------------------------
@@ -267,8 +306,9 @@ def import_review(
 
 def review_columns_sql(r: str = "r") -> dict[str, str]:
     return {
-        "reviewed_at": f"(strftime('%Y-%m-%d %H:%M:%S', {r}.id / 1000, 'unixepoch') || '.' || "
-        f"printf('%03d', {r}.id % 1000) || '000')",
+        # milliseconds as six digits, zero-padded: 1000 + 7 -> "1007" -> "007" + "000"
+        "reviewed_at": f"(datetime({r}.id / 1000, 'unixepoch') || '.' || substr(1000 + {r}.id % 1000, 2) "
+        "|| '000')",
         "rating": f"{r}.ease",
         "state_before": f"(CASE {r}.type WHEN 0 THEN (CASE WHEN {r}.lastIvl = 0 THEN '{NEW}' "
         f"ELSE '{LEARNING}' END) WHEN 2 THEN '{RELEARNING}' ELSE '{REVIEW}' END)",

@@ -53,6 +53,9 @@ from flashapp.anki.scheduling_map import (
     REVLOG_FILTER_SQL,
     card_columns_sql,
     deck_scheduling,
+    is_new_sql,
+    new_card_columns_sql,
+    new_position_sql,
     options_from_anki,
     review_columns_sql,
     sql_time,
@@ -72,9 +75,13 @@ NOTE_TYPE = "anki"
 MAX_PACKAGES = 8
 # Note types with more fields than this build their JSON in Python rather than in SQL.
 SQL_FIELDS_LIMIT = 8
+# ... and those with at most this many cut their fields apart with substr (no JSON parsing).
+SUBSTR_FIELDS_LIMIT = 4
+# Page cache while importing (negative: KiB), so a big import does not spill pages mid-transaction.
+IMPORT_CACHE_KIB = -65536
 IMPORTED_REVIEW = '{"imported":"anki"}'
 _TAG = re.compile(r"<[^>]*>", re.DOTALL)
-_SPACES = re.compile(r"\s+")
+_BLOCK_TAG = re.compile(r"<(?:br|div|p|li|tr|td|th|hr|h\d)\b[^>]*>", re.IGNORECASE)
 # Tags or fields holding any control character take the Python path, which strips them.
 _CONTROL_GLOB = "*[\x01-\x1e\x7f]*"
 
@@ -158,9 +165,15 @@ def attached_session(
         dbapi = connection.connection.driver_connection
         aliases: list[str] = []
         trusted = dbapi.execute("PRAGMA trusted_schema").fetchone()[0]
+        foreign_keys = dbapi.execute("PRAGMA foreign_keys").fetchone()[0]
+        cache_size = dbapi.execute("PRAGMA cache_size").fetchone()[0]
         try:
             dbapi.create_collation("unicase", unicase_collation)
             dbapi.execute("PRAGMA trusted_schema=OFF")
+            # The bulk copy links rows only to ids it has just made or looked up (decks, note types,
+            # notes), so per-row foreign key lookups would only cost time; tests run foreign_key_check.
+            dbapi.execute("PRAGMA foreign_keys=OFF")
+            dbapi.execute(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")  # no spilling while the indexes grow
             for index, package in enumerate(packages):
                 alias = f"anki_package_{index}"
                 dbapi.execute(
@@ -178,13 +191,15 @@ def attached_session(
                 for alias in aliases:
                     dbapi.execute(f"DETACH DATABASE {alias}")
                 dbapi.execute(f"PRAGMA trusted_schema={int(trusted)}")
+                dbapi.execute(f"PRAGMA foreign_keys={int(foreign_keys)}")
+                dbapi.execute(f"PRAGMA cache_size={int(cache_size)}")
                 for name, arity in _FUNCTIONS:
                     dbapi.create_function(name, arity, None)
             except sqlite3.Error:
                 connection.invalidate()  # never hand a half-cleaned connection back to the pool
 
 
-_FUNCTIONS = (("fa_fields", 2), ("fa_search", 2), ("fa_tags", 1), ("fa_rename_media", 1))
+_FUNCTIONS = (("fa_fields", 2), ("fa_search", 2), ("fa_lower", 1), ("fa_tags", 1), ("fa_rename_media", 1))
 
 
 def write_package(
@@ -196,7 +211,18 @@ def write_package(
         return _write_package(session, alias, package, now=now, reset=reset)
     except DBAPIError as error:
         reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
+        for constraint, meaning in _CONSTRAINTS.items():
+            if constraint in reason:
+                reason = meaning
         raise UserError(f"{package.path.name}: cannot import it: {reason}") from None
+
+
+# Unique constraints a malformed package runs into, and what they mean in its terms.
+_CONSTRAINTS = {
+    "notes.source, notes.key": "two of its notes share a guid",
+    "cards.note_id, cards.ord": "a note has two cards with the same ordinal",
+    "fa_notes.nid": "two of its notes share an id",
+}
 
 
 def _write_package(
@@ -214,23 +240,39 @@ def _write_package(
         _create_temp_tables(run, alias, note_types, decks, info)
         params = {"reset": int(reset), "crt": info.crt, "now_text": _sqlite_time(now)}
         notes_added = run(_insert_notes_sql(alias, info, package.used_note_types), params).rowcount
-        notes_updated = run(_update_notes_sql(alias, info, package.used_note_types), params).rowcount
         existing_notes = run("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL").scalar_one()
+        # Notes (and cards) already here: only then the update and matching statements run at all.
+        notes_updated = cards_updated = 0
+        if existing_notes:
+            notes_updated = run(_update_notes_sql(alias, info, package.used_note_types), params).rowcount
         position = (session.scalar(select(func.max(Card.position))) or 0) + 1
-        cards_added = run(_insert_cards_sql(alias), {**params, "position": position}).rowcount
-        cards_updated = 0 if reset else run(_update_cards_sql(alias), params).rowcount
-        importable = run(
-            f"SELECT count(*) FROM {alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
-            f"JOIN temp.fa_ntmap t ON t.mid = f.mid WHERE {_CARD_VALID}"
-        ).scalar_one()
+        cards_added = sum(
+            run(
+                _insert_cards_sql(alias, new_cards=new_cards, new_notes=new_notes),
+                {**params, "position": position},
+            ).rowcount
+            for new_notes in ((True, False) if existing_notes else (True,))
+            for new_cards in (True, False)
+        )
+        if existing_notes:
+            if not reset:
+                cards_updated = run(_update_cards_sql(alias), params).rowcount
+            importable = run(
+                f"SELECT count(*) FROM {alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
+                f"JOIN temp.fa_ntmap t ON t.mid = f.mid WHERE {_CARD_VALID}"
+            ).scalar_one()
+        else:
+            importable = cards_added  # every valid card of a new note is added
         reviews_added = 0
         if info.has_revlog and not reset and info.revlog_count:
             run(
                 "INSERT INTO temp.fa_cardmap (cid, card_id) SELECT c.id, e.id FROM "
                 f"{alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
-                "JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord"
+                "JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord "
+                f"WHERE c.id IN (SELECT cid FROM {alias}.revlog)"
             )
-            reviews_added = run(_insert_reviews_sql(alias)).rowcount
+            # Cards of notes new to the collection have no reviews here yet: nothing to skip.
+            reviews_added = run(_insert_reviews_sql(alias, skip_known=existing_notes > 0)).rowcount
         plan = plan_media(session, package.contents.media, now)
         package.media_plan = plan
         if plan.renamed:
@@ -339,10 +381,6 @@ def _deck_description(description: str) -> str:
 # --- SQL --------------------------------------------------------------------------------------------------
 
 
-def _plain_field(value: str) -> str:
-    return _SPACES.sub(" ", html.unescape(_TAG.sub("", value))).strip()
-
-
 def _register_functions(dbapi: sqlite3.Connection, info: AnkiCollection, used: list[int]) -> None:
     names = {mid: info.note_types[mid].fields for mid in used}
 
@@ -355,8 +393,12 @@ def _register_functions(dbapi: sqlite3.Connection, info: AnkiCollection, used: l
         )
 
     def search(flds: str, tags: str) -> str:
-        parts = [_plain_field(value) for value in flds.split("\x1f")]
-        return strip_control(" ".join([*(p for p in parts if p), tags.strip()])).lower()
+        text = flds.replace("\x1f", " ")
+        if "<" in text:
+            text = _TAG.sub("", _BLOCK_TAG.sub(" ", text))
+        if "&" in text:
+            text = html.unescape(text)
+        return f"{text} {tags.strip()}".lower()
 
     def tags_text(tags: str) -> str:
         words = strip_control(tags.replace("\x1f", " ")).split()
@@ -364,6 +406,7 @@ def _register_functions(dbapi: sqlite3.Connection, info: AnkiCollection, used: l
 
     dbapi.create_function("fa_fields", 2, fields_json, deterministic=True)
     dbapi.create_function("fa_search", 2, search, deterministic=True)
+    dbapi.create_function("fa_lower", 1, str.lower, deterministic=True)
     dbapi.create_function("fa_tags", 1, tags_text, deterministic=True)
 
 
@@ -377,8 +420,8 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         "relearning_steps INTEGER, starting_ease REAL, fsrs INTEGER)"
     )
     run(
-        "CREATE TEMP TABLE fa_notes (nid INTEGER PRIMARY KEY, note_id INTEGER, existing INTEGER, "
-        "deck_id INTEGER, mid INTEGER)"
+        "CREATE TEMP TABLE fa_notes (note_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL UNIQUE, "
+        "existing INTEGER, deck_id INTEGER, mid INTEGER)"
     )
     run("CREATE TEMP TABLE fa_cardmap (cid INTEGER PRIMARY KEY, card_id INTEGER)")
     if note_types:
@@ -401,43 +444,75 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
                 )
             )
         run("INSERT INTO temp.fa_deckmap VALUES (?, ?, ?, ?, ?, ?)", rows)
-    # Each note: its deck (that of its first card), the note it updates or the id it will get.
+    # Each note: its deck (that of its first card), and the note it updates or the id it will get: a
+    # new note's id is the table's own rowid, counting on from the collection's largest id (notes that
+    # are already here wait under their negated id, out of the way, until that is done).
     base = run("SELECT coalesce(max(id), 0) FROM main.notes").scalar_one()
+    run("INSERT INTO temp.fa_notes (note_id, nid) VALUES (?, ?)", (int(base), _SEED))
+    any_here = run(f"SELECT 1 FROM main.notes WHERE source = '{SOURCE}' LIMIT 1").first() is not None
+    existing, join = ("e.id", f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = n.guid")
+    if not any_here:  # a first import: no note can match
+        existing, join = "NULL", ""
     run(
-        f"""INSERT INTO temp.fa_notes (nid, note_id, existing, deck_id, mid)
-        SELECT n.id,
-               coalesce(e.id, {int(base)} + row_number() OVER (PARTITION BY e.id IS NULL ORDER BY n.id)),
-               e.id, d.deck_id, n.mid
+        f"""INSERT INTO temp.fa_notes (note_id, nid, existing, deck_id, mid)
+        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid
         FROM {alias}.notes n
-        JOIN (SELECT nid, home FROM (
-                SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END AS home,
-                       row_number() OVER (PARTITION BY nid ORDER BY ord) AS rank
-                FROM {alias}.cards) WHERE rank = 1) first ON first.nid = n.id
+        JOIN (SELECT nid, min(ord), CASE WHEN odid != 0 THEN odid ELSE did END AS home
+              FROM {alias}.cards GROUP BY nid) first ON first.nid = n.id
         JOIN temp.fa_deckmap d ON d.did = first.home
         JOIN temp.fa_ntmap t ON t.mid = n.mid
-        LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = n.guid"""
+        {join}"""
     )
+    run("DELETE FROM temp.fa_notes WHERE nid = ?", (_SEED,))
+    run("UPDATE temp.fa_notes SET note_id = existing WHERE existing IS NOT NULL")
+
+
+# A row holding the largest note id so far, so that new notes' rowids follow it (never a real note id).
+_SEED = -(2**63)
 
 
 def _fields_sql(info: AnkiCollection, used: list[int]) -> str:
-    """The note's fields as a JSON object keyed by field name. Plain cases are built by SQLite's JSON
-    functions (the fields split at U+001F through `json_quote`); note types with many fields, and text
-    holding a backslash (which would confuse that split), go through Python."""
+    """The note's fields as a JSON object keyed by field name, built by SQLite: cut apart at U+001F with
+    instr/substr for small note types, or from `arr` (see `_notes_with_array`); note types with many
+    fields go through Python."""
     cases = []
     for mid in used:
         names = info.note_types[mid].fields
         if len(names) > SQL_FIELDS_LIMIT:
             continue
-        pairs = ", ".join(
-            f"{_sql_string(name)}, coalesce(json_extract(arr, '$[{index}]'), '')"
-            for index, name in enumerate(names)
-        )
-        cases.append(f"WHEN {int(mid)} THEN json_object({pairs})")
+        if len(names) <= SUBSTR_FIELDS_LIMIT:
+            values, rest = [], "n.flds"
+            for _ in names[:-1]:
+                values.append(f"substr({rest}, 1, instr({rest}, char(31)) - 1)")
+                rest = f"substr({rest}, instr({rest}, char(31)) + 1)"
+            values.append(rest)
+            pairs = ", ".join(
+                f"{_sql_string(name)}, {value}" for name, value in zip(names, values, strict=True)
+            )
+            separators = "length(n.flds) - length(replace(n.flds, char(31), ''))"
+            # Only when the note has exactly as many fields as its type; else the JSON array way.
+            cases.append(
+                f"WHEN {int(mid)} THEN (CASE WHEN {separators} = {len(names) - 1} "
+                f"THEN json_object({pairs}) ELSE {_json_fields(names)} END)"
+            )
+        else:
+            cases.append(f"WHEN {int(mid)} THEN {_json_fields(names)}")
     if not cases:
-        return "fa_fields(n.mid, n.flds)"
-    python = "fa_fields(n.mid, n.flds)"
-    by_type = f"(CASE n.mid {' '.join(cases)} ELSE {python} END)"
-    return f"(CASE WHEN instr(n.flds, char(92)) = 0 THEN {by_type} ELSE {python} END)"
+        return _PYTHON_FIELDS
+    return f"(CASE n.mid {' '.join(cases)} ELSE {_PYTHON_FIELDS} END)"
+
+
+def _json_fields(names: tuple[str, ...]) -> str:
+    """The fields from `arr`, the note's fields as a JSON array (missing ones empty, extra ones dropped);
+    a backslash in the text would confuse that split, so such notes go through Python."""
+    pairs = ", ".join(
+        f"{_sql_string(name)}, coalesce(json_extract(n.arr, '$[{index}]'), '')"
+        for index, name in enumerate(names)
+    )
+    return f"(CASE WHEN instr(n.flds, char(92)) = 0 THEN json_object({pairs}) ELSE {_PYTHON_FIELDS} END)"
+
+
+_PYTHON_FIELDS = "fa_fields(n.mid, n.flds)"
 
 
 def _notes_with_array(alias: str) -> str:
@@ -455,19 +530,17 @@ def _sql_string(text: str) -> str:
 
 
 def _note_columns(info: AnkiCollection, used: list[int]) -> dict[str, str]:
-    plain_ascii = (
-        "instr(n.flds, '<') = 0 AND instr(n.flds, '&') = 0 "
-        "AND length(n.flds || n.tags) = length(CAST(n.flds || n.tags AS BLOB)) "
-        f"AND NOT (n.flds || n.tags) GLOB {_sql_string(_CONTROL_GLOB)}"
-    )
+    # SQLite's lower() knows only ASCII: other text is lowered by Python, HTML made plain by Python.
+    plain = "instr(n.flds, '<') = 0 AND instr(n.flds, '&') = 0"
+    ascii_only = "length(n.flds || n.tags) = length(CAST(n.flds || n.tags AS BLOB))"
+    joined = "replace(n.flds, char(31), ' ') || ' ' || trim(n.tags)"
     return {
         "fields": _fields_sql(info, used),
         "tags": f"(CASE WHEN n.tags GLOB {_sql_string(_CONTROL_GLOB)} OR instr(n.tags, '  ') "
         "OR instr(n.tags, char(9)) THEN fa_tags(n.tags) WHEN trim(n.tags) = '' THEN '' "
         "ELSE ' ' || trim(n.tags) || ' ' END)",
-        "search_text": f"(CASE WHEN {plain_ascii} "
-        "THEN lower(replace(n.flds, char(31), ' ') || ' ' || trim(n.tags)) "
-        "ELSE fa_search(n.flds, n.tags) END)",
+        "search_text": f"(CASE WHEN NOT ({plain}) THEN fa_search(n.flds, n.tags) "
+        f"WHEN {ascii_only} THEN lower({joined}) ELSE fa_lower({joined}) END)",
         "note_type_id": "t.nt_id",
         "modified_at": sql_time(f"max(0, min({MAX_EPOCH}, n.mod))"),
     }
@@ -475,7 +548,7 @@ def _note_columns(info: AnkiCollection, used: list[int]) -> dict[str, str]:
 
 def _insert_notes_sql(alias: str, info: AnkiCollection, used: list[int]) -> str:
     columns = _note_columns(info, used)
-    created = sql_time(f"max(0, min({MAX_EPOCH}, n.id / 1000))")  # Anki's note id: creation time, in ms
+    created = ":now_text"  # when the note came into this collection (its Anki id holds when it was made)
     return f"""INSERT INTO main.notes (id, source, key, deck_id, note_type, fields, tags, search_text, demo,
             demo_params, created_at, modified_at, note_type_id)
         SELECT f.note_id, '{SOURCE}', n.guid, f.deck_id, '{NOTE_TYPE}', {columns["fields"]},
@@ -484,8 +557,7 @@ def _insert_notes_sql(alias: str, info: AnkiCollection, used: list[int]) -> str:
         FROM {_notes_with_array(alias)} n
         JOIN temp.fa_notes f ON f.nid = n.id
         JOIN temp.fa_ntmap t ON t.mid = f.mid
-        WHERE f.existing IS NULL
-        ORDER BY f.note_id"""
+        WHERE f.existing IS NULL"""
 
 
 def _update_notes_sql(alias: str, info: AnkiCollection, used: list[int]) -> str:
@@ -508,23 +580,29 @@ _CARD_STATE_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_cards_sql(alias: str) -> str:
-    mapped = card_columns_sql("c", "d")
-    # New cards keep Anki's order (a new card's due is its position), after every card we have.
-    home_due = "(CASE WHEN c.odid != 0 AND c.odue != 0 THEN c.odue ELSE c.due END)"
-    order = f"CASE WHEN c.type = 0 OR :reset THEN {home_due} ELSE 9223372036854775807 END, c.nid, c.ord"
+def _insert_cards_sql(alias: str, *, new_cards: bool, new_notes: bool) -> str:
+    """One of three inserts: the cards of new notes that come in new (the bulk: mostly constants, no
+    lookups), those that come in with scheduling, and the missing cards of notes already here."""
+    if new_cards:
+        mapped, which = new_card_columns_sql("c", "d"), is_new_sql("c")
+    else:
+        mapped, which = card_columns_sql("c", "d"), f"NOT {is_new_sql('c')}"
     names = ", ".join(_CARD_STATE_COLUMNS)
     values = ", ".join(mapped[name] for name in _CARD_STATE_COLUMNS)
+    if new_notes:
+        missing = "f.existing IS NULL"
+        existing_join = ""
+    else:
+        missing = "f.existing IS NOT NULL AND e.id IS NULL"
+        existing_join = "LEFT JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord"
     return f"""INSERT INTO main.cards (note_id, deck_id, ord, position, orphaned, buried_until, {names})
-        SELECT f.note_id, d.deck_id, c.ord, :position - 1 + row_number() OVER (ORDER BY {order}), 0, NULL,
-            {values}
+        SELECT f.note_id, d.deck_id, c.ord, {new_position_sql("c")}, 0, NULL, {values}
         FROM {alias}.cards c
         JOIN temp.fa_notes f ON f.nid = c.nid
         JOIN temp.fa_ntmap t ON t.mid = f.mid
         JOIN temp.fa_deckmap d ON d.did = (CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END)
-        LEFT JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord
-        WHERE e.id IS NULL AND {_CARD_VALID}
-        ORDER BY f.note_id, c.ord"""
+        {existing_join}
+        WHERE {missing} AND {which} AND {_CARD_VALID}"""
 
 
 def _update_cards_sql(alias: str) -> str:
@@ -542,16 +620,20 @@ def _update_cards_sql(alias: str) -> str:
         WHERE main.cards.id = src.target AND src.modified_at > main.cards.modified_at"""
 
 
-def _insert_reviews_sql(alias: str) -> str:
+def _insert_reviews_sql(alias: str, *, skip_known: bool) -> str:
     mapped = review_columns_sql("r")
     names = ", ".join(mapped)
     values = ", ".join(mapped.values())
     where = REVLOG_FILTER_SQL.format(r="r", max_ms=MAX_EPOCH * 1000)
+    known = ""
+    if skip_known:  # one review per card and answer time: importing again adds none twice
+        known = (
+            "AND NOT EXISTS (SELECT 1 FROM main.reviews x "
+            f"WHERE x.card_id = m.card_id AND x.reviewed_at = {mapped['reviewed_at']})"
+        )
     return f"""INSERT INTO main.reviews (card_id, {names}, previous)
         SELECT m.card_id, {values}, '{IMPORTED_REVIEW}'
         FROM {alias}.revlog r
         JOIN temp.fa_cardmap m ON m.cid = r.cid
-        WHERE {where}
-          AND NOT EXISTS (SELECT 1 FROM main.reviews x
-                          WHERE x.card_id = m.card_id AND x.reviewed_at = {mapped["reviewed_at"]})
+        WHERE {where} {known}
         ORDER BY r.id"""
