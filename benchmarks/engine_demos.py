@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 import engine  # noqa: E402
 from engine.concepts import flow_matching as fm  # noqa: E402
 from engine.devices import pick_device  # noqa: E402
+from engine.runner import CPU_THREADS, cpu_threads  # noqa: E402
 
 
 def time_default_runs(device: str, repeat: int, cli: bool) -> None:
@@ -95,7 +96,7 @@ class FloorWatch:
 
 
 def time_flow_matching_to_floor(device_name: str, seeds: int) -> None:
-    """Train the default flow-matching config on two moons, seeded as `engine.run` seeds it."""
+    """Train the default flow-matching config on two moons, seeded and threaded as `engine.run` does."""
     p = engine.get_concept("flow_matching").defaults()
     device = pick_device(device_name)
     steps = p["steps"]
@@ -105,7 +106,8 @@ def time_flow_matching_to_floor(device_name: str, seeds: int) -> None:
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for seed in range(seeds):
-        with torch.random.fork_rng(devices=[]):
+        threads = CPU_THREADS if device.type == "cpu" else None  # as engine.run trains
+        with torch.random.fork_rng(devices=[]), cpu_threads(threads):
             torch.manual_seed(seed)
             g_train = torch.Generator().manual_seed(seed * 1_000_003 + 1)
             g_eval = torch.Generator().manual_seed(seed * 1_000_003 + 2)
