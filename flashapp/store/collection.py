@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from flashapp.core.practice.learn import CardProgress
+from flashapp.core.practice.mastery import MasteryCounts
 from flashapp.core.practice.questions import PracticeItem
 from flashapp.core.practice.scoring import AnswerCheck
 from flashapp.core.scheduling import Rating, SchedulerOptions
@@ -42,7 +44,14 @@ from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
-from flashapp.store.practice import practice_items, record_session
+from flashapp.store.practice import (
+    best_duration_ms,
+    card_progress,
+    mastery_counts,
+    practice_items,
+    record_session,
+    rescore_session,
+)
 from flashapp.store.queue import StudyQueue, build_queue
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
@@ -249,18 +258,48 @@ class Collection:
     # --- practice --------------------------------------------------------------------------------
 
     def practice_items(self, deck: str) -> list[PracticeItem]:
+        """The deck's cards (and its subdecks') as practice material; UserError for an unknown deck."""
         with self.reading() as session:
             return practice_items(session, deck)
 
     def record_practice(
-        self, kind: str, deck: str, started_at: datetime, checks: Sequence[AnswerCheck], settings: dict
+        self,
+        kind: str,
+        deck: str,
+        started_at: datetime,
+        checks: Sequence[AnswerCheck],
+        settings: dict,
+        *,
+        duration_ms: int | None = None,
     ) -> int:
-        """Store a finished test, Learn round or Match game with its answers; returns the session id."""
+        """Store a finished test ("test"), Learn round ("learn") or Match game ("match") with its
+        answers, in one transaction; returns the session id. `duration_ms` defaults to the time since
+        `started_at`."""
         with self.writing() as session:
             return record_session(
                 session, kind=kind, deck=deck, started_at=started_at, finished_at=self.clock(),
-                checks=checks, settings=settings,
+                checks=checks, settings=settings, duration_ms=duration_ms,
             )  # fmt: skip
+
+    def rescore_practice(self, session_id: int, checks: Sequence[AnswerCheck]) -> None:
+        """Store changed verdicts of a recorded session (an "I was right" override) and its score."""
+        with self.writing() as session:
+            rescore_session(session, session_id, checks)
+
+    def practice_progress(self, deck: str) -> dict[int, CardProgress]:
+        """Where each practised card of the deck stands in Learn mode, from every stored answer."""
+        with self.reading() as session:
+            return card_progress(session, deck)
+
+    def mastery(self, deck: str) -> MasteryCounts:
+        """How many of the deck's cards are not studied, learning, familiar and mastered."""
+        with self.reading() as session:
+            return mastery_counts(session, deck)
+
+    def best_match_ms(self, deck: str) -> int | None:
+        """The deck's best Match time in milliseconds (penalties included), None before a first game."""
+        with self.reading() as session:
+            return best_duration_ms(session, deck, "match")
 
     # --- import ----------------------------------------------------------------------------------
 

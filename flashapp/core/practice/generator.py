@@ -4,22 +4,33 @@
   same kind of card and similar length, never a duplicate of the right one (compared after
   normalising case, punctuation and spacing);
 - true/false: a question with its own answer or another card's;
-- written: cards with a short answer to type (type-in, cloze, the term of a reversed card);
+- written: cards with a short answer to type (type-in, cloze, the term of a reversed card; with
+  "answer with question", any card whose question is short);
 - matching: one question of 4 to 6 pairs.
 Kinds are spread evenly over the requested count; an item that cannot make the planned kind (no short
 answer, too few distinct distractors) is given another requested kind.
+
+The single-card builders (`multiple_choice`, `true_false`, `written`) serve Learn mode too.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from flashapp.core.practice.grading import normalize_answer
-from flashapp.core.practice.questions import PracticeItem, PracticeTest, Question, QuestionKind
+from flashapp.core.practice.questions import (
+    PracticeItem,
+    PracticeTest,
+    Question,
+    QuestionKind,
+    is_short,
+)
 
 OPTIONS_PER_QUESTION = 4
 MATCHING_PAIRS = (4, 6)
+# Matching lists every text at once: texts up to this long are used first.
+MATCHING_TEXT_CHARS = 200
 
 
 def generate_test(
@@ -30,9 +41,11 @@ def generate_test(
     kinds: Sequence[QuestionKind],
     seed: int,
     answer_with: str = "answer",
+    only: Collection[int] | None = None,
 ) -> PracticeTest:
     """`answer_with` is "answer" (prompt with the question), "question" (prompt with the answer) or
-    "both" (a coin toss per question)."""
+    "both" (a coin toss per question). `only`: ask about these cards alone (a retake of the missed
+    ones), still drawing distractors from every item."""
     if count < 1:
         raise ValueError("a test needs at least 1 question")
     if not kinds:
@@ -40,6 +53,7 @@ def generate_test(
     rng = random.Random(seed)
     pool = sorted(items, key=lambda item: item.card_id)
     rng.shuffle(pool)
+    asked = pool if only is None else [item for item in pool if item.card_id in only]
     plan = [kinds[i % len(kinds)] for i in range(count)]
     rng.shuffle(plan)
 
@@ -48,7 +62,7 @@ def generate_test(
     notes: list[str] = []
     for planned in plan:
         for kind in [planned, *(k for k in kinds if k != planned)]:
-            question = _make(kind, len(questions) + 1, pool, used, rng, answer_with)
+            question = _make(kind, len(questions) + 1, asked, pool, used, rng, answer_with)
             if question is not None:
                 questions.append(question)
                 used.update(question.card_ids)
@@ -62,36 +76,86 @@ def generate_test(
 def _make(
     kind: QuestionKind,
     number: int,
+    asked: list[PracticeItem],
     pool: list[PracticeItem],
     used: set[int],
     rng: random.Random,
     answer_with: str,
 ) -> Question | None:
-    free = [item for item in pool if item.card_id not in used]
+    free = [item for item in asked if item.card_id not in used]
     if kind == "matching":
-        return _matching(number, free, rng)
+        return matching(free, rng, number=number, flip=answer_with == "question")
     for item in free:
         flip = answer_with == "question" or (answer_with == "both" and rng.random() < 0.5)
-        prompt, answer = (item.answer, item.question) if flip else (item.question, item.answer)
         if kind == "written":
-            if item.typed is not None:
-                return Question(number, kind, item.typed_prompt or item.question, item.typed, (item.card_id,))
-            continue
-        side = (lambda other: other.question) if flip else (lambda other: other.answer)
-        distractors = _distractors(item, answer, pool, side, rng)
-        if kind == "multiple_choice" and len(distractors) >= OPTIONS_PER_QUESTION - 1:
-            options = [answer, *distractors[: OPTIONS_PER_QUESTION - 1]]
-            rng.shuffle(options)
-            return Question(number, kind, prompt, answer, (item.card_id,), options=tuple(options))
-        if kind == "true_false" and distractors:
-            truth = rng.random() < 0.5
-            shown = answer if truth else distractors[0]
-            return Question(number, kind, prompt, "true" if truth else "false", (item.card_id,), shown=shown)
+            question = written(item, number=number, flip=flip)
+        elif kind == "multiple_choice":
+            question = multiple_choice(item, pool, rng, number=number, flip=flip)
+        else:
+            question = true_false(item, pool, rng, number=number, flip=flip)
+        if question is not None:
+            return question
+    return None
+
+
+def _sides(item: PracticeItem, flip: bool) -> tuple[str, str, Callable[[PracticeItem], str]]:
+    """(prompt, answer, the side of other cards that their distractors come from)."""
+    if flip:
+        return item.answer, item.question, lambda other: other.question
+    return item.question, item.answer, lambda other: other.answer
+
+
+def multiple_choice(
+    item: PracticeItem,
+    pool: Sequence[PracticeItem],
+    rng: random.Random,
+    *,
+    number: int = 1,
+    flip: bool = False,
+) -> Question | None:
+    """The card's answer among 3 distractors from `pool`; None when the pool has too few distinct ones."""
+    prompt, answer, side = _sides(item, flip)
+    distractors = _distractors(item, answer, pool, side, rng)
+    if len(distractors) < OPTIONS_PER_QUESTION - 1:
+        return None
+    options = [answer, *distractors[: OPTIONS_PER_QUESTION - 1]]
+    rng.shuffle(options)
+    return Question(number, "multiple_choice", prompt, answer, (item.card_id,), options=tuple(options))
+
+
+def true_false(
+    item: PracticeItem,
+    pool: Sequence[PracticeItem],
+    rng: random.Random,
+    *,
+    number: int = 1,
+    flip: bool = False,
+) -> Question | None:
+    """The prompt shown with its own answer or, as often, another card's; None without another one."""
+    prompt, answer, side = _sides(item, flip)
+    distractors = _distractors(item, answer, pool, side, rng)
+    if not distractors:
+        return None
+    truth = rng.random() < 0.5
+    shown = answer if truth else distractors[0]
+    return Question(number, "true_false", prompt, "true" if truth else "false", (item.card_id,), shown=shown)
+
+
+def written(item: PracticeItem, *, number: int = 1, flip: bool = False) -> Question | None:
+    """A short answer to type: the card's `typed` answer, or (flipped) its question when that is short."""
+    if flip and is_short(item.question) and normalize_answer(item.question):
+        return Question(number, "written", item.answer, item.question, (item.card_id,))
+    if item.typed is not None and normalize_answer(item.typed):
+        return Question(number, "written", item.typed_prompt or item.question, item.typed, (item.card_id,))
     return None
 
 
 def _distractors(
-    item: PracticeItem, answer: str, pool: list[PracticeItem], side, rng: random.Random
+    item: PracticeItem,
+    answer: str,
+    pool: Sequence[PracticeItem],
+    side: Callable[[PracticeItem], str],
+    rng: random.Random,
 ) -> list[str]:
     """Other cards' answers, distinct from the right one and from each other, most alike first."""
     seen = {normalize_answer(answer)}
@@ -107,7 +171,12 @@ def _distractors(
     return [text for _, text in sorted(scored)]
 
 
-def _matching(number: int, free: list[PracticeItem], rng: random.Random) -> Question | None:
+def matching(
+    free: Sequence[PracticeItem], rng: random.Random, *, number: int = 1, flip: bool = False
+) -> Question | None:
+    """4 to 6 pairs from the first suitable items of `free` (distinct prompts and answers), short
+    texts first."""
+    free = sorted(free, key=lambda item: max(len(item.question), len(item.answer)) > MATCHING_TEXT_CHARS)
     chosen: list[PracticeItem] = []
     seen_answers: set[str] = set()
     seen_prompts: set[str] = set()
@@ -121,7 +190,7 @@ def _matching(number: int, free: list[PracticeItem], rng: random.Random) -> Ques
             break
     if len(chosen) < MATCHING_PAIRS[0]:
         return None
-    pairs = tuple((item.question, item.answer) for item in chosen)
+    pairs = tuple((item.answer, item.question) if flip else (item.question, item.answer) for item in chosen)
     choices = [answer for _, answer in pairs]
     rng.shuffle(choices)
     return Question(

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from flashapp.core.practice.questions import PracticeTest
-
-KIND_TITLES = {
-    "multiple_choice": "Multiple choice",
-    "true_false": "True or false",
-    "written": "Written",
-    "matching": "Matching",
-}
+from flashapp.core.practice.questions import KIND_TITLES, PracticeTest
 
 
 def _item(label: str, text: str) -> str:

@@ -1,4 +1,4 @@
-"""What a practice test is made of: the cards it draws on and the questions it asks."""
+"""What a practice test is made of: the cards it draws on, the questions it asks, and its settings."""
 
 from __future__ import annotations
 
@@ -10,8 +10,42 @@ QUESTION_KINDS: tuple[QuestionKind, ...] = ("multiple_choice", "true_false", "wr
 # Short names accepted on the command line.
 KIND_ALIASES = {"mc": "multiple_choice", "tf": "true_false", "written": "written", "match": "matching",
                 **{kind: kind for kind in QUESTION_KINDS}}  # fmt: skip
+KIND_TITLES = {
+    "multiple_choice": "Multiple choice",
+    "true_false": "True or false",
+    "written": "Written",
+    "matching": "Matching",
+}
+# "answer": prompt with the question, answer with the answer; "question": the other way round;
+# "both": a coin toss per question.
+ANSWER_WITH = ("answer", "question", "both")
 # A written answer longer than this many words is a paragraph, not something to type.
 MAX_WRITTEN_WORDS = 6
+DEFAULT_COUNT = 20
+
+
+def is_short(text: str) -> bool:
+    """Short enough to type as an answer."""
+    return 0 < len(text.split()) <= MAX_WRITTEN_WORDS
+
+
+def parse_kinds(text: str) -> tuple[QuestionKind, ...]:
+    """ "mc,tf" -> ("multiple_choice", "true_false"), in the order given, without repeats.
+
+    Raises ValueError naming the first unknown kind."""
+    kinds: list[QuestionKind] = []
+    for name in (part.strip().lower() for part in text.split(",")):
+        if not name:
+            continue
+        kind = KIND_ALIASES.get(name)
+        if kind is None:
+            known = ", ".join(dict.fromkeys(KIND_ALIASES))
+            raise ValueError(f"unknown question type {name!r} (known: {known})")
+        if kind not in kinds:
+            kinds.append(kind)  # type: ignore[arg-type]
+    if not kinds:
+        raise ValueError("no question type given")
+    return tuple(kinds)
 
 
 @dataclass(frozen=True)
@@ -20,6 +54,8 @@ class PracticeItem:
 
     `typed` is what a written question expects when the card has a short answer to type (a type-in
     card's answer, a cloze deletion, a reversed card's term); None when only recognition makes sense.
+    `question_markdown` and `answer_markdown` are the same sides as card Markdown, for display ("" when
+    the plain text is all there is).
     """
 
     card_id: int
@@ -28,6 +64,19 @@ class PracticeItem:
     answer: str
     typed: str | None = None
     typed_prompt: str | None = None  # what to show when asking for `typed` (defaults to `question`)
+    question_markdown: str = ""
+    answer_markdown: str = ""
+
+
+def markdown_lookup(items: list[PracticeItem] | tuple[PracticeItem, ...]) -> dict[str, str]:
+    """Plain text -> the card Markdown it came from, to show a question's texts formatted."""
+    lookup: dict[str, str] = {}
+    for item in items:
+        if item.question_markdown:
+            lookup.setdefault(item.question, item.question_markdown)
+        if item.answer_markdown:
+            lookup.setdefault(item.answer, item.answer_markdown)
+    return lookup
 
 
 @dataclass(frozen=True)
@@ -45,6 +94,11 @@ class Question:
     @property
     def correct_option(self) -> int:
         return self.options.index(self.answer)
+
+    @property
+    def recall(self) -> bool:
+        """A written question whose answer is a paragraph: recalled, then judged by the user."""
+        return self.kind == "written" and not is_short(self.answer)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"number": self.number, "kind": self.kind, "prompt": self.prompt,
@@ -82,3 +136,27 @@ class PracticeTest:
             "notes": list(self.notes),
             "questions": [question.to_json() for question in self.questions],
         }
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    """What the user chose for a test: how many questions, which kinds, which side to answer with,
+    whether a clock runs; `seed` None means a fresh test each time."""
+
+    count: int = DEFAULT_COUNT
+    kinds: tuple[QuestionKind, ...] = QUESTION_KINDS
+    answer_with: str = "answer"
+    timer: bool = False
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError("a test needs at least 1 question")
+        if not self.kinds:
+            raise ValueError("a test needs at least one kind of question")
+        if self.answer_with not in ANSWER_WITH:
+            raise ValueError(f"answer with {self.answer_with!r}: must be one of {', '.join(ANSWER_WITH)}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "kinds": list(self.kinds), "answer_with": self.answer_with,
+                "timer": self.timer, "seed": self.seed}  # fmt: skip

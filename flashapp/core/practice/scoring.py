@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from flashapp.core.practice.grading import grade_written
 from flashapp.core.practice.questions import Question
@@ -16,40 +16,63 @@ class AnswerCheck:
     correct: bool
     expected: str  # the right answer as text
     overridden: bool = False  # "I was right": a written answer the user counted as correct
+    missed: tuple[int, ...] = ()  # the cards answered wrongly (matching: only the wrong pairs' cards)
+    duration_ms: int = 0  # time spent on the question, when measured
 
 
 def check_answer(question: Question, response: object, *, override: bool = False) -> AnswerCheck:
     """`response`: an option index (multiple choice), a bool (true/false), text (written), or a mapping
-    of prompt index to choice index (matching)."""
+    of prompt index to choice index (matching). None is an unanswered question (wrong)."""
+    if response is None:
+        expected = question.answer if question.kind != "matching" else _pairs_text(question)
+        return AnswerCheck(question, "", False, expected, missed=question.card_ids)
     if question.kind == "multiple_choice":
-        index = int(response)  # type: ignore[arg-type]
+        index = int(response)  # type: ignore[call-overload]
         given = question.options[index] if 0 <= index < len(question.options) else ""
-        return AnswerCheck(question, given, index == question.correct_option, question.answer)
+        return _check(question, given, index == question.correct_option, question.answer)
     if question.kind == "true_false":
         given = "true" if bool(response) else "false"
-        return AnswerCheck(question, given, given == question.answer, question.answer)
+        return _check(question, given, given == question.answer, question.answer)
     if question.kind == "written":
         text = str(response)
         correct = grade_written(text, question.answer).correct
-        return AnswerCheck(
-            question, text, correct or override, question.answer, overridden=override and not correct
-        )
+        check = _check(question, text, correct or override, question.answer)
+        return replace(check, overridden=override and not correct)
     matches = dict(response) if isinstance(response, Mapping) else {}
     given_pairs = []
-    right = 0
+    missed = []
     for index, (prompt, answer) in enumerate(question.pairs):
         choice = matches.get(index)
         chosen = (
             question.choices[choice] if choice is not None and 0 <= choice < len(question.choices) else ""
         )
-        right += chosen == answer
+        if chosen != answer:
+            missed.append(question.card_ids[index])
         given_pairs.append(f"{prompt} → {chosen or '?'}")
-    expected = "; ".join(f"{prompt} → {answer}" for prompt, answer in question.pairs)
-    return AnswerCheck(question, "; ".join(given_pairs), right == len(question.pairs), expected)
+    return AnswerCheck(
+        question, "; ".join(given_pairs), not missed, _pairs_text(question), missed=tuple(missed)
+    )
+
+
+def _check(question: Question, given: str, correct: bool, expected: str) -> AnswerCheck:
+    return AnswerCheck(question, given, correct, expected, missed=() if correct else question.card_ids)
+
+
+def _pairs_text(question: Question) -> str:
+    return "; ".join(f"{prompt} → {answer}" for prompt, answer in question.pairs)
+
+
+def overridden(check: AnswerCheck) -> AnswerCheck:
+    """The same written answer counted as right ("I was right"); other checks come back unchanged."""
+    if check.question.kind != "written" or check.correct:
+        return check
+    return replace(check, correct=True, overridden=True, missed=())
 
 
 @dataclass(frozen=True)
 class TestScore:
+    __test__ = False  # not a pytest class, whatever its name
+
     right: int
     total: int
 
@@ -58,5 +81,10 @@ class TestScore:
         return round(100 * self.right / self.total) if self.total else 0
 
 
-def score(checks: list[AnswerCheck]) -> TestScore:
+def score(checks: Sequence[AnswerCheck]) -> TestScore:
     return TestScore(sum(check.correct for check in checks), len(checks))
+
+
+def missed_card_ids(checks: Sequence[AnswerCheck]) -> list[int]:
+    """The cards to ask again in a retake, in the order they were asked, without repeats."""
+    return list(dict.fromkeys(card_id for check in checks for card_id in check.missed))

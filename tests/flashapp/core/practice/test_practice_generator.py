@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashapp.core.practice.generator import generate_test
 from flashapp.core.practice.grading import normalize_answer
 from flashapp.core.practice.markdown import render_test_markdown
-from flashapp.core.practice.questions import QUESTION_KINDS, PracticeItem
-from flashapp.core.practice.scoring import check_answer, score
+from flashapp.core.practice.questions import QUESTION_KINDS, PracticeItem, parse_kinds
+from flashapp.core.practice.scoring import check_answer, missed_card_ids, overridden, score
 
 words = st.text(alphabet="abcdefghij klm", min_size=1, max_size=30).filter(lambda t: normalize_answer(t))
 
@@ -115,3 +116,53 @@ def test_score_and_markdown():
     for question in test.questions:
         assert f"## {question.number}." in page
     assert test.to_json()["questions"][0]["number"] == 1
+
+
+def test_a_retake_asks_only_the_missed_cards_with_distractors_from_the_whole_deck():
+    items = sample_items(12)
+    test = generate_test(items, deck="D", count=2, kinds=["multiple_choice"], seed=3, only={4, 9})
+    assert sorted(q.card_ids[0] for q in test.questions) == [4, 9]
+    assert all(len(q.options) == 4 for q in test.questions)
+
+
+def test_answer_with_question_types_the_term():
+    items = [PracticeItem(1, "basic", "Softmax", "turns scores into probabilities that add up to one")]
+    [question] = generate_test(
+        items, deck="D", count=1, kinds=["written"], seed=0, answer_with="question"
+    ).questions
+    assert (question.prompt, question.answer) == (items[0].answer, "Softmax")
+
+
+def test_matching_prefers_texts_that_fit():
+    items = [PracticeItem(i, "basic", f"Long {i}", "word " * 60 + str(i)) for i in range(1, 7)]
+    items += [PracticeItem(i, "basic", f"Short {i}", f"answer {i}") for i in range(7, 11)]
+    for seed in range(5):
+        [question] = generate_test(items, deck="D", count=1, kinds=["matching"], seed=seed).questions
+        assert set(question.card_ids[:4]) == {7, 8, 9, 10}
+
+
+def test_missed_cards_and_the_override():
+    test = generate_test(sample_items(12), deck="D", count=3, kinds=["written", "matching"], seed=2)
+    checks = []
+    for question in test.questions:
+        if question.kind == "matching":
+            # The first two pairs swapped, the rest right.
+            right = {i: question.choices.index(answer) for i, (_, answer) in enumerate(question.pairs)}
+            right[0], right[1] = right[1], right[0]
+            check = check_answer(question, right)
+            assert check.missed == question.card_ids[:2]
+        else:
+            check = check_answer(question, "nope")
+            assert check.missed == question.card_ids
+            fixed = overridden(check)
+            assert fixed.correct and fixed.overridden and not fixed.missed
+        checks.append(check)
+    assert missed_card_ids(checks) == [card for check in checks for card in check.missed]
+    assert not check_answer(test.questions[0], None).correct  # unanswered
+
+
+def test_parse_kinds():
+    assert parse_kinds("mc, tf,mc") == ("multiple_choice", "true_false")
+    assert parse_kinds("written,match") == ("written", "matching")
+    with pytest.raises(ValueError, match="unknown question type 'essay'"):
+        parse_kinds("mc,essay")
