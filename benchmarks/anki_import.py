@@ -98,6 +98,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--package", type=Path, help="use this .apkg instead of building one")
+    parser.add_argument("--verbose", action="store_true", help="print each round's times")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
@@ -118,6 +119,8 @@ def main() -> None:
                 assert notes == args.notes or args.package, (name, notes)
                 times[name].append(elapsed)
                 shutil.rmtree(folder)
+            if args.verbose:
+                print(f"round {round_index + 1}: " + ", ".join(f"{n} {t[-1]:.2f} s" for n, t in times.items()))
     print()
     print(
         f"| importer ({args.notes:,} notes, {args.rounds} alternating rounds) | median s | best s | worst s |"

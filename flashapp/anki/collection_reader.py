@@ -132,10 +132,19 @@ def open_readonly(path: Path, label: str) -> sqlite3.Connection:
     return connection
 
 
-def read_collection(connection: sqlite3.Connection, label: str) -> AnkiCollection:
-    """Check the tables and read the small ones; raises `UserError` on anything malformed."""
+def read_collection(connection: sqlite3.Connection, label: str, *, check_rows: bool = True) -> AnkiCollection:
+    """Check the tables and read the small ones; raises `UserError` on anything malformed. With
+    `check_rows` False, checking the bulk rows is left to a `check_row_types` call."""
     try:
-        return _read(connection, label)
+        return _read(connection, label, check_rows)
+    except sqlite3.Error as error:
+        raise UserError(f"{label}: its collection is malformed ({error})") from None
+
+
+def check_row_types(connection: sqlite3.Connection, label: str, has_revlog: bool) -> None:
+    """Every bulk row holds what Anki stores (see `_check_types`); `UserError` for the first that does not."""
+    try:
+        _check_types(connection, label, has_revlog)
     except sqlite3.Error as error:
         raise UserError(f"{label}: its collection is malformed ({error})") from None
 
@@ -144,7 +153,7 @@ def _tables(connection: sqlite3.Connection) -> set[str]:
     return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _read(connection: sqlite3.Connection, label: str) -> AnkiCollection:
+def _read(connection: sqlite3.Connection, label: str, check_rows: bool) -> AnkiCollection:
     tables = _tables(connection)
     for table, columns in _REQUIRED_COLUMNS.items():
         if table not in tables:
@@ -156,7 +165,8 @@ def _read(connection: sqlite3.Connection, label: str) -> AnkiCollection:
         if missing:
             raise UserError(f"{label}: its {table} table lacks column(s) {', '.join(missing)}")
     has_revlog = "revlog" in tables
-    _check_types(connection, label, has_revlog)
+    if check_rows:
+        _check_types(connection, label, has_revlog)
 
     row = connection.execute("SELECT * FROM col LIMIT 1").fetchone()
     if row is None:

@@ -22,9 +22,6 @@ Packages are read with SQLite's own engine, so this needs an SQLite collection (
 
 from __future__ import annotations
 
-import html
-import json
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -40,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from flashapp.anki.collection_reader import (
     AnkiCollection,
+    check_row_types,
     is_placeholder,
     open_readonly,
     read_collection,
@@ -58,32 +56,32 @@ from flashapp.anki.scheduling_map import (
     new_position_sql,
     options_from_anki,
     review_columns_sql,
-    sql_time,
 )
 from flashapp.core.scheduling import SchedulerOptions
-from flashapp.core.text import strip_control
 from flashapp.errors import UserError
 from flashapp.store.anki_media import MediaPlan, plan_media, rename_references
+from flashapp.store.anki_notes_sql import (
+    FUNCTIONS,
+    STAGE_COLUMNS,
+    STAGE_TABLE,
+    FieldNames,
+    note_columns_sql,
+    notes_with_array,
+    register_note_functions,
+)
 from flashapp.store.anki_reports import PackageImportReport
+from flashapp.store.anki_stager import STAGE_MIN_NOTES, STAGE_MIN_PACKAGE_BYTES, NoteStager
 from flashapp.store.db import IMMEDIATE
 from flashapp.store.decks import ensure_deck
 from flashapp.store.models import Card, Deck, NoteType
 
 SOURCE = "anki"
 NOTE_TYPE = "anki"
-# SQLite attaches at most 10 databases to one connection; keep room for one more.
-MAX_PACKAGES = 8
-# Note types with more fields than this build their JSON in Python rather than in SQL.
-SQL_FIELDS_LIMIT = 8
-# ... and those with at most this many cut their fields apart with substr (no JSON parsing).
-SUBSTR_FIELDS_LIMIT = 4
+# SQLite attaches at most 10 databases to one connection: a package and its staged notes each.
+MAX_PACKAGES = 4
 # Page cache while importing (negative: KiB), so a big import does not spill pages mid-transaction.
 IMPORT_CACHE_KIB = -65536
 IMPORTED_REVIEW = '{"imported":"anki"}'
-_TAG = re.compile(r"<[^>]*>", re.DOTALL)
-_BLOCK_TAG = re.compile(r"<(?:br|div|p|li|tr|td|th|hr|h\d)\b[^>]*>", re.IGNORECASE)
-# Tags or fields holding any control character take the Python path, which strips them.
-_CONTROL_GLOB = "*[\x01-\x1e\x7f]*"
 
 
 @dataclass
@@ -93,39 +91,67 @@ class PreparedPackage:
     collection: AnkiCollection
     home_decks: list[int]  # Anki deck ids the cards live in (a filtered deck's cards: their home)
     used_note_types: list[int]
+    stager: NoteStager | None = None  # computing the notes' columns in another process (big packages)
     media_plan: MediaPlan | None = field(default=None)
+
+    @property
+    def field_names(self) -> dict[int, tuple[str, ...]]:
+        return {mid: self.collection.note_types[mid].fields for mid in self.used_note_types}
 
 
 # --- 1. prepare ----------------------------------------------------------------------------------------
 
 
 def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_LIMITS) -> PreparedPackage:
-    """Unpack and check one package; raises `UserError` before anything is written."""
+    """Unpack and check one package; raises `UserError` before anything is written. A big package
+    gets a staging worker (see `anki_stager`), started at once and given its job once the package
+    passed `quick_check`; it checks the rows and stages the notes while the import writes cards."""
     label = path.name
-    contents = read_package(path, workdir, limits)
-    connection = open_readonly(contents.collection_path, label)
+    stager = NoteStager.start() if path.stat().st_size >= STAGE_MIN_PACKAGE_BYTES else None
     try:
-        info = read_collection(connection, label)
-        if contents.collection_entry == "collection.anki2" and is_placeholder(connection):
-            raise UserError(
-                f"{label}: holds only Anki's placeholder collection (its note says to update Anki); "
-                "the real collection is missing"
-            )
-        used = [row[0] for row in connection.execute("SELECT DISTINCT mid FROM notes")]
-        unknown = [mid for mid in used if mid not in info.note_types]
-        if unknown:
-            raise UserError(f"{label}: notes use note type {unknown[0]}, which the package does not define")
-        home_decks = [
-            row[0]
-            for row in connection.execute(
-                "SELECT DISTINCT CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
-            )
-        ]
-    except sqlite3.Error as error:
-        raise UserError(f"{label}: its collection is malformed ({error})") from None
-    finally:
-        connection.close()
-    return PreparedPackage(path, contents, info, home_decks, used)
+        contents = read_package(path, workdir, limits)
+        connection = open_readonly(contents.collection_path, label)
+        try:
+            info = read_collection(connection, label, check_rows=False)
+            if contents.collection_entry == "collection.anki2" and is_placeholder(connection):
+                raise UserError(
+                    f"{label}: holds only Anki's placeholder collection (its note says to update Anki); "
+                    "the real collection is missing"
+                )
+            used = [row[0] for row in connection.execute("SELECT DISTINCT mid FROM notes")]
+            unknown = [mid for mid in used if mid not in info.note_types]
+            if unknown:
+                raise UserError(
+                    f"{label}: notes use note type {unknown[0]}, which the package does not define"
+                )
+            if stager is not None and info.note_count >= STAGE_MIN_NOTES:
+                stager.send(
+                    label=label,
+                    collection=contents.collection_path,
+                    stage=workdir / "stage.sqlite",
+                    fields={mid: info.note_types[mid].fields for mid in used},
+                    has_revlog=info.has_revlog,
+                )
+            else:
+                if stager is not None:
+                    stager.cancel()
+                    stager = None
+                check_row_types(connection, label, info.has_revlog)
+            home_decks = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT DISTINCT CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
+                )
+            ]
+        except sqlite3.Error as error:
+            raise UserError(f"{label}: its collection is malformed ({error})") from None
+        finally:
+            connection.close()
+    except BaseException:
+        if stager is not None:
+            stager.cancel()
+        raise
+    return PreparedPackage(path, contents, info, home_decks, used, stager)
 
 
 @contextmanager
@@ -139,14 +165,17 @@ def prepared_packages(
     if work_root is not None:
         work_root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".flashapp-import-", dir=work_root))
+    prepared: list[PreparedPackage] = []
     try:
-        prepared = []
         for index, path in enumerate(paths):
             workdir = folder / str(index)
             workdir.mkdir()
             prepared.append(prepare_package(Path(path), workdir, limits))
         yield prepared
     finally:
+        for package in prepared:  # no worker outlives its work folder
+            if package.stager is not None:
+                package.stager.cancel()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -199,16 +228,16 @@ def attached_session(
                 connection.invalidate()  # never hand a half-cleaned connection back to the pool
 
 
-_FUNCTIONS = (("fa_fields", 2), ("fa_search", 2), ("fa_lower", 1), ("fa_tags", 1), ("fa_rename_media", 1))
+_FUNCTIONS = (*FUNCTIONS, ("fa_rename_media", 1))
 
 
 def write_package(
-    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool
+    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool, attached: list[str]
 ) -> PackageImportReport:
     """Copy one attached package into the collection, inside the caller's transaction (a database
     error rolls it back and becomes one line naming the package)."""
     try:
-        return _write_package(session, alias, package, now=now, reset=reset)
+        return _write_package(session, alias, package, now=now, reset=reset, attached=attached)
     except DBAPIError as error:
         reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
         for constraint, meaning in _CONSTRAINTS.items():
@@ -226,7 +255,7 @@ _CONSTRAINTS = {
 
 
 def _write_package(
-    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool
+    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool, attached: list[str]
 ) -> PackageImportReport:
     connection = session.connection()
     dbapi = connection.connection.driver_connection
@@ -234,17 +263,13 @@ def _write_package(
     note_types = _upsert_note_types(session, package, now)
     decks, deck_names = _decks(session, package, now)
     session.flush()
-    _register_functions(dbapi, info, package.used_note_types)
+    register_note_functions(dbapi, package.field_names)
     run = connection.exec_driver_sql
     try:
         _create_temp_tables(run, alias, note_types, decks, info)
         params = {"reset": int(reset), "crt": info.crt, "now_text": _sqlite_time(now)}
-        notes_added = run(_insert_notes_sql(alias, info, package.used_note_types), params).rowcount
         existing_notes = run("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL").scalar_one()
-        # Notes (and cards) already here: only then the update and matching statements run at all.
-        notes_updated = cards_updated = 0
-        if existing_notes:
-            notes_updated = run(_update_notes_sql(alias, info, package.used_note_types), params).rowcount
+        # Cards first (their notes' ids are known already): a staging worker may still be at the notes.
         position = (session.scalar(select(func.max(Card.position))) or 0) + 1
         cards_added = sum(
             run(
@@ -254,7 +279,8 @@ def _write_package(
             for new_notes in ((True, False) if existing_notes else (True,))
             for new_cards in (True, False)
         )
-        if existing_notes:
+        cards_updated = 0
+        if existing_notes:  # only then the update and matching statements run at all
             if not reset:
                 cards_updated = run(_update_cards_sql(alias), params).rowcount
             importable = run(
@@ -273,6 +299,16 @@ def _write_package(
             )
             # Cards of notes new to the collection have no reviews here yet: nothing to skip.
             reviews_added = run(_insert_reviews_sql(alias, skip_known=existing_notes > 0)).rowcount
+        stage = None
+        if package.stager is not None:
+            stage = alias.replace("package", "stage")
+            dbapi.execute(
+                f"ATTACH DATABASE ? AS {stage}", (sqlite_uri(package.stager.result(package.path.name)),)
+            )
+            attached.append(stage)
+        names = package.field_names
+        notes_added = run(_insert_notes_sql(alias, stage, names), params).rowcount
+        notes_updated = run(_update_notes_sql(alias, stage, names)).rowcount if existing_notes else 0
         plan = plan_media(session, package.contents.media, now)
         package.media_plan = plan
         if plan.renamed:
@@ -381,35 +417,6 @@ def _deck_description(description: str) -> str:
 # --- SQL --------------------------------------------------------------------------------------------------
 
 
-def _register_functions(dbapi: sqlite3.Connection, info: AnkiCollection, used: list[int]) -> None:
-    names = {mid: info.note_types[mid].fields for mid in used}
-
-    def fields_json(mid: int, flds: str) -> str:
-        field_names = names.get(mid, ())
-        values = flds.split("\x1f")
-        values += [""] * (len(field_names) - len(values))
-        return json.dumps(
-            dict(zip(field_names, values, strict=False)), ensure_ascii=False, separators=(",", ":")
-        )
-
-    def search(flds: str, tags: str) -> str:
-        text = flds.replace("\x1f", " ")
-        if "<" in text:
-            text = _TAG.sub("", _BLOCK_TAG.sub(" ", text))
-        if "&" in text:
-            text = html.unescape(text)
-        return f"{text} {tags.strip()}".lower()
-
-    def tags_text(tags: str) -> str:
-        words = strip_control(tags.replace("\x1f", " ")).split()
-        return f" {' '.join(words)} " if words else ""
-
-    dbapi.create_function("fa_fields", 2, fields_json, deterministic=True)
-    dbapi.create_function("fa_search", 2, search, deterministic=True)
-    dbapi.create_function("fa_lower", 1, str.lower, deterministic=True)
-    dbapi.create_function("fa_tags", 1, tags_text, deterministic=True)
-
-
 def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection) -> None:
     run(
         "CREATE TEMP TABLE fa_ntmap (mid INTEGER PRIMARY KEY, nt_id INTEGER, templates INTEGER, "
@@ -471,103 +478,37 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
 _SEED = -(2**63)
 
 
-def _fields_sql(info: AnkiCollection, used: list[int]) -> str:
-    """The note's fields as a JSON object keyed by field name, built by SQLite: cut apart at U+001F with
-    instr/substr for small note types, or from `arr` (see `_notes_with_array`); note types with many
-    fields go through Python."""
-    cases = []
-    for mid in used:
-        names = info.note_types[mid].fields
-        if len(names) > SQL_FIELDS_LIMIT:
-            continue
-        if len(names) <= SUBSTR_FIELDS_LIMIT:
-            values, rest = [], "n.flds"
-            for _ in names[:-1]:
-                values.append(f"substr({rest}, 1, instr({rest}, char(31)) - 1)")
-                rest = f"substr({rest}, instr({rest}, char(31)) + 1)"
-            values.append(rest)
-            pairs = ", ".join(
-                f"{_sql_string(name)}, {value}" for name, value in zip(names, values, strict=True)
-            )
-            separators = "length(n.flds) - length(replace(n.flds, char(31), ''))"
-            # Only when the note has exactly as many fields as its type; else the JSON array way.
-            cases.append(
-                f"WHEN {int(mid)} THEN (CASE WHEN {separators} = {len(names) - 1} "
-                f"THEN json_object({pairs}) ELSE {_json_fields(names)} END)"
-            )
-        else:
-            cases.append(f"WHEN {int(mid)} THEN {_json_fields(names)}")
-    if not cases:
-        return _PYTHON_FIELDS
-    return f"(CASE n.mid {' '.join(cases)} ELSE {_PYTHON_FIELDS} END)"
+def _note_source(alias: str, stage: str | None, names: FieldNames) -> tuple[str, dict[str, str]]:
+    """Where the notes' stored columns come from: the staging file (computed by the worker), or the
+    package itself (computed here)."""
+    if stage is not None:
+        return f"{stage}.{STAGE_TABLE} n", {name: f"n.{name}" for name in STAGE_COLUMNS} | {"nid": "n.nid"}
+    return f"{notes_with_array(alias)} n", note_columns_sql(names) | {"nid": "n.id"}
 
 
-def _json_fields(names: tuple[str, ...]) -> str:
-    """The fields from `arr`, the note's fields as a JSON array (missing ones empty, extra ones dropped);
-    a backslash in the text would confuse that split, so such notes go through Python."""
-    pairs = ", ".join(
-        f"{_sql_string(name)}, coalesce(json_extract(n.arr, '$[{index}]'), '')"
-        for index, name in enumerate(names)
-    )
-    return f"(CASE WHEN instr(n.flds, char(92)) = 0 THEN json_object({pairs}) ELSE {_PYTHON_FIELDS} END)"
-
-
-_PYTHON_FIELDS = "fa_fields(n.mid, n.flds)"
-
-
-def _notes_with_array(alias: str) -> str:
-    """The package's notes with `arr`: their fields as a JSON array (split at U+001F, which `json_quote`
-    writes as the escape \\u001f)."""
-    return (
-        "(SELECT id, guid, mid, mod, tags, flds, "
-        "'[' || replace(json_quote(flds), '\\u001f', '\",\"') || ']' AS arr "
-        f"FROM {alias}.notes)"
-    )
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _note_columns(info: AnkiCollection, used: list[int]) -> dict[str, str]:
-    # SQLite's lower() knows only ASCII: other text is lowered by Python, HTML made plain by Python.
-    plain = "instr(n.flds, '<') = 0 AND instr(n.flds, '&') = 0"
-    ascii_only = "length(n.flds || n.tags) = length(CAST(n.flds || n.tags AS BLOB))"
-    joined = "replace(n.flds, char(31), ' ') || ' ' || trim(n.tags)"
-    return {
-        "fields": _fields_sql(info, used),
-        "tags": f"(CASE WHEN n.tags GLOB {_sql_string(_CONTROL_GLOB)} OR instr(n.tags, '  ') "
-        "OR instr(n.tags, char(9)) THEN fa_tags(n.tags) WHEN trim(n.tags) = '' THEN '' "
-        "ELSE ' ' || trim(n.tags) || ' ' END)",
-        "search_text": f"(CASE WHEN NOT ({plain}) THEN fa_search(n.flds, n.tags) "
-        f"WHEN {ascii_only} THEN lower({joined}) ELSE fa_lower({joined}) END)",
-        "note_type_id": "t.nt_id",
-        "modified_at": sql_time(f"max(0, min({MAX_EPOCH}, n.mod))"),
-    }
-
-
-def _insert_notes_sql(alias: str, info: AnkiCollection, used: list[int]) -> str:
-    columns = _note_columns(info, used)
-    created = ":now_text"  # when the note came into this collection (its Anki id holds when it was made)
+def _insert_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:
+    source, columns = _note_source(alias, stage, names)
     return f"""INSERT INTO main.notes (id, source, key, deck_id, note_type, fields, tags, search_text, demo,
             demo_params, created_at, modified_at, note_type_id)
-        SELECT f.note_id, '{SOURCE}', n.guid, f.deck_id, '{NOTE_TYPE}', {columns["fields"]},
-            {columns["tags"]}, {columns["search_text"]}, NULL, NULL, {created},
-            {columns["modified_at"]}, {columns["note_type_id"]}
-        FROM {_notes_with_array(alias)} n
-        JOIN temp.fa_notes f ON f.nid = n.id
+        SELECT f.note_id, '{SOURCE}', {columns["guid"]}, f.deck_id, '{NOTE_TYPE}', {columns["fields"]},
+            {columns["tags"]}, {columns["search_text"]}, NULL, NULL, :now_text, {columns["modified_at"]},
+            t.nt_id
+        FROM {source}
+        JOIN temp.fa_notes f ON f.nid = {columns["nid"]}
         JOIN temp.fa_ntmap t ON t.mid = f.mid
         WHERE f.existing IS NULL"""
 
 
-def _update_notes_sql(alias: str, info: AnkiCollection, used: list[int]) -> str:
-    columns = _note_columns(info, used)
-    assignments = ", ".join(f"{name} = src.{name}" for name in columns)
-    selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
-    return f"""UPDATE main.notes SET {assignments}
-        FROM (SELECT f.existing AS target, {selected}
-              FROM {_notes_with_array(alias)} n
-              JOIN temp.fa_notes f ON f.nid = n.id
+def _update_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:
+    """Notes already here, where the package's copy was modified later."""
+    source, columns = _note_source(alias, stage, names)
+    updated = ("fields", "tags", "search_text", "modified_at")
+    selected = ", ".join(f"{columns[name]} AS {name}" for name in updated)
+    return f"""UPDATE main.notes SET {", ".join(f"{name} = src.{name}" for name in updated)},
+            note_type_id = src.nt_id
+        FROM (SELECT f.existing AS target, {selected}, t.nt_id
+              FROM {source}
+              JOIN temp.fa_notes f ON f.nid = {columns["nid"]}
               JOIN temp.fa_ntmap t ON t.mid = f.mid
               WHERE f.existing IS NOT NULL) AS src
         WHERE main.notes.id = src.target AND src.modified_at > main.notes.modified_at"""

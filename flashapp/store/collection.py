@@ -427,8 +427,8 @@ class Collection:
             with attached_session(self.engine, prepared) as (session, aliases):
                 decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
                 reports = tuple(
-                    write_package(session, alias, package, now=now, reset=reset)
-                    for alias, package in zip(aliases, prepared, strict=True)
+                    write_package(session, alias, package, now=now, reset=reset, attached=aliases)
+                    for alias, package in zip(list(aliases), prepared, strict=True)
                 )
             for package in prepared:  # committed: now the files may appear
                 if package.media_plan is not None and media_dir is not None:

@@ -268,3 +268,20 @@ def test_cli_refuses_with_one_line_and_writes_nothing(parts, tmp_path, capsys):
     with Collection.open(db) as opened:
         assert opened.cards(search="Hallo") == []
     assert not (tmp_path / "etc").exists() and not (tmp_path / "cli.media").exists()
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("UPDATE cards SET due = 'soon' WHERE id = (SELECT min(id) FROM cards);", "card .* is malformed"),
+        ("UPDATE notes SET flds = X'00ff' WHERE id = (SELECT min(id) FROM notes);", "note .* is malformed"),
+    ],
+)
+def test_the_staging_worker_refuses_malformed_rows_too(
+    sql, message, parts, collection, tmp_path, monkeypatch
+):
+    import flashapp.store.anki_import as anki_import
+
+    monkeypatch.setattr(anki_import, "STAGE_MIN_PACKAGE_BYTES", 0)
+    monkeypatch.setattr(anki_import, "STAGE_MIN_NOTES", 0)
+    refused(collection, _altered(parts, tmp_path, sql), message)
