@@ -2,8 +2,9 @@
 importer, on the same file, side by side in one run (rounds alternate, so both see the same machine).
 
 The package is built with `anki` itself (test dependency) and exported as a modern `.apkg`
-(collection.anki21b): Basic notes over 10 subdecks, a fifth of them with HTML and non-ASCII text,
-half of them tagged, a quarter of the cards in review with one review-log row each, the rest new.
+(collection.anki21b): Basic notes over 10 subdecks, half of them tagged. The default ("mixed") deck
+has a fifth of its notes with HTML and non-ASCII text and a quarter of its cards in review with one
+review-log row each; `--plain` builds plain ASCII notes with every card new (a freshly shared deck).
 
 Each timed import starts from a fresh, empty collection that is already open (flashapp: created and
 migrated; anki: created), and stops when the import call returns (its transaction committed).
@@ -11,7 +12,7 @@ flashapp's time is `Collection.import_paths([package])`, everything `flashapp im
 unpacking and checking the package, the backup, the write transaction. anki's is
 `Collection.import_anki_package` with scheduling.
 
-Run: .venv/bin/python benchmarks/anki_import.py [--notes 100000] [--rounds 5] [--package FILE.apkg]
+Run: .venv/bin/python benchmarks/anki_import.py [--plain] [--notes 100000] [--rounds 5] [--package FILE.apkg]
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from anki.import_export_pb2 import (
 
 from flashapp.store.collection import Collection
 
-WORDS = "attention query key value softmax encoder decoder token layer residual norm head".split()
+WORDS = ["attention", "query", "key", "value", "softmax", "encoder", "decoder", "token", "layer", "norm"]
 
 
-def build_package(path: Path, notes: int) -> None:
+def build_package(path: Path, notes: int, *, plain: bool = False) -> None:
+    """`plain`: every note plain ASCII text, every card new (a freshly shared deck)."""
     with tempfile.TemporaryDirectory() as folder:
         col = AnkiCollection(str(Path(folder) / "collection.anki2"))
         basic = col.models.by_name("Basic")
@@ -46,7 +48,7 @@ def build_package(path: Path, notes: int) -> None:
         for i in range(notes):
             note = col.new_note(basic)
             a, b = WORDS[i % len(WORDS)], WORDS[(i * 7) % len(WORDS)]
-            if i % 5 == 0:
+            if i % 5 == 0 and not plain:
                 note["Front"] = f"<b>{a}</b> über {b} #{i}"
                 note["Back"] = f"{b}<br>Größe {i} &amp; more"
             else:
@@ -58,15 +60,16 @@ def build_package(path: Path, notes: int) -> None:
         col.add_notes(requests)
         today = col.sched.today
         # A quarter of the cards in review, as Anki stores them, each with one review-log row.
-        col.db.execute(
-            "UPDATE cards SET type = 2, queue = 2, ivl = 1 + id % 60, due = ? + id % 30 - 10, "
-            "factor = 2300 + id % 500, reps = 1 + id % 9, lapses = id % 3 WHERE id % 4 = 0",
-            today,
-        )
-        col.db.execute(
-            "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
-            "SELECT id / 2 + 7, id, -1, 3, ivl, 0, factor, 8000, 1 FROM cards WHERE type = 2"
-        )
+        if not plain:
+            col.db.execute(
+                "UPDATE cards SET type = 2, queue = 2, ivl = 1 + id % 60, due = ? + id % 30 - 10, "
+                "factor = 2300 + id % 500, reps = 1 + id % 9, lapses = id % 3 WHERE id % 4 = 0",
+                today,
+            )
+            col.db.execute(
+                "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+                "SELECT id / 2 + 7, id, -1, 3, ivl, 0, factor, 8000, 1 FROM cards WHERE type = 2"
+            )
         options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=False)
         col.export_anki_package(out_path=str(path), options=options, limit=None)
         col.close()
@@ -99,6 +102,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--package", type=Path, help="use this .apkg instead of building one")
     parser.add_argument("--verbose", action="store_true", help="print each round's times")
+    parser.add_argument(
+        "--plain", action="store_true", help="plain ASCII notes, all cards new (default: the mixed deck)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
@@ -106,10 +112,9 @@ def main() -> None:
         if package is None:
             package = work_dir / "bench.apkg"
             start = time.perf_counter()
-            build_package(package, args.notes)
-            print(
-                f"built {package.name} ({package.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s"
-            )
+            build_package(package, args.notes, plain=args.plain)
+            size = package.stat().st_size / 1e6
+            print(f"built {package.name} ({size:.1f} MB) in {time.perf_counter() - start:.1f} s")
         times: dict[str, list[float]] = {"flashapp": [], "anki": []}
         for round_index in range(args.rounds):
             for name, run in (("flashapp", time_flashapp), ("anki", time_anki)):
@@ -120,7 +125,9 @@ def main() -> None:
                 times[name].append(elapsed)
                 shutil.rmtree(folder)
             if args.verbose:
-                print(f"round {round_index + 1}: " + ", ".join(f"{n} {t[-1]:.2f} s" for n, t in times.items()))
+                print(
+                    f"round {round_index + 1}: " + ", ".join(f"{n} {t[-1]:.2f} s" for n, t in times.items())
+                )
     print()
     print(
         f"| importer ({args.notes:,} notes, {args.rounds} alternating rounds) | median s | best s | worst s |"

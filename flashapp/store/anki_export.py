@@ -27,6 +27,7 @@ from flashapp.anki.package_writer import PackageData, field_checksum, guid_for, 
 from flashapp.anki.scheduling_map import anki_deck_config_json, export_card
 from flashapp.anki.templates import strip_html
 from flashapp.core.media_refs import media_references
+from flashapp.core.render import render_card
 from flashapp.core.scheduling import SchedulerOptions, day_start_utc
 from flashapp.errors import UserError
 from flashapp.store.anki_media import rename_in_html
@@ -290,6 +291,14 @@ def _note_fields(note: Note, note_types: dict[int, NoteType]) -> tuple[NoteTypeD
     values = {key: markdown_to_html(str(value)) for key, value in note.fields.items()}
     if kind == "cloze":
         return FLASHAPP_TYPES[kind], {"Text": values.get("text", ""), "Extra": values.get("extra", "")}
+    if note.note_type not in FLASHAPP_TYPES or "front" not in note.fields:
+        # Kinds Anki has no type for (a predict card, a note from elsewhere): as flashapp shows them.
+        rendered = render_card(note.note_type, dict(note.fields), 0)
+        return FLASHAPP_TYPES["basic"], {
+            "Front": markdown_to_html(rendered.question),
+            "Back": markdown_to_html(rendered.answer),
+            "Extra": markdown_to_html(rendered.extra),
+        }
     return FLASHAPP_TYPES[kind], {
         "Front": values.get("front", ""),
         "Back": values.get("back", ""),
