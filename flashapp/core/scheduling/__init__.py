@@ -10,11 +10,8 @@ turns fuzz on) are arguments. Both schedulers share one interface, picked per de
 
 from __future__ import annotations
 
-import random
-from datetime import datetime
-from typing import Protocol
-
 from flashapp.core.scheduling import fsrs_scheduler, sm2
+from flashapp.core.scheduling.answering import Scheduler
 from flashapp.core.scheduling.day import day_start_utc, next_day_start_utc, study_day
 from flashapp.core.scheduling.interval_text import format_interval
 from flashapp.core.scheduling.types import (
@@ -44,29 +41,6 @@ __all__ = [
 ]
 
 
-class Scheduler(Protocol):
-    """What `sm2` and `fsrs_scheduler` both provide (as modules)."""
-
-    def review(
-        self,
-        card: CardState,
-        rating: Rating,
-        now: datetime,
-        options: SchedulerOptions,
-        rng: random.Random | None = None,
-    ) -> tuple[CardState, ReviewLog]: ...
-
-    def next_states(
-        self,
-        card: CardState,
-        now: datetime,
-        options: SchedulerOptions,
-        rng: random.Random | None = None,
-    ) -> dict[Rating, CardState]: ...
-
-
 def scheduler_for(options: SchedulerOptions) -> Scheduler:
     """The scheduler a deck with these options uses."""
-    if options.algorithm == "fsrs":
-        return fsrs_scheduler
-    return sm2
+    return fsrs_scheduler.SCHEDULER if options.algorithm == "fsrs" else sm2.SCHEDULER

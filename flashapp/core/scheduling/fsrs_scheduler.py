@@ -18,7 +18,6 @@ memory state, which is what py-fsrs creates itself, so a new card's first answer
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -26,8 +25,9 @@ from functools import lru_cache
 import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, MAX_DIFFICULTY, MIN_DIFFICULTY, STABILITY_MIN
 
+from flashapp.core.scheduling.answering import Scheduler
 from flashapp.core.scheduling.fuzz import fuzzed_interval
-from flashapp.core.scheduling.types import CardState, Rating, ReviewLog, SchedulerOptions, State, ensure_utc
+from flashapp.core.scheduling.types import CardState, Rating, SchedulerOptions, State
 
 __all__ = ["fsrs_card", "memory_state_from_sm2", "next_states", "review"]
 
@@ -45,37 +45,6 @@ _FROM_FSRS_STATE = {
     fsrs.State.Review: State.REVIEW,
     fsrs.State.Relearning: State.RELEARNING,
 }
-
-
-def review(
-    card: CardState,
-    rating: Rating,
-    now: datetime,
-    options: SchedulerOptions,
-    rng: random.Random | None = None,
-) -> tuple[CardState, ReviewLog]:
-    """Answer `card` with `rating` at `now` (tz-aware); returns the new state and its log row.
-
-    `rng` turns fuzz on; exactly one number is drawn from it per call.
-    """
-    now = ensure_utc("now", now)
-    rating = Rating(rating)
-    fuzz_factor = rng.random() if rng is not None else None
-    after = _answer(card, rating, now, options, fuzz_factor)
-    return after, ReviewLog.between(card, after, rating, now)
-
-
-def next_states(
-    card: CardState,
-    now: datetime,
-    options: SchedulerOptions,
-    rng: random.Random | None = None,
-) -> dict[Rating, CardState]:
-    """The state each of the four buttons would give; `[r]` equals `review(card, r, ...)[0]` for an rng
-    in the same state (one number is drawn, shared by the four answers)."""
-    now = ensure_utc("now", now)
-    fuzz_factor = rng.random() if rng is not None else None
-    return {rating: _answer(card, rating, now, options, fuzz_factor) for rating in Rating}
 
 
 def fsrs_card(card: CardState, now: datetime, options: SchedulerOptions) -> fsrs.Card:
@@ -147,3 +116,8 @@ def _answer(
         difficulty=reviewed.difficulty,
         last_review=now,
     )
+
+
+SCHEDULER = Scheduler("fsrs", _answer)
+review = SCHEDULER.review
+next_states = SCHEDULER.next_states

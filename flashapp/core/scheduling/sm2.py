@@ -43,20 +43,18 @@ time are scheduled as if on time. Stability and difficulty (FSRS) are carried th
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from flashapp.core.scheduling.answering import Scheduler
 from flashapp.core.scheduling.fuzz import fuzzed_interval
 from flashapp.core.scheduling.types import (
     MIN_EASE,
     SECONDS_PER_DAY,
     CardState,
     Rating,
-    ReviewLog,
     SchedulerOptions,
     State,
-    ensure_utc,
 )
 
 __all__ = ["INITIAL_EASE", "MIN_EASE", "SM2_SECOND_INTERVAL_DAYS", "next_states", "review"]
@@ -81,37 +79,6 @@ MAX_HARD_EXTRA_MINUTES = 24 * 60.0
 EASE_DECIMALS = 4
 # Products like 10 * 2.5 * 1.3 * 0.8 come out as 26.000000000000004; do not round those up to 27.
 ROUNDING_SLACK = 1e-6
-
-
-def review(
-    card: CardState,
-    rating: Rating,
-    now: datetime,
-    options: SchedulerOptions,
-    rng: random.Random | None = None,
-) -> tuple[CardState, ReviewLog]:
-    """Answer `card` with `rating` at `now` (tz-aware); returns the new state and its log row.
-
-    `rng` turns fuzz on; exactly one number is drawn from it per call.
-    """
-    now = ensure_utc("now", now)
-    rating = Rating(rating)
-    fuzz_factor = rng.random() if rng is not None else None
-    after = _answer(card, rating, now, options, fuzz_factor)
-    return after, ReviewLog.between(card, after, rating, now)
-
-
-def next_states(
-    card: CardState,
-    now: datetime,
-    options: SchedulerOptions,
-    rng: random.Random | None = None,
-) -> dict[Rating, CardState]:
-    """The state each of the four buttons would give; `[r]` equals `review(card, r, ...)[0]` for an rng
-    in the same state (one number is drawn, shared by the four answers)."""
-    now = ensure_utc("now", now)
-    fuzz_factor = rng.random() if rng is not None else None
-    return {rating: _answer(card, rating, now, options, fuzz_factor) for rating in Rating}
 
 
 def _answer(
@@ -234,3 +201,8 @@ def _in_review(card: CardState, interval: int, now: datetime) -> CardState:
 
 def _minutes(minutes: float) -> timedelta:
     return timedelta(minutes=minutes)
+
+
+SCHEDULER = Scheduler("sm2", _answer)
+review = SCHEDULER.review
+next_states = SCHEDULER.next_states

@@ -214,5 +214,5 @@ def test_fuzz_is_seeded_and_stays_in_range():
 def test_scheduler_for_picks_by_algorithm():
     from flashapp.core.scheduling import sm2
 
-    assert scheduler_for(FSRS) is fsrs_scheduler
-    assert scheduler_for(SchedulerOptions()) is sm2
+    assert scheduler_for(FSRS) is fsrs_scheduler.SCHEDULER
+    assert scheduler_for(SchedulerOptions()) is sm2.SCHEDULER
