@@ -1,13 +1,17 @@
 """Importing Anki packages (`.apkg`, `.colpkg`) into the collection, all or nothing.
 
 1. Prepare (nothing written): each package is unpacked into a work folder by `package_reader` (zip and
-   media checks, size caps), its collection opened read-only and checked by `collection_reader`.
+   media checks, size caps), its collection opened read-only and checked by `collection_reader`
+   (`quick_check` first, then its tables and rows). A big package hands the row checks and the notes'
+   stored columns to a worker process (`anki_stager`), which runs while step 3 copies cards.
 2. The caller backs the collection up.
 3. One write transaction (`BEGIN IMMEDIATE`) with every package's collection ATTACHed read-only and
-   immutable, `trusted_schema` off: note types and decks in Python (a few rows), then notes, cards and
-   the review log copied by `INSERT ... SELECT` inside SQLite, the scheduling mapped by the SQL of
-   `scheduling_map.card_columns_sql`. A hostile package cannot make this quadratic: every join goes
-   through a temporary table keyed by Anki's ids, never through the package's own indexes.
+   immutable, `trusted_schema` off: note types and decks in Python (a few rows), then cards, the review
+   log and notes copied by `INSERT ... SELECT` inside SQLite, the scheduling mapped by the SQL of
+   `scheduling_map.card_columns_sql`, the notes' columns by `anki_notes_sql` (or taken from the
+   worker's staging file). A hostile package cannot make this quadratic: every join goes through a
+   temporary table keyed by Anki's ids, never through the package's own indexes. A worker's failure
+   (a malformed row) fails the import before it commits.
 4. After the commit, media files move into the media folder.
 
 Re-importing updates without duplicates. Notes are matched by guid and cards by (note, template
