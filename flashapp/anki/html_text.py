@@ -54,11 +54,6 @@ def html_to_plain(html: str) -> str:
     return _Converter(markdown=False).convert(html)
 
 
-def has_markup(text: str) -> bool:
-    """Whether `text` needs the converter at all (plain text without tags, entities or Anki tags)."""
-    return any(c in text for c in "<&[\\\n") or "  " in text
-
-
 class _Converter(HTMLParser):
     def __init__(self, *, markdown: bool):
         super().__init__(convert_charrefs=True)
