@@ -142,9 +142,13 @@ def bury_siblings(session: Session, card: Card, now: datetime, tz: tzinfo, saved
 
 
 def undo_last(session: Session) -> UndoResult | None:
-    """Take back the newest answer: restore the card and its siblings exactly, delete the log row."""
+    """Take back the newest answer: restore the card and its siblings exactly, delete the log row.
+
+    Review rows that came in with an import carry no snapshot: when the newest row is one of those,
+    there is nothing to undo (undoing an older answer would overwrite what the import brought).
+    """
     review = session.scalar(select(Review).order_by(Review.id.desc()).limit(1))
-    if review is None:
+    if review is None or "card" not in review.previous:
         return None
     previous = review.previous
     restore(get_card(session, review.card_id), previous["card"])

@@ -236,3 +236,25 @@ def test_a_deck_on_fsrs_schedules_with_fsrs(study, write_deck, clock):
     assert study.deck_options("Fsrs").desired_retention == 0.97
     with pytest.raises(UserError, match="deck 'Fsrs': "):
         study.set_deck_options("Fsrs", desired_retention=2.0)
+
+
+def test_nothing_to_undo_after_imported_history(study, write_deck, clock):
+    study.import_paths([write_deck(deck_file("I", 1, "i"))])
+    card_id = study.cards()[0].id
+    study.answer(card_id, Rating.GOOD)
+    with study.writing() as session:  # what an import of review history writes: no undo snapshot
+        session.add(
+            Review(
+                card_id=card_id,
+                reviewed_at=clock.now,
+                rating=3,
+                state_before="learning",
+                state_after="review",
+                interval_before_days=0,
+                interval_after_days=1,
+                ease_after=2.5,
+                previous={"imported": "anki"},
+            )
+        )
+    assert study.undo() is None
+    assert study.card(card_id).reps == 1
