@@ -159,3 +159,16 @@ def test_import_twice_reports_up_to_date(db, capsys, write_deck):
     capsys.readouterr()
     assert main(["--db", db, "import", str(write_deck(DECK))]) == 0
     assert capsys.readouterr().out.startswith("CLI::Sub: up to date")
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    big = tmp_path / "big.db"
+    Collection.open(big).close()  # the shipped deck: far more JSON than a pipe buffers
+    argv = ["--db", str(big), "cards", "--json"]
+    script = f"import sys; from flashapp.cli.main import main; sys.exit(main({argv!r}))"
+    reader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.read(10)
+    reader.stdout.close()  # like `flashapp cards --json | head -c 10`
+    _, err = reader.communicate(timeout=60)
+    assert b"Traceback" not in err, err.decode()
+    assert reader.returncode == 141
