@@ -50,7 +50,11 @@ def practice_items(session: Session, deck: str) -> list[PracticeItem]:
             note.note_type, note.fields, card.ord, note_definition(note), tags=note.tag_list, deck=deck_name
         )
         kind = rendered.kind or note.note_type
-        question, answer = rendered.plain()
+        # The note's extra (an explanation under the answer) is not part of what is asked or answered.
+        if rendered.plain_question is not None and rendered.plain_answer is not None:
+            question, answer = rendered.plain_question, rendered.plain_answer
+        else:
+            question, answer = to_plain(rendered.question), to_plain(rendered.answer)
         question_markdown, answer_markdown = rendered.question, rendered.answer
         typed, typed_prompt = None, None
         if kind in ("type-in", "cloze") and rendered.expected:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from flashapp.tui.commands import FlashCommands
 from flashapp.tui.messages import BrowseRequested, StudyRequested
+from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
 from flashapp.tui.screens.help import HelpScreen
 from flashapp.tui.screens.home import HomeScreen
 
@@ -35,12 +36,17 @@ class FlashApp(App[None]):
     ]
 
     def __init__(
-        self, collection: Collection | None = None, *, open_collection: Callable[[], Collection] | None = None
+        self,
+        collection: Collection | None = None,
+        *,
+        open_collection: Callable[[], Collection] | None = None,
+        start: PracticeStart | None = None,
     ) -> None:
         super().__init__()
         self._collection = collection
         self._open_collection = open_collection
         self.open_error: Exception | None = None
+        self._start = start  # a practice mode to open on, once the collection is ready
 
     @property
     def collection_ready(self) -> bool:
@@ -57,6 +63,8 @@ class FlashApp(App[None]):
         if self._collection is None and self._open_collection is not None:
             # After the first frame: the thread's imports would otherwise compete with it for the GIL.
             self.call_after_refresh(self._open_in_background, self._open_collection)
+        elif self._start is not None:
+            self.call_after_refresh(self._open_start)
 
     @work(thread=True, exit_on_error=False, group="collection")
     def _open_in_background(self, open_collection: Callable[[], Collection]) -> None:
@@ -72,6 +80,12 @@ class FlashApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_decks()
+        self._open_start()
+
+    def _open_start(self) -> None:
+        start, self._start = self._start, None
+        if start is not None:
+            self.open_practice(start)
 
     def _open_failed(self, error: Exception) -> None:
         self.open_error = error
@@ -93,6 +107,17 @@ class FlashApp(App[None]):
         if self.collection_ready:
             self.push_screen(BrowseScreen(self.collection, message.query))
 
+    @on(PracticeRequested)
+    def _practice(self, message: PracticeRequested) -> None:
+        self.open_practice(message.start)
+
+    def open_practice(self, start: PracticeStart) -> None:
+        """A practice test (through its set-up dialog), Learn mode or the Match game on a deck."""
+        from flashapp.tui.screens.practice_setup import open_practice
+
+        if self.collection_ready:
+            open_practice(self, self.collection, start)
+
     def action_home(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -101,9 +126,15 @@ class FlashApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         from flashapp.tui.screens.browse import BrowseScreen
+        from flashapp.tui.screens.learn import LearnScreen
+        from flashapp.tui.screens.match import MatchScreen
+        from flashapp.tui.screens.practice_results import PracticeResultsScreen
+        from flashapp.tui.screens.practice_test import PracticeTestScreen
         from flashapp.tui.screens.study import StudyScreen
         from flashapp.tui.screens.summary import SummaryScreen
         from flashapp.tui.widgets.deck_tree import DeckTree
+        from flashapp.tui.widgets.matching_pairs import MatchingPairs
+        from flashapp.tui.widgets.question_view import QuestionView
 
         sections = [
             ("Decks", [*DeckTree.BINDINGS, *HomeScreen.BINDINGS]),
@@ -111,16 +142,29 @@ class FlashApp(App[None]):
             ("Session summary", SummaryScreen.BINDINGS),
             ("Browse", BrowseScreen.BINDINGS),
             ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")]),
+            (
+                "Practice test",
+                [*QuestionView.BINDINGS, *MatchingPairs.BINDINGS, *PracticeTestScreen.BINDINGS],
+            ),
+            ("Test results", PracticeResultsScreen.BINDINGS),
+            ("Learn", [*QuestionView.BINDINGS, *LearnScreen.BINDINGS]),
+            ("Match", MatchScreen.BINDINGS),
         ]
         current = {HomeScreen: "Decks", StudyScreen: "Studying", SummaryScreen: "Session summary"}
         current[BrowseScreen] = "Browse"
+        current |= {PracticeTestScreen: "Practice test", PracticeResultsScreen: "Test results",
+                    LearnScreen: "Learn", MatchScreen: "Match"}  # fmt: skip
         first = current.get(type(self.screen))
         sections.sort(key=lambda section: section[0] != first)
         self.push_screen(HelpScreen(sections))
 
 
 def make_app(
-    collection: Collection | None = None, *, open_collection: Callable[[], Collection] | None = None
+    collection: Collection | None = None,
+    *,
+    open_collection: Callable[[], Collection] | None = None,
+    start: PracticeStart | None = None,
 ) -> FlashApp:
-    """Build the app the way the CLI does; tests call this too."""
-    return FlashApp(collection, open_collection=open_collection)
+    """Build the app the way the CLI does; tests call this too. `start` opens a practice mode on top
+    of the deck tree (`flashapp test DECK`, `flashapp match DECK`)."""
+    return FlashApp(collection, open_collection=open_collection, start=start)

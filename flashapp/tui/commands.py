@@ -8,8 +8,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from flashapp.tui.messages import BrowseRequested, StudyRequested
+from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
 
 Command = tuple[str, str, Callable[[], object]]
+PRACTICE_COMMANDS = (
+    ("test", "Practice test:", "Questions of the kinds you pick, scored at the end"),
+    ("learn", "Learn", "Rounds of multiple choice, then written answers, until every card is mastered"),
+    ("match", "Match", "Pair 6 terms with their definitions against the clock"),
+)
 
 
 class FlashCommands(Provider):
@@ -38,6 +44,16 @@ class FlashCommands(Provider):
                         lambda deck=deck: app.post_message(StudyRequested(deck)),
                     )
                 )
+                for mode, title, help_text in PRACTICE_COMMANDS:
+                    commands.append(
+                        (
+                            f"{title} {deck}",
+                            help_text,
+                            lambda deck=deck, mode=mode: app.post_message(
+                                PracticeRequested(PracticeStart(mode, deck))
+                            ),
+                        )
+                    )
         return commands
 
     async def discover(self) -> Hits:

@@ -62,7 +62,8 @@ def generate_test(
     notes: list[str] = []
     for planned in plan:
         for kind in [planned, *(k for k in kinds if k != planned)]:
-            question = _make(kind, len(questions) + 1, asked, pool, used, rng, answer_with)
+            still_to_ask = count - len(questions) - 1
+            question = _make(kind, len(questions) + 1, asked, pool, used, rng, answer_with, still_to_ask)
             if question is not None:
                 questions.append(question)
                 used.update(question.card_ids)
@@ -81,14 +82,19 @@ def _make(
     used: set[int],
     rng: random.Random,
     answer_with: str,
+    still_to_ask: int = 0,
 ) -> Question | None:
     free = [item for item in asked if item.card_id not in used]
     if kind == "matching":
-        return matching(free, rng, number=number, flip=answer_with == "question")
+        # As many pairs as the cards left allow, keeping one card for each question still to ask.
+        pairs = max(MATCHING_PAIRS[0], min(MATCHING_PAIRS[1], len(free) - still_to_ask))
+        return matching(free, rng, number=number, flip=answer_with == "question", pairs=pairs)
     for item in free:
         flip = answer_with == "question" or (answer_with == "both" and rng.random() < 0.5)
         if kind == "written":
             question = written(item, number=number, flip=flip)
+            if question is None and answer_with == "both":
+                question = written(item, number=number, flip=not flip)
         elif kind == "multiple_choice":
             question = multiple_choice(item, pool, rng, number=number, flip=flip)
         else:
@@ -142,9 +148,14 @@ def true_false(
 
 
 def written(item: PracticeItem, *, number: int = 1, flip: bool = False) -> Question | None:
-    """A short answer to type: the card's `typed` answer, or (flipped) its question when that is short."""
-    if flip and is_short(item.question) and normalize_answer(item.question):
-        return Question(number, "written", item.answer, item.question, (item.card_id,))
+    """A short answer to type: the card's `typed` answer, or (flipped) its question when that is a term
+    ("U-Net", not "Encoder-only model?" nor a cloze sentence); None when the card has no such answer."""
+    if flip:
+        term = item.question
+        is_term = item.kind != "cloze" and not term.rstrip().endswith("?")
+        if is_term and is_short(term) and normalize_answer(term):
+            return Question(number, "written", item.answer, term, (item.card_id,))
+        return None
     if item.typed is not None and normalize_answer(item.typed):
         return Question(number, "written", item.typed_prompt or item.question, item.typed, (item.card_id,))
     return None
@@ -172,7 +183,12 @@ def _distractors(
 
 
 def matching(
-    free: Sequence[PracticeItem], rng: random.Random, *, number: int = 1, flip: bool = False
+    free: Sequence[PracticeItem],
+    rng: random.Random,
+    *,
+    number: int = 1,
+    flip: bool = False,
+    pairs: int = MATCHING_PAIRS[1],
 ) -> Question | None:
     """4 to 6 pairs from the first suitable items of `free` (distinct prompts and answers), short
     texts first."""
@@ -186,14 +202,14 @@ def matching(
             chosen.append(item)
             seen_answers.add(answer_key)
             seen_prompts.add(prompt_key)
-        if len(chosen) == MATCHING_PAIRS[1]:
+        if len(chosen) == pairs:
             break
     if len(chosen) < MATCHING_PAIRS[0]:
         return None
-    pairs = tuple((item.answer, item.question) if flip else (item.question, item.answer) for item in chosen)
-    choices = [answer for _, answer in pairs]
+    matched = tuple((item.answer, item.question) if flip else (item.question, item.answer) for item in chosen)
+    choices = [answer for _, answer in matched]
     rng.shuffle(choices)
     return Question(
         number, "matching", "Match each term with its definition.", "", tuple(i.card_id for i in chosen),
-        pairs=pairs, choices=tuple(choices),
+        pairs=matched, choices=tuple(choices),
     )  # fmt: skip

@@ -19,8 +19,9 @@ from flashapp.core.practice.scoring import AnswerCheck
 BOARD_PAIRS = 6
 MIN_PAIRS = 2
 PENALTY_SECONDS = 1.0
-# Texts longer than this crowd a tile; they are used only when the deck has too few shorter ones.
-TILE_CHARS = 120
+# Texts longer than this crowd a tile, and a cloze sentence out of its card reads poorly: both are
+# used only when the deck has too few other cards.
+TILE_CHARS = 90
 
 Side = Literal["term", "definition"]
 Pick = Literal["selected", "unselected", "matched", "wrong", "ignored"]
@@ -39,7 +40,7 @@ def choose_pairs(
     """Up to `count` cards with distinct terms and definitions, those that fit on a tile first."""
     pool = sorted(items, key=lambda item: item.card_id)
     rng.shuffle(pool)
-    pool.sort(key=lambda item: max(len(item.question), len(item.answer)) > TILE_CHARS)  # stable
+    pool.sort(key=lambda item: (max(len(item.question), len(item.answer)) > TILE_CHARS, item.kind == "cloze"))
     chosen: list[PracticeItem] = []
     seen: set[str] = set()
     for item in pool:

@@ -18,6 +18,7 @@ class AnswerCheck:
     overridden: bool = False  # "I was right": a written answer the user counted as correct
     missed: tuple[int, ...] = ()  # the cards answered wrongly (matching: only the wrong pairs' cards)
     duration_ms: int = 0  # time spent on the question, when measured
+    chosen: tuple[str, ...] = ()  # matching: the answer given for each prompt ("" for none)
 
 
 def check_answer(question: Question, response: object, *, override: bool = False) -> AnswerCheck:
@@ -41,6 +42,7 @@ def check_answer(question: Question, response: object, *, override: bool = False
     matches = dict(response) if isinstance(response, Mapping) else {}
     given_pairs = []
     missed = []
+    chosen_answers = []
     for index, (prompt, answer) in enumerate(question.pairs):
         choice = matches.get(index)
         chosen = (
@@ -48,10 +50,12 @@ def check_answer(question: Question, response: object, *, override: bool = False
         )
         if chosen != answer:
             missed.append(question.card_ids[index])
+        chosen_answers.append(chosen)
         given_pairs.append(f"{prompt} → {chosen or '?'}")
     return AnswerCheck(
-        question, "; ".join(given_pairs), not missed, _pairs_text(question), missed=tuple(missed)
-    )
+        question, "; ".join(given_pairs), not missed, _pairs_text(question), missed=tuple(missed),
+        chosen=tuple(chosen_answers),
+    )  # fmt: skip
 
 
 def _check(question: Question, given: str, correct: bool, expected: str) -> AnswerCheck:

@@ -15,7 +15,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested
+from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
 from flashapp.tui.widgets.deck_tree import DeckTree
+from flashapp.tui.widgets.mastery_bar import mastery_content
 
 if TYPE_CHECKING:
     from flashapp.store.counts import DeckCounts
@@ -40,6 +42,10 @@ def deck_query(deck: str) -> str:
     return f'deck:"{deck}"' if '"' not in deck and "\\" not in deck else shlex.quote(f"deck:{deck}")
 
 
+# The footer shows "t l m Practice"; the help names each: Test, Learn, Match.
+PRACTICE_KEYS = Binding.Group("Practice")
+
+
 class HomeScreen(Screen[None]):
     DEFAULT_CSS = """
     HomeScreen { align-horizontal: center; }
@@ -51,6 +57,9 @@ class HomeScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("b", "browse", "Browse", id="browse"),
+        Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
+        Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
+        Binding("m", "practice('match')", "Match", id="match", group=PRACTICE_KEYS),
         Binding("slash", "app.command_palette", "Commands", id="commands"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -91,6 +100,9 @@ class HomeScreen(Screen[None]):
         tree = self.query_one(DeckTree)
         deck = tree.counts_for(tree.selected_deck)
         info = Content() if deck is None else Content.assemble(deck.name, f"  ·  {deck.total:,} cards")
+        if deck is not None and deck.total:
+            mastery = self.app.collection.mastery(deck.name)  # type: ignore[attr-defined]
+            info = Content.assemble(info, "\n", mastery_content(mastery.as_dict(), 24))
         self.query_one("#deck-info", Static).update(info)
 
     @on(DataTable.RowHighlighted, "#decks")
@@ -100,6 +112,11 @@ class HomeScreen(Screen[None]):
     @on(DataTable.RowSelected, "#decks")
     def _selected(self, event: DataTable.RowSelected) -> None:
         self.post_message(StudyRequested(event.row_key.value))
+
+    def action_practice(self, mode: str) -> None:
+        deck = self.query_one(DeckTree).selected_deck
+        if deck is not None:
+            self.post_message(PracticeRequested(PracticeStart(mode, deck)))  # type: ignore[arg-type]
 
     def action_browse(self) -> None:
         deck = self.query_one(DeckTree).selected_deck

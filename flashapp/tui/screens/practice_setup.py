@@ -1,0 +1,153 @@
+"""Set up a practice test: how many questions, which kinds, which side to answer with, a timer.
+
+Returns the chosen `PracticeSettings` through `dismiss`, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
+
+from flashapp.core.practice.questions import ANSWER_WITH, KIND_TITLES, QUESTION_KINDS, PracticeSettings
+from flashapp.errors import UserError
+from flashapp.tui.practice_messages import PracticeStart
+
+if TYPE_CHECKING:
+    from flashapp.store.collection import Collection
+
+ANSWER_WITH_TITLES = {"answer": "Answer", "question": "Question", "both": "Both"}
+
+
+class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
+    DEFAULT_CSS = """
+    PracticeSetupScreen { align: center middle; }
+    PracticeSetupScreen #setup {
+        width: 100%; max-width: 76; height: auto; padding: 0 2;
+        border: round $primary; background: $surface;
+    }
+    PracticeSetupScreen .row { height: auto; margin: 1 0 0 0; }
+    PracticeSetupScreen .label { width: 14; color: $text-muted; }
+    PracticeSetupScreen #count { width: 8; background: $panel; }
+    PracticeSetupScreen #available { padding: 0 0 0 1; color: $text-muted; width: auto; }
+    PracticeSetupScreen #kinds { height: auto; width: 1fr; }
+    PracticeSetupScreen #kinds Checkbox { width: 1fr; }
+    PracticeSetupScreen #answer-with { width: 1fr; }
+    PracticeSetupScreen #timer { width: 1fr; }
+    PracticeSetupScreen #error { color: $text-error; height: auto; margin: 1 0 0 0; display: none; }
+    PracticeSetupScreen #buttons { height: auto; margin: 1 0; align-horizontal: right; }
+    PracticeSetupScreen #buttons Button { margin: 0 0 0 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, deck: str, settings: PracticeSettings | None = None, *, available: int | None = None):
+        super().__init__()
+        self.deck = deck
+        self.settings = settings or PracticeSettings()
+        self.available = available  # cards in the deck, shown beside the count
+
+    def compose(self) -> ComposeResult:
+        settings = self.settings
+        with Vertical(id="setup") as box:
+            box.border_title = f"Practice test · {self.deck}"
+            with Horizontal(classes="row"):
+                yield Label(Content("Questions"), classes="label")
+                yield Input(str(settings.count), type="integer", id="count", max_length=4, compact=True)
+                if self.available is not None:
+                    yield Static(Content(f"of {self.available} cards"), id="available")
+            with Horizontal(classes="row"):
+                yield Label(Content("Types"), classes="label")
+                with Vertical(id="kinds"):
+                    for kind in QUESTION_KINDS:
+                        yield Checkbox(
+                            KIND_TITLES[kind], kind in settings.kinds, id=f"kind-{kind}", compact=True
+                        )
+            with Horizontal(classes="row"):
+                yield Label(Content("Answer with"), classes="label")
+                with RadioSet(id="answer-with", compact=True):
+                    for side in ANSWER_WITH:
+                        yield RadioButton(
+                            ANSWER_WITH_TITLES[side], side == settings.answer_with, id=f"with-{side}"
+                        )
+            with Horizontal(classes="row"):
+                yield Label(Content("Timer"), classes="label")
+                yield Checkbox("Show the time taken", settings.timer, id="timer", compact=True)
+            yield Static(id="error")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Start test", variant="primary", id="start")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#count", Input).focus()
+
+    def chosen(self) -> PracticeSettings:
+        """The settings on screen; ValueError with a message for the user when they do not make a test."""
+        text = self.query_one("#count", Input).value.strip()
+        if not text.lstrip("-").isdigit() or int(text) < 1:
+            raise ValueError("The number of questions must be 1 or more.")
+        kinds = tuple(kind for kind in QUESTION_KINDS if self.query_one(f"#kind-{kind}", Checkbox).value)
+        if not kinds:
+            raise ValueError("Pick at least one type of question.")
+        pressed = self.query_one(RadioSet).pressed_button
+        answer_with = (pressed.id or "with-answer").removeprefix("with-") if pressed else "answer"
+        timer = self.query_one("#timer", Checkbox).value
+        return replace(self.settings, count=int(text), kinds=kinds, answer_with=answer_with, timer=timer)
+
+    def _start(self) -> None:
+        try:
+            settings = self.chosen()
+        except ValueError as error:
+            message = self.query_one("#error", Static)
+            message.update(Content(str(error)))
+            message.display = True
+            return
+        self.dismiss(settings)
+
+    @on(Input.Submitted, "#count")
+    def _count_submitted(self) -> None:
+        self._start()
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self._start()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def open_practice(app: App, collection: Collection, start: PracticeStart) -> None:
+    """Open `start`'s mode: a test through this dialog (then the test screen), Learn, or Match."""
+    if start.mode == "learn":
+        from flashapp.tui.screens.learn import LearnScreen
+
+        app.push_screen(LearnScreen(collection, start.deck))
+    elif start.mode == "match":
+        from flashapp.tui.screens.match import MatchScreen
+
+        app.push_screen(MatchScreen(collection, start.deck))
+    else:
+        from flashapp.tui.screens.practice_test import PracticeTestScreen
+
+        try:
+            available = len(collection.practice_items(start.deck))
+        except UserError as error:
+            app.notify(str(error), severity="error", markup=False)
+            return
+
+        def begin(settings: PracticeSettings | None) -> None:
+            if settings is not None:
+                app.push_screen(PracticeTestScreen(collection, start.deck, settings))
+
+        app.push_screen(PracticeSetupScreen(start.deck, start.settings, available=available), begin)

@@ -1,0 +1,85 @@
+"""Shared by the practice TUI tests: a small deck of short answers, and how to answer a question."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC
+
+from textual.widgets import Input
+
+from flashapp.core.practice.questions import Question
+from flashapp.store.collection import Collection
+
+PRACTICE_DECK = """\
+[deck]
+name = "Practice::Words"
+
+[[cards]]
+id = "bert"
+front = "Encoder-only model?"
+back = "BERT"
+
+[[cards]]
+id = "gpt"
+front = "Decoder-only model?"
+back = "GPT"
+
+[[cards]]
+id = "softmax"
+front = "What turns attention scores into weights?"
+back = "**softmax**"
+
+[[cards]]
+id = "year"
+front = "Year of *Attention Is All You Need*?"
+back = "2017"
+
+[[cards]]
+id = "fcn"
+front = "Input size a fully convolutional net accepts?"
+back = "any size"
+
+[[cards]]
+id = "unet"
+kind = "reversed"
+front = "U-Net"
+back = "Encoder-decoder with skip connections"
+
+[[cards]]
+id = "flow"
+cloze = "Rectified flow follows {{c1::straight}} paths."
+
+[[cards]]
+id = "heads"
+kind = "type-in"
+front = "Heads in the base Transformer?"
+back = "8"
+"""
+DECK = "Practice::Words"
+
+
+def open_practice_collection(db_path, clock, write_deck) -> Iterator[Collection]:
+    """The body of each test file's `practice_collection` fixture: the deck above, no fuzz, the clock."""
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+        collection.import_paths([write_deck(PRACTICE_DECK, "practice.toml")], backup=False)
+        yield collection
+
+
+async def answer(pilot, question: Question, *, right: bool = True) -> None:
+    """Answer the question on screen with the keys a user would press."""
+    screen = pilot.app.screen
+    if question.kind == "multiple_choice":
+        index = question.correct_option if right else (question.correct_option + 1) % 4
+        await pilot.press(str(index + 1))
+    elif question.kind == "true_false":
+        await pilot.press("t" if (question.answer == "true") == right else "f")
+    elif question.kind == "written":
+        screen.query_one("#written", Input).value = question.answer if right else "no idea"
+        await pilot.press("enter")
+    else:
+        letters = "abcdef"
+        keys = [letters[question.choices.index(answer)] for _, answer in question.pairs]
+        if not right:
+            keys[0], keys[1] = keys[1], keys[0]
+        await pilot.press(*keys, "enter")
+    await pilot.pause()

@@ -1,0 +1,127 @@
+"""The Match game in the TUI: picking tiles by key and by click, a wrong pair flashing and costing a
+second, the running clock, the game stored with its time, and the deck's best time."""
+
+from __future__ import annotations
+
+import pytest
+from practice_fixtures import DECK, open_practice_collection
+from sqlalchemy import select
+
+from flashapp.store.models import PracticeSession
+from flashapp.tui.app import make_app
+from flashapp.tui.practice_messages import PracticeStart
+from flashapp.tui.screens.home import HomeScreen
+from flashapp.tui.screens.match import TILE_KEYS, MatchScreen
+from flashapp.tui.widgets.match_tile import MatchTile
+
+
+@pytest.fixture
+def practice_collection(db_path, clock, write_deck):
+    yield from open_practice_collection(db_path, clock, write_deck)
+
+
+@pytest.fixture
+def match_clock(monkeypatch):
+    """The game's clock, advanced by hand: `match_clock.now += 4.0` is four seconds."""
+
+    class Clock:
+        now = 500.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    clock = Clock()
+    monkeypatch.setattr("flashapp.tui.screens.match.monotonic", clock)
+    return clock
+
+
+def partner(screen: MatchScreen, index: int) -> int:
+    tiles = screen.game.tiles
+    return next(i for i, tile in enumerate(tiles) if tile.card_id == tiles[index].card_id and i != index)
+
+
+async def clear_board(pilot, screen: MatchScreen, match_clock, seconds_per_pair: float) -> None:
+    for index in range(len(screen.game.tiles)):
+        if index not in screen.game.cleared:
+            match_clock.now += seconds_per_pair
+            await pilot.press(TILE_KEYS[index], TILE_KEYS[partner(screen, index)])
+            await pilot.pause()
+
+
+def stored_games(collection) -> list[PracticeSession]:
+    with collection.reading() as session:
+        return list(session.scalars(select(PracticeSession).where(PracticeSession.kind == "match")))
+
+
+async def test_a_game_with_a_wrong_pair_then_a_better_one(practice_collection, match_clock, screen_text):
+    app = make_app(practice_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.query_one("#decks").move_to(DECK)
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MatchScreen)
+        tiles = list(screen.query(MatchTile))
+        assert len(tiles) == 12 and "no best time yet" in screen_text(app)
+        # The tiles hold 6 of the deck's cards, each by its term and its definition.
+        items = {item.card_id: item for item in practice_collection.practice_items(DECK)}
+        for tile in screen.game.tiles:
+            item = items[tile.card_id]
+            assert tile.text == (item.question if tile.side == "term" else item.answer)
+
+        wrong = next(i for i in range(1, 12) if screen.game.tiles[i].card_id != screen.game.tiles[0].card_id)
+        await pilot.click("#tile-0")
+        await pilot.pause()
+        assert tiles[0].has_class("-selected")
+        await pilot.press(TILE_KEYS[wrong])
+        await pilot.pause()
+        assert tiles[0].has_class("-wrong") and tiles[wrong].has_class("-wrong")
+        assert "(+1 s)" in screen_text(app)
+        await pilot.pause(0.6)
+        assert not tiles[0].has_class("-wrong")  # the flash is over
+
+        await clear_board(pilot, screen, match_clock, 2.0)
+        assert screen.game.finished and all(tile.has_class("-cleared") for tile in tiles)
+        assert "Done in 13.0 s" in screen_text(app)  # 6 pairs x 2 s, plus 1 s for the wrong pair
+        assert "New best time!" in screen_text(app)
+        [game] = stored_games(practice_collection)
+        assert (game.duration_ms, game.total, game.score) == (13_000, 6, 4)  # the wrong pair's two cards
+        assert game.settings == {"pairs": 6, "mistakes": 1, "penalty_ms": 1000}
+
+        await pilot.press("enter")  # play again
+        await pilot.pause()
+        assert not screen.game.finished and "best 13.0 s" in screen_text(app)
+        await clear_board(pilot, screen, match_clock, 1.5)
+        assert "Done in 9.0 s" in screen_text(app) and "New best time!" in screen_text(app)
+        assert practice_collection.best_match_ms(DECK) == 9_000
+
+        await pilot.press("enter")
+        await pilot.pause()
+        await clear_board(pilot, screen, match_clock, 3.0)
+        assert "Best: 9.0 s" in screen_text(app)
+        assert len(stored_games(practice_collection)) == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_clock_runs_and_a_tile_can_be_unpicked(practice_collection, match_clock, screen_text):
+    app = make_app(practice_collection, start=PracticeStart("match", DECK))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        match_clock.now += 4.25
+        await pilot.pause(0.25)
+        assert "⏱ 4.2 s" in screen_text(app) or "⏱ 4.3 s" in screen_text(app)
+        await pilot.press("a", "a")
+        await pilot.pause()
+        assert screen.game.selected is None and not screen.query(".-selected")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_board_fits(practice_collection, match_clock, size):
+    app = make_app(practice_collection, start=PracticeStart("match", DECK))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for tile in app.screen.query(MatchTile):
+            assert tile.region.right <= size[0] and tile.region.bottom <= size[1] and tile.region.height >= 3

@@ -1,0 +1,166 @@
+"""The practice test in the TUI, driven by Pilot: set-up, one question at a time, hand-in, results with
+the review, "I was right", the retake of the missed cards, and what the collection stores."""
+
+from __future__ import annotations
+
+import pytest
+from practice_fixtures import DECK, answer, open_practice_collection
+from sqlalchemy import select
+from textual.widgets import Checkbox, Input, ListView
+
+from flashapp.core.practice.questions import PracticeSettings
+from flashapp.store.models import PracticeAnswer, PracticeSession
+from flashapp.tui.app import make_app
+from flashapp.tui.practice_messages import PracticeStart
+from flashapp.tui.screens.home import HomeScreen
+from flashapp.tui.screens.practice_confirm import PracticeConfirmScreen
+from flashapp.tui.screens.practice_results import PracticeResultsScreen
+from flashapp.tui.screens.practice_setup import PracticeSetupScreen
+from flashapp.tui.screens.practice_test import PracticeTestScreen
+from flashapp.tui.widgets.choice_option import ChoiceOption
+
+
+@pytest.fixture
+def practice_collection(db_path, clock, write_deck):
+    yield from open_practice_collection(db_path, clock, write_deck)
+
+
+def sessions(collection) -> list[PracticeSession]:
+    with collection.reading() as session:
+        return list(session.scalars(select(PracticeSession).order_by(PracticeSession.id)))
+
+
+def start(settings: PracticeSettings) -> PracticeStart:
+    return PracticeStart("test", DECK, settings)
+
+
+async def test_a_whole_test_then_its_results_stored_overridden_and_retaken(practice_collection, screen_text):
+    settings = PracticeSettings(count=5, seed=7)
+    app = make_app(practice_collection, start=start(settings))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        setup = app.screen
+        assert isinstance(setup, PracticeSetupScreen)
+        assert setup.query_one("#count", Input).value == "5"
+        assert all(box.value for box in setup.query(Checkbox) if box.id.startswith("kind-"))
+        await pilot.press("enter")
+        await pilot.pause()
+        test = app.screen
+        assert isinstance(test, PracticeTestScreen)
+        questions = test.questions
+        assert len(questions) == 5 and {q.kind for q in questions} == {
+            "multiple_choice", "true_false", "written", "matching",
+        }  # fmt: skip
+        wrong = {next(i for i, q in enumerate(questions) if q.kind == "written")}
+        wrong.add(next(i for i, q in enumerate(questions) if q.kind == "multiple_choice"))
+        for index, question in enumerate(questions):
+            assert test.index == index
+            # Nothing tells the answer before the end.
+            assert not app.screen.query(".-right") and "✓" not in screen_text(app)
+            await answer(pilot, question, right=index not in wrong)
+        results = app.screen
+        assert isinstance(results, PracticeResultsScreen)
+        text = screen_text(app)
+        assert "60%  3 of 5 right  ·  2 missed" in text
+        assert [check.correct for check in results.checks] == [i not in wrong for i in range(5)]
+
+        [stored] = sessions(practice_collection)
+        assert (stored.kind, stored.score, stored.total) == ("test", 3, 5)
+        assert stored.settings["seed"] == 7 and stored.settings["count"] == 5
+
+        # "I was right" on the written answer: the score goes up, in the collection too.
+        written = min(i for i in wrong if questions[i].kind == "written")
+        results.query_one(ListView).index = written
+        await pilot.press("o")
+        await pilot.pause()
+        assert "80%  4 of 5 right" in screen_text(app)
+        assert sessions(practice_collection)[0].score == 4
+        with practice_collection.reading() as session:
+            answers = session.scalars(select(PracticeAnswer).order_by(PracticeAnswer.id)).all()
+        assert [a.correct for a in answers] == [i != min(wrong - {written}, default=-1) for i in range(5)]
+
+        # Retake the missed ones: a new test on the missed multiple-choice card alone.
+        missed = results.missed
+        [mc] = [i for i in wrong if i != written]
+        assert missed == list(questions[mc].card_ids)
+        await pilot.press("r")
+        await pilot.pause()
+        retake = app.screen
+        assert isinstance(retake, PracticeTestScreen) and retake.only == missed
+        assert [q.card_ids for q in retake.questions] == [tuple(missed)]
+        await answer(pilot, retake.questions[0])
+        assert isinstance(app.screen, PracticeResultsScreen)
+        assert "100%  1 of 1 right" in screen_text(app)
+        assert sessions(practice_collection)[1].settings["retake"] is True
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_going_back_changing_an_answer_and_leaving_early(practice_collection):
+    settings = PracticeSettings(count=3, kinds=("multiple_choice",), seed=3, timer=True)
+    app = make_app(practice_collection, start=start(settings))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        test = app.screen
+        first = test.questions[0]
+        await answer(pilot, first, right=False)
+        assert test.index == 1
+        assert "⏱ 00:" in str(test.query_one("#clock").render())
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert test.index == 0
+        chosen = [option.index for option in test.query(ChoiceOption) if option.has_class("-selected")]
+        assert chosen == [(first.correct_option + 1) % 4]  # the answer given is kept
+        await answer(pilot, first)  # changed: now right, and on to the first unanswered one
+        assert test.index == 1 and test.responses[0] == first.correct_option
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeConfirmScreen)
+        await pilot.press("l")  # leave without saving
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert sessions(practice_collection) == []
+
+
+async def test_handing_in_early_counts_the_unanswered_as_missed(practice_collection, screen_text):
+    settings = PracticeSettings(count=4, kinds=("true_false",), seed=5)
+    app = make_app(practice_collection, start=start(settings))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, app.screen.questions[0])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "3 of 4 questions are unanswered" in screen_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeResultsScreen)
+        assert "(no answer)" in screen_text(app)
+    [stored] = sessions(practice_collection)
+    assert (stored.score, stored.total) == (1, 4)
+
+
+async def test_the_setup_dialog_refuses_a_test_of_nothing(practice_collection, screen_text):
+    app = make_app(practice_collection, start=start(PracticeSettings()))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        setup = app.screen
+        for box in setup.query(Checkbox):
+            box.value = False
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeSetupScreen)
+        assert "Pick at least one type of question." in screen_text(app)
+        setup.query_one("#kind-written", Checkbox).value = True
+        setup.query_one("#count", Input).value = "0"
+        setup.query_one("#count", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "The number of questions must be 1 or more." in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
