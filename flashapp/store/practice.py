@@ -31,8 +31,8 @@ def _deck_cards(deck: str):
 
 
 def practice_items(session: Session, deck: str) -> list[PracticeItem]:
-    """One item per card of the deck and its subdecks, leaving out suspended cards and the reverse
-    side of reversed notes (the same pair again). A cloze card's answer is its deletion."""
+    """One item per card of the deck and its subdecks, leaving out suspended cards, the reverse side of
+    reversed notes (the same pair again) and predict cards. A cloze card's answer is its deletion."""
     find_deck(session, deck)
     rows = session.execute(
         select(Card, Note, Deck.name)
@@ -46,6 +46,8 @@ def practice_items(session: Session, deck: str) -> list[PracticeItem]:
     for card, note, deck_name in rows:
         if note.note_type == "reversed" and card.ord != 0:
             continue
+        if note.note_type == "predict":
+            continue  # a question template whose answer only the engine can compute
         rendered = render_card(
             note.note_type, note.fields, card.ord, note_definition(note), tags=note.tag_list, deck=deck_name
         )
