@@ -14,6 +14,10 @@ from typing import Literal
 
 from engine.errors import ConceptError
 
+# Bump when a concept's outputs change for the same parameters and seed: results cached by the TUI,
+# keyed by (concept, params, seed, device, ENGINE_VERSION), are then recomputed.
+ENGINE_VERSION = "1"
+
 ParamKind = Literal["int", "float", "bool", "choice"]
 ParamValue = int | float | bool | str
 

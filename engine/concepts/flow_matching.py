@@ -77,6 +77,14 @@ class VelocityField(nn.Module):
         return self.net(torch.cat([x, angles.sin(), angles.cos()], dim=1))  # (B, 2)
 
 
+def straight_path(
+    x0: torch.Tensor, x1: torch.Tensor, t: torch.Tensor | float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The point x_t = (1 - t)·x0 + t·x1 on the straight path from noise x0 (t=0) to data x1 (t=1), and
+    the target velocity x1 - x0, the same all along it. x0, x1: (..., 2); t: a number or (..., 1)."""
+    return (1 - t) * x0 + t * x1, x1 - x0
+
+
 def flow_matching_loss(model: nn.Module, x1: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     """‖v_θ(x_t, t) - (x1 - x0)‖² on the straight path x_t = (1 - t)·x0 + t·x1 from noise x0 to data x1."""
     x0 = torch.randn(x1.shape, generator=g).to(x1.device)  # (B, 2) noise

@@ -1,0 +1,283 @@
+"""The truths of predict-then-run cards, computed by the engine itself: a real `nn.ConvTranspose2d`,
+`nn.MultiheadAttention`, the engine's attention, positional encoding, flow path and U-Net.
+
+    >>> solve("softmax", {"s0": 1, "s1": 2, "s2": 3}).parts
+    ((0.0900..., 0.2447..., 0.6652...),)
+
+Each part of a truth is an `int`, a `float`, a shape (a tuple of ints), a vector (a tuple of floats)
+or a choice (a string), in the order of the task's `parts`; `explanation` is the worked solution with
+the case's numbers in it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn as nn
+
+from engine.concepts.attention import attention
+from engine.concepts.flow_matching import straight_path
+from engine.concepts.positional import BASE, sinusoidal_encoding
+from engine.concepts.transposed_conv import output_size, overlap_map, unevenness
+from engine.concepts.unet import TinyUNet
+from engine.predict_registry import get_task
+from engine.registry import ParamValue
+
+
+@dataclass(frozen=True)
+class PredictTruth:
+    parts: tuple[Any, ...]
+    explanation: str
+
+
+def solve(task_name: str, params: Mapping[str, ParamValue]) -> PredictTruth:
+    """The truth for one drawn case. Raises `engine.ConceptError` for an unknown task or a bad value."""
+    task = get_task(task_name)
+    values = task.validate(params)
+    function: Callable[[dict[str, Any]], PredictTruth] = _SOLVERS[task.function]
+    # Building a module draws its initial weights from torch's global generator: leave it as it was.
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        return function(values)
+
+
+def _num(value: float) -> str:
+    """A number as the explanations write it: whole numbers plain, others to 4 decimals."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e12:
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return " x ".join(str(n) for n in shape)
+
+
+def conv_transpose_shape(p: dict[str, Any]) -> PredictTruth:
+    h, w, k, s = p["h"], p["w"], p["kernel"], p["stride"]
+    pad, out_pad, dil = p["padding"], p["output_padding"], p["dilation"]
+    layer = nn.ConvTranspose2d(1, 1, k, stride=s, padding=pad, output_padding=out_pad, dilation=dil)
+    out = layer(torch.zeros(1, 1, h, w))  # (1, 1, H_out, W_out)
+    shape = tuple(int(n) for n in out.shape[-2:])
+    by_formula = (output_size(h, k, s, pad, out_pad, dil), output_size(w, k, s, pad, out_pad, dil))
+    assert shape == by_formula, (shape, by_formula)
+
+    def line(name: str, size: int, result: int) -> str:
+        return f"  {name}_out = ({size} - 1)·{s} - 2·{pad} + {dil}·({k} - 1) + {out_pad} + 1 = {result}"
+
+    explanation = f"""
+Each input pixel stamps the kernel onto the output, stride pixels apart; the stamps reach
+dilation·(kernel - 1) + 1 pixels; padding is cut from each side and output_padding added at the end:
+
+  size_out = (size_in - 1)·stride - 2·padding + dilation·(kernel - 1) + output_padding + 1
+{line("H", h, shape[0])}
+{line("W", w, shape[1])}
+
+nn.ConvTranspose2d(1, 1, kernel_size={k}, stride={s}, padding={pad}, output_padding={out_pad},
+dilation={dil}) turns a (1, 1, {h}, {w}) input into torch.Size({list(out.shape)}): {_shape(shape)}.
+"""
+    return PredictTruth((shape,), explanation)
+
+
+def conv_transpose_overlap(p: dict[str, Any]) -> PredictTruth:
+    k, s = p["kernel"], p["stride"]
+    size = 8
+    ratio = unevenness(size, k, s)
+    answer = "even" if ratio == 1 else "uneven"
+    # Per axis: output x gets a stamp from each input i with i·s <= x <= i·s + k - 1 (interior x only).
+    per_axis = sorted(
+        {sum(1 for i in range(size) if i * s <= x <= i * s + k - 1) for x in range(k - 1, (size - 1) * s + 1)}
+    )
+    in_2d = sorted({a * b for a in per_axis for b in per_axis})
+    row = overlap_map(size, k, s)[(k - 1) + 2 * s].tolist()  # an interior row of the 2-D stamp counts
+    verdict = (
+        "An uneven overlap prints a checkerboard pattern into a generator's output."
+        if answer == "uneven"
+        else "Every interior pixel is covered the same number of times: no checkerboard from the overlap."
+    )
+    explanation = f"""
+Along one axis, output pixel x collects a stamp from every input pixel i with i·stride <= x <=
+i·stride + kernel - 1: floor(kernel/stride) = {k // s} or ceil(kernel/stride) = {-(-k // s)} of them. They
+are all equal exactly when the kernel size is divisible by the stride.
+
+kernel {k}, stride {s}: {" or ".join(map(str, per_axis))} stamps per axis, so
+{", ".join(map(str, in_2d))} in 2-D (the product of the two axes); max/min = {_num(ratio)}:
+the overlap is {answer}. {verdict}
+
+An interior row of the overlap map (all-ones input and kernel): {" ".join(str(int(c)) for c in row)}
+"""
+    return PredictTruth((answer,), explanation)
+
+
+def attention_shapes(p: dict[str, Any]) -> PredictTruth:
+    B, n, m, d, h = p["batch"], p["n"], p["m"], p["d"], p["heads"]
+    mha = nn.MultiheadAttention(d, h, batch_first=True)
+    target = torch.zeros(B, n, d)  # (B, n, d): queries come from here
+    source = torch.zeros(B, m, d)  # (B, m, d): keys and values come from here
+    out, weights = mha(target, source, source, need_weights=True, average_attn_weights=False)
+    out_shape, w_shape = tuple(out.shape), tuple(weights.shape)  # (B, n, d), (B, h, n, m)
+    explanation = f"""
+Cross-attention with nn.MultiheadAttention({d}, {h}, batch_first=True): queries from a (B, n, d) =
+({B}, {n}, {d}) target, keys and values from a (B, m, d) = ({B}, {m}, {d}) source.
+
+  per head: Q_i (B, n, d/h) = ({B}, {n}, {d // h}),  K_i, V_i (B, m, d/h) = ({B}, {m}, {d // h})
+  weights_i = softmax(Q_i K_iᵀ / √(d/h)):  (B, n, m) per head, (B, h, n, m) = {_shape(w_shape)} for all heads
+  output = concat_i(weights_i V_i) W_o:    (B, n, d) = {_shape(out_shape)}
+
+The output has the target's length n and the model width d; the weights are n x m per head: one row
+per query, one column per key. (With the default average_attn_weights=True torch averages the heads
+and returns (B, n, m).)
+"""
+    return PredictTruth((out_shape, w_shape), explanation)
+
+
+def tiny_attention_weights(p: dict[str, Any]) -> PredictTruth:
+    q = torch.tensor([[p["q0"], p["q1"]]], dtype=torch.float64)  # (1, 2): one query
+    keys = torch.tensor([[p["a0"], p["a1"]], [p["b0"], p["b1"]]], dtype=torch.float64)  # (2, 2)
+    _, weights = attention(q, keys, torch.eye(2, dtype=torch.float64))  # weights (1, 2)
+    wa, wb = (float(w) for w in weights[0])
+    dot_a = p["q0"] * p["a0"] + p["q1"] * p["a1"]
+    dot_b = p["q0"] * p["b0"] + p["q1"] * p["b1"]
+    sa, sb = dot_a / math.sqrt(2), dot_b / math.sqrt(2)
+    explanation = f"""
+Scores are dot products divided by √d_k = √2, and the softmax turns them into weights:
+
+  q·a = {p["q0"]}·{p["a0"]} + {p["q1"]}·{p["a1"]} = {dot_a}
+  q·b = {p["q0"]}·{p["b0"]} + {p["q1"]}·{p["b1"]} = {dot_b}
+  scaled: {_num(sa)} and {_num(sb)}
+  weights = (e^{_num(sa)}, e^{_num(sb)}) / (e^{_num(sa)} + e^{_num(sb)}) = ({_num(wa)}, {_num(wb)})
+
+With two keys this is a logistic curve of the score difference: w_a = 1 / (1 + e^-({_num(sa)} - {_num(sb)})).
+The weights sum to 1; the output would be {_num(wa)}·v_a + {_num(wb)}·v_b.
+"""
+    return PredictTruth(((wa, wb),), explanation)
+
+
+def pe_value(p: dict[str, Any]) -> PredictTruth:
+    pos, dim, d = p["pos"], p["dim"], p["d"]
+    value = float(sinusoidal_encoding(pos + 1, d).double()[pos, dim])
+    two_i = dim - dim % 2
+    frequency = BASE ** (two_i / d)
+    angle = pos / frequency
+    function = "sin" if dim % 2 == 0 else "cos"
+    explanation = f"""
+Dimension {dim} is {"even: a sine" if dim % 2 == 0 else "odd: a cosine"}, with 2i = {two_i}:
+
+  PE[pos, {"2i" if dim % 2 == 0 else "2i+1"}] = {function}(pos / 10000^(2i/d))
+  PE[{pos}, {dim}] = {function}({pos} / 10000^({two_i}/{d})) = {function}({pos} / {_num(frequency)})
+            = {function}({_num(angle)}) = {value:.6f}
+
+(angles in radians; the value is the engine's encoding matrix entry).
+"""
+    return PredictTruth((value,), explanation)
+
+
+def multihead_parameters(p: dict[str, Any]) -> PredictTruth:
+    d, h = p["d_model"], p["heads"]
+    mha = nn.MultiheadAttention(d, h, device="meta")  # shapes only: no memory, no initialisation cost
+    sizes = {name: param.numel() for name, param in mha.named_parameters()}
+    total = sum(sizes.values())
+    listing = "\n".join(f"  {name:<18} {n:>12,}" for name, n in sizes.items())
+    explanation = f"""
+nn.MultiheadAttention({d}, {h}) holds W_q, W_k, W_v stacked in in_proj_weight (3d x d) with a bias of 3d,
+and the output projection W_o (d x d) with a bias of d:
+
+{listing}
+  total              {total:>12,}  = 4·d² + 4·d = 4·{d}² + 4·{d}
+
+The {h} heads split the same d = {d} dimensions into {h} slices of {d // h}: the number of heads does not
+change the parameter count.
+"""
+    return PredictTruth((total,), explanation)
+
+
+def softmax3(p: dict[str, Any]) -> PredictTruth:
+    scores = torch.tensor([p["s0"], p["s1"], p["s2"]], dtype=torch.float64)
+    weights = scores.softmax(-1)
+    top = float(scores.max())
+    shifted = [float(s) - top for s in scores]
+    exps = [math.exp(s) for s in shifted]
+    explanation = f"""
+softmax(s)_i = e^(s_i) / Σ_j e^(s_j). Subtracting the largest score first changes nothing and keeps
+the exponentials small:
+
+  s - max(s) = ({", ".join(_num(s) for s in shifted)})
+  e^(s - max) = ({", ".join(_num(e) for e in exps)}),  sum {_num(sum(exps))}
+  softmax(s)  = ({", ".join(_num(w) for w in weights.tolist())})
+
+The weights are positive and sum to 1; a score one larger gets e ≈ 2.718 times the weight.
+"""
+    return PredictTruth((tuple(weights.tolist()),), explanation)
+
+
+def straight_path_point(p: dict[str, Any]) -> PredictTruth:
+    t = p["t"]
+    x0 = torch.tensor([p["x0a"], p["x0b"]], dtype=torch.float64)
+    x1 = torch.tensor([p["x1a"], p["x1b"]], dtype=torch.float64)
+    xt, velocity = straight_path(x0, x1, t)
+    xt_t, v_t = tuple(xt.tolist()), tuple(velocity.tolist())
+    explanation = f"""
+Rectified flow moves along the straight line from noise x0 (t = 0) to data x1 (t = 1):
+
+  x_t = (1 - t)·x0 + t·x1 = {_num(1 - t)}·({p["x0a"]}, {p["x0b"]}) + {_num(t)}·({p["x1a"]}, {p["x1b"]})
+      = ({_num(xt_t[0])}, {_num(xt_t[1])})
+  target velocity = x1 - x0 = ({p["x1a"]} - ({p["x0a"]}), {p["x1b"]} - ({p["x0b"]}))
+                  = ({_num(v_t[0])}, {_num(v_t[1])})
+
+The velocity does not depend on t: the path is straight and walked at constant speed, which is what
+the network v_θ(x_t, t) is trained to predict, ‖v_θ(x_t, t) - (x1 - x0)‖².
+"""
+    return PredictTruth((xt_t, v_t), explanation)
+
+
+def unet_shapes(p: dict[str, Any]) -> PredictTruth:
+    size, c = p["size"], p["width"]
+    net = TinyUNet(c, skip=True).eval()
+    seen: dict[str, tuple[int, ...]] = {}
+
+    def after_bottleneck(_module: nn.Module, _inputs: Any, output: torch.Tensor) -> None:
+        seen["bottleneck"] = tuple(output.shape)  # (1, 4c, S/4, S/4)
+
+    def before_decoder(_module: nn.Module, inputs: tuple[torch.Tensor, ...]) -> None:
+        seen["decoder"] = tuple(inputs[0].shape)  # (1, 4c, S/2, S/2): up-convolved and skip, concatenated
+
+    hooks = [
+        net.bottom.register_forward_hook(after_bottleneck),
+        net.dec2.register_forward_pre_hook(before_decoder),
+    ]
+    try:
+        net(torch.zeros(1, 1, size, size))  # (B=1, 1, S, S)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    bottleneck, decoder = seen["bottleneck"][1:], seen["decoder"][1:]  # (C, H, W) without the batch
+    explanation = f"""
+The demo's U-Net (width c = {c}) on a 1 x {size} x {size} image; convolutions use padding 1, so only the
+poolings and the up-convolutions change the size:
+
+  down1: conv-conv            {c} x {size} x {size}
+  pool, down2: conv-conv      {2 * c} x {size // 2} x {size // 2}
+  pool, bottleneck            {_shape(bottleneck)}        (4c channels at a quarter of the size)
+  up2: ConvTranspose2d(2, stride 2)  {2 * c} x {size // 2} x {size // 2}
+  concat with down2's output  {_shape(decoder)}        (2c + 2c channels: the skip connection)
+
+The decoder block at half resolution therefore takes {_shape(decoder)}; without the skip it would take
+{2 * c} x {size // 2} x {size // 2}.
+"""
+    return PredictTruth((bottleneck, decoder), explanation)
+
+
+_SOLVERS: dict[str, Callable[[dict[str, Any]], PredictTruth]] = {
+    "conv_transpose_shape": conv_transpose_shape,
+    "conv_transpose_overlap": conv_transpose_overlap,
+    "attention_shapes": attention_shapes,
+    "tiny_attention_weights": tiny_attention_weights,
+    "pe_value": pe_value,
+    "multihead_parameters": multihead_parameters,
+    "softmax3": softmax3,
+    "straight_path": straight_path_point,
+    "unet_shapes": unet_shapes,
+}
