@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flashapp.core.cloze import cloze_numbers, cloze_problem
+from flashapp.core.predict import PredictSpec, PredictSpecError, parse_predict
 from flashapp.errors import UserError
 
-CARD_KINDS = ("basic", "reversed", "cloze", "type-in")
+CARD_KINDS = ("basic", "reversed", "cloze", "type-in", "predict")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TAG_PATTERN = re.compile(r"^[^\s\"]{1,60}$")
 STEP_PATTERN = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
@@ -28,8 +29,11 @@ REQUIRED_FIELDS = {
     "reversed": ("front", "back"),
     "type-in": ("front", "back"),
     "cloze": ("cloze",),
+    "predict": ("concept", "question"),
 }
 COMMON_CARD_KEYS = ("id", "kind", "tags", "extra", "demo", "params")
+# A predict card also has these; its `params` are the task's fixed parameters, not the demo's.
+PREDICT_KEYS = ("answer", "ranges")
 DECK_KEYS = (
     "name",
     "description",
@@ -42,6 +46,7 @@ DECK_KEYS = (
 )
 
 DemoValidator = Callable[[str, Mapping[str, Any]], str | None]
+PredictValidator = Callable[[PredictSpec], str | None]
 
 
 class DeckFileError(UserError):
@@ -65,6 +70,7 @@ class CardSpec:
     tags: tuple[str, ...] = ()
     demo: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    predict: PredictSpec | None = None  # kind "predict": the task, question, answer and ranges
 
     def card_ords(self) -> list[int]:
         """Template ordinals: 0 (and 1 for the reverse), or the cloze numbers."""
@@ -75,6 +81,8 @@ class CardSpec:
     def fields(self) -> dict[str, str]:
         if self.kind == "cloze":
             return {"text": self.cloze, "extra": self.extra}
+        if self.predict is not None:
+            return {**self.predict.to_fields(), "extra": self.extra}
         return {"front": self.front, "back": self.back, "extra": self.extra}
 
 
@@ -134,8 +142,17 @@ def _scan_blocks(text: str) -> tuple[_Block, _Block, list[_Block]]:
 # --- parsing -------------------------------------------------------------------------------------
 
 
-def parse_deck(text: str, path: str = "<deck>", validate_demo: DemoValidator | None = None) -> DeckSpec:
-    """Parse and validate a deck file's text; raise `DeckFileError` on the first problem."""
+def parse_deck(
+    text: str,
+    path: str = "<deck>",
+    validate_demo: DemoValidator | None = None,
+    *,
+    validate_predict: PredictValidator | None = None,
+) -> DeckSpec:
+    """Parse and validate a deck file's text; raise `DeckFileError` on the first problem.
+
+    `validate_demo(concept, params)` and `validate_predict(spec)` check what the engine knows (concept
+    names, parameter ranges, predict tasks) and return a one-line problem or None."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -164,7 +181,7 @@ def parse_deck(text: str, path: str = "<deck>", validate_demo: DemoValidator | N
     first_line: dict[str, int] = {}
     for index, raw in enumerate(raw_cards):
         block = card_blocks[index] if index < len(card_blocks) else _Block(0)
-        card = _parse_card(raw, block, fail, validate_demo)
+        card = _parse_card(raw, block, fail, validate_demo, validate_predict)
         if card.id in first_line:
             raise fail(
                 f"duplicate card id (first used at line {first_line[card.id]})",
@@ -229,7 +246,13 @@ def _parse_steps(value: Any, key: str, line: int, fail) -> list[float]:
     return minutes
 
 
-def _parse_card(raw: dict[str, Any], block: _Block, fail, validate_demo: DemoValidator | None) -> CardSpec:
+def _parse_card(
+    raw: dict[str, Any],
+    block: _Block,
+    fail,
+    validate_demo: DemoValidator | None,
+    validate_predict: PredictValidator | None = None,
+) -> CardSpec:
     card_id = raw.get("id")
     if not isinstance(card_id, str) or not ID_PATTERN.match(card_id):
         shown = card_id if isinstance(card_id, str) else None
@@ -242,7 +265,9 @@ def _parse_card(raw: dict[str, Any], block: _Block, fail, validate_demo: DemoVal
     kind = raw.get("kind", "cloze" if "cloze" in raw else "basic")
     if kind not in CARD_KINDS:
         raise error(f"unknown kind {kind!r}; kinds: {', '.join(CARD_KINDS)}", "kind")
-    allowed = set(COMMON_CARD_KEYS) | set(REQUIRED_FIELDS[kind])
+    allowed = (
+        set(COMMON_CARD_KEYS) | set(REQUIRED_FIELDS[kind]) | set(PREDICT_KEYS if kind == "predict" else ())
+    )
     for key in raw:
         if key not in allowed:
             raise error(f"key {key!r} is not allowed on a {kind} card", key)
@@ -260,9 +285,11 @@ def _parse_card(raw: dict[str, Any], block: _Block, fail, validate_demo: DemoVal
         raise error("tags must be a list of strings without spaces", "tags")
 
     demo = raw.get("demo")
-    params = raw.get("params", {})
     if demo is not None and (not isinstance(demo, str) or not demo):
         raise error("demo must be a concept name string", "demo")
+    if kind == "predict":
+        return _parse_predict_card(raw, card_id, tags, error, validate_demo, validate_predict)
+    params = raw.get("params", {})
     if not isinstance(params, dict):
         raise error("params must be a table like { n = 4 }", "params")
     if params and demo is None:
@@ -280,6 +307,43 @@ def _parse_card(raw: dict[str, Any], block: _Block, fail, validate_demo: DemoVal
         tags=tuple(dict.fromkeys(tags)),
         demo=demo,
         params=dict(params),
+    )
+
+
+def _parse_predict_card(
+    raw: dict[str, Any],
+    card_id: str,
+    tags: list[str],
+    error: Callable[[str, str | None], DeckFileError],
+    validate_demo: DemoValidator | None,
+    validate_predict: PredictValidator | None,
+) -> CardSpec:
+    try:
+        spec = parse_predict(raw)
+    except PredictSpecError as problem:
+        raise error(str(problem), problem.key) from None
+    demo = raw.get("demo")
+    # The demo opens with its own defaults (and the drawn case where names match): no demo params here.
+    if demo is not None and validate_demo is not None and (problem := validate_demo(demo, {})):
+        raise error(problem, "demo")
+    if validate_predict is not None and (problem := validate_predict(spec)):
+        named = re.search(r"parameter '?(\w+)", problem)
+        if "predict concept" in problem:
+            key = "concept"
+        elif "answer" in problem or "computes a" in problem:
+            key = "answer"
+        elif named and named.group(1) in spec.params or "ranges" not in raw:
+            key = "params"
+        else:
+            key = "ranges"
+        raise error(problem, key)
+    return CardSpec(
+        id=card_id,
+        kind="predict",
+        extra=raw.get("extra", ""),
+        tags=tuple(dict.fromkeys(tags)),
+        demo=demo,
+        predict=spec,
     )
 
 
@@ -332,8 +396,11 @@ def dump_deck(deck: DeckSpec) -> str:
         lines.append(f"{file_keys.get(key, key)} = {_toml_value(value)}")
     for card in deck.cards:
         lines += ["", "[[cards]]", f"id = {toml_string(card.id)}", f"kind = {toml_string(card.kind)}"]
-        for key in REQUIRED_FIELDS[card.kind]:
-            lines.append(f"{key} = {toml_string(getattr(card, key))}")
+        if card.predict is not None:
+            lines += _predict_lines(card.predict)
+        else:
+            for key in REQUIRED_FIELDS[card.kind]:
+                lines.append(f"{key} = {toml_string(getattr(card, key))}")
         if card.extra:
             lines.append(f"extra = {toml_string(card.extra)}")
         if card.tags:
@@ -343,3 +410,16 @@ def dump_deck(deck: DeckSpec) -> str:
         if card.params:
             lines.append(f"params = {_toml_value(card.params)}")
     return "\n".join(lines) + "\n"
+
+
+def _predict_lines(spec: PredictSpec) -> list[str]:
+    lines = [
+        f"concept = {toml_string(spec.task)}",
+        f"question = {toml_string(spec.question)}",
+        f"answer = {_toml_value(spec.answer.to_toml())}",
+    ]
+    if spec.ranges:
+        lines.append(f"ranges = {_toml_value({name: r.to_toml() for name, r in spec.ranges.items()})}")
+    if spec.params:
+        lines.append(f"params = {_toml_value(spec.params)}")
+    return lines

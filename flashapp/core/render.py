@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flashapp.core.cloze import cloze_answers, render_cloze
+from flashapp.core.predict import PredictSpec, PredictSpecError
 from flashapp.core.text import strip_control, to_plain
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class RenderedCard:
     kind: str | None = None
     plain_question: str | None = None
     plain_answer: str | None = None
+    # Predict cards: the spec (the study screen draws the case, the engine grades the typed answer).
+    predict: PredictSpec | None = None
 
     def plain(self) -> tuple[str, str]:
         """(question, answer) as plain text, the extra appended to the answer."""
@@ -46,9 +49,12 @@ def render_card(
     tags: tuple[str, ...] | list[str] = (),
     deck: str = "",
     flag: int = 0,
+    seed: int | str | None = None,
 ) -> RenderedCard:
     """A card of a note. Notes imported from Anki pass their note type's `definition` (templates and
-    fields) and what its special fields show (tags, deck, flag); deck-file notes need only the type."""
+    fields) and what its special fields show (tags, deck, flag); deck-file notes need only the type.
+    A predict card's question is its template, with the case drawn from `seed` filled in when given
+    (`flashapp.core.predict.predict_seed(card_id, reps)`)."""
     if definition is not None or note_type == ANKI_NOTE_TYPE:
         return render_anki_card(definition, fields, ord, tags=tags, deck=deck, flag=flag)
     clean = {key: strip_control(str(value)) for key, value in fields.items()}
@@ -61,11 +67,31 @@ def render_card(
             extra=extra,
             expected=", ".join(cloze_answers(text, ord)),
         )
+    if note_type == "predict":
+        return render_predict(clean, seed)
     front, back = clean.get("front", ""), clean.get("back", "")
     if note_type == "reversed" and ord == 1:
         front, back = back, front
     expected = back if note_type == "type-in" else None
     return RenderedCard(question=front, answer=back, extra=extra, expected=expected)
+
+
+def render_predict(fields: dict[str, str], seed: int | str | None = None) -> RenderedCard:
+    """The question with its drawn case (or its `{placeholders}`), and how the answer is checked. A note
+    whose spec was damaged by hand still shows its text, as a plain card."""
+    extra = fields.get("extra", "")
+    try:
+        spec = PredictSpec.from_fields(fields)
+    except PredictSpecError as error:
+        return RenderedCard(
+            question=fields.get("front", ""),
+            answer=f"(this predict card cannot be checked: {error})",
+            extra=extra,
+        )
+    values = spec.draw(seed) if seed is not None else None
+    return RenderedCard(
+        question=spec.question_for(values), answer=fields.get("back", ""), extra=extra, predict=spec
+    )
 
 
 def render_anki_card(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flashapp.core.deckfile import DeckSpec, parse_deck
+from flashapp.core.predict import PredictSpec
 from flashapp.errors import UserError
 
 
@@ -19,6 +20,20 @@ def validate_demo(concept: str, params: Mapping[str, Any]) -> str | None:
     except ConceptError as error:
         return str(error)
     return None
+
+
+def validate_predict(spec: PredictSpec) -> str | None:
+    """Check a predict card against the engine's torch-free task registry: the task exists and computes
+    this kind of answer, the ranges and params cover exactly its parameters, and every case they allow
+    can be computed."""
+    from engine.predict_registry import check_card, get_task
+
+    problem = check_card(spec.task, spec.answer.kind, spec.candidates())
+    if problem is None and spec.answer.kind == "choice":
+        missing = [option for option in get_task(spec.task).options if option not in spec.answer.options]
+        if missing:
+            return f"answer: options must include {missing[0]!r}, a possible answer of {spec.task}"
+    return problem
 
 
 # Anki packages, imported by `store.anki_import` rather than parsed here.
@@ -67,7 +82,7 @@ def read_deck_files(paths: Sequence[str | Path]) -> list[tuple[DeckSpec, str]]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UserError(f"{path}: cannot read: {error}") from None
-        spec = parse_deck(text, str(path), validate_demo)
+        spec = parse_deck(text, str(path), validate_demo, validate_predict=validate_predict)
         if spec.name in seen:
             raise UserError(f"{path}: deck {spec.name!r} is also defined by {seen[spec.name]}")
         seen[spec.name] = str(path)

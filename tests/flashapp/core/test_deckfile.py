@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashapp.core.deckfile import CardSpec, DeckFileError, DeckSpec, dump_deck, parse_deck
+from flashapp.core.predict import AnswerSpec, Choices, IntRange, PredictSpec
 
 VALID = textwrap.dedent(
     '''\
@@ -189,11 +190,62 @@ ids = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
 tags = st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True), max_size=3, unique=True)
 
 
+choice_values = st.one_of(
+    st.integers(-1000, 1000),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    texts,
+    st.booleans(),
+)
+
+
+def _choice_key(value):
+    return (type(value).__name__, value)
+
+
+@st.composite
+def predict_specs(draw) -> PredictSpec:
+    names = draw(
+        st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), min_size=1, max_size=4, unique=True)
+    )
+    ranges, params = {}, {}
+    for name in names:
+        how = draw(st.sampled_from(["range", "choices", "param"]))
+        if how == "range":
+            lo = draw(st.integers(-50, 50))
+            ranges[name] = IntRange(lo, lo + draw(st.integers(0, 50)))
+        elif how == "choices":
+            values = draw(st.lists(choice_values, min_size=1, max_size=4, unique_by=_choice_key))
+            ranges[name] = Choices(tuple(values))
+        else:
+            params[name] = draw(choice_values)
+    # Card text with its braces doubled, then the placeholders (a template may leave some unused).
+    text = draw(texts).replace("{", "{{").replace("}", "}}")
+    used = draw(st.lists(st.sampled_from(names), max_size=3))
+    question = text + "".join(f" {{{name}}}" for name in used)
+    kind = draw(st.sampled_from(["int", "float", "shape", "vector", "choice"]))
+    if kind in ("float", "vector"):
+        answer = AnswerSpec(kind, draw(st.floats(0, 100, allow_nan=False)))
+    elif kind == "choice":
+        options = draw(
+            st.lists(texts, min_size=2, max_size=4, unique_by=lambda o: " ".join(o.lower().split()))
+        )
+        answer = AnswerSpec(kind, options=tuple(options))
+    else:
+        answer = AnswerSpec(kind)
+    task = draw(st.from_regex(r"[a-z][a-z_.]{0,20}", fullmatch=True))
+    return PredictSpec(task, question, answer, ranges, params)
+
+
 @st.composite
 def card_specs(draw, card_id: str) -> CardSpec:
-    kind = draw(st.sampled_from(["basic", "reversed", "type-in", "cloze"]))
+    kind = draw(st.sampled_from(["basic", "reversed", "type-in", "cloze", "predict"]))
     extra = draw(st.one_of(st.just(""), texts))
     tag_tuple = tuple(draw(tags))
+    if kind == "predict":
+        demo = draw(st.one_of(st.none(), st.just("attention.cross")))
+        return CardSpec(
+            id=card_id, kind=kind, extra=extra, tags=tag_tuple, demo=demo, predict=draw(predict_specs())
+        )
     if kind == "cloze":
         words = draw(
             st.lists(st.from_regex(r"[A-Za-z ]{1,8}[A-Za-z]", fullmatch=True), min_size=1, max_size=3)
