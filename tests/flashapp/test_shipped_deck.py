@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from engine.registry import concept_names
+from flashapp.core.predict import predict_seed, template_placeholders
 from flashapp.core.render import render_card
 from flashapp.shipped import shipped_deck_files
 from flashapp.store.importing import read_deck_files
@@ -79,3 +80,60 @@ def test_every_card_renders_with_balanced_math():
             # Every $...$ span was turned into Unicode: no stray dollar or backslash commands remain.
             assert "$" not in question + answer, card.id
             assert not re.search(r"\\[A-Za-z]+", question + answer), card.id
+
+
+# --- predict cards ---------------------------------------------------------------------------------
+
+# The exercises the issue asked for, by the engine task that grades them.
+PREDICT_TASKS = {
+    "transposed_conv.output_shape",  # ConvTranspose2d output size
+    "attention.shapes",  # output and weight shapes for n, m, d, heads
+    "attention.tiny_weights",  # the weights of a tiny attention example
+    "positional.pe_value",  # a sinusoidal PE value
+    "attention.multihead_params",  # the parameter count of a multi-head attention layer
+    "softmax",  # a softmax of given scores
+    "flow_matching.straight_path",  # rectified flow's x_t and target velocity
+    "segmentation.unet_shapes",  # a U-Net's feature-map sizes
+}
+
+
+def predict_cards():
+    return [card for card in load().cards if card.kind == "predict"]
+
+
+def test_predict_cards_cover_every_exercise_with_tags_and_a_demo():
+    cards = predict_cards()
+    assert len(cards) >= 8
+    assert {card.predict.task for card in cards} >= PREDICT_TASKS
+    for card in cards:
+        assert card.id.startswith("predict-") and "predict" in card.tags and card.demo, card.id
+        spec = card.predict
+        used = set(template_placeholders(spec.question))
+        assert used <= set(spec.ranges) | set(spec.params), card.id
+        assert set(spec.ranges) <= used, card.id  # every drawn value is stated in the question
+
+
+def test_every_predict_card_computes_at_the_ends_of_its_ranges():
+    from engine.predict import solve  # torch: only this test needs the engine's truths
+
+    for card in predict_cards():
+        spec = card.predict
+        base = spec.draw(predict_seed(1, 0))
+        cases = [base]
+        for name, values in spec.candidates().items():
+            cases += [{**base, name: values[0]}, {**base, name: values[-1]}]
+        cases.append({name: values[0] for name, values in spec.candidates().items()})
+        cases.append({name: values[-1] for name, values in spec.candidates().items()})
+        for case in cases:
+            truth = solve(spec.task, case)
+            assert len(truth.parts) >= 1 and truth.explanation.strip(), (card.id, case)
+            question = spec.question_for(case)
+            assert "{" not in question and "}" not in question, (card.id, question)
+
+
+def test_the_drawn_question_renders_like_the_others():
+    for card in predict_cards():
+        rendered = render_card("predict", card.fields(), 0, seed=predict_seed(3, 2))
+        question, answer = rendered.plain()
+        assert question.strip() and answer.strip() and "$" not in question + answer, card.id
+        assert rendered.predict == card.predict
