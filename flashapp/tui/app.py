@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
+from flashapp.demo_cache import DemoCache
 from flashapp.tui.commands import FlashCommands
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
@@ -46,6 +47,7 @@ class FlashApp(App[None]):
         self._collection = collection
         self._open_collection = open_collection
         self.open_error: Exception | None = None
+        self.demo_cache = DemoCache()  # demo results by (concept, params, seed, device, engine version)
         self._start = start  # a practice mode to open on, once the collection is ready
 
     @property
@@ -118,6 +120,13 @@ class FlashApp(App[None]):
         if self.collection_ready:
             open_practice(self, self.collection, start)
 
+    def action_concept_demos(self) -> None:
+        """Every runnable concept, to explore without studying."""
+        from flashapp.tui.screens.concepts import ConceptsScreen
+
+        if not isinstance(self.screen, ConceptsScreen):
+            self.push_screen(ConceptsScreen())
+
     def action_home(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -126,6 +135,8 @@ class FlashApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         from flashapp.tui.screens.browse import BrowseScreen
+        from flashapp.tui.screens.concepts import ConceptsScreen
+        from flashapp.tui.screens.demo import DemoScreen
         from flashapp.tui.screens.learn import LearnScreen
         from flashapp.tui.screens.match import MatchScreen
         from flashapp.tui.screens.practice_results import PracticeResultsScreen
@@ -141,6 +152,7 @@ class FlashApp(App[None]):
             ("Studying", StudyScreen.BINDINGS),
             ("Session summary", SummaryScreen.BINDINGS),
             ("Browse", BrowseScreen.BINDINGS),
+            ("Concept demos", [*ConceptsScreen.BINDINGS, *DemoScreen.BINDINGS]),
             ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")]),
             (
                 "Practice test",
@@ -152,6 +164,7 @@ class FlashApp(App[None]):
         ]
         current = {HomeScreen: "Decks", StudyScreen: "Studying", SummaryScreen: "Session summary"}
         current[BrowseScreen] = "Browse"
+        current[ConceptsScreen] = current[DemoScreen] = "Concept demos"
         current |= {PracticeTestScreen: "Practice test", PracticeResultsScreen: "Test results",
                     LearnScreen: "Learn", MatchScreen: "Match"}  # fmt: skip
         first = current.get(type(self.screen))

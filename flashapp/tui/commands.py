@@ -32,6 +32,11 @@ class FlashCommands(Provider):
                 "Search, open, suspend and edit cards",
                 lambda: app.post_message(BrowseRequested()),
             ),
+            (
+                "Concept demos",
+                "Run any concept in PyTorch and see its outputs, without studying",
+                app.action_concept_demos,  # type: ignore[attr-defined]
+            ),
             ("Decks", "Back to the deck tree", app.action_home),  # type: ignore[attr-defined]
             ("Keys", "Every key of every screen", app.action_help),  # type: ignore[attr-defined]
         ]

@@ -57,6 +57,7 @@ class HomeScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("b", "browse", "Browse", id="browse"),
+        Binding("d", "app.concept_demos", "Demos", id="demos"),
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
         Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
         Binding("m", "practice('match')", "Match", id="match", group=PRACTICE_KEYS),

@@ -1,0 +1,67 @@
+"""Concept demos: every concept the engine can run, to explore without studying. Enter opens one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from engine.registry import CONCEPTS
+
+
+class ConceptsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ConceptsScreen { align-horizontal: center; }
+    ConceptsScreen #concepts-intro { width: 100%; max-width: 120; padding: 1 2 0 2; color: $text-muted; }
+    ConceptsScreen #concepts { width: 100%; max-width: 120; height: 1fr; margin: 1 2 0 2; }
+    """
+    BINDINGS = [
+        Binding("enter", "open", "Open demo", id="open", show=False),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            Content(
+                "Each concept runs in PyTorch and draws its outputs here. Enter opens one; ⚙ trains a model."
+            ),
+            id="concepts-intro",
+        )
+        yield DataTable(id="concepts", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Concept demos"
+        table = self.query_one(DataTable)
+        table.add_column(Text("Concept"), key="title")
+        table.add_column(Text("Name"), key="name")
+        table.add_column(Text("What it shows"), key="summary")
+        for concept in CONCEPTS.values():
+            title = Text(concept.title + (" ⚙" if concept.trains else ""), style="bold")
+            table.add_row(title, Text(concept.name, style="dim"), Text(concept.summary), key=concept.name)
+        table.focus()
+
+    @property
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowSelected, "#concepts")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from flashapp.tui.screens.demo import DemoScreen
+
+        if self.selected is not None:
+            self.app.push_screen(DemoScreen(self.selected))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,460 @@
+"""A concept's demo: its parameters on the left, and after Run its outputs drawn in the terminal
+(heatmaps with values, line plots, scatter plots, small images), its metrics and the engine's worked
+explanation. Training demos show a progress bar with the live loss; Esc stops them.
+
+The engine runs in a thread worker and is imported there, on the first run: opening this screen does
+not load torch. Results are cached by (concept, params, seed, device, engine version), so opening the
+same demo again shows its outputs at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Input, ProgressBar, Select, Static
+from textual.worker import Worker, get_current_worker
+
+from engine.errors import ConceptError
+from engine.registry import ENGINE_VERSION, get_concept, validate_params
+from flashapp.demo_cache import DemoCache, DemoKey, demo_key
+from flashapp.tui.screens.demo_controls import ParamControls
+from flashapp.tui.screens.demo_outputs import (
+    DemoView,
+    HeatmapPanel,
+    ImagePanel,
+    LinePanel,
+    Panel,
+    ScatterPanel,
+    demo_view,
+)
+from flashapp.tui.widgets.explanation import Explanation
+from flashapp.tui.widgets.heatmap_grid import HeatmapGrid
+from flashapp.tui.widgets.line_plot import LinePlot, Series
+from flashapp.tui.widgets.pixel_images import PixelImages
+from flashapp.tui.widgets.scatter_plot import ScatterPlot
+
+if TYPE_CHECKING:
+    from engine.result import DemoResult
+
+FIGURES_ENV = "FLASHAPP_FIGURES"
+
+
+def figures_folder() -> Path:
+    """Where `s` saves the figures: $FLASHAPP_FIGURES, else ~/flashapp-figures."""
+    return Path(os.environ.get(FIGURES_ENV) or Path.home() / "flashapp-figures").expanduser()
+
+
+def panel_widget(panel: Panel) -> Widget:
+    if isinstance(panel, HeatmapPanel):
+        return HeatmapGrid(
+            panel.values, panel.rows, panel.cols, scale=panel.scale, low=panel.low, high=panel.high
+        )
+    if isinstance(panel, LinePanel):
+        return LinePlot(panel.series, log_y=panel.log_y, log_x=panel.log_x, x_label=panel.x_label)
+    if isinstance(panel, ScatterPanel):
+        return ScatterPlot(panel.plots)
+    assert isinstance(panel, ImagePanel)
+    return PixelImages(panel.groups)
+
+
+def metrics_content(metrics: list[tuple[str, str]]) -> Content:
+    if not metrics:
+        return Content()
+    width = max(len(name) for name, _ in metrics)
+    lines = [Content.assemble((f"{name:<{width}}  ", "dim"), (value, "bold")) for name, value in metrics]
+    return Content("\n").join(lines)
+
+
+@dataclass
+class CachedRun:
+    result: DemoResult
+    view: DemoView
+
+
+class DemoScreen(Screen[None]):
+    DEFAULT_CSS = """
+    DemoScreen #demo-body { height: 1fr; }
+    DemoScreen #demo-controls { width: 34; height: 1fr; padding: 1 1 0 1; border-right: tall $panel; }
+    DemoScreen #demo-controls-title { text-style: bold; margin: 0 0 1 0; }
+    DemoScreen #param-error { color: $text-error; height: auto; margin: 0 0 1 0; }
+    DemoScreen #param-help { color: $text-muted; height: auto; margin: 0 0 1 0; }
+    DemoScreen #run { width: 100%; }
+    DemoScreen #demo-main { width: 1fr; height: 1fr; }
+    DemoScreen #demo-progress { height: 1; padding: 0 2; display: none; }
+    DemoScreen #demo-progress.-running { display: block; }
+    DemoScreen #demo-progress ProgressBar { width: auto; }
+    DemoScreen #demo-loss { width: 1fr; padding: 0 0 0 2; }
+    DemoScreen #live-loss { height: 8; margin: 0 2; display: none; }
+    DemoScreen #live-loss.-running { display: block; }
+    DemoScreen #demo-output { height: 1fr; padding: 0 2; }
+    DemoScreen #demo-title { text-style: bold; color: $text-primary; }
+    DemoScreen #demo-summary { color: $text-muted; margin: 0 0 1 0; }
+    DemoScreen #demo-status { margin: 0 0 1 0; }
+    DemoScreen #demo-status.-error { color: $text-error; }
+    DemoScreen .panel-title { text-style: bold; margin: 1 0 0 0; }
+    DemoScreen #demo-panels { height: auto; }
+    DemoScreen .heading { text-style: bold; color: $text-primary; margin: 1 0 0 0; }
+    DemoScreen #demo-metrics, DemoScreen #demo-explanation { height: auto; }
+    DemoScreen #demo-saved { color: $text-success; margin: 1 0 0 0; }
+    """
+    BINDINGS = [
+        Binding("r", "run", "Run", id="run"),
+        Binding("s", "save", "Save PNGs", id="save"),
+        Binding("escape", "stop", "Stop", id="stop"),
+        Binding("escape", "close", "Back", id="close"),
+    ]
+
+    running: reactive[bool] = reactive(False, bindings=True)
+    has_result: reactive[bool] = reactive(False, bindings=True)
+
+    @dataclass
+    class Progress(Message):
+        run_id: int
+        step: int
+        total: int
+        loss: float
+
+    @dataclass
+    class Finished(Message):
+        run_id: int
+        key: DemoKey
+        run: CachedRun
+
+    @dataclass
+    class Failed(Message):
+        run_id: int
+        error: str
+
+    @dataclass
+    class Stopped(Message):
+        run_id: int
+
+    @dataclass
+    class Saved(Message):
+        paths: list[Path]
+        error: str | None = None
+
+    def __init__(
+        self,
+        concept: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        device: str = "auto",
+        figures_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.concept = get_concept(concept)
+        try:
+            self.initial = validate_params(self.concept, dict(params or {}))
+            self.initial_problem = None
+        except ConceptError as error:
+            self.initial = self.concept.defaults()
+            self.initial_problem = f"{error} (defaults shown)"
+        self.device = device
+        self.figures_dir = figures_dir
+        self.result: DemoResult | None = None
+        self._run_id = 0
+        self._worker: Worker | None = None
+        self._losses: list[tuple[int, float]] = []  # (step, loss) reported while training
+        # Set when the last run's thread has returned (the engine stopped, whatever the outcome).
+        self.engine_idle = threading.Event()
+        self.engine_idle.set()
+
+    # --- layout --------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="demo-body"):
+            with VerticalScroll(id="demo-controls"):
+                yield Static(Content("Parameters"), id="demo-controls-title")
+                yield ParamControls(self.concept, self.initial, self.device, id="params")
+                yield Static(id="param-error")
+                yield Static(id="param-help")
+                yield Button(
+                    Content.assemble("Run ", ("r", "dim")), id="run", variant="primary", compact=True
+                )
+            with Vertical(id="demo-main"):
+                with Horizontal(id="demo-progress"):
+                    yield ProgressBar(id="demo-bar", show_eta=False)
+                    yield Static(id="demo-loss")
+                yield LinePlot(id="live-loss", log_y=True, x_label="step")
+                with VerticalScroll(id="demo-output"):
+                    yield Static(Content(self.concept.title), id="demo-title")
+                    yield Static(Content(self.concept.summary), id="demo-summary")
+                    yield Static(id="demo-status")
+                    yield Vertical(id="demo-panels")
+                    yield Static(Content("Metrics"), classes="heading", id="metrics-heading")
+                    yield Static(id="demo-metrics")
+                    yield Static(Content("Explanation"), classes="heading", id="explanation-heading")
+                    yield Explanation(id="demo-explanation")
+                    yield Static(id="demo-saved")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Demo · {self.concept.name}"
+        for widget_id in ("#metrics-heading", "#explanation-heading", "#demo-saved"):
+            self.query_one(widget_id).display = False
+        if self.initial_problem:
+            self._show_param_error(self.initial_problem)
+        cached = self._cache().get(self._key(self.initial, self.device))
+        if cached is not None:
+            self._show(cached, cached=True)
+        else:
+            hint = (
+                "Training demo: r runs it with a progress bar, Esc stops it." if self.concept.trains else ""
+            )
+            self._status(Content.assemble(("r", "bold"), " (or Enter in a field) runs the demo. ", hint))
+        self.query_one("#demo-output", VerticalScroll).focus()  # arrows scroll the outputs; r, s work
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return self.running
+        if action == "close":
+            return not self.running
+        if action == "save":
+            return self.has_result and not self.running
+        if action == "run":
+            return not self.running
+        return True
+
+    # --- parameters ----------------------------------------------------------------------------------
+
+    def _cache(self) -> DemoCache:
+        cache = getattr(self.app, "demo_cache", None)
+        if cache is None:
+            cache = DemoCache()
+            self.app.demo_cache = cache  # type: ignore[attr-defined]
+        return cache
+
+    def _key(self, params: Mapping[str, Any], device: str) -> DemoKey:
+        return demo_key(self.concept.name, params, device, ENGINE_VERSION)
+
+    def current_params(self) -> dict[str, Any]:
+        """The controls' values, validated by the engine's registry (ConceptError, one line)."""
+        return validate_params(self.concept, self.query_one(ParamControls).raw_values())
+
+    def _check_params(self) -> dict[str, Any] | None:
+        try:
+            params = self.current_params()
+        except ConceptError as error:
+            self._show_param_error(str(error))
+            return None
+        self._show_param_error("")
+        return params
+
+    def _show_param_error(self, message: str) -> None:
+        self.query_one("#param-error", Static).update(Content(message))
+        self.query_one("#run", Button).disabled = bool(message) or self.running
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _param_changed(self, event: Message) -> None:
+        if isinstance(event, Select.Changed) and event.select.id == "device":
+            return
+        self._check_params()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_run()
+
+    @on(Button.Pressed, "#run")
+    def _run_pressed(self) -> None:
+        self.action_run()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget_id = event.widget.id or ""
+        spec = (
+            self.concept.param(widget_id.removeprefix("param-")) if widget_id.startswith("param-") else None
+        )
+        help_text = Content(f"{spec.name}: {spec.help} ({spec.allowed()})") if spec is not None else Content()
+        self.query_one("#param-help", Static).update(help_text)
+
+    # --- running -------------------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        if self.running:
+            return
+        params = self._check_params()
+        if params is None:
+            self.app.bell()
+            self.notify("Fix the parameter first", severity="error")
+            return
+        device = self.query_one(ParamControls).device_choice()
+        key = self._key(params, device)
+        cached = self._cache().get(key)
+        if cached is not None:
+            self._show(cached, cached=True)
+            return
+        self._run_id += 1
+        self._losses = []
+        self.running = True
+        self.query_one("#run", Button).disabled = True
+        self._status(Content.styled("Running… (the first run loads PyTorch)", "italic"))
+        progress = self.query_one("#demo-progress")
+        progress.set_class(self.concept.trains, "-running")
+        self.query_one("#live-loss", LinePlot).set_class(self.concept.trains, "-running")
+        self.query_one("#demo-bar", ProgressBar).update(total=None, progress=0)
+        self.query_one("#demo-loss", Static).update(Content("starting…"))
+        self.engine_idle.clear()
+        self._worker = self._run_engine(self._run_id, params, device, key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
+    def _run_engine(self, run_id: int, params: dict[str, Any], device: str, key: DemoKey) -> None:
+        worker = get_current_worker()
+        try:
+            from engine.errors import Cancelled
+
+            try:
+                from engine.runner import run  # torch, numpy and matplotlib load here, on the first run
+
+                def progress(step: int, total: int, loss: float) -> None:
+                    self.post_message(self.Progress(run_id, step, total, loss))
+
+                result = run(
+                    self.concept.name,
+                    params,
+                    device=device,
+                    seed=int(params.get("seed", 0)),
+                    progress=progress,
+                    cancel=lambda: worker.is_cancelled,
+                )
+                view = demo_view(result)
+            except Cancelled:
+                self.post_message(self.Stopped(run_id))
+            except ConceptError as error:
+                self.post_message(self.Failed(run_id, str(error)))
+            except Exception as error:  # noqa: BLE001 - shown on screen; the app keeps running
+                self.post_message(self.Failed(run_id, f"{type(error).__name__}: {error}"))
+            else:
+                if not worker.is_cancelled:
+                    self.post_message(self.Finished(run_id, key, CachedRun(result, view)))
+        finally:
+            self.engine_idle.set()
+
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        if message.run_id != self._run_id or not self.running:
+            return
+        self.query_one("#demo-bar", ProgressBar).update(total=message.total, progress=message.step)
+        self.query_one("#demo-loss", Static).update(
+            Content.assemble(f"step {message.step}/{message.total}  loss ", (f"{message.loss:.4f}", "bold"))
+        )
+        self._losses.append((message.step, message.loss))
+        steps, losses = zip(*self._losses, strict=True)
+        self.query_one("#live-loss", LinePlot).set_series([Series("loss", list(losses), list(steps))])
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        if message.run_id != self._run_id:
+            return
+        self._cache().put(message.key, message.run)
+        self._end_run()
+        self._show(message.run, cached=False)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        if message.run_id != self._run_id:
+            return
+        self._end_run()
+        self._status(Content(message.error), error=True)
+        self.notify(message.error, severity="error", markup=False)
+
+    @on(Stopped)
+    def _stopped(self, message: Stopped) -> None:
+        if message.run_id == self._run_id and self.running:
+            self._end_run()
+            self._status(Content("Stopped."))
+
+    def action_stop(self) -> None:
+        """Esc while a demo runs: the worker is cancelled, the engine stops at its next check."""
+        if not self.running:
+            return
+        if self._worker is not None:
+            self._worker.cancel()
+        steps = f" at step {self._losses[-1][0]}" if self._losses else ""
+        self._run_id += 1  # whatever the thread still reports is stale
+        self._end_run()
+        self._status(Content(f"Stopped{steps}. r runs it again; Esc goes back."))
+
+    def _end_run(self) -> None:
+        self.running = False
+        self.query_one("#demo-progress").set_class(False, "-running")
+        self.query_one("#live-loss").set_class(False, "-running")
+        self._check_params()
+
+    def action_close(self) -> None:
+        if not self.running:
+            self.dismiss(None)
+
+    # --- showing ------------------------------------------------------------------------------------
+
+    def _status(self, content: Content, *, error: bool = False) -> None:
+        status = self.query_one("#demo-status", Static)
+        status.update(content)
+        status.set_class(error, "-error")
+
+    def _show(self, run: CachedRun, *, cached: bool) -> None:
+        result, view = run.result, run.view
+        self.result = result
+        self.has_result = True
+        shown = ", ".join(f"{key}={value}" for key, value in result.params.items())
+        where = "from the cache" if cached else f"in {result.elapsed_s:.2f} s"
+        self._status(Content.assemble(("Ran ", "dim"), shown, (f" on {result.device}, {where}", "dim")))
+        panels = self.query_one("#demo-panels", Vertical)
+        with self.app.batch_update():
+            panels.remove_children()
+            widgets: list[Widget] = []
+            for panel in view.panels:
+                widgets.append(Static(Content(panel.title), classes="panel-title"))
+                widgets.append(panel_widget(panel))
+            panels.mount_all(widgets)
+            self.query_one("#demo-metrics", Static).update(metrics_content(view.metrics))
+            self.query_one("#demo-explanation", Explanation).show(view.explanation)
+            for widget_id in ("#metrics-heading", "#explanation-heading"):
+                self.query_one(widget_id).display = True
+            self.query_one("#demo-saved").display = False
+
+    # --- saving -------------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.result is None:
+            self.notify("Run the demo first: there are no figures yet")
+            return
+        folder = self.figures_dir or figures_folder()
+        self.notify(f"Saving {len(self.result.figures)} figure(s) to {folder}…")
+        self._save_figures(self.result, folder)
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def _save_figures(self, result: DemoResult, folder: Path) -> None:
+        try:
+            paths = result.save_figures(folder)
+        except OSError as error:
+            self.post_message(self.Saved([], f"cannot save to {folder}: {error}"))
+        else:
+            self.post_message(self.Saved(paths))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        saved = self.query_one("#demo-saved", Static)
+        if message.error:
+            self.notify(message.error, severity="error", markup=False)
+            return
+        listing = "\n".join(f"  {path}" for path in message.paths)
+        saved.update(Content(f"Saved {len(message.paths)} PNG file(s):\n{listing}"))
+        saved.display = True
+        if message.paths:
+            self.notify(f"Saved {len(message.paths)} PNG file(s) to {message.paths[0].parent}", markup=False)

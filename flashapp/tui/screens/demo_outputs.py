@@ -1,0 +1,424 @@
+"""What the demo screen draws for each concept's outputs: heatmaps, line plots, scatter plots and small
+images, picked from the arrays (names and shapes) that the engine's concepts return.
+
+Pure data, built in the worker thread right after a run: arrays become plain lists here (numpy is
+never imported; arrays are read through `.tolist()` and `.shape`), so the screen only mounts widgets.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flashapp.tui.widgets.line_plot import Series
+from flashapp.tui.widgets.pixel_images import Picture, PictureGroup
+from flashapp.tui.widgets.scatter_plot import Plot, PointSet
+
+if TYPE_CHECKING:
+    from engine.result import DemoResult
+
+MAX_POINTS = 1000  # scatter points per set
+MAX_PATHS = 30  # flow trajectories drawn
+SHOWN_IMAGES = 4
+
+
+@dataclass(frozen=True)
+class HeatmapPanel:
+    title: str
+    values: list[list[float]]
+    rows: list[str] | None = None
+    cols: list[str] | None = None
+    scale: str = "viridis"
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class LinePanel:
+    title: str
+    series: list[Series]
+    log_y: bool = False
+    log_x: bool = False
+    x_label: str = ""
+
+
+@dataclass(frozen=True)
+class ScatterPanel:
+    title: str
+    plots: list[Plot]  # side by side, on one scale
+
+
+@dataclass(frozen=True)
+class ImagePanel:
+    title: str
+    groups: list[PictureGroup]
+
+
+Panel = HeatmapPanel | LinePanel | ScatterPanel | ImagePanel
+
+
+@dataclass(frozen=True)
+class DemoView:
+    """Everything the screen shows of one run, ready to mount."""
+
+    panels: list[Panel]
+    metrics: list[tuple[str, str]]
+    explanation: str
+    figures: list[str] = field(default_factory=list)
+
+
+def demo_view(result: DemoResult) -> DemoView:
+    build = _BUILDERS.get(result.concept, _generic)
+    panels = build(result)
+    metrics = [(name, metric_text(value)) for name, value in result.metrics.items()]
+    return DemoView(panels, metrics, result.explanation, list(result.figures))
+
+
+def metric_text(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e9:
+        return f"{int(value):,}"
+    return f"{value:.4g}" if 1e-3 <= abs(value) < 1e5 else f"{value:.3e}"
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _matrix(array: Any) -> list[list[float]]:
+    values = array.tolist()
+    return [values] if values and not isinstance(values[0], list) else values
+
+
+def _labels(result: DemoResult, name: str) -> tuple[list[str] | None, list[str] | None]:
+    rows, cols = result.labels.get(name, (None, None))
+    return (list(rows) if rows is not None else None, list(cols) if cols is not None else None)
+
+
+def _names(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{i}" for i in range(count)]
+
+
+def _weights(result: DemoResult, name: str, title: str) -> HeatmapPanel:
+    rows, cols = _labels(result, name)
+    return HeatmapPanel(title, _matrix(result.arrays[name]), rows, cols, "viridis", 0.0, 1.0)
+
+
+def _signed(result: DemoResult, name: str, title: str, rows: list[str] | None = None) -> HeatmapPanel:
+    label_rows, cols = _labels(result, name)
+    matrix = _matrix(result.arrays[name])
+    cols = cols or _names("d", len(matrix[0]) if matrix else 0)
+    return HeatmapPanel(title, matrix, rows or label_rows, cols, "diverging")
+
+
+def _thin(points: Sequence[Sequence[float]], limit: int = MAX_POINTS) -> list[tuple[float, float]]:
+    step = max(1, math.ceil(len(points) / limit))
+    return [(float(p[0]), float(p[1])) for p in points[::step]]
+
+
+def _loss(title: str, named: dict[str, Any], log_y: bool = True) -> LinePanel:
+    """Loss curves, each with its running mean when it is long and noisy."""
+    series = []
+    for name, array in named.items():
+        values = [float(v) for v in array.tolist()]
+        window = max(1, len(values) // 50)
+        series.append(Series(name, values))
+        if window > 1:
+            means = [sum(values[i - window : i]) / window for i in range(window, len(values) + 1)]
+            series.append(Series(f"{name}, mean of {window}", means, list(range(window, len(values) + 1))))
+    return LinePanel(title, series, log_y=log_y, x_label="step")
+
+
+# --- per concept -----------------------------------------------------------------------------------
+
+
+def _scaled_dot_product(result: DemoResult) -> list[Panel]:
+    d = result.params.get("d")
+    panels: list[Panel] = [
+        _weights(result, "weights", f"Weights softmax(QKᵀ/√{d}): rows are queries, columns keys"),
+        _weights(result, "weights_unscaled", "Without dividing by √d: closer to one-hot"),
+    ]
+    rows, _ = _labels(result, "scaling_table")
+    table = result.arrays["scaling_table"].tolist()
+    dims = [float(str(r).split("=")[-1]) for r in rows or []]
+    if dims and len(dims) == len(table):
+        entropy = [
+            Series("with 1/√d", [r[0] for r in table], dims),
+            Series("without", [r[1] for r in table], dims),
+        ]
+        panels.append(
+            LinePanel("Entropy of a softmax row vs dimension d (nats)", entropy, log_x=True, x_label="d")
+        )
+    return panels
+
+
+def _attention_pair(result: DemoResult) -> list[Panel]:
+    n_rows, _ = _labels(result, "weights")
+    shape = "x".join(str(n) for n in result.arrays["weights"].shape)
+    return [
+        _weights(result, "weights", f"Attention weights ({shape}): each row sums to 1"),
+        _signed(result, "output", "Output: one row per query token", n_rows),
+    ]
+
+
+def _masked(result: DemoResult) -> list[Panel]:
+    rows, cols = _labels(result, "weights")
+    mask = HeatmapPanel(
+        "Causal mask (1 = may attend)", _matrix(result.arrays["mask"].astype(int)), rows, cols, "gray", 0, 1.6
+    )
+    return [mask, _weights(result, "weights", "Masked weights: zero above the diagonal")]
+
+
+def _multihead(result: DemoResult) -> list[Panel]:
+    weights = result.arrays["weights"]  # (h, T, T)
+    heads, tokens = weights.shape[0], _names("t", weights.shape[1])
+    panels: list[Panel] = [
+        HeatmapPanel(f"Head {h} weights", weights[h].tolist(), tokens, tokens, "viridis", 0.0, 1.0)
+        for h in range(min(heads, 4))
+    ]
+    if heads > 4:
+        panels.append(HeatmapPanel(f"… {heads - 4} more heads (all in the figure)", [], None, None))
+    panels.append(_signed(result, "output", "Output (T x d_model)", tokens))
+    return [p for p in panels if not isinstance(p, HeatmapPanel) or p.values]
+
+
+def _permutation(result: DemoResult) -> list[Panel]:
+    return [
+        _signed(result, "P_f_X", "P·f(X): attend, then permute"),
+        _signed(result, "f_P_X", "f(P·X): permute, then attend (the same: equivariant)"),
+        _signed(result, "P_f_X_plus_PE", "P·f(X + PE)"),
+        _signed(result, "f_P_X_plus_PE", "f(P·X + PE): no longer the same"),
+    ]
+
+
+def _sinusoidal(result: DemoResult) -> list[Panel]:
+    pe = result.arrays["PE"]
+    rows, cols = _labels(result, "PE")
+    falloff = [float(v) for v in result.arrays["falloff"].tolist()]
+    return [
+        HeatmapPanel(  # dimensions down, positions across, as in the engine's figure
+            f"Positional encoding PE: {pe.shape[1]} dimensions (rows) x {pe.shape[0]} positions",
+            pe.T.tolist(),
+            cols,
+            rows,
+            "diverging",
+            -1.0,
+            1.0,
+        ),
+        HeatmapPanel(
+            "PE[p]·PE[q]: constant along diagonals",
+            _matrix(result.arrays["dot_products"]),
+            _names("p", pe.shape[0]),
+            _names("q", pe.shape[0]),
+        ),
+        LinePanel(
+            "PE[0]·PE[k] / PE[0]·PE[0] against the distance k",
+            [Series("relative dot product", falloff, list(range(len(falloff))))],
+            x_label="k",
+        ),
+    ]
+
+
+def _rope(result: DemoResult) -> list[Panel]:
+    rows, cols = _labels(result, "scores")
+    offsets = [float(v) for v in result.arrays["offsets"].tolist()]
+    by_offset = [float(v) for v in result.arrays["score_by_offset"].tolist()]
+    return [
+        HeatmapPanel(
+            "RoPE scores q_m·k_n: constant along diagonals",
+            _matrix(result.arrays["scores"]),
+            rows,
+            cols,
+            "diverging",
+        ),
+        HeatmapPanel(
+            "Added PE instead: (q + PE_m)·(k + PE_n)",
+            _matrix(result.arrays["additive_scores"]),
+            rows,
+            cols,
+            "diverging",
+        ),
+        LinePanel(
+            "RoPE score against the offset m - n", [Series("score", by_offset, offsets)], x_label="m - n"
+        ),
+    ]
+
+
+def _transposed_conv(result: DemoResult) -> list[Panel]:
+    rows, cols = _labels(result, "overlap")
+    size = result.arrays["input"].shape[0]
+    kernel = result.arrays["kernel"].shape[0]
+    out_rows, out_cols = _labels(result, "output")
+    table_rows, table_cols = _labels(result, "output_sizes")
+    return [
+        HeatmapPanel(
+            "Overlap map: kernel stamps landing on each output pixel",
+            _matrix(result.arrays["overlap"]),
+            rows,
+            cols,
+            "magma",
+            0.0,
+        ),
+        HeatmapPanel(
+            f"Input {size}x{size}",
+            _matrix(result.arrays["input"]),
+            _names("", size),
+            _names("", size),
+            "gray",
+            0.0,
+        ),
+        HeatmapPanel(
+            f"Kernel {kernel}x{kernel}",
+            _matrix(result.arrays["kernel"]),
+            _names("", kernel),
+            _names("", kernel),
+            "gray",
+            0.0,
+        ),
+        HeatmapPanel(
+            "ConvTranspose2d output (the stamps, added up)",
+            _matrix(result.arrays["output"]),
+            out_rows,
+            out_cols,
+            "magma",
+            0.0,
+        ),
+        HeatmapPanel(
+            "Output size: formula and nn.ConvTranspose2d",
+            _matrix(result.arrays["output_sizes"]),
+            table_rows,
+            table_cols,
+        ),
+    ]
+
+
+def _unet(result: DemoResult) -> list[Panel]:
+    images, masks = result.arrays["images"], result.arrays["masks"]
+    unet, no_skip = result.arrays["pred_unet"], result.arrays["pred_no_skip"]
+    groups = [
+        PictureGroup(
+            f"test image {i}",
+            [
+                Picture("input", images[i].tolist(), "gray"),
+                Picture("truth", masks[i].tolist(), "viridis", 0.0, 1.0),
+                Picture("U-Net", unet[i].tolist(), "viridis", 0.0, 1.0),
+                Picture("no skip", no_skip[i].tolist(), "viridis", 0.0, 1.0),
+            ],
+        )
+        for i in range(min(SHOWN_IMAGES, len(images)))
+    ]
+    return [
+        ImagePanel("Masks: P(foreground) per pixel, with and without skip connections", groups),
+        _loss(
+            "Training loss (binary cross-entropy)",
+            {"U-Net": result.arrays["loss_unet"], "no skips": result.arrays["loss_no_skip"]},
+        ),
+    ]
+
+
+def _autoencoder(result: DemoResult) -> list[Panel]:
+    inputs, recon = result.arrays["inputs"], result.arrays["reconstructions"]
+    groups = [
+        PictureGroup(
+            f"test {i}",
+            [
+                Picture("in", inputs[i].tolist(), "magma", 0.0, 1.0),
+                Picture("out", recon[i].tolist(), "magma", 0.0, 1.0),
+            ],
+        )
+        for i in range(min(6, len(inputs)))
+    ]
+    codes = result.arrays["codes"]
+    points = codes[:, :2].tolist() if codes.shape[1] >= 2 else [[float(z[0]), 0.0] for z in codes.tolist()]
+    return [
+        ImagePanel("Inputs and their reconstructions", groups),
+        ScatterPanel(
+            "Latent codes z (first two coordinates)", [Plot("", [PointSet("test images", _thin(points))])]
+        ),
+        _loss("Reconstruction loss (mean squared error)", {"training batch": result.arrays["loss"]}),
+    ]
+
+
+def _flow_matching(result: DemoResult) -> list[Panel]:
+    data, samples = result.arrays["data"].tolist(), result.arrays["samples"].tolist()
+    one_step = result.arrays["one_step_samples"].tolist()
+    paths = result.arrays["trajectories"]  # (steps + 1, N, 2)
+    shown = min(MAX_PATHS, paths.shape[1])
+    lines = [[(float(x), float(y)) for x, y in paths[:, i].tolist()] for i in range(shown)]
+    starts, ends = [path[0] for path in lines], [path[-1] for path in lines]
+    steps = result.params.get("sample_steps")
+    w2_rows, w2_cols = _labels(result, "w2_by_euler_steps")
+    return [
+        ScatterPanel(
+            "The data, and samples from noise in N Euler steps",
+            [
+                Plot("", [PointSet("data", _thin(data), colour="#9a9a9a")]),
+                Plot("", [PointSet(f"N = {steps}", _thin(samples), colour="#4e9ad8")]),
+            ],
+        ),
+        ScatterPanel(
+            "One Euler step lands near the data's mean; the paths from noise bend only a little",
+            [
+                Plot("", [PointSet("N = 1", _thin(one_step), colour="#f28e2b")]),
+                Plot(
+                    "",
+                    [
+                        PointSet("paths", paths=lines, colour="#35597a"),
+                        PointSet("t=0", starts, colour="#dddddd"),
+                        PointSet("t=1", ends, colour="#e15759"),
+                    ],
+                ),
+            ],
+        ),
+        _loss(
+            "Flow matching loss ‖v_θ(x_t, t) - (x1 - x0)‖²", {"per batch": result.arrays["loss"]}, log_y=False
+        ),
+        HeatmapPanel(
+            "Sliced W2 to the data by Euler steps (and as a multiple of the floor)",
+            _matrix(result.arrays["w2_by_euler_steps"]),
+            w2_rows,
+            w2_cols,
+        ),
+    ]
+
+
+def _taxonomy(result: DemoResult) -> list[Panel]:
+    rows, cols = _labels(result, "properties")
+    return [
+        HeatmapPanel(
+            "Properties (1 = yes)", _matrix(result.arrays["properties"]), rows, cols, "viridis", 0, 1
+        )
+    ]
+
+
+def _generic(result: DemoResult) -> list[Panel]:
+    """Any other concept: labelled matrices as heatmaps, 1-D `loss` arrays as curves, (N, 2) as points."""
+    panels: list[Panel] = []
+    for name, array in result.arrays.items():
+        if name in result.labels:
+            rows, cols = _labels(result, name)
+            panels.append(HeatmapPanel(name, _matrix(array), rows, cols))
+        elif array.ndim == 1 and "loss" in name:
+            panels.append(_loss(name, {name: array}))
+        elif array.ndim == 2 and array.shape[1] == 2 and array.shape[0] > 2:
+            panels.append(ScatterPanel(name, [Plot("", [PointSet(name, _thin(array.tolist()))])]))
+    return panels
+
+
+_BUILDERS: dict[str, Callable[[DemoResult], list[Panel]]] = {
+    "attention.scaled_dot_product": _scaled_dot_product,
+    "attention.self": _attention_pair,
+    "attention.cross": _attention_pair,
+    "attention.multihead": _multihead,
+    "attention.masked": _masked,
+    "attention.permutation": _permutation,
+    "positional.sinusoidal": _sinusoidal,
+    "positional.rope": _rope,
+    "transposed_conv": _transposed_conv,
+    "segmentation.unet": _unet,
+    "autoencoder": _autoencoder,
+    "flow_matching": _flow_matching,
+    "generative.taxonomy": _taxonomy,
+}

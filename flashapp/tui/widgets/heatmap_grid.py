@@ -1,0 +1,154 @@
+"""A labelled heatmap: a matrix drawn as coloured cells with row and column names.
+
+Small matrices (attention weights, the transposed-convolution overlap map) show their values in the
+cells; larger ones (a 64 x 32 positional encoding) fall back to colour only, two rows per line with
+half blocks. A legend gives the colour scale's ends.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.geometry import Size
+from textual.widget import Widget
+
+from flashapp.tui.widgets.colour_scale import (
+    block_style,
+    cell_style,
+    colour_at,
+    fraction_of,
+    value_range,
+)
+
+MAX_VALUE_ROWS = 24  # more rows than this: colour only
+MAX_ROW_LABEL = 16
+MAX_COL_LABEL = 10
+
+
+class HeatmapGrid(Widget):
+    DEFAULT_CSS = """
+    HeatmapGrid { height: auto; width: 100%; }
+    """
+
+    def __init__(
+        self,
+        values: Sequence[Sequence[float]],
+        rows: Sequence[str] | None = None,
+        cols: Sequence[str] | None = None,
+        *,
+        scale: str = "viridis",
+        low: float | None = None,
+        high: float | None = None,
+        integers: bool | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.values = [[float(v) for v in row] for row in values]
+        n_rows = len(self.values)
+        n_cols = max((len(row) for row in self.values), default=0)
+        self.row_names = [str(r)[:MAX_ROW_LABEL] for r in (rows if rows is not None else range(n_rows))]
+        self.col_names = [str(c)[:MAX_COL_LABEL] for c in (cols if cols is not None else range(n_cols))]
+        flat = [v for row in self.values for v in row]
+        auto_low, auto_high = value_range(flat, scale)
+        self.low = auto_low if low is None else low
+        self.high = auto_high if high is None else high
+        self.scale = scale
+        finite = [v for v in flat if math.isfinite(v)]
+        self.integers = all(v.is_integer() for v in finite) if integers is None else integers
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def _format(self, value: float, decimals: int) -> str:
+        if not math.isfinite(value):
+            return "-inf" if value < 0 else "inf" if value > 0 else "nan"
+        return str(int(value)) if self.integers else f"{value:.{decimals}f}"
+
+    def _mode(self, width: int) -> tuple[str, int, int]:
+        """("values", cell width, decimals), ("blocks", 2, 0) or ("half", 1, 0) for this width."""
+        n_rows, n_cols = len(self.values), len(self.col_names)
+        label = self._label_width()
+        if n_rows <= MAX_VALUE_ROWS:
+            for decimals in (2, 1):
+                texts = [self._format(v, decimals) for row in self.values for v in row]
+                cell = max(len(text) for text in [*self.col_names, *texts]) + 1
+                if label + cell * n_cols <= width:
+                    return "values", cell, decimals
+            if label + 2 * n_cols <= width:
+                return "blocks", 2, 0
+        return "half", 1, 0
+
+    def _label_width(self) -> int:
+        return max((len(r) for r in self.row_names), default=0) + 1
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        mode, _, _ = self._mode(width)
+        body = len(self.values) if mode != "half" else math.ceil(len(self.values) / 2)
+        return body + 2  # column names above, legend below
+
+    # --- drawing ---------------------------------------------------------------------------------
+
+    def render(self) -> Text:
+        width = self.size.width
+        if not self.values or not self.col_names:
+            return Text("(empty)", style="dim")
+        mode, cell, decimals = self._mode(width)
+        label = self._label_width()
+        shown_cols = max(1, min(len(self.col_names), (width - label) // cell))
+        out = Text(no_wrap=True, overflow="crop")
+        out.append(" " * label)
+        if mode == "values":
+            for name in self.col_names[:shown_cols]:
+                out.append(f"{name:>{cell - 1}} ", style="bold")
+        else:
+            out.append_text(self._sparse_header(shown_cols, cell))
+        out.append("\n")
+        if mode == "half":
+            self._half_rows(out, label, shown_cols)
+        else:
+            for name, row in zip(self.row_names, self.values, strict=False):
+                out.append(f"{name:>{label - 1}} ", style="bold")
+                for value in row[:shown_cols]:
+                    rgb = colour_at(fraction_of(value, self.low, self.high), self.scale)
+                    text = f"{self._format(value, decimals):>{cell - 1}} " if mode == "values" else ""
+                    out.append(text or " " * cell, style=cell_style(rgb))
+                out.append("\n")
+        out.append_text(self._legend(shown_cols < len(self.col_names)))
+        return out
+
+    def _sparse_header(self, shown: int, cell: int) -> Text:
+        """Column names where they fit: every k-th one, k chosen so the names do not collide."""
+        longest = max(len(c) for c in self.col_names[:shown]) + 1
+        every = max(1, math.ceil(longest / cell))
+        line = [" "] * (shown * cell)
+        for index in range(0, shown, every):
+            name = self.col_names[index]
+            start = index * cell
+            if start + len(name) <= len(line):
+                line[start : start + len(name)] = list(name)
+        return Text("".join(line), style="bold")
+
+    def _half_rows(self, out: Text, label: int, shown: int) -> None:
+        every = 2 if len(self.values) <= 48 else 4
+        for top in range(0, len(self.values), 2):
+            name = self.row_names[top] if top % (2 * every) == 0 or every == 2 else ""
+            out.append(f"{name:>{label - 1}} ", style="bold")
+            upper = self.values[top]
+            lower = self.values[top + 1] if top + 1 < len(self.values) else None
+            for col in range(shown):
+                a = colour_at(fraction_of(upper[col], self.low, self.high), self.scale)
+                b = colour_at(fraction_of(lower[col], self.low, self.high), self.scale) if lower else None
+                out.append("▀", style=block_style(a, b))
+            out.append("\n")
+
+    def _legend(self, cut: bool) -> Text:
+        legend = Text(" " * self._label_width())
+        legend.append(self._format(self.low, 2) + " ", style="dim")
+        for step in range(12):
+            legend.append(" ", style=cell_style(colour_at(step / 11, self.scale), text=False))
+        legend.append(" " + self._format(self.high, 2), style="dim")
+        if cut:
+            legend.append(f"   (first columns of {len(self.col_names)})", style="dim")
+        return legend

@@ -1,0 +1,139 @@
+"""Scatter plots in Braille dots, with optional paths: a flow's data and samples side by side, its
+trajectories from noise to samples, an autoencoder's latent codes. Plots drawn side by side share one
+scale, and both axes use the same units, so shapes are neither stretched nor hard to compare."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from flashapp.tui.widgets.braille_canvas import PALETTE, BrailleCanvas, Scale, tick_text
+
+Point = tuple[float, float]
+Bounds = tuple[float, float, float, float]  # x low, x high, y low, y high
+
+GAP = 3  # cells between plots side by side
+
+
+@dataclass(frozen=True)
+class PointSet:
+    name: str
+    points: Sequence[Point] = ()
+    paths: Sequence[Sequence[Point]] = field(default_factory=tuple)  # drawn as lines, under the points
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Plot:
+    """One canvas: its caption and what is drawn on it."""
+
+    caption: str
+    sets: Sequence[PointSet]
+
+
+def _ok(point: Point) -> bool:
+    return math.isfinite(point[0]) and math.isfinite(point[1])
+
+
+def _all_points(plots: Sequence[Plot]) -> list[Point]:
+    return [
+        p
+        for plot in plots
+        for s in plot.sets
+        for p in [*s.points, *(q for path in s.paths for q in path)]
+        if _ok(p)
+    ]
+
+
+def bounds_of(points: Sequence[Point]) -> Bounds:
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def render_plot(plot: Plot, width: int, height: int, bounds: Bounds, colours: dict[str, str]) -> list[Text]:
+    """One plot as `height` lines of exactly `width` cells: y labels, canvas, x labels, legend."""
+    x_low, x_high, y_low, y_high = bounds
+    y_labels = (tick_text(y_high), tick_text(y_low))
+    label_width = max(len(label) for label in y_labels)
+    canvas = BrailleCanvas(width - label_width - 1, height - 2)
+    # One data unit is the same number of dots across and down: a Braille dot is about square.
+    span = max(x_high - x_low, y_high - y_low) or 1.0
+    shorter = min(canvas.dot_width, canvas.dot_height)
+    units_x, units_y = span * canvas.dot_width / shorter, span * canvas.dot_height / shorter
+    centre_x, centre_y = (x_high + x_low) / 2, (y_high + y_low) / 2
+    to_x = Scale(centre_x - units_x / 2, centre_x + units_x / 2, canvas.dot_width)
+    to_y = Scale(centre_y - units_y / 2, centre_y + units_y / 2, canvas.dot_height, flip=True)
+    for one in plot.sets:
+        for path in one.paths:
+            dots = [(to_x(x), to_y(y)) for x, y in path if _ok((x, y))]
+            for (x0, y0), (x1, y1) in zip(dots, dots[1:], strict=False):
+                canvas.line(x0, y0, x1, y1, colours[one.name])  # type: ignore[arg-type]
+    for one in plot.sets:
+        for x, y in one.points:
+            if _ok((x, y)):
+                canvas.dot(to_x(x), to_y(y), colours[one.name])  # type: ignore[arg-type]
+    lines = []
+    rows = canvas.lines()
+    for row, line in enumerate(rows):
+        label = y_labels[0] if row == 0 else y_labels[1] if row == len(rows) - 1 else ""
+        text = Text(f"{label:>{label_width}}", style="dim")
+        text.append("┤" if label else "│", style="dim")
+        text.append_text(line)
+        lines.append(text)
+    low, high = tick_text(centre_x - units_x / 2), tick_text(centre_x + units_x / 2)
+    axis = Text(" " * label_width + "└", style="dim")
+    axis.append(
+        f"{low}{' ' * max(1, canvas.columns - len(low) - len(high))}{high}"[: canvas.columns], style="dim"
+    )
+    lines.append(axis)
+    legend = Text(" " * (label_width + 1))
+    if plot.caption:
+        legend.append(plot.caption + "  ", style="bold")
+    for one in plot.sets:
+        legend.append("⣿ " if one.points else "━━ ", style=Style(color=colours[one.name]))
+        legend.append(f"{one.name}  ")
+    legend.truncate(width)
+    lines.append(legend)
+    for line in lines:
+        line.pad_right(width - line.cell_len)
+    return lines
+
+
+def render_scatter(plots: Sequence[Plot], width: int, height: int) -> Text:
+    """The plots side by side on one shared scale, each as wide as the width allows."""
+    everything = _all_points(plots)
+    if not everything or height < 4 or width < 12 * len(plots):
+        return Text("(nothing to plot)", style="dim")
+    bounds = bounds_of(everything)
+    names = list(dict.fromkeys(s.name for plot in plots for s in plot.sets))
+    given = {s.name: s.colour for plot in plots for s in plot.sets if s.colour}
+    colours = {name: given.get(name) or PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    each = (width - GAP * (len(plots) - 1)) // len(plots)
+    columns = [render_plot(plot, each, height, bounds, colours) for plot in plots]
+    out = Text(no_wrap=True, overflow="crop")
+    for row in range(height):
+        if row:
+            out.append("\n")
+        for index, column in enumerate(columns):
+            if index:
+                out.append(" " * GAP)
+            out.append_text(column[row])
+    return out
+
+
+class ScatterPlot(Widget):
+    DEFAULT_CSS = """
+    ScatterPlot { height: 18; width: 100%; }
+    """
+
+    def __init__(self, plots: Sequence[Plot], *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.plots = list(plots)
+
+    def render(self) -> Text:
+        return render_scatter(self.plots, self.size.width, self.size.height)

@@ -1,0 +1,289 @@
+"""Concept demos in the TUI, driven by Pilot: `r` on a runnable card, running and rerunning a demo,
+refusing bad parameters, stopping a training demo, the cache, saving figures, the Concept demos list,
+and torch staying out until the first run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import UTC
+
+import pytest
+from textual.widgets import Button, Input, Static
+from textual.worker import WorkerState
+
+from flashapp.store.collection import Collection
+from flashapp.tui.app import make_app
+from flashapp.tui.commands import FlashCommands
+from flashapp.tui.screens.concepts import ConceptsScreen
+from flashapp.tui.screens.demo import DemoScreen
+from flashapp.tui.screens.home import HomeScreen
+from flashapp.tui.screens.study import StudyScreen
+
+RUNNABLE_DECK = """\
+[deck]
+name = "Runnable"
+
+[[cards]]
+id = "cross"
+front = "Cross-attention: where do Q, K and V come from?"
+back = "Q from the target sequence, K and V from the source sequence."
+demo = "attention.cross"
+params = { n = 3, m = 5, d = 4 }
+
+[[cards]]
+id = "plain"
+front = "A card with nothing to run"
+back = "Right."
+"""
+
+
+@pytest.fixture
+def runnable_collection(db_path, clock, write_deck):
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+        collection.import_paths([write_deck(RUNNABLE_DECK, "runnable.toml")], backup=False)
+        yield collection
+
+
+def shown(screen, selector: str) -> str:
+    """The plain text of a Static (unwrapped, unlike the screen)."""
+    return str(screen.query_one(selector, Static).content)
+
+
+def footer_keys(screen) -> set[str]:
+    return {key for key, active in screen.active_bindings.items() if active.enabled and active.binding.show}
+
+
+async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
+    """Let the app run until `condition()` holds (a demo's first run also imports torch)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def run_demo(pilot, screen: DemoScreen) -> None:
+    await pilot.press("r")
+    await wait_for(pilot, lambda: not screen.running and screen.result is not None)
+
+
+async def test_r_opens_the_cards_demo_which_runs_and_reruns_with_a_changed_parameter(
+    runnable_collection, screen_text
+):
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        study = app.screen
+        assert isinstance(study, StudyScreen) and study.card.info.key == "cross"
+        assert "r" in footer_keys(study)
+        await pilot.press("space")  # the answer is shown: r still opens the demo, and Esc comes back here
+        await pilot.press("r")
+        await pilot.pause()
+        demo = app.screen
+        assert isinstance(demo, DemoScreen) and demo.concept.name == "attention.cross"
+        assert demo.query_one("#param-n", Input).value == "3"  # the card's params, pre-filled
+        assert demo.query_one("#param-m", Input).value == "5"
+        await run_demo(pilot, demo)
+        assert demo.result.arrays["weights"].shape == (3, 5)
+        first = screen_text(app)
+        assert "Attention weights (3x5)" in first and "x4" in first and "y2" in first
+
+        demo.query_one("#param-n", Input).value = "6"
+        demo.query_one("#run", Button).focus()
+        await run_demo(pilot, demo)
+        assert demo.result.arrays["weights"].shape == (6, 5)
+        assert demo.result.params["n"] == 6
+        second = screen_text(app)
+        assert "Attention weights (6x5)" in second and "y5" in second and second != first
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is study and study.card.info.key == "cross" and study.revealed
+
+
+async def test_r_shows_only_on_cards_with_a_demo(runnable_collection):
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        study = app.screen
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert study.card.info.key == "plain"
+        assert "r" not in footer_keys(study)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen is study
+
+
+async def test_an_invalid_parameter_is_refused_with_the_engines_message(runnable_collection):
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        demo = DemoScreen("attention.cross")
+        app.push_screen(demo)
+        await pilot.pause()
+        field = demo.query_one("#param-n", Input)
+        field.value = "999"
+        await pilot.pause()
+        assert shown(demo, "#param-error") == "attention.cross: parameter n=999 is out of range 1..64"
+        assert demo.query_one("#run", Button).disabled
+        await pilot.press("r")
+        await pilot.pause()
+        assert demo.result is None and not demo.running
+        field.value = "four"
+        await pilot.pause()
+        assert shown(demo, "#param-error") == "attention.cross: parameter n='four' is not an integer"
+        field.value = "4"
+        await pilot.pause()
+        assert not demo.query_one("#run", Button).disabled
+
+        multihead = DemoScreen("attention.multihead")
+        app.push_screen(multihead)
+        await pilot.pause()
+        multihead.query_one("#param-d_model", Input).value = "10"
+        await pilot.pause()
+        assert (
+            shown(multihead, "#param-error") == "attention.multihead: d_model=10 must be divisible by heads=4"
+        )
+
+
+async def test_a_training_demo_shows_progress_stays_responsive_and_stops_on_escape(runnable_collection):
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        demo = DemoScreen("flow_matching", {"steps": 20000, "batch": 64})
+        app.push_screen(demo)
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: demo._losses)  # a progress report with the live loss arrived
+        assert demo.running and footer_keys(demo) == {"escape", "question_mark"}  # no Run, no Save meanwhile
+        assert demo.active_bindings["escape"].binding.description == "Stop"
+        assert "loss" in str(demo.query_one("#demo-loss").render())
+        focused = app.focused
+        await pilot.press("tab")  # the interface answers keys while the engine trains
+        assert app.focused is not focused
+        worker = demo._worker
+        await pilot.press("escape")
+        assert not demo.running and worker.state == WorkerState.CANCELLED
+        await wait_for(pilot, demo.engine_idle.is_set, timeout=10)  # the engine stopped at its next check
+        steps = len(demo._losses)
+        await pilot.pause(0.3)
+        assert len(demo._losses) == steps and demo.result is None
+        assert isinstance(app.screen, DemoScreen)
+        await pilot.press("escape")  # Esc again closes
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("d")  # and the app is as usable as before
+        await pilot.pause()
+        assert isinstance(app.screen, ConceptsScreen)
+
+
+async def test_reopening_a_demo_shows_the_cached_result_at_once(runnable_collection):
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        first = DemoScreen("attention.masked", {"n": 4})
+        app.push_screen(first)
+        await pilot.pause()
+        await run_demo(pilot, first)
+        await pilot.press("escape")
+        await pilot.pause()
+        again = DemoScreen("attention.masked", {"n": 4})
+        app.push_screen(again)
+        await pilot.pause()
+        assert again.result is first.result and not again.running
+        assert "from the cache" in shown(again, "#demo-status")
+        other_seed = DemoScreen("attention.masked", {"n": 4, "seed": 1})
+        app.push_screen(other_seed)
+        await pilot.pause()
+        assert other_seed.result is None
+
+
+async def test_s_saves_every_figure_as_png(runnable_collection, tmp_path):
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        demo = DemoScreen("attention.self", {"n": 3}, figures_dir=tmp_path / "figures")
+        app.push_screen(demo)
+        await pilot.pause()
+        await run_demo(pilot, demo)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: demo.query_one("#demo-saved").display, timeout=30)
+        saved = sorted((tmp_path / "figures").glob("*.png"))
+        assert [path.name for path in saved] == ["attention.self-qkv.png", "attention.self-weights.png"]
+        assert all(path.read_bytes().startswith(b"\x89PNG") for path in saved)
+        assert str(tmp_path / "figures" / "attention.self-weights.png") in shown(demo, "#demo-saved")
+
+
+async def test_cuda_is_refused_with_a_message_where_there_is_none(runnable_collection):
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        demo = DemoScreen("attention.self", {"n": 3}, device="cuda")
+        app.push_screen(demo)
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not demo.running)
+        assert demo.result is None
+        assert "device 'cuda' is not available here" in shown(demo, "#demo-status")
+
+
+async def test_concept_demos_from_the_deck_tree_and_the_palette(runnable_collection, screen_text):
+    from engine.registry import CONCEPTS
+
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConceptsScreen)
+        text = screen_text(app)
+        for concept in CONCEPTS.values():
+            assert concept.name in text
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DemoScreen) and app.screen.concept.name == "attention.cross"
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        hits = [hit async for hit in FlashCommands(app.screen).search("concept demos")]
+        assert hits[0].text == "Concept demos"
+        hits[0].command()
+        await pilot.pause()
+        assert isinstance(app.screen, ConceptsScreen)
+
+
+def test_torch_stays_out_until_the_first_run(tmp_path):
+    deck = tmp_path / "runnable.toml"
+    deck.write_text(RUNNABLE_DECK, encoding="utf-8")
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from flashapp.store.collection import Collection
+        from flashapp.tui.app import make_app
+        from flashapp.tui.screens.demo import DemoScreen
+
+        async def main():
+            with Collection.open({str(tmp_path / "c.db")!r}, shipped_decks=False) as collection:
+                collection.import_paths([{str(deck)!r}], backup=False)
+                app = make_app(collection)
+                async with app.run_test(size=(100, 32)) as pilot:
+                    await pilot.press("enter", "r")
+                    await pilot.pause()
+                    demo = app.screen
+                    assert isinstance(demo, DemoScreen), demo
+                    assert "torch" not in sys.modules, "opening the demo screen imported torch"
+                    await pilot.press("r")
+                    while demo.result is None:
+                        await pilot.pause(0.05)
+                    assert "torch" in sys.modules
+                    await pilot.press("escape", "escape", "q")
+
+        asyncio.run(main())
+        print("ok")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -1,0 +1,34 @@
+"""Snapshot at 100x32 of the demo screen after a run: the parameters, and the transposed convolution's
+overlap map as a labelled heatmap grid with its values (whole numbers: the same on every CPU). Shown
+from the cache (a second opening), so no run time in it. Regenerate with
+`pytest tests/flashapp/tui/test_demo_snapshots.py --snapshot-update`."""
+
+from __future__ import annotations
+
+import time
+
+from flashapp.tui.app import make_app
+from flashapp.tui.screens.demo import DemoScreen
+
+SIZE = (100, 32)
+CONCEPT = "transposed_conv"
+PARAMS = {"size": 4, "kernel": 3, "stride": 2}
+
+
+async def run_then_reopen(pilot) -> None:
+    app = pilot.app
+    first = DemoScreen(CONCEPT, PARAMS, device="cpu")
+    app.push_screen(first)
+    await pilot.pause()
+    await pilot.press("r")
+    deadline = time.monotonic() + 60
+    while first.result is None:
+        assert time.monotonic() < deadline
+        await pilot.pause(0.05)
+    await pilot.press("escape")
+    app.push_screen(DemoScreen(CONCEPT, PARAMS, device="cpu"))
+    await pilot.pause()
+
+
+def test_demo_screen(snap_compare, study_collection):
+    assert snap_compare(make_app(study_collection), terminal_size=SIZE, run_before=run_then_reopen)

@@ -1,0 +1,124 @@
+"""The terminal drawings of demo outputs: heatmap grids, Braille line and scatter plots, half-block
+images; and every concept's outputs drawn on the demo screen (tiny parameters, so training is quick)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from rich.text import Text
+
+from flashapp.tui.app import make_app
+from flashapp.tui.screens.demo import DemoScreen
+from flashapp.tui.widgets.braille_canvas import BrailleCanvas
+from flashapp.tui.widgets.heatmap_grid import HeatmapGrid
+from flashapp.tui.widgets.line_plot import Series, render_line_plot
+from flashapp.tui.widgets.pixel_images import Picture, PictureGroup, layout, shrink
+from flashapp.tui.widgets.scatter_plot import Plot, PointSet, render_scatter
+
+TINY = {
+    "segmentation.unet": {"steps": 2, "size": 8, "width": 2},
+    "autoencoder": {"steps": 3},
+    "flow_matching": {"steps": 3, "batch": 16, "sample_steps": 4},
+    "positional.sinusoidal": {"positions": 40, "d": 16},
+}
+
+
+def test_braille_lines_set_the_dots_between_their_ends():
+    canvas = BrailleCanvas(2, 1)  # 4 x 4 dots
+    canvas.line(0, 0, 3, 3, "red")
+    (line,) = canvas.lines()
+    assert line.plain == "⠑⢄"  # the diagonal: dots 1 and 5 in the first cell, 3 and 8 in the second
+
+
+def test_a_heatmap_writes_values_with_labels_when_they_fit():
+    grid = HeatmapGrid([[0.1, 0.9], [0.5, 0.25]], ["q0", "q1"], ["k0", "k1"], low=0, high=1)
+    assert grid._mode(40)[0] == "values"
+    assert grid._mode(8)[0] == "blocks"
+    big = HeatmapGrid([[float(i * j) for j in range(30)] for i in range(40)])
+    assert big._mode(80)[0] == "half"
+
+
+async def test_heatmap_text_on_screen():
+    from textual.app import App
+
+    class One(App):
+        def compose(self):
+            yield HeatmapGrid([[0.1, 0.9], [0.5, 0.25]], ["q0", "q1"], ["k0", "k1"], low=0, high=1)
+
+    app = One()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+    assert lines[0].split() == ["k0", "k1"]
+    assert lines[1].split() == ["q0", "0.10", "0.90"] and lines[2].split() == ["q1", "0.50", "0.25"]
+    assert lines[3].split()[0] == "0.00" and lines[3].split()[-1] == "1.00"
+
+
+def test_a_line_plot_has_its_axis_ends_and_a_legend():
+    plot = render_line_plot([Series("loss", [4.0, 2.0, 1.0, 0.5])], 40, 8, log_y=True, x_label="step")
+    lines = plot.plain.split("\n")
+    assert len(lines) == 8
+    # y: top, geometric middle (log scale) and bottom; x: first and last step
+    assert [line[:5] for line in (lines[0], lines[3], lines[5])] == ["   4┤", "1.41┤", " 0.5┤"]
+    assert lines[6].split() == ["└1", "step", "4"]
+    assert lines[7].split() == ["━━", "loss", "(log", "scale)"]
+    # a falling curve: its first dots are top left, its last ones bottom right
+    assert lines[0][5] != " " and lines[5][-1] != " " and lines[0][-1] == " "
+
+
+def test_scatter_plots_side_by_side_share_one_scale():
+    plots = [
+        Plot("", [PointSet("data", [(0.0, 0.0), (1.0, 1.0)])]),
+        Plot("", [PointSet("samples", [(2.0, 2.0)])]),
+    ]
+    text = render_scatter(plots, 60, 10)
+    lines = text.plain.split("\n")
+    assert len(lines) == 10 and all(len(line) <= 60 for line in lines)
+    assert lines[0].count("2┤") == 2  # both plots run to 2, the largest value of either
+    assert "⣿ data" in lines[-1] and "⣿ samples" in lines[-1]
+    assert isinstance(render_scatter([], 60, 10), Text)
+
+
+def test_images_shrink_until_a_group_fits():
+    image = [[float(i + j) for j in range(24)] for i in range(24)]
+    groups = [PictureGroup("test 0", [Picture("in", image), Picture("out", image)])]
+    assert layout(groups, 60)[0] == 1
+    assert layout(groups, 40)[0] == 2
+    assert shrink([[0.0, 1.0], [1.0, 2.0]], 2) == [[1.0]]
+
+
+@pytest.mark.parametrize(
+    "concept",
+    [
+        "attention.scaled_dot_product",
+        "attention.self",
+        "attention.cross",
+        "attention.multihead",
+        "attention.masked",
+        "attention.permutation",
+        "positional.sinusoidal",
+        "positional.rope",
+        "transposed_conv",
+        "segmentation.unet",
+        "autoencoder",
+        "flow_matching",
+        "generative.taxonomy",
+    ],
+)
+async def test_every_concepts_outputs_are_drawn(concept):
+    app = make_app(None)
+    async with app.run_test(size=(110, 40)) as pilot:
+        demo = DemoScreen(concept, TINY.get(concept, {}), device="cpu")
+        app.push_screen(demo)
+        await pilot.pause()
+        await pilot.press("r")
+        deadline = time.monotonic() + 60
+        while demo.running or demo.result is None:
+            assert time.monotonic() < deadline and "Error" not in str(demo.query_one("#demo-status").content)
+            await pilot.pause(0.05)
+        await pilot.pause()
+        panels = demo.query_one("#demo-panels").children
+        assert len(panels) >= 2  # at least one title and one drawing
+        for widget in panels:
+            assert widget.size.height > 0 and widget.size.width > 0
