@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Rule, Static
 
+from flashapp.core.predict import predict_seed, rating_for
 from flashapp.core.scheduling import Rating
 from flashapp.core.typed_answer import check_typed_answer
 from flashapp.errors import UserError
@@ -30,6 +31,7 @@ from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
 from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.predict_prompt import PredictPrompt
 from flashapp.tui.widgets.study_status import StudyStatus
 from flashapp.tui.widgets.type_in_diff import TypeInDiff
 
@@ -70,11 +72,14 @@ class StudyScreen(Screen[None]):
         Binding("f", "flag", "Flag", id="flag"),
         Binding("i", "info", "Info", id="info"),
         Binding("e", "edit", "Edit", id="edit"),
+        Binding("r", "demo", "Run demo", id="demo"),
+        Binding("space,enter", "continue", "Next card", id="continue"),  # a predict card, once graded
         Binding("escape", "back", "Decks", id="back"),
     ]
 
     revealed: reactive[bool] = reactive(False, bindings=True)
     waiting: reactive[bool] = reactive(False, bindings=True)
+    graded: reactive[bool] = reactive(False, bindings=True)  # a predict card the engine has graded
 
     def __init__(self, collection: Collection, deck: str | None) -> None:
         super().__init__()
@@ -86,6 +91,8 @@ class StudyScreen(Screen[None]):
         self._shown_at = monotonic()
         self._undo: list[tuple[str, int]] = []  # ("answer" | "suspend" | "bury", card id), newest last
         self._wait_timer: Timer | None = None
+        self._predict_ms = 0
+        self._demo_opened_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +104,7 @@ class StudyScreen(Screen[None]):
             yield Static(id="demo")
             yield Input(placeholder="Type the answer, then Enter", id="typed")
             yield TypeInDiff(id="diff")
+            yield PredictPrompt(id="predict")
             yield Static(id="waiting")
         yield AnswerButtons()
         yield Footer(compact=True, show_command_palette=False)  # room for the card keys at 80 columns
@@ -109,9 +117,16 @@ class StudyScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
-            return self.card is not None and not self.revealed
+            return self.card is not None and not self.revealed and not self.graded
         if action == "rate":
-            return self.card is not None and self.revealed
+            return self.card is not None and self.revealed and self.card.rendered.predict is None
+        if action == "continue":
+            return self.graded
+        if action == "demo":  # a predict card's demo would give its answer away: only once graded
+            card = self.card
+            if card is None or card.info.demo is None:
+                return False
+            return card.rendered.predict is None or self.graded
         if action in CARD_ACTIONS:
             return self.card is not None
         if action == "undo":
@@ -140,20 +155,32 @@ class StudyScreen(Screen[None]):
         def find_image(name: str):
             return self.collection.media_path(card.id, name)
 
+        predict = rendered.predict
         answer = rendered.answer + (f"\n\n{rendered.extra}" if rendered.extra.strip() else "")
-        await self.query_one("#question", CardText).show(rendered.question, find_image)
+        if predict is not None:  # the engine's outcome is the answer; the card's extra goes under it
+            answer = rendered.extra
+        # A predict card's case is drawn per review: the same card at the same repetition, the same case.
+        case = predict.draw(predict_seed(card.id, card.info.reps)) if predict is not None else {}
+        question = predict.question_for(case) if predict is not None else rendered.question
+        await self.query_one("#question", CardText).show(question, find_image)
         await self.query_one("#answer", CardText).show(answer, find_image)
         demo = card.info.demo
         self.query_one("#demo", Static).update(
-            Content.assemble("▶ Runnable concept: flashapp demo ", demo["concept"]) if demo else Content()
+            Content.assemble("▶ r runs this concept's demo: ", demo["concept"]) if demo else Content()
         )
+        prompt = self.query_one(PredictPrompt)
+        prompt.display = predict is not None
+        self.graded = False
+        if predict is not None:
+            prompt.start(predict, case)
         typed = self.query_one("#typed", Input)
         typed.value = ""
         self.query_one("#diff", TypeInDiff).display = False
         self.query_one("#waiting", Static).display = False
         buttons = self.query_one(AnswerButtons)
         buttons.show_intervals(card.labels)
-        buttons.set_show_label(type_in=card.note_type == "type-in" and rendered.expected is not None)
+        typed_answer = card.note_type == "type-in" and rendered.expected is not None
+        buttons.set_show_label(type_in=typed_answer or predict is not None)
         self._show_status()
         self._set_revealed(revealed)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
@@ -175,6 +202,8 @@ class StudyScreen(Screen[None]):
         self.query_one(AnswerButtons).display = card is not None
         if typed.display:
             typed.focus()
+        elif card is not None and card.rendered.predict is not None and not revealed:
+            self.query_one(PredictPrompt).focus_answer()
         else:
             self.query_one("#card", VerticalScroll).focus()
 
@@ -276,6 +305,9 @@ class StudyScreen(Screen[None]):
         card = self.card
         if card is None or self.revealed:
             return
+        if card.rendered.predict is not None:
+            self.query_one(PredictPrompt).submit()  # graded by the engine, not revealed
+            return
         if card.note_type == "type-in" and card.rendered.expected is not None:
             result = check_typed_answer(self.query_one("#typed", Input).value, card.rendered.expected)
             diff = self.query_one("#diff", TypeInDiff)
@@ -362,7 +394,60 @@ class StudyScreen(Screen[None]):
     async def _edited(self, saved: bool | None) -> None:
         if saved and self.card is not None:
             self.session.refresh()
+            if self.graded:  # answered already: the edit shows next time
+                await self.show_next()
+                return
             await self.show_card(self.collection.study_card(self.card.id), revealed=self.revealed)
+
+    # --- predict cards and demos ----------------------------------------------------------------------
+
+    @on(PredictPrompt.Submitted)
+    def _predict_submitted(self, event: PredictPrompt.Submitted) -> None:
+        self._predict_ms = min(MAX_ANSWER_MS, int((monotonic() - self._shown_at) * 1000))
+        event.prompt.grade(event.typed)
+
+    @on(PredictPrompt.Graded)
+    def _predict_graded(self, event: PredictPrompt.Graded) -> None:
+        card = self.card
+        if card is None or card.rendered.predict is None or self.graded:
+            return
+        current = self.session.current()
+        if current is None or current.id != card.id:
+            return
+        rating = rating_for(event.check.correct, self._predict_ms)
+        try:
+            self.session.answer(rating, self._predict_ms)
+        except UserError as error:
+            self._error(error)
+            return
+        self._undo.append(("answer", card.id))
+        self.graded = True
+        event.prompt.show_outcome(event.check, rating, self._predict_ms / 1000, event.explanation)
+        self.query_one(AnswerButtons).display = False
+        self.query_one("#answer", CardText).display = bool(card.rendered.extra.strip())
+        self.query_one("#demo", Static).display = card.info.demo is not None
+        self._show_status()
+        self.query_one("#card", VerticalScroll).focus()
+
+    async def action_continue(self) -> None:
+        if self.graded:
+            await self.show_next()
+
+    def action_demo(self) -> None:
+        card = self.card
+        if card is None or card.info.demo is None:
+            return
+        from flashapp.tui.screens.demo import DemoScreen
+
+        params = dict(card.info.demo.get("params") or {})
+        if card.rendered.predict is not None:
+            params = self.query_one(PredictPrompt).demo_params()
+        self._demo_opened_at = monotonic()
+        self.app.push_screen(DemoScreen(card.info.demo["concept"], params), self._demo_closed)
+
+    def _demo_closed(self, _result: object = None) -> None:
+        # Time spent in the demo is not time spent answering.
+        self._shown_at += monotonic() - self._demo_opened_at
 
     def action_finish(self) -> None:
         if self.waiting:
