@@ -15,7 +15,10 @@ from pathlib import Path
 
 from flashapp.errors import UserError
 
-TYPES_HELP = "question types, comma-separated: mc, tf, written, match (default: all)"
+TYPES_HELP = (
+    "question types, comma-separated: mc, tf, written, match, computed (predict cards, answered by the "
+    "engine; default: mc,tf,written,match)"
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
     from flashapp.cli.common import open_collection, print_json
 
     settings = settings_from(args)
+    computed = "computed" in settings.kinds
     with open_collection(args) as collection:
-        items = collection.practice_items(args.deck)
+        items = collection.practice_items(args.deck, predict=computed)
     if not items:
         raise UserError(f"deck {args.deck!r} has no cards to practise")
     if not args.json and args.markdown is None:
@@ -83,11 +87,12 @@ def run(args: argparse.Namespace) -> int:
 
     from flashapp.core.practice.generator import generate_test
     from flashapp.core.practice.markdown import render_test_markdown
+    from flashapp.store.practice import engine_truth
 
     seed = settings.seed if settings.seed is not None else random.SystemRandom().randrange(2**31)
     test = generate_test(
         items, deck=args.deck, count=settings.count, kinds=settings.kinds, seed=seed,
-        answer_with=settings.answer_with,
+        answer_with=settings.answer_with, solve=engine_truth if computed else None,
     )  # fmt: skip
     if not test.questions:
         raise UserError(f"deck {args.deck!r} has no cards for questions of type {args.types}")

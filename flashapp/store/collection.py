@@ -257,10 +257,11 @@ class Collection:
 
     # --- practice --------------------------------------------------------------------------------
 
-    def practice_items(self, deck: str) -> list[PracticeItem]:
-        """The deck's cards (and its subdecks') as practice material; UserError for an unknown deck."""
+    def practice_items(self, deck: str, *, predict: bool = False) -> list[PracticeItem]:
+        """The deck's cards (and its subdecks') as practice material, predict cards too with `predict`;
+        UserError for an unknown deck."""
         with self.reading() as session:
-            return practice_items(session, deck)
+            return practice_items(session, deck, predict=predict)
 
     def record_practice(
         self,

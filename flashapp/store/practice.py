@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from flashapp.core.practice.computed import Truth
 from flashapp.core.practice.learn import CardProgress, replay
 from flashapp.core.practice.mastery import MASTERED_INTERVAL_DAYS, MasteryCounts, card_mastery
 from flashapp.core.practice.questions import PracticeItem, is_short
 from flashapp.core.practice.scoring import AnswerCheck
+from flashapp.core.predict import PredictSpec, PredictSpecError
 from flashapp.core.render import render_card
 from flashapp.core.text import to_plain
 from flashapp.errors import UserError
@@ -30,9 +33,10 @@ def _deck_cards(deck: str):
     )
 
 
-def practice_items(session: Session, deck: str) -> list[PracticeItem]:
-    """One item per card of the deck and its subdecks, leaving out suspended cards, the reverse side of
-    reversed notes (the same pair again) and predict cards. A cloze card's answer is its deletion."""
+def practice_items(session: Session, deck: str, *, predict: bool = False) -> list[PracticeItem]:
+    """One item per card of the deck and its subdecks, leaving out suspended cards and the reverse side
+    of reversed notes (the same pair again). A cloze card's answer is its deletion. Predict cards come
+    only with `predict` (as items with their spec, for computed questions)."""
     find_deck(session, deck)
     rows = session.execute(
         select(Card, Note, Deck.name)
@@ -47,7 +51,10 @@ def practice_items(session: Session, deck: str) -> list[PracticeItem]:
         if note.note_type == "reversed" and card.ord != 0:
             continue
         if note.note_type == "predict":
-            continue  # a question template whose answer only the engine can compute
+            item = _predict_item(card, note) if predict else None
+            if item is not None:
+                items.append(item)
+            continue
         rendered = render_card(
             note.note_type, note.fields, card.ord, note_definition(note), tags=note.tag_list, deck=deck_name
         )
@@ -75,6 +82,26 @@ def practice_items(session: Session, deck: str) -> list[PracticeItem]:
             )
         )
     return items
+
+
+def _predict_item(card: Card, note: Note) -> PracticeItem | None:
+    """A predict card as practice material: its question template and its spec (None if damaged)."""
+    try:
+        spec = PredictSpec.from_fields(note.fields)
+    except PredictSpecError:
+        return None
+    template = spec.question_for(None)
+    back = str(note.fields.get("back", ""))
+    return PracticeItem(card.id, "predict", to_plain(template), back, None, None, template, back, spec)
+
+
+def engine_truth(task: str, values: Mapping[str, Any]) -> Truth:
+    """The engine's answer for a predict card's case (imports torch on first use)."""
+    from engine.predict import solve
+    from engine.predict_registry import get_task
+
+    truth = solve(task, values)
+    return Truth(tuple(truth.parts), truth.explanation, tuple(get_task(task).parts))
 
 
 def record_session(

@@ -6,7 +6,9 @@
 - true/false: a question with its own answer or another card's;
 - written: cards with a short answer to type (type-in, cloze, the term of a reversed card; with
   "answer with question", any card whose question is short);
-- matching: one question of 4 to 6 pairs.
+- matching: one question of 4 to 6 pairs;
+- computed: a predict card's question for a drawn case, its answer computed by the engine (`solve`,
+  injected: see `computed.py`); predict cards make no other kind of question.
 Kinds are spread evenly over the requested count; an item that cannot make the planned kind (no short
 answer, too few distinct distractors) is given another requested kind.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection, Sequence
 
+from flashapp.core.practice.computed import Solver, computed_question
 from flashapp.core.practice.grading import normalize_answer
 from flashapp.core.practice.questions import (
     PracticeItem,
@@ -42,18 +45,21 @@ def generate_test(
     seed: int,
     answer_with: str = "answer",
     only: Collection[int] | None = None,
+    solve: Solver | None = None,
 ) -> PracticeTest:
     """`answer_with` is "answer" (prompt with the question), "question" (prompt with the answer) or
     "both" (a coin toss per question). `only`: ask about these cards alone (a retake of the missed
-    ones), still drawing distractors from every item."""
+    ones), still drawing distractors from every item. `solve`: the engine, for computed questions
+    (without it there are none)."""
     if count < 1:
         raise ValueError("a test needs at least 1 question")
     if not kinds:
         raise ValueError("a test needs at least one kind of question")
     rng = random.Random(seed)
-    pool = sorted(items, key=lambda item: item.card_id)
-    rng.shuffle(pool)
-    asked = pool if only is None else [item for item in pool if item.card_id in only]
+    everything = sorted(items, key=lambda item: item.card_id)
+    rng.shuffle(everything)
+    asked = everything if only is None else [item for item in everything if item.card_id in only]
+    pool = [item for item in everything if item.predict is None]
     plan = [kinds[i % len(kinds)] for i in range(count)]
     rng.shuffle(plan)
 
@@ -63,7 +69,10 @@ def generate_test(
     for planned in plan:
         for kind in [planned, *(k for k in kinds if k != planned)]:
             still_to_ask = count - len(questions) - 1
-            question = _make(kind, len(questions) + 1, asked, pool, used, rng, answer_with, still_to_ask)
+            if kind == "computed":
+                question = _computed(len(questions) + 1, asked, used, solve, seed)
+            else:
+                question = _make(kind, len(questions) + 1, asked, pool, used, rng, answer_with, still_to_ask)
             if question is not None:
                 questions.append(question)
                 used.update(question.card_ids)
@@ -72,6 +81,19 @@ def generate_test(
             notes.append(f"only {len(questions)} of {count} questions: the deck has no more cards for them")
             break
     return PracticeTest(deck, seed, tuple(questions), count, tuple(dict.fromkeys(kinds)), tuple(notes))
+
+
+def _computed(
+    number: int, asked: list[PracticeItem], used: set[int], solve: Solver | None, seed: int
+) -> Question | None:
+    if solve is None:
+        return None
+    for item in asked:
+        if item.predict is not None and item.card_id not in used:
+            question = computed_question(item, solve, seed=seed, number=number)
+            if question is not None:
+                return question
+    return None
 
 
 def _make(
@@ -84,7 +106,7 @@ def _make(
     answer_with: str,
     still_to_ask: int = 0,
 ) -> Question | None:
-    free = [item for item in asked if item.card_id not in used]
+    free = [item for item in asked if item.card_id not in used and item.predict is None]
     if kind == "matching":
         # As many pairs as the cards left allow, keeping one card for each question still to ask.
         pairs = max(MATCHING_PAIRS[0], min(MATCHING_PAIRS[1], len(free) - still_to_ask))

@@ -20,14 +20,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from flashapp.core.practice.generator import multiple_choice, written
+from flashapp.core.practice.levels import LEVELS
 from flashapp.core.practice.questions import PracticeItem, Question
 from flashapp.core.practice.scoring import AnswerCheck, check_answer, overridden
 
 ROUND_SIZE = 7
 MASTERY_STREAK = 2  # right written answers in a row
-LEVELS = ("not_studied", "learning", "familiar", "mastered")
-LEVEL_TITLES = {"not_studied": "Not studied", "learning": "Learning", "familiar": "Familiar",
-                "mastered": "Mastered"}  # fmt: skip
 
 
 @dataclass(frozen=True)

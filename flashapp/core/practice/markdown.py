@@ -22,7 +22,9 @@ def render_test_markdown(test: PracticeTest) -> str:
             lines += [_item("ABCD"[i], option) for i, option in enumerate(question.options)]
         elif question.kind == "true_false":
             lines += [f"> {line}" for line in question.shown.splitlines()] + ["", "True / False"]
-        elif question.kind == "written":
+        elif question.kind in ("written", "computed"):
+            if question.computed is not None:
+                lines += [question.computed.hint(), ""]
             lines.append("Answer: ____________________")
         else:
             lines += [f"{i + 1}. {prompt}" for i, (prompt, _) in enumerate(question.pairs)]
@@ -35,7 +37,7 @@ def render_test_markdown(test: PracticeTest) -> str:
             key = f"{'ABCD'[question.correct_option]}. {question.answer}"
         elif question.kind == "true_false":
             key = question.answer.capitalize()
-        elif question.kind == "written":
+        elif question.kind in ("written", "computed"):
             key = question.answer
         else:
             key = ", ".join(

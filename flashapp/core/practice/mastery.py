@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flashapp.core.practice.learn import LEVEL_TITLES, LEVELS, CardProgress
+from flashapp.core.practice.learn import CardProgress
+from flashapp.core.practice.levels import LEVEL_TITLES, LEVELS
 
 MASTERED_INTERVAL_DAYS = 21
 

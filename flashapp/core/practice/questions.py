@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-QuestionKind = Literal["multiple_choice", "true_false", "written", "matching"]
+if TYPE_CHECKING:
+    from flashapp.core.practice.computed import ComputedAnswer
+    from flashapp.core.predict import PredictSpec
+
+QuestionKind = Literal["multiple_choice", "true_false", "written", "matching", "computed"]
+# The kinds a test has by default; "computed" (predict cards, answered by the engine) is asked for.
 QUESTION_KINDS: tuple[QuestionKind, ...] = ("multiple_choice", "true_false", "written", "matching")
+ALL_QUESTION_KINDS: tuple[QuestionKind, ...] = (*QUESTION_KINDS, "computed")
 # Short names accepted on the command line.
 KIND_ALIASES = {"mc": "multiple_choice", "tf": "true_false", "written": "written", "match": "matching",
-                **{kind: kind for kind in QUESTION_KINDS}}  # fmt: skip
+                **{kind: kind for kind in ALL_QUESTION_KINDS}}  # fmt: skip
 KIND_TITLES = {
     "multiple_choice": "Multiple choice",
     "true_false": "True or false",
     "written": "Written",
     "matching": "Matching",
+    "computed": "Computed",
 }
 # "answer": prompt with the question, answer with the answer; "question": the other way round;
 # "both": a coin toss per question.
@@ -66,6 +73,7 @@ class PracticeItem:
     typed_prompt: str | None = None  # what to show when asking for `typed` (defaults to `question`)
     question_markdown: str = ""
     answer_markdown: str = ""
+    predict: PredictSpec | None = None  # a predict card: asked only as a computed question
 
 
 def markdown_lookup(items: list[PracticeItem] | tuple[PracticeItem, ...]) -> dict[str, str]:
@@ -90,6 +98,7 @@ class Question:
     shown: str = ""  # true/false: the answer paired with the prompt
     pairs: tuple[tuple[str, str], ...] = ()  # matching: (prompt, answer) as they belong together
     choices: tuple[str, ...] = ()  # matching: the answers in the order shown
+    computed: ComputedAnswer | None = None  # computed: how to read the answer, and the engine's truth
 
     @property
     def correct_option(self) -> int:
@@ -113,9 +122,24 @@ class Question:
             data |= {"shown": self.shown, "answer": self.answer == "true"}
         elif self.kind == "written":
             data |= {"answer": self.answer}
+        elif self.kind == "computed" and self.computed is not None:
+            computed = self.computed
+            data |= {
+                "answer": self.answer,
+                "answer_kind": computed.spec.kind,
+                "tolerance": computed.spec.tolerance if computed.spec.kind in ("float", "vector") else None,
+                "options": list(computed.spec.options),
+                "parts": list(computed.labels),
+                "truth": _jsonable(computed.truth),
+                "explanation": computed.explanation,
+            }
         else:
             data |= {"pairs": [list(pair) for pair in self.pairs], "choices": list(self.choices)}
         return data
+
+
+def _jsonable(value: Any) -> Any:
+    return [_jsonable(part) for part in value] if isinstance(value, tuple | list) else value
 
 
 @dataclass(frozen=True)

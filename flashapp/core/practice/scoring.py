@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from flashapp.core.practice.computed import check_computed
 from flashapp.core.practice.grading import grade_written
 from flashapp.core.practice.questions import Question
 
@@ -22,8 +23,8 @@ class AnswerCheck:
 
 
 def check_answer(question: Question, response: object, *, override: bool = False) -> AnswerCheck:
-    """`response`: an option index (multiple choice), a bool (true/false), text (written), or a mapping
-    of prompt index to choice index (matching). None is an unanswered question (wrong)."""
+    """`response`: an option index (multiple choice), a bool (true/false), text (written, computed), or
+    a mapping of prompt index to choice index (matching). None is an unanswered question (wrong)."""
     if response is None:
         expected = question.answer if question.kind != "matching" else _pairs_text(question)
         return AnswerCheck(question, "", False, expected, missed=question.card_ids)
@@ -34,6 +35,9 @@ def check_answer(question: Question, response: object, *, override: bool = False
     if question.kind == "true_false":
         given = "true" if bool(response) else "false"
         return _check(question, given, given == question.answer, question.answer)
+    if question.kind == "computed":
+        text = str(response)
+        return _check(question, text, check_computed(question, text), question.answer)
     if question.kind == "written":
         text = str(response)
         correct = grade_written(text, question.answer).correct

@@ -68,6 +68,8 @@ def review_widgets(check: AnswerCheck) -> list[Widget]:
     )
     if not check.correct or check.overridden:
         widgets.append(_row("Right answer", _side(check.expected), "$text-success"))
+    if question.computed is not None and question.computed.explanation.strip():
+        widgets.append(_row("Worked out", question.computed.explanation.strip()))
     if check.overridden:
         widgets.append(
             Static(Content("Counted right: you said you were right (o takes it back)"), classes="hint")
@@ -146,10 +148,7 @@ class PracticeResultsScreen(Screen[None]):
         with Vertical(id="results"):
             yield Static(id="score")
             yield ListView(
-                *(
-                    ListItem(*review_widgets(check), id=f"review-{i}")
-                    for i, check in enumerate(self.checks)
-                ),
+                *(ListItem(*review_widgets(check), id=f"review-{i}") for i, check in enumerate(self.checks)),
                 id="review",
             )
         yield Footer(compact=True)

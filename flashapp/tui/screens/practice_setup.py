@@ -16,7 +16,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from flashapp.core.practice.questions import ANSWER_WITH, KIND_TITLES, QUESTION_KINDS, PracticeSettings
+from flashapp.core.practice.questions import (
+    ALL_QUESTION_KINDS,
+    ANSWER_WITH,
+    KIND_TITLES,
+    QUESTION_KINDS,
+    PracticeSettings,
+)
 from flashapp.errors import UserError
 from flashapp.tui.practice_messages import PracticeStart
 
@@ -47,11 +53,22 @@ class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    def __init__(self, deck: str, settings: PracticeSettings | None = None, *, available: int | None = None):
+    def __init__(
+        self,
+        deck: str,
+        settings: PracticeSettings | None = None,
+        *,
+        available: int | None = None,
+        predict_cards: int = 0,
+    ):
         super().__init__()
         self.deck = deck
         self.settings = settings or PracticeSettings()
         self.available = available  # cards in the deck, shown beside the count
+        # Computed questions need predict cards: the box shows only for a deck that has some.
+        self.kinds = (
+            ALL_QUESTION_KINDS if predict_cards or "computed" in self.settings.kinds else QUESTION_KINDS
+        )
 
     def compose(self) -> ComposeResult:
         settings = self.settings
@@ -65,9 +82,12 @@ class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
             with Horizontal(classes="row"):
                 yield Label(Content("Types"), classes="label")
                 with Vertical(id="kinds"):
-                    for kind in QUESTION_KINDS:
+                    for kind in self.kinds:
                         yield Checkbox(
-                            KIND_TITLES[kind], kind in settings.kinds, id=f"kind-{kind}", compact=True
+                            KIND_TITLES[kind] + (" from predict cards" if kind == "computed" else ""),
+                            kind in settings.kinds,
+                            id=f"kind-{kind}",
+                            compact=True,
                         )
             with Horizontal(classes="row"):
                 yield Label(Content("Answer with"), classes="label")
@@ -93,7 +113,7 @@ class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
         text = self.query_one("#count", Input).value.strip()
         if not text.lstrip("-").isdigit() or int(text) < 1:
             raise ValueError("The number of questions must be 1 or more.")
-        kinds = tuple(kind for kind in QUESTION_KINDS if self.query_one(f"#kind-{kind}", Checkbox).value)
+        kinds = tuple(kind for kind in self.kinds if self.query_one(f"#kind-{kind}", Checkbox).value)
         if not kinds:
             raise ValueError("Pick at least one type of question.")
         pressed = self.query_one(RadioSet).pressed_button
@@ -141,7 +161,7 @@ def open_practice(app: App, collection: Collection, start: PracticeStart) -> Non
         from flashapp.tui.screens.practice_test import PracticeTestScreen
 
         try:
-            available = len(collection.practice_items(start.deck))
+            items = collection.practice_items(start.deck, predict=True)
         except UserError as error:
             app.notify(str(error), severity="error", markup=False)
             return
@@ -150,4 +170,8 @@ def open_practice(app: App, collection: Collection, start: PracticeStart) -> Non
             if settings is not None:
                 app.push_screen(PracticeTestScreen(collection, start.deck, settings))
 
-        app.push_screen(PracticeSetupScreen(start.deck, start.settings, available=available), begin)
+        predict_cards = sum(item.predict is not None for item in items)
+        setup = PracticeSetupScreen(
+            start.deck, start.settings, available=len(items), predict_cards=predict_cards
+        )
+        app.push_screen(setup, begin)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from time import monotonic
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from flashapp.core.practice.computed import Solver
 from flashapp.core.practice.generator import generate_test
 from flashapp.core.practice.questions import PracticeItem, PracticeSettings, PracticeTest, markdown_lookup
 from flashapp.core.practice.scoring import AnswerCheck, check_answer
@@ -84,27 +85,60 @@ class PracticeTestScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.sub_title = f"Practice test · {self.deck}" + (" · retake" if self.only else "")
+        computed = "computed" in self.settings.kinds
         try:
-            self.items = self.collection.practice_items(self.deck)
+            self.items = self.collection.practice_items(self.deck, predict=computed)
         except UserError as error:
             self.notify(str(error), severity="error", markup=False)
             self.dismiss()
             return
+        if computed and any(item.predict is not None for item in self.items):
+            # The engine computes the answers: torch loads in a thread while the screen says so.
+            self.query_one("#position", Static).update(
+                Content.styled("Computing answers with the engine…", "dim")
+            )
+            self._generate_with_engine()
+        else:
+            await self._begin(self._generate(None))
+
+    def _generate(self, solve: Solver | None) -> PracticeTest:
         settings = self.settings
         seed = settings.seed if settings.seed is not None else random.SystemRandom().randrange(2**31)
         count = len(self.only) if self.only else settings.count
-        self.test = generate_test(
+        return generate_test(
             self.items, deck=self.deck, count=count, kinds=settings.kinds, seed=seed,
-            answer_with=settings.answer_with, only=self.only,
+            answer_with=settings.answer_with, only=self.only, solve=solve,
         )  # fmt: skip
-        if not self.test.questions:
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
+    def _generate_with_engine(self) -> None:
+        from flashapp.store.practice import engine_truth
+
+        try:
+            test = self._generate(engine_truth)
+        except Exception as error:  # noqa: BLE001 - reported on screen, the test is not started
+            self.app.call_from_thread(self._engine_failed, error)
+        else:
+            self.app.call_from_thread(self._begin, test)
+
+    def _engine_failed(self, error: Exception) -> None:
+        self.notify(f"The engine could not compute the answers: {error}", severity="error", markup=False)
+        if self.is_attached:
+            self.dismiss()
+
+    async def _begin(self, test: PracticeTest) -> None:
+        if not self.is_attached:
+            return  # left while the engine was computing
+        self.test = test
+        settings = self.settings
+        if not test.questions:
             self.notify("This deck has no cards to make such questions from.", severity="warning")
             self.dismiss()
             return
-        for note in self.test.notes:
+        for note in test.notes:
             self.notify(note, markup=False)
         self.markdown = markdown_lookup(self.items)
-        total = len(self.test.questions)
+        total = len(test.questions)
         self.responses = [None] * total
         self.durations_ms = [0] * total
         self.query_one(ProgressBar).update(total=total, progress=0)
@@ -177,6 +211,9 @@ class PracticeTestScreen(Screen[None]):
         await self.go_to(following[0])
 
     def action_end(self) -> None:
+        if self.test is None:  # still computing: nothing to hand in
+            self.dismiss()
+            return
         unanswered = sum(response is None for response in self.responses)
 
         def chosen(choice: str | None) -> None:

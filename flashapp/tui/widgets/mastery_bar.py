@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from textual.content import Content
 from textual.widgets import Static
 
-from flashapp.core.practice.learn import LEVEL_TITLES
+from flashapp.core.practice.levels import LEVEL_TITLES
 
 LEVEL_STYLES = {
     "not_studied": "$panel-lighten-2",

@@ -77,8 +77,10 @@ class QuestionView(VerticalScroll):
             widgets.append(
                 Horizontal(*(ChoiceOption(i, "tf"[i], label) for i, label in enumerate(TRUE_FALSE)), id="tf")
             )
-        elif question.kind == "written":
-            if question.recall:
+        elif question.kind in ("written", "computed"):
+            if question.computed is not None:
+                hint = hint or question.computed.hint()
+            elif question.recall:
                 hint = hint or "Recall the answer (typing it is optional), then press Enter to compare."
             value = str(response) if response is not None else ""
             widgets.append(Input(value, placeholder="Your answer, then Enter", id="written"))
@@ -96,7 +98,7 @@ class QuestionView(VerticalScroll):
         self.refresh_bindings()
 
     def focus_answer(self) -> None:
-        if self.question is not None and self.question.kind == "written" and not self.locked:
+        if self.question is not None and self.question.kind in ("written", "computed") and not self.locked:
             self.query_one("#written", Input).focus()
         elif self.question is not None and self.question.kind == "matching" and not self.locked:
             self.query_one(MatchingPairs).focus()

@@ -169,3 +169,29 @@ def test_without_json_or_markdown_the_tui_opens_on_the_test_or_the_game(db, caps
         "seed": 2,
     }  # fmt: skip
     assert (match.mode, match.deck, match.settings) == ("match", "Quiz", None)
+
+
+def test_computed_questions_from_the_shipped_predict_cards(tmp_path, capsys):
+    db = str(tmp_path / "shipped.db")
+    argv = [
+        "--db",
+        db,
+        "test",
+        "Attention and Transformers",
+        "--types",
+        "computed",
+        "--count",
+        "3",
+        "--seed",
+        "5",
+    ]
+    code, out, err = call(capsys, *argv, "--json")
+    assert code == 0, err
+    test = json.loads(out)
+    assert [q["kind"] for q in test["questions"]] == ["computed"] * 3
+    for question in test["questions"]:
+        assert "{" not in question["prompt"] and question["answer"] and question["truth"]
+        assert question["answer_kind"] in ("int", "float", "shape", "choice", "vector")
+    assert call(capsys, *argv, "--json")[1] == out  # the engine is deterministic: same seed, same test
+    code, out, _ = call(capsys, *argv, "--markdown")
+    assert code == 0 and all(f"{q['number']}. {q['answer']}" in out for q in test["questions"])

@@ -124,3 +124,31 @@ def test_the_best_match_time(practice, clock):
         practice.record_practice("match", "Practice", clock.now, [], {}, duration_ms=time_ms)
     practice.record_practice("test", "Practice", clock.now, [], {}, duration_ms=1)
     assert practice.best_match_ms("Practice") == 21_000
+
+
+PREDICT = """\
+[deck]
+name = "Predict"
+
+[[cards]]
+id = "plain"
+front = "Plain?"
+back = "yes"
+
+[[cards]]
+id = "scores"
+kind = "predict"
+concept = "softmax"
+question = "What is softmax({s0}, {s1}, {s2})?"
+answer = { kind = "vector", tolerance = 0.01 }
+ranges = { s0 = [-2, 2], s1 = [-2, 2], s2 = [-2, 2] }
+"""
+
+
+def test_predict_cards_are_items_only_when_asked_for(collection, write_deck):
+    collection.import_paths([write_deck(PREDICT, "predict.toml")], backup=False)
+    assert [item.question for item in collection.practice_items("Predict")] == ["Plain?"]
+    items = collection.practice_items("Predict", predict=True)
+    [predict] = [item for item in items if item.predict is not None]
+    assert predict.kind == "predict" and predict.question == "What is softmax({s0}, {s1}, {s2})?"
+    assert predict.predict.task == "softmax"
