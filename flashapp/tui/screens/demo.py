@@ -120,6 +120,7 @@ class DemoScreen(Screen[None]):
 
     running: reactive[bool] = reactive(False, bindings=True)
     has_result: reactive[bool] = reactive(False, bindings=True)
+    saving: reactive[bool] = reactive(False, bindings=True)  # matplotlib draws in one thread at a time
 
     @dataclass
     class Progress(Message):
@@ -226,9 +227,9 @@ class DemoScreen(Screen[None]):
         if action == "close":
             return not self.running
         if action == "save":
-            return self.has_result and not self.running
+            return self.has_result and not self.running and not self.saving
         if action == "run":
-            return not self.running
+            return not self.running and not self.saving
         return True
 
     # --- parameters ----------------------------------------------------------------------------------
@@ -286,7 +287,7 @@ class DemoScreen(Screen[None]):
     # --- running -------------------------------------------------------------------------------------
 
     def action_run(self) -> None:
-        if self.running:
+        if self.running or self.saving:
             return
         params = self._check_params()
         if params is None:
@@ -435,7 +436,8 @@ class DemoScreen(Screen[None]):
             self.notify("Run the demo first: there are no figures yet")
             return
         folder = self.figures_dir or figures_folder()
-        self.notify(f"Saving {len(self.result.figures)} figure(s) to {folder}…")
+        self.saving = True
+        self.notify(f"Saving {len(self.result.figures)} figure(s) to {folder}…", markup=False)
         self._save_figures(self.result, folder)
 
     @work(thread=True, exit_on_error=False, group="save")
@@ -449,6 +451,7 @@ class DemoScreen(Screen[None]):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
+        self.saving = False
         saved = self.query_one("#demo-saved", Static)
         if message.error:
             self.notify(message.error, severity="error", markup=False)
