@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     status = "suspended" if info.suspended else info.state
     print(
-        f"Card {info.id} ({info.key}) · {info.deck} · {status} · due {iso(info.due) or '-'} · "
+        f"Card {info.id} ({info.key}) · {info.deck} · {status} · due {info.to_json()['due'] or '-'} · "
         f"interval {info.interval_days}d · ease {info.ease:.2f} · reps {info.reps} · lapses {info.lapses}"
     )
     print(f"  {info.front.splitlines()[0] if info.front else ''}")

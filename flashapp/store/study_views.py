@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flashapp.core.predict import predict_seed
 from flashapp.core.render import RenderedCard, render_card
 from flashapp.core.scheduling import CardState, Rating, format_interval
 from flashapp.store.anki_definitions import note_definition
@@ -65,6 +66,8 @@ def study_card(card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
         tags=note.tag_list,
         deck=card.deck.name,
         flag=card.flag,
+        # A predict card shows the case drawn for this repetition, as the study screen does.
+        seed=predict_seed(card.id, card.reps) if note.note_type == "predict" else None,
     )
     return StudyCard(
         info=card_info(card, note, card.deck.name),

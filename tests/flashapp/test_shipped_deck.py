@@ -137,3 +137,14 @@ def test_the_drawn_question_renders_like_the_others():
         question, answer = rendered.plain()
         assert question.strip() and answer.strip() and "$" not in question + answer, card.id
         assert rendered.predict == card.predict
+
+
+def test_predict_cards_are_studied_with_their_case_filled_in(tmp_path):
+    from flashapp.store.collection import Collection
+
+    with Collection.open(tmp_path / "c.db") as collection:
+        predict_cards = [card for card in collection.cards() if card.key.startswith("predict-")]
+        assert predict_cards
+        for card in predict_cards:
+            question = collection.study_card(card.id).rendered.question
+            assert "{" not in question and "}" not in question, (card.key, question)
