@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from flashapp.store.collection import Collection
+from flashapp.store.models import Review
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -50,3 +51,12 @@ def write_deck(tmp_path: Path):
         return path
 
     return write
+
+
+def logged_review(card_id: int, at: datetime, **changes: object) -> Review:
+    """A review-log row written by hand (a good answer to a new card unless `changes` say otherwise)."""
+    values: dict[str, object] = {
+        "rating": 3, "state_before": "new", "state_after": "learning", "interval_before_days": 0,
+        "interval_after_days": 0, "ease_after": 2.5, "previous": {},
+    }  # fmt: skip
+    return Review(card_id=card_id, reviewed_at=at, **(values | changes))

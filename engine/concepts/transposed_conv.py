@@ -139,36 +139,26 @@ def transposed_conv(p: dict, ctx: RunContext) -> ConceptOutput:
     fig_overlap = new_figure(11, 5)
     ax1, ax2 = fig_overlap.subplots(1, 2)
     vmax = float(max(counts.max(), other_counts.max()))
-    heatmap(
-        ax1,
-        counts,
-        out_rows,
-        out_cols,
-        title=f"kernel {k}, stride {s}: max/min overlap {uneven:.2g}",
-        xlabel="output column",
-        ylabel="output row",
-        cmap="magma",
-        vmin=0,
-        vmax=vmax,
-        fmt=".0f",
-        colorbar="stamps per pixel",
-        aspect="equal",
+    panels = (
+        (ax1, counts, out_rows, out_cols, k, uneven),
+        (ax2, other_counts, None, None, other_k, other_uneven),
     )
-    heatmap(
-        ax2,
-        other_counts,
-        None,
-        None,
-        title=f"kernel {other_k}, stride {s}: max/min overlap {other_uneven:.2g}",
-        xlabel="output column",
-        ylabel="output row",
-        cmap="magma",
-        vmin=0,
-        vmax=vmax,
-        fmt=".0f",
-        colorbar="stamps per pixel",
-        aspect="equal",
-    )
+    for ax, stamps, rows, cols, kernel, ratio in panels:
+        heatmap(
+            ax,
+            stamps,
+            rows,
+            cols,
+            title=f"kernel {kernel}, stride {s}: max/min overlap {ratio:.2g}",
+            xlabel="output column",
+            ylabel="output row",
+            cmap="magma",
+            vmin=0,
+            vmax=vmax,
+            fmt=".0f",
+            colorbar="stamps per pixel",
+            aspect="equal",
+        )
     fig_overlap.suptitle("Overlap map: stamps landing on each output pixel (all-ones input and kernel)")
     fig_zero = new_figure(14, 4)
     axes = fig_zero.subplots(1, 4)

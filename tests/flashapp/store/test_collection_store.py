@@ -9,7 +9,8 @@ from sqlalchemy import event, func, select, text
 
 from flashapp.errors import UserError
 from flashapp.store.collection import Collection
-from flashapp.store.models import Card, Deck, Note, Review
+from flashapp.store.models import Card, Deck, Note
+from tests.conftest import logged_review
 
 DECK = """\
 [deck]
@@ -122,19 +123,7 @@ def test_review_log_cascades_with_its_card(collection, write_deck, clock):
     collection.import_paths([write_deck(DECK)])
     with collection.writing() as session:
         card = session.scalars(select(Card)).first()
-        session.add(
-            Review(
-                card_id=card.id,
-                reviewed_at=clock.now,
-                rating=3,
-                state_before="new",
-                state_after="learning",
-                interval_before_days=0,
-                interval_after_days=0,
-                ease_after=2.5,
-                previous={},
-            )
-        )
+        session.add(logged_review(card.id, clock.now))
     assert collection.check() == []
 
 

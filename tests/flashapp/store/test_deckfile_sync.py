@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from flashapp.core.deckfile import DeckFileError
 from flashapp.store.models import QUEUE_NEW, QUEUE_SUSPENDED, Card, Note, Review
+from tests.conftest import logged_review
 
 DECK = """\
 [deck]
@@ -43,19 +44,7 @@ def add_review(collection, key: str, clock) -> int:
     with collection.writing() as session:
         card = session.scalar(select(Card).join(Note).where(Note.key == key))
         card.state, card.queue, card.reps, card.due = "review", 2, 1, clock.now + timedelta(days=3)
-        session.add(
-            Review(
-                card_id=card.id,
-                reviewed_at=clock.now,
-                rating=3,
-                state_before="new",
-                state_after="review",
-                interval_before_days=0,
-                interval_after_days=3,
-                ease_after=2.5,
-                previous={},
-            )
-        )
+        session.add(logged_review(card.id, clock.now, state_after="review", interval_after_days=3))
         return card.id
 
 

@@ -15,6 +15,7 @@ from flashapp.store.card_state import snapshot
 from flashapp.store.collection import Collection
 from flashapp.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, Card, Review
 from flashapp.store.study_session import StudySession
+from tests.conftest import logged_review
 
 
 def deck_file(name: str, count: int, prefix: str, *, reversed_: bool = False, options: str = "") -> str:
@@ -244,15 +245,12 @@ def test_nothing_to_undo_after_imported_history(study, write_deck, clock):
     study.answer(card_id, Rating.GOOD)
     with study.writing() as session:  # what an import of review history writes: no undo snapshot
         session.add(
-            Review(
-                card_id=card_id,
-                reviewed_at=clock.now,
-                rating=3,
+            logged_review(
+                card_id,
+                clock.now,
                 state_before="learning",
                 state_after="review",
-                interval_before_days=0,
                 interval_after_days=1,
-                ease_after=2.5,
                 previous={"imported": "anki"},
             )
         )
