@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flashapp.core.scheduling import Rating
+from flashapp.core.typed_answer import match_option
 
 Value = int | float | str | bool
 
@@ -398,10 +399,11 @@ def _read_one(text: str, answer: AnswerSpec) -> Any:
         raise AnswerFormatError("nothing typed")
     kind = answer.kind
     if kind == "choice":
-        wanted = _norm(text)
-        for index, option in enumerate(answer.options, start=1):
-            if wanted in (_norm(option), str(index)):
-                return option
+        if text.strip().isdigit() and 1 <= int(text) <= len(answer.options):
+            return answer.options[int(text) - 1]
+        matched = match_option(text, answer.options)  # the app's one lenient checker
+        if matched is not None:
+            return matched
         raise AnswerFormatError(f"{text!r} is not one of: {', '.join(answer.options)}")
     if kind == "shape":
         return _read_shape(text)

@@ -7,9 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Typos allowed: none for answers of up to 3 characters, then about one per 6 characters, at most 3.
-MAX_TYPOS = 3
-CHARS_PER_TYPO = 6
+from flashapp.core.typed_answer import Verdict, grade_answer
+
 # Words that carry no meaning in a short answer ("the softmax" = "softmax").
 ARTICLES = frozenset({"a", "an", "the"})
 # Unicode math that people type in ASCII (√d_k as sqrt d_k, dₖ as d_k, × as x).
@@ -21,7 +20,8 @@ EQUIVALENTS = {"√": "sqrt ", "×": "x", "·": " ", "−": "-", "ᵀ": "t", "²
 class WrittenGrade:
     correct: bool
     exact: bool  # equal after normalising, no typo needed
-    typos: int  # edit distance between the normalised answers
+    typos: int  # misspelt letters forgiven
+    verdict: Verdict = Verdict.WRONG  # right / almost / wrong, to show "almost" as such
 
 
 def normalize_answer(text: str) -> str:
@@ -34,52 +34,8 @@ def normalize_answer(text: str) -> str:
     return " ".join(words)
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Typos between `a` and `b`: insertions, deletions, substitutions and swaps of two neighbouring
-    characters (optimal string alignment distance), or `limit + 1` as soon as it must exceed `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    before_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i]
-        for j in range(1, len(b) + 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cost = min(cost, before_previous[j - 2] + 1)
-            current.append(cost)
-        if min(current) > limit:
-            return limit + 1
-        before_previous, previous = previous, current
-    return previous[-1]
-
-
-def allowed_typos(expected: str) -> int:
-    return 0 if len(expected) <= 3 else min(MAX_TYPOS, max(1, len(expected) // CHARS_PER_TYPO))
-
-
 def grade_written(given: str, expected: str | list[str]) -> WrittenGrade:
-    """Grade `given` against the expected answer (or any of several accepted answers)."""
-    candidates = [expected] if isinstance(expected, str) else list(expected)
-    answer = normalize_answer(given)
-    best = WrittenGrade(correct=False, exact=False, typos=10**9)
-    for candidate in candidates:
-        target = normalize_answer(candidate)
-        if not target:
-            continue
-        limit = allowed_typos(target)
-        # "soft max" and "softmax" are the same answer; numbers must match exactly (no typo in "64").
-        typos = min(
-            edit_distance(answer, target, limit),
-            edit_distance(answer.replace(" ", ""), target.replace(" ", ""), limit),
-        )
-        numbers_match = re.findall(r"\d+", answer.replace(" ", "")) == re.findall(
-            r"\d+", target.replace(" ", "")
-        )
-        exact = answer.replace(" ", "") == target.replace(" ", "")
-        grade = WrittenGrade(
-            correct=bool(answer) and numbers_match and typos <= limit, exact=exact, typos=typos
-        )
-        if (grade.correct, grade.exact, -grade.typos) > (best.correct, best.exact, -best.typos):
-            best = grade
-    return best
+    """Grade `given` against the expected answer (or any of several accepted answers), by the app's one
+    lenient checker: "almost" (a plural, an abbreviation, a close misspelling) counts as correct."""
+    grade = grade_answer(given, expected)
+    return WrittenGrade(grade.accepted, grade.verdict is Verdict.RIGHT, grade.typos, grade.verdict)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from flashapp.core.typed_answer import DiffPart, Mark, TypedAnswer
+from flashapp.core.typed_answer import DiffPart, Mark, TypedAnswer, Verdict
 
 STYLES = {
     Mark.SAME: "$text-success",
@@ -21,10 +21,13 @@ def _line(parts: list[DiffPart]) -> Content:
 
 
 def diff_content(result: TypedAnswer) -> Content:
-    if result.correct:
-        verdict = Content.styled("✓ Correct: 3 (Good) or 4 (Easy)", "bold $text-success")
+    if result.verdict is Verdict.RIGHT:
+        verdict = Content.styled("✓ Right: 3 (Good) or 4 (Easy)", "bold $text-success")
+    elif result.verdict is Verdict.ALMOST:
+        why = "close spelling" if result.grade.reason == "spelling" else result.grade.reason
+        verdict = Content.styled(f"≈ Almost ({why}): 2 (Hard) suggested", "bold $text-warning")
     else:
-        verdict = Content.styled("✗ Not quite: 1 (Again) suggested", "bold $text-error")
+        verdict = Content.styled("✗ Wrong: 1 (Again) suggested", "bold $text-error")
     typed = _line(result.typed_parts()) if result.typed else Content.styled("(nothing typed)", "dim")
     return Content("\n").join(
         [

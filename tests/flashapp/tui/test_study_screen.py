@@ -300,7 +300,8 @@ async def test_type_in_cards_are_graded_character_by_character(collection, write
         assert study.revealed and not typed.display
         diff = study.query_one("#diff")
         lines = str(diff.render()).splitlines()
-        assert lines == ["You typed  Softmx", "Expected   softmax", "✗ Not quite: 1 (Again) suggested"]
+        verdict = "≈ Almost (close spelling): 2 (Hard) suggested"
+        assert lines == ["You typed  Softmx", "Expected   softmax", verdict]
         # The missing "a" is marked in the expected line, the wrong "S" in the typed one.
         spans = {str(diff.render())[s.start : s.end]: str(s.style) for s in diff.render().spans}
         assert "strike" in spans["S"] and "underline" in spans["a"]
@@ -310,7 +311,7 @@ async def test_type_in_cards_are_graded_character_by_character(collection, write
         study.query_one("#typed").value = " SOFTMAX(QKT/√dk)v "  # √ is not a key Pilot can press
         await pilot.press("enter")
         await pilot.pause()
-        assert "✓ Correct" in str(study.query_one("#diff").render())
+        assert "✓ Right" in str(study.query_one("#diff").render())
         assert "softmax(QKᵀ/√dₖ)V" in screen_text(app)
         await pilot.press("3")
         await pilot.pause()
