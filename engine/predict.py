@@ -19,7 +19,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from engine.concepts.attention import attention
+from engine.concepts.attention import attention, causal_mask, entropy
 from engine.concepts.flow_matching import straight_path
 from engine.concepts.positional import BASE, sinusoidal_encoding
 from engine.concepts.transposed_conv import output_size, overlap_map, unevenness
@@ -281,3 +281,241 @@ _SOLVERS: dict[str, Callable[[dict[str, Any]], PredictTruth]] = {
     "straight_path": straight_path_point,
     "unet_shapes": unet_shapes,
 }
+
+
+# --- understanding, not arithmetic: the truths of the shipped deck's conceptual predict cards ------------
+
+
+def uniform_entropy(p: dict[str, Any]) -> PredictTruth:
+    n = p["n"]
+    q = torch.zeros(1, 4, dtype=torch.float64)  # (1, d_k): a zero query scores every key 0
+    keys = torch.randn(n, 4, dtype=torch.float64)  # (n, d_k)
+    _, weights = attention(q, keys, keys)  # weights (1, n)
+    bits = float(entropy(weights)[0]) / math.log(2)
+    explanation = f"""
+Equal scores give a uniform softmax: every one of the {n} keys gets weight 1/{n} = {_num(1 / n)}.
+Entropy = -Σ w·log2 w = -{n}·(1/{n})·log2(1/{n}) = log2 {n} = {_num(bits)} bits,
+the largest any row over {n} keys can have (a one-hot row has 0). The engine's attention with a zero
+query gives the weights {_num(float(weights[0, 0]))} each.
+"""
+    return PredictTruth((bits,), explanation)
+
+
+def causal_zeros(p: dict[str, Any]) -> PredictTruth:
+    n = p["n"]
+    x = torch.randn(n, 8, dtype=torch.float64)  # (n, d)
+    _, weights = attention(x, x, x, mask=causal_mask(n))  # weights (n, n), lower triangular
+    zeros = int((weights == 0).sum())
+    explanation = f"""
+Row i may look at tokens 0..i, so the entries above the diagonal are masked to -inf and get weight
+exactly 0: n(n - 1)/2 = {n}·{n - 1}/2 = {zeros} of the {n * n}. The other {n * n - zeros} (the diagonal and
+below) are positive, and every row still sums to 1.
+"""
+    return PredictTruth((zeros,), explanation)
+
+
+def weight_count(p: dict[str, Any]) -> PredictTruth:
+    B, h, n, d = p["batch"], p["heads"], p["n"], p["d"]
+    mha = nn.MultiheadAttention(d, h, batch_first=True)
+    x = torch.zeros(B, n, d)  # (B, n, d)
+    _, weights = mha(x, x, x, need_weights=True, average_attn_weights=False)  # (B, h, n, n)
+    count = weights.numel()
+    explanation = f"""
+Every head keeps its own n x n weight matrix: the weights are (B, h, n, n) = {_shape(tuple(weights.shape))},
+B·h·n² = {B}·{h}·{n}² = {count} numbers. Splitting d into more heads keeps the FLOPs about the same
+but multiplies this memory by h.
+"""
+    return PredictTruth((count,), explanation)
+
+
+def kv_cache_size(p: dict[str, Any]) -> PredictTruth:
+    layers, n, d = p["layers"], p["n"], p["d"]
+    cache = [(torch.empty(0, d), torch.empty(0, d)) for _ in range(layers)]  # per layer: K (t, d), V (t, d)
+    for _ in range(n):  # each generated token appends its own key and value in every layer
+        cache = [(torch.cat([k, torch.zeros(1, d)]), torch.cat([v, torch.zeros(1, d)])) for k, v in cache]
+    count = sum(k.numel() + v.numel() for k, v in cache)
+    explanation = f"""
+Each of the {layers} layers keeps a key and a value vector of width d = {d} for every one of the {n}
+tokens so far: 2 · layers · n · d = 2·{layers}·{n}·{d} = {count} numbers per sequence (times the bytes per
+number, and the batch size, for the memory).
+"""
+    return PredictTruth((count,), explanation)
+
+
+def block_weights(p: dict[str, Any]) -> PredictTruth:
+    d, mult = p["d"], p["ffn_mult"]
+    block = nn.TransformerEncoderLayer(d, 1, dim_feedforward=mult * d, device="meta")
+    matrices = {name: q.numel() for name, q in block.named_parameters() if q.dim() == 2}
+    attn = sum(n for name, n in matrices.items() if name.startswith("self_attn"))
+    ffn = sum(n for name, n in matrices.items() if name.startswith("linear"))
+    assert attn % (d * d) == 0 and ffn % (d * d) == 0
+    listing = "\n".join(f"  {name:<28} {n:>10,}" for name, n in matrices.items())
+    explanation = f"""
+nn.TransformerEncoderLayer({d}, nhead=1, dim_feedforward={mult * d}), weight matrices only:
+
+{listing}
+
+Attention: W_q, W_k, W_v, W_o, each d x d: {attn // (d * d)}d². Feed-forward: d x {mult}d and {mult}d x d:
+2·{mult}d² = {ffn // (d * d)}d². Together {(attn + ffn) // (d * d)}d² (with a 4d FFN: 12d²); biases and
+LayerNorms add only O(d).
+"""
+    return PredictTruth((attn // (d * d), ffn // (d * d)), explanation)
+
+
+def patch_count(p: dict[str, Any]) -> PredictTruth:
+    image, patch = p["image"], p["patch"]
+    embed = nn.Conv2d(3, 1, patch, stride=patch, device="meta")  # ViT's patch embedding
+    grid = embed(torch.empty(1, 3, image, image, device="meta")).shape[-2:]  # (image/P, image/P)
+    count = int(grid[0] * grid[1])
+    explanation = f"""
+ViT's patch embedding is a convolution with kernel = stride = P = {patch}: it cuts the {image} x {image}
+image into {image}/{patch} = {grid[0]} patches per side, {grid[0]} x {grid[1]} = {count} patch tokens
+(plus one [CLS] token: a sequence of {count + 1}).
+"""
+    return PredictTruth((count,), explanation)
+
+
+def round_trip(p: dict[str, Any]) -> PredictTruth:
+    h, k, s, pad = p["h"], p["kernel"], p["stride"], p["padding"]
+    down = nn.Conv2d(1, 1, k, stride=s, padding=pad)
+    up = nn.ConvTranspose2d(1, 1, k, stride=s, padding=pad)
+    middle = down(torch.zeros(1, 1, h, h))  # (1, 1, H', H')
+    back = up(middle)  # (1, 1, H'', H'')
+    h1, h2 = int(middle.shape[-1]), int(back.shape[-1])
+    lost = h - h2
+    # H'' = H - (H + 2p - k) mod s, so 0 <= lost < s: exactly what output_padding (< stride) can restore.
+    note = "the size comes back." if lost == 0 else f"output_padding={lost} would restore them."
+    explanation = f"""
+Conv2d: floor((H + 2p - k)/s) + 1 = floor(({h} + {2 * pad} - {k})/{s}) + 1 = {h1}
+ConvTranspose2d: (H' - 1)·s - 2p + k = ({h1} - 1)·{s} - {2 * pad} + {k} = {h2}
+
+The transposed convolution reverses the shape change, but the convolution's floor loses (H + 2p - k) mod s
+= {(h + 2 * pad - k) % s} row(s): {note}
+"""
+    return PredictTruth((h1, h2), explanation)
+
+
+def unet_valid_level(p: dict[str, Any]) -> PredictTruth:
+    size = p["size"]
+    convs = nn.Sequential(nn.Conv2d(1, 1, 3), nn.ReLU(), nn.Conv2d(1, 1, 3), nn.ReLU())  # unpadded
+    after_convs = convs(torch.zeros(1, 1, size, size))  # (1, 1, S - 4, S - 4)
+    after_pool = nn.MaxPool2d(2)(after_convs)  # (1, 1, (S - 4)/2, (S - 4)/2)
+    a, b = int(after_convs.shape[-1]), int(after_pool.shape[-1])
+    explanation = f"""
+Each unpadded 3x3 convolution loses one pixel on each side: {size} → {size - 2} → {a}. The 2x2 max-pool
+halves it: {a} → {b}. The original U-Net's 572 → 568 → 284 is this step; the {a} x {a} map is what the
+decoder later copies and crops, since its own maps come out smaller.
+"""
+    return PredictTruth((a, b), explanation)
+
+
+def pixel_shuffle(p: dict[str, Any]) -> PredictTruth:
+    c, r, h, w = p["channels"], p["factor"], p["h"], p["w"]
+    out = nn.PixelShuffle(r)(torch.zeros(1, c, h, w))  # (1, C/r², rH, rW)
+    shape = tuple(int(n) for n in out.shape[1:])
+    explanation = f"""
+nn.PixelShuffle({r}) moves each group of r² = {r * r} channels into an r x r block of pixels:
+C x H x W = {c} x {h} x {w} becomes C/r² x rH x rW = {_shape(shape)}. No arithmetic on values, only a
+rearrangement; the convolution before it computes the r² sub-pixel values.
+"""
+    return PredictTruth((shape,), explanation)
+
+
+def mask_iou(p: dict[str, Any]) -> PredictTruth:
+    a, b, both = p["a"], p["b"], p["overlap"]
+    size = a + b - both
+    predicted = torch.zeros(size, dtype=torch.bool)
+    true = torch.zeros(size, dtype=torch.bool)
+    predicted[:a] = True  # pixels 0 .. a-1
+    true[a - both :] = True  # the last b pixels: `both` of them shared
+    value = float((predicted & true).sum() / (predicted | true).sum())
+    explanation = f"""
+IoU = |A ∩ B| / |A ∪ B|. The union counts the shared pixels once: {a} + {b} - {both} = {size}.
+IoU = {both}/{size} = {_num(value)}.
+"""
+    return PredictTruth((value,), explanation)
+
+
+def forward_sample(p: dict[str, Any]) -> PredictTruth:
+    abar, x0, eps = p["alpha_bar"], p["x0"], p["eps"]
+    signal, noise = math.sqrt(abar), math.sqrt(1 - abar)
+    xt = float(torch.tensor(signal) * x0 + torch.tensor(noise) * eps)
+    explanation = f"""
+x_t = √ᾱ_t·x_0 + √(1 - ᾱ_t)·ε = √{_num(abar)}·{x0} + √{_num(1 - abar)}·{eps}
+    = {_num(signal)}·{x0} + {_num(noise)}·{eps} = {_num(xt)}
+The two coefficients' squares sum to 1, so unit-variance data stays at unit variance. ᾱ = 1 is the
+clean x_0, ᾱ = 0 pure noise.
+"""
+    return PredictTruth((xt,), explanation)
+
+
+def cfg(p: dict[str, Any]) -> PredictTruth:
+    s, uncond, cond = p["scale"], p["uncond"], p["cond"]
+    guided = float(torch.tensor(float(uncond)).lerp(torch.tensor(float(cond)), s))  # u + s·(c - u)
+    explanation = f"""
+guided = ε(x, ∅) + s·(ε(x, c) - ε(x, ∅)) = {uncond} + {_num(s)}·({cond} - ({uncond})) = {_num(guided)}
+s = 0 is the unconditional prediction, s = 1 the conditional one, s > 1 extrapolates past it, away from
+the unconditional one.
+"""
+    return PredictTruth((guided,), explanation)
+
+
+def kl_gaussian(p: dict[str, Any]) -> PredictTruth:
+    mu, sigma = p["mu"], p["sigma"]
+    q = torch.distributions.Normal(torch.tensor(float(mu), dtype=torch.float64), float(sigma))
+    prior = torch.distributions.Normal(torch.tensor(0.0, dtype=torch.float64), 1.0)
+    value = float(torch.distributions.kl_divergence(q, prior))
+    explanation = f"""
+KL(𝒩(μ, σ²) ‖ 𝒩(0, 1)) = ½(μ² + σ² - 1 - ln σ²) = ½({mu}² + {_num(sigma)}² - 1 - ln {_num(sigma**2)})
+                      = {_num(value)}   (torch.distributions.kl_divergence agrees)
+With σ = 1 it is μ²/2: the KL term pulls each code's mean towards 0.
+"""
+    return PredictTruth((value,), explanation)
+
+
+def course_velocity(p: dict[str, Any]) -> PredictTruth:
+    data = torch.tensor([p["xa"], p["xb"]], dtype=torch.float64)
+    noise = torch.tensor([p["za"], p["zb"]], dtype=torch.float64)
+    _, velocity = straight_path(data, noise, 0.5)  # course: data at t = 0, noise at t = 1
+    v = tuple(velocity.tolist())
+    explanation = f"""
+The course (and SD3) put data at t = 0 and noise at t = 1: x_t = (1 - t)·x + t·z, so
+  v = dx_t/dt = z - x = ({p["za"]} - ({p["xa"]}), {p["zb"]} - ({p["xb"]})) = ({_num(v[0])}, {_num(v[1])}).
+Sampling then runs from t = 1 down to 0 with x ← x - Δt·v. Liu et al. (and this app's demo) put noise
+at t = 0: their target x_data - x_noise is the negative of this one.
+"""
+    return PredictTruth((v,), explanation)
+
+
+def optimal_discriminator(p: dict[str, Any]) -> PredictTruth:
+    pd, pg = p["p_data"], p["p_g"]
+    grid = torch.linspace(1e-6, 1 - 1e-6, 1_000_001, dtype=torch.float64)  # candidate D(x) values
+    value = pd * grid.log() + pg * (1 - grid).log()  # the discriminator's objective at x
+    best = float(grid[int(value.argmax())])
+    explanation = f"""
+At a point x the discriminator maximises p_data·log D + p_g·log(1 - D); the derivative vanishes at
+D* = p_data / (p_data + p_g) = {_num(pd)} / ({_num(pd)} + {_num(pg)}) = {_num(best)} (a grid search agrees).
+Where the generator matches the data, D* = 1/2: it cannot tell them apart.
+"""
+    return PredictTruth((best,), explanation)
+
+
+_SOLVERS.update(
+    {
+        "uniform_entropy": uniform_entropy,
+        "causal_zeros": causal_zeros,
+        "weight_count": weight_count,
+        "kv_cache_size": kv_cache_size,
+        "block_weights": block_weights,
+        "patch_count": patch_count,
+        "round_trip": round_trip,
+        "unet_valid_level": unet_valid_level,
+        "pixel_shuffle": pixel_shuffle,
+        "mask_iou": mask_iou,
+        "forward_sample": forward_sample,
+        "cfg": cfg,
+        "kl_gaussian": kl_gaussian,
+        "course_velocity": course_velocity,
+        "optimal_discriminator": optimal_discriminator,
+    }
+)

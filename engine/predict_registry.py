@@ -348,3 +348,219 @@ def _combinations(columns: list[Sequence[ParamValue]]):
     rng = random.Random(0)
     for _ in range(GRID_SAMPLE):
         yield tuple(column[rng.randrange(len(column))] for column in columns)
+
+
+# --- understanding, not arithmetic: tasks for the shipped deck's conceptual predict cards ----------------
+
+
+def _check_round_trip(p: Mapping[str, ParamValue]) -> str | None:
+    size, kernel, stride, padding = int(p["h"]), int(p["kernel"]), int(p["stride"]), int(p["padding"])
+    if size + 2 * padding < kernel:
+        return f"h={size} with padding={padding} is smaller than kernel={kernel}"
+    down = (size + 2 * padding - kernel) // stride + 1
+    if (down - 1) * stride - 2 * padding + kernel < 1:
+        return f"padding={padding} leaves the transposed convolution no output"
+    return None
+
+
+def _check_valid_level(p: Mapping[str, ParamValue]) -> str | None:
+    size = int(p["size"])
+    return None if size >= 6 and (size - 4) % 2 == 0 else f"size={size} must be even and at least 6"
+
+
+def _check_patches(p: Mapping[str, ParamValue]) -> str | None:
+    return _divisible("image", "patch")(p)
+
+
+def _check_shuffle(p: Mapping[str, ParamValue]) -> str | None:
+    r2 = int(p["factor"]) ** 2
+    if int(p["channels"]) % r2:
+        return f"channels={p['channels']} must be divisible by factor²={r2}"
+    return None
+
+
+def _check_iou(p: Mapping[str, ParamValue]) -> str | None:
+    if int(p["overlap"]) > min(int(p["a"]), int(p["b"])):
+        return f"overlap={p['overlap']} exceeds a mask's size"
+    return None
+
+
+def _check_densities(p: Mapping[str, ParamValue]) -> str | None:
+    return None if float(p["p_data"]) + float(p["p_g"]) > 0 else "p_data and p_g cannot both be 0"
+
+
+_UNDERSTANDING_TASKS: tuple[PredictTask, ...] = (
+    PredictTask(
+        "attention.uniform_entropy",
+        "Entropy of a row of equal attention scores",
+        (_int("n", 1, 4096, "number of keys"),),
+        answer="float",
+        function="uniform_entropy",
+        demo="attention.scaled_dot_product",
+    ),
+    PredictTask(
+        "attention.causal_zeros",
+        "Exactly-zero weights of causal self-attention",
+        (_int("n", 1, 64, "sequence length"),),
+        answer="int",
+        function="causal_zeros",
+        demo="attention.masked",
+    ),
+    PredictTask(
+        "attention.weight_count",
+        "Attention weights a multi-head layer stores",
+        (
+            _int("batch", 1, 16, "batch size B"),
+            _int("heads", 1, 16, "number of heads"),
+            _int("n", 1, 64, "sequence length"),
+            _int("d", 1, 512, "model dimension"),
+        ),
+        answer="int",
+        function="weight_count",
+        demo="attention.multihead",
+        demo_names={"d_model": "d"},
+        check=_divisible("d", "heads"),
+    ),
+    PredictTask(
+        "attention.kv_cache_size",
+        "Numbers held by a KV cache",
+        (
+            _int("layers", 1, 48, "number of layers"),
+            _int("n", 1, 4096, "tokens so far"),
+            _int("d", 1, 1024, "model dimension"),
+        ),
+        answer="int",
+        function="kv_cache_size",
+        demo="attention.masked",
+    ),
+    PredictTask(
+        "transformer.block_weights",
+        "Weight matrices of a Transformer block, in units of d²",
+        (_int("d", 2, 1024, "model dimension"), _int("ffn_mult", 1, 8, "FFN width as a multiple of d")),
+        answer="int",
+        function="block_weights",
+        parts=("attention", "feed-forward"),
+        demo="attention.multihead",
+        demo_names={"d_model": "d"},
+    ),
+    PredictTask(
+        "vit.patch_count",
+        "Patch tokens of a Vision Transformer",
+        (_int("image", 1, 1024, "image side"), _int("patch", 1, 64, "patch side")),
+        answer="int",
+        function="patch_count",
+        demo="attention.permutation",
+        check=_check_patches,
+    ),
+    PredictTask(
+        "transposed_conv.round_trip",
+        "Conv2d then ConvTranspose2d with the same settings: the sizes",
+        (
+            _int("h", 1, 256, "input size"),
+            _int("kernel", 1, 9, "kernel size"),
+            _int("stride", 1, 4, "stride"),
+            _int("padding", 0, 4, "padding"),
+        ),
+        answer="int",
+        function="round_trip",
+        parts=("after Conv2d", "after ConvTranspose2d"),
+        demo="transposed_conv",
+        demo_names={"size": "h"},
+        check=_check_round_trip,
+    ),
+    PredictTask(
+        "segmentation.unet_valid_level",
+        "The original U-Net's unpadded convolutions and pooling at one level",
+        (_int("size", 6, 1024, "feature-map side entering the level"),),
+        answer="int",
+        function="unet_valid_level",
+        parts=("after two 3x3 convs", "after 2x2 max-pool"),
+        demo="segmentation.unet",
+        check=_check_valid_level,
+    ),
+    PredictTask(
+        "upsampling.pixel_shuffle",
+        "Output shape of nn.PixelShuffle",
+        (
+            _int("channels", 1, 1024, "input channels"),
+            _int("factor", 1, 8, "upscale factor r"),
+            _int("h", 1, 64, "input height"),
+            _int("w", 1, 64, "input width"),
+        ),
+        answer="shape",
+        function="pixel_shuffle",
+        demo="transposed_conv",
+        check=_check_shuffle,
+    ),
+    PredictTask(
+        "segmentation.iou",
+        "IoU of two masks from their sizes and overlap",
+        (
+            _int("a", 1, 10_000, "pixels in the predicted mask"),
+            _int("b", 1, 10_000, "pixels in the true mask"),
+            _int("overlap", 0, 10_000, "pixels in both"),
+        ),
+        answer="float",
+        function="mask_iou",
+        demo="segmentation.unet",
+        check=_check_iou,
+    ),
+    PredictTask(
+        "diffusion.forward_sample",
+        "DDPM's noisy sample x_t from x_0, ε and ᾱ_t",
+        (
+            _float("alpha_bar", 0.0, 1.0, "ᾱ_t, the signal's remaining share of variance"),
+            _int("x0", *_COORD, "clean value x_0"),
+            _int("eps", *_COORD, "noise ε"),
+        ),
+        answer="float",
+        function="forward_sample",
+        demo="generative.taxonomy",
+    ),
+    PredictTask(
+        "diffusion.cfg",
+        "Classifier-free guidance of one predicted value",
+        (
+            _float("scale", 0.0, 20.0, "guidance scale s"),
+            _int("uncond", *_COORD, "unconditional prediction"),
+            _int("cond", *_COORD, "conditional prediction"),
+        ),
+        answer="float",
+        function="cfg",
+        demo="generative.taxonomy",
+    ),
+    PredictTask(
+        "vae.kl_gaussian",
+        "KL(𝒩(μ, σ²) ‖ 𝒩(0, 1)) of one latent dimension",
+        (_int("mu", *_COORD, "mean μ"), _float("sigma", 0.01, 10.0, "standard deviation σ")),
+        answer="float",
+        function="kl_gaussian",
+        demo="autoencoder",
+    ),
+    PredictTask(
+        "flow_matching.course_velocity",
+        "Rectified flow's target velocity in the course's convention (t = 0 data, t = 1 noise)",
+        (
+            _int("xa", *_COORD, "data point x, first coordinate"),
+            _int("xb", *_COORD, "data point x, second coordinate"),
+            _int("za", *_COORD, "noise z, first coordinate"),
+            _int("zb", *_COORD, "noise z, second coordinate"),
+        ),
+        answer="vector",
+        function="course_velocity",
+        demo="flow_matching",
+    ),
+    PredictTask(
+        "gan.optimal_discriminator",
+        "The optimal GAN discriminator at a point",
+        (
+            _float("p_data", 0.0, 100.0, "data density at x"),
+            _float("p_g", 0.0, 100.0, "generator density at x"),
+        ),
+        answer="float",
+        function="optimal_discriminator",
+        demo="generative.taxonomy",
+        check=_check_densities,
+    ),
+)
+TASKS.update({task.name: task for task in _UNDERSTANDING_TASKS})

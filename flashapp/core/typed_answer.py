@@ -6,7 +6,8 @@ character diff the study screen colours), written questions of practice tests an
 
 Right (the same answer, written differently): case, spacing, punctuation, accents, Unicode forms
 (`QKᵀ` = `QKT`, `√dₖ` = `sqrt d_k`), ×, x, * and "by" between sizes (`4 x 6` = `4×6` = `4x6`),
-numbers written as words (`ten` = `10`), "the"/"an"/"a" before a word, hyphens between words.
+numbers written as words (`ten` = `10`), equal numbers (`0.5` = `1/2`; a different number is
+wrong), "the"/"an"/"a" before a word, hyphens between words.
 Almost (accepted, shown as "almost"): a plural for a singular or the reverse (`rows` ~ `row`), a
 common abbreviation (`concat` ~ `concatenation`), or a close misspelling of a word of 5 letters or
 more (rapidfuzz's optimal-string-alignment distance: one typo up to 9 letters, two from 10), never in
@@ -24,14 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from rapidfuzz.distance import OSA
-
 from flashapp.core.scheduling import Rating
 from flashapp.core.text import to_plain
 
 _SPACES = re.compile(r"\s+")
 # Numbers, words, and the symbols that change a formula's meaning; other punctuation is dropped.
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+|[+\-=/<>≤≥≈→←]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _HYPHEN_IN_WORDS = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # Unicode math typed in ASCII: × and * between sizes read as x, the middle dot as a product.
 _SYMBOLS = {"×": " x ", "*": " x ", "✕": " x ", "·": " ", "⋅": " ", "√": " sqrt ", "−": "-", "–": "-"}
@@ -159,6 +159,8 @@ def _spelling_typos(given: list[str], expected: list[str]) -> int | None:
         if not (given_word.isalpha() and expected_word.isalpha()):
             return None
         given, expected = [given_word], [expected_word]
+    from rapidfuzz.distance import OSA  # only when a spelling is in question: off the start-up path
+
     typos = 0
     for typed, wanted in zip(given, expected, strict=True):
         if typed == wanted:
@@ -173,12 +175,28 @@ def _spelling_typos(given: list[str], expected: list[str]) -> int | None:
     return typos
 
 
+def _as_number(tokens: list[str]) -> float | None:
+    """A single number (`0.5`, `-3`) or fraction (`1/2`), else None."""
+    sign = -1.0 if tokens[:1] == ["-"] else 1.0
+    body = tokens[1:] if sign < 0 else tokens
+    numeric = [_NUMBER.fullmatch(token) is not None for token in body]
+    if len(body) == 1 and numeric[0]:
+        return sign * float(body[0])
+    if len(body) == 3 and numeric[0] and body[1] == "/" and numeric[2] and float(body[2]) != 0:
+        return sign * float(body[0]) / float(body[2])
+    return None
+
+
 def _grade_one(given: list[str], expected_text: str) -> Grade:
     expected = _plain_tokens(expected_text)
     if not given or not expected:
         return Grade(Verdict.WRONG)
     if "".join(given) == "".join(expected):
         return Grade(Verdict.RIGHT)
+    given_number, expected_number = _as_number(given), _as_number(expected)
+    if given_number is not None and expected_number is not None:  # 0.5 = 1/2 = 2/4; never "almost"
+        same = abs(given_number - expected_number) <= 1e-9 * max(1.0, abs(expected_number))
+        return Grade(Verdict.RIGHT if same else Verdict.WRONG)
     loose_given, loose_expected = _loose_tokens(given), _loose_tokens(expected)
     if "".join(loose_given) == "".join(loose_expected):
         return Grade(Verdict.ALMOST, reason="plural or abbreviation")

@@ -4,6 +4,8 @@
 - an id missing from the file has its cards orphaned (suspended, never deleted), and restored if
   it comes back; likewise a cloze number that disappears;
 - a new id adds a note and its cards, after every existing new card, in file order;
+- an id that another deck file of the same deck tree holds (a card moved to a subdeck, or back) moves
+  into this deck with its cards and their history;
 - syncing the same file twice changes nothing.
 """
 
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from flashapp.core.deckfile import CardSpec, DeckSpec
 from flashapp.core.text import to_plain
-from flashapp.store.decks import ensure_deck
+from flashapp.store.decks import SEPARATOR, ensure_deck
 from flashapp.store.models import Card, Note, queue_for
 
 
@@ -28,10 +30,11 @@ class SyncReport:
     updated: int = 0  # notes whose text, tags or demo changed
     orphaned: int = 0  # cards taken out of study because they left the file
     restored: int = 0  # orphaned cards back in the file
+    moved: int = 0  # notes taken over from another deck file of the same deck tree
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.orphaned or self.restored)
+        return bool(self.added or self.updated or self.orphaned or self.restored or self.moved)
 
 
 def note_source(deck_name: str) -> str:
@@ -68,6 +71,8 @@ def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: da
 
     source = note_source(spec.name)
     existing = {note.key: note for note in session.scalars(select(Note).where(Note.source == source))}
+    wanted_keys = [card_spec.id for card_spec in spec.cards if card_spec.id not in existing]
+    existing.update(_move_from_tree(session, spec.name, deck.id, wanted_keys, report))
     cards_by_note: dict[int, dict[int, Card]] = {}
     for card in session.scalars(select(Card).join(Note).where(Note.source == source)):
         cards_by_note.setdefault(card.note_id, {})[card.ord] = card
@@ -108,6 +113,31 @@ def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: da
         _insert_cards(session, card_rows, now)
         report.added += len(card_rows)
     return report
+
+
+def _move_from_tree(
+    session: Session, deck_name: str, deck_id: int, keys: list[str], report: SyncReport
+) -> dict[str, Note]:
+    """Notes with these keys that deck files of the same tree (same top-level deck) hold: moved here,
+    their cards with them, so that splitting a deck file into subdecks keeps every card's history."""
+    if not keys:
+        return {}
+    root = deck_name.split(SEPARATOR)[0]
+    low, prefix = note_source(root), note_source(root + SEPARATOR)
+    in_tree = (Note.source == low) | ((Note.source >= prefix) & (Note.source < prefix + "\U0010ffff"))
+    moved: dict[str, Note] = {}
+    for note in session.scalars(select(Note).where(in_tree, Note.key.in_(keys)).order_by(Note.id)):
+        if note.key in moved or note.source == note_source(deck_name):
+            continue
+        for card in session.scalars(
+            select(Card).where(Card.note_id == note.id, Card.deck_id == note.deck_id)
+        ):
+            card.deck_id = deck_id
+        note.source, note.deck_id = note_source(deck_name), deck_id
+        moved[note.key] = note
+        report.moved += 1
+    session.flush()
+    return moved
 
 
 def _set_orphaned(card: Card, orphaned: bool, now: datetime, report: SyncReport) -> None:
