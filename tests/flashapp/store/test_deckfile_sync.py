@@ -136,3 +136,26 @@ def test_duplicate_id_is_an_error_and_writes_nothing(collection, write_deck):
     ):
         collection.import_paths([write_deck(bad)])
     assert collection.deck_names() == []
+
+
+def test_a_card_moved_to_a_subdeck_file_keeps_its_card_and_history(collection, write_deck, clock):
+    collection.import_paths([write_deck(DECK)])
+    reviewed = add_review(collection, "one", clock)
+    # "one" moves to a subdeck's own file; the parent file keeps "two" and "cz". Either import order.
+    child = DECK.replace('name = "Sync"', 'name = "Sync::Part"').split('[[cards]]\nid = "two"')[0]
+    parent = DECK.replace('[[cards]]\nid = "one"\nfront = "First question"\nback = "First answer"\n\n', "")
+    report = collection.import_paths([write_deck(child, name="child.toml")]).decks[0]
+    assert (report.moved, report.added) == (1, 0)
+    assert not collection.import_paths([write_deck(parent, name="parent.toml")]).decks[0].orphaned
+    card = collection.card(reviewed)
+    assert (card.key, card.deck, card.reps) == ("one", "Sync::Part", 1)
+    assert len(collection.review_history(reviewed)) == 1
+
+
+def test_a_card_of_another_deck_tree_with_the_same_id_is_not_taken(collection, write_deck, clock):
+    collection.import_paths([write_deck(DECK)])
+    reviewed = add_review(collection, "one", clock)
+    other = DECK.replace('name = "Sync"', 'name = "Other::Part"')
+    report = collection.import_paths([write_deck(other, name="other.toml")]).decks[0]
+    assert (report.moved, report.added) == (0, 4)
+    assert collection.card(reviewed).deck == "Sync"
