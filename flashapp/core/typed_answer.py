@@ -69,7 +69,7 @@ class Verdict(Enum):
 class Grade:
     verdict: Verdict
     typos: int = 0  # misspelt letters forgiven (optimal string alignment distance)
-    reason: str = ""  # why it is only almost: "spelling", "plural or abbreviation"
+    reason: str = ""  # why it is only almost: "spelling", "abbreviation", "singular or plural"
 
     @property
     def accepted(self) -> bool:
@@ -139,11 +139,11 @@ def _singular(word: str) -> str:
 
 
 def _loose_tokens(tokens: list[str]) -> list[str]:
-    """Abbreviations spelt out and plurals made singular: the "almost" level."""
-    out: list[str] = []
+    """Abbreviations spelt out (`concat`, `concats`) and plurals made singular: the "almost" level."""
+    words = []
     for token in tokens:
-        out.extend(ABBREVIATIONS.get(token, token).split())
-    return [_singular(token) for token in out]
+        words += (ABBREVIATIONS.get(token) or ABBREVIATIONS.get(_singular(token)) or token).split()
+    return [_singular(word) for word in words]
 
 
 def _allowed_typos(word: str) -> int:
@@ -199,7 +199,8 @@ def _grade_one(given: list[str], expected_text: str) -> Grade:
         return Grade(Verdict.RIGHT if same else Verdict.WRONG)
     loose_given, loose_expected = _loose_tokens(given), _loose_tokens(expected)
     if "".join(loose_given) == "".join(loose_expected):
-        return Grade(Verdict.ALMOST, reason="plural or abbreviation")
+        number_only = "".join(map(_singular, given)) == "".join(map(_singular, expected))
+        return Grade(Verdict.ALMOST, reason="singular or plural" if number_only else "abbreviation")
     typos = _spelling_typos(loose_given, loose_expected)
     if typos is not None:
         return Grade(Verdict.ALMOST, typos=typos, reason="spelling")

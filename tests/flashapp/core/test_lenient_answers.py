@@ -80,6 +80,13 @@ def test_typos_are_counted_and_the_study_screen_suggests_a_rating():
     assert check_typed_answer("column", "row").suggested_rating is Rating.AGAIN
 
 
+def test_almost_says_why():
+    assert grade_answer("concat", "concatenation").reason == "abbreviation"
+    assert grade_answer("rows", "row").reason == "singular or plural"
+    assert grade_answer("concats", "concatenation").reason == "abbreviation"
+    assert grade_answer("positionl", "positional").reason == "spelling"
+
+
 def test_predict_choices_are_read_leniently():
     spec = AnswerSpec("choice", options=("even", "uneven"))
     assert read_answer("Uneven", spec) == ("uneven",)
