@@ -36,7 +36,8 @@ from flashapp.store.answering import (
 from flashapp.store.backup import backup_collection
 from flashapp.store.card_views import CardInfo, card_info, list_cards
 from flashapp.store.counts import DeckCounts, deck_counts
-from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, sqlite_file
+from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
+from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, shown_url, sqlite_file
 from flashapp.store.deckfile_sync import SyncReport, sync_deck
 from flashapp.store.decks import find_deck
 from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
@@ -101,24 +102,36 @@ class Collection:
         clock: Clock = utc_now,
         tz: tzinfo | None = None,
         fuzz: bool = True,
+        allow_damaged: bool = False,
     ) -> Collection:
         """Open (creating and upgrading as needed) the collection at a path or SQLAlchemy URL.
 
         A newly created collection is filled from the shipped decks unless `shipped_decks` is False.
+        A collection found damaged earlier is refused (CollectionDamaged) unless `allow_damaged`
+        (check, repair, restore).
         """
         url = resolve_url(url_or_path)
         file = sqlite_file(url)
         is_new = file is not None and not file.exists()
+        if not allow_damaged and (detail := recorded_damage(file)):
+            raise CollectionDamaged(file, detail)
         try:
             engine = make_engine(url)
             created = schema.current_revision(engine) is None
             if created and schema.has_other_tables(engine):
-                raise UserError(f"{url} is a database but not a flashapp collection")
-            schema.ensure_current(engine)
+                raise UserError(f"{shown_url(url)} is a database but not a flashapp collection")
+            if not allow_damaged or not created:
+                schema.ensure_current(engine)
         except UserError:
             raise
         except Exception as error:  # a file that is not a database, a server that is down
-            raise UserError(f"cannot open collection {url}: {str(error).splitlines()[0]}") from None
+            if (detail := damage_of(error)) is not None:
+                mark_damaged(file, detail)
+                if not allow_damaged:
+                    raise CollectionDamaged(file, detail) from None
+                return cls(make_engine(url), url, clock=clock, tz=tz, fuzz=fuzz)
+            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise UserError(f"cannot open collection {shown_url(url)}: {first_line}") from None
         collection = cls(engine, url, clock=clock, tz=tz, fuzz=fuzz)
         if created and shipped_decks:
             try:
@@ -152,14 +165,30 @@ class Collection:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
+        with self._damage_named(), self._read() as session, session.begin():
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One short write transaction: commits on success, rolls back on any error."""
-        with self._write() as session, session.begin():
+        """One short write transaction: commits on success, rolls back on any error. Refused in a
+        collection found damaged (by this process or an earlier one)."""
+        if (detail := recorded_damage(self.path)) is not None:
+            raise CollectionDamaged(self.path, detail)
+        with self._damage_named(), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _damage_named(self) -> Iterator[None]:
+        """SQLite's "malformed" anywhere becomes CollectionDamaged, remembered beside the file."""
+        try:
+            yield
+        except CollectionDamaged:
+            raise
+        except Exception as error:
+            if (detail := damage_of(error)) is None:
+                raise
+            mark_damaged(self.path, detail)
+            raise CollectionDamaged(self.path or shown_url(self.url), detail) from None
 
     # --- decks -----------------------------------------------------------------------------------
 

@@ -139,7 +139,7 @@ def test_naive_datetimes_are_refused(collection, write_deck):
 def test_unopenable_collection_is_a_user_error(tmp_path):
     not_a_db = tmp_path / "junk.db"
     not_a_db.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(UserError, match="cannot open collection"):
+    with pytest.raises(UserError, match=r"is damaged \(file is not a database\)"):
         Collection.open(not_a_db)
 
 
