@@ -358,6 +358,19 @@ class Collection:
         with self.reading() as session:
             return check_collection(session, self.engine)
 
+    def ensure_sound(self) -> None:
+        """SQLite's `quick_check` over the whole file (about 0.2 s at 100k cards): CollectionDamaged,
+        remembered beside the file, when a page is damaged. The TUI runs it once the decks show."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        from flashapp.store.damage import quick_check_problem
+
+        with self._damage_named(), self.engine.connect() as connection:
+            problem = quick_check_problem(connection)
+        if problem is not None:
+            mark_damaged(self.path, problem)
+            raise CollectionDamaged(self.path or shown_url(self.url), problem)
+
     # --- editing (TUI) ---------------------------------------------------------------------------
 
     def note_fields(self, note_id: int) -> EditableNote:
