@@ -51,13 +51,13 @@ def card_id_argument(text: str) -> int:
 FUZZ = True
 
 
-def open_collection(args: argparse.Namespace) -> Collection:
+def open_collection(args: argparse.Namespace, **options: Any) -> Collection:
     # Imported here, not at the top: the TUI starts from the same entry point and must show its first
     # frame before SQLAlchemy is loaded.
     from flashapp.store.collection import Collection, utc_now
 
     now = parse_now(getattr(args, "now", None)) if getattr(args, "now", None) else None
-    return Collection.open(args.db, clock=(lambda: now) if now else utc_now, fuzz=FUZZ)
+    return Collection.open(args.db, clock=(lambda: now) if now else utc_now, fuzz=FUZZ, **options)
 
 
 def print_json(value: Any) -> None:

@@ -33,7 +33,7 @@ from flashapp.store.answering import (
     unbury_expired,
     undo_last,
 )
-from flashapp.store.backup import backup_collection
+from flashapp.store.backup import backup_collection, backup_due
 from flashapp.store.card_views import CardInfo, card_info, list_cards
 from flashapp.store.counts import DeckCounts, deck_counts
 from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
@@ -89,6 +89,7 @@ class Collection:
         # Local time zone: the study day rolls over at 4 am local time.
         self.tz = tz or datetime.now().astimezone().tzinfo or UTC
         self._read = sessionmaker(engine, expire_on_commit=False)
+        self.changed = False  # anything written since opening (the TUI backs up on closing then)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -120,6 +121,8 @@ class Collection:
             created = schema.current_revision(engine) is None
             if created and schema.has_other_tables(engine):
                 raise UserError(f"{shown_url(url)} is a database but not a flashapp collection")
+            if not created and file is not None and schema.current_revision(engine) != schema.HEAD_REVISION:
+                backup_collection(file, clock(), "upgrade")
             if not allow_damaged or not created:
                 schema.ensure_current(engine)
         except UserError:
@@ -176,6 +179,7 @@ class Collection:
             raise CollectionDamaged(self.path, detail)
         with self._damage_named(), self._write() as session, session.begin():
             yield session
+        self.changed = True
 
     @contextmanager
     def _damage_named(self) -> Iterator[None]:
@@ -245,9 +249,11 @@ class Collection:
     def answer(self, card_id: int, rating: Rating, duration_ms: int = 0) -> AnswerResult:
         """Schedule the card and log the review, in one transaction."""
         with self.writing() as session:
-            return answer_card(
+            result = answer_card(
                 session, card_id, rating, self.clock(), self.tz, fuzz=self.fuzz, duration_ms=duration_ms
             )
+        self.backup_if_due()
+        return result
 
     def undo(self) -> UndoResult | None:
         """Take back the newest answer (call again for the one before it)."""
@@ -343,7 +349,7 @@ class Collection:
             return self._import_with_packages(deck_files, packages, backup=backup, reset=reset)
         specs = read_deck_files(paths)
         if backup:
-            self.backup()
+            self.backup("import")
         now = self.clock()
         with self.writing() as session:
             reports = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
@@ -351,12 +357,54 @@ class Collection:
 
     # --- maintenance -----------------------------------------------------------------------------
 
-    def backup(self) -> Path | None:
-        return backup_collection(self.path, self.clock())
+    def backup(self, reason: str = "manual") -> Path | None:
+        return backup_collection(self.path, self.clock(), reason)
+
+    def backup_if_due(self) -> Path | None:
+        """While studying: a backup when the newest is 30 minutes old (SQLite files only)."""
+        return self.backup("study") if backup_due(self.path, self.clock()) else None
+
+    def backup_if_changed(self) -> Path | None:
+        """On closing the TUI: a backup when anything was written since opening."""
+        return self.backup("close") if self.changed else None
 
     def check(self) -> list[str]:
+        if self.path is not None and self.path.exists():
+            from flashapp.store.integrity import file_damage
+
+            if damage := file_damage(self.path):
+                return damage  # rows read from damaged pages would only add noise
         with self.reading() as session:
-            return check_collection(session, self.engine)
+            return check_collection(session, self.engine, self.media_dir if self.path else None)
+
+    def repair(self) -> list[str]:
+        """`check --repair`: a backup, SQLite's recovery into a new file when pages are damaged, then
+        every row invariant mended. One line per thing done."""
+        from flashapp.store.damage import clear_damage
+        from flashapp.store.integrity import file_damage, recover_file, repair_rows
+
+        done: list[str] = []
+        if self.path is not None:
+            done.append(f"backup taken: {self.backup('repair')}")
+            if damage := file_damage(self.path):
+                recovered = self.path.with_name(self.path.name + ".recovered")
+                try:
+                    lost = recover_file(self.path, recovered)
+                except RuntimeError as error:
+                    raise UserError(f"cannot repair {self.path}: {error}; restore a backup instead") from None
+                self.engine.dispose()
+                for suffix in ("-wal", "-shm"):
+                    self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+                recovered.replace(self.path)
+                done.append(
+                    f"damaged pages: {len(damage)} problem(s); readable rows recovered into a new file"
+                )
+                done += lost
+            clear_damage(self.path)
+            schema.ensure_current(self.engine)
+        with self.writing() as session:
+            done += repair_rows(session, self.media_dir if self.path else None)
+        return done
 
     def ensure_sound(self) -> None:
         """SQLite's `quick_check` over the whole file (about 0.2 s at 100k cards): CollectionDamaged,
@@ -465,7 +513,7 @@ class Collection:
             if media_dir is None and any(p.contents.media for p in prepared):
                 raise UserError(f"{prepared[0].path.name}: has media files, which need an SQLite collection")
             if backup:
-                self.backup()
+                self.backup("import")
             now = self.clock()
             with attached_session(self.engine, prepared) as (session, aliases):
                 decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)

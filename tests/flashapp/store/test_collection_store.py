@@ -115,7 +115,7 @@ def test_two_files_defining_one_deck_are_refused(collection, write_deck):
 
 def test_backup_before_import(collection, write_deck, db_path):
     collection.import_paths([write_deck(DECK)])
-    backups = list((db_path.parent / "backups").glob("collection-*.db"))
+    backups = list((db_path.parent / "backups" / db_path.name).glob("*-import.db"))
     assert len(backups) == 1
 
 
