@@ -114,6 +114,9 @@ class Collection:
         url = resolve_url(url_or_path)
         file = sqlite_file(url)
         is_new = file is not None and not file.exists()
+        if is_new and shipped_decks:
+            cls._create_filled(file, clock=clock)
+            is_new = False
         if not allow_damaged and (detail := recorded_damage(file)):
             raise CollectionDamaged(file, detail)
         try:
@@ -146,6 +149,33 @@ class Collection:
                     collection._remove_files()
                 raise
         return collection
+
+    @classmethod
+    def _create_filled(cls, file: Path, *, clock: Clock) -> None:
+        """A new collection file with its schema and the shipped decks, built under a temporary name
+        and moved into place whole: a kill halfway leaves no collection (the next start builds it
+        again), never an empty one that looks finished."""
+        import contextlib
+        import os
+        import time
+
+        file.parent.mkdir(parents=True, exist_ok=True)
+        for stale in file.parent.glob(f".{file.name}.creating-*"):
+            if time.time() - stale.stat().st_mtime > 600:  # left by a killed start, not a running one
+                stale.unlink(missing_ok=True)
+        staging = file.with_name(f".{file.name}.creating-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            staging.with_name(staging.name + suffix).unlink(missing_ok=True)
+        try:
+            with cls.open(staging, shipped_decks=False, clock=clock) as collection:
+                collection.import_paths(shipped_deck_files(), backup=False)
+                with collection.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            with contextlib.suppress(FileExistsError):  # another process finished one meanwhile: keep it
+                os.link(staging, file)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                staging.with_name(staging.name + suffix).unlink(missing_ok=True)
 
     def _remove_files(self) -> None:
         if self.path is not None:

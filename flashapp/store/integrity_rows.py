@@ -193,8 +193,8 @@ def review_findings(session: Session) -> Iterator[Finding]:
             yield Finding(
                 f"card {card_id}: reps {reps_now} disagree with its review log ({counted} answers)",
                 "UPDATE cards SET reps = :r WHERE id = :i",
-                {"r": max(counted, reps_now), "i": card_id},
-                f"reps rebuilt from the log ({max(counted, reps_now)})",
+                {"r": counted, "i": card_id},
+                f"reps rebuilt from the log ({counted})",
             )
 
 
