@@ -43,6 +43,7 @@ from flashapp.store.decks import find_deck
 from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
 from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
+from flashapp.store.locking import lock_all_decks, lock_card, lock_for_undo, lock_note
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 from flashapp.store.practice import (
@@ -279,6 +280,7 @@ class Collection:
     def answer(self, card_id: int, rating: Rating, duration_ms: int = 0) -> AnswerResult:
         """Schedule the card and log the review, in one transaction."""
         with self.writing() as session:
+            lock_card(session, card_id)
             result = answer_card(
                 session, card_id, rating, self.clock(), self.tz, fuzz=self.fuzz, duration_ms=duration_ms
             )
@@ -288,14 +290,17 @@ class Collection:
     def undo(self) -> UndoResult | None:
         """Take back the newest answer (call again for the one before it)."""
         with self.writing() as session:
+            lock_for_undo(session)
             return undo_last(session)
 
     def suspend(self, card_id: int, suspended: bool = True) -> None:
         with self.writing() as session:
+            lock_card(session, card_id)
             set_suspended(session, card_id, suspended, self.clock())
 
     def bury(self, card_id: int, buried: bool = True) -> None:
         with self.writing() as session:
+            lock_card(session, card_id)
             if buried:
                 bury_card(session, card_id, self.clock(), self.tz)
             else:
@@ -303,6 +308,7 @@ class Collection:
 
     def forget(self, card_id: int) -> None:
         with self.writing() as session:
+            lock_card(session, card_id)
             forget_card(session, card_id, self.clock())
 
     def deck_options(self, deck: str) -> SchedulerOptions:
@@ -382,6 +388,7 @@ class Collection:
             self.backup("import")
         now = self.clock()
         with self.writing() as session:
+            lock_all_decks(session)
             reports = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
         return ImportReport(files=tuple(path for _, path in specs), decks=reports)
 
@@ -462,11 +469,13 @@ class Collection:
         """Change a note's text (and tags), validated, in one transaction. A deck-file note keeps the
         change only until its deck file is imported again."""
         with self.writing() as session:
+            lock_note(session, note_id)
             return edit_note(session, note_id, fields, self.clock(), None if tags is None else list(tags))
 
     def set_flag(self, card_id: int, flag: int) -> None:
         """0 clears the flag; 1-4 are red, orange, green, blue."""
         with self.writing() as session:
+            lock_card(session, card_id)
             set_flag(session, card_id, flag, self.clock())
 
     def card_flag(self, card_id: int) -> int:
