@@ -10,6 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from flashapp.core.practice.learn import CardProgress
@@ -138,6 +139,8 @@ class Collection:
                     raise CollectionDamaged(file, detail) from None
                 return cls(make_engine(url), url, clock=clock, tz=tz, fuzz=fuzz)
             first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            if password := make_url(url).password:  # a driver may echo its connection string
+                first_line = first_line.replace(str(password), "***")
             raise UserError(f"cannot open collection {shown_url(url)}: {first_line}") from None
         collection = cls(engine, url, clock=clock, tz=tz, fuzz=fuzz)
         if created and shipped_decks:

@@ -180,3 +180,44 @@ def test_generated_command_lines_never_trace_back(db, capsys, command, tokens):
     assert code in (0, 2), (argv, err)
     with Collection.open(copy) as collection:
         assert collection.check() == []
+
+
+_DECK_VALUES = st.one_of(
+    st.sampled_from(
+        ['"x"', '["36501d"]', '["1m"]', "100001", "-1", "0.5", "nan", "inf", "[[[[[[[[[[1]]]]]]]]]]",
+         '"{{c1::a {{c2::b}}}}"', '"{{c99999999999999999999::y}}"', '"a\\u001b[31mb"', '"{h:>50000000}"',
+         str(2**64), "{ n = 4 }", '"attention.self"', '"predict"', '"cloze"', '"int"', "{ h = [2, 9] }"]
+    ),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8).map(
+        lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    ),
+)  # fmt: skip
+_CARD_KEYS = st.sampled_from(
+    ["front", "back", "cloze", "kind", "tags", "demo", "params", "concept", "question", "answer", "ranges"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    deck=st.dictionaries(
+        st.sampled_from(["learning_steps", "new_per_day", "desired_retention", "description"]), _DECK_VALUES
+    ),
+    cards=st.lists(st.dictionaries(_CARD_KEYS, _DECK_VALUES, max_size=5), min_size=1, max_size=3),
+    bom=st.booleans(),
+)
+def test_generated_deck_files_import_whole_or_not_at_all(db, capsys, tmp_path, deck, cards, bom):
+    lines = ["[deck]", 'name = "Fuzzed"'] + [f"{k} = {v}" for k, v in deck.items()]
+    for index, card in enumerate(cards):
+        lines += ["[[cards]]", f'id = "c{index}"'] + [f"{k} = {v}" for k, v in card.items()]
+    path = tmp_path / "fuzz.toml"
+    path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
+    copy = db.with_name("fuzz-import.db")
+    shutil.copy(db, copy)
+    code, out, err = run(capsys, "--db", str(copy), "import", str(path))
+    assert code in (0, 2), err
+    with Collection.open(copy) as collection:
+        assert ("Fuzzed" in collection.deck_names()) == (code == 0)  # all of the file or none of it
+        assert collection.check() == []
+        for command in (["decks"], ["next"], ["cards"]):  # whatever was accepted, every command reads it
+            assert main(["--db", str(copy), *command]) == 0
+    capsys.readouterr()
