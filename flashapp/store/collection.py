@@ -401,12 +401,21 @@ class Collection:
         return backup_collection(self.path, self.clock(), reason)
 
     def backup_if_due(self) -> Path | None:
-        """While studying: a backup when the newest is 30 minutes old (SQLite files only)."""
-        return self.backup("study") if backup_due(self.path, self.clock()) else None
+        """While studying: a backup when the newest is 30 minutes old (SQLite files only). A backup
+        that cannot be written (full disk, read-only folder) never undoes the answer just saved."""
+        return self._quiet_backup("study") if backup_due(self.path, self.clock()) else None
 
     def backup_if_changed(self) -> Path | None:
         """On closing the TUI: a backup when anything was written since opening."""
-        return self.backup("close") if self.changed else None
+        return self._quiet_backup("close") if self.changed else None
+
+    def _quiet_backup(self, reason: str) -> Path | None:
+        import sqlite3
+
+        try:
+            return self.backup(reason)
+        except (OSError, sqlite3.Error):
+            return None
 
     def check(self) -> list[str]:
         if self.path is not None and self.path.exists():

@@ -97,3 +97,30 @@ def test_backup_commands_on_a_server_database_do_nothing(capsys):
     assert "backups are the server's" in capsys.readouterr().out
     assert main(["--db", url, "restore", "x"]) == 0
     assert "pg_dump" in capsys.readouterr().out
+
+
+def test_a_schema_upgrade_is_backed_up_first(tmp_path):
+    from flashapp.store import schema
+    from flashapp.store.db import make_engine
+
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine, "0001_initial")
+    engine.dispose()
+    with Collection.open(path) as collection:
+        assert schema.current_revision(collection.engine) == schema.HEAD_REVISION
+    [backup] = list_backups(path)
+    assert backup.reason == "upgrade"
+
+
+def test_a_backup_that_cannot_be_written_never_fails_the_answer(tmp_path, clock, write_deck, monkeypatch):
+    path = tmp_path / "c.db"
+    with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC) as collection:
+        collection.import_paths([write_deck(DECK)], backup=False)
+
+        def full(*_args, **_kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr("flashapp.store.collection.backup_collection", full)
+        result = collection.answer(collection.cards()[0].id, Rating.GOOD)
+        assert result.review_id > 0 and list_backups(path) == []
