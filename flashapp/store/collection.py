@@ -127,6 +127,11 @@ class Collection:
             if created and schema.has_other_tables(engine):
                 raise UserError(f"{shown_url(url)} is a database but not a flashapp collection")
             if not created and file is not None and schema.current_revision(engine) != schema.HEAD_REVISION:
+                from flashapp.store.integrity import file_damage
+
+                if (damage := file_damage(file)) and not allow_damaged:  # never upgrade a damaged file
+                    mark_damaged(file, damage[0].removeprefix("sqlite integrity: "))
+                    raise CollectionDamaged(file, damage[0].removeprefix("sqlite integrity: "))
                 backup_collection(file, clock(), "upgrade")
             if not allow_damaged or not created:
                 schema.ensure_current(engine)

@@ -75,7 +75,10 @@ class FlashApp(App[None]):
         except Exception as error:  # noqa: BLE001 - reported by run_tui after the app closes
             self.call_from_thread(self._open_failed, error)
         else:
-            self.call_from_thread(self._opened, collection)
+            try:
+                self.call_from_thread(self._opened, collection)
+            except Exception as error:  # noqa: BLE001 - e.g. a damaged page met while counting: never hang
+                self.call_from_thread(self._open_failed, error)
 
     def _opened(self, collection: Collection) -> None:
         self._collection = collection

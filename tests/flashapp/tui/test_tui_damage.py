@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
 from sqlalchemy import update
 
 from flashapp.store.collection import Collection
@@ -25,10 +26,15 @@ back = "A"
 """
 
 
-async def test_a_damaged_page_anywhere_closes_the_tui_with_the_line(db_path, clock, write_deck):
+@pytest.mark.parametrize("answered", [False, True], ids=["found-by-quick-check", "met-while-counting"])
+async def test_a_damaged_page_anywhere_closes_the_tui_with_the_line(db_path, clock, write_deck, answered):
     with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC) as collection:
         collection.import_paths([write_deck(DECK)])
-    damage(db_path, ["reviews", "practice_sessions"])  # pages the deck tree never reads
+        if answered:  # today's line then reads the damaged review pages while the decks fill in
+            from flashapp.core.scheduling import Rating
+
+            collection.answer(collection.cards()[0].id, Rating.GOOD)
+    damage(db_path, ["reviews", "practice_sessions"])
     before = db_path.read_bytes()
     app = make_app(open_collection=lambda: Collection.open(db_path, clock=clock, tz=UTC))
     async with app.run_test(size=(100, 32)) as pilot:
