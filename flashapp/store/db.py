@@ -57,7 +57,8 @@ def sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database)
+    # An SQLite URI filename (`sqlite:///file:/path/c.db?mode=ro&uri=true`) names the same file.
+    return Path(parsed.database.removeprefix("file:"))
 
 
 def make_engine(url: str) -> Engine:
