@@ -60,3 +60,53 @@ def logged_review(card_id: int, at: datetime, **changes: object) -> Review:
         "interval_after_days": 0, "ease_after": 2.5, "previous": {},
     }  # fmt: skip
     return Review(card_id=card_id, reviewed_at=at, **(values | changes))
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+# Set FLASHAPP_TEST_PG to a server URL (postgresql+psycopg://postgres@127.0.0.1:5432/test): the tests
+# that take `pg_url` then run against a scratch database made for this run and dropped after it.
+# FLASHAPP_TEST_PG_PREFIX names the scratch databases (default "flashapp_test").
+PG_ENV = "FLASHAPP_TEST_PG"
+
+
+@pytest.fixture(scope="session")
+def pg_scratch_url() -> Iterator[str]:
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = os.environ.get(PG_ENV)
+    if not server:
+        pytest.skip(f"{PG_ENV} is not set: the PostgreSQL tests need a server URL")
+    base = make_url(server)
+    name = (
+        f"{os.environ.get('FLASHAPP_TEST_PG_PREFIX', 'flashapp_test')}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    )
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - any reason the server cannot be used
+        admin.dispose()
+        shown = base.render_as_string(hide_password=True)
+        pytest.skip(f"no PostgreSQL server reachable at {shown}: {str(error).splitlines()[0]}")
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_scratch_url: str) -> Iterator[str]:
+    """The scratch database, emptied before each test."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_scratch_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    yield pg_scratch_url

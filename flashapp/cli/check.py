@@ -1,4 +1,5 @@
-"""`flashapp check`: verify the collection (exit 1 when anything is wrong)."""
+"""`flashapp check [--repair]`: verify the collection (exit 1 when anything is wrong); `--repair`
+mends what can be mended, after a backup, and says what it did."""
 
 from __future__ import annotations
 
@@ -8,21 +9,40 @@ from flashapp.cli.common import add_json_flag, open_collection, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("check", help="integrity check of the collection")
+    parser = sub.add_parser("check", help="integrity check of the collection (--repair mends it)")
+    parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="after a backup: recover damaged pages into a new file, reset impossible card states, "
+        "rebuild counts from the review log",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_collection(args) as collection:
+    from flashapp.store.damage import clear_damage
+    from flashapp.store.db import shown_url
+
+    with open_collection(args, allow_damaged=True) as collection:
+        where = collection.path or shown_url(collection.url)
+        done = collection.repair() if args.repair else []
         problems = collection.check()
-        where = collection.path or collection.url
+        if not problems:
+            clear_damage(collection.path)  # sound again (restored or mended by hand): writes may go on
     if args.json:
-        print_json({"ok": not problems, "problems": problems})
-    elif problems:
-        print(f"{len(problems)} problem(s) in {where}:")
+        print_json({"ok": not problems, "problems": problems} | ({"repaired": done} if args.repair else {}))
+        return 1 if problems else 0
+    if done:
+        print(f"repaired {where}:")
+        for line in done:
+            print(f"  {line}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {where}{' left' if args.repair else ''}:")
         for problem in problems:
             print(f"  {problem}")
+        if not args.repair:
+            print("run `flashapp check --repair` to mend what can be mended (a backup is taken first)")
     else:
         print(f"{where}: ok")
     return 1 if problems else 0

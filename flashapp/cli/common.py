@@ -23,6 +23,9 @@ def add_now_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", help="act as if it were this ISO 8601 time (default: now)")
 
 
+NOW_YEARS = (1970, 9000)
+
+
 def parse_now(text: str | None) -> datetime:
     if text is None:
         return datetime.now(UTC)
@@ -32,11 +35,14 @@ def parse_now(text: str | None) -> datetime:
         raise UserError(f"--now {text!r} is not an ISO 8601 time like 2026-01-31T09:00:00Z") from None
     if value.tzinfo is None:
         raise UserError(f"--now {text!r} needs a time zone, like 2026-01-31T09:00:00Z")
+    # Dates a century of intervals away must still exist: keep "now" well inside datetime's range.
+    if not NOW_YEARS[0] <= value.year <= NOW_YEARS[1]:
+        raise UserError(f"--now {text!r} is outside the years {NOW_YEARS[0]} to {NOW_YEARS[1]}")
     return value.astimezone(UTC)
 
 
 def card_id_argument(text: str) -> int:
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or int(text) >= 2**63:
         raise argparse.ArgumentTypeError(f"card id must be a number (see `flashapp cards`), got {text!r}")
     return int(text)
 
@@ -45,13 +51,13 @@ def card_id_argument(text: str) -> int:
 FUZZ = True
 
 
-def open_collection(args: argparse.Namespace) -> Collection:
+def open_collection(args: argparse.Namespace, **options: Any) -> Collection:
     # Imported here, not at the top: the TUI starts from the same entry point and must show its first
     # frame before SQLAlchemy is loaded.
     from flashapp.store.collection import Collection, utc_now
 
     now = parse_now(getattr(args, "now", None)) if getattr(args, "now", None) else None
-    return Collection.open(args.db, clock=(lambda: now) if now else utc_now, fuzz=FUZZ)
+    return Collection.open(args.db, clock=(lambda: now) if now else utc_now, fuzz=FUZZ, **options)
 
 
 def print_json(value: Any) -> None:

@@ -12,6 +12,12 @@ import os
 import sys
 
 from flashapp.cli import command_modules
+from flashapp.cli.failures import (
+    check_int_arguments,
+    environment_problem,
+    install_safe_streams,
+    unexpected_line,
+)
 from flashapp.errors import UserError
 
 
@@ -33,14 +39,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if problem := check_int_arguments(vars(args)):
+        parser.error(problem)
+    # Every line this process prints passes through here: terminal control sequences never reach the
+    # terminal, whatever a deck name, tag or file name holds (JSON escapes them itself).
+    original_streams = install_safe_streams(stdout=not getattr(args, "json", False))
+    try:
+        return _run(args, argv)
+    finally:
+        sys.stdout, sys.stderr = original_streams
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
+    from flashapp.store.damage import CollectionDamaged
+
     try:
         if args.command is None:
             from flashapp.tui.run import run_tui
 
             return run_tui(args.db)
         return int(args.handler(args) or 0)
+    except CollectionDamaged as error:
+        print(f"flashapp: {error}", file=sys.stderr)
+        return 1
     except UserError as error:
         print(f"flashapp: {error}", file=sys.stderr)
         return 2
@@ -50,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`flashapp cards | head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as error:  # noqa: BLE001 - the one place where anything unexpected becomes a line
+        line = environment_problem(error) or unexpected_line(error, args.command, argv)
+        print(f"flashapp: {line}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

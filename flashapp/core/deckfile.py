@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flashapp.core.cloze import cloze_numbers, cloze_problem
+from flashapp.core.cloze import CLOZE_PATTERN, cloze_numbers, cloze_problem
 from flashapp.core.predict import PredictSpec, PredictSpecError, parse_predict
+from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.errors import UserError
 
 CARD_KINDS = ("basic", "reversed", "cloze", "type-in", "predict")
@@ -44,6 +45,22 @@ DECK_KEYS = (
     "relearning_steps",
     "desired_retention",
 )
+
+# Bounds on what a file may hold, so that no value can overflow a column, a date or the memory of the
+# programs that read it back (a cloze c99999999999999999999, a `{h:>3000000000}` width, a step of a
+# century, parameters nested 50,000 deep).
+MAX_DECK_NAME = 300  # characters, whole "Parent::Child" name
+MAX_DECK_LEVELS = 10
+MAX_TEXT = 100_000  # characters in one text field
+MAX_TAGS = 100
+MAX_STEPS = 20
+MAX_STEP_MINUTES = 365 * 1440.0
+MAX_CLOZE = 999
+MAX_DEPTH = 8  # nesting of tables and lists inside a value
+MAX_INTEGER = 2**53  # what JSON readers (and SQLite's 64-bit integers) keep exactly
+MAX_FORMAT_WIDTH = 100  # `{name:>W.P}` in a predict question
+_FORMAT_SPEC = re.compile(r"\{[A-Za-z_]\w*:([^{}]*)\}")
+_CONTROL_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 DemoValidator = Callable[[str, Mapping[str, Any]], str | None]
 PredictValidator = Callable[[PredictSpec], str | None]
@@ -153,6 +170,7 @@ def parse_deck(
 
     `validate_demo(concept, params)` and `validate_predict(spec)` check what the engine knows (concept
     names, parameter ranges, predict tasks) and return a one-line problem or None."""
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as Windows editors write
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -160,6 +178,8 @@ def parse_deck(
         line = int(match.group(1)) if match else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         raise DeckFileError(path, line, f"invalid TOML: {reason}") from None
+    except RecursionError:
+        raise DeckFileError(path, _deepest_line(text), f"values nested more than {MAX_DEPTH} deep") from None
     top_block, deck_block, card_blocks = _scan_blocks(text)
 
     def fail(message: str, line: int | None = None, card_id: str | None = None) -> DeckFileError:
@@ -181,6 +201,13 @@ def parse_deck(
     first_line: dict[str, int] = {}
     for index, raw in enumerate(raw_cards):
         block = card_blocks[index] if index < len(card_blocks) else _Block(0)
+        if problem := _value_problem(raw):
+            key, reason = problem
+            raise fail(
+                reason,
+                block.keys.get(key, block.line),
+                raw.get("id") if isinstance(raw.get("id"), str) else None,
+            )
         card = _parse_card(raw, block, fail, validate_demo, validate_predict)
         if card.id in first_line:
             raise fail(
@@ -201,11 +228,20 @@ def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, 
     def line(key: str) -> int:
         return block.keys.get(key, block.line)
 
+    if problem := _value_problem(table):
+        raise fail(f"[deck]: {problem[1]}", line(problem[0]))
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
         raise fail("[deck]: name must be a non-empty string", line("name"))
+    if _CONTROL_CHAR.search(name):
+        raise fail("[deck]: name contains a control character", line("name"))
     if any(not part.strip() for part in name.split("::")):
         raise fail(f"[deck]: name {name!r} has an empty part between '::'", line("name"))
+    if len(name.strip()) > MAX_DECK_NAME or name.count("::") >= MAX_DECK_LEVELS:
+        raise fail(
+            f"[deck]: name is longer than {MAX_DECK_NAME} characters or {MAX_DECK_LEVELS} levels",
+            line("name"),
+        )
     description = table.get("description", "")
     if not isinstance(description, str):
         raise fail("[deck]: description must be a string", line("description"))
@@ -231,18 +267,27 @@ def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, 
                 "[deck]: desired_retention must be a number from 0.70 to 0.99", line("desired_retention")
             )
         options["desired_retention"] = float(value)
+    try:  # what the scheduler will require of the stored options, checked before anything is stored
+        SchedulerOptions.from_dict(options)
+    except ValueError as error:
+        raise fail(f"[deck]: {error}", block.line) from None
     return name.strip(), description, options
 
 
 def _parse_steps(value: Any, key: str, line: int, fail) -> list[float]:
     if not isinstance(value, list):
         raise fail(f'[deck]: {key} must be a list like ["1m", "10m"]', line)
+    if len(value) > MAX_STEPS:
+        raise fail(f"[deck]: {key}: at most {MAX_STEPS} steps", line)
     minutes = []
     for step in value:
-        match = STEP_PATTERN.match(step) if isinstance(step, str) else None
+        match = STEP_PATTERN.match(step) if isinstance(step, str) and len(step) <= 20 else None
         if not match or float(match.group(1)) <= 0:
             raise fail(f"[deck]: {key}: {step!r} is not a duration like '30s', '10m', '1h' or '1d'", line)
-        minutes.append(float(match.group(1)) * STEP_MINUTES[match.group(2)])
+        step_minutes = float(match.group(1)) * STEP_MINUTES[match.group(2)]
+        if step_minutes > MAX_STEP_MINUTES:
+            raise fail(f"[deck]: {key}: {step!r} is longer than 365 days", line)
+        minutes.append(step_minutes)
     return minutes
 
 
@@ -277,12 +322,14 @@ def _parse_card(
             raise error(f"a {kind} card needs a non-empty {key!r} string", key if key in raw else None)
     if "extra" in raw and not isinstance(raw["extra"], str):
         raise error("extra must be a string", "extra")
-    if kind == "cloze" and (problem := cloze_problem(raw["cloze"])):
+    if kind == "cloze" and (problem := cloze_problem(raw["cloze"]) or _cloze_bounds(raw["cloze"])):
         raise error(problem, "cloze")
 
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and TAG_PATTERN.match(t) for t in tags):
         raise error("tags must be a list of strings without spaces", "tags")
+    if len(tags) > MAX_TAGS or any(_CONTROL_CHAR.search(tag) for tag in tags):
+        raise error(f"tags: at most {MAX_TAGS}, without control characters", "tags")
 
     demo = raw.get("demo")
     if demo is not None and (not isinstance(demo, str) or not demo):
@@ -318,6 +365,8 @@ def _parse_predict_card(
     validate_demo: DemoValidator | None,
     validate_predict: PredictValidator | None,
 ) -> CardSpec:
+    if problem := _format_problem(raw.get("question")):
+        raise error(problem, "question")
     try:
         spec = parse_predict(raw)
     except PredictSpecError as problem:
@@ -345,6 +394,54 @@ def _parse_predict_card(
         demo=demo,
         predict=spec,
     )
+
+
+# --- bounds --------------------------------------------------------------------------------------
+
+
+def _value_problem(table: dict[str, Any]) -> tuple[str, str] | None:
+    """(key, what is wrong) for the first value of a table nested too deep, with an integer too large
+    or a text too long; None when every value is within bounds. Walks without recursion."""
+    for key, value in table.items():
+        stack: list[tuple[Any, int]] = [(value, 0)]
+        while stack:
+            item, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                return key, f"{key}: values nested more than {MAX_DEPTH} deep"
+            if isinstance(item, dict):
+                stack.extend((v, depth + 1) for v in item.values())
+            elif isinstance(item, list):
+                stack.extend((v, depth + 1) for v in item)
+            elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_INTEGER:
+                return key, f"{key}: integer {item} is out of range (at most 2^53 in size)"
+            elif isinstance(item, str) and len(item) > MAX_TEXT:
+                return key, f"{key}: text longer than {MAX_TEXT} characters"
+    return None
+
+
+def _deepest_line(text: str) -> int:
+    """The line with the most opening brackets: where a too-deep value is written."""
+    counts = [line.count("{") + line.count("[") for line in text.splitlines()] or [0]
+    return counts.index(max(counts)) + 1
+
+
+def _cloze_bounds(text: str) -> str | None:
+    for match in CLOZE_PATTERN.finditer(text):
+        if len(match.group(1)) > 3 or int(match.group(1)) > MAX_CLOZE:
+            return f"cloze number c{match.group(1)} is above c{MAX_CLOZE}"
+        if "{{c" in match.group(2):
+            return f"cloze deletion c{match.group(1)} holds another deletion; nested clozes are not supported"
+    return None
+
+
+def _format_problem(question: Any) -> str | None:
+    """A predict question's `{name:spec}` whose width or precision would print megabytes."""
+    if not isinstance(question, str):
+        return None
+    for spec in _FORMAT_SPEC.findall(question):
+        if any(int(digits) > MAX_FORMAT_WIDTH for digits in re.findall(r"\d+", spec)):
+            return f"question: format {{...:{spec[:20]}}} has a width or precision above {MAX_FORMAT_WIDTH}"
+    return None
 
 
 # --- writing -------------------------------------------------------------------------------------

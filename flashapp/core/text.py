@@ -17,6 +17,11 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def has_control(text: str) -> bool:
+    """Whether `strip_control` would change anything but a CRLF (a fast test for output streams)."""
+    return _CONTROL.search(text) is not None
+
+
 def strip_control(text: str) -> str:
     """`text` without terminal control sequences, C0/C1 controls or bidi overrides (tab, newline kept)."""
     text = text.replace("\r\n", "\n")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from flashapp.core.practice.learn import CardProgress
@@ -33,15 +34,17 @@ from flashapp.store.answering import (
     unbury_expired,
     undo_last,
 )
-from flashapp.store.backup import backup_collection
+from flashapp.store.backup import backup_collection, backup_due
 from flashapp.store.card_views import CardInfo, card_info, list_cards
 from flashapp.store.counts import DeckCounts, deck_counts
-from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, sqlite_file
+from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
+from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, shown_url, sqlite_file
 from flashapp.store.deckfile_sync import SyncReport, sync_deck
 from flashapp.store.decks import find_deck
 from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
 from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
+from flashapp.store.locking import lock_all_decks, lock_card, lock_for_undo, lock_note
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 from flashapp.store.practice import (
@@ -88,6 +91,7 @@ class Collection:
         # Local time zone: the study day rolls over at 4 am local time.
         self.tz = tz or datetime.now().astimezone().tzinfo or UTC
         self._read = sessionmaker(engine, expire_on_commit=False)
+        self.changed = False  # anything written since opening (the TUI backs up on closing then)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -101,24 +105,48 @@ class Collection:
         clock: Clock = utc_now,
         tz: tzinfo | None = None,
         fuzz: bool = True,
+        allow_damaged: bool = False,
     ) -> Collection:
         """Open (creating and upgrading as needed) the collection at a path or SQLAlchemy URL.
 
         A newly created collection is filled from the shipped decks unless `shipped_decks` is False.
+        A collection found damaged earlier is refused (CollectionDamaged) unless `allow_damaged`
+        (check, repair, restore).
         """
         url = resolve_url(url_or_path)
         file = sqlite_file(url)
         is_new = file is not None and not file.exists()
+        if is_new and shipped_decks:
+            cls._create_filled(file, clock=clock)
+            is_new = False
+        if not allow_damaged and (detail := recorded_damage(file)):
+            raise CollectionDamaged(file, detail)
         try:
             engine = make_engine(url)
             created = schema.current_revision(engine) is None
             if created and schema.has_other_tables(engine):
-                raise UserError(f"{url} is a database but not a flashapp collection")
-            schema.ensure_current(engine)
+                raise UserError(f"{shown_url(url)} is a database but not a flashapp collection")
+            if not created and file is not None and schema.current_revision(engine) != schema.HEAD_REVISION:
+                from flashapp.store.integrity import file_damage
+
+                if (damage := file_damage(file)) and not allow_damaged:  # never upgrade a damaged file
+                    mark_damaged(file, damage[0].removeprefix("sqlite integrity: "))
+                    raise CollectionDamaged(file, damage[0].removeprefix("sqlite integrity: "))
+                backup_collection(file, clock(), "upgrade")
+            if not allow_damaged or not created:
+                schema.ensure_current(engine)
         except UserError:
             raise
         except Exception as error:  # a file that is not a database, a server that is down
-            raise UserError(f"cannot open collection {url}: {str(error).splitlines()[0]}") from None
+            if (detail := damage_of(error)) is not None:
+                mark_damaged(file, detail)
+                if not allow_damaged:
+                    raise CollectionDamaged(file, detail) from None
+                return cls(make_engine(url), url, clock=clock, tz=tz, fuzz=fuzz)
+            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            if password := make_url(url).password:  # a driver may echo its connection string
+                first_line = first_line.replace(str(password), "***")
+            raise UserError(f"cannot open collection {shown_url(url)}: {first_line}") from None
         collection = cls(engine, url, clock=clock, tz=tz, fuzz=fuzz)
         if created and shipped_decks:
             try:
@@ -130,6 +158,33 @@ class Collection:
                     collection._remove_files()
                 raise
         return collection
+
+    @classmethod
+    def _create_filled(cls, file: Path, *, clock: Clock) -> None:
+        """A new collection file with its schema and the shipped decks, built under a temporary name
+        and moved into place whole: a kill halfway leaves no collection (the next start builds it
+        again), never an empty one that looks finished."""
+        import contextlib
+        import os
+        import time
+
+        file.parent.mkdir(parents=True, exist_ok=True)
+        for stale in file.parent.glob(f".{file.name}.creating-*"):
+            if time.time() - stale.stat().st_mtime > 600:  # left by a killed start, not a running one
+                stale.unlink(missing_ok=True)
+        staging = file.with_name(f".{file.name}.creating-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            staging.with_name(staging.name + suffix).unlink(missing_ok=True)
+        try:
+            with cls.open(staging, shipped_decks=False, clock=clock) as collection:
+                collection.import_paths(shipped_deck_files(), backup=False)
+                with collection.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            with contextlib.suppress(FileExistsError):  # another process finished one meanwhile: keep it
+                os.link(staging, file)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                staging.with_name(staging.name + suffix).unlink(missing_ok=True)
 
     def _remove_files(self) -> None:
         if self.path is not None:
@@ -152,14 +207,31 @@ class Collection:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
+        with self._damage_named(), self._read() as session, session.begin():
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One short write transaction: commits on success, rolls back on any error."""
-        with self._write() as session, session.begin():
+        """One short write transaction: commits on success, rolls back on any error. Refused in a
+        collection found damaged (by this process or an earlier one)."""
+        if (detail := recorded_damage(self.path)) is not None:
+            raise CollectionDamaged(self.path, detail)
+        with self._damage_named(), self._write() as session, session.begin():
             yield session
+        self.changed = True
+
+    @contextmanager
+    def _damage_named(self) -> Iterator[None]:
+        """SQLite's "malformed" anywhere becomes CollectionDamaged, remembered beside the file."""
+        try:
+            yield
+        except CollectionDamaged:
+            raise
+        except Exception as error:
+            if (detail := damage_of(error)) is None:
+                raise
+            mark_damaged(self.path, detail)
+            raise CollectionDamaged(self.path or shown_url(self.url), detail) from None
 
     # --- decks -----------------------------------------------------------------------------------
 
@@ -216,21 +288,27 @@ class Collection:
     def answer(self, card_id: int, rating: Rating, duration_ms: int = 0) -> AnswerResult:
         """Schedule the card and log the review, in one transaction."""
         with self.writing() as session:
-            return answer_card(
+            lock_card(session, card_id)
+            result = answer_card(
                 session, card_id, rating, self.clock(), self.tz, fuzz=self.fuzz, duration_ms=duration_ms
             )
+        self.backup_if_due()
+        return result
 
     def undo(self) -> UndoResult | None:
         """Take back the newest answer (call again for the one before it)."""
         with self.writing() as session:
+            lock_for_undo(session)
             return undo_last(session)
 
     def suspend(self, card_id: int, suspended: bool = True) -> None:
         with self.writing() as session:
+            lock_card(session, card_id)
             set_suspended(session, card_id, suspended, self.clock())
 
     def bury(self, card_id: int, buried: bool = True) -> None:
         with self.writing() as session:
+            lock_card(session, card_id)
             if buried:
                 bury_card(session, card_id, self.clock(), self.tz)
             else:
@@ -238,6 +316,7 @@ class Collection:
 
     def forget(self, card_id: int) -> None:
         with self.writing() as session:
+            lock_card(session, card_id)
             forget_card(session, card_id, self.clock())
 
     def deck_options(self, deck: str) -> SchedulerOptions:
@@ -314,20 +393,85 @@ class Collection:
             return self._import_with_packages(deck_files, packages, backup=backup, reset=reset)
         specs = read_deck_files(paths)
         if backup:
-            self.backup()
+            self.backup("import")
         now = self.clock()
         with self.writing() as session:
+            lock_all_decks(session)
             reports = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
         return ImportReport(files=tuple(path for _, path in specs), decks=reports)
 
     # --- maintenance -----------------------------------------------------------------------------
 
-    def backup(self) -> Path | None:
-        return backup_collection(self.path, self.clock())
+    def backup(self, reason: str = "manual") -> Path | None:
+        return backup_collection(self.path, self.clock(), reason)
+
+    def backup_if_due(self) -> Path | None:
+        """While studying: a backup when the newest is 30 minutes old (SQLite files only). A backup
+        that cannot be written (full disk, read-only folder) never undoes the answer just saved."""
+        return self._quiet_backup("study") if backup_due(self.path, self.clock()) else None
+
+    def backup_if_changed(self) -> Path | None:
+        """On closing the TUI: a backup when anything was written since opening."""
+        return self._quiet_backup("close") if self.changed else None
+
+    def _quiet_backup(self, reason: str) -> Path | None:
+        import sqlite3
+
+        try:
+            return self.backup(reason)
+        except (OSError, sqlite3.Error):
+            return None
 
     def check(self) -> list[str]:
+        if self.path is not None and self.path.exists():
+            from flashapp.store.integrity import file_damage
+
+            if damage := file_damage(self.path):
+                return damage  # rows read from damaged pages would only add noise
         with self.reading() as session:
-            return check_collection(session, self.engine)
+            return check_collection(session, self.engine, self.media_dir if self.path else None)
+
+    def repair(self) -> list[str]:
+        """`check --repair`: a backup, SQLite's recovery into a new file when pages are damaged, then
+        every row invariant mended. One line per thing done."""
+        from flashapp.store.damage import clear_damage
+        from flashapp.store.integrity import file_damage, recover_file, repair_rows
+
+        done: list[str] = []
+        if self.path is not None:
+            done.append(f"backup taken: {self.backup('repair')}")
+            if damage := file_damage(self.path):
+                recovered = self.path.with_name(self.path.name + ".recovered")
+                try:
+                    lost = recover_file(self.path, recovered)
+                except RuntimeError as error:
+                    raise UserError(f"cannot repair {self.path}: {error}; restore a backup instead") from None
+                self.engine.dispose()
+                for suffix in ("-wal", "-shm"):
+                    self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+                recovered.replace(self.path)
+                done.append(
+                    f"damaged pages: {len(damage)} problem(s); readable rows recovered into a new file"
+                )
+                done += lost
+            clear_damage(self.path)
+            schema.ensure_current(self.engine)
+        with self.writing() as session:
+            done += repair_rows(session, self.media_dir if self.path else None)
+        return done
+
+    def ensure_sound(self) -> None:
+        """SQLite's `quick_check` over the whole file (about 0.2 s at 100k cards): CollectionDamaged,
+        remembered beside the file, when a page is damaged. The TUI runs it once the decks show."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        from flashapp.store.damage import quick_check_problem
+
+        with self._damage_named(), self.engine.connect() as connection:
+            problem = quick_check_problem(connection)
+        if problem is not None:
+            mark_damaged(self.path, problem)
+            raise CollectionDamaged(self.path or shown_url(self.url), problem)
 
     # --- editing (TUI) ---------------------------------------------------------------------------
 
@@ -342,11 +486,13 @@ class Collection:
         """Change a note's text (and tags), validated, in one transaction. A deck-file note keeps the
         change only until its deck file is imported again."""
         with self.writing() as session:
+            lock_note(session, note_id)
             return edit_note(session, note_id, fields, self.clock(), None if tags is None else list(tags))
 
     def set_flag(self, card_id: int, flag: int) -> None:
         """0 clears the flag; 1-4 are red, orange, green, blue."""
         with self.writing() as session:
+            lock_card(session, card_id)
             set_flag(session, card_id, flag, self.clock())
 
     def card_flag(self, card_id: int) -> int:
@@ -423,7 +569,7 @@ class Collection:
             if media_dir is None and any(p.contents.media for p in prepared):
                 raise UserError(f"{prepared[0].path.name}: has media files, which need an SQLite collection")
             if backup:
-                self.backup()
+                self.backup("import")
             now = self.clock()
             with attached_session(self.engine, prepared) as (session, aliases):
                 decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)

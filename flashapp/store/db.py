@@ -7,6 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from flashapp.errors import UserError
 
 BUSY_TIMEOUT_MS = 5000
 # Writes pass this execution option; the `begin` hook then takes SQLite's write lock up front, so two
@@ -26,9 +29,27 @@ def resolve_url(url_or_path: str | Path | None) -> str:
         url_or_path = default_collection_path()
     text = str(url_or_path)
     if "://" in text:
+        try:
+            make_url(text)
+        except (ArgumentError, ValueError):
+            raise UserError(
+                f"--db {shown_url(text)!r} is neither a file path nor a URL like "
+                "postgresql+psycopg://user@host/db"
+            ) from None
         return text
+    if "\x00" in text:
+        raise UserError("--db: a path cannot hold a NUL character")
     path = Path(text).expanduser()
     return f"sqlite:///{path}"
+
+
+def shown_url(url: str) -> str:
+    """`url` as messages may show it: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        # Not parseable: still never echo what could be user:password@.
+        return url.split("@")[-1] if "@" in url else url
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -36,7 +57,8 @@ def sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database)
+    # An SQLite URI filename (`sqlite:///file:/path/c.db?mode=ro&uri=true`) names the same file.
+    return Path(parsed.database.removeprefix("file:"))
 
 
 def make_engine(url: str) -> Engine:

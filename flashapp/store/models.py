@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
 
 # Queue codes: the index (deck_id, queue, due) serves "what is due in this deck" for each queue.
 QUEUE_NEW = 0
@@ -49,6 +50,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+def unbounded(sqlite_length: int) -> TypeEngine[str]:
+    """Text of any length: unlimited TEXT on a server (a 500-character deck name must not fail there);
+    SQLite keeps the VARCHAR its first schema declared, a length it never enforces."""
+    return String(sqlite_length).with_variant(Text(), "postgresql")
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -58,7 +65,7 @@ class Deck(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Full hierarchical name, "Parent::Child"; parents exist as rows of their own.
-    name: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(unbounded(400), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     # SchedulerOptions.to_dict(): algorithm, limits, steps, desired retention.
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -72,16 +79,16 @@ class Note(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Where the note came from ("deckfile:<deck name>", "anki") and its stable id there.
-    source: Mapped[str] = mapped_column(String(400))
-    key: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(unbounded(400))
+    key: Mapped[str] = mapped_column(unbounded(200))
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
-    note_type: Mapped[str] = mapped_column(String(100))
+    note_type: Mapped[str] = mapped_column(unbounded(100))
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Space-padded (" a b ") so `tag:x` is an exact-word LIKE on any database.
     tags: Mapped[str] = mapped_column(Text, default="")
     # Plain lowercased text of every field, for free-text search.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    demo: Mapped[str | None] = mapped_column(String(100))
+    demo: Mapped[str | None] = mapped_column(unbounded(100))
     demo_params: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[datetime]
     modified_at: Mapped[datetime]
@@ -161,11 +168,11 @@ class NoteType(Base):
     __table_args__ = (UniqueConstraint("source", "key", name="uq_note_types_source_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(400))  # "anki"
+    source: Mapped[str] = mapped_column(unbounded(400))  # "anki"
     # Anki's id for the type plus its kind and field names: a re-import with the same fields updates
     # the templates in place; a changed field list is a new type (old notes keep rendering).
-    key: Mapped[str] = mapped_column(String(2000))
-    name: Mapped[str] = mapped_column(String(400))
+    key: Mapped[str] = mapped_column(unbounded(2000))
+    name: Mapped[str] = mapped_column(unbounded(400))
     kind: Mapped[str] = mapped_column(String(20))  # "standard" | "cloze"
     fields: Mapped[list[Any]] = mapped_column(default=list)  # field names, in order
     templates: Mapped[list[Any]] = mapped_column(default=list)  # [{"name", "front", "back"}]
@@ -182,7 +189,7 @@ class Media(Base):
     __tablename__ = "media"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(unbounded(400), unique=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]

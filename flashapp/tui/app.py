@@ -75,7 +75,10 @@ class FlashApp(App[None]):
         except Exception as error:  # noqa: BLE001 - reported by run_tui after the app closes
             self.call_from_thread(self._open_failed, error)
         else:
-            self.call_from_thread(self._opened, collection)
+            try:
+                self.call_from_thread(self._opened, collection)
+            except Exception as error:  # noqa: BLE001 - e.g. a damaged page met while counting: never hang
+                self.call_from_thread(self._open_failed, error)
 
     def _opened(self, collection: Collection) -> None:
         self._collection = collection
@@ -83,6 +86,34 @@ class FlashApp(App[None]):
             if isinstance(screen, HomeScreen):
                 screen.refresh_decks()
         self._open_start()
+        self._check_in_background(collection)
+
+    @work(thread=True, exit_on_error=False, group="collection")
+    def _check_in_background(self, collection: Collection) -> None:
+        """A damaged page anywhere in the file: say so and leave before anything is written."""
+        from flashapp.store.damage import CollectionDamaged
+
+        try:
+            collection.ensure_sound()
+        except CollectionDamaged as error:
+            self.call_from_thread(self._open_failed, error)
+
+    def notify(self, message: str, *, title: str = "", **options) -> None:
+        """Every notice passes here: file names, deck names and errors in it reach the terminal without
+        control sequences."""
+        from flashapp.core.text import strip_control
+
+        super().notify(strip_control(str(message)), title=strip_control(title), **options)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Damage met mid-session (SQLite reports it when a query reaches the bad page): the one line
+        # that names it, printed by run_tui after the app closes, instead of a traceback.
+        from flashapp.store.damage import CollectionDamaged
+
+        if isinstance(error, CollectionDamaged):
+            self._open_failed(error)
+            return
+        super()._handle_exception(error)
 
     def _open_start(self) -> None:
         start, self._start = self._start, None

@@ -27,6 +27,8 @@ def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
         app.run()
     finally:
         if app.collection_ready:
+            if app.open_error is None:
+                app.collection.backup_if_changed()  # closing after studying or editing, as Anki does
             app.collection.close()
     if isinstance(app.open_error, UserError):
         raise app.open_error

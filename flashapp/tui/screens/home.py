@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from flashapp.core.text import strip_control
 from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
@@ -100,7 +101,11 @@ class HomeScreen(Screen[None]):
     def _show_deck_info(self) -> None:
         tree = self.query_one(DeckTree)
         deck = tree.counts_for(tree.selected_deck)
-        info = Content() if deck is None else Content.assemble(deck.name, f"  ·  {deck.total:,} cards")
+        info = (
+            Content()
+            if deck is None
+            else Content.assemble(strip_control(deck.name), f"  ·  {deck.total:,} cards")
+        )
         if deck is not None and deck.total:
             mastery = self.app.collection.mastery(deck.name)  # type: ignore[attr-defined]
             info = Content.assemble(info, "\n", mastery_content(mastery.as_dict(), 24))

@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
+from flashapp.core.text import strip_control
+
 if TYPE_CHECKING:
     from flashapp.store.counts import DeckCounts
 
@@ -100,7 +102,7 @@ class DeckTree(DataTable):
             marker = "▸ " if deck.name in self.folded else "▾ "
         name = Text("  " * deck.depth)
         name.append(marker, style="dim")
-        name.append(deck.short_name, style="bold" if deck.depth == 0 else "")
+        name.append(strip_control(deck.short_name), style="bold" if deck.depth == 0 else "")
         counts = [
             Text(str(value), style=COUNT_STYLES[key] if value else "dim", justify="right")
             for key, value in (("new", deck.new), ("learning", deck.learning), ("due", deck.due))

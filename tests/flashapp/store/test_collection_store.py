@@ -115,7 +115,7 @@ def test_two_files_defining_one_deck_are_refused(collection, write_deck):
 
 def test_backup_before_import(collection, write_deck, db_path):
     collection.import_paths([write_deck(DECK)])
-    backups = list((db_path.parent / "backups").glob("collection-*.db"))
+    backups = list((db_path.parent / "backups" / db_path.name).glob("*-import.db"))
     assert len(backups) == 1
 
 
@@ -139,7 +139,7 @@ def test_naive_datetimes_are_refused(collection, write_deck):
 def test_unopenable_collection_is_a_user_error(tmp_path):
     not_a_db = tmp_path / "junk.db"
     not_a_db.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(UserError, match="cannot open collection"):
+    with pytest.raises(UserError, match=r"is damaged \(file is not a database\)"):
         Collection.open(not_a_db)
 
 

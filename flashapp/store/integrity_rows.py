@@ -1,0 +1,244 @@
+"""Row-level invariants the code relies on, read from the raw columns (SQLite keeps whatever type a
+row was given, so a text ease or a due that is not a date must be caught before the ORM reads it),
+and the repairs `check --repair` makes for each."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from flashapp.core.scheduling.types import MAX_INTERVAL_LIMIT_DAYS, MIN_EASE, SchedulerOptions
+
+STATES = ("new", "learning", "review", "relearning")
+MAX_EASE = 10.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken row: what is wrong, and the SQL (with its parameters) that mends it, if any."""
+
+    problem: str
+    repair: str | None = None
+    params: dict | None = None
+    repaired: str = ""
+
+
+def _is_date(value: object) -> bool:
+    if isinstance(value, datetime):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _json(value: object) -> tuple[bool, object]:
+    if value is None or isinstance(value, dict | list):
+        return True, value
+    try:
+        return True, json.loads(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False, None
+
+
+def deck_findings(session: Session) -> Iterator[Finding]:
+    for deck_id, name, options in session.execute(text("SELECT id, name, options FROM decks")):
+        ok, parsed = _json(options)
+        if not ok:
+            yield Finding(
+                f"deck {name!r}: options are not valid JSON",
+                "UPDATE decks SET options = :o WHERE id = :i",
+                {"o": "{}", "i": deck_id},
+                "options reset to the defaults",
+            )
+            continue
+        try:
+            SchedulerOptions.from_dict(parsed or {})
+        except (ValueError, TypeError) as error:
+            yield Finding(
+                f"deck {name!r}: invalid options: {error}",
+                "UPDATE decks SET options = :o WHERE id = :i",
+                {"o": "{}", "i": deck_id},
+                "options reset to the defaults",
+            )
+
+
+def _steps_of(session: Session) -> dict[int, tuple[int, int]]:
+    """Per deck: how many learning and relearning steps its options give."""
+    counts = {}
+    for deck_id, options in session.execute(text("SELECT id, options FROM decks")):
+        try:
+            parsed = SchedulerOptions.from_dict(_json(options)[1] or {})
+        except (ValueError, TypeError):
+            parsed = SchedulerOptions()
+        counts[deck_id] = (len(parsed.learning_steps_minutes), len(parsed.relearning_steps_minutes))
+    return counts
+
+
+def card_findings(session: Session) -> Iterator[Finding]:
+    steps = _steps_of(session)
+    reset = (
+        "UPDATE cards SET state = 'new', due = NULL, interval_days = 0, ease = 2.5, step = 0, "
+        "stability = NULL, difficulty = NULL, queue = 0 WHERE id = :i"
+    )
+    rows = session.execute(
+        text(
+            "SELECT id, deck_id, state, due, interval_days, ease, reps, lapses, step, last_review FROM cards"
+        )
+    )
+    for card_id, deck_id, state, due, interval, ease, reps, lapses, step, last_review in rows:
+        where = f"card {card_id}"
+        if state not in STATES:
+            yield Finding(f"{where}: unknown state {state!r}", reset, {"i": card_id}, "reset to new")
+            continue
+        if due is not None and not _is_date(due):
+            yield Finding(f"{where}: due {due!r} is not a date", reset, {"i": card_id}, "reset to new")
+            continue
+        if last_review is not None and not _is_date(last_review):
+            yield Finding(
+                f"{where}: last review {last_review!r} is not a date",
+                "UPDATE cards SET last_review = NULL WHERE id = :i",
+                {"i": card_id},
+                "cleared",
+            )
+        if state != "new" and due is None:
+            yield Finding(f"{where}: {state} card has no due date", reset, {"i": card_id}, "reset to new")
+            continue
+        if not _is_number(ease) or not MIN_EASE <= ease <= MAX_EASE:
+            yield Finding(
+                f"{where}: ease {ease!r} is not a number from {MIN_EASE} to {MAX_EASE:g}",
+                "UPDATE cards SET ease = 2.5 WHERE id = :i",
+                {"i": card_id},
+                "ease set to 2.5",
+            )
+        if not isinstance(interval, int) or not 0 <= interval <= MAX_INTERVAL_LIMIT_DAYS:
+            yield Finding(
+                f"{where}: interval {interval!r} is not 0 to {MAX_INTERVAL_LIMIT_DAYS} days",
+                reset,
+                {"i": card_id},
+                "reset to new",
+            )
+            continue
+        for name, value in (("reps", reps), ("lapses", lapses)):
+            if not isinstance(value, int) or value < 0:
+                yield Finding(
+                    f"{where}: {name} {value!r} is not a count",
+                    f"UPDATE cards SET {name} = 0 WHERE id = :i",
+                    {"i": card_id},
+                    f"{name} set to 0",
+                )
+        learning, relearning = steps.get(deck_id, (2, 1))
+        limit = {"learning": learning, "relearning": relearning}.get(state, 1)
+        if not isinstance(step, int) or not 0 <= step < max(limit, 1):
+            yield Finding(
+                f"{where}: step {step!r} is out of range for a {state} card",
+                "UPDATE cards SET step = 0 WHERE id = :i",
+                {"i": card_id},
+                "step set to 0",
+            )
+
+
+def review_findings(session: Session) -> Iterator[Finding]:
+    """Enums and JSON of the log, and the log against the cards: each answer given here records the
+    card's reps before it, so consecutive answers must count up by one and the card must hold the
+    newest count plus one (a lost update breaks both)."""
+    chains: dict[int, list[int]] = {}
+    rows = session.execute(
+        text(
+            "SELECT id, card_id, rating, state_before, state_after, previous FROM reviews "
+            "ORDER BY card_id, id"
+        )
+    )
+    for review_id, card_id, rating, before, after, previous in rows:
+        where = f"review {review_id}"
+        if rating not in (1, 2, 3, 4):
+            yield Finding(f"{where}: rating {rating!r} is not 1-4")
+        if before not in STATES or after not in STATES:
+            yield Finding(f"{where}: state {before!r} -> {after!r} is not a card state")
+        ok, parsed = _json(previous)
+        if not ok:
+            yield Finding(
+                f"{where}: its undo record is not valid JSON",
+                "UPDATE reviews SET previous = :p WHERE id = :i",
+                {"p": "{}", "i": review_id},
+                "undo record cleared (that answer can no longer be undone)",
+            )
+            continue
+        card = parsed.get("card") if isinstance(parsed, dict) else None
+        reps = card.get("reps") if isinstance(card, dict) else None
+        if isinstance(reps, int):
+            chains.setdefault(card_id, []).append(reps)
+    for card_id, reps_now, state in session.execute(text("SELECT id, reps, state FROM cards")):
+        chain = chains.get(card_id)
+        if not chain or not isinstance(reps_now, int):
+            continue
+        since_reset = chain[max(i for i, reps in enumerate(chain) if reps == 0 or i == 0) :]
+        broken = any(b != a + 1 for a, b in zip(since_reset, since_reset[1:], strict=False))
+        if state != "new" and (broken or reps_now != since_reset[-1] + 1):
+            counted = since_reset[0] + len(since_reset)
+            yield Finding(
+                f"card {card_id}: reps {reps_now} disagree with its review log ({counted} answers)",
+                "UPDATE cards SET reps = :r WHERE id = :i",
+                {"r": counted, "i": card_id},
+                f"reps rebuilt from the log ({counted})",
+            )
+
+
+def note_findings(session: Session) -> Iterator[Finding]:
+    for note_id, fields, params in session.execute(text("SELECT id, fields, demo_params FROM notes")):
+        ok, parsed = _json(fields)
+        if not ok or not isinstance(parsed, dict):
+            yield Finding(f"note {note_id}: fields are not a JSON object")
+        if not _json(params)[0]:
+            yield Finding(
+                f"note {note_id}: demo parameters are not valid JSON",
+                "UPDATE notes SET demo_params = NULL WHERE id = :i",
+                {"i": note_id},
+                "demo parameters cleared",
+            )
+
+
+def media_findings(session: Session, media_dir: Path | None) -> Iterator[Finding]:
+    if media_dir is None:
+        return
+    for name, size in session.execute(text("SELECT name, size FROM media")):
+        path = media_dir / name
+        if not path.is_file():
+            yield Finding(f"media {name!r}: recorded but missing from {media_dir}")
+        elif path.stat().st_size != size:
+            yield Finding(f"media {name!r}: {path.stat().st_size} bytes on disk, {size} recorded")
+
+
+def sibling_findings(session: Session) -> Iterator[Finding]:
+    """Every card of a note lives in a deck that exists, and a note's cards are numbered once each."""
+    query = text(
+        "SELECT c.id FROM cards c LEFT JOIN decks d ON d.id = c.deck_id WHERE d.id IS NULL "
+        "UNION ALL SELECT c.id FROM cards c LEFT JOIN notes n ON n.id = c.note_id WHERE n.id IS NULL"
+    )
+    for (card_id,) in session.execute(query):
+        yield Finding(f"card {card_id}: its note or deck is missing")
+
+
+def row_findings(session: Session, media_dir: Path | None = None) -> list[Finding]:
+    return [
+        *deck_findings(session),
+        *card_findings(session),
+        *review_findings(session),
+        *note_findings(session),
+        *media_findings(session, media_dir),
+        *sibling_findings(session),
+    ]

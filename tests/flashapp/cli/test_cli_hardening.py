@@ -1,0 +1,223 @@
+"""No traceback, ever: odd arguments, a read-only or full disk, unexpected errors (logged to the data
+folder), damaged collections, and generated command lines."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from flashapp.cli.main import main
+from flashapp.store.collection import Collection
+from flashapp.store.models import Review
+
+DECK = """\
+[deck]
+name = "Hard"
+
+[[cards]]
+id = "one"
+front = "q"
+back = "a"
+
+[[cards]]
+id = "two"
+front = "q2"
+back = "a2"
+"""
+
+
+@pytest.fixture
+def db(tmp_path, write_deck, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = tmp_path / "c.db"
+    Collection.open(path, shipped_decks=False).close()
+    assert main(["--db", str(path), "import", str(write_deck(DECK))]) == 0
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse's own usage errors
+        code = exit_.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["answer", str(2**63), "good"], "card id must be a number"),
+        (["answer", "1", "good", "--time-ms", str(2**63)], "--time-ms"),
+        (["answer", "1", "good", "--time-ms", "-1"], "--time-ms"),
+        (["next", "--now", "9999-12-31T23:00:00Z"], "outside the years"),
+        (["next", "--now", "0001-01-01T00:00:00Z"], "outside the years"),
+        (["card", str(2**64)], "card id"),
+        (["test", "Hard", "--count", "999999999", "--json"], "--count"),
+        (["test", "Hard", "--seed", str(2**70), "--json"], "--seed"),
+    ],
+)
+def test_odd_arguments_are_one_line_and_exit_2(db, capsys, argv, needle):
+    code, out, err = run(capsys, "--db", str(db), *argv)
+    assert code == 2 and needle in err and out == ""
+
+
+def test_a_url_that_is_not_one(capsys):
+    code, _, err = run(capsys, "--db", "://", "decks")
+    assert code == 2 and err.count("\n") == 1 and "neither a file path nor a URL" in err
+
+
+def test_a_password_is_never_printed(capsys):
+    url = "postgresql+psycopg://alice:s3cret@127.0.0.1:1/nothing"
+    code, out, err = run(capsys, "--db", url, "decks")
+    assert code == 2 and "s3cret" not in out + err and "***" in err
+
+
+def test_read_only_collection_is_one_line_and_unchanged(db, capsys):
+    url = f"sqlite:///file:{db}?mode=ro&uri=true"
+    code, _, err = run(capsys, "--db", url, "answer", "1", "good")
+    assert code == 1 and "read-only" in err and err.count("\n") == 1
+    with Collection.open(db) as collection, collection.reading() as session:
+        assert session.scalars(select(Review)).first() is None
+
+
+def test_full_disk_is_one_line(db, capsys, monkeypatch):
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Collection, "import_paths", full)
+    code, _, err = run(capsys, "--db", str(db), "import", str(db))
+    assert code == 1 and "disk is full" in err
+
+
+def test_unexpected_error_names_the_log_file_that_holds_the_traceback(db, capsys, monkeypatch, tmp_path):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(Collection, "deck_counts", broken)
+    code, out, err = run(capsys, "--db", str(db), "decks")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "unexpected error in `decks` (RuntimeError: something nobody expected)" in err
+    log = tmp_path / "data" / "flashapp" / "flashapp-errors.log"
+    assert str(log) in err
+    text = log.read_text()
+    assert "Traceback" in text and "something nobody expected" in text and "decks" in text
+
+
+def test_control_sequences_never_reach_the_terminal(db, capsys, monkeypatch):
+    def evil(*_args, **_kwargs):
+        from flashapp.errors import UserError
+
+        raise UserError("deck \x1b]0;owned\x07Evil\x1b[31m red \u202e")
+
+    monkeypatch.setattr(Collection, "deck_counts", evil)
+    code, out, err = run(capsys, "--db", str(db), "decks")
+    assert code == 2 and "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert "Evil" in err
+
+
+def damage(path, tables=None) -> None:
+    """Overwrite pages with garbage, as a failing disk would: those of `tables` (their root pages),
+    else every page after the schema and the version table."""
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = connection.execute("PRAGMA page_size").fetchone()[0]
+    count = connection.execute("PRAGMA page_count").fetchone()[0]
+    if tables:
+        marks = ",".join("?" * len(tables))
+        query = f"SELECT rootpage FROM sqlite_master WHERE name IN ({marks})"
+        pages = [row[0] for row in connection.execute(query, tables)]
+    else:
+        version = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'alembic_version'"
+        ).fetchone()
+        pages = [page for page in range(2, count + 1) if page != version[0]]
+    connection.close()
+    with open(path, "r+b") as file:
+        for page in pages:
+            file.seek((page - 1) * size)
+            file.write(b"\xa5" * size)
+
+
+@pytest.mark.parametrize("argv", [["decks"], ["next"], ["cards"], ["answer", "1", "good"], ["undo"]])
+def test_damaged_collection_is_named_in_every_command_and_never_written(db, capsys, argv):
+    damage(db)
+    before = db.read_bytes()
+    code, out, err = run(capsys, "--db", str(db), *argv)
+    assert code == 1 and err.count("\n") == 1
+    assert "is damaged (database disk image is malformed)" in err and "check --repair" in err
+    assert db.read_bytes() == before
+
+
+FUZZ_COMMANDS = ["decks", "next", "answer", "undo", "cards", "card", "check", "import", "test"]
+_TOKENS = st.one_of(
+    st.sampled_from(
+        ["1", "2", "0", "-1", str(2**63), str(2**64), "good", "again", "7", "--json", "--now",
+         "2026-01-01T00:00:00Z", "9999-12-31T00:00:00Z", "--time-ms", "--deck", "Hard", "--search",
+         "tag:", "deck:", "is:", '"', "--count", "--seed", "suspend", "bury", "forget", "info", "",
+         "\x1b[31m", "..", "/", "nan", "1e400", "--types", "mc,tf"]
+    ),
+    st.text(max_size=12),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(FUZZ_COMMANDS), tokens=st.lists(_TOKENS, max_size=5))
+def test_generated_command_lines_never_trace_back(db, capsys, command, tokens):
+    argv = [command, *tokens]
+    if command == "test" and "--json" not in argv:
+        argv.append("--json")  # not the TUI
+    copy = db.with_name("fuzz.db")
+    shutil.copy(db, copy)
+    code, out, err = run(capsys, "--db", str(copy), *argv)
+    assert code in (0, 2), (argv, err)
+    with Collection.open(copy) as collection:
+        assert collection.check() == []
+
+
+_DECK_VALUES = st.one_of(
+    st.sampled_from(
+        ['"x"', '["36501d"]', '["1m"]', "100001", "-1", "0.5", "nan", "inf", "[[[[[[[[[[1]]]]]]]]]]",
+         '"{{c1::a {{c2::b}}}}"', '"{{c99999999999999999999::y}}"', '"a\\u001b[31mb"', '"{h:>50000000}"',
+         str(2**64), "{ n = 4 }", '"attention.self"', '"predict"', '"cloze"', '"int"', "{ h = [2, 9] }"]
+    ),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8).map(
+        lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    ),
+)  # fmt: skip
+_CARD_KEYS = st.sampled_from(
+    ["front", "back", "cloze", "kind", "tags", "demo", "params", "concept", "question", "answer", "ranges"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    deck=st.dictionaries(
+        st.sampled_from(["learning_steps", "new_per_day", "desired_retention", "description"]), _DECK_VALUES
+    ),
+    cards=st.lists(st.dictionaries(_CARD_KEYS, _DECK_VALUES, max_size=5), min_size=1, max_size=3),
+    bom=st.booleans(),
+)
+def test_generated_deck_files_import_whole_or_not_at_all(db, capsys, tmp_path, deck, cards, bom):
+    lines = ["[deck]", 'name = "Fuzzed"'] + [f"{k} = {v}" for k, v in deck.items()]
+    for index, card in enumerate(cards):
+        lines += ["[[cards]]", f'id = "c{index}"'] + [f"{k} = {v}" for k, v in card.items()]
+    path = tmp_path / "fuzz.toml"
+    path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
+    copy = db.with_name("fuzz-import.db")
+    shutil.copy(db, copy)
+    code, out, err = run(capsys, "--db", str(copy), "import", str(path))
+    assert code in (0, 2), err
+    with Collection.open(copy) as collection:
+        assert ("Fuzzed" in collection.deck_names()) == (code == 0)  # all of the file or none of it
+        assert collection.check() == []
+        for command in (["decks"], ["next"], ["cards"]):  # whatever was accepted, every command reads it
+            assert main(["--db", str(copy), *command]) == 0
+    capsys.readouterr()

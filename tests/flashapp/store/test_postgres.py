@@ -1,0 +1,79 @@
+"""The store on PostgreSQL (FLASHAPP_TEST_PG): every write path, long names, no password shown, and
+two processes answering one card and undoing without losing an update or undoing twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+import pytest
+
+from flashapp.cli.main import main
+from flashapp.core.scheduling import Rating
+from flashapp.store.collection import Collection
+from tests.flashapp.store.pg_race import race
+
+DECK = """\
+[deck]
+name = "Shared::Deck"
+
+[[cards]]
+id = "a"
+front = "q"
+back = "a"
+
+[[cards]]
+id = "r"
+kind = "reversed"
+front = "front"
+back = "back"
+"""
+
+
+@pytest.fixture
+def pg_collection(pg_url, clock, write_deck):
+    with Collection.open(pg_url, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+        collection.import_paths([write_deck(DECK)])
+        yield collection
+
+
+def test_every_write_path_on_postgres(pg_collection, clock):
+    c = pg_collection
+    first, second = (card.id for card in c.cards()[:2])
+    c.answer(first, Rating.GOOD)
+    clock.now += timedelta(minutes=10)
+    c.answer(first, Rating.GOOD)
+    assert c.undo() is not None
+    c.suspend(second)
+    c.suspend(second, False)
+    c.bury(second)
+    c.bury(second, False)
+    c.set_flag(first, 2)
+    note_id = c.cards()[0].note_id
+    c.edit_note(note_id, {"front": "edited", "back": "a", "extra": ""})
+    c.forget(first)
+    assert c.check() == []
+    assert {card.front for card in c.cards()} >= {"edited"}
+
+
+def test_long_names_have_no_arbitrary_limit(pg_collection, write_deck):
+    name = "::".join(["P" * 250, "C" * 40])
+    pg_collection.import_paths([write_deck(DECK.replace("Shared::Deck", name), "long.toml")])
+    assert name in pg_collection.deck_names()
+
+
+def test_backups_and_check_on_postgres_never_print_the_password(pg_url, capsys, pg_collection):
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url).set(password="s3cret-pw").render_as_string(hide_password=False)
+    assert main(["--db", url, "backups"]) == 0
+    assert main(["--db", url, "check"]) == 0  # trust auth: the password is not needed, only shown
+    out, err = capsys.readouterr()
+    assert "s3cret-pw" not in out + err and "pg_dump" in out and "***" in out
+
+
+def test_two_processes_answering_and_undoing_lose_nothing(pg_collection, pg_url):
+    pg_collection.close()
+    tally = race(pg_url, seconds=4, workers=2)
+    assert tally["answers"] > 10 and tally["undos"] > 0
+    assert tally["failures"] == [] and tally["lost_updates"] == 0 and tally["double_undos"] == 0, tally
+    assert tally["check"] == []
