@@ -15,6 +15,7 @@ from typing import Any
 
 from flashapp.core.cloze import cloze_numbers, cloze_problem
 from flashapp.core.predict import PredictSpec, PredictSpecError, parse_predict
+from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.errors import UserError
 
 CARD_KINDS = ("basic", "reversed", "cloze", "type-in", "predict")
@@ -43,6 +44,7 @@ DECK_KEYS = (
     "learning_steps",
     "relearning_steps",
     "desired_retention",
+    "fsrs_parameters",
 )
 
 DemoValidator = Callable[[str, Mapping[str, Any]], str | None]
@@ -231,6 +233,13 @@ def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, 
                 "[deck]: desired_retention must be a number from 0.70 to 0.99", line("desired_retention")
             )
         options["desired_retention"] = float(value)
+    if "fsrs_parameters" in table:
+        try:
+            options["fsrs_parameters"] = list(
+                SchedulerOptions(fsrs_parameters=table["fsrs_parameters"]).fsrs_parameters
+            )
+        except ValueError as error:
+            raise fail(f"[deck]: {error}", line("fsrs_parameters")) from None
     return name.strip(), description, options
 
 
