@@ -1,0 +1,76 @@
+"""`flashapp evaluate`: how well FSRS (default and the deck's parameters) and SM-2 predict recall on the
+learner's own later reviews: srs-benchmark's log loss, RMSE(bins) and AUC, and the calibration table."""
+
+from __future__ import annotations
+
+import argparse
+
+from flashapp.cli.common import add_json_flag, open_collection, print_json
+from flashapp.errors import UserError
+
+MODELS = ("fsrs_default", "fsrs_deck", "sm2")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "evaluate", help="log loss, RMSE(bins), AUC of fsrs_default / fsrs_deck / sm2 on held-out reviews"
+    )
+    parser.add_argument("--deck", help="this deck and its subdecks (default: every deck)")
+    add_json_flag(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from flashapp.core.scheduling.evaluation import evaluate
+    from flashapp.core.text import strip_control
+    from flashapp.store.review_history import group_by_parameters, load_history
+
+    with open_collection(args) as collection:
+        history = load_history(collection, args.deck)
+    result = evaluate(history.reviews, group_by_parameters(history))
+    if result is None:
+        where = f"deck {args.deck!r}" if args.deck else "the collection"
+        raise UserError(f"{where} has too few reviews a day or more apart to evaluate (need at least 5)")
+    calibration = [
+        {"low": b.low, "high": b.high, "count": b.count, "predicted": b.predicted, "actual": b.actual}
+        for b in result.calibration["fsrs_deck"]
+    ]
+    if args.json:
+        print_json(
+            {
+                "reviews": result.reviews,
+                "split_at": result.split_at.isoformat(),
+                "models": {name: result.models[name].to_dict() for name in MODELS},
+                "calibration": calibration,
+            }
+        )
+        return 0
+    where = strip_control(args.deck) if args.deck else "all decks"
+    print(f"{where}: {result.reviews} held-out reviews since {result.split_at:%Y-%m-%d} (time split)")
+    print(metrics_table({name: result.models[name] for name in MODELS}))
+    print()
+    print("Calibration of fsrs_deck (predicted vs actual recall):")
+    print(reliability_text(calibration))
+    return 0
+
+
+def metrics_table(models: dict) -> str:
+    lines = [f"{'model':<14} {'log loss':>9} {'RMSE(bins)':>11} {'AUC':>7}"]
+    for name, scores in models.items():
+        auc = f"{scores.auc:.4f}" if scores.auc is not None else "n/a"
+        lines.append(f"{name:<14} {scores.log_loss:>9.4f} {scores.rmse_bins:>11.4f} {auc:>7}")
+    return "\n".join(lines)
+
+
+def reliability_text(calibration: list[dict], width: int = 30) -> str:
+    """A reliability diagram as text: per bin, a bar to the actual recall with '|' at the prediction."""
+    lines = [f"{'predicted':>11} {'n':>6}  {'actual':<{width}}"]
+    for row in calibration:
+        bar = ["#"] * round(row["actual"] * width) + [" "] * (width - round(row["actual"] * width))
+        mark = min(round(row["predicted"] * width), width - 1)
+        bar[mark] = "|"
+        lines.append(
+            f"{row['low']:.1f}-{row['high']:.1f} {row['count']:>6}  {''.join(bar)} "
+            f"{row['actual']:.2f} vs {row['predicted']:.2f}"
+        )
+    return "\n".join(lines)
