@@ -7,8 +7,8 @@ trains it with the same objective and recipe as py-fsrs: binary cross-entropy of
 on every review a study day or more after the previous one, a card's first 64 reviews, Adam at
 learning rate 4e-2 with cosine annealing over 5 epochs, parameters clamped to py-fsrs's bounds after
 each step, and the epoch with the lowest loss on the whole training set kept. Only the mini-batch
-differs: many cards (about `BATCH_LOSS_TERMS` scored reviews) per step instead of 512 reviews, which
-is what makes it fast. `tests/.../test_fsrs_training.py` checks its predictions and loss against
+differs: whole cards, up to 4096 scored reviews, per step instead of 512 reviews, which is what
+makes it fast. `tests/.../test_fsrs_training.py` checks its predictions and loss against
 py-fsrs's own on the same reviews.
 """
 
@@ -27,7 +27,9 @@ __all__ = ["CardSequences", "batch_loss", "sequences", "train"]
 MAX_SEQUENCE = 64  # py-fsrs trains on each card's first 64 reviews
 EPOCHS = 5
 LEARNING_RATE = 4e-2
-BATCH_LOSS_TERMS = 4096
+# Scored reviews per Adam step: py-fsrs's 512 at least, more for big logs (per-step overhead is what
+# costs), but never so many that an epoch has fewer than STEPS_PER_EPOCH steps.
+MIN_BATCH_TERMS, MAX_BATCH_TERMS, STEPS_PER_EPOCH = 512, 4096, 32
 STABILITY_MIN = LOWER_BOUNDS_PARAMETERS[0]
 
 
@@ -111,13 +113,14 @@ def batch_loss(w: torch.Tensor, seqs: CardSequences) -> tuple[torch.Tensor, int]
 
 
 def _batches(seqs: CardSequences, order: list[int]) -> list[CardSequences]:
-    """Consecutive cards of `order` grouped until each group holds about BATCH_LOSS_TERMS scored reviews."""
+    """Consecutive cards of `order` grouped until each group holds about a batch of scored reviews."""
     counts = ((seqs.ratings > 0) & (seqs.elapsed >= 1))[:, 1:].sum(dim=1).tolist()
+    batch_terms = min(max(sum(counts) // STEPS_PER_EPOCH, MIN_BATCH_TERMS), MAX_BATCH_TERMS)
     groups, current, terms = [], [], 0
     for row in order:
         current.append(row)
         terms += counts[row]
-        if terms >= BATCH_LOSS_TERMS:
+        if terms >= batch_terms:
             groups.append(current)
             current, terms = [], 0
     if current:

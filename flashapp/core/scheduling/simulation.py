@@ -27,8 +27,8 @@ __all__ = ["FORGETFUL_LEARNER", "SimulatedReview", "simulate_learner"]
 # Far from the defaults: low initial stabilities, slow growth after a success, a steeper forgetting
 # curve and harsh lapses. The defaults predict 92% recall where this learner keeps about 85%.
 FORGETFUL_LEARNER: tuple[float, ...] = (
-    0.08, 0.4, 0.9, 3.0, 6.8, 0.6, 2.2, 0.02, 1.1, 0.25, 1.2, 1.0, 0.09, 0.4, 1.2, 0.4, 2.2, 0.5, 0.2,
-    0.1, 0.45,
+    0.05, 0.2, 0.5, 1.5, 6.8, 0.6, 2.2, 0.02, 0.8, 0.25, 1.2, 0.8, 0.09, 0.4, 1.2, 0.4, 2.2, 0.5, 0.2,
+    0.1, 0.6,
 )  # fmt: skip
 
 FIRST_WEIGHTS = {Rating.AGAIN: 20, Rating.HARD: 10, Rating.GOOD: 60, Rating.EASY: 10}
