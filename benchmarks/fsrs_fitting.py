@@ -1,0 +1,55 @@
+"""`flashapp optimize` and `flashapp evaluate` on a simulated learner's ~100k reviews (whole process).
+
+.venv/bin/python benchmarks/fsrs_fitting.py [--days 365] [--new-per-day 28]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from flashapp.store.collection import Collection
+from flashapp.store.simulated_history import write_simulated_history
+
+
+def timed(*argv: str) -> tuple[float, dict]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "flashapp", *argv], capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - start, json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--new-per-day", type=int, default=28)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "sim.db"
+        with Collection.open(db, shipped_decks=False) as collection:
+            reviews = write_simulated_history(collection, days=args.days, new_per_day=args.new_per_day)
+        print(f"{reviews} reviews, {args.days} days, {args.new_per_day} new cards a day")
+        seconds, before = timed("--db", str(db), "evaluate", "--json")
+        print(f"evaluate (before): {seconds:.1f} s")
+        seconds, fit = timed("--db", str(db), "optimize", "--json")
+        print(f"optimize: {seconds:.1f} s, trained on {fit['reviews_used']} reviews")
+        _, after = timed("--db", str(db), "evaluate", "--json")
+        print(f"held-out reviews: {before['reviews']}")
+        print("| model | log loss before | after | RMSE(bins) before | after | AUC before | after |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name in ("fsrs_default", "fsrs_deck", "sm2"):
+            b, a = before["models"][name], after["models"][name]
+            print(
+                f"| {name} | {b['log_loss']:.4f} | {a['log_loss']:.4f} | {b['rmse_bins']:.4f} | "
+                f"{a['rmse_bins']:.4f} | {b['auc']:.4f} | {a['auc']:.4f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
