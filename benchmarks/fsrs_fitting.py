@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,9 +37,9 @@ def main() -> None:
             reviews = write_simulated_history(collection, days=args.days, new_per_day=args.new_per_day)
         print(f"{reviews} reviews, {args.days} days, {args.new_per_day} new cards a day")
         seconds, before = timed("--db", str(db), "evaluate", "--json")
-        print(f"evaluate (before): {seconds:.1f} s")
+        print(f"evaluate (before): {seconds}")
         seconds, fit = timed("--db", str(db), "optimize", "--json")
-        print(f"optimize: {seconds:.1f} s, trained on {fit['reviews_used']} reviews")
+        print(f"optimize: {seconds}, trained on {fit['reviews_used']} reviews")
         _, after = timed("--db", str(db), "evaluate", "--json")
         print(f"held-out reviews: {before['reviews']}")
         print("| model | log loss before | after | RMSE(bins) before | after | AUC before | after |")
@@ -47,7 +48,7 @@ def main() -> None:
             b, a = before["models"][name], after["models"][name]
             print(
                 f"| {name} | {b['log_loss']:.4f} | {a['log_loss']:.4f} | {b['rmse_bins']:.4f} | "
-                f"{a['rmse_bins']:.4f} | {b['auc']:.4f} | {a['auc']:.4f} |"
+                f"{a['rmse_bins']:.4f} | {b['auc'] or 0:.4f} | {a['auc'] or 0:.4f} |"
             )
 
 

@@ -55,21 +55,27 @@ def fsrs_scores(reviews: Sequence[HistoryReview], parameters: Sequence[float] = 
     out: list[Scored] = []
     for card_id, history in by_card(reviews).items():
         card = fsrs.Card(card_id=card_id, due=instants[id(history[0])])
-        lapses = 0
-        for index, review in enumerate(history):
+        recall = []
+        for review in history:
             instant = instants[id(review)]
-            if index > 0:
-                elapsed = (review.day - history[index - 1].day).days
-                if elapsed > 0:
-                    p = scheduler.get_card_retrievability(card, current_datetime=instant)
-                    y = 0 if review.rating is Rating.AGAIN else 1
-                    out.append(
-                        Scored(
-                            review.reviewed_at, ScoredReview(y, float(p), elapsed, index + 1, lapses), card_id
-                        )
-                    )
-                    lapses += 1 - y
+            recall.append(float(scheduler.get_card_retrievability(card, current_datetime=instant)))
             card, _ = scheduler.review_card(card, fsrs.Rating(int(review.rating)), review_datetime=instant)
+        out += scored_history(history, recall)
+    return out
+
+
+def scored_history(history: Sequence[HistoryReview], recall: Sequence[float]) -> list[Scored]:
+    """One card's scorable reviews, given the predicted recall before each of its reviews."""
+    out: list[Scored] = []
+    lapses = 0
+    for index in range(1, len(history)):
+        review = history[index]
+        elapsed = (review.day - history[index - 1].day).days
+        if elapsed > 0:
+            y = 0 if review.rating is Rating.AGAIN else 1
+            scored = ScoredReview(y, recall[index], elapsed, index + 1, lapses)
+            out.append(Scored(review.reviewed_at, scored, review.card_id))
+            lapses += 1 - y
     return out
 
 
@@ -77,17 +83,11 @@ def sm2_scores(reviews: Sequence[HistoryReview]) -> list[Scored]:
     """SM-2's implied recall for the same reviews `fsrs_scores` scores."""
     out: list[Scored] = []
     for history in by_card(reviews).values():
-        lapses = 0
-        for index in range(1, len(history)):
-            review = history[index]
-            elapsed = (review.day - history[index - 1].day).days
-            if elapsed > 0:
-                p = SM2_TARGET_RECALL ** (elapsed / max(review.interval_before_days, 1))
-                y = 0 if review.rating is Rating.AGAIN else 1
-                out.append(
-                    Scored(review.reviewed_at, ScoredReview(y, p, elapsed, index + 1, lapses), review.card_id)
-                )
-                lapses += 1 - y
+        recall = [1.0] + [
+            SM2_TARGET_RECALL ** ((r.day - history[k].day).days / max(r.interval_before_days, 1))
+            for k, r in enumerate(history[1:])
+        ]
+        out += scored_history(history, recall)
     return out
 
 

@@ -13,7 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flashapp.core.scheduling.evaluation import HELD_OUT_SHARE, ModelScores, fsrs_scores, score, split_instant
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from flashapp.core.scheduling.evaluation import (
+    HELD_OUT_SHARE,
+    ModelScores,
+    Scored,
+    score,
+    scored_history,
+    split_instant,
+)
 from flashapp.core.scheduling.review_history import HistoryReview, by_card
 
 __all__ = ["MIN_TRAINING_REVIEWS", "FitResult", "NotEnoughHistory", "fit_parameters"]
@@ -47,28 +56,37 @@ def fit_parameters(
 ) -> FitResult:
     """Fit on the reviews before the time split; raises `NotEnoughHistory` when too few are scorable.
     `on_epoch(epoch, training loss)` is called after each of the optimizer's epochs."""
-    before_scores = fsrs_scores(reviews, current)
+    from flashapp.core.scheduling import fsrs_training  # torch: only here
+
+    histories = list(by_card(reviews).values())
+    full = fsrs_training.sequences([_card_sequence(h) for h in histories], limit=None)
+
+    def scores(parameters: Sequence[float]) -> list[Scored]:
+        # The batched forward pass, which equals py-fsrs's replay (evaluation.fsrs_scores) to 1e-9.
+        predicted, _ = fsrs_training.predict(tuple(parameters) or DEFAULT_PARAMETERS, full)
+        return [s for h, p in zip(histories, predicted, strict=True) for s in scored_history(h, p)]
+
+    before_scores = scores(current)
     split = split_instant(before_scores)
-    training = [r for r in reviews if split is not None and r.reviewed_at < split]
     trained_on = sum(1 for s in before_scores if split is not None and s.reviewed_at < split)
     if split is None or len(before_scores) < MIN_SCORED_REVIEWS or trained_on < MIN_TRAINING_REVIEWS:
         needed = max(MIN_SCORED_REVIEWS - len(before_scores), MIN_TRAINING_REVIEWS - trained_on, 1)
         raise NotEnoughHistory(len(before_scores), needed)
-
-    from flashapp.core.scheduling import fsrs_training  # torch: only here
-
-    cards = [
-        [(int(r.rating), (r.day - history[k - 1].day).days if k else 0) for k, r in enumerate(history)]
-        for history in by_card(training).values()
-    ]
-    fitted = fsrs_training.train(fsrs_training.sequences(cards), on_epoch=on_epoch)
+    training = [[r for r in h if r.reviewed_at < split] for h in histories]
+    training = [h for h in training if h]
+    fitted = fsrs_training.train(
+        fsrs_training.sequences([_card_sequence(h) for h in training]), on_epoch=on_epoch
+    )
     parameters = tuple(round(float(w), 6) for w in fitted)
-    after_scores = fsrs_scores(reviews, parameters)
     return FitResult(
-        reviews_used=len(training),
+        reviews_used=sum(len(h) for h in training),
         parameters=parameters,
         before=score(before_scores, split),
-        after=score(after_scores, split),
+        after=score(scores(parameters), split),
         held_out=sum(1 for s in before_scores if s.reviewed_at >= split),
         split_at=split,
     )
+
+
+def _card_sequence(history: Sequence[HistoryReview]) -> list[tuple[int, int]]:
+    return [(int(r.rating), (r.day - history[k - 1].day).days if k else 0) for k, r in enumerate(history)]

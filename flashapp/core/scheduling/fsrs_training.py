@@ -7,9 +7,9 @@ trains it with the same objective and recipe as py-fsrs: binary cross-entropy of
 on every review a study day or more after the previous one, a card's first 64 reviews, Adam at
 learning rate 4e-2 with cosine annealing over 5 epochs, parameters clamped to py-fsrs's bounds after
 each step, and the epoch with the lowest loss on the whole training set kept. Only the mini-batch
-differs: whole cards, up to 4096 scored reviews, per step instead of 512 reviews, which is what
-makes it fast. `tests/.../test_fsrs_training.py` checks its predictions and loss against
-py-fsrs's own on the same reviews.
+differs: whole cards of similar length, up to 4096 scored reviews, per step instead of 512
+reviews, which is what makes it fast. `test_fsrs_training.py` checks its predictions and loss
+against py-fsrs's own on the same reviews.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import torch
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-__all__ = ["CardSequences", "batch_loss", "sequences", "train"]
+__all__ = ["CardSequences", "batch_loss", "predict", "sequences", "train"]
 
 MAX_SEQUENCE = 64  # py-fsrs trains on each card's first 64 reviews
 EPOCHS = 5
@@ -45,13 +45,14 @@ class CardSequences:
         return self.ratings.shape[0]
 
 
-def sequences(cards: Sequence[Sequence[tuple[int, int]]]) -> CardSequences:
-    """Each card's reviews as (rating 1-4, study days since its previous review), in time order."""
-    width = max((min(len(c), MAX_SEQUENCE) for c in cards), default=1)
+def sequences(cards: Sequence[Sequence[tuple[int, int]]], limit: int | None = MAX_SEQUENCE) -> CardSequences:
+    """Each card's reviews as (rating 1-4, study days since its previous review), in time order; the
+    first `limit` of each (None: all)."""
+    width = max((min(len(c), limit or len(c)) for c in cards), default=1)
     ratings = torch.zeros((len(cards), width), dtype=torch.long)
     elapsed = torch.zeros((len(cards), width), dtype=torch.float64)
     for row, card in enumerate(cards):
-        card = card[:MAX_SEQUENCE]
+        card = card[:limit]
         ratings[row, : len(card)] = torch.tensor([r for r, _ in card], dtype=torch.long)
         elapsed[row, : len(card)] = torch.tensor([float(e) for _, e in card], dtype=torch.float64)
     return CardSequences(ratings, elapsed)
@@ -101,6 +102,13 @@ def forward(w: torch.Tensor, seqs: CardSequences) -> tuple[torch.Tensor, torch.T
     scored = (seqs.ratings > 0) & (seqs.elapsed >= 1)
     scored[:, 0] = False
     return torch.stack(predicted, dim=1), scored
+
+
+def predict(parameters: Sequence[float], seqs: CardSequences) -> tuple[list[list[float]], torch.Tensor]:
+    """Predicted recall before each review (rows of floats) and the scored mask, without gradients."""
+    with torch.no_grad():
+        predicted, scored = forward(torch.tensor(tuple(parameters), dtype=torch.float64), seqs)
+    return predicted.tolist(), scored
 
 
 def batch_loss(w: torch.Tensor, seqs: CardSequences) -> tuple[torch.Tensor, int]:
@@ -153,9 +161,15 @@ def train(
     with torch.no_grad():
         total, count = batch_loss(w, seqs)
         best_loss = float(total) / max(count, 1)
+    lengths = (seqs.ratings > 0).sum(dim=1).tolist()
     for epoch in range(EPOCHS):
+        # Cards of similar length share a batch (a batch costs as many steps as its longest card);
+        # which cards of a length, and the order of the batches, are random.
         rng.shuffle(order)
-        for batch in _batches(seqs, order):
+        order.sort(key=lambda row: lengths[row])
+        batches = _batches(seqs, order)
+        rng.shuffle(batches)
+        for batch in batches:
             loss, count = batch_loss(w, batch)
             if count == 0:
                 continue
