@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/stats_queries.py
 
-Reviews: 10 per card, spread over 365 days at random local times, ratings 1-4 (15/10/60/15),
-states and intervals as a mature collection's. Times the statistics query (median of 5, warm) and the
+Reviews: 10 per card, spread over 365 days at random times, ratings 1-4 (15/10/60/15), states and
+intervals as a mature collection's; inserted in time order, as the append-only log is written. Times the statistics query (median of 5, warm) and the
 whole `flashapp stats --json` process.
 """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from flashapp.cli.common import add_json_flag, open_collection, print_json
+from flashapp.core.stats_text import metrics_table, reliability_text
 from flashapp.errors import UserError
 
 MODELS = ("fsrs_default", "fsrs_deck", "sm2")
@@ -52,25 +53,3 @@ def run(args: argparse.Namespace) -> int:
     print("Calibration of fsrs_deck (predicted vs actual recall):")
     print(reliability_text(calibration))
     return 0
-
-
-def metrics_table(models: dict) -> str:
-    lines = [f"{'model':<14} {'log loss':>9} {'RMSE(bins)':>11} {'AUC':>7}"]
-    for name, scores in models.items():
-        auc = f"{scores.auc:.4f}" if scores.auc is not None else "n/a"
-        lines.append(f"{name:<14} {scores.log_loss:>9.4f} {scores.rmse_bins:>11.4f} {auc:>7}")
-    return "\n".join(lines)
-
-
-def reliability_text(calibration: list[dict], width: int = 30) -> str:
-    """A reliability diagram as text: per bin, a bar to the actual recall with '|' at the prediction."""
-    lines = [f"{'predicted':>11} {'n':>6}  {'actual':<{width}}"]
-    for row in calibration:
-        bar = ["#"] * round(row["actual"] * width) + [" "] * (width - round(row["actual"] * width))
-        mark = min(round(row["predicted"] * width), width - 1)
-        bar[mark] = "|"
-        lines.append(
-            f"{row['low']:.1f}-{row['high']:.1f} {row['count']:>6}  {''.join(bar)} "
-            f"{row['actual']:.2f} vs {row['predicted']:.2f}"
-        )
-    return "\n".join(lines)

@@ -17,8 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashapp.cli.evaluate import metrics_table
     from flashapp.core.scheduling.fitting import NotEnoughHistory
+    from flashapp.core.stats_text import metrics_table
     from flashapp.core.text import strip_control
     from flashapp.store.review_history import load_history, save_parameters
 

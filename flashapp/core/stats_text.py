@@ -89,3 +89,25 @@ def heatmap_line(heatmap: list[dict[str, Any]], today: str, weeks: int = 53) -> 
     return "".join(
         SPARK[min(len(SPARK) - 1, round(t / largest * (len(SPARK) - 1)))] if largest else " " for t in totals
     )
+
+
+def metrics_table(models: dict) -> str:
+    lines = [f"{'model':<14} {'log loss':>9} {'RMSE(bins)':>11} {'AUC':>7}"]
+    for name, scores in models.items():
+        auc = f"{scores.auc:.4f}" if scores.auc is not None else "n/a"
+        lines.append(f"{name:<14} {scores.log_loss:>9.4f} {scores.rmse_bins:>11.4f} {auc:>7}")
+    return "\n".join(lines)
+
+
+def reliability_text(calibration: list[dict], width: int = 30) -> str:
+    """A reliability diagram as text: per bin, a bar to the actual recall with '|' at the prediction."""
+    lines = [f"{'predicted':<9} {'n':>6}  actual recall (# up to it, | at the predicted)"]
+    for row in calibration:
+        bar = ["#"] * round(row["actual"] * width) + [" "] * (width - round(row["actual"] * width))
+        mark = min(round(row["predicted"] * width), width - 1)
+        bar[mark] = "|"
+        lines.append(
+            f"{row['low']:.1f}-{row['high']:.1f}   {row['count']:>6}  {''.join(bar)} "
+            f"{row['actual']:.2f} vs {row['predicted']:.2f}"
+        )
+    return "\n".join(lines)

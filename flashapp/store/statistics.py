@@ -1,21 +1,23 @@
-"""Statistics of a deck (or the collection), Anki's set, computed in SQL and mapped onto study days.
+"""Statistics of a deck (or the collection), Anki's set, computed in SQL on study days.
 
-Review-log figures come from one aggregate over the past year: rows grouped by quarter-hour (UTC),
-state before the answer, rating and young/mature, so a million rows become a few tens of thousands of
-groups; each quarter-hour is then placed on its study day and local hour with the collection's zone
-and rollover hour (`core/scheduling/day.py`; whole-hour and half-hour zones alike). Card figures are
-plain aggregates over the cards table. Every figure is a plain JSON-able value.
+The review log is read in one aggregate over the past year, grouped by study day and local hour with
+conditional sums, so a million rows come back as a few thousand. The study day of a row is computed in
+SQL exactly as `core/scheduling/day.py` defines it: the year's day starts are computed with day.py (the
+collection's zone and rollover hour), then split into runs of days of equal length (23, 24 or 25 hours
+around clock changes), so a row's day is `first day of its run + (seconds since the run began) // day
+length`. The local hour likewise uses the zone's UTC offset, which is constant between clock changes.
+Card figures are plain aggregates over the cards table. Every figure is a plain JSON-able value.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -43,21 +45,63 @@ def _epoch_seconds(session: Session, column: Any) -> ColumnElement[int]:
     return cast(func.strftime("%s", column), Integer)
 
 
-@dataclass
-class _Days:
-    """Study days and local hours of UTC instants, cached by quarter-hour."""
+@dataclass(frozen=True)
+class _Calendar:
+    """The study days of the window, for SQL: day index 0 is the oldest, `days - 1` is today."""
 
-    tz: tzinfo
-    hour: int
-    cache: dict[int, tuple[date, int]] = field(default_factory=dict)
+    first: datetime  # when day 0 began (UTC)
+    end: datetime  # when today ends
+    runs: list[tuple[datetime, int, int]]  # (start, index of its first day, day length in seconds)
+    offsets: list[tuple[datetime, int]]  # (from, UTC offset in seconds), for the local hour
+    today: date
+    days: int
 
-    def of_bucket(self, bucket: int) -> tuple[date, int]:
-        found = self.cache.get(bucket)
-        if found is None:
-            instant = datetime.fromtimestamp(bucket * BUCKET_SECONDS, UTC)
-            found = (study_day(instant, self.tz, self.hour), instant.astimezone(self.tz).hour)
-            self.cache[bucket] = found
-        return found
+    def day(self, index: int) -> date:
+        return self.today - timedelta(days=self.days - 1 - index)
+
+    def day_index(self, session: Session, column: Any) -> Any:
+        seconds = _epoch_seconds(session, column)
+        branches = [
+            (column < self.runs[k + 1][0], first + (seconds - _epoch(start)) // length)
+            for k, (start, first, length) in enumerate(self.runs[:-1])
+        ]
+        start, first, length = self.runs[-1]
+        last = first + (seconds - _epoch(start)) // length
+        return case(*branches, else_=last) if branches else last
+
+    def local_hour(self, session: Session, column: Any) -> Any:
+        seconds = _epoch_seconds(session, column)
+        branches = [
+            (column < self.offsets[k + 1][0], (seconds + offset) // 3600 % 24)
+            for k, (_, offset) in enumerate(self.offsets[:-1])
+        ]
+        last = (seconds + self.offsets[-1][1]) // 3600 % 24
+        return case(*branches, else_=last) if branches else last
+
+
+def _epoch(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def _calendar(now: datetime, tz: tzinfo, hour: int, days: int = HEATMAP_DAYS) -> _Calendar:
+    starts = [day_start_utc(now, tz, hour)]
+    for _ in range(days - 1):
+        starts.append(day_start_utc(starts[-1] - timedelta(seconds=1), tz, hour))
+    starts.reverse()
+    starts.append(next_day_start_utc(now, tz, hour))
+    runs: list[tuple[datetime, int, int]] = []
+    for k in range(days):
+        length = _epoch(starts[k + 1]) - _epoch(starts[k])
+        if not runs or runs[-1][2] != length:
+            runs.append((starts[k], k, length))
+    offsets: list[tuple[datetime, int]] = []
+    instant = starts[0]
+    while instant < starts[-1]:  # clock changes fall on quarter hours in every zone in use
+        offset = int(instant.astimezone(tz).utcoffset().total_seconds())  # type: ignore[union-attr]
+        if not offsets or offsets[-1][1] != offset:
+            offsets.append((instant, offset))
+        instant += timedelta(minutes=15)
+    return _Calendar(starts[0], starts[-1], runs, offsets, study_day(now, tz, hour), days)
 
 
 def deck_statistics(
@@ -65,14 +109,13 @@ def deck_statistics(
 ) -> dict[str, Any]:
     deck_ids = subtree_ids(session, deck) if deck is not None else None
     hour = rollover_hour(session, deck)
-    days = _Days(tz, hour)
-    today = study_day(now, tz, hour)
-    out: dict[str, Any] = {"deck": deck, "now": now.isoformat(), "study_day": today.isoformat()}
-    out.update(_review_figures(session, deck_ids, now, today, days))
+    calendar = _calendar(now, tz, hour)
+    out: dict[str, Any] = {"deck": deck, "now": now.isoformat(), "study_day": calendar.today.isoformat()}
+    out.update(_review_figures(session, deck_ids, now, calendar))
     out["today"]["cards"] = _cards_today(session, deck_ids, day_start_utc(now, tz, hour))
     out["forecast"] = _forecast(session, deck_ids, now, tz, hour, forecast_days)
     out.update(_card_figures(session, deck_ids))
-    out["added"] = _added(session, deck_ids, now, today, days)
+    out["added"] = _added(session, deck_ids, now, calendar)
     return out
 
 
@@ -81,61 +124,61 @@ def _in_decks(query: Any, deck_ids: list[int] | None) -> Any:
 
 
 def _review_figures(
-    session: Session, deck_ids: list[int] | None, now: datetime, today: date, days: _Days
+    session: Session, deck_ids: list[int] | None, now: datetime, cal: _Calendar
 ) -> dict[str, Any]:
-    since = now - timedelta(days=HEATMAP_DAYS + 2)
-    bucket = (_epoch_seconds(session, Review.reviewed_at) // BUCKET_SECONDS).label("bucket")
-    mature = case((Review.interval_before_days >= MATURE_DAYS, 1), else_=0).label("mature")
-    query = (
-        select(bucket, Review.state_before, Review.rating, mature, func.count(), func.sum(Review.duration_ms))
-        .join(Card, Card.id == Review.card_id)
-        .where(Review.reviewed_at >= since, Review.reviewed_at <= now)
-        .group_by(bucket, Review.state_before, Review.rating, mature)
+    # Two grouped scans, each on one computed key (SQLite sorts the rows by it, so the fewer keys the
+    # better): per study day by state, rating and young/mature; and per local hour.
+    mature = (Review.interval_before_days >= MATURE_DAYS).label("mature")
+    day = cal.day_index(session, Review.reviewed_at).label("day")
+    by_day = select(
+        day, Review.state_before, Review.rating, mature, func.count(), func.sum(Review.duration_ms)
     )
+    by_day = by_day.group_by(text("day"), Review.state_before, Review.rating, text("mature"))
+    local_hour = cal.local_hour(session, Review.reviewed_at).label("hour")
+    recalled = func.sum(case((Review.rating > int(Rating.AGAIN), 1), else_=0))
+    by_hour = select(local_hour, func.count(), recalled).group_by(text("hour"))
+    window = (Review.reviewed_at >= cal.first, Review.reviewed_at < cal.end, Review.reviewed_at <= now)
+    by_day, by_hour = by_day.where(*window), by_hour.where(*window)
+    if deck_ids is not None:
+        by_day = by_day.join(Card, Card.id == Review.card_id).where(Card.deck_id.in_(deck_ids))
+        by_hour = by_hour.join(Card, Card.id == Review.card_id).where(Card.deck_id.in_(deck_ids))
     per_day: dict[date, Counter[str]] = defaultdict(Counter)
-    hourly = [[0, 0] for _ in range(24)]  # answers, recalled
     buttons: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
     retention: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])  # (age days, young|mature)
-    today_figures = {"answers": 0, "again": 0, "time_seconds": 0.0, "passed": 0, "review_answers": 0}
-    for bucket_value, state, rating, is_mature, count, duration in session.execute(
-        _in_decks(query, deck_ids)
-    ):
-        day, local_hour = days.of_bucket(int(bucket_value))
-        age = (today - day).days
-        if age < 0 or age >= HEATMAP_DAYS:
-            continue
-        per_day[day][KINDS.get(state, "review")] += count
-        per_day[day]["seconds"] += (duration or 0) / 1000
-        recalled = count if rating > Rating.AGAIN else 0
-        hourly[local_hour][0] += count
-        hourly[local_hour][1] += recalled
-        group = "mature" if is_mature and state == "review" else "young" if state == "review" else "learning"
+    for index, state, rating, is_mature, count, duration in session.execute(by_day):
+        on = cal.day(int(index))
+        counts = per_day[on]
+        counts[KINDS.get(state, "review")] += count
+        counts["answers"] += count
+        counts["seconds"] += (duration or 0) / 1000
+        passed = count if rating > Rating.AGAIN else 0
+        counts["again"] += count - passed
+        group = ("mature" if is_mature else "young") if state == "review" else "learning"
         buttons[group][rating - 1] += count
         if state == "review":
-            retention[(age, "mature" if is_mature else "young")][0] += count
-            retention[(age, "mature" if is_mature else "young")][1] += recalled
-        if age == 0:
-            today_figures["answers"] += count
-            today_figures["again"] += count - recalled
-            today_figures["time_seconds"] += (duration or 0) / 1000
-            if state == "review":
-                today_figures["review_answers"] += count
-                today_figures["passed"] += recalled
-    studied = {
+            counts["passed"] += passed
+            counts["review_answers"] += count
+            retention[((cal.today - on).days, group)][0] += count
+            retention[((cal.today - on).days, group)][1] += passed
+    hourly = [[0, 0] for _ in range(24)]  # answers, recalled
+    for hour_value, count, recalled_count in session.execute(by_hour):
+        hourly[int(hour_value)] = [count, recalled_count]
+    today_figures = per_day.get(cal.today, Counter())
+    studied = {  # days with answers
         day for day, counts in per_day.items() if counts["learning"] + counts["review"] + counts["relearning"]
     }
     return {
         "today": {
             "answers": today_figures["answers"],
             "again": today_figures["again"],
-            "time_seconds": round(today_figures["time_seconds"], 1),
+            "time_seconds": round(today_figures["seconds"], 1),
             "true_retention": _ratio(today_figures["passed"], today_figures["review_answers"]),
         },
         "heatmap": [
             {"day": day.isoformat(), "reviews": counts["learning"] + counts["review"] + counts["relearning"]}
             for day, counts in sorted(per_day.items())
         ],
-        "streak_days": _streak(studied, today),
+        "streak_days": _streak(studied, cal.today),
         "reviews_by_day": [
             {
                 "day": day.isoformat(),
@@ -262,22 +305,18 @@ def _card_figures(session: Session, deck_ids: list[int] | None) -> dict[str, Any
 
 
 def _added(
-    session: Session, deck_ids: list[int] | None, now: datetime, today: date, days: _Days
+    session: Session, deck_ids: list[int] | None, now: datetime, cal: _Calendar
 ) -> list[dict[str, Any]]:
-    bucket = (_epoch_seconds(session, Note.created_at) // BUCKET_SECONDS).label("bucket")
+    day = cal.day_index(session, Note.created_at).label("day")
     query = (
-        select(bucket, func.count())
+        select(day, func.count())
         .select_from(Card)
         .join(Note, Note.id == Card.note_id)
-        .where(Note.created_at >= now - timedelta(days=HEATMAP_DAYS + 2), Note.created_at <= now)
-        .group_by(bucket)
+        .where(Note.created_at >= cal.first, Note.created_at < cal.end, Note.created_at <= now)
+        .group_by(text("day"))
     )
-    per_day: Counter[date] = Counter()
-    for bucket_value, count in session.execute(_in_decks(query, deck_ids)):
-        day, _ = days.of_bucket(int(bucket_value))
-        if 0 <= (today - day).days < HEATMAP_DAYS:
-            per_day[day] += count
-    return [{"day": day.isoformat(), "cards": n} for day, n in sorted(per_day.items())]
+    rows = session.execute(_in_decks(query, deck_ids)).all()
+    return [{"day": cal.day(int(index)).isoformat(), "cards": n} for index, n in sorted(rows)]
 
 
 def collection_statistics(collection: Collection, deck: str | None) -> dict[str, Any]:

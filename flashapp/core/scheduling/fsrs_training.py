@@ -9,7 +9,8 @@ learning rate 4e-2 with cosine annealing over 5 epochs, parameters clamped to py
 each step, and the epoch with the lowest loss on the whole training set kept. Only the mini-batch
 differs: whole cards of similar length, up to 4096 scored reviews, per step instead of 512
 reviews, which is what makes it fast. `test_fsrs_training.py` checks its predictions and loss
-against py-fsrs's own on the same reviews.
+against py-fsrs's own on the same reviews. torch is imported inside the functions: the core layer stays
+importable without it, and only `flashapp optimize` (and the TUI's fit) ever loads it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import torch
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["CardSequences", "batch_loss", "predict", "sequences", "train"]
 
@@ -48,6 +52,8 @@ class CardSequences:
 def sequences(cards: Sequence[Sequence[tuple[int, int]]], limit: int | None = MAX_SEQUENCE) -> CardSequences:
     """Each card's reviews as (rating 1-4, study days since its previous review), in time order; the
     first `limit` of each (None: all)."""
+    import torch
+
     width = max((min(len(c), limit or len(c)) for c in cards), default=1)
     ratings = torch.zeros((len(cards), width), dtype=torch.long)
     elapsed = torch.zeros((len(cards), width), dtype=torch.float64)
@@ -60,6 +66,8 @@ def sequences(cards: Sequence[Sequence[tuple[int, int]]], limit: int | None = MA
 
 def forward(w: torch.Tensor, seqs: CardSequences) -> tuple[torch.Tensor, torch.Tensor]:
     """Predicted recall (N, T) before each review, and the mask (N, T) of the reviews that are scored."""
+    import torch
+
     ratings, elapsed = seqs.ratings, seqs.elapsed
     n, width = ratings.shape
     decay = -w[20]
@@ -106,6 +114,8 @@ def forward(w: torch.Tensor, seqs: CardSequences) -> tuple[torch.Tensor, torch.T
 
 def predict(parameters: Sequence[float], seqs: CardSequences) -> tuple[list[list[float]], torch.Tensor]:
     """Predicted recall before each review (rows of floats) and the scored mask, without gradients."""
+    import torch
+
     with torch.no_grad():
         predicted, scored = forward(torch.tensor(tuple(parameters), dtype=torch.float64), seqs)
     return predicted.tolist(), scored
@@ -113,6 +123,8 @@ def predict(parameters: Sequence[float], seqs: CardSequences) -> tuple[list[list
 
 def batch_loss(w: torch.Tensor, seqs: CardSequences) -> tuple[torch.Tensor, int]:
     """Summed binary cross-entropy over the scored reviews (torch's BCELoss, log clamped at -100)."""
+    import torch
+
     predicted, scored = forward(w, seqs)
     p = predicted[scored]
     y = (seqs.ratings[scored] > 1).to(torch.float64)
@@ -122,6 +134,8 @@ def batch_loss(w: torch.Tensor, seqs: CardSequences) -> tuple[torch.Tensor, int]
 
 def _batches(seqs: CardSequences, order: list[int]) -> list[CardSequences]:
     """Consecutive cards of `order` grouped until each group holds about a batch of scored reviews."""
+    import torch
+
     counts = ((seqs.ratings > 0) & (seqs.elapsed >= 1))[:, 1:].sum(dim=1).tolist()
     batch_terms = min(max(sum(counts) // STEPS_PER_EPOCH, MIN_BATCH_TERMS), MAX_BATCH_TERMS)
     groups, current, terms = [], [], 0
@@ -146,6 +160,8 @@ def train(
     seqs: CardSequences, *, seed: int = 42, on_epoch: Callable[[int, float], None] | None = None
 ) -> tuple[float, ...]:
     """Fitted parameters, starting from the defaults. `on_epoch(epoch, loss)` reports progress."""
+    import torch
+
     # Element-wise work on vectors of a few thousand: one thread is fastest, and on a busy machine
     # torch's worker threads spin against each other (measured: 15x slower with 2 threads).
     torch.set_num_threads(1)
