@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR, day_start_utc, next_day_start_utc, study_day
 from flashapp.core.scheduling.review_history import HistoryReview
+from flashapp.core.scheduling.workload import SimCard
 from flashapp.store.decks import subtree_ids
 from flashapp.store.models import Card, Deck, Review
 
@@ -112,3 +113,48 @@ def save_parameters(collection: Collection, deck_ids: Iterable[int], parameters:
                 deck.options = options.to_dict()
                 changed += 1
     return changed
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    cards: list[SimCard]
+    options: SchedulerOptions
+    seconds_pass: float
+    seconds_lapse: float
+
+
+def plan_inputs(collection: Collection, deck: str | None) -> PlanInputs:
+    """The deck's cards as the workload planner takes them, its options, and the learner's own mean
+    answer times (over review-card answers; 8 s and 15 s until there are any)."""
+    now = collection.clock()
+    with collection.reading() as session:
+        deck_ids = subtree_ids(session, deck) if deck is not None else list(session.scalars(select(Deck.id)))
+        first = session.scalar(select(Deck.options).where(Deck.id.in_(deck_ids)).order_by(Deck.name).limit(1))
+        options = SchedulerOptions.from_dict(first or {})
+        days = StudyDays(collection.tz, rollover_hour(session, deck))
+        today = days(now)
+        cards: list[SimCard] = []
+        new_position = 0
+        query = (
+            select(
+                Card.state, Card.stability, Card.difficulty, Card.interval_days, Card.due, Card.last_review
+            )
+            .where(Card.deck_id.in_(deck_ids), Card.queue >= 0)
+            .order_by(Card.position, Card.id)
+        )
+        for state, stability, difficulty, interval, due, last in session.execute(query):
+            if state == "new" or last is None or due is None:
+                cards.append(SimCard(None, None, new_position, 0))
+                new_position += 1
+                continue
+            if stability is None:  # an SM-2 card: FSRS's estimate, as the scheduler makes it
+                stability = max(float(interval), 1.0)
+            cards.append(SimCard(stability, difficulty, (days(due) - today).days, (days(last) - today).days))
+        times = session.execute(
+            select(Review.rating > 1, func.avg(Review.duration_ms))
+            .join(Card, Card.id == Review.card_id)
+            .where(Card.deck_id.in_(deck_ids), Review.state_before == "review", Review.duration_ms > 0)
+            .group_by(Review.rating > 1)
+        ).all()
+    averages = {bool(passed): float(ms) / 1000 for passed, ms in times}
+    return PlanInputs(cards, options, averages.get(True, 8.0), averages.get(False, 15.0))
