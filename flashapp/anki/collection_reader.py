@@ -80,6 +80,7 @@ class AnkiDeckConfig:
     graduating_interval_good: int = 1
     graduating_interval_easy: int = 4
     desired_retention: float = 0.9
+    fsrs_params: tuple[float, ...] = ()  # FSRS-6's 21 weights; empty: the defaults
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,7 @@ def _legacy_deck_configs(dconf: Any, label: str) -> dict[int, AnkiDeckConfig]:
             "graduating_interval_good": ints[0] if len(ints) > 0 else None,
             "graduating_interval_easy": ints[1] if len(ints) > 1 else None,
             "desired_retention": conf.get("desiredRetention"),
+            "fsrs_params": fsrs6_params(conf.get("fsrsParams6"), conf.get("fsrsParams5")),
         }
         out[conf_id] = _deck_config(conf_id, values)
     return out
@@ -474,6 +476,7 @@ def _modern_deck_configs(
                 "graduating_interval_good": pb.get_int(message, 18) if 18 in message else None,
                 "graduating_interval_easy": pb.get_int(message, 19) if 19 in message else None,
                 "desired_retention": pb.get_float(message, 37) if 37 in message else None,
+                "fsrs_params": fsrs6_params(pb.get_floats(message, 6), pb.get_floats(message, 5)),
             }
         except pb.ProtobufError as error:
             raise UserError(f"{label}: deck options {conf_id} are corrupt ({error})") from None
@@ -486,6 +489,15 @@ def _modern_deck_configs(
 
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def fsrs6_params(params6: Any, params5: Any) -> tuple[float, ...] | None:
+    """A preset's FSRS-6 weights; FSRS-5's 19 gain FSRS-6's neutral two (no short-term stability
+    exponent, decay 0.5), as fsrs-rs upgrades them. Rounded: protobuf stores float32."""
+    for params, extra in ((params6, ()), (params5, (0.0, 0.5))):
+        if isinstance(params, list) and params and all(_number(v) for v in params):
+            return tuple(round(float(v), 6) for v in (*params, *extra))
+    return None
 
 
 def _deck_config(conf_id: int, values: dict[str, Any]) -> AnkiDeckConfig:

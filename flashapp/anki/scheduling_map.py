@@ -344,6 +344,7 @@ def options_from_anki(config: AnkiDeckConfig, *, fsrs: bool, rollover_hour: int)
         "new_per_day": config.new_per_day,
         "reviews_per_day": config.reviews_per_day,
         "day_rollover_hour": rollover_hour,
+        "fsrs_parameters": list(config.fsrs_params),
     }
     try:
         return SchedulerOptions.from_dict(wanted)
@@ -463,4 +464,5 @@ def anki_deck_config_json(config_id: int, name: str, options: SchedulerOptions, 
         },
         "dyn": False,
         "desiredRetention": options.desired_retention,
+        "fsrsParams6": list(options.fsrs_parameters),
     }

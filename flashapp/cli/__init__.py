@@ -8,7 +8,7 @@ from types import ModuleType
 # Module names under flashapp.cli, in the order `flashapp --help` lists the commands.
 COMMANDS: tuple[str, ...] = (
     "decks", "next_cmd", "answer", "undo", "cards", "card_cmd", "import_cmd", "export", "check", "demo",
-    "test_cmd", "match", "backups", "restore",
+    "test_cmd", "match", "backups", "restore", "optimize", "evaluate", "stats", "plan",
 )  # fmt: skip
 
 

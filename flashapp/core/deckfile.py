@@ -44,6 +44,7 @@ DECK_KEYS = (
     "learning_steps",
     "relearning_steps",
     "desired_retention",
+    "fsrs_parameters",
 )
 
 # Bounds on what a file may hold, so that no value can overflow a column, a date or the memory of the
@@ -267,6 +268,13 @@ def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, 
                 "[deck]: desired_retention must be a number from 0.70 to 0.99", line("desired_retention")
             )
         options["desired_retention"] = float(value)
+    if "fsrs_parameters" in table:
+        try:
+            options["fsrs_parameters"] = list(
+                SchedulerOptions(fsrs_parameters=table["fsrs_parameters"]).fsrs_parameters
+            )
+        except ValueError as error:
+            raise fail(f"[deck]: {error}", line("fsrs_parameters")) from None
     try:  # what the scheduler will require of the stored options, checked before anything is stored
         SchedulerOptions.from_dict(options)
     except ValueError as error:

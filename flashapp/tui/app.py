@@ -151,6 +151,13 @@ class FlashApp(App[None]):
         if self.collection_ready:
             open_practice(self, self.collection, start)
 
+    def open_stats(self, deck: str | None = None) -> None:
+        """Statistics, FSRS calibration and fitting for `deck` (None: every deck)."""
+        from flashapp.tui.screens.stats import StatsScreen
+
+        if self.collection_ready and not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.collection, deck))
+
     def action_concept_demos(self) -> None:
         """Every runnable concept, to explore without studying."""
         from flashapp.tui.screens.concepts import ConceptsScreen
@@ -172,6 +179,7 @@ class FlashApp(App[None]):
         from flashapp.tui.screens.match import MatchScreen
         from flashapp.tui.screens.practice_results import PracticeResultsScreen
         from flashapp.tui.screens.practice_test import PracticeTestScreen
+        from flashapp.tui.screens.stats import StatsScreen
         from flashapp.tui.screens.study import StudyScreen
         from flashapp.tui.screens.summary import SummaryScreen
         from flashapp.tui.widgets.deck_tree import DeckTree
@@ -192,9 +200,11 @@ class FlashApp(App[None]):
             ("Test results", PracticeResultsScreen.BINDINGS),
             ("Learn", [*QuestionView.BINDINGS, *LearnScreen.BINDINGS]),
             ("Match", MatchScreen.BINDINGS),
+            ("Statistics", StatsScreen.BINDINGS),
         ]
         current = {HomeScreen: "Decks", StudyScreen: "Studying", SummaryScreen: "Session summary"}
         current[BrowseScreen] = "Browse"
+        current[StatsScreen] = "Statistics"
         current[ConceptsScreen] = current[DemoScreen] = "Concept demos"
         current |= {PracticeTestScreen: "Practice test", PracticeResultsScreen: "Test results",
                     LearnScreen: "Learn", MatchScreen: "Match"}  # fmt: skip

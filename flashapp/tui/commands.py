@@ -38,6 +38,11 @@ class FlashCommands(Provider):
                 app.action_concept_demos,  # type: ignore[attr-defined]
             ),
             ("Decks", "Back to the deck tree", app.action_home),  # type: ignore[attr-defined]
+            (
+                "Statistics",
+                "Every deck's statistics, FSRS calibration, fit FSRS",
+                app.open_stats,  # type: ignore[attr-defined]
+            ),
             ("Keys", "Every key of every screen", app.action_help),  # type: ignore[attr-defined]
         ]
         if app.collection_ready:  # type: ignore[attr-defined]

@@ -80,6 +80,7 @@ def memory_state_from_sm2(ease: float, interval_days: int) -> tuple[float, float
 @lru_cache(maxsize=64)
 def _scheduler(options: SchedulerOptions) -> fsrs.Scheduler:
     return fsrs.Scheduler(
+        parameters=options.fsrs_parameters or DEFAULT_PARAMETERS,
         desired_retention=options.desired_retention,
         learning_steps=tuple(timedelta(minutes=m) for m in options.learning_steps_minutes),
         relearning_steps=tuple(timedelta(minutes=m) for m in options.relearning_steps_minutes),

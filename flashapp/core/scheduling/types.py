@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
 
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
 # The SM-2 ease factor never drops below this (SuperMemo's published minimum, also Anki's).
 MIN_EASE = 1.3
 # Anki caps intervals at 100 years; it also keeps `now + interval` far inside datetime's range.
@@ -153,7 +155,8 @@ class SchedulerOptions:
     Steps are minutes; intervals are days; multipliers are plain factors (1.2, not 120%).
     `lapse_interval_multiplier`: a lapsed card's new interval is
     max(minimum_lapse_interval_days, old interval * this). `day_rollover_hour`: local hour at which a
-    new study day starts.
+    new study day starts. `fsrs_parameters`: FSRS's weights for this deck (from `flashapp optimize` or
+    Anki); empty means the `fsrs` package's defaults.
     """
 
     algorithm: Algorithm = "sm2"
@@ -172,6 +175,7 @@ class SchedulerOptions:
     new_per_day: int = 20
     reviews_per_day: int = 200
     day_rollover_hour: int = 4
+    fsrs_parameters: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if self.algorithm not in ALGORITHMS:
@@ -191,6 +195,7 @@ class SchedulerOptions:
         _real(self, "interval_modifier", 0.1, 10.0)
         _real(self, "lapse_interval_multiplier", 0.0, 1.0)
         _real(self, "desired_retention", 0.0, 1.0, open_interval=True)
+        object.__setattr__(self, "fsrs_parameters", _fsrs_parameters(self.fsrs_parameters))
         if self.easy_interval_days < self.graduating_interval_days:
             raise ValueError(
                 f"option easy_interval_days ({self.easy_interval_days}) must be >= "
@@ -232,6 +237,29 @@ def _steps(name: str, value: object) -> tuple[float, ...]:
             raise ValueError(f"option {name} step {step!r} is longer than {MAX_INTERVAL_LIMIT_DAYS} days")
         steps.append(float(step))
     return tuple(steps)
+
+
+FSRS_PARAMETER_COUNT = len(LOWER_BOUNDS_PARAMETERS)
+
+
+def _fsrs_parameters(value: object) -> tuple[float, ...]:
+    """Empty, or exactly as many numbers as the `fsrs` package uses, each inside its bounds."""
+    if isinstance(value, str | bytes) or not isinstance(value, tuple | list):
+        raise ValueError(f"option fsrs_parameters must be a list of numbers, got {value!r}")
+    if not value:
+        return ()
+    if len(value) != FSRS_PARAMETER_COUNT:
+        raise ValueError(
+            f"option fsrs_parameters must hold {FSRS_PARAMETER_COUNT} numbers (FSRS-6), got {len(value)}"
+        )
+    out = []
+    for index, (number, low, high) in enumerate(
+        zip(value, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    ):
+        if not _is_number(number) or not math.isfinite(number) or not low <= number <= high:
+            raise ValueError(f"option fsrs_parameters[{index}] must be in [{low}, {high}], got {number!r}")
+        out.append(float(number))
+    return tuple(out)
 
 
 def _whole(options: SchedulerOptions, name: str, low: int, high: int | None) -> None:

@@ -58,6 +58,7 @@ class HomeScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("b", "browse", "Browse", id="browse"),
+        Binding("s", "stats", "Stats", id="stats"),
         Binding("d", "app.concept_demos", "Demos", id="demos"),
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
         Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
@@ -123,6 +124,9 @@ class HomeScreen(Screen[None]):
         deck = self.query_one(DeckTree).selected_deck
         if deck is not None:
             self.post_message(PracticeRequested(PracticeStart(mode, deck)))  # type: ignore[arg-type]
+
+    def action_stats(self) -> None:
+        self.app.open_stats(self.query_one(DeckTree).selected_deck)  # type: ignore[attr-defined]
 
     def action_browse(self) -> None:
         deck = self.query_one(DeckTree).selected_deck

@@ -1,0 +1,50 @@
+"""`flashapp stats`: Anki's statistics for a deck (or the collection), as text, JSON or a PNG."""
+
+from __future__ import annotations
+
+import argparse
+
+from flashapp.cli.common import add_json_flag, add_now_flag, open_collection, print_json
+from flashapp.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("stats", help="statistics: today, forecast, heatmap, retention, intervals, ...")
+    parser.add_argument("--deck", help="this deck and its subdecks (default: every deck)")
+    add_now_flag(parser)
+    add_json_flag(parser)
+    parser.add_argument("--save", metavar="FILE.png", help="also draw every panel into one PNG figure")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from flashapp.store.statistics import collection_statistics
+
+    if args.save is not None and not args.save.lower().endswith(".png"):
+        raise UserError(f"--save {args.save!r}: the figure is written as PNG; name a file ending in .png")
+    with open_collection(args) as collection:
+        stats = collection_statistics(collection, args.deck)
+        calibration = None
+        if args.save is not None:
+            from flashapp.core.scheduling.evaluation import evaluate
+            from flashapp.store.review_history import group_by_parameters, load_history
+
+            history = load_history(collection, args.deck)
+            result = evaluate(history.reviews, group_by_parameters(history))
+            calibration = result.calibration["fsrs_deck"] if result is not None else []
+    if args.save is not None:
+        from flashapp.core.stats_figure import save_figure
+
+        try:
+            save_figure(stats, calibration or [], args.save)
+        except OSError as error:
+            raise UserError(f"--save {args.save!r}: {error.strerror or error}") from None
+    if args.json:
+        print_json(stats)
+        return 0
+    from flashapp.core.stats_text import stats_text
+
+    print(stats_text(stats))
+    if args.save is not None:
+        print(f"\nSaved the figure to {args.save}")
+    return 0

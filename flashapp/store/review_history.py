@@ -1,0 +1,160 @@
+"""The review log read for fitting, evaluating and planning: each row with its study day, per deck.
+
+The study day comes from `core/scheduling/day.py` with the collection's zone and rollover hour
+(`rollover_hour` below is the one place that decides where that hour comes from).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from flashapp.core.scheduling import Rating, SchedulerOptions
+from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR, day_start_utc, next_day_start_utc, study_day
+from flashapp.core.scheduling.review_history import HistoryReview
+from flashapp.core.scheduling.workload import SimCard
+from flashapp.store.decks import subtree_ids
+from flashapp.store.models import Card, Deck, Review
+
+if TYPE_CHECKING:
+    from flashapp.store.collection import Collection
+
+
+def rollover_hour(session: Session, deck: str | None) -> int:
+    """The hour a study day starts at for `deck` (None: the whole collection): the deck options'
+    `day_rollover_hour` (the first deck's, by name, for the whole collection)."""
+    query = select(Deck.options).order_by(Deck.name).limit(1)
+    if deck is not None:
+        query = query.where(Deck.name == deck)
+    options = session.scalar(query)
+    if options is None:
+        return DEFAULT_ROLLOVER_HOUR
+    return SchedulerOptions.from_dict(options).day_rollover_hour
+
+
+class StudyDays:
+    """Maps UTC instants to study days; fast for instants in time order (one zone lookup a day)."""
+
+    def __init__(self, tz: tzinfo, hour: int):
+        self.tz, self.hour = tz, hour
+        self._start: datetime | None = None
+        self._end: datetime | None = None
+        self._day: date | None = None
+
+    def __call__(self, instant: datetime) -> date:
+        if self._start is None or not (self._start <= instant < self._end):  # type: ignore[operator]
+            self._start = day_start_utc(instant, self.tz, self.hour)
+            self._end = next_day_start_utc(instant, self.tz, self.hour)
+            self._day = study_day(instant, self.tz, self.hour)
+        assert self._day is not None
+        return self._day
+
+
+@dataclass(frozen=True)
+class DeckHistory:
+    reviews: list[HistoryReview]
+    parameters: dict[int, tuple[float, ...]]  # card id -> its deck's FSRS parameters (() = defaults)
+    deck_ids: list[int]
+
+
+def deck_history(session: Session, deck: str | None, tz: tzinfo) -> DeckHistory:
+    """Every review of the cards in `deck` and its subdecks (None: every deck), in time order."""
+    deck_ids = subtree_ids(session, deck) if deck is not None else list(session.scalars(select(Deck.id)))
+    options = {
+        deck_id: SchedulerOptions.from_dict(raw).fsrs_parameters
+        for deck_id, raw in session.execute(select(Deck.id, Deck.options).where(Deck.id.in_(deck_ids)))
+    }
+    query = (
+        select(
+            Review.card_id,
+            Review.reviewed_at,
+            Review.rating,
+            Review.duration_ms,
+            Review.interval_before_days,
+            Card.deck_id,
+        )
+        .join(Card, Card.id == Review.card_id)
+        .order_by(Review.reviewed_at, Review.id)
+    )
+    if deck is not None:
+        query = query.where(Card.deck_id.in_(deck_ids))
+    days = StudyDays(tz, rollover_hour(session, deck))
+    reviews, parameters = [], {}
+    for card_id, at, rating, duration, interval, deck_id in session.execute(query):
+        reviews.append(HistoryReview(card_id, at, days(at), Rating(rating), duration, interval))
+        parameters[card_id] = options[deck_id]
+    return DeckHistory(reviews, parameters, deck_ids)
+
+
+def group_by_parameters(history: DeckHistory) -> Iterable[tuple[tuple[float, ...], list[HistoryReview]]]:
+    groups: dict[tuple[float, ...], list[HistoryReview]] = {}
+    for review in history.reviews:
+        groups.setdefault(history.parameters[review.card_id], []).append(review)
+    return groups.items()
+
+
+def load_history(collection: Collection, deck: str | None) -> DeckHistory:
+    with collection.reading() as session:
+        return deck_history(session, deck, collection.tz)
+
+
+def save_parameters(collection: Collection, deck_ids: Iterable[int], parameters: tuple[float, ...]) -> int:
+    """Store `parameters` in each deck's options (validated); returns how many decks changed."""
+    changed = 0
+    with collection.writing() as session:
+        for deck in session.scalars(select(Deck).where(Deck.id.in_(list(deck_ids)))):
+            options = SchedulerOptions.from_dict({**deck.options, "fsrs_parameters": list(parameters)})
+            if deck.options != options.to_dict():
+                deck.options = options.to_dict()
+                changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    cards: list[SimCard]
+    options: SchedulerOptions
+    seconds_pass: float
+    seconds_lapse: float
+
+
+def plan_inputs(collection: Collection, deck: str | None) -> PlanInputs:
+    """The deck's cards as the workload planner takes them, its options, and the learner's own mean
+    answer times (over review-card answers; 8 s and 15 s until there are any)."""
+    now = collection.clock()
+    with collection.reading() as session:
+        deck_ids = subtree_ids(session, deck) if deck is not None else list(session.scalars(select(Deck.id)))
+        first = session.scalar(select(Deck.options).where(Deck.id.in_(deck_ids)).order_by(Deck.name).limit(1))
+        options = SchedulerOptions.from_dict(first or {})
+        days = StudyDays(collection.tz, rollover_hour(session, deck))
+        today = days(now)
+        cards: list[SimCard] = []
+        new_position = 0
+        query = (
+            select(
+                Card.state, Card.stability, Card.difficulty, Card.interval_days, Card.due, Card.last_review
+            )
+            .where(Card.deck_id.in_(deck_ids), Card.queue >= 0)
+            .order_by(Card.position, Card.id)
+        )
+        for state, stability, difficulty, interval, due, last in session.execute(query):
+            if state == "new" or last is None or due is None:
+                cards.append(SimCard(None, None, new_position, 0))
+                new_position += 1
+                continue
+            if stability is None:  # an SM-2 card: FSRS's estimate, as the scheduler makes it
+                stability = max(float(interval), 1.0)
+            cards.append(SimCard(stability, difficulty, (days(due) - today).days, (days(last) - today).days))
+        times = session.execute(
+            select(Review.rating > 1, func.avg(Review.duration_ms))
+            .join(Card, Card.id == Review.card_id)
+            .where(Card.deck_id.in_(deck_ids), Review.state_before == "review", Review.duration_ms > 0)
+            .group_by(Review.rating > 1)
+        ).all()
+    averages = {bool(passed): float(ms) / 1000 for passed, ms in times}
+    return PlanInputs(cards, options, averages.get(True, 8.0), averages.get(False, 15.0))

@@ -1,0 +1,60 @@
+"""`flashapp plan`: workload against desired retention, on a simulated learner's deck."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from flashapp.cli.main import main
+from flashapp.store.collection import Collection
+from flashapp.store.simulated_history import START, write_simulated_history
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plan") / "plan.db"
+    with Collection.open(path, shipped_decks=False) as collection:
+        write_simulated_history(collection, days=30, new_per_day=10, start=START)
+    return str(path)
+
+
+def call(capsys, *argv: str):
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_plan_json_rows_grow_with_desired_retention(db, capsys):
+    code, out, _ = call(capsys, "--db", db, "plan", "--deck", "Simulated", "--days", "30", "--json")
+    plan = json.loads(out)
+    assert code == 0 and plan["current"] == 0.9
+    rows = plan["rows"]
+    assert [r["desired_retention"] for r in rows][0] == 0.7 and rows[-1]["desired_retention"] == 0.97
+    assert set(rows[0]) == {"desired_retention", "reviews_per_day", "minutes_per_day", "expected_recall"}
+    reviews = [r["reviews_per_day"] for r in rows]
+    recall = [r["expected_recall"] for r in rows]
+    assert reviews[-1] > 2 * reviews[0]  # 97% costs far more work than 70%
+    assert recall[-1] > recall[0]
+    assert all(r["minutes_per_day"] > 0 for r in rows)
+    code, out, _ = call(capsys, "--db", db, "plan", "--days", "30")
+    assert code == 0 and "0.90" in out and "<- current" in out
+
+
+def test_bad_days_and_deck(db, capsys):
+    assert call(capsys, "--db", db, "plan", "--days", "0")[0] == 2
+    code, out, err = call(capsys, "--db", db, "plan", "--deck", "Nope")
+    assert code == 2 and out == "" and "unknown deck 'Nope'" in err
+
+
+def test_plan_never_imports_torch(db):
+    code = (
+        "import sys\nfrom flashapp.cli.main import main\n"
+        f"main(['--db', {db!r}, 'plan', '--days', '10', '--json'])\n"
+        "assert 'torch' not in sys.modules, 'torch imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,73 @@
+"""`flashapp stats`: text, JSON keys, the PNG figure, bad input, and no torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from flashapp.cli.main import main
+from flashapp.store.collection import Collection
+from flashapp.store.simulated_history import START, write_simulated_history
+
+NOW = "2025-04-20T12:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("stats") / "stats.db"
+    with Collection.open(path, shipped_decks=False) as collection:
+        write_simulated_history(collection, days=40, new_per_day=10, start=START)
+    return str(path)
+
+
+def call(capsys, *argv: str):
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_json_keys_and_text(db, capsys):
+    code, out, _ = call(capsys, "--db", db, "stats", "--deck", "Simulated", "--now", NOW, "--json")
+    stats = json.loads(out)
+    assert code == 0
+    for key in ("today", "forecast", "heatmap", "streak_days", "true_retention", "card_counts", "intervals",
+                "answer_buttons", "hourly"):  # fmt: skip
+        assert key in stats
+    assert stats["streak_days"] == 0  # the simulation ended on 2025-04-09
+    assert sum(row["reviews"] for row in stats["heatmap"]) > 1000
+    code, out, _ = call(capsys, "--db", db, "stats", "--now", NOW)
+    assert code == 0 and "True retention" in out and "Forecast" in out
+
+
+def test_save_writes_one_png(db, tmp_path, capsys):
+    target = tmp_path / "stats.png"
+    code, out, _ = call(capsys, "--db", db, "stats", "--now", NOW, "--save", str(target))
+    assert code == 0 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"Saved the figure to {target}" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--deck", "Nope"], "unknown deck 'Nope'"),
+        (["--save", "out.jpg"], "name a file ending in .png"),
+        (["--now", "yesterday"], "is not an ISO 8601 time"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(db, capsys, argv, message):
+    code, out, err = call(capsys, "--db", db, "stats", *argv)
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+def test_stats_never_imports_torch(db):
+    code = (
+        "import sys\nfrom flashapp.cli.main import main\n"
+        f"main(['--db', {db!r}, 'stats', '--json', '--now', {NOW!r}])\n"
+        "assert 'torch' not in sys.modules, 'torch imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

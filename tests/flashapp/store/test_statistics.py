@@ -1,0 +1,143 @@
+"""Statistics on a small hand-made log, every figure checked against values worked out by hand.
+
+The study day rolls over at 04:00 (UTC here): a review at 03:00 belongs to the day before, and a card
+due at 03:30 tomorrow is due today.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from flashapp.store.collection import Collection
+from flashapp.store.models import Card, Note, Review
+from flashapp.store.statistics import deck_statistics
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+DECK = """\
+[deck]
+name = "Hand"
+
+[[cards]]
+id = "a"
+front = "A"
+back = "a"
+
+[[cards]]
+id = "b"
+front = "B"
+back = "b"
+
+[[cards]]
+id = "c"
+front = "C"
+back = "c"
+"""
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+# (card, reviewed at, rating, state before, interval before, seconds)
+LOG = [
+    ("a", at(10, 5), 3, "review", 30, 10),  # today, mature, passed
+    ("a", at(10, 3), 1, "review", 5, 20),  # 03:00: still yesterday's study day; young, failed
+    ("b", at(9, 10), 3, "review", 3, 6),  # yesterday, young, passed
+    ("b", at(8, 23), 3, "learning", 0, 4),  # the 8th
+    ("b", at(7, 12), 1, "new", 0, 8),  # the 7th
+    ("c", at(5, 12), 2, "review", 40, 12),  # the 5th, mature, passed (hard); the 6th has nothing
+]
+
+
+@pytest.fixture
+def stats(tmp_path, write_deck):
+    with Collection.open(tmp_path / "s.db", shipped_decks=False, clock=lambda: NOW, tz=UTC) as collection:
+        collection.import_paths([write_deck(DECK)])
+        with collection.writing() as session:
+            ids = dict(session.execute(select(Note.key, Card.id).join(Card, Card.note_id == Note.id)).all())
+            states = {
+                "a": ("review", 2, at(11, 3, 30), 30),  # before tomorrow's rollover: due today
+                "b": ("learning", 1, at(11, 4, 30), 0),  # after it: due tomorrow
+                "c": ("review", 2, at(9, 12), 45),  # overdue: counted today
+            }
+            for key, (state, queue, due, interval) in states.items():
+                session.execute(
+                    update(Card)
+                    .where(Card.id == ids[key])
+                    .values(state=state, queue=queue, due=due, interval_days=interval, last_review=at(9, 10))
+                )
+            session.execute(
+                insert(Review),
+                [
+                    {"card_id": ids[key], "reviewed_at": when, "rating": rating, "state_before": state,
+                     "state_after": "review", "interval_before_days": interval,
+                     "interval_after_days": interval, "ease_after": 2.5, "duration_ms": seconds * 1000,
+                     "previous": {}}
+                    for key, when, rating, state, interval, seconds in LOG
+                ],
+            )  # fmt: skip
+        with collection.reading() as session:
+            yield deck_statistics(session, "Hand", NOW, UTC)
+
+
+def test_today(stats):
+    assert stats["study_day"] == "2026-03-10"
+    assert stats["today"] == {
+        "cards": 1,
+        "answers": 1,
+        "again": 0,
+        "time_seconds": 10.0,
+        "true_retention": 1.0,
+    }
+
+
+def test_streak_and_heatmap(stats):
+    assert stats["streak_days"] == 4  # the 10th back to the 7th; the 6th has no reviews
+    assert stats["heatmap"] == [
+        {"day": "2026-03-05", "reviews": 1},
+        {"day": "2026-03-07", "reviews": 1},
+        {"day": "2026-03-08", "reviews": 1},
+        {"day": "2026-03-09", "reviews": 2},
+        {"day": "2026-03-10", "reviews": 1},
+    ]
+    assert stats["reviews_by_day"][3] == {
+        "day": "2026-03-09", "learning": 0, "review": 2, "relearning": 0, "minutes": round(26 / 60, 1)
+    }  # fmt: skip
+
+
+def test_true_retention(stats):
+    table = stats["true_retention"]
+    assert table["today"]["mature"] == {"reviews": 1, "passed": 1, "retention": 1.0}
+    assert table["today"]["young"] == {"reviews": 0, "passed": 0, "retention": None}
+    assert table["yesterday"]["young"] == {"reviews": 2, "passed": 1, "retention": 0.5}
+    assert table["yesterday"]["mature"]["reviews"] == 0
+    assert table["week"]["mature"] == {"reviews": 2, "passed": 2, "retention": 1.0}
+    assert table["week"]["total"] == {"reviews": 4, "passed": 3, "retention": 0.75}
+
+
+def test_forecast_across_the_rollover_hour(stats):
+    forecast = stats["forecast"]
+    assert forecast[0] == {"day": 0, "learning": 0, "review": 2, "relearning": 0}
+    assert forecast[1] == {"day": 1, "learning": 1, "review": 0, "relearning": 0}
+    assert sum(r["learning"] + r["review"] for r in forecast[2:]) == 0
+
+
+def test_cards_buttons_hours(stats):
+    assert stats["card_counts"] == {
+        "new": 0, "learning": 1, "relearning": 0, "young": 0, "mature": 2, "suspended": 0, "buried": 0
+    }  # fmt: skip
+    assert stats["answer_buttons"] == {
+        "learning": {"again": 1, "hard": 0, "good": 1, "easy": 0},
+        "young": {"again": 1, "hard": 0, "good": 1, "easy": 0},
+        "mature": {"again": 0, "hard": 1, "good": 1, "easy": 0},
+    }
+    hourly = {row["hour"]: (row["answers"], row["recall"]) for row in stats["hourly"] if row["answers"]}
+    assert hourly == {3: (1, 0.0), 5: (1, 1.0), 10: (1, 1.0), 12: (2, 0.5), 23: (1, 1.0)}
+    assert [row for row in stats["intervals"] if row["cards"]] == [
+        {"from": 30, "to": 45, "cards": 1},
+        {"from": 45, "to": 60, "cards": 1},
+    ]
+    assert stats["added"] == [{"day": "2026-03-10", "cards": 3}]
