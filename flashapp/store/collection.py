@@ -20,7 +20,7 @@ from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
-from flashapp.store.anki_reports import ExportReport, PackageImportReport
+from flashapp.store.anki.reports import ExportReport, PackageImportReport
 from flashapp.store.answering import (
     AnswerResult,
     UndoResult,
@@ -402,7 +402,7 @@ class Collection:
 
     def export_package(self, deck: str, path: str | Path) -> ExportReport:
         """Write `deck` and its subdecks as an Anki package (.apkg) that Anki opens."""
-        from flashapp.store.anki_export import export_deck
+        from flashapp.store.anki.package_export import export_deck
 
         with self.reading() as session:
             return export_deck(
@@ -413,8 +413,8 @@ class Collection:
         self, deck_files: list[Path], packages: list[Path], *, backup: bool, reset: bool
     ) -> ImportReport:
         """Deck files and packages, read and checked first, then written in one transaction."""
-        from flashapp.store.anki_import import attached_session, prepared_packages, write_package
-        from flashapp.store.anki_media import install_media
+        from flashapp.store.anki.media import install_media
+        from flashapp.store.anki.package_import import attached_session, prepared_packages, write_package
 
         specs = read_deck_files(deck_files) if deck_files else []
         media_dir = self.media_dir

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from flashapp.core.predict import predict_seed
 from flashapp.core.render import RenderedCard, render_card
 from flashapp.core.scheduling import CardState, Rating, format_interval
-from flashapp.store.anki_definitions import note_definition
+from flashapp.store.anki.definitions import note_definition
 from flashapp.store.answering import preview
 from flashapp.store.card_views import CardInfo, card_info
 from flashapp.store.models import Card, Review

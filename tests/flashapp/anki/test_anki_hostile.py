@@ -18,7 +18,7 @@ from flashapp.anki.collection_reader import open_readonly
 from flashapp.anki.package_reader import PackageLimits, read_package
 from flashapp.cli.main import main
 from flashapp.errors import UserError
-from flashapp.store.anki_import import prepare_package
+from flashapp.store.anki.package_import import prepare_package
 from flashapp.store.collection import Collection
 from flashapp.store.models import Note
 
@@ -280,7 +280,7 @@ def test_cli_refuses_with_one_line_and_writes_nothing(parts, tmp_path, capsys):
 def test_the_staging_worker_refuses_malformed_rows_too(
     sql, message, parts, collection, tmp_path, monkeypatch
 ):
-    import flashapp.store.anki_import as anki_import
+    import flashapp.store.anki.package_import as anki_import
 
     monkeypatch.setattr(anki_import, "STAGE_MIN_PACKAGE_BYTES", 0)
     monkeypatch.setattr(anki_import, "STAGE_MIN_NOTES", 0)

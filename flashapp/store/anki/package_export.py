@@ -30,8 +30,8 @@ from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
 from flashapp.core.scheduling import SchedulerOptions, day_start_utc
 from flashapp.errors import UserError
-from flashapp.store.anki_media import rename_in_html
-from flashapp.store.anki_reports import ExportReport
+from flashapp.store.anki.media import rename_in_html
+from flashapp.store.anki.reports import ExportReport
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.media_files import resolve_media
 from flashapp.store.models import Card, Deck, Media, Note, NoteType, Review

@@ -3,12 +3,12 @@
 1. Prepare (nothing written): each package is unpacked into a work folder by `package_reader` (zip and
    media checks, size caps), its collection opened read-only and checked by `collection_reader`
    (`quick_check` first, then its tables and rows). A big package hands the row checks and the notes'
-   stored columns to a worker process (`anki_stager`), which runs while step 3 copies cards.
+   stored columns to a worker process (`stager`), which runs while step 3 copies cards.
 2. The caller backs the collection up.
 3. One write transaction (`BEGIN IMMEDIATE`) with every package's collection ATTACHed read-only and
    immutable, `trusted_schema` off: note types and decks in Python (a few rows), then cards, the review
    log and notes copied by `INSERT ... SELECT` inside SQLite, the scheduling mapped by the SQL of
-   `scheduling_map.card_columns_sql`, the notes' columns by `anki_notes_sql` (or taken from the
+   `scheduling_map.card_columns_sql`, the notes' columns by `notes_sql` (or taken from the
    worker's staging file). A hostile package cannot make this quadratic: every join goes through a
    temporary table keyed by Anki's ids, never through the package's own indexes. A worker's failure
    (a malformed row) fails the import before it commits.
@@ -63,8 +63,8 @@ from flashapp.anki.scheduling_map import (
 )
 from flashapp.core.scheduling import SchedulerOptions
 from flashapp.errors import UserError
-from flashapp.store.anki_media import MediaPlan, plan_media, rename_references
-from flashapp.store.anki_notes_sql import (
+from flashapp.store.anki.media import MediaPlan, plan_media, rename_references
+from flashapp.store.anki.notes_sql import (
     FUNCTIONS,
     STAGE_COLUMNS,
     STAGE_TABLE,
@@ -73,8 +73,8 @@ from flashapp.store.anki_notes_sql import (
     notes_with_array,
     register_note_functions,
 )
-from flashapp.store.anki_reports import PackageImportReport
-from flashapp.store.anki_stager import STAGE_MIN_NOTES, STAGE_MIN_PACKAGE_BYTES, NoteStager
+from flashapp.store.anki.reports import PackageImportReport
+from flashapp.store.anki.stager import STAGE_MIN_NOTES, STAGE_MIN_PACKAGE_BYTES, NoteStager
 from flashapp.store.db import IMMEDIATE
 from flashapp.store.decks import ensure_deck
 from flashapp.store.models import Card, Deck, NoteType
@@ -108,7 +108,7 @@ class PreparedPackage:
 
 def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_LIMITS) -> PreparedPackage:
     """Unpack and check one package; raises `UserError` before anything is written. A big package
-    gets a staging worker (see `anki_stager`), started at once and given its job once the package
+    gets a staging worker (see `stager`), started at once and given its job once the package
     passed `quick_check`; it checks the rows and stages the notes while the import writes cards."""
     label = path.name
     stager = NoteStager.start() if path.stat().st_size >= STAGE_MIN_PACKAGE_BYTES else None
