@@ -130,11 +130,16 @@ def write_package(path: Path, data: PackageData) -> None:
 
 
 def unique_ids(values: Sequence[int]) -> list[int]:
-    """The values made unique by bumping repeats upward (Anki ids are creation times in ms)."""
-    out, used = [], set()
-    for value in values:
-        while value in used:
-            value += 1
-        used.add(value)
-        out.append(value)
+    """The values made unique by moving repeats upward (Anki ids are creation times in ms): each
+    value, taken in increasing order, becomes at least one more than the one before it. One sort,
+    so linear in the deck's size up to a log (bumping each clash one step at a time was quadratic
+    when thousands of notes share a creation time)."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    out = list(values)
+    floor = None
+    for index in order:
+        value = values[index]
+        if floor is not None and value <= floor:
+            value = floor + 1
+        out[index] = floor = value
     return out

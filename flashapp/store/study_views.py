@@ -81,7 +81,10 @@ def study_card(card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
 
 def review_history(session: Session, card_id: int) -> list[ReviewEntry]:
     rows = session.scalars(
-        select(Review).where(Review.card_id == card_id).order_by(Review.reviewed_at, Review.id)
+        # Rating 0: a manual entry imported from Anki (Forget, set due date), not an answer.
+        select(Review)
+        .where(Review.card_id == card_id, Review.rating > 0)
+        .order_by(Review.reviewed_at, Review.id)
     )
     return [
         ReviewEntry(

@@ -13,6 +13,7 @@ scheduling and review history, in the layout `flashapp.anki.package_writer` writ
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flashapp.anki.latex_images import latex_images
 from flashapp.anki.markdown_html import markdown_to_html
 from flashapp.anki.note_types import KIND_CLOZE, NoteTypeDef, TemplateDef
 from flashapp.anki.package_reader import unsafe_name_reason
 from flashapp.anki.package_writer import PackageData, field_checksum, guid_for, unique_ids, write_package
-from flashapp.anki.scheduling_map import anki_deck_config_json, export_card
+from flashapp.anki.scheduling_map import MANUAL_RATING, anki_deck_config_json, export_card
 from flashapp.anki.templates import strip_html
 from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
@@ -82,6 +84,7 @@ FLASHAPP_TYPES: dict[str, NoteTypeDef] = {
 _CARD_CSS = ".card {\n font-family: arial;\n font-size: 20px;\n text-align: center;\n}\n" + (
     ".cloze { font-weight: bold; }\n"
 )
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
 _STATE_TYPES = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 
 
@@ -127,7 +130,7 @@ def export_deck(
     models, model_ids = _models(notes, note_types, now_s)
     deck_json, config_json, anki_deck_ids = _decks(decks, options, now_s)
 
-    note_rows, anki_note_ids, media_names = [], {}, []
+    note_rows, anki_note_ids, media_names, latex_names = [], {}, [], []
     ordered_notes = list(notes.values())
     ids = unique_ids([int(n.created_at.timestamp() * 1000) for n in ordered_notes])
     for anki_id, note in zip(ids, ordered_notes, strict=True):
@@ -136,7 +139,12 @@ def export_deck(
         fields = [values.get(name, "") for name in definition.fields]
         sort_index = definition.properties.get("sort_field", 0) if definition.properties else 0
         sort_text = strip_html(fields[sort_index] if sort_index < len(fields) else "")
-        guid = note.key if note.source == "anki" else guid_for(f"{note.source}\x1f{note.key}")
+        # A note that shared its guid with another in the package it came from keeps `guid<U+001F>id`.
+        guid = (
+            note.key.split("\x1f", 1)[0]
+            if note.source == "anki"
+            else guid_for(f"{note.source}\x1f{note.key}")
+        )
         note_rows.append(
             (
                 anki_id,
@@ -149,7 +157,10 @@ def export_deck(
                 field_checksum(strip_html(fields[0]) if fields else ""),
             )
         )
-        media_names += media_references(" ".join(fields))
+        joined = " ".join(fields)
+        media_names += media_references(joined)
+        media_names += [match.group(1) for match in _SOUND.finditer(joined)]
+        latex_names += [image.name for image in latex_images(joined)]
 
     card_rows, anki_card_ids = [], {}
     positions = {
@@ -209,12 +220,16 @@ def export_deck(
             r.interval_before_days,
             round(r.ease_after * 1000),
             r.duration_ms,
-            _STATE_TYPES.get(r.state_before, 1),
+            _revlog_type(r),
         )
         for review_id, r in zip(review_ids, reviews, strict=True)
     ]
 
     media, missing = _media_files(session, list(dict.fromkeys(media_names)), media_dir, decks)
+    # Anki's rendered LaTeX images go along when this collection has them (Anki makes the others).
+    wanted = [name for name in dict.fromkeys(latex_names) if name not in set(media_names)]
+    latex_found, _ = _media_files(session, wanted, media_dir, decks)
+    media += latex_found
     media, renamed = _package_names(media)
     if renamed:
         note_rows = [(*row[:5], rename_in_html(row[5], renamed), *row[6:]) for row in note_rows]
@@ -252,6 +267,14 @@ def export_deck(
         media=len(media),
         missing_media=tuple(missing),
     )
+
+
+def _revlog_type(review: Review) -> int:
+    """Anki's review-log kind: a manual entry (rating 0) keeps the kind it came with."""
+    if review.rating == MANUAL_RATING:
+        kind = review.previous.get("anki_type") if isinstance(review.previous, dict) else None
+        return kind if kind in (0, 1, 2, 3, 4, 5) else 4
+    return _STATE_TYPES.get(review.state_before, 1)
 
 
 def anki_ord(card: Card, note: Note) -> int:

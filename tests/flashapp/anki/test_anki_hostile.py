@@ -215,10 +215,6 @@ def _altered(parts, tmp_path: Path, sql: str) -> Path:
         ("UPDATE notes SET flds = X'00ff' WHERE id = (SELECT min(id) FROM notes);", "note .* is malformed"),
         ("UPDATE cards SET due = 'soon' WHERE id = (SELECT min(id) FROM cards);", "card .* is malformed"),
         (
-            "UPDATE notes SET guid = (SELECT max(guid) FROM notes);",
-            "cannot import it: two of its notes share a guid",
-        ),
-        (
             "UPDATE cards SET ord = 0 "
             "WHERE nid = (SELECT nid FROM cards GROUP BY nid HAVING count(*) > 1 LIMIT 1);",
             "cannot import it: a note has two cards with the same ordinal",
