@@ -117,7 +117,8 @@ def write_package(path: Path, data: PackageData) -> None:
         collection = Path(work) / "collection.anki21"
         _collection_file(collection, data)
         partial = Path(work) / "package.apkg"
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # Level 1: several times faster than the default for a few percent more bytes.
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             archive.writestr(
                 "meta", pb.encode_message([(1, VERSION_LEGACY_2)]), compress_type=zipfile.ZIP_STORED
             )

@@ -85,6 +85,20 @@ _CARD_CSS = ".card {\n font-family: arial;\n font-size: 20px;\n text-align: cent
     ".cloze { font-weight: bold; }\n"
 )
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
+_CARD_COLUMNS = (
+    Card.id, Card.note_id, Card.deck_id, Card.ord, Card.state, Card.due, Card.interval_days, Card.ease,
+    Card.step, Card.stability, Card.difficulty, Card.last_review, Card.suspended, Card.position,
+    Card.modified_at, Card.reps, Card.lapses, Card.flag,
+)  # fmt: skip
+_NOTE_COLUMNS = (
+    Note.id, Note.note_type_id, Note.note_type, Note.fields, Note.key, Note.source, Note.tags,
+    Note.modified_at, Note.created_at,
+)  # fmt: skip
+_REVIEW_COLUMNS = (
+    Review.card_id, Review.reviewed_at, Review.rating, Review.interval_after_days,
+    Review.interval_before_days, Review.ease_after, Review.duration_ms, Review.state_before,
+    Review.previous,
+)  # fmt: skip
 _STATE_TYPES = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 
 
@@ -96,23 +110,27 @@ def export_deck(
     root = find_deck(session, deck_name)
     decks = list(session.scalars(select(Deck).where(subtree_filter(deck_name)).order_by(Deck.name)))
     deck_ids = {deck.id for deck in decks}
-    cards = list(
-        session.scalars(
-            select(Card)
-            .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
-            .order_by(Card.note_id, Card.ord)
-        )
-    )
+    # Plain rows, not ORM objects: building 100,000 objects costs more than writing the package.
+    core = session.connection()  # Core rows: no ORM loading machinery per row
+    cards = core.execute(
+        select(*_CARD_COLUMNS)
+        .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
+        .order_by(Card.note_id, Card.ord)
+    ).all()
     if not cards:
         raise UserError(f"deck {deck_name!r} has no cards to export")
     notes = {
         note.id: note
-        for note in session.scalars(
-            select(Note).where(Note.id.in_({card.note_id for card in cards})).order_by(Note.id)
+        for note in core.execute(
+            select(*_NOTE_COLUMNS)
+            .where(
+                Note.id.in_(select(Card.note_id).where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False)))
+            )
+            .order_by(Note.id)
         )
     }
     note_types = {
-        row.id: row
+        row.id: _definition(row)
         for row in session.scalars(
             select(NoteType).where(
                 NoteType.id.in_({n.note_type_id for n in notes.values() if n.note_type_id})
@@ -205,11 +223,12 @@ def export_deck(
             )
         )
 
-    reviews = list(
-        session.scalars(
-            select(Review).where(Review.card_id.in_(anki_card_ids)).order_by(Review.reviewed_at, Review.id)
-        )
-    )
+    reviews = core.execute(
+        select(*_REVIEW_COLUMNS)
+        .join(Card, Card.id == Review.card_id)
+        .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
+        .order_by(Review.reviewed_at, Review.id)
+    ).all()
     review_ids = unique_ids([int(r.reviewed_at.timestamp() * 1000) for r in reviews])
     revlog_rows = [
         (
@@ -306,10 +325,10 @@ def _definition(row: NoteType) -> NoteTypeDef:
     )
 
 
-def _note_fields(note: Note, note_types: dict[int, NoteType]) -> tuple[NoteTypeDef, dict[str, str]]:
+def _note_fields(note: Note, note_types: dict[int, NoteTypeDef]) -> tuple[NoteTypeDef, dict[str, str]]:
     """The note type a note goes out as, and its field values (HTML) by field name."""
     if note.note_type_id is not None and note.note_type_id in note_types:
-        return _definition(note_types[note.note_type_id]), {k: str(v) for k, v in note.fields.items()}
+        return note_types[note.note_type_id], {k: str(v) for k, v in note.fields.items()}
     kind = _flashapp_kind(note)
     values = {key: markdown_to_html(str(value)) for key, value in note.fields.items()}
     if kind == "cloze":
@@ -375,7 +394,7 @@ def _model_json(definition: NoteTypeDef, anki_id: int, now: int) -> dict[str, An
 
 
 def _models(
-    notes: dict[int, Note], note_types: dict[int, NoteType], now: int
+    notes: dict[int, Note], note_types: dict[int, NoteTypeDef], now: int
 ) -> tuple[dict[str, Any], dict[str, int]]:
     models: dict[str, Any] = {}
     ids: dict[str, int] = {}
