@@ -1,10 +1,14 @@
 """Anki's field HTML as terminal text: Markdown for the study screen, plain text for `--json`.
 
 Handled: `<br>`, block elements (`div`, `p`, headings, tables) as lines; `<b>/<strong>`, `<i>/<em>`,
-`<s>/<del>` as emphasis; lists; `<img src>` as `![](name)`; cloze spans in bold; furigana as
-`漢字(かんじ)`; MathJax `\\(...\\)` / `\\[...\\]` as `$...$` math; entities decoded. Dropped, never run:
-`<script>`, `<style>`, `<head>`, canvases, buttons, media players, anything `display: none` (Image
-Occlusion's shape list), event handlers (attributes are never copied), `[sound:...]` and Anki's
+`<s>/<del>` as emphasis; `<sup>`/`<sub>` as Unicode super/subscripts where every character has one
+(`^(...)`/`_(...)` otherwise); non-breaking spaces kept (indentation by `&nbsp;` survives); lists;
+`<img src>` as `![](name)`; cloze spans in bold; furigana as `漢字(かんじ)`; side by side inline chips
+(`<span>`s with a class or style) kept apart by a space; MathJax `\\(...\\)` / `\\[...\\]` as Unicode
+text by `flashapp.anki.mathjax` (definitions applied and never printed, display environments one row
+a line); entities decoded. Dropped, never run: `<script>`, `<style>`, `<head>`, canvases, buttons,
+media players, anything `display: none` or `visibility: hidden` (Image Occlusion's shape list),
+event handlers (attributes are never copied), `[sound:...]` and Anki's
 `[anki:play:...]` / `[anki:tts]` audio tags. `[latex]...[/latex]` is kept as literal text.
 
 The Markdown escapes every character Markdown or Textual would read as syntax, so a card's text can
@@ -18,7 +22,7 @@ import re
 import urllib.parse
 from html.parser import HTMLParser
 
-from flashapp.core.mathtext import latex_to_unicode
+from flashapp.anki.mathjax import SUBSCRIPTS, SUPERSCRIPTS, MathJax
 from flashapp.core.text import strip_control
 
 _SKIP = {
@@ -34,12 +38,12 @@ _BLOCK = {
 _STRONG = {"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
 _EMPHASIS = {"i", "em"}
 _STRIKE = {"s", "del", "strike"}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _AUDIO = re.compile(r"\[sound:[^\]]*\]|\[anki:play:[^\]]*\]|\[anki:tts[^\]]*\].*?\[/anki:tts\]", re.DOTALL)
 _MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _TAG = re.compile(r"<[^>]*>")
-_WHITESPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: a non-breaking space stays
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|&{}])")
 _LINE_START_SPECIAL = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 _MARKERS = {"strong": "**", "em": "*", "strike": "~~"}
@@ -66,6 +70,8 @@ class _Converter(HTMLParser):
         self.open_hint: list[str] = []
         self.pre = 0
         self.math: list[str] = []
+        self.mathjax = MathJax()
+        self.span_closed_at = -1  # where in self.line the last inline span ended
 
     # --- public ---------------------------------------------------------------------------------------
 
@@ -92,23 +98,26 @@ class _Converter(HTMLParser):
                     text += MARKDOWN_BREAK if follows_text and line != "---" else "\n"
                 text += line
         else:
-            text = "\n".join(out)
+            text = "\n".join(out).replace("\xa0", " ")
         return _MATH_SLOT.sub(self._math_text, text)
 
     # --- math ---------------------------------------------------------------------------------------
 
     def _stash_math(self, match: re.Match[str]) -> str:
+        # Converted here, in the card's order, so that definitions apply to the formulas after them
+        # (also those in hidden elements: MathJax reads those too).
         inline = match.group(1) is not None
         body = _TAG.sub("", match.group(1) if inline else match.group(2))
-        self.math.append(("$" if inline else "$$") + " " + body)  # kind marker, then the TeX
+        tex = html_lib.unescape(body).replace("\xa0", " ").strip()
+        self.math.append(strip_control(self.mathjax.convert(tex, display=not inline)))
         return f"\ue000{len(self.math) - 1}\ue001"
 
     def _math_text(self, match: re.Match[str]) -> str:
-        kind, _, tex = self.math[int(match.group(1))].partition(" ")
-        tex = html_lib.unescape(tex).replace("\xa0", " ").strip()
+        lines = self.math[int(match.group(1))].split("\n")
         if not self.markdown:
-            return latex_to_unicode(tex)
-        return f"{kind}{tex}{kind}" if tex else ""
+            return "\n".join(lines)
+        escaped = [_MARKDOWN_SPECIAL.sub(r"\\\1", line).replace(" ", "\xa0") for line in lines]
+        return MARKDOWN_BREAK.join(escaped)
 
     # --- parser callbacks ---------------------------------------------------------------------------
 
@@ -161,6 +170,12 @@ class _Converter(HTMLParser):
             self._block()
         if tag == "pre":
             self.pre += 1
+        chip = tag == "span" and (classes or attributes.get("style"))
+        if chip and self.span_closed_at == len(self.line) and self.line and not self.line[-1].isspace():
+            self.line += " "  # two chips side by side: Anki draws each in its own box
+        if tag in ("sup", "sub"):
+            self.styles.append((tag, len(self.line)))
+            return
         style = self._style_for(tag, classes)
         if style is not None:
             self.styles.append((style, len(self.line)))
@@ -181,8 +196,13 @@ class _Converter(HTMLParser):
             self.line += ")"
         if tag == "pre":
             self.pre = max(self.pre - 1, 0)
+        if self.styles and tag in ("sup", "sub") and self.styles[-1][0] == tag:
+            self._close_script(tag)
+            return
         if self.styles and tag in _STRONG | _EMPHASIS | _STRIKE | {"span"}:
             self._close_style()
+        if tag == "span":
+            self.span_closed_at = len(self.line)
         if tag in _BLOCK or tag == "li":
             self._block()
 
@@ -248,6 +268,21 @@ class _Converter(HTMLParser):
             self.line += f"![]({urllib.parse.quote(name, safe='')})"
         else:
             self.line += f"![]({name})"
+
+    def _close_script(self, tag: str) -> None:
+        """`<sup>`/`<sub>`: the text since it opened, as Unicode super/subscript characters."""
+        _, start = self.styles.pop()
+        content = self.line[start:]
+        plain = content.replace("\\", "") if self.markdown else content
+        table = SUPERSCRIPTS if tag == "sup" else SUBSCRIPTS
+        if plain and all(char in table for char in plain):
+            converted = "".join(table[char] for char in plain)
+        elif plain:
+            marker = "^" if tag == "sup" else ("\\_" if self.markdown else "_")
+            converted = f"{marker}({content})" if len(plain) > 1 else f"{marker}{content}"
+        else:
+            converted = ""
+        self.line = self.line[:start] + converted
 
     def _close_style(self) -> None:
         kind, start = self.styles.pop()
