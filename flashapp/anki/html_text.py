@@ -9,7 +9,9 @@ text by `flashapp.anki.mathjax` (definitions applied and never printed, display 
 a line); entities decoded. Dropped, never run: `<script>`, `<style>`, `<head>`, canvases, buttons,
 media players, anything `display: none` or `visibility: hidden` (Image Occlusion's shape list),
 event handlers (attributes are never copied), `[sound:...]` and Anki's
-`[anki:play:...]` / `[anki:tts]` audio tags. `[latex]...[/latex]` is kept as literal text.
+`[anki:play:...]` / `[anki:tts]` audio tags. `[latex]`, `[$]` and `[$$]` become the image Anki renders
+for them (`latex-<sha1>.png`, see `latex_images`), with the source as math for its alt text: the
+screen shows the image when the package brought it, the math otherwise; plain text shows the math.
 
 The Markdown escapes every character Markdown or Textual would read as syntax, so a card's text can
 never become a link, an image, a heading or markup; control sequences are stripped.
@@ -22,6 +24,7 @@ import re
 import urllib.parse
 from html.parser import HTMLParser
 
+from flashapp.anki.latex_images import LATEX, latex_image
 from flashapp.anki.mathjax import SUBSCRIPTS, SUPERSCRIPTS, MathJax
 from flashapp.core.text import strip_control
 
@@ -48,6 +51,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|&{}])")
 _LINE_START_SPECIAL = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 _MARKERS = {"strong": "**", "em": "*", "strike": "~~"}
 MARKDOWN_BREAK = "  \n"
+_ALT_ESCAPES = str.maketrans({"%": "%25", "[": "%5B", "]": "%5D", "(": "%28", ")": "%29", "\n": " "})
 
 
 def html_to_markdown(html: str) -> str:
@@ -77,6 +81,7 @@ class _Converter(HTMLParser):
 
     def convert(self, html: str) -> str:
         html = _AUDIO.sub("", strip_control(html))
+        html = LATEX.sub(self._latex_image, html)
         html = _MATHJAX.sub(self._stash_math, html)
         self.feed(html)
         self.close()
@@ -111,6 +116,12 @@ class _Converter(HTMLParser):
         tex = html_lib.unescape(body).replace("\xa0", " ").strip()
         self.math.append(strip_control(self.mathjax.convert(tex, display=not inline)))
         return f"\ue000{len(self.math) - 1}\ue001"
+
+    def _latex_image(self, match: re.Match[str]) -> str:
+        image = latex_image(match)
+        text = " ".join(self.mathjax.convert(image.source, display=image.display).split("\n"))
+        src, alt = html_lib.escape(image.name), html_lib.escape(strip_control(text), quote=True)
+        return f'<img src="{src}" alt="{alt}">'
 
     def _math_text(self, match: re.Match[str]) -> str:
         lines = self.math[int(match.group(1))].split("\n")
@@ -262,10 +273,17 @@ class _Converter(HTMLParser):
         if "://" in name:
             self._text(f"[image: {alt.strip() or name}]")
             return
+        if name.startswith("latex-") and alt:
+            if not self.markdown:  # a LaTeX image in plain text: its math
+                self._text(alt)
+                return
+            alt = alt.translate(_ALT_ESCAPES)  # no "]" can end the alt text early (CardImage decodes)
+        else:
+            alt = ""
         if self.line and not self.line.endswith((" ", "(")):
             self.line += " "
         if self.markdown:
-            self.line += f"![]({urllib.parse.quote(name, safe='')})"
+            self.line += f"![{alt}]({urllib.parse.quote(name, safe='')})"
         else:
             self.line += f"![]({name})"
 

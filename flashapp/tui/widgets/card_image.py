@@ -14,12 +14,15 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
+
+from flashapp.core.text import strip_control
 
 _GRAPHICS_TERM_PROGRAMS = {"WezTerm", "iTerm.app", "ghostty", "mlterm", "contour", "rio"}
 _GRAPHICS_ENV = ("KITTY_WINDOW_ID", "WEZTERM_PANE", "KONSOLE_VERSION", "GHOSTTY_RESOURCES_DIR")
@@ -81,5 +84,9 @@ class CardImage(Vertical):
             if image is not None:
                 yield image
                 return
+        if self.image_name.startswith("latex-") and self.alt:
+            # Anki's LaTeX image, not in this collection: its source as math (plain text, not markup).
+            yield Static(Content(strip_control(unquote(self.alt))), classes="math")
+            return
         # The name comes from card text: a Content object, never markup.
         yield Static(Content.assemble("[image: ", self.image_name, "]"), classes="missing")

@@ -103,10 +103,11 @@ def test_a_note_without_its_type_still_shows_its_fields():
         ),
         ("<script>alert(1)</script><style>p{}</style>ok", "ok", "ok"),
         ("[sound:a.mp3]x[anki:play:q:0]", "x", "x"),
-        (
-            "[latex]\\frac{1}{2}[/latex]",
-            "\\[latex\\]\\\\frac\\{1\\}\\{2\\}\\[/latex\\]",
-            "[latex]\\frac{1}{2}[/latex]",
+        (  # Anki's image for it (shown when the package has it), its math otherwise
+            "[latex]\\frac{1}{2}[/latex] [$]x^2[/$]",
+            "![1/2](latex-eb946338365d9781f7d2e9ec692c26702d0ae3a7.png) "
+            "![x²](latex-76b2878564ab19b80abb21ba964abe90fe120846.png)",
+            "1/2 x²",
         ),
         ("\\(x^2\\) and \\[y\\]", "x² and y", "x² and y"),
         ("&lt;b&gt; &amp; &nbsp;&quot;", '\\<b\\> \\& \xa0"', '<b> &  "'),
