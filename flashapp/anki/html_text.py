@@ -54,6 +54,27 @@ MARKDOWN_BREAK = "  \n"
 _ALT_ESCAPES = str.maketrans({"%": "%25", "[": "%5B", "]": "%5D", "(": "%28", ")": "%29", "\n": " "})
 
 
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def hidden_classes(html: str) -> frozenset[str]:
+    """Classes the card's own CSS (its `<style>` blocks: the note type's styling and the template's)
+    hides with `display: none` or `visibility: hidden`: a rule whose selector ends in `.name`."""
+    names: set[str] = set()
+    for block in _STYLE_BLOCK.findall(html):
+        for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
+            if not _HIDDEN_STYLE.search(body):
+                continue
+            for selector in selectors.split(","):
+                last = selector.strip().split()[-1] if selector.strip() else ""
+                match = re.fullmatch(r"(?:[a-z0-9]*)((?:\.[\w-]+)+)", last, re.IGNORECASE)
+                if match:
+                    names.update(part for part in match.group(1).split(".") if part)
+    return frozenset(names)
+
+
 def html_to_markdown(html: str) -> str:
     return _Converter(markdown=True).convert(html)
 
@@ -75,11 +96,13 @@ class _Converter(HTMLParser):
         self.pre = 0
         self.math: list[str] = []
         self.mathjax = MathJax()
+        self.hidden_classes: frozenset[str] = frozenset()
         self.span_closed_at = -1  # where in self.line the last inline span ended
 
     # --- public ---------------------------------------------------------------------------------------
 
     def convert(self, html: str) -> str:
+        self.hidden_classes = hidden_classes(html)
         html = _AUDIO.sub("", strip_control(html))
         html = LATEX.sub(self._latex_image, html)
         html = _MATHJAX.sub(self._stash_math, html)
@@ -139,7 +162,9 @@ class _Converter(HTMLParser):
                 self.skip.append(tag)
             return
         classes = attributes.get("class", "").split()
-        hidden = _HIDDEN_STYLE.search(attributes.get("style", ""))
+        hidden = _HIDDEN_STYLE.search(attributes.get("style", "")) or not self.hidden_classes.isdisjoint(
+            classes
+        )
         if tag == "a" and "hint" in classes:
             self.skip.append(tag)  # the "show hint" link; the hint itself follows
             return
