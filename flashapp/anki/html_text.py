@@ -8,10 +8,11 @@ Handled: `<br>`, block elements (`div`, `p`, headings, tables) as lines; `<b>/<s
 text by `flashapp.anki.mathjax` (definitions applied and never printed, display environments one row
 a line); entities decoded. Dropped, never run: `<script>`, `<style>`, `<head>`, canvases, buttons,
 media players, anything `display: none` or `visibility: hidden` (Image Occlusion's shape list),
-event handlers (attributes are never copied), `[sound:...]` and Anki's
-`[anki:play:...]` / `[anki:tts]` audio tags. `[latex]`, `[$]` and `[$$]` become the image Anki renders
-for them (`latex-<sha1>.png`, see `latex_images`), with the source as math for its alt text: the
-screen shows the image when the package brought it, the math otherwise; plain text shows the math.
+event handlers (attributes are never copied), Anki's `[anki:tts]` text-to-speech tags. `[sound:name]`
+is a chip, `[♪ name]`, never played by rendering (a key plays it, see `tui/audio_player.py`).
+`[latex]`, `[$]` and `[$$]` become the image Anki renders for them (`latex-<sha1>.png`, see
+`latex_images`), with the source as math for its alt text: the screen shows the image when the
+package brought it, the math otherwise; plain text shows the math.
 
 The Markdown escapes every character Markdown or Textual would read as syntax, so a card's text can
 never become a link, an image, a heading or markup; control sequences are stripped.
@@ -42,7 +43,9 @@ _STRONG = {"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
 _EMPHASIS = {"i", "em"}
 _STRIKE = {"s", "del", "strike"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_AUDIO = re.compile(r"\[sound:[^\]]*\]|\[anki:play:[^\]]*\]|\[anki:tts[^\]]*\].*?\[/anki:tts\]", re.DOTALL)
+_AUDIO = re.compile(r"\[anki:tts[^\]]*\].*?\[/anki:tts\]", re.DOTALL)
+_SOUND = re.compile(r"\[sound:([^\]]*)\]|\[anki:play:[^\]]*\]")
+SOUND_CHIP = "♪"
 _MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _TAG = re.compile(r"<[^>]*>")
@@ -104,6 +107,7 @@ class _Converter(HTMLParser):
     def convert(self, html: str) -> str:
         self.hidden_classes = hidden_classes(html)
         html = _AUDIO.sub("", strip_control(html))
+        html = _SOUND.sub(self._sound_chip, html)
         html = LATEX.sub(self._latex_image, html)
         html = _MATHJAX.sub(self._stash_math, html)
         self.feed(html)
@@ -139,6 +143,13 @@ class _Converter(HTMLParser):
         tex = html_lib.unescape(body).replace("\xa0", " ").strip()
         self.math.append(strip_control(self.mathjax.convert(tex, display=not inline)))
         return f"\ue000{len(self.math) - 1}\ue001"
+
+    def _sound_chip(self, match: re.Match[str]) -> str:
+        """`[sound:name]`: a chip naming the file (a key plays it: `tui.audio_player`); Anki's own
+        `[anki:play:q:0]` (its rendering of one) a bare chip. Never played by rendering."""
+        name = (match.group(1) or "").strip()
+        chip = f"[{SOUND_CHIP} {name}]" if name else f"[{SOUND_CHIP}]"
+        return f" {html_lib.escape(chip)} "
 
     def _latex_image(self, match: re.Match[str]) -> str:
         image = latex_image(match)

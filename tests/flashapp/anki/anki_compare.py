@@ -83,6 +83,20 @@ _ANKI_LATEX_NOTICE = re.compile(r"LaTeX image generation is disabled[^<]*")
 _OUR_LATEX_IMAGE = re.compile(r"!\[([^\]]*)\]\((latex-[0-9a-f]+\.png)\)")
 
 
+_ANKI_PLAY = re.compile(r"\[anki:play:[qa]:(\d+)\]")
+_OUR_SOUND = re.compile(r"\\?\[♪ (.+?)\\?\]")
+
+
+def _with_our_sounds(anki_html: str, our_markdown: str) -> str:
+    """Anki renders `[sound:x]` as `[anki:play:q:N]`, the Nth sound of the side: put back the name
+    our chip shows at that place, so the two agree when the sounds do."""
+    names = [re.sub(r"\\(.)", r"\1", name) for name in _OUR_SOUND.findall(our_markdown)]
+    return _ANKI_PLAY.sub(
+        lambda m: f"[sound:{names[int(m.group(1))]}]" if int(m.group(1)) < len(names) else m.group(0),
+        anki_html,
+    )
+
+
 def _with_our_alt(anki_html: str, our_markdown: str) -> str:
     """Anki's HTML with each of its LaTeX images given the alt text (the math) that ours carries, so
     that the two render alike once the image names are known to agree."""
@@ -123,8 +137,8 @@ def assert_same(anki: Any, ours: FlashappView, *, crt: int, with_scheduling: boo
         anki_names = _ANKI_LATEX_IMAGE.findall(theirs["question"] + theirs["answer"])
         our_names = [name for _, name in _OUR_LATEX_IMAGE.findall(mine["question"] + mine["answer"])]
         assert sorted(set(anki_names)) == sorted(set(our_names)), where
-        question = _with_our_alt(theirs["question"], mine["question"])
-        answer = _with_our_alt(theirs["answer"], mine["answer"])
+        question = _with_our_sounds(_with_our_alt(theirs["question"], mine["question"]), mine["question"])
+        answer = _with_our_sounds(_with_our_alt(theirs["answer"], mine["answer"]), mine["answer"])
         text = card_text(question, answer, theirs["fields"], key[1])
         assert mine["front"] == text.question_plain, where
         assert mine["back"] == text.answer_plain, where

@@ -102,7 +102,7 @@ def test_a_note_without_its_type_still_shows_its_fields():
             "[image: https://x/y.png]",
         ),
         ("<script>alert(1)</script><style>p{}</style>ok", "ok", "ok"),
-        ("[sound:a.mp3]x[anki:play:q:0]", "x", "x"),
+        ("[sound:a.mp3]x[anki:play:q:0]", "\\[♪ a.mp3\\] x \\[♪\\]", "[♪ a.mp3] x [♪]"),
         (  # Anki's image for it (shown when the package has it), its math otherwise
             "[latex]\\frac{1}{2}[/latex] [$]x^2[/$]",
             "![1/2](latex-eb946338365d9781f7d2e9ec692c26702d0ae3a7.png) "
