@@ -127,7 +127,7 @@ def export_deck(
                 Note.id.in_(select(Card.note_id).where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False)))
             )
             .order_by(Note.id)
-        )
+        ).all()  # fetched at once: row by row costs a call into the cursor per note
     }
     note_types = {
         row.id: _definition(row)
