@@ -22,6 +22,9 @@ from flashapp.anki.note_types import NoteTypeDef
 from flashapp.anki.templates import CardContext, render_template, special_fields, strip_html
 
 _TYPE_MARKER = re.compile(r"\[\[type:(.+?)\]\]")
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.IGNORECASE | re.DOTALL)
+_MATH = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+_HIDES = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _ANSWER_RULE = re.compile(r"<hr\b[^>]*\bid\s*=\s*[\"']?answer\b[\"']?[^>]*>", re.IGNORECASE)
 
 
@@ -75,7 +78,12 @@ def card_text(question_html: str, answer_html: str, fields: Mapping[str, object]
     answer_html = _TYPE_MARKER.sub(lambda _m: f"<div>{shown}</div>", answer_html)
     rule = _ANSWER_RULE.search(answer_html)
     if rule is not None:
-        answer_html = answer_html[rule.end() :]
+        # What the part above the rule sets up still applies below it: its styling and its math
+        # definitions (both carried over, hidden).
+        above = answer_html[: rule.start()]
+        styles = "".join(_STYLE_BLOCK.findall(above))
+        math = "".join(match.group(0) for match in _MATH.finditer(above))
+        answer_html = f'{styles}<div style="display:none">{math}</div>' + answer_html[rule.end() :]
     return CardText(
         question=html_to_markdown(question_html),
         answer=html_to_markdown(answer_html),
@@ -95,4 +103,7 @@ def render_card_text(
     flag: int = 0,
 ) -> CardText:
     question, answer = render_html(definition, fields, ord_, tags=tags, deck=deck, flag=flag)
+    if definition.css and _HIDES.search(definition.css):  # as Anki, which puts it in a <style> first
+        style = f"<style>{definition.css}</style>"
+        question, answer = style + question, style + answer
     return card_text(question, answer, fields, ord_)

@@ -1,11 +1,18 @@
 """Anki's field HTML as terminal text: Markdown for the study screen, plain text for `--json`.
 
 Handled: `<br>`, block elements (`div`, `p`, headings, tables) as lines; `<b>/<strong>`, `<i>/<em>`,
-`<s>/<del>` as emphasis; lists; `<img src>` as `![](name)`; cloze spans in bold; furigana as
-`漢字(かんじ)`; MathJax `\\(...\\)` / `\\[...\\]` as `$...$` math; entities decoded. Dropped, never run:
-`<script>`, `<style>`, `<head>`, canvases, buttons, media players, anything `display: none` (Image
-Occlusion's shape list), event handlers (attributes are never copied), `[sound:...]` and Anki's
-`[anki:play:...]` / `[anki:tts]` audio tags. `[latex]...[/latex]` is kept as literal text.
+`<s>/<del>` as emphasis; `<sup>`/`<sub>` as Unicode super/subscripts where every character has one
+(`^(...)`/`_(...)` otherwise); non-breaking spaces kept (indentation by `&nbsp;` survives); lists;
+`<img src>` as `![](name)`; cloze spans in bold; furigana as `漢字(かんじ)`; side by side inline chips
+(`<span>`s with a class or style) kept apart by a space; MathJax `\\(...\\)` / `\\[...\\]` as Unicode
+text by `flashapp.anki.mathjax` (definitions applied and never printed, display environments one row
+a line); entities decoded. Dropped, never run: `<script>`, `<style>`, `<head>`, canvases, buttons,
+media players, anything `display: none` or `visibility: hidden` (Image Occlusion's shape list),
+event handlers (attributes are never copied), Anki's `[anki:tts]` text-to-speech tags. `[sound:name]`
+is a chip, `[♪ name]`, never played by rendering (a key plays it, see `tui/audio_player.py`).
+`[latex]`, `[$]` and `[$$]` become the image Anki renders for them (`latex-<sha1>.png`, see
+`latex_images`), with the source as math for its alt text: the screen shows the image when the
+package brought it, the math otherwise; plain text shows the math.
 
 The Markdown escapes every character Markdown or Textual would read as syntax, so a card's text can
 never become a link, an image, a heading or markup; control sequences are stripped.
@@ -18,7 +25,8 @@ import re
 import urllib.parse
 from html.parser import HTMLParser
 
-from flashapp.core.mathtext import latex_to_unicode
+from flashapp.anki.latex_images import LATEX, latex_image
+from flashapp.anki.mathjax import SUBSCRIPTS, SUPERSCRIPTS, MathJax
 from flashapp.core.text import strip_control
 
 _SKIP = {
@@ -34,16 +42,40 @@ _BLOCK = {
 _STRONG = {"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
 _EMPHASIS = {"i", "em"}
 _STRIKE = {"s", "del", "strike"}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-_AUDIO = re.compile(r"\[sound:[^\]]*\]|\[anki:play:[^\]]*\]|\[anki:tts[^\]]*\].*?\[/anki:tts\]", re.DOTALL)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_AUDIO = re.compile(r"\[anki:tts[^\]]*\].*?\[/anki:tts\]", re.DOTALL)
+_SOUND = re.compile(r"\[sound:([^\]]*)\]|\[anki:play:[^\]]*\]")
+SOUND_CHIP = "♪"
 _MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _TAG = re.compile(r"<[^>]*>")
-_WHITESPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: a non-breaking space stays
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|&{}])")
 _LINE_START_SPECIAL = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 _MARKERS = {"strong": "**", "em": "*", "strike": "~~"}
 MARKDOWN_BREAK = "  \n"
+_ALT_ESCAPES = str.maketrans({"%": "%25", "[": "%5B", "]": "%5D", "(": "%28", ")": "%29", "\n": " "})
+
+
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def hidden_classes(html: str) -> frozenset[str]:
+    """Classes the card's own CSS (its `<style>` blocks: the note type's styling and the template's)
+    hides with `display: none` or `visibility: hidden`: a rule whose selector ends in `.name`."""
+    names: set[str] = set()
+    for block in _STYLE_BLOCK.findall(html):
+        for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
+            if not _HIDDEN_STYLE.search(body):
+                continue
+            for selector in selectors.split(","):
+                last = selector.strip().split()[-1] if selector.strip() else ""
+                match = re.fullmatch(r"(?:[a-z0-9]*)((?:\.[\w-]+)+)", last, re.IGNORECASE)
+                if match:
+                    names.update(part for part in match.group(1).split(".") if part)
+    return frozenset(names)
 
 
 def html_to_markdown(html: str) -> str:
@@ -66,11 +98,17 @@ class _Converter(HTMLParser):
         self.open_hint: list[str] = []
         self.pre = 0
         self.math: list[str] = []
+        self.mathjax = MathJax()
+        self.hidden_classes: frozenset[str] = frozenset()
+        self.span_closed_at = -1  # where in self.line the last inline span ended
 
     # --- public ---------------------------------------------------------------------------------------
 
     def convert(self, html: str) -> str:
+        self.hidden_classes = hidden_classes(html)
         html = _AUDIO.sub("", strip_control(html))
+        html = _SOUND.sub(self._sound_chip, html)
+        html = LATEX.sub(self._latex_image, html)
         html = _MATHJAX.sub(self._stash_math, html)
         self.feed(html)
         self.close()
@@ -92,23 +130,39 @@ class _Converter(HTMLParser):
                     text += MARKDOWN_BREAK if follows_text and line != "---" else "\n"
                 text += line
         else:
-            text = "\n".join(out)
+            text = "\n".join(out).replace("\xa0", " ")
         return _MATH_SLOT.sub(self._math_text, text)
 
     # --- math ---------------------------------------------------------------------------------------
 
     def _stash_math(self, match: re.Match[str]) -> str:
+        # Converted here, in the card's order, so that definitions apply to the formulas after them
+        # (also those in hidden elements: MathJax reads those too).
         inline = match.group(1) is not None
         body = _TAG.sub("", match.group(1) if inline else match.group(2))
-        self.math.append(("$" if inline else "$$") + " " + body)  # kind marker, then the TeX
+        tex = html_lib.unescape(body).replace("\xa0", " ").strip()
+        self.math.append(strip_control(self.mathjax.convert(tex, display=not inline)))
         return f"\ue000{len(self.math) - 1}\ue001"
 
+    def _sound_chip(self, match: re.Match[str]) -> str:
+        """`[sound:name]`: a chip naming the file (a key plays it: `tui.audio_player`); Anki's own
+        `[anki:play:q:0]` (its rendering of one) a bare chip. Never played by rendering."""
+        name = (match.group(1) or "").strip()
+        chip = f"[{SOUND_CHIP} {name}]" if name else f"[{SOUND_CHIP}]"
+        return f" {html_lib.escape(chip)} "
+
+    def _latex_image(self, match: re.Match[str]) -> str:
+        image = latex_image(match)
+        text = " ".join(self.mathjax.convert(image.source, display=image.display).split("\n"))
+        src, alt = html_lib.escape(image.name), html_lib.escape(strip_control(text), quote=True)
+        return f'<img src="{src}" alt="{alt}">'
+
     def _math_text(self, match: re.Match[str]) -> str:
-        kind, _, tex = self.math[int(match.group(1))].partition(" ")
-        tex = html_lib.unescape(tex).replace("\xa0", " ").strip()
+        lines = self.math[int(match.group(1))].split("\n")
         if not self.markdown:
-            return latex_to_unicode(tex)
-        return f"{kind}{tex}{kind}" if tex else ""
+            return "\n".join(lines)
+        escaped = [_MARKDOWN_SPECIAL.sub(r"\\\1", line).replace(" ", "\xa0") for line in lines]
+        return MARKDOWN_BREAK.join(escaped)
 
     # --- parser callbacks ---------------------------------------------------------------------------
 
@@ -119,7 +173,9 @@ class _Converter(HTMLParser):
                 self.skip.append(tag)
             return
         classes = attributes.get("class", "").split()
-        hidden = _HIDDEN_STYLE.search(attributes.get("style", ""))
+        hidden = _HIDDEN_STYLE.search(attributes.get("style", "")) or not self.hidden_classes.isdisjoint(
+            classes
+        )
         if tag == "a" and "hint" in classes:
             self.skip.append(tag)  # the "show hint" link; the hint itself follows
             return
@@ -161,6 +217,12 @@ class _Converter(HTMLParser):
             self._block()
         if tag == "pre":
             self.pre += 1
+        chip = tag == "span" and (classes or attributes.get("style"))
+        if chip and self.span_closed_at == len(self.line) and self.line and not self.line[-1].isspace():
+            self.line += " "  # two chips side by side: Anki draws each in its own box
+        if tag in ("sup", "sub"):
+            self.styles.append((tag, len(self.line)))
+            return
         style = self._style_for(tag, classes)
         if style is not None:
             self.styles.append((style, len(self.line)))
@@ -181,8 +243,13 @@ class _Converter(HTMLParser):
             self.line += ")"
         if tag == "pre":
             self.pre = max(self.pre - 1, 0)
+        if self.styles and tag in ("sup", "sub") and self.styles[-1][0] == tag:
+            self._close_script(tag)
+            return
         if self.styles and tag in _STRONG | _EMPHASIS | _STRIKE | {"span"}:
             self._close_style()
+        if tag == "span":
+            self.span_closed_at = len(self.line)
         if tag in _BLOCK or tag == "li":
             self._block()
 
@@ -242,12 +309,34 @@ class _Converter(HTMLParser):
         if "://" in name:
             self._text(f"[image: {alt.strip() or name}]")
             return
+        if name.startswith("latex-") and alt:
+            if not self.markdown:  # a LaTeX image in plain text: its math
+                self._text(alt)
+                return
+            alt = alt.translate(_ALT_ESCAPES)  # no "]" can end the alt text early (CardImage decodes)
+        else:
+            alt = ""
         if self.line and not self.line.endswith((" ", "(")):
             self.line += " "
         if self.markdown:
-            self.line += f"![]({urllib.parse.quote(name, safe='')})"
+            self.line += f"![{alt}]({urllib.parse.quote(name, safe='')})"
         else:
             self.line += f"![]({name})"
+
+    def _close_script(self, tag: str) -> None:
+        """`<sup>`/`<sub>`: the text since it opened, as Unicode super/subscript characters."""
+        _, start = self.styles.pop()
+        content = self.line[start:]
+        plain = content.replace("\\", "") if self.markdown else content
+        table = SUPERSCRIPTS if tag == "sup" else SUBSCRIPTS
+        if plain and all(char in table for char in plain):
+            converted = "".join(table[char] for char in plain)
+        elif plain:
+            marker = "^" if tag == "sup" else ("\\_" if self.markdown else "_")
+            converted = f"{marker}({content})" if len(plain) > 1 else f"{marker}{content}"
+        else:
+            converted = ""
+        self.line = self.line[:start] + converted
 
     def _close_style(self) -> None:
         kind, start = self.styles.pop()

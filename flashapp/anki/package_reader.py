@@ -372,7 +372,9 @@ def _read_media(
             raise UserError(f"{label}: media file {name!r} is {written} bytes, its list says {size}")
         if sha1 and sha1_check.digest() != sha1:
             raise UserError(f"{label}: media file {name!r} does not match its checksum (corrupt package)")
-        staged = staging / sha256.hexdigest()
+        # One staged file per name (never per content): two names may hold identical bytes, and each
+        # is installed under its own name.
+        staged = staging / f"{index}"
         os.replace(temporary, staged)
         files.append(MediaFile(name, sha256.hexdigest(), written, staged))
     return tuple(files)

@@ -117,7 +117,8 @@ def write_package(path: Path, data: PackageData) -> None:
         collection = Path(work) / "collection.anki21"
         _collection_file(collection, data)
         partial = Path(work) / "package.apkg"
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # Level 1: several times faster than the default for a few percent more bytes.
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             archive.writestr(
                 "meta", pb.encode_message([(1, VERSION_LEGACY_2)]), compress_type=zipfile.ZIP_STORED
             )
@@ -130,11 +131,16 @@ def write_package(path: Path, data: PackageData) -> None:
 
 
 def unique_ids(values: Sequence[int]) -> list[int]:
-    """The values made unique by bumping repeats upward (Anki ids are creation times in ms)."""
-    out, used = [], set()
-    for value in values:
-        while value in used:
-            value += 1
-        used.add(value)
-        out.append(value)
+    """The values made unique by moving repeats upward (Anki ids are creation times in ms): each
+    value, taken in increasing order, becomes at least one more than the one before it. One sort,
+    so linear in the deck's size up to a log (bumping each clash one step at a time was quadratic
+    when thousands of notes share a creation time)."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    out = list(values)
+    floor = None
+    for index in order:
+        value = values[index]
+        if floor is not None and value <= floor:
+            value = floor + 1
+        out[index] = floor = value
     return out

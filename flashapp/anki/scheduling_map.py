@@ -8,9 +8,11 @@ digits), `odid`/`odue` (home deck and due while in a filtered deck), `flags` (lo
 `data` (JSON: FSRS memory state `s` stability and `d` difficulty, `lrt` last review, epoch seconds).
 
 The import maps whole tables in SQL (see `card_columns_sql`); `import_card` below is the same mapping
-in Python, the readable reference a test holds the SQL to. Buried cards come in unburied (a burial
-lasts a day); a card in a filtered deck comes home. Every value is clamped to what `CardState`
-accepts, whatever the package says.
+in Python, the readable reference a test holds the SQL to. Buried cards stay buried until the next
+study day (as in Anki, where a burial lasts until the day rolls over); an Anki v1-scheduler
+relearning card (type 2 "review" in queue 1 or 3, due in seconds or days) is relearning, as Anki's
+own upgrade to v2 makes it; a card in a filtered deck comes home. Every value is clamped to what
+`CardState` accepts, whatever the package says.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class ImportedCard:
     queue: int
     flag: int
     modified: int
+    buried: bool = False  # until the next study day
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -121,13 +124,30 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
     """The reference mapping (the importer runs `card_columns_sql`, which must agree with it)."""
     modified = _clamp(card.mod, 0, MAX_EPOCH)
     kind = card.type if card.type in (1, 2, 3) else 0
-    # Suspension and flags are the user's marks, not scheduling: kept unless importing with reset.
+    if kind == 2 and card.queue in (1, 3):  # the v1 scheduler kept relearning cards as type 2
+        kind = 3
+    # Suspension, burial and flags are the user's marks, not scheduling: kept unless importing with reset.
     suspended = not reset and card.queue == -1
+    buried = not reset and card.queue in (-2, -3)
     flag = 0 if reset or card.flags & 7 > MAX_FLAG else card.flags & 7
     if reset or kind == 0:
-        queue = -1 if suspended else 0
+        queue = -1 if suspended else -2 if buried else 0
         return ImportedCard(
-            NEW, None, 0, deck.starting_ease, 0, 0, 0, None, None, None, suspended, queue, flag, modified
+            NEW,
+            None,
+            0,
+            deck.starting_ease,
+            0,
+            0,
+            0,
+            None,
+            None,
+            None,
+            suspended,
+            queue,
+            flag,
+            modified,
+            buried,
         )
     home_due = card.odue if card.odid != 0 and card.odue != 0 else card.due
     intraday = kind in (1, 3) and home_due > EPOCH_THRESHOLD
@@ -140,7 +160,7 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
     stability, difficulty, last_review = _memory_state(card.data)
     if last_review is None and kind == 2:
         last_review = _clamp(due - interval * SECONDS_PER_DAY, 0, MAX_EPOCH)
-    queue = -1 if suspended else 2 if kind == 2 else 1
+    queue = -1 if suspended else -2 if buried else 2 if kind == 2 else 1
     return ImportedCard(
         state=state,
         due=due,
@@ -156,6 +176,7 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
         queue=queue,
         flag=flag,
         modified=modified,
+        buried=buried,
     )
 
 
@@ -168,8 +189,12 @@ def sql_time(epoch_expression: str) -> str:
 def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
     """SQL for each flashapp card column, from an Anki cards row `card` and a deck row `deck` with
     columns learning_steps, relearning_steps, starting_ease, fsrs. Parameters: :crt, :now_text
-    (the import time, stored as a new card's due), :reset (1 imports every card as new)."""
-    kind = f"(CASE WHEN :reset THEN 0 WHEN {card}.type IN (1, 2, 3) THEN {card}.type ELSE 0 END)"
+    (the import time, stored as a new card's due), :reset (1 imports every card as new),
+    :buried_text (when a buried card's burial ends: the next study day)."""
+    kind = (
+        f"(CASE WHEN :reset THEN 0 WHEN {card}.type = 2 AND {card}.queue IN (1, 3) THEN 3 "
+        f"WHEN {card}.type IN (1, 2, 3) THEN {card}.type ELSE 0 END)"
+    )
     home = f"(CASE WHEN {card}.odid != 0 AND {card}.odue != 0 THEN {card}.odue ELSE {card}.due END)"
     due = (
         f"max(0, min({MAX_EPOCH}, CASE WHEN {kind} IN (1, 3) AND {home} > {EPOCH_THRESHOLD} THEN {home} "
@@ -198,6 +223,7 @@ def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
         f"{SECONDS_PER_DAY})) END)"
     )
     suspended = f"(NOT :reset AND {card}.queue = -1)"
+    buried = f"(NOT :reset AND {card}.queue IN (-2, -3))"
     flag = (
         f"(CASE WHEN :reset THEN 0 WHEN ({card}.flags & 7) <= {MAX_FLAG} THEN ({card}.flags & 7) ELSE 0 END)"
     )
@@ -217,9 +243,11 @@ def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
         "difficulty": f"(CASE WHEN {new} THEN NULL ELSE {difficulty} END)",
         "last_review": f"(CASE WHEN {new} THEN NULL ELSE {sql_time(last_review)} END)",
         "suspended": suspended,
-        "queue": f"(CASE WHEN {suspended} THEN -1 WHEN {new} THEN 0 WHEN {kind} = 2 THEN 2 ELSE 1 END)",
+        "queue": f"(CASE WHEN {suspended} THEN -1 WHEN {buried} THEN -2 WHEN {new} THEN 0 "
+        f"WHEN {kind} = 2 THEN 2 ELSE 1 END)",
         "flag": flag,
         "modified_at": sql_time(f"max(0, min({MAX_EPOCH}, {card}.mod))"),
+        "buried_until": f"(CASE WHEN {buried} THEN :buried_text END)",
     }
 
 
@@ -244,9 +272,11 @@ def new_card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
         "difficulty": "NULL",
         "last_review": "NULL",
         "suspended": full["suspended"],
-        "queue": f"(CASE WHEN {full['suspended']} THEN -1 ELSE 0 END)",
+        "queue": f"(CASE WHEN {full['suspended']} THEN -1 WHEN NOT :reset AND {card}.queue IN (-2, -3) "
+        "THEN -2 ELSE 0 END)",
         "flag": full["flag"],
         "modified_at": full["modified_at"],
+        "buried_until": full["buried_until"],
     }
 
 
@@ -275,8 +305,14 @@ class ImportedReview:
     duration_ms: int
 
 
+# Anki's review-log kinds: 0 learning, 1 review, 2 relearning, 3 filtered (cram), 4 manual (Forget,
+# "set due date" in older versions), 5 rescheduled. Kinds 0-3 with a button 1-4 are answers; kinds 4-5,
+# and any row with button 0, are manual entries, kept with rating 0 (MANUAL_RATING), as Anki keeps
+# them: they are not answers (no button was pressed), and readers that count answers skip them.
+MANUAL_RATING = 0
+MANUAL_SQL = "({r}.ease = 0 OR {r}.type IN (4, 5))"
 REVLOG_FILTER_SQL = (
-    "{r}.ease BETWEEN 1 AND 4 AND {r}.type IN (0, 1, 2, 3) AND {r}.id > 0 AND {r}.id <= {max_ms}"
+    "{r}.ease BETWEEN 0 AND 4 AND {r}.type IN (0, 1, 2, 3, 4, 5) AND {r}.id > 0 AND {r}.id <= {max_ms}"
 )
 MAX_DURATION_MS = 3_600_000
 
@@ -284,17 +320,22 @@ MAX_DURATION_MS = 3_600_000
 def import_review(
     id_ms: int, ease: int, ivl: int, last_ivl: int, factor: int, time_ms: int, kind: int
 ) -> ImportedReview | None:
-    """A revlog row as a review; None for rows that are not answers (manual reschedules, resets)."""
-    if not (1 <= ease <= 4 and kind in (0, 1, 2, 3) and 0 < id_ms <= MAX_EPOCH * 1000):
+    """A revlog row as a review (rating 0 for a manual entry); None for rows of no known kind."""
+    if not (0 <= ease <= 4 and kind in (0, 1, 2, 3, 4, 5) and 0 < id_ms <= MAX_EPOCH * 1000):
         return None
-    if kind == 0:
+    manual = ease == 0 or kind in (4, 5)
+    if manual:
+        before = REVIEW if last_ivl != 0 else NEW
+        after = REVIEW if ivl > 0 else NEW
+    elif kind == 0:
         before = NEW if last_ivl == 0 else LEARNING
+        after = REVIEW if ivl > 0 else LEARNING
     else:
         before = {1: REVIEW, 2: RELEARNING, 3: REVIEW}[kind]
-    after = REVIEW if ivl > 0 else RELEARNING if kind in (1, 2) else LEARNING
+        after = REVIEW if ivl > 0 else RELEARNING if kind in (1, 2) else LEARNING
     return ImportedReview(
         reviewed_at_ms=id_ms,
-        rating=ease,
+        rating=MANUAL_RATING if manual else ease,
         state_before=before,
         state_after=after,
         interval_before_days=_clamp(last_ivl, 0, MAX_INTERVAL_DAYS),
@@ -305,15 +346,18 @@ def import_review(
 
 
 def review_columns_sql(r: str = "r") -> dict[str, str]:
+    manual = MANUAL_SQL.format(r=r)
     return {
         # milliseconds as six digits, zero-padded: 1000 + 7 -> "1007" -> "007" + "000"
         "reviewed_at": f"(datetime({r}.id / 1000, 'unixepoch') || '.' || substr(1000 + {r}.id % 1000, 2) "
         "|| '000')",
-        "rating": f"{r}.ease",
-        "state_before": f"(CASE {r}.type WHEN 0 THEN (CASE WHEN {r}.lastIvl = 0 THEN '{NEW}' "
-        f"ELSE '{LEARNING}' END) WHEN 2 THEN '{RELEARNING}' ELSE '{REVIEW}' END)",
-        "state_after": f"(CASE WHEN {r}.ivl > 0 THEN '{REVIEW}' WHEN {r}.type IN (1, 2) THEN '{RELEARNING}' "
-        f"ELSE '{LEARNING}' END)",
+        "rating": f"(CASE WHEN {manual} THEN {MANUAL_RATING} ELSE {r}.ease END)",
+        "state_before": f"(CASE WHEN {manual} THEN (CASE WHEN {r}.lastIvl != 0 THEN '{REVIEW}' "
+        f"ELSE '{NEW}' END) "
+        f"WHEN {r}.type = 0 THEN (CASE WHEN {r}.lastIvl = 0 THEN '{NEW}' "
+        f"ELSE '{LEARNING}' END) WHEN {r}.type = 2 THEN '{RELEARNING}' ELSE '{REVIEW}' END)",
+        "state_after": f"(CASE WHEN {r}.ivl > 0 THEN '{REVIEW}' WHEN {manual} THEN '{NEW}' "
+        f"WHEN {r}.type IN (1, 2) THEN '{RELEARNING}' ELSE '{LEARNING}' END)",
         "interval_before_days": f"max(0, min({r}.lastIvl, {MAX_INTERVAL_DAYS}))",
         "interval_after_days": f"max(0, min({r}.ivl, {MAX_INTERVAL_DAYS}))",
         "ease_after": f"(CASE WHEN {r}.factor > 0 THEN max({MIN_EASE}, min({MAX_EASE}, {r}.factor / 1000.0)) "

@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
             parts.append(f"{package.media_renamed} renamed (name taken)")
         if package.cards_skipped:
             parts.append(f"{package.cards_skipped} card(s) skipped (no note or template)")
+        if package.reviews_skipped:
+            parts.append(f"{package.reviews_skipped} review-log row(s) of an unknown kind or button skipped")
         decks = ", ".join(package.decks) or "no decks"
         print(f"{package.file}: {', '.join(parts)} [{package.format}; decks: {decks}]")
     return 0

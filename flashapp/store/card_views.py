@@ -14,7 +14,7 @@ from flashapp.core.render import render_card
 from flashapp.core.scheduling.day import next_day_start_utc
 from flashapp.core.search import SearchQuery, parse_search
 from flashapp.core.timefmt import iso_utc
-from flashapp.store.anki_definitions import note_definition
+from flashapp.store.anki.definitions import note_definition
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note
 

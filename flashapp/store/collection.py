@@ -21,7 +21,7 @@ from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
-from flashapp.store.anki_reports import ExportReport, PackageImportReport
+from flashapp.store.anki.reports import ExportReport, PackageImportReport
 from flashapp.store.answering import (
     AnswerResult,
     UndoResult,
@@ -548,7 +548,7 @@ class Collection:
 
     def export_package(self, deck: str, path: str | Path) -> ExportReport:
         """Write `deck` and its subdecks as an Anki package (.apkg) that Anki opens."""
-        from flashapp.store.anki_export import export_deck
+        from flashapp.store.anki.package_export import export_deck
 
         with self.reading() as session:
             return export_deck(
@@ -559,25 +559,32 @@ class Collection:
         self, deck_files: list[Path], packages: list[Path], *, backup: bool, reset: bool
     ) -> ImportReport:
         """Deck files and packages, read and checked first, then written in one transaction."""
-        from flashapp.store.anki_import import attached_session, prepared_packages, write_package
-        from flashapp.store.anki_media import install_media
+        from flashapp.store.anki.media import install_media, remove_installed
+        from flashapp.store.anki.package_import import attached_session, prepared_packages, write_package
 
         specs = read_deck_files(deck_files) if deck_files else []
         media_dir = self.media_dir
         work_root = media_dir.parent if self.path is not None and media_dir is not None else None
-        with prepared_packages(packages, work_root) as prepared:
+        with prepared_packages(packages, work_root, media_dir=media_dir) as prepared:
             if media_dir is None and any(p.contents.media for p in prepared):
                 raise UserError(f"{prepared[0].path.name}: has media files, which need an SQLite collection")
             if backup:
                 self.backup("import")
             now = self.clock()
-            with attached_session(self.engine, prepared) as (session, aliases):
-                decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
-                reports = tuple(
-                    write_package(session, alias, package, now=now, reset=reset, attached=aliases)
-                    for alias, package in zip(list(aliases), prepared, strict=True)
-                )
-            for package in prepared:  # committed: now the files may appear
-                if package.media_plan is not None and media_dir is not None:
-                    install_media(media_dir, package.media_plan.moves)
+            installed: list[Path] = []
+            try:
+                with attached_session(self.engine, prepared) as (session, aliases):
+                    decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
+                    reports = tuple(
+                        write_package(
+                            session, alias, package, now=now, reset=reset, attached=aliases, tz=self.tz
+                        )
+                        for alias, package in zip(list(aliases), prepared, strict=True)
+                    )
+                    for package in prepared:  # files in place before the commit (see store.anki.media)
+                        if package.media_plan is not None and media_dir is not None:
+                            install_media(media_dir, package.media_plan.moves, installed)
+            except BaseException:
+                remove_installed(installed)
+                raise
         return ImportReport(files=tuple(path for _, path in specs), decks=decks, packages=reports)

@@ -36,7 +36,7 @@ def validate_predict(spec: PredictSpec) -> str | None:
     return problem
 
 
-# Anki packages, imported by `store.anki_import` rather than parsed here.
+# Anki packages, imported by `store.anki.package_import` rather than parsed here.
 PACKAGE_SUFFIXES = (".apkg", ".colpkg")
 
 

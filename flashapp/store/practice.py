@@ -19,7 +19,7 @@ from flashapp.core.predict import PredictSpec, PredictSpecError
 from flashapp.core.render import render_card
 from flashapp.core.text import to_plain
 from flashapp.errors import UserError
-from flashapp.store.anki_definitions import note_definition
+from flashapp.store.anki.definitions import note_definition
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.models import Card, Deck, Note, PracticeAnswer, PracticeSession
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from flashapp.core.predict import predict_seed
 from flashapp.core.render import RenderedCard, render_card
 from flashapp.core.scheduling import CardState, Rating, format_interval
-from flashapp.store.anki_definitions import note_definition
+from flashapp.store.anki.definitions import note_definition
 from flashapp.store.answering import preview
 from flashapp.store.card_views import CardInfo, card_info
 from flashapp.store.models import Card, Review
@@ -81,7 +81,10 @@ def study_card(card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
 
 def review_history(session: Session, card_id: int) -> list[ReviewEntry]:
     rows = session.scalars(
-        select(Review).where(Review.card_id == card_id).order_by(Review.reviewed_at, Review.id)
+        # Rating 0: a manual entry imported from Anki (Forget, set due date), not an answer.
+        select(Review)
+        .where(Review.card_id == card_id, Review.rating > 0)
+        .order_by(Review.reviewed_at, Review.id)
     )
     return [
         ReviewEntry(

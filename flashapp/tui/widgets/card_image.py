@@ -14,12 +14,15 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
+
+from flashapp.core.text import strip_control
 
 _GRAPHICS_TERM_PROGRAMS = {"WezTerm", "iTerm.app", "ghostty", "mlterm", "contour", "rio"}
 _GRAPHICS_ENV = ("KITTY_WINDOW_ID", "WEZTERM_PANE", "KONSOLE_VERSION", "GHOSTTY_RESOURCES_DIR")
@@ -79,7 +82,36 @@ class CardImage(Vertical):
             except Exception:  # noqa: BLE001 - any file PIL cannot read gets the placeholder
                 image = None
             if image is not None:
+                size = _cells(self.path)
+                if size is not None:  # a small image (a formula) stays small; a big one fits the pane
+                    image.styles.width, image.styles.height = size
                 yield image
                 return
+        if self.image_name.startswith("latex-") and self.alt:
+            # Anki's LaTeX image, not in this collection: its source as math (plain text, not markup).
+            yield Static(Content(strip_control(unquote(self.alt))), classes="math")
+            return
         # The name comes from card text: a Content object, never markup.
         yield Static(Content.assemble("[image: ", self.image_name, "]"), classes="missing")
+
+
+# About how many pixels one terminal cell covers, and the tallest an image is drawn, in rows.
+CELL_PIXELS = (8, 16)
+MAX_ROWS = 14
+
+
+def _cells(path: Path) -> tuple[int, int] | None:
+    """(columns, rows) for an image at about its own size, at most MAX_ROWS tall (keeping its shape);
+    None when the file cannot be read (the widget then keeps its default size)."""
+    try:
+        from PIL import Image as PILImage
+
+        with PILImage.open(path) as picture:
+            width, height = picture.size
+    except Exception:  # noqa: BLE001 - any file PIL cannot read keeps the default size
+        return None
+    if width <= 0 or height <= 0:
+        return None
+    rows = max(1, min(MAX_ROWS, round(height / CELL_PIXELS[1])))
+    columns = max(1, round(width / CELL_PIXELS[0] * rows / max(height / CELL_PIXELS[1], 1e-9)))
+    return columns, rows

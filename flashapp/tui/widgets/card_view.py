@@ -89,8 +89,19 @@ def _terminal_friendly(state: StateCore) -> None:
                 child.type, child.content = "text", latex_to_unicode(child.content)
             elif child.type == "html_inline" and _BREAK.fullmatch(child.content.strip()):
                 child.type = "hardbreak"
+        if token.children and any(c.type == "text" and "\xa0" in c.content for c in token.children):
+            token.children = [piece for child in token.children for piece in _kept_spaces(child)]
         tokens.append(token)
     state.tokens = tokens
+
+
+def _kept_spaces(token: Token) -> list[Token]:
+    """A text token with non-breaking spaces cut so each of them is a token of its own: Textual's
+    Markdown collapses every run of whitespace inside one text token, which would flatten code
+    indented by `&nbsp;` (as Anki keeps it)."""
+    if token.type != "text" or "\xa0" not in token.content:
+        return [token]
+    return [_text_token(part) for part in re.split("(\xa0)", token.content) if part]
 
 
 def card_markdown_parser() -> MarkdownIt:

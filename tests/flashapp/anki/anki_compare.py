@@ -3,9 +3,11 @@ the two agree card by card: notes, decks, scheduling, rendered text, media bytes
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import func, select
 
@@ -76,18 +78,34 @@ def flashapp_view(collection: Collection) -> FlashappView:
     return FlashappView(decks, notes, cards, media)
 
 
-_LATEX_IMAGE = re.compile(
-    r'<img [^>]*src="latex-[0-9a-f]+\.png"[^>]*>|LaTeX image generation is disabled[^<]*'
-)
-_LATEX_TEXT = re.compile(r"\\?\[latex\\?\].*?\\?\[/latex\\?\]")
+_ANKI_LATEX_IMAGE = re.compile(r'<img [^>]*src="(latex-[0-9a-f]+\.png)"[^>]*>')
+_ANKI_LATEX_NOTICE = re.compile(r"LaTeX image generation is disabled[^<]*")
+_OUR_LATEX_IMAGE = re.compile(r"!\[([^\]]*)\]\((latex-[0-9a-f]+\.png)\)")
 
 
-def _without_latex(text: str) -> str:
-    return _LATEX_TEXT.sub("", _LATEX_IMAGE.sub("", text))
+_ANKI_PLAY = re.compile(r"\[anki:play:[qa]:(\d+)\]")
+_OUR_SOUND = re.compile(r"\\?\[♪ (.+?)\\?\]")
 
 
-def _spaced(text: str) -> str:
-    return " ".join(text.split())
+def _with_our_sounds(anki_html: str, our_markdown: str) -> str:
+    """Anki renders `[sound:x]` as `[anki:play:q:N]`, the Nth sound of the side: put back the name
+    our chip shows at that place, so the two agree when the sounds do."""
+    names = [re.sub(r"\\(.)", r"\1", name) for name in _OUR_SOUND.findall(our_markdown)]
+    return _ANKI_PLAY.sub(
+        lambda m: f"[sound:{names[int(m.group(1))]}]" if int(m.group(1)) < len(names) else m.group(0),
+        anki_html,
+    )
+
+
+def _with_our_alt(anki_html: str, our_markdown: str) -> str:
+    """Anki's HTML with each of its LaTeX images given the alt text (the math) that ours carries, so
+    that the two render alike once the image names are known to agree."""
+    alts = {name: unquote(alt) for alt, name in _OUR_LATEX_IMAGE.findall(our_markdown)}
+    anki_html = _ANKI_LATEX_NOTICE.sub("", anki_html)  # Anki's own collection renders no LaTeX
+    return _ANKI_LATEX_IMAGE.sub(
+        lambda m: f'<img src="{m.group(1)}" alt="{html.escape(alts.get(m.group(1), ""), quote=True)}">',
+        anki_html,
+    )
 
 
 def expected_due(anki_card: dict[str, Any], crt: int) -> int | None:
@@ -114,15 +132,14 @@ def assert_same(anki: Any, ours: FlashappView, *, crt: int, with_scheduling: boo
         mine = ours.cards[key]
         where = f"card {key} ({anki.notes[key[0]]['notetype']})"
         assert mine["deck"] == theirs["deck"], where
-        # Rendering: Anki's own HTML for the card, made into text the way we show it. One difference
-        # on purpose: Anki turns [latex]...[/latex] into an image it generates; we keep it as text.
-        text = card_text(theirs["question"], theirs["answer"], theirs["fields"], key[1])
-        if any("[latex]" in value for value in theirs["fields"].values()):
-            assert "[latex]" in mine["back"] and "latex-" in text.answer_plain, where
-            text = card_text(theirs["question"], _without_latex(theirs["answer"]), theirs["fields"], key[1])
-            text = replace(text, answer=_spaced(text.answer), answer_plain=_spaced(text.answer_plain))
-            mine = {**mine, "back": _spaced(_without_latex(mine["back"]))}
-            mine["answer"] = _spaced(_without_latex(mine["answer"]))
+        # Rendering: Anki's own HTML for the card, made into text the way we show it. [latex] becomes
+        # the image Anki renders, under the very name Anki gives it (so a package's PNG is found).
+        anki_names = _ANKI_LATEX_IMAGE.findall(theirs["question"] + theirs["answer"])
+        our_names = [name for _, name in _OUR_LATEX_IMAGE.findall(mine["question"] + mine["answer"])]
+        assert sorted(set(anki_names)) == sorted(set(our_names)), where
+        question = _with_our_sounds(_with_our_alt(theirs["question"], mine["question"]), mine["question"])
+        answer = _with_our_sounds(_with_our_alt(theirs["answer"], mine["answer"]), mine["answer"])
+        text = card_text(question, answer, theirs["fields"], key[1])
         assert mine["front"] == text.question_plain, where
         assert mine["back"] == text.answer_plain, where
         assert mine["question"] == text.question, where

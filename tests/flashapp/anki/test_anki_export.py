@@ -13,7 +13,7 @@ from anki_compare import assert_same, flashapp_view
 from flashapp.anki.markdown_html import markdown_to_html
 from flashapp.core.scheduling import Rating
 from flashapp.errors import UserError
-from flashapp.store.anki_export import anki_ord
+from flashapp.store.anki.package_export import anki_ord
 from flashapp.store.collection import Collection
 
 DECK = """\

@@ -18,7 +18,7 @@ from flashapp.anki.collection_reader import open_readonly
 from flashapp.anki.package_reader import PackageLimits, read_package
 from flashapp.cli.main import main
 from flashapp.errors import UserError
-from flashapp.store.anki_import import prepare_package
+from flashapp.store.anki.package_import import prepare_package
 from flashapp.store.collection import Collection
 from flashapp.store.models import Note
 
@@ -215,10 +215,6 @@ def _altered(parts, tmp_path: Path, sql: str) -> Path:
         ("UPDATE notes SET flds = X'00ff' WHERE id = (SELECT min(id) FROM notes);", "note .* is malformed"),
         ("UPDATE cards SET due = 'soon' WHERE id = (SELECT min(id) FROM cards);", "card .* is malformed"),
         (
-            "UPDATE notes SET guid = (SELECT max(guid) FROM notes);",
-            "cannot import it: two of its notes share a guid",
-        ),
-        (
             "UPDATE cards SET ord = 0 "
             "WHERE nid = (SELECT nid FROM cards GROUP BY nid HAVING count(*) > 1 LIMIT 1);",
             "cannot import it: a note has two cards with the same ordinal",
@@ -280,7 +276,7 @@ def test_cli_refuses_with_one_line_and_writes_nothing(parts, tmp_path, capsys):
 def test_the_staging_worker_refuses_malformed_rows_too(
     sql, message, parts, collection, tmp_path, monkeypatch
 ):
-    import flashapp.store.anki_import as anki_import
+    import flashapp.store.anki.package_import as anki_import
 
     monkeypatch.setattr(anki_import, "STAGE_MIN_PACKAGE_BYTES", 0)
     monkeypatch.setattr(anki_import, "STAGE_MIN_NOTES", 0)

@@ -36,7 +36,7 @@ def test_import_matches_what_anki_reports(kind, imported, anki_views):
 
 def test_big_packages_stage_their_notes_in_a_worker_process(anki_packages, anki_views, tmp_path, monkeypatch):
     """Over the size thresholds the notes are checked and computed by `anki_stage_worker`: same result."""
-    import flashapp.store.anki_import as anki_import
+    import flashapp.store.anki.package_import as anki_import
 
     monkeypatch.setattr(anki_import, "STAGE_MIN_PACKAGE_BYTES", 0)
     monkeypatch.setattr(anki_import, "STAGE_MIN_NOTES", 0)

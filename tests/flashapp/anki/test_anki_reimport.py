@@ -13,7 +13,7 @@ from anki.collection import Collection as AnkiCollection
 from anki_client import export_packages, png_bytes
 from sqlalchemy import func, select
 
-import flashapp.store.anki_import as anki_import
+import flashapp.store.anki.package_import as anki_import
 from flashapp.core.scheduling import Rating
 from flashapp.errors import UserError
 from flashapp.store.backup import backup_dir

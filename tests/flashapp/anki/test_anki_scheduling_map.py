@@ -27,6 +27,7 @@ from flashapp.core.scheduling import CardState, SchedulerOptions, State
 
 CRT = 1_767_240_000  # 2026-01-01 04:00 UTC
 NOW_TEXT = "2026-03-02 12:00:00.000000"
+BURIED_TEXT = "2026-03-03 04:00:00.000000"
 DECKS = [DeckScheduling(2, 1, 2.5, False), DeckScheduling(3, 2, 2.3, True), DeckScheduling(0, 0, 1.9, False)]
 
 
@@ -93,7 +94,7 @@ def test_sql_mapping_agrees_with_the_reference(reset):
     names = list(columns)
     selected = ", ".join(columns[name] for name in names)
     query = f"SELECT c.id, {selected} FROM cards c JOIN decks d ON d.id = c.deck ORDER BY c.id"
-    params = {"crt": CRT, "now_text": NOW_TEXT, "reset": int(reset)}
+    params = {"crt": CRT, "now_text": NOW_TEXT, "reset": int(reset), "buried_text": BURIED_TEXT}
     for (card_id, *values), row in zip(connection.execute(query, params), rows, strict=True):
         got = dict(zip(names, values, strict=True))
         want = import_card(row, crt=CRT, deck=DECKS[card_id % len(DECKS)], reset=reset)
@@ -112,6 +113,7 @@ def test_sql_mapping_agrees_with_the_reference(reset):
             "queue": want.queue,
             "flag": want.flag,
             "modified_at": sql_time(want.modified),
+            "buried_until": BURIED_TEXT if want.buried else None,
         }
         assert got == pytest.approx(expected), (row, got, expected)
         # Whatever the package says, the result is a card state flashapp accepts.
@@ -138,7 +140,7 @@ def test_review_mapping_agrees_with_the_reference():
             rng.choice([-600, 0, 5, 12]),
             rng.choice([0, 2500, 1000, 10**6]),
             rng.choice([0, 8000, -4, 10**8]),
-            rng.choice([0, 1, 2, 3, 4, 5]),
+            rng.choice([0, 1, 2, 3, 4, 5, 6, -1]),
         )
         for _ in range(2000)
     ]
@@ -229,3 +231,34 @@ def test_deck_options_from_anki_presets():
     # A value flashapp refuses keeps its default; the rest of the preset still applies.
     odd = options_from_anki(AnkiDeckConfig(4, initial_ease=0.5, new_per_day=7), fsrs=False, rollover_hour=4)
     assert (odd.starting_ease, odd.new_per_day) == (2.5, 7)
+
+
+def test_v1_relearning_and_buried_cards():
+    """Anki's v1 scheduler kept a relearning card as type 2 in queue 1, due in epoch seconds: it is
+    relearning, due at that instant (not a review due in 2200); buried cards stay buried."""
+    v1 = AnkiCardRow(2, 1, 1_772_460_000, 9, 2300, 12, 3, 1, 0, 0, 0, "{}", 1_772_450_000)
+    card = import_card(v1, crt=CRT, deck=DECKS[0])
+    assert (card.state, card.due, card.interval_days, card.queue) == ("relearning", 1_772_460_000, 9, 1)
+    buried = import_card(
+        AnkiCardRow(2, -3, 40, 9, 2300, 12, 3, 0, 0, 0, 0, "{}", 1_772_450_000), crt=CRT, deck=DECKS[0]
+    )
+    assert (buried.state, buried.queue, buried.buried) == ("review", -2, True)
+    new_buried = import_card(
+        AnkiCardRow(0, -2, 4, 0, 0, 0, 0, 0, 0, 0, 0, "{}", 1_772_450_000), crt=CRT, deck=DECKS[0]
+    )
+    assert (new_buried.state, new_buried.queue, new_buried.buried) == ("new", -2, True)
+    assert not import_card(v1, crt=CRT, deck=DECKS[0], reset=True).buried
+
+
+def test_manual_review_log_rows_are_kept_with_rating_0():
+    """Forget (kind 4) and rescheduled (kind 5) rows, button 0: kept as manual entries."""
+    forget = import_review(1_772_000_000_000, 0, 0, 12, 2500, 0, 4)
+    assert forget is not None and (forget.rating, forget.state_before, forget.state_after) == (
+        0,
+        "review",
+        "new",
+    )
+    moved = import_review(1_772_000_000_000, 0, 5, 12, 2500, 0, 5)
+    assert moved is not None and (moved.rating, moved.state_after) == (0, "review")
+    assert import_review(1_772_000_000_000, 3, 5, 12, 2500, 0, 9) is None
+    assert import_review(1_772_000_000_000, 6, 5, 12, 2500, 0, 1) is None

@@ -19,6 +19,7 @@ class PackageImportReport:
     cards_updated: int = 0
     cards_skipped: int = 0  # no note, or no template for their ordinal
     reviews_added: int = 0
+    reviews_skipped: int = 0  # review-log rows of no kind Anki defines (or an impossible time)
     media_added: int = 0
     media_renamed: int = 0  # names already taken by other files here
     note_types: int = 0
@@ -35,6 +36,7 @@ class PackageImportReport:
             "cards_updated": self.cards_updated,
             "cards_skipped": self.cards_skipped,
             "reviews_added": self.reviews_added,
+            "reviews_skipped": self.reviews_skipped,
             "media_added": self.media_added,
             "media_renamed": self.media_renamed,
         }

@@ -3,9 +3,14 @@
 Files sit in `<collection stem>.media/` next to the SQLite file, under the name the notes use (so the
 study screen finds `media_dir / name`, as Anki does); the `media` table records each name's sha256
 and size. An imported file whose name is taken by different content is renamed `stem-<hash>.ext`
-and the imported notes' references follow it. Files are moved into place only after the import's
-transaction commits; a file left over from an interrupted import is harmless (no row names it) and
-is overwritten by the next import that brings that name.
+and the imported notes' references follow it.
+
+All or nothing: files are installed *inside* the import's transaction, just before it commits, and
+only under names no media row holds (a name taken by other bytes was renamed above). So a crash
+before the commit leaves the old rows and, at most, files that no row names (harmless: the next
+import that brings such a name overwrites it); a crash after the commit leaves every new row with
+its file. A failed transaction removes the files it installed. Each file is written under a
+temporary name and renamed into place, so no name ever holds half a file.
 """
 
 from __future__ import annotations
@@ -80,19 +85,32 @@ def plan_media(session: Session, files: tuple[MediaFile, ...], now: datetime) ->
     return MediaPlan(tuple(moves), renamed, len(rows), present)
 
 
-def install_media(media_dir: Path, moves: tuple[tuple[Path, str], ...]) -> None:
-    """Move staged files into the media folder (after the transaction committed)."""
+PARTIAL_PREFIX = ".flashapp-partial-"
+
+
+def install_media(media_dir: Path, moves: tuple[tuple[Path, str], ...], installed: list[Path]) -> None:
+    """Move staged files into the media folder; each file newly created is appended to `installed`
+    (as it appears), so that a failed transaction can take them away again (`remove_installed`)."""
     if not moves:
         return
     media_dir.mkdir(parents=True, exist_ok=True)
-    for staged, name in moves:
+    for index, (staged, name) in enumerate(moves):
         target = media_dir / name
+        existed = target.exists()
         try:
             os.replace(staged, target)
         except OSError:  # another file system: copy, then swap in atomically
-            partial = media_dir / f".{name}.partial"
+            partial = media_dir / f"{PARTIAL_PREFIX}{os.getpid()}-{index}"
             shutil.copyfile(staged, partial)
             os.replace(partial, target)
+        if not existed:
+            installed.append(target)
+
+
+def remove_installed(installed: list[Path]) -> None:
+    """Undo `install_media` after the transaction failed: no row names these files."""
+    for path in installed:
+        path.unlink(missing_ok=True)
 
 
 _REFERENCE = r"""(?P<lead>\bsrc\s*=\s*["']?|\[sound:){name}(?P<tail>["'\s>\]]|$)"""

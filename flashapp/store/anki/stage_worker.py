@@ -1,8 +1,8 @@
 """The staging worker: a short-lived process that checks a package's bulk rows and computes its notes'
-stored columns into a staging file (see `anki_stager`). Reads one JSON job on stdin, answers one JSON
+stored columns into a staging file (see `stager`). Reads one JSON job on stdin, answers one JSON
 line on stdout; imports nothing heavier than sqlite3 and flashapp's small Anki modules.
 
-Run by the importer as `python -m flashapp.store.anki_stage_worker`; an empty stdin means "not
+Run by the importer as `python -m flashapp.store.anki.stage_worker`; an empty stdin means "not
 needed" (the importer started it early, then found the package small).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 def stage(job: dict) -> None:
     from flashapp.anki.collection_reader import check_row_types, sqlite_uri, unicase_collation
-    from flashapp.store.anki_notes_sql import stage_notes
+    from flashapp.store.anki.notes_sql import stage_notes
 
     connection = sqlite3.connect(job["stage"], isolation_level=None)
     try:

@@ -13,6 +13,7 @@ scheduling and review history, in the layout `flashapp.anki.package_writer` writ
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -20,18 +21,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flashapp.anki.latex_images import latex_images
 from flashapp.anki.markdown_html import markdown_to_html
 from flashapp.anki.note_types import KIND_CLOZE, NoteTypeDef, TemplateDef
 from flashapp.anki.package_reader import unsafe_name_reason
 from flashapp.anki.package_writer import PackageData, field_checksum, guid_for, unique_ids, write_package
-from flashapp.anki.scheduling_map import anki_deck_config_json, export_card
+from flashapp.anki.scheduling_map import MANUAL_RATING, anki_deck_config_json, export_card
 from flashapp.anki.templates import strip_html
 from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
 from flashapp.core.scheduling import SchedulerOptions, day_start_utc
 from flashapp.errors import UserError
-from flashapp.store.anki_media import rename_in_html
-from flashapp.store.anki_reports import ExportReport
+from flashapp.store.anki.media import rename_in_html
+from flashapp.store.anki.reports import ExportReport
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.media_files import resolve_media
 from flashapp.store.models import Card, Deck, Media, Note, NoteType, Review
@@ -82,6 +84,21 @@ FLASHAPP_TYPES: dict[str, NoteTypeDef] = {
 _CARD_CSS = ".card {\n font-family: arial;\n font-size: 20px;\n text-align: center;\n}\n" + (
     ".cloze { font-weight: bold; }\n"
 )
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
+_CARD_COLUMNS = (
+    Card.id, Card.note_id, Card.deck_id, Card.ord, Card.state, Card.due, Card.interval_days, Card.ease,
+    Card.step, Card.stability, Card.difficulty, Card.last_review, Card.suspended, Card.position,
+    Card.modified_at, Card.reps, Card.lapses, Card.flag,
+)  # fmt: skip
+_NOTE_COLUMNS = (
+    Note.id, Note.note_type_id, Note.note_type, Note.fields, Note.key, Note.source, Note.tags,
+    Note.modified_at, Note.created_at,
+)  # fmt: skip
+_REVIEW_COLUMNS = (
+    Review.card_id, Review.reviewed_at, Review.rating, Review.interval_after_days,
+    Review.interval_before_days, Review.ease_after, Review.duration_ms, Review.state_before,
+    Review.previous,
+)  # fmt: skip
 _STATE_TYPES = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 
 
@@ -93,23 +110,27 @@ def export_deck(
     root = find_deck(session, deck_name)
     decks = list(session.scalars(select(Deck).where(subtree_filter(deck_name)).order_by(Deck.name)))
     deck_ids = {deck.id for deck in decks}
-    cards = list(
-        session.scalars(
-            select(Card)
-            .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
-            .order_by(Card.note_id, Card.ord)
-        )
-    )
+    # Plain rows, not ORM objects: building 100,000 objects costs more than writing the package.
+    core = session.connection()  # Core rows: no ORM loading machinery per row
+    cards = core.execute(
+        select(*_CARD_COLUMNS)
+        .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
+        .order_by(Card.note_id, Card.ord)
+    ).all()
     if not cards:
         raise UserError(f"deck {deck_name!r} has no cards to export")
     notes = {
         note.id: note
-        for note in session.scalars(
-            select(Note).where(Note.id.in_({card.note_id for card in cards})).order_by(Note.id)
-        )
+        for note in core.execute(
+            select(*_NOTE_COLUMNS)
+            .where(
+                Note.id.in_(select(Card.note_id).where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False)))
+            )
+            .order_by(Note.id)
+        ).all()  # fetched at once: row by row costs a call into the cursor per note
     }
     note_types = {
-        row.id: row
+        row.id: _definition(row)
         for row in session.scalars(
             select(NoteType).where(
                 NoteType.id.in_({n.note_type_id for n in notes.values() if n.note_type_id})
@@ -127,7 +148,7 @@ def export_deck(
     models, model_ids = _models(notes, note_types, now_s)
     deck_json, config_json, anki_deck_ids = _decks(decks, options, now_s)
 
-    note_rows, anki_note_ids, media_names = [], {}, []
+    note_rows, anki_note_ids, media_names, latex_names = [], {}, [], []
     ordered_notes = list(notes.values())
     ids = unique_ids([int(n.created_at.timestamp() * 1000) for n in ordered_notes])
     for anki_id, note in zip(ids, ordered_notes, strict=True):
@@ -136,7 +157,12 @@ def export_deck(
         fields = [values.get(name, "") for name in definition.fields]
         sort_index = definition.properties.get("sort_field", 0) if definition.properties else 0
         sort_text = strip_html(fields[sort_index] if sort_index < len(fields) else "")
-        guid = note.key if note.source == "anki" else guid_for(f"{note.source}\x1f{note.key}")
+        # A note that shared its guid with another in the package it came from keeps `guid<U+001F>id`.
+        guid = (
+            note.key.split("\x1f", 1)[0]
+            if note.source == "anki"
+            else guid_for(f"{note.source}\x1f{note.key}")
+        )
         note_rows.append(
             (
                 anki_id,
@@ -149,7 +175,10 @@ def export_deck(
                 field_checksum(strip_html(fields[0]) if fields else ""),
             )
         )
-        media_names += media_references(" ".join(fields))
+        joined = " ".join(fields)
+        media_names += media_references(joined)
+        media_names += [match.group(1) for match in _SOUND.finditer(joined)]
+        latex_names += [image.name for image in latex_images(joined)]
 
     card_rows, anki_card_ids = [], {}
     positions = {
@@ -194,11 +223,12 @@ def export_deck(
             )
         )
 
-    reviews = list(
-        session.scalars(
-            select(Review).where(Review.card_id.in_(anki_card_ids)).order_by(Review.reviewed_at, Review.id)
-        )
-    )
+    reviews = core.execute(
+        select(*_REVIEW_COLUMNS)
+        .join(Card, Card.id == Review.card_id)
+        .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
+        .order_by(Review.reviewed_at, Review.id)
+    ).all()
     review_ids = unique_ids([int(r.reviewed_at.timestamp() * 1000) for r in reviews])
     revlog_rows = [
         (
@@ -209,12 +239,16 @@ def export_deck(
             r.interval_before_days,
             round(r.ease_after * 1000),
             r.duration_ms,
-            _STATE_TYPES.get(r.state_before, 1),
+            _revlog_type(r),
         )
         for review_id, r in zip(review_ids, reviews, strict=True)
     ]
 
     media, missing = _media_files(session, list(dict.fromkeys(media_names)), media_dir, decks)
+    # Anki's rendered LaTeX images go along when this collection has them (Anki makes the others).
+    wanted = [name for name in dict.fromkeys(latex_names) if name not in set(media_names)]
+    latex_found, _ = _media_files(session, wanted, media_dir, decks)
+    media += latex_found
     media, renamed = _package_names(media)
     if renamed:
         note_rows = [(*row[:5], rename_in_html(row[5], renamed), *row[6:]) for row in note_rows]
@@ -254,6 +288,14 @@ def export_deck(
     )
 
 
+def _revlog_type(review: Review) -> int:
+    """Anki's review-log kind: a manual entry (rating 0) keeps the kind it came with."""
+    if review.rating == MANUAL_RATING:
+        kind = review.previous.get("anki_type") if isinstance(review.previous, dict) else None
+        return kind if kind in (0, 1, 2, 3, 4, 5) else 4
+    return _STATE_TYPES.get(review.state_before, 1)
+
+
 def anki_ord(card: Card, note: Note) -> int:
     """Anki's card ordinal: deck-file cloze cards count deletions from 1, Anki from 0."""
     if note.note_type_id is None and note.note_type == "cloze":
@@ -283,10 +325,10 @@ def _definition(row: NoteType) -> NoteTypeDef:
     )
 
 
-def _note_fields(note: Note, note_types: dict[int, NoteType]) -> tuple[NoteTypeDef, dict[str, str]]:
+def _note_fields(note: Note, note_types: dict[int, NoteTypeDef]) -> tuple[NoteTypeDef, dict[str, str]]:
     """The note type a note goes out as, and its field values (HTML) by field name."""
     if note.note_type_id is not None and note.note_type_id in note_types:
-        return _definition(note_types[note.note_type_id]), {k: str(v) for k, v in note.fields.items()}
+        return note_types[note.note_type_id], {k: str(v) for k, v in note.fields.items()}
     kind = _flashapp_kind(note)
     values = {key: markdown_to_html(str(value)) for key, value in note.fields.items()}
     if kind == "cloze":
@@ -352,7 +394,7 @@ def _model_json(definition: NoteTypeDef, anki_id: int, now: int) -> dict[str, An
 
 
 def _models(
-    notes: dict[int, Note], note_types: dict[int, NoteType], now: int
+    notes: dict[int, Note], note_types: dict[int, NoteTypeDef], now: int
 ) -> tuple[dict[str, Any], dict[str, int]]:
     models: dict[str, Any] = {}
     ids: dict[str, int] = {}

@@ -1,7 +1,7 @@
 """Staging a big package's notes in another process while the import writes its cards.
 
 Most of an import's work is turning notes into stored columns (fields JSON, search text) and checking
-the package's rows. For a big package the importer starts `anki_stage_worker` (a plain Python
+the package's rows. For a big package the importer starts `stage_worker` (a plain Python
 process: SQLite in two threads of one process contends on its own locks, two processes do not) as soon
 as it opens the package, hands it the job once the package passed `quick_check`, copies cards and
 reviews meanwhile, and then copies the notes from the staging file in one plain statement. A worker
@@ -33,7 +33,7 @@ class NoteStager:
         import then does the work itself)."""
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "flashapp.store.anki_stage_worker"],
+                [sys.executable, "-m", "flashapp.store.anki.stage_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

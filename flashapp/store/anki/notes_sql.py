@@ -4,7 +4,7 @@ as a JSON object keyed by field name, tags, plain lowercased search text and mod
 SQLite's own functions do the common cases (small note types' fields cut apart with instr/substr,
 ASCII text lowered by `lower()`); Python functions registered on the connection do the rest (HTML
 made plain for search, non-ASCII lowercase, note types with many fields). Used by the importer
-directly and by the staging worker (`anki_stage_worker`), which computes them in another process.
+directly and by the staging worker (`stage_worker`), which computes them in another process.
 """
 
 from __future__ import annotations

@@ -3,16 +3,17 @@
 1. Prepare (nothing written): each package is unpacked into a work folder by `package_reader` (zip and
    media checks, size caps), its collection opened read-only and checked by `collection_reader`
    (`quick_check` first, then its tables and rows). A big package hands the row checks and the notes'
-   stored columns to a worker process (`anki_stager`), which runs while step 3 copies cards.
+   stored columns to a worker process (`stager`), which runs while step 3 copies cards.
 2. The caller backs the collection up.
 3. One write transaction (`BEGIN IMMEDIATE`) with every package's collection ATTACHed read-only and
    immutable, `trusted_schema` off: note types and decks in Python (a few rows), then cards, the review
    log and notes copied by `INSERT ... SELECT` inside SQLite, the scheduling mapped by the SQL of
-   `scheduling_map.card_columns_sql`, the notes' columns by `anki_notes_sql` (or taken from the
+   `scheduling_map.card_columns_sql`, the notes' columns by `notes_sql` (or taken from the
    worker's staging file). A hostile package cannot make this quadratic: every join goes through a
    temporary table keyed by Anki's ids, never through the package's own indexes. A worker's failure
    (a malformed row) fails the import before it commits.
-4. After the commit, media files move into the media folder.
+4. Media files move into the media folder last inside the transaction, just before it commits
+   (see `media`): a crash at any point leaves either the old state or the new one.
 
 Re-importing updates without duplicates. Notes are matched by guid and cards by (note, template
 ordinal). As in Anki, whichever side was modified later wins: a note's fields and tags, and a card's
@@ -26,13 +27,15 @@ Packages are read with SQLite's own engine, so this needs an SQLite collection (
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -51,6 +54,7 @@ from flashapp.anki.collection_reader import (
 from flashapp.anki.note_types import NoteTypeDef
 from flashapp.anki.package_reader import DEFAULT_LIMITS, PackageContents, PackageLimits, read_package
 from flashapp.anki.scheduling_map import (
+    MANUAL_SQL,
     MAX_EPOCH,
     REVLOG_FILTER_SQL,
     card_columns_sql,
@@ -62,9 +66,10 @@ from flashapp.anki.scheduling_map import (
     review_columns_sql,
 )
 from flashapp.core.scheduling import SchedulerOptions
+from flashapp.core.scheduling.day import next_day_start_utc
 from flashapp.errors import UserError
-from flashapp.store.anki_media import MediaPlan, plan_media, rename_references
-from flashapp.store.anki_notes_sql import (
+from flashapp.store.anki.media import MediaPlan, plan_media, rename_references
+from flashapp.store.anki.notes_sql import (
     FUNCTIONS,
     STAGE_COLUMNS,
     STAGE_TABLE,
@@ -73,8 +78,8 @@ from flashapp.store.anki_notes_sql import (
     notes_with_array,
     register_note_functions,
 )
-from flashapp.store.anki_reports import PackageImportReport
-from flashapp.store.anki_stager import STAGE_MIN_NOTES, STAGE_MIN_PACKAGE_BYTES, NoteStager
+from flashapp.store.anki.reports import PackageImportReport
+from flashapp.store.anki.stager import STAGE_MIN_NOTES, STAGE_MIN_PACKAGE_BYTES, NoteStager
 from flashapp.store.db import IMMEDIATE
 from flashapp.store.decks import ensure_deck
 from flashapp.store.models import Card, Deck, NoteType
@@ -108,7 +113,7 @@ class PreparedPackage:
 
 def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_LIMITS) -> PreparedPackage:
     """Unpack and check one package; raises `UserError` before anything is written. A big package
-    gets a staging worker (see `anki_stager`), started at once and given its job once the package
+    gets a staging worker (see `stager`), started at once and given its job once the package
     passed `quick_check`; it checks the rows and stages the notes while the import writes cards."""
     label = path.name
     stager = NoteStager.start() if path.stat().st_size >= STAGE_MIN_PACKAGE_BYTES else None
@@ -158,17 +163,64 @@ def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_L
     return PreparedPackage(path, contents, info, home_decks, used, stager)
 
 
+WORK_PREFIX = ".flashapp-import-"
+# A work folder whose name carries no process id (older versions) is stale after this long.
+STALE_SECONDS = 3600
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process (or an odd number): leave its folder alone
+    return True
+
+
+def _stale(path: Path, prefix: str) -> bool:
+    """Left by a process that is gone: names carry the owner's pid (`<prefix><pid>-...`)."""
+    pid_text = path.name[len(prefix) :].split("-", 1)[0]
+    if pid_text.isdigit():
+        return not _process_alive(int(pid_text))
+    try:
+        return time.time() - path.stat().st_mtime > STALE_SECONDS
+    except OSError:
+        return False
+
+
+def clean_leftovers(work_root: Path | None, media_dir: Path | None) -> None:
+    """Remove the work folders and half-copied media files of imports that were killed."""
+    from flashapp.store.anki.media import PARTIAL_PREFIX
+
+    for folder, prefix in ((work_root, WORK_PREFIX), (media_dir, PARTIAL_PREFIX)):
+        if folder is None or not folder.is_dir():
+            continue
+        for path in folder.glob(f"{prefix}*"):
+            if _stale(path, prefix):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+
 @contextmanager
 def prepared_packages(
-    paths: Sequence[Path], work_root: Path | None, limits: PackageLimits = DEFAULT_LIMITS
+    paths: Sequence[Path],
+    work_root: Path | None,
+    limits: PackageLimits = DEFAULT_LIMITS,
+    *,
+    media_dir: Path | None = None,
 ) -> Iterator[list[PreparedPackage]]:
     """Every package prepared in its own work folder under `work_root`; the folders are removed
-    on exit (after the caller has moved the media it needed out of them)."""
+    on exit (after the caller has moved the media it needed out of them), and those that killed
+    imports left behind are removed first."""
     if len(paths) > MAX_PACKAGES:
         raise UserError(f"import at most {MAX_PACKAGES} Anki packages at a time (got {len(paths)})")
     if work_root is not None:
         work_root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".flashapp-import-", dir=work_root))
+    clean_leftovers(work_root, media_dir)
+    folder = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=work_root))
     prepared: list[PreparedPackage] = []
     try:
         for index, path in enumerate(paths):
@@ -236,12 +288,20 @@ _FUNCTIONS = (*FUNCTIONS, ("fa_rename_media", 1))
 
 
 def write_package(
-    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool, attached: list[str]
+    session: Session,
+    alias: str,
+    package: PreparedPackage,
+    *,
+    now: datetime,
+    reset: bool,
+    attached: list[str],
+    tz: tzinfo = UTC,
 ) -> PackageImportReport:
     """Copy one attached package into the collection, inside the caller's transaction (a database
-    error rolls it back and becomes one line naming the package)."""
+    error rolls it back and becomes one line naming the package). `tz`: the user's zone, for when
+    the burial of a buried card ends (the next study day)."""
     try:
-        return _write_package(session, alias, package, now=now, reset=reset, attached=attached)
+        return _write_package(session, alias, package, now=now, reset=reset, attached=attached, tz=tz)
     except DBAPIError as error:
         reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
         for constraint, meaning in _CONSTRAINTS.items():
@@ -259,7 +319,14 @@ _CONSTRAINTS = {
 
 
 def _write_package(
-    session: Session, alias: str, package: PreparedPackage, *, now: datetime, reset: bool, attached: list[str]
+    session: Session,
+    alias: str,
+    package: PreparedPackage,
+    *,
+    now: datetime,
+    reset: bool,
+    attached: list[str],
+    tz: tzinfo,
 ) -> PackageImportReport:
     connection = session.connection()
     dbapi = connection.connection.driver_connection
@@ -271,7 +338,12 @@ def _write_package(
     run = connection.exec_driver_sql
     try:
         _create_temp_tables(run, alias, note_types, decks, info)
-        params = {"reset": int(reset), "crt": info.crt, "now_text": _sqlite_time(now)}
+        params = {
+            "reset": int(reset),
+            "crt": info.crt,
+            "now_text": _sqlite_time(now),
+            "buried_text": _sqlite_time(next_day_start_utc(now, tz, info.rollover_hour)),
+        }
         existing_notes = run("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL").scalar_one()
         # Cards first (their notes' ids are known already): a staging worker may still be at the notes.
         position = (session.scalar(select(func.max(Card.position))) or 0) + 1
@@ -293,8 +365,12 @@ def _write_package(
             ).scalar_one()
         else:
             importable = cards_added  # every valid card of a new note is added
-        reviews_added = 0
+        reviews_added = reviews_skipped = 0
         if info.has_revlog and not reset and info.revlog_count:
+            reviews_skipped = run(
+                f"SELECT count(*) FROM {alias}.revlog r "
+                f"WHERE NOT ({REVLOG_FILTER_SQL.format(r='r', max_ms=MAX_EPOCH * 1000)})"
+            ).scalar_one()
             run(
                 "INSERT INTO temp.fa_cardmap (cid, card_id) SELECT c.id, e.id FROM "
                 f"{alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
@@ -324,7 +400,7 @@ def _write_package(
                 "WHERE id IN (SELECT note_id FROM temp.fa_notes)"
             )
     finally:
-        for table in ("fa_ntmap", "fa_deckmap", "fa_notes", "fa_cardmap"):
+        for table in ("fa_ntmap", "fa_deckmap", "fa_notes", "fa_cardmap", "fa_guids"):
             run(f"DROP TABLE IF EXISTS temp.{table}")
     return PackageImportReport(
         file=str(package.path),
@@ -337,6 +413,7 @@ def _write_package(
         cards_updated=cards_updated,
         cards_skipped=info.card_count - importable,
         reviews_added=reviews_added,
+        reviews_skipped=reviews_skipped,
         media_added=plan.added,
         media_renamed=len(plan.renamed),
         note_types=len(note_types),
@@ -432,7 +509,7 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
     )
     run(
         "CREATE TEMP TABLE fa_notes (note_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL UNIQUE, "
-        "existing INTEGER, deck_id INTEGER, mid INTEGER)"
+        "existing INTEGER, deck_id INTEGER, mid INTEGER, dup_key TEXT)"
     )
     run("CREATE TEMP TABLE fa_cardmap (cid INTEGER PRIMARY KEY, card_id INTEGER)")
     if note_types:
@@ -458,26 +535,37 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
     # Each note: its deck (that of its first card), and the note it updates or the id it will get: a
     # new note's id is the table's own rowid, counting on from the collection's largest id (notes that
     # are already here wait under their negated id, out of the way, until that is done).
+    # Two notes of one package may share a guid (Anki tolerates it and keeps both): the note with the
+    # smallest id keeps the guid as its key, each other one gets `guid<U+001F>its Anki id` (U+001F
+    # separates Anki's fields, so no real guid holds it; the export writes the guid back).
+    run("CREATE TEMP TABLE fa_guids (guid TEXT PRIMARY KEY, nid INTEGER)")
+    run(
+        f"INSERT INTO temp.fa_guids SELECT guid, min(id) FROM {alias}.notes GROUP BY guid HAVING count(*) > 1"
+    )
     base = run("SELECT coalesce(max(id), 0) FROM main.notes").scalar_one()
     run("INSERT INTO temp.fa_notes (note_id, nid) VALUES (?, ?)", (int(base), _SEED))
     any_here = run(f"SELECT 1 FROM main.notes WHERE source = '{SOURCE}' LIMIT 1").first() is not None
-    existing, join = ("e.id", f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = n.guid")
+    existing, join = ("e.id", f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = {_KEY_SQL}")
     if not any_here:  # a first import: no note can match
         existing, join = "NULL", ""
     run(
-        f"""INSERT INTO temp.fa_notes (note_id, nid, existing, deck_id, mid)
-        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid
+        f"""INSERT INTO temp.fa_notes (note_id, nid, existing, deck_id, mid, dup_key)
+        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid,
+            (CASE WHEN g.nid != n.id THEN {_KEY_SQL} END)
         FROM {alias}.notes n
         JOIN (SELECT nid, min(ord), CASE WHEN odid != 0 THEN odid ELSE did END AS home
               FROM {alias}.cards GROUP BY nid) first ON first.nid = n.id
         JOIN temp.fa_deckmap d ON d.did = first.home
         JOIN temp.fa_ntmap t ON t.mid = n.mid
+        LEFT JOIN temp.fa_guids g ON g.guid = n.guid
         {join}"""
     )
     run("DELETE FROM temp.fa_notes WHERE nid = ?", (_SEED,))
     run("UPDATE temp.fa_notes SET note_id = existing WHERE existing IS NOT NULL")
 
 
+# A note's key: its guid, or for the second and later notes sharing one, the guid and its Anki id.
+_KEY_SQL = "(CASE WHEN g.nid IS NOT NULL AND g.nid != n.id THEN n.guid || char(31) || n.id ELSE n.guid END)"
 # A row holding the largest note id so far, so that new notes' rowids follow it (never a real note id).
 _SEED = -(2**63)
 
@@ -494,7 +582,8 @@ def _insert_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:
     source, columns = _note_source(alias, stage, names)
     return f"""INSERT INTO main.notes (id, source, key, deck_id, note_type, fields, tags, search_text, demo,
             demo_params, created_at, modified_at, note_type_id)
-        SELECT f.note_id, '{SOURCE}', {columns["guid"]}, f.deck_id, '{NOTE_TYPE}', {columns["fields"]},
+        SELECT f.note_id, '{SOURCE}', coalesce(f.dup_key, {columns["guid"]}), f.deck_id, '{NOTE_TYPE}',
+            {columns["fields"]},
             {columns["tags"]}, {columns["search_text"]}, NULL, NULL, :now_text, {columns["modified_at"]},
             t.nt_id
         FROM {source}
@@ -521,7 +610,7 @@ def _update_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:
 _CARD_VALID = "c.ord >= 0 AND c.ord < 65535 AND (t.cloze OR c.ord < t.templates)"
 _CARD_STATE_COLUMNS = (
     "state", "due", "interval_days", "ease", "reps", "lapses", "step", "stability", "difficulty",
-    "last_review", "suspended", "queue", "flag", "modified_at",
+    "last_review", "suspended", "queue", "flag", "modified_at", "buried_until",
 )  # fmt: skip
 
 
@@ -540,8 +629,8 @@ def _insert_cards_sql(alias: str, *, new_cards: bool, new_notes: bool) -> str:
     else:
         missing = "f.existing IS NOT NULL AND e.id IS NULL"
         existing_join = "LEFT JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord"
-    return f"""INSERT INTO main.cards (note_id, deck_id, ord, position, orphaned, buried_until, {names})
-        SELECT f.note_id, d.deck_id, c.ord, {new_position_sql("c")}, 0, NULL, {values}
+    return f"""INSERT INTO main.cards (note_id, deck_id, ord, position, orphaned, {names})
+        SELECT f.note_id, d.deck_id, c.ord, {new_position_sql("c")}, 0, {values}
         FROM {alias}.cards c
         JOIN temp.fa_notes f ON f.nid = c.nid
         JOIN temp.fa_ntmap t ON t.mid = f.mid
@@ -554,7 +643,7 @@ def _update_cards_sql(alias: str) -> str:
     mapped = card_columns_sql("c", "d")
     assignments = ", ".join(f"{name} = src.{name}" for name in _CARD_STATE_COLUMNS)
     selected = ", ".join(f"{mapped[name]} AS {name}" for name in _CARD_STATE_COLUMNS)
-    return f"""UPDATE main.cards SET {assignments}, buried_until = NULL
+    return f"""UPDATE main.cards SET {assignments}
         FROM (SELECT e.id AS target, {selected}
               FROM {alias}.cards c
               JOIN temp.fa_notes f ON f.nid = c.nid AND f.existing IS NOT NULL
@@ -576,8 +665,11 @@ def _insert_reviews_sql(alias: str, *, skip_known: bool) -> str:
             "AND NOT EXISTS (SELECT 1 FROM main.reviews x "
             f"WHERE x.card_id = m.card_id AND x.reviewed_at = {mapped['reviewed_at']})"
         )
+    # A manual entry records Anki's kind, so that an export writes it back as it was.
+    manual_previous = '\'{"imported":"anki","anki_type":\' || r.type || \'}\''
+    previous = f"(CASE WHEN {MANUAL_SQL.format(r='r')} THEN {manual_previous} ELSE '{IMPORTED_REVIEW}' END)"
     return f"""INSERT INTO main.reviews (card_id, {names}, previous)
-        SELECT m.card_id, {values}, '{IMPORTED_REVIEW}'
+        SELECT m.card_id, {values}, {previous}
         FROM {alias}.revlog r
         JOIN temp.fa_cardmap m ON m.cid = r.cid
         WHERE {where} {known}

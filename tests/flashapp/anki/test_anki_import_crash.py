@@ -1,0 +1,103 @@
+"""Imports are all or nothing, media included: a process killed at any step of an Anki import (after
+unpacking, after the rows are written, half-way through installing the files, after installing them,
+after the commit) leaves the old state or the new one, never media rows without their files; the
+next import finishes the job and removes what the killed one left behind."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from test_anki_tolerance import tolerant_package  # noqa: F401 - the package with media, as a fixture
+
+from flashapp.store.collection import Collection
+from flashapp.store.models import Media, Note
+
+KILLED = 137
+# The child imports the package, and dies (os._exit: no cleanup, like a SIGKILL) at one step.
+CHILD = textwrap.dedent(
+    """
+    import os, shutil, sys
+    from datetime import UTC
+    import flashapp.store.anki.media as media
+    import flashapp.store.anki.package_import as package_import
+    from flashapp.store.collection import Collection
+
+    step, db, package = sys.argv[1:4]
+
+    def die():
+        os._exit(137)
+
+    if step == "prepared":
+        original_session = package_import.attached_session
+        def attached_session(*args, **kwargs):
+            die()
+        package_import.attached_session = attached_session
+    elif step == "rows_written":
+        original_plan = package_import.plan_media
+        def plan_media(*args, **kwargs):
+            original_plan(*args, **kwargs)
+            die()
+        package_import.plan_media = plan_media
+    elif step in ("half_installed", "installed"):
+        original_install = media.install_media
+        def install_media(media_dir, moves, installed):
+            original_install(media_dir, moves[:1] if step == "half_installed" else moves, installed)
+            die()
+        media.install_media = install_media
+    elif step == "committed":
+        original_rmtree = shutil.rmtree
+        def rmtree(path, *args, **kwargs):
+            if ".flashapp-import-" in str(path):
+                die()
+            original_rmtree(path, *args, **kwargs)
+        shutil.rmtree = rmtree
+    with Collection.open(db, shipped_decks=False, tz=UTC) as collection:
+        collection.import_package(package, backup=False)
+    """
+)
+STEPS = ("prepared", "rows_written", "half_installed", "installed", "committed")
+
+
+def state(path: Path) -> tuple[int, dict[str, str]]:
+    with Collection.open(path, shipped_decks=False) as collection:
+        with collection.reading() as session:
+            notes = session.scalar(select(func.count()).select_from(Note))
+            rows = dict(session.execute(select(Media.name, Media.sha256)).all())
+        return notes, rows
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_kill_at_any_step_leaves_the_old_state_or_the_new(step, tolerant_package, tmp_path):  # noqa: F811
+    db = tmp_path / "c.db"
+    Collection.open(db, shipped_decks=False).close()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, step, str(db), str(tolerant_package)], env=env, capture_output=True
+    )
+    assert child.returncode == KILLED, child.stderr.decode()
+    notes, rows = state(db)
+    media_dir = tmp_path / "c.media"
+    assert (notes, len(rows)) in ((0, 0), (3, 4)), step
+    if step in ("committed",):
+        assert (notes, len(rows)) == (3, 4)
+    for name, sha in rows.items():  # never a row without its file
+        assert hashlib.sha256((media_dir / name).read_bytes()).hexdigest() == sha
+    leftovers = list(tmp_path.glob(".flashapp-import-*"))
+    if step != "prepared":
+        assert leftovers  # the killed import could not clean up ...
+    with Collection.open(db, shipped_decks=False) as collection:
+        report = collection.import_package(tolerant_package, backup=False)
+    notes, rows = state(db)
+    assert (notes, len(rows)) == (3, 4)
+    assert report.notes_added in (0, 3)
+    for name, sha in rows.items():
+        assert hashlib.sha256((media_dir / name).read_bytes()).hexdigest() == sha
+    assert not list(tmp_path.glob(".flashapp-import-*"))  # ... the next import did
+    assert not list(media_dir.glob(".flashapp-partial-*"))
