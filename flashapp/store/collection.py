@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,6 +45,9 @@ from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
+
+if TYPE_CHECKING:
+    from flashapp.store.note_adding import AddedNote, Duplicate
 from flashapp.store.practice import (
     best_duration_ms,
     card_progress,
@@ -343,6 +347,27 @@ class Collection:
         change only until its deck file is imported again."""
         with self.writing() as session:
             return edit_note(session, note_id, fields, self.clock(), None if tags is None else list(tags))
+
+    def add_note(self, deck: str, kind: str, fields: dict[str, str], tags: Sequence[str] = ()) -> AddedNote:
+        """Add a note from the app (validated as a deck-file card); see `store/note_adding.py`."""
+        from flashapp.store.note_adding import add_note
+
+        with self.writing() as session:
+            return add_note(session, deck, kind, fields, list(tags), self.clock())
+
+    def note_duplicates(self, kind: str, fields: dict[str, str]) -> list[Duplicate]:
+        """Notes of this kind whose first field reads the same (Anki's duplicate check)."""
+        from flashapp.store.note_adding import duplicates
+
+        with self.reading() as session:
+            return duplicates(session, kind, fields)
+
+    def export_deck_file(self, deck: str, path: str | Path) -> tuple[int, int]:
+        """Write `deck` as a deck file: (notes written, notes left out)."""
+        from flashapp.store.note_adding import export_deck_file
+
+        with self.reading() as session:
+            return export_deck_file(session, deck, path)
 
     def set_flag(self, card_id: int, flag: int) -> None:
         """0 clears the flag; 1-4 are red, orange, green, blue."""
