@@ -362,6 +362,13 @@ class Collection:
         with self.reading() as session:
             return duplicates(session, kind, fields)
 
+    def deck_file_of(self, deck: str) -> str | None:
+        """The deck file `deck` came from, if any (its next import wins over edits in the app)."""
+        from flashapp.store.note_adding import deck_file_of
+
+        with self.reading() as session:
+            return deck_file_of(session, deck)
+
     def export_deck_file(self, deck: str, path: str | Path) -> tuple[int, int]:
         """Write `deck` as a deck file: (notes written, notes left out)."""
         from flashapp.store.note_adding import export_deck_file

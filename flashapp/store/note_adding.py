@@ -11,6 +11,7 @@ does not have, so export the deck to its file to keep such cards.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from flashapp.core.deckfile import (
     dump_deck,
     parse_deck,
 )
-from flashapp.core.predict import PredictSpec, PredictSpecError
+from flashapp.core.predict import PredictSpec, PredictSpecError, parse_predict
 from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.core.text import to_plain
 from flashapp.errors import UserError
@@ -80,11 +81,33 @@ def card_spec(kind: str, fields: dict[str, str], tags: list[str] | tuple[str, ..
         id=key, kind=kind, front=text.get("front", ""), back=text.get("back", ""),
         cloze=text.get("text", ""), extra=text.get("extra", ""), tags=tuple(tags), predict=predict,
     )  # fmt: skip
+    from flashapp.store.importing import validate_demo, validate_predict
+
+    text_of_file = dump_deck(DeckSpec(name="Added", cards=(spec,)))
     try:
-        [checked] = parse_deck(dump_deck(DeckSpec(name="Added", cards=(spec,))), "the new note").cards
+        [checked] = parse_deck(
+            text_of_file, "the new note", validate_demo, validate_predict=validate_predict
+        ).cards
     except DeckFileError as error:
         raise UserError(error.reason) from None
     return checked
+
+
+def predict_fields(concept: str, question: str, answer: str, ranges: str, params: str = "") -> dict[str, str]:
+    """A predict note's fields from what a deck file would say: `answer`, `ranges` and `params` in TOML
+    (`{ kind = "vector", tolerance = 0.01 }`, `{ n = [1, 4] }`); UserError naming the key at fault."""
+    raw: dict[str, object] = {"concept": concept.strip(), "question": question}
+    for key, value in (("answer", answer), ("ranges", ranges), ("params", params)):
+        if not value.strip():
+            continue
+        try:
+            raw[key] = tomllib.loads(f"value = {value.strip()}")["value"]
+        except tomllib.TOMLDecodeError as error:
+            raise UserError(f"{key}: not a TOML value ({str(error).split(' (at')[0]})") from None
+    try:
+        return parse_predict(raw).to_fields()
+    except PredictSpecError as error:
+        raise UserError(str(error)) from None
 
 
 def duplicates(session: Session, kind: str, fields: dict[str, str]) -> list[Duplicate]:
@@ -129,6 +152,11 @@ def add_note(
     ords = spec.card_ords()
     _insert_cards(session, [(note_id, row.id, ord_) for ord_ in ords], now)
     return AddedNote(note_id, key, deck, len(ords))
+
+
+def deck_file_of(session: Session, deck: str) -> str | None:
+    """The deck file `deck` was imported from (None: no such deck, or none)."""
+    return session.scalar(select(Deck.source_path).where(Deck.name == deck))
 
 
 def deck_file_spec(session: Session, deck: str) -> tuple[DeckSpec, int]:

@@ -57,6 +57,7 @@ class HomeScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("b", "browse", "Browse", id="browse"),
+        Binding("a", "add_note", "Add", id="add"),
         Binding("d", "app.concept_demos", "Demos", id="demos"),
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
         Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
@@ -118,6 +119,13 @@ class HomeScreen(Screen[None]):
         deck = self.query_one(DeckTree).selected_deck
         if deck is not None:
             self.post_message(PracticeRequested(PracticeStart(mode, deck)))  # type: ignore[arg-type]
+
+    def action_add_note(self) -> None:
+        from flashapp.tui.screens.add_note import AddNoteScreen
+
+        if self.app.collection_ready:  # type: ignore[attr-defined]
+            deck = self.query_one(DeckTree).selected_deck or ""
+            self.app.push_screen(AddNoteScreen(self.app.collection, deck))  # type: ignore[attr-defined]
 
     def action_browse(self) -> None:
         deck = self.query_one(DeckTree).selected_deck
