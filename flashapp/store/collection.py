@@ -47,6 +47,7 @@ from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 
 if TYPE_CHECKING:
+    from flashapp.store.bulk_actions import BulkUndo
     from flashapp.store.note_adding import AddedNote, Duplicate
 from flashapp.store.practice import (
     best_duration_ms,
@@ -361,6 +362,26 @@ class Collection:
 
         with self.reading() as session:
             return duplicates(session, kind, fields)
+
+    def bulk(self, action: str, card_ids: Sequence[int], value: str = "") -> BulkUndo:
+        """One browser action on many cards, in one transaction; returns what undoes it."""
+        from flashapp.store.bulk_actions import apply_bulk
+
+        with self.writing() as session:
+            return apply_bulk(session, action, card_ids, self.clock(), self.tz, value=value)
+
+    def undo_bulk(self, undo: BulkUndo) -> None:
+        from flashapp.store.bulk_actions import undo_bulk
+
+        with self.writing() as session:
+            undo_bulk(session, undo)
+
+    def browse_extras(self, card_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:
+        """Flag and date added, per card, for the browser's columns."""
+        from flashapp.store.bulk_actions import browse_extras
+
+        with self.reading() as session:
+            return browse_extras(session, card_ids)
 
     def deck_file_of(self, deck: str) -> str | None:
         """The deck file `deck` came from, if any (its next import wins over edits in the app)."""

@@ -78,7 +78,14 @@ def practice_items(session: Session, deck: str, *, predict: bool = False) -> lis
             continue  # nothing to ask or nothing to answer
         items.append(
             PracticeItem(
-                card.id, kind, question, answer, typed, typed_prompt, question_markdown, answer_markdown,
+                card.id,
+                kind,
+                question,
+                answer,
+                typed,
+                typed_prompt,
+                question_markdown,
+                answer_markdown,
                 note_id=note.id,
             )  # fmt: skip
         )
