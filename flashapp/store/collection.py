@@ -45,10 +45,6 @@ from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
-
-if TYPE_CHECKING:
-    from flashapp.store.bulk_actions import BulkUndo
-    from flashapp.store.note_adding import AddedNote, Duplicate
 from flashapp.store.practice import (
     best_duration_ms,
     card_progress,
@@ -60,6 +56,11 @@ from flashapp.store.practice import (
 from flashapp.store.queue import StudyQueue, build_queue
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
+
+if TYPE_CHECKING:
+    from flashapp.store.bulk_actions import BulkUndo
+    from flashapp.store.note_adding import AddedNote, Duplicate
+    from flashapp.store.option_presets import PresetInfo
 
 Clock = Callable[[], datetime]
 
@@ -362,6 +363,26 @@ class Collection:
 
         with self.reading() as session:
             return duplicates(session, kind, fields)
+
+    def option_presets(self) -> list[PresetInfo]:
+        """The shared option presets, each with the decks that follow it."""
+        from flashapp.store.option_presets import presets
+
+        with self.reading() as session:
+            return presets(session)
+
+    def deck_preset(self, deck: str) -> str | None:
+        from flashapp.store.option_presets import deck_preset
+
+        with self.reading() as session:
+            return deck_preset(session, deck)
+
+    def save_deck_options(self, deck: str, options: dict, preset: str | None = None) -> SchedulerOptions:
+        """Every option of a deck at once, validated; with `preset`, shared with that preset's decks."""
+        from flashapp.store.option_presets import save_deck_options
+
+        with self.writing() as session:
+            return save_deck_options(session, deck, options, preset, self.clock())
 
     def bulk(self, action: str, card_ids: Sequence[int], value: str = "") -> BulkUndo:
         """One browser action on many cards, in one transaction; returns what undoes it."""

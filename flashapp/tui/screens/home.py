@@ -58,6 +58,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("b", "browse", "Browse", id="browse"),
         Binding("a", "add_note", "Add", id="add"),
+        Binding("o", "deck_options", "Options", id="options"),
         Binding("d", "app.concept_demos", "Demos", id="demos"),
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
         Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
@@ -126,6 +127,13 @@ class HomeScreen(Screen[None]):
         if self.app.collection_ready:  # type: ignore[attr-defined]
             deck = self.query_one(DeckTree).selected_deck or ""
             self.app.push_screen(AddNoteScreen(self.app.collection, deck))  # type: ignore[attr-defined]
+
+    def action_deck_options(self) -> None:
+        from flashapp.tui.screens.deck_options import DeckOptionsScreen
+
+        deck = self.query_one(DeckTree).selected_deck
+        if deck is not None:
+            self.app.push_screen(DeckOptionsScreen(self.app.collection, deck))  # type: ignore[attr-defined]
 
     def action_browse(self) -> None:
         deck = self.query_one(DeckTree).selected_deck
