@@ -364,6 +364,27 @@ class Collection:
         with self.reading() as session:
             return duplicates(session, kind, fields)
 
+    def flashcard_marks(self, deck: str) -> tuple[dict[int, bool], set[int]]:
+        """Flashcards mode's progress in `deck`: each card's sort (True: know) and the starred cards."""
+        from flashapp.store.flashcards import flashcard_marks
+
+        with self.reading() as session:
+            return flashcard_marks(session, deck)
+
+    def save_flashcard_mark(
+        self, deck: str, card_id: int, *, known: bool | None = None, starred: bool | None = None
+    ) -> None:
+        from flashapp.store.flashcards import save_flashcard_mark
+
+        with self.writing() as session:
+            save_flashcard_mark(session, deck, card_id, self.clock(), known=known, starred=starred)
+
+    def reset_flashcard_sorts(self, deck: str) -> None:
+        from flashapp.store.flashcards import reset_flashcard_sorts
+
+        with self.writing() as session:
+            reset_flashcard_sorts(session, deck)
+
     def option_presets(self) -> list[PresetInfo]:
         """The shared option presets, each with the decks that follow it."""
         from flashapp.store.option_presets import presets

@@ -85,6 +85,7 @@ class BrowseScreen(Screen[None]):
         Binding("delete,x", "bulk('delete')", "Delete", id="delete"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("o", "sort(1)", "Sort", id="sort"),
+        Binding("F", "flashcards", "Flashcards of this search", id="flashcards", show=False),
         Binding("O", "sort(0)", "Reverse sort", id="reverse", show=False),
         Binding("escape", "back", "Back", id="back"),
     ]
@@ -368,6 +369,12 @@ class BrowseScreen(Screen[None]):
             f"Undone: {undo.action} of {undo.cards} card{'s' if undo.cards != 1 else ''}", markup=False
         )
         self.run_search()
+
+    def action_flashcards(self) -> None:
+        from flashapp.tui.screens.flashcards import FlashcardsScreen
+
+        query = self.query_one("#search", Input).value.strip()
+        self.app.push_screen(FlashcardsScreen(self.collection, search=query or None))
 
     # --- sorting --------------------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse", id="browse"),
         Binding("a", "add_note", "Add", id="add"),
         Binding("o", "deck_options", "Options", id="options"),
+        Binding("f", "flashcards", "Flashcards", id="flashcards", group=PRACTICE_KEYS),
         Binding("d", "app.concept_demos", "Demos", id="demos"),
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
         Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
@@ -127,6 +128,13 @@ class HomeScreen(Screen[None]):
         if self.app.collection_ready:  # type: ignore[attr-defined]
             deck = self.query_one(DeckTree).selected_deck or ""
             self.app.push_screen(AddNoteScreen(self.app.collection, deck))  # type: ignore[attr-defined]
+
+    def action_flashcards(self) -> None:
+        from flashapp.tui.screens.flashcards import FlashcardsScreen
+
+        deck = self.query_one(DeckTree).selected_deck
+        if deck is not None:
+            self.app.push_screen(FlashcardsScreen(self.app.collection, deck))  # type: ignore[attr-defined]
 
     def action_deck_options(self) -> None:
         from flashapp.tui.screens.deck_options import DeckOptionsScreen
