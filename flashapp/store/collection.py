@@ -59,6 +59,7 @@ from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, s
 
 if TYPE_CHECKING:
     from flashapp.store.bulk_actions import BulkUndo
+    from flashapp.store.change_watch import ChangeWatch
     from flashapp.store.note_adding import AddedNote, Duplicate
     from flashapp.store.option_presets import PresetInfo
 
@@ -95,6 +96,7 @@ class Collection:
         self.tz = tz or datetime.now().astimezone().tzinfo or UTC
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
+        self._watch: ChangeWatch | None = None  # opened on the first `change_token`
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -143,7 +145,18 @@ class Collection:
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         self.engine.dispose()
+
+    def change_token(self) -> object:
+        """Differs once another process (or connection) has changed the collection; see
+        `store/change_watch.py`. Cheap enough to call every second."""
+        from flashapp.store.change_watch import ChangeWatch
+
+        if self._watch is None:
+            self._watch = ChangeWatch(self.engine, self.path)
+        return self._watch.token()
 
     def __enter__(self) -> Collection:
         return self

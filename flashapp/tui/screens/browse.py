@@ -152,6 +152,10 @@ class BrowseScreen(Screen[None]):
         self.run_search()
         self.query_one("#results", DataTable).focus()
 
+    def collection_changed(self) -> None:
+        """Another process changed the collection: search again (marks on cards still shown stay)."""
+        self.run_search()
+
     def run_search(self) -> None:
         query = self.query_one("#search", Input).value.strip()
         status = self.query_one("#browse-status", Static)

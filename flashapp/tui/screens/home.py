@@ -83,6 +83,10 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_decks()
 
+    def collection_changed(self) -> None:
+        """Another process changed the collection (see `FlashApp._check_changes`)."""
+        self.refresh_decks()
+
     def refresh_decks(self) -> None:
         """Read the counts again (after studying, editing, or once the collection has opened)."""
         if not self.app.collection_ready:  # type: ignore[attr-defined]
