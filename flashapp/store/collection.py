@@ -398,6 +398,13 @@ class Collection:
         with self.writing() as session:
             reset_flashcard_sorts(session, deck)
 
+    def custom_study_cards(self, deck: str, mode: str, *, days: int = 1, count: int = 20) -> list[int]:
+        """The cards of a custom study session (see `store/custom_study.py`)."""
+        from flashapp.store.custom_study import custom_study_cards
+
+        with self.reading() as session:
+            return custom_study_cards(session, deck, mode, self.clock(), days=days, count=count)
+
     def option_presets(self) -> list[PresetInfo]:
         """The shared option presets, each with the decks that follow it."""
         from flashapp.store.option_presets import presets

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
@@ -59,6 +60,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse", id="browse"),
         Binding("a", "add_note", "Add", id="add"),
         Binding("o", "deck_options", "Options", id="options"),
+        Binding("c", "custom_study", "Custom study", id="custom-study"),
         Binding("f", "flashcards", "Flashcards", id="flashcards", group=PRACTICE_KEYS),
         Binding("d", "app.concept_demos", "Demos", id="demos"),
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
@@ -139,6 +141,36 @@ class HomeScreen(Screen[None]):
         deck = self.query_one(DeckTree).selected_deck
         if deck is not None:
             self.app.push_screen(FlashcardsScreen(self.app.collection, deck))  # type: ignore[attr-defined]
+
+    def action_custom_study(self) -> None:
+        from flashapp.tui.screens.custom_session import CustomSessionScreen
+        from flashapp.tui.screens.custom_study import CustomStudy, CustomStudyScreen
+
+        deck = self.query_one(DeckTree).selected_deck
+        if deck is None:
+            return
+        collection = self.app.collection  # type: ignore[attr-defined]
+
+        def chosen(choice: CustomStudy | None) -> None:
+            if choice is None:
+                return
+            try:
+                if choice.mode == "search":
+                    cards = collection.cards(search=f"{deck_query(deck)} {choice.search}")
+                    ids = [card.id for card in cards if not card.suspended]
+                else:
+                    days = choice.number if choice.mode in ("ahead", "forgotten") else 1
+                    count = choice.number if choice.mode in ("new", "cram") else 9999
+                    ids = collection.custom_study_cards(deck, choice.mode, days=days, count=count)
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            if not ids:
+                self.notify("No cards match: nothing to study.", severity="warning")
+                return
+            self.app.push_screen(CustomSessionScreen(collection, choice, ids))
+
+        self.app.push_screen(CustomStudyScreen(deck), chosen)
 
     def action_deck_options(self) -> None:
         from flashapp.tui.screens.deck_options import DeckOptionsScreen
