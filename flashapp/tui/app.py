@@ -181,15 +181,32 @@ class FlashApp(App[None]):
             ("Test results", PracticeResultsScreen.BINDINGS),
             ("Learn", [*QuestionView.BINDINGS, *LearnScreen.BINDINGS]),
             ("Match", MatchScreen.BINDINGS),
+            *self._more_help_sections(),
         ]
         current = {HomeScreen: "Decks", StudyScreen: "Studying", SummaryScreen: "Session summary"}
         current[BrowseScreen] = "Browse"
         current[ConceptsScreen] = current[DemoScreen] = "Concept demos"
         current |= {PracticeTestScreen: "Practice test", PracticeResultsScreen: "Test results",
                     LearnScreen: "Learn", MatchScreen: "Match"}  # fmt: skip
+        current |= {type(screen): title for title, screen in self._more_help_screens()}
         first = current.get(type(self.screen))
         sections.sort(key=lambda section: section[0] != first)
         self.push_screen(HelpScreen(sections))
+
+    def _more_help_screens(self) -> list[tuple[str, type]]:
+        """Screens of the everyday features, in help's order: (section title, screen class)."""
+        from flashapp.tui.screens.add_note import AddNoteScreen
+        from flashapp.tui.screens.custom_session import CustomSessionScreen
+        from flashapp.tui.screens.deck_options import DeckOptionsScreen
+        from flashapp.tui.screens.flashcards import FlashcardsScreen
+        from flashapp.tui.screens.practice_review import PracticeReviewScreen
+
+        return [("Test review page", PracticeReviewScreen), ("Flashcards", FlashcardsScreen),
+                ("Add notes", AddNoteScreen), ("Deck options", DeckOptionsScreen),
+                ("Custom study", CustomSessionScreen)]  # fmt: skip
+
+    def _more_help_sections(self) -> list[tuple[str, list[Binding]]]:
+        return [(title, list(screen.BINDINGS)) for title, screen in self._more_help_screens()]
 
 
 def make_app(

@@ -9,7 +9,6 @@ reverses. A query the search language rejects shows its message instead of resul
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -101,6 +100,8 @@ class BrowseScreen(Screen[None]):
         self.sort_key = "due"
         self.sort_reverse = False
         self.undo_stack: list[BulkUndo] = []
+        self._preview_wanted: tuple | None = None
+        self._preview_busy = False
         self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -247,11 +248,23 @@ class BrowseScreen(Screen[None]):
         find = (
             None if card_id is None else (lambda name, card=card_id: self.collection.media_path(card, name))
         )
-        self.run_worker(partial(self._show_sides, question, answer, find), exclusive=True, group="preview")
+        # Re-mounting card text takes a moment: one update at a time, the newest wanted one next (a
+        # cancelled half-done mount would leave the preview stuck).
+        wanted_before = self._preview_wanted
+        self._preview_wanted = (question, answer, find)
+        if wanted_before is None and not self._preview_busy:
+            self.call_later(self._show_wanted_preview)
 
-    async def _show_sides(self, question: str, answer: str, find) -> None:
-        await self.query_one("#preview-question", CardText).show(question, find)
-        await self.query_one("#preview-answer", CardText).show(answer, find)
+    async def _show_wanted_preview(self) -> None:
+        self._preview_busy = True
+        try:
+            while self._preview_wanted is not None and self.is_attached:
+                question, answer, find = self._preview_wanted
+                self._preview_wanted = None
+                await self.query_one("#preview-question", CardText).show(question, find)
+                await self.query_one("#preview-answer", CardText).show(answer, find)
+        finally:
+            self._preview_busy = False
 
     # --- actions ---------------------------------------------------------------------------------------
 
