@@ -1,11 +1,11 @@
 """Short answer forms and fair distractors for recognition questions (multiple choice, true/false).
 
 An option is a card's core answer: its first paragraph, or its first sentence when the paragraph is
-long, and never more than `OPTION_CHARS` characters (a card whose first sentence is longer is not asked
-by recognition). Distractors come from other notes (a sibling would give the answer away), are never
-the right answer nor contain it, and never talk about the question's own subject (a card that mentions
-"diffusion" may well be true of "where do diffusion models sit?"); among those left, the same kind of
-card and a similar length come first.
+long, and never more than `OPTION_CHARS` characters (a card whose first sentence is longer, or whose
+answer opens with a list, is not asked by recognition). Distractors come from other notes (a sibling
+would give the answer away), are never the right answer nor contain it, and never talk about the
+question's own subject (a card that mentions "diffusion" may well be true of "where do diffusion models
+sit?"); among those left, the same kind of card and a similar length come first.
 """
 
 from __future__ import annotations
@@ -28,18 +28,22 @@ QUESTION_WORDS = frozenset(
      "they", "them", "their", "there", "these", "those", "about", "between", "example", "give", "name",
      "called", "mean", "used", "using", "many", "much")
 )  # fmt: skip
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 def short_form(text: str) -> str | None:
-    """The card's core answer: its first paragraph (or first line of a list) when that fits in
-    `OPTION_CHARS`, else its first sentence if that fits; None when not even that is short."""
+    """The card's core answer: its first paragraph (or line) when that fits in `OPTION_CHARS`, else its
+    first sentence if that fits; None when not even that is short, or when the answer opens with a
+    list or a lead-in to one ("Three steps:"), whose first line is not the answer."""
     text = text.strip()
     if not text:
         return None
     paragraph = re.split(r"\n\s*\n", text, maxsplit=1)[0].strip()
     if "\n" in paragraph:
         paragraph = paragraph.splitlines()[0].strip()
+    if _LIST_ITEM.match(paragraph) or paragraph.endswith(":"):
+        return None  # a list's first item, or the lead-in to a list: neither is the answer
     if len(paragraph) <= OPTION_CHARS:
         return paragraph or None
     sentence = _SENTENCE_END.split(paragraph, maxsplit=1)[0].strip()

@@ -58,14 +58,15 @@ class HomeScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("b", "browse", "Browse", id="browse"),
-        Binding("a", "add_note", "Add", id="add"),
-        Binding("o", "deck_options", "Options", id="options"),
-        Binding("c", "custom_study", "Custom study", id="custom-study"),
-        Binding("f", "flashcards", "Flashcards", id="flashcards", group=PRACTICE_KEYS),
         Binding("d", "app.concept_demos", "Demos", id="demos"),
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
         Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
         Binding("m", "practice('match')", "Match", id="match", group=PRACTICE_KEYS),
+        Binding("f", "flashcards", "Flashcards", id="flashcards", group=PRACTICE_KEYS),
+        Binding("a", "add_note", "Add", id="add"),
+        # In help (?) and not the footer, which has no room left at 80 columns.
+        Binding("o", "deck_options", "Options", id="options", show=False),
+        Binding("c", "custom_study", "Custom study", id="custom-study", show=False),
         Binding("slash", "app.command_palette", "Commands", id="commands"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]

@@ -252,7 +252,9 @@ def test_options_are_short_forms_and_a_miss_keeps_the_whole_answer():
 
 def test_short_form():
     assert short_form("One line.\n\nMore.") == "One line."
-    assert short_form("- item one\n- item two") == "- item one"
+    assert short_form("- item one\n- item two") is None  # a list's first item is not the answer
+    assert short_form("Three steps:\n\n1. one") is None  # nor is its lead-in
+    assert short_form("Line one\nline two") == "Line one"
     assert short_form("A first sentence. " + "x" * 300) == "A first sentence."
     assert short_form("y" * 300) is None
     assert short_form("  ") is None
