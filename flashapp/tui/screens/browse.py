@@ -45,6 +45,9 @@ FLAG_STYLES = {
 # Sortable columns, in the order `o` walks them: key -> (title, sort key of a card, its extras).
 SORT_COLUMNS = ("due", "interval", "ease", "reps", "lapses", "added", "flag", "deck", "id")
 UNDO_DEPTH = 10
+# The question comes first, cut to fit beside the numbers (the preview and card info show it whole).
+QUESTION_CHARS = 48
+DECK_CHARS = 24
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -124,7 +127,7 @@ class BrowseScreen(Screen[None]):
         self.sub_title = "Browse"
         table = self.query_one("#results", DataTable)
         table.add_column(Text("✓"), key="mark")
-        table.add_column(Text("ID", justify="right"), key="id")
+        table.add_column(Text("Question"), key="question")
         table.add_column(Text("Deck"), key="deck")
         table.add_column(Text("State"), key="state")
         table.add_column(Text("Due"), key="due")
@@ -134,7 +137,7 @@ class BrowseScreen(Screen[None]):
         table.add_column(Text("Laps", justify="right"), key="lapses")
         table.add_column(Text("Flag"), key="flag")
         table.add_column(Text("Added"), key="added")
-        table.add_column(Text("Question"), key="question")
+        table.add_column(Text("ID", justify="right"), key="id")
         self.run_search()
         table.focus()
 
@@ -200,9 +203,9 @@ class BrowseScreen(Screen[None]):
             flag, added = self.extras.get(card.id, (0, EPOCH))
             flag_text, flag_style = FLAG_STYLES.get(flag, ("", ""))
             table.add_row(
-                Text("●" if card.id in self.marked else " ", style="bold $accent"),
-                Text(str(card.id), justify="right"),
-                Text(card.deck),
+                Text("●" if card.id in self.marked else " ", style="bold"),
+                Text(first_line(card.front, QUESTION_CHARS)),
+                Text(first_line(card.deck, DECK_CHARS)),
                 state,
                 Text(due_text(card.due, card.state, now, tz)),
                 Text(f"{card.interval_days}d" if card.state == "review" else "", justify="right"),
@@ -211,7 +214,7 @@ class BrowseScreen(Screen[None]):
                 Text(str(card.lapses), justify="right"),
                 Text(flag_text, style=flag_style),
                 Text(added.astimezone(tz).strftime("%Y-%m-%d") if added != EPOCH else ""),
-                Text(first_line(card.front)),
+                Text(str(card.id), justify="right"),
                 key=str(card.id),
             )
         if selected is not None and str(selected) in table.rows:

@@ -24,7 +24,7 @@ tags = ["attention"]
 
 def questions(screen: BrowseScreen) -> list[str]:
     table = screen.query_one("#results", DataTable)
-    return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 
 async def open_browse(app, pilot, query: str = "") -> BrowseScreen:
@@ -139,7 +139,7 @@ async def test_sort_flag_mark_bulk_delete_and_undo(study_collection, screen_text
         flagged = screen.selected_card_id
         assert "orange" in str(table.get_row(str(flagged))[9])
         await search(pilot, screen, "flag:2")
-        assert [int(str(row)) for row in (table.get_row_at(i)[1] for i in range(table.row_count))] == [
+        assert [int(str(row)) for row in (table.get_row_at(i)[-1] for i in range(table.row_count))] == [
             flagged
         ]
         await search(pilot, screen, "")
