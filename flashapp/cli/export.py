@@ -1,4 +1,5 @@
-"""`flashapp export DECK -o FILE.apkg`: a deck and its subdecks as an Anki package."""
+"""`flashapp export DECK -o FILE.apkg`: a deck and its subdecks as an Anki package;
+`flashapp export DECK -o FILE.toml`: the deck as a deck file (notes added in the app included)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,24 @@ from flashapp.cli.common import add_json_flag, open_collection, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("export", help="export a deck (with its subdecks) as an Anki .apkg package")
+    parser = sub.add_parser(
+        "export", help="export a deck as an Anki .apkg package (with subdecks) or a .toml deck file"
+    )
     parser.add_argument("deck", metavar="DECK")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE.apkg", help="the package to write")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="FILE.apkg (Anki package) or FILE.toml (deck file)",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if str(args.output).lower().endswith(".toml"):
+        return _deck_file(args)
     with open_collection(args) as collection:
         report = collection.export_package(args.deck, args.output)
     if args.json:
@@ -26,4 +37,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"{report.file}: {', '.join(parts)} from {', '.join(report.decks)}")
     if report.missing_media:
         print(f"not found, left out: {', '.join(report.missing_media)}")
+    return 0
+
+
+def _deck_file(args: argparse.Namespace) -> int:
+    with open_collection(args) as collection:
+        written, left_out = collection.export_deck_file(args.deck, args.output)
+    if args.json:
+        print_json({"file": str(args.output), "deck": args.deck, "notes": written, "left_out": left_out})
+        return 0
+    print(f"{args.output}: {written} note(s) from {args.deck}")
+    if left_out:
+        print(f"{left_out} note(s) imported from Anki left out (no deck-file form for them: use .apkg)")
     return 0

@@ -112,6 +112,8 @@ def apply_search(query: Select, search: SearchQuery, now: datetime, tz: tzinfo) 
         "suspended": or_(Card.suspended, Card.orphaned),
         "buried": Card.queue == QUEUE_BURIED,
     }
+    if search.flags:
+        query = query.where(Card.flag.in_(search.flags))
     for state in search.states:
         query = query.where(state_filters[state])
     return query

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
@@ -59,6 +60,12 @@ from flashapp.store.queue import StudyQueue, build_queue
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
+if TYPE_CHECKING:
+    from flashapp.store.bulk_actions import BulkUndo
+    from flashapp.store.change_watch import ChangeWatch
+    from flashapp.store.note_adding import AddedNote, Duplicate
+    from flashapp.store.option_presets import PresetInfo
+
 Clock = Callable[[], datetime]
 
 
@@ -93,6 +100,7 @@ class Collection:
         self._read = sessionmaker(engine, expire_on_commit=False)
         self.changed = False  # anything written since opening (the TUI backs up on closing then)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
+        self._watch: ChangeWatch | None = None  # opened on the first `change_token`
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -192,7 +200,18 @@ class Collection:
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         self.engine.dispose()
+
+    def change_token(self) -> object:
+        """Differs once another process (or connection) has changed the collection; see
+        `store/change_watch.py`. Cheap enough to call every second."""
+        from flashapp.store.change_watch import ChangeWatch
+
+        if self._watch is None:
+            self._watch = ChangeWatch(self.engine, self.path)
+        return self._watch.token()
 
     def __enter__(self) -> Collection:
         return self
@@ -488,6 +507,102 @@ class Collection:
         with self.writing() as session:
             lock_note(session, note_id)
             return edit_note(session, note_id, fields, self.clock(), None if tags is None else list(tags))
+
+    def add_note(self, deck: str, kind: str, fields: dict[str, str], tags: Sequence[str] = ()) -> AddedNote:
+        """Add a note from the app (validated as a deck-file card); see `store/note_adding.py`."""
+        from flashapp.store.note_adding import add_note
+
+        with self.writing() as session:
+            return add_note(session, deck, kind, fields, list(tags), self.clock())
+
+    def note_duplicates(self, kind: str, fields: dict[str, str]) -> list[Duplicate]:
+        """Notes of this kind whose first field reads the same (Anki's duplicate check)."""
+        from flashapp.store.note_adding import duplicates
+
+        with self.reading() as session:
+            return duplicates(session, kind, fields)
+
+    def flashcard_marks(self, deck: str) -> tuple[dict[int, bool], set[int]]:
+        """Flashcards mode's progress in `deck`: each card's sort (True: know) and the starred cards."""
+        from flashapp.store.flashcards import flashcard_marks
+
+        with self.reading() as session:
+            return flashcard_marks(session, deck)
+
+    def save_flashcard_mark(
+        self, deck: str, card_id: int, *, known: bool | None = None, starred: bool | None = None
+    ) -> None:
+        from flashapp.store.flashcards import save_flashcard_mark
+
+        with self.writing() as session:
+            save_flashcard_mark(session, deck, card_id, self.clock(), known=known, starred=starred)
+
+    def reset_flashcard_sorts(self, deck: str) -> None:
+        from flashapp.store.flashcards import reset_flashcard_sorts
+
+        with self.writing() as session:
+            reset_flashcard_sorts(session, deck)
+
+    def custom_study_cards(self, deck: str, mode: str, *, days: int = 1, count: int = 20) -> list[int]:
+        """The cards of a custom study session (see `store/custom_study.py`)."""
+        from flashapp.store.custom_study import custom_study_cards
+
+        with self.reading() as session:
+            return custom_study_cards(session, deck, mode, self.clock(), days=days, count=count)
+
+    def option_presets(self) -> list[PresetInfo]:
+        """The shared option presets, each with the decks that follow it."""
+        from flashapp.store.option_presets import presets
+
+        with self.reading() as session:
+            return presets(session)
+
+    def deck_preset(self, deck: str) -> str | None:
+        from flashapp.store.option_presets import deck_preset
+
+        with self.reading() as session:
+            return deck_preset(session, deck)
+
+    def save_deck_options(self, deck: str, options: dict, preset: str | None = None) -> SchedulerOptions:
+        """Every option of a deck at once, validated; with `preset`, shared with that preset's decks."""
+        from flashapp.store.option_presets import save_deck_options
+
+        with self.writing() as session:
+            return save_deck_options(session, deck, options, preset, self.clock())
+
+    def bulk(self, action: str, card_ids: Sequence[int], value: str = "") -> BulkUndo:
+        """One browser action on many cards, in one transaction; returns what undoes it."""
+        from flashapp.store.bulk_actions import apply_bulk
+
+        with self.writing() as session:
+            return apply_bulk(session, action, card_ids, self.clock(), self.tz, value=value)
+
+    def undo_bulk(self, undo: BulkUndo) -> None:
+        from flashapp.store.bulk_actions import undo_bulk
+
+        with self.writing() as session:
+            undo_bulk(session, undo)
+
+    def browse_extras(self, card_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:
+        """Flag and date added, per card, for the browser's columns."""
+        from flashapp.store.bulk_actions import browse_extras
+
+        with self.reading() as session:
+            return browse_extras(session, card_ids)
+
+    def deck_file_of(self, deck: str) -> str | None:
+        """The deck file `deck` came from, if any (its next import wins over edits in the app)."""
+        from flashapp.store.note_adding import deck_file_of
+
+        with self.reading() as session:
+            return deck_file_of(session, deck)
+
+    def export_deck_file(self, deck: str, path: str | Path) -> tuple[int, int]:
+        """Write `deck` as a deck file: (notes written, notes left out)."""
+        from flashapp.store.note_adding import export_deck_file
+
+        with self.reading() as session:
+            return export_deck_file(session, deck, path)
 
     def set_flag(self, card_id: int, flag: int) -> None:
         """0 clears the flag; 1-4 are red, orange, green, blue."""

@@ -71,6 +71,9 @@ class Deck(Base):
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     source_path: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # The shared preset these options follow (None: the deck's own); saving a preset rewrites `options`
+    # of every deck that uses it, so the scheduler reads `options` alone.
+    preset_id: Mapped[int | None] = mapped_column(ForeignKey("option_presets.id"))
 
 
 class Note(Base):
@@ -242,3 +245,28 @@ def queue_for(state: str, *, suspended: bool, orphaned: bool, buried: bool) -> i
     if buried:
         return QUEUE_BURIED
     return {"new": QUEUE_NEW, "review": QUEUE_REVIEW}.get(state, QUEUE_LEARNING)
+
+
+class OptionPreset(Base):
+    """Named scheduler options that several decks share (Anki's deck-option presets)."""
+
+    __tablename__ = "option_presets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class FlashcardMark(Base):
+    """Flashcards mode, per deck and card: sorted into "know" (True) or "still learning" (False), starred."""
+
+    __tablename__ = "flashcard_marks"
+    __table_args__ = (UniqueConstraint("deck_id", "card_id", name="uq_flashcard_marks_deck_card"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    known: Mapped[bool | None]
+    starred: Mapped[bool] = mapped_column(default=False)
+    modified_at: Mapped[datetime]

@@ -78,8 +78,16 @@ def practice_items(session: Session, deck: str, *, predict: bool = False) -> lis
             continue  # nothing to ask or nothing to answer
         items.append(
             PracticeItem(
-                card.id, kind, question, answer, typed, typed_prompt, question_markdown, answer_markdown
-            )
+                card.id,
+                kind,
+                question,
+                answer,
+                typed,
+                typed_prompt,
+                question_markdown,
+                answer_markdown,
+                note_id=note.id,
+            )  # fmt: skip
         )
     return items
 
@@ -92,7 +100,9 @@ def _predict_item(card: Card, note: Note) -> PracticeItem | None:
         return None
     template = spec.question_for(None)
     back = str(note.fields.get("back", ""))
-    return PracticeItem(card.id, "predict", to_plain(template), back, None, None, template, back, spec)
+    return PracticeItem(
+        card.id, "predict", to_plain(template), back, None, None, template, back, spec, note_id=note.id
+    )
 
 
 def engine_truth(task: str, values: Mapping[str, Any]) -> Truth:

@@ -24,6 +24,9 @@ from flashapp.tui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
+# How often the app looks for changes made by other processes (a CLI import, another window).
+CHANGE_CHECK_SECONDS = 2.0
+
 
 class FlashApp(App[None]):
     TITLE = "flashapp"
@@ -62,6 +65,8 @@ class FlashApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        self._seen_change: object = None
+        self.set_interval(CHANGE_CHECK_SECONDS, self._check_changes)
         if self._collection is None and self._open_collection is not None:
             # After the first frame: the thread's imports would otherwise compete with it for the GIL.
             self.call_after_refresh(self._open_in_background, self._open_collection)
@@ -119,6 +124,21 @@ class FlashApp(App[None]):
         start, self._start = self._start, None
         if start is not None:
             self.open_practice(start)
+
+    def _check_changes(self) -> None:
+        """Another process changed the collection: the screen on top reads its counts and lists again
+        (screens that show them have `collection_changed`)."""
+        if self._collection is None:
+            return
+        try:
+            token = self._collection.change_token()
+        except Exception:  # noqa: BLE001 - a busy or vanished file: try again at the next tick
+            return
+        changed = self._seen_change is not None and token != self._seen_change
+        self._seen_change = token
+        refresh = getattr(self.screen, "collection_changed", None)
+        if changed and callable(refresh):
+            refresh()
 
     def _open_failed(self, error: Exception) -> None:
         self.open_error = error
@@ -201,6 +221,7 @@ class FlashApp(App[None]):
             ("Learn", [*QuestionView.BINDINGS, *LearnScreen.BINDINGS]),
             ("Match", MatchScreen.BINDINGS),
             ("Statistics", StatsScreen.BINDINGS),
+            *self._more_help_sections(),
         ]
         current = {HomeScreen: "Decks", StudyScreen: "Studying", SummaryScreen: "Session summary"}
         current[BrowseScreen] = "Browse"
@@ -208,9 +229,25 @@ class FlashApp(App[None]):
         current[ConceptsScreen] = current[DemoScreen] = "Concept demos"
         current |= {PracticeTestScreen: "Practice test", PracticeResultsScreen: "Test results",
                     LearnScreen: "Learn", MatchScreen: "Match"}  # fmt: skip
+        current |= {type(screen): title for title, screen in self._more_help_screens()}
         first = current.get(type(self.screen))
         sections.sort(key=lambda section: section[0] != first)
         self.push_screen(HelpScreen(sections))
+
+    def _more_help_screens(self) -> list[tuple[str, type]]:
+        """Screens of the everyday features, in help's order: (section title, screen class)."""
+        from flashapp.tui.screens.add_note import AddNoteScreen
+        from flashapp.tui.screens.custom_session import CustomSessionScreen
+        from flashapp.tui.screens.deck_options import DeckOptionsScreen
+        from flashapp.tui.screens.flashcards import FlashcardsScreen
+        from flashapp.tui.screens.practice_review import PracticeReviewScreen
+
+        return [("Test review page", PracticeReviewScreen), ("Flashcards", FlashcardsScreen),
+                ("Add notes", AddNoteScreen), ("Deck options", DeckOptionsScreen),
+                ("Custom study", CustomSessionScreen)]  # fmt: skip
+
+    def _more_help_sections(self) -> list[tuple[str, list[Binding]]]:
+        return [(title, list(screen.BINDINGS)) for title, screen in self._more_help_screens()]
 
 
 def make_app(

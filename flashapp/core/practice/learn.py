@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from flashapp.core.practice.distractors import SubjectIndex
 from flashapp.core.practice.generator import multiple_choice, written
 from flashapp.core.practice.levels import LEVELS
 from flashapp.core.practice.questions import PracticeItem, Question
@@ -97,6 +98,7 @@ class LearnSession:
             raise ValueError("a round needs at least one card")
         self.items = {item.card_id: item for item in items}
         self.pool = sorted(items, key=lambda item: item.card_id)
+        self.subjects = SubjectIndex(self.pool)
         self.rng = rng
         self.round_size = round_size
         known = progress or {}
@@ -147,7 +149,7 @@ class LearnSession:
     def _build(self, card_id: int, number: int) -> Question:
         item = self.items[card_id]
         if not self.progress[card_id].written_stage:
-            question = multiple_choice(item, self.pool, self.rng, number=number)
+            question = multiple_choice(item, self.pool, self.rng, number=number, subjects=self.subjects)
             if question is not None:
                 return question
         question = written(item, number=number) or written(item, number=number, flip=True)

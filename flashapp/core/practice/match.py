@@ -37,18 +37,21 @@ class Tile:
 def choose_pairs(
     items: Sequence[PracticeItem], rng: random.Random, count: int = BOARD_PAIRS
 ) -> list[PracticeItem]:
-    """Up to `count` cards with distinct terms and definitions, those that fit on a tile first."""
+    """Up to `count` cards with distinct terms and definitions, those that fit on a tile first, one
+    card per note (a cloze sibling's tile would show another's answer)."""
     pool = sorted(items, key=lambda item: item.card_id)
     rng.shuffle(pool)
     pool.sort(key=lambda item: (max(len(item.question), len(item.answer)) > TILE_CHARS, item.kind == "cloze"))
     chosen: list[PracticeItem] = []
     seen: set[str] = set()
+    notes: set[int] = set()
     for item in pool:
         keys = {normalize_answer(item.question), normalize_answer(item.answer)}
-        if "" in keys or keys & seen or len(keys) < 2:
+        if "" in keys or keys & seen or len(keys) < 2 or item.note_key in notes:
             continue
         chosen.append(item)
         seen |= keys
+        notes.add(item.note_key)
         if len(chosen) == count:
             break
     return chosen

@@ -74,6 +74,12 @@ class PracticeItem:
     question_markdown: str = ""
     answer_markdown: str = ""
     predict: PredictSpec | None = None  # a predict card: asked only as a computed question
+    note_id: int | None = None  # cards of one note are siblings (None: a note of its own)
+
+    @property
+    def note_key(self) -> int:
+        """Siblings share this key: the note's id, or (no note given) a key of the card's own."""
+        return self.note_id if self.note_id is not None else -self.card_id
 
 
 def markdown_lookup(items: list[PracticeItem] | tuple[PracticeItem, ...]) -> dict[str, str]:
@@ -99,6 +105,14 @@ class Question:
     pairs: tuple[tuple[str, str], ...] = ()  # matching: (prompt, answer) as they belong together
     choices: tuple[str, ...] = ()  # matching: the answers in the order shown
     computed: ComputedAnswer | None = None  # computed: how to read the answer, and the engine's truth
+    full_answer: str = ""  # the card's whole answer when the question asks a short form of it
+
+    @property
+    def right_answer_in_full(self) -> str:
+        """What to show after a miss: the card's whole answer ("" when `answer` already is all of it)."""
+        if self.kind == "true_false":
+            return self.full_answer
+        return self.full_answer if self.full_answer and self.full_answer != self.answer else ""
 
     @property
     def correct_option(self) -> int:

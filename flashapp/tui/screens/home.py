@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from flashapp.core.text import strip_control
+from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
@@ -63,6 +64,11 @@ class HomeScreen(Screen[None]):
         Binding("t", "practice('test')", "Test", id="test", group=PRACTICE_KEYS),
         Binding("l", "practice('learn')", "Learn", id="learn", group=PRACTICE_KEYS),
         Binding("m", "practice('match')", "Match", id="match", group=PRACTICE_KEYS),
+        Binding("f", "flashcards", "Flashcards", id="flashcards", group=PRACTICE_KEYS),
+        Binding("a", "add_note", "Add", id="add"),
+        # In help (?) and not the footer, which has no room left at 80 columns.
+        Binding("o", "deck_options", "Options", id="options", show=False),
+        Binding("c", "custom_study", "Custom study", id="custom-study", show=False),
         Binding("slash", "app.command_palette", "Commands", id="commands"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -80,6 +86,10 @@ class HomeScreen(Screen[None]):
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
+        self.refresh_decks()
+
+    def collection_changed(self) -> None:
+        """Another process changed the collection (see `FlashApp._check_changes`)."""
         self.refresh_decks()
 
     def refresh_decks(self) -> None:
@@ -127,6 +137,56 @@ class HomeScreen(Screen[None]):
 
     def action_stats(self) -> None:
         self.app.open_stats(self.query_one(DeckTree).selected_deck)  # type: ignore[attr-defined]
+    def action_add_note(self) -> None:
+        from flashapp.tui.screens.add_note import AddNoteScreen
+
+        if self.app.collection_ready:  # type: ignore[attr-defined]
+            deck = self.query_one(DeckTree).selected_deck or ""
+            self.app.push_screen(AddNoteScreen(self.app.collection, deck))  # type: ignore[attr-defined]
+
+    def action_flashcards(self) -> None:
+        from flashapp.tui.screens.flashcards import FlashcardsScreen
+
+        deck = self.query_one(DeckTree).selected_deck
+        if deck is not None:
+            self.app.push_screen(FlashcardsScreen(self.app.collection, deck))  # type: ignore[attr-defined]
+
+    def action_custom_study(self) -> None:
+        from flashapp.tui.screens.custom_session import CustomSessionScreen
+        from flashapp.tui.screens.custom_study import CustomStudy, CustomStudyScreen
+
+        deck = self.query_one(DeckTree).selected_deck
+        if deck is None:
+            return
+        collection = self.app.collection  # type: ignore[attr-defined]
+
+        def chosen(choice: CustomStudy | None) -> None:
+            if choice is None:
+                return
+            try:
+                if choice.mode == "search":
+                    cards = collection.cards(search=f"{deck_query(deck)} {choice.search}")
+                    ids = [card.id for card in cards if not card.suspended]
+                else:
+                    days = choice.number if choice.mode in ("ahead", "forgotten") else 1
+                    count = choice.number if choice.mode in ("new", "cram") else 9999
+                    ids = collection.custom_study_cards(deck, choice.mode, days=days, count=count)
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            if not ids:
+                self.notify("No cards match: nothing to study.", severity="warning")
+                return
+            self.app.push_screen(CustomSessionScreen(collection, choice, ids))
+
+        self.app.push_screen(CustomStudyScreen(deck), chosen)
+
+    def action_deck_options(self) -> None:
+        from flashapp.tui.screens.deck_options import DeckOptionsScreen
+
+        deck = self.query_one(DeckTree).selected_deck
+        if deck is not None:
+            self.app.push_screen(DeckOptionsScreen(self.app.collection, deck))  # type: ignore[attr-defined]
 
     def action_browse(self) -> None:
         deck = self.query_one(DeckTree).selected_deck

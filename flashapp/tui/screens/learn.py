@@ -214,14 +214,18 @@ class LearnScreen(Screen[None]):
         question = check.question
         if question.kind == "multiple_choice":
             verdict = f"✗ Not quite: the answer is {question.correct_option + 1}, in green above."
-            return [Static(Content.styled(verdict, "$text-error"), classes="verdict")]
+            widgets: list[Widget] = [Static(Content.styled(verdict, "$text-error"), classes="verdict")]
+            full = question.right_answer_in_full
+            if full:
+                widgets.append(card_text(full, self.markdown.get(full)))
+            return widgets
         answer = check.expected
         verdict = "✗ Not quite. The answer:"
         if question.kind == "true_false":  # the card's own answer, not just "true" or "false"
             item = next(item for item in self.items if item.card_id == question.card_ids[0])
             answer = item.answer if question.prompt == item.question else item.question
             verdict = f"✗ Not quite: {'true' if check.expected == 'true' else 'false'}. The answer:"
-        widgets: list[Widget] = [
+        widgets = [
             Static(Content.styled(verdict, "$text-error"), classes="verdict"),
             card_text(answer, self.markdown.get(answer)),
         ]

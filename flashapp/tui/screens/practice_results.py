@@ -33,10 +33,10 @@ def _short(text: str) -> str:
     return text if len(text) <= REVIEW_CHARS else text[: REVIEW_CHARS - 1].rstrip() + "…"
 
 
-def _row(label: str, text: str, style: str = "") -> Horizontal:
+def _row(label: str, text: str, style: str = "", *, clip: bool = True) -> Horizontal:
     return Horizontal(
         Static(Content(label), classes="review-label"),
-        Static(Content.styled(_short(text), style), classes="review-value"),
+        Static(Content.styled(_short(text) if clip else text.strip(), style), classes="review-value"),
         classes="review-row",
     )
 
@@ -68,6 +68,8 @@ def review_widgets(check: AnswerCheck) -> list[Widget]:
     )
     if not check.correct or check.overridden:
         widgets.append(_row("Right answer", _side(check.expected), "$text-success"))
+        if question.right_answer_in_full:  # the whole answer, not only the short form asked
+            widgets.append(_row("The card says", question.right_answer_in_full, "$text-success", clip=False))
     if question.computed is not None and question.computed.explanation.strip():
         widgets.append(_row("Worked out", question.computed.explanation.strip()))
     if check.overridden:
@@ -227,9 +229,13 @@ class PracticeResultsScreen(Screen[None]):
             if settings is not None:
                 self.app.switch_screen(PracticeTestScreen(self.collection, self.deck, settings))
 
+        items = self.collection.practice_items(self.deck, predict=True)
         self.app.push_screen(
             PracticeSetupScreen(
-                self.deck, self.settings, available=len(self.collection.practice_items(self.deck))
+                self.deck,
+                self.settings,
+                items=items,
+                predict_cards=sum(item.predict is not None for item in items),
             ),
             start,
         )

@@ -5,6 +5,7 @@ Returns the chosen `PracticeSettings` through `dismiss`, or None when cancelled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,11 +17,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from flashapp.core.practice.generator import askable_cards
 from flashapp.core.practice.questions import (
     ALL_QUESTION_KINDS,
     ANSWER_WITH,
     KIND_TITLES,
     QUESTION_KINDS,
+    PracticeItem,
     PracticeSettings,
 )
 from flashapp.errors import UserError
@@ -60,11 +63,15 @@ class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
         *,
         available: int | None = None,
         predict_cards: int = 0,
+        items: Sequence[PracticeItem] | None = None,
     ):
         super().__init__()
         self.deck = deck
         self.settings = settings or PracticeSettings()
         self.available = available  # cards in the deck, shown beside the count
+        # With the deck's items, the count beside the number says how many cards the chosen types can
+        # ask about, and follows the choice.
+        self.items = items
         # Computed questions need predict cards: the box shows only for a deck that has some.
         self.kinds = (
             ALL_QUESTION_KINDS if predict_cards or "computed" in self.settings.kinds else QUESTION_KINDS
@@ -77,8 +84,10 @@ class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
             with Horizontal(classes="row"):
                 yield Label(Content("Questions"), classes="label")
                 yield Input(str(settings.count), type="integer", id="count", max_length=4, compact=True)
-                if self.available is not None:
-                    yield Static(Content(f"of {self.available} cards"), id="available")
+                if self.available is not None or self.items is not None:
+                    yield Static(
+                        Content(self._available_text(settings.kinds, settings.answer_with)), id="available"
+                    )
             with Horizontal(classes="row"):
                 yield Label(Content("Types"), classes="label")
                 with Vertical(id="kinds"):
@@ -107,6 +116,24 @@ class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
 
     def on_mount(self) -> None:
         self.query_one("#count", Input).focus()
+
+    def _available_text(self, kinds: Sequence[str], answer_with: str) -> str:
+        if self.items is None:
+            return f"of {self.available} cards"
+        if not kinds:
+            return "pick a type of question"
+        fit = askable_cards(self.items, kinds, answer_with)  # type: ignore[arg-type]
+        return f"of {fit} cards these types can ask"
+
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    def _choice_changed(self) -> None:
+        if self.items is None or not self.is_mounted:
+            return
+        kinds = [kind for kind in self.kinds if self.query_one(f"#kind-{kind}", Checkbox).value]
+        pressed = self.query_one(RadioSet).pressed_button
+        answer_with = (pressed.id or "with-answer").removeprefix("with-") if pressed else "answer"
+        self.query_one("#available", Static).update(Content(self._available_text(kinds, answer_with)))
 
     def chosen(self) -> PracticeSettings:
         """The settings on screen; ValueError with a message for the user when they do not make a test."""
@@ -171,7 +198,5 @@ def open_practice(app: App, collection: Collection, start: PracticeStart) -> Non
                 app.push_screen(PracticeTestScreen(collection, start.deck, settings))
 
         predict_cards = sum(item.predict is not None for item in items)
-        setup = PracticeSetupScreen(
-            start.deck, start.settings, available=len(items), predict_cards=predict_cards
-        )
+        setup = PracticeSetupScreen(start.deck, start.settings, predict_cards=predict_cards, items=items)
         app.push_screen(setup, begin)

@@ -1,7 +1,8 @@
 """A practice test, one question at a time (Knowt's way: no feedback until the end).
 
 Answering moves on to the next question; PageUp and PageDown go back and forth, so an answer can be
-changed before the end. When every question has an answer the test is handed in: stored in the
+changed before the end. When every question has an answer the review page lists them all (any can
+still be changed, F2 opens it at any time); only its "Hand in" hands the test in: stored in the
 collection, and the results screen takes this one's place. Esc asks whether to hand in now.
 """
 
@@ -48,6 +49,7 @@ class PracticeTestScreen(Screen[None]):
     BINDINGS = [
         Binding("pageup", "go(-1)", "Previous", id="previous", priority=True),
         Binding("pagedown", "go(1)", "Next", id="next", priority=True),
+        Binding("f2", "review", "Review", id="review"),
         Binding("escape", "end", "End test", id="end"),
     ]
 
@@ -205,10 +207,28 @@ class PracticeTestScreen(Screen[None]):
         total = len(self.questions)
         waiting = [i for i in range(total) if self.responses[i] is None]
         if not waiting:
-            self.hand_in()
+            self.action_review(start=0)
             return
         following = [i for i in waiting if i > self.index] or waiting
         await self.go_to(following[0])
+
+    def action_review(self, start: int | None = None) -> None:
+        """The review page (on question `start`, else the current one): go back to one, or hand in."""
+        from flashapp.tui.screens.practice_review import PracticeReviewScreen
+
+        if self.test is None:
+            return
+
+        async def chosen(choice: int | str | None) -> None:
+            if choice == "hand_in":
+                self.hand_in()
+            elif isinstance(choice, int):
+                await self.go_to(choice)
+
+        self.app.push_screen(
+            PracticeReviewScreen(self.questions, self.responses, self.index if start is None else start),
+            chosen,
+        )
 
     def action_end(self) -> None:
         if self.test is None:  # still computing: nothing to hand in

@@ -83,3 +83,12 @@ async def answer(pilot, question: Question, *, right: bool = True) -> None:
             keys[0], keys[1] = keys[1], keys[0]
         await pilot.press(*keys, "enter")
     await pilot.pause()
+
+
+async def hand_in(pilot) -> None:
+    """On the review page that follows the last answer, hand the test in."""
+    from flashapp.tui.screens.practice_review import PracticeReviewScreen
+
+    assert isinstance(pilot.app.screen, PracticeReviewScreen)
+    await pilot.press("h")
+    await pilot.pause()

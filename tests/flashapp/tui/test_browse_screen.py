@@ -24,7 +24,7 @@ tags = ["attention"]
 
 def questions(screen: BrowseScreen) -> list[str]:
     table = screen.query_one("#results", DataTable)
-    return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 
 async def open_browse(app, pilot, query: str = "") -> BrowseScreen:
@@ -89,7 +89,7 @@ async def test_suspend_open_and_edit_a_card(study_collection, screen_text):
         await pilot.press("s")
         await pilot.pause()
         assert study_collection.card(card_id).suspended
-        assert "suspended" in str(screen.query_one("#results", DataTable).get_row_at(0)[2])
+        assert "suspended" in str(screen.query_one("#results", DataTable).get_row_at(0)[3])
         await pilot.press("s")
         await pilot.pause()
         assert not study_collection.card(card_id).suspended
@@ -115,8 +115,48 @@ async def test_the_preview_shows_the_selected_card_when_wide(study_collection, s
     app = make_app(study_collection)
     async with app.run_test(size=(160, 40)) as pilot:
         await open_browse(app, pilot, "bert")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert "BERT" in screen_text(app)
     app = make_app(study_collection)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_browse(app, pilot, "bert")
         assert not screen.query_one("#preview").display or screen.query_one("#preview").region.width == 0
+
+
+async def test_sort_flag_mark_bulk_delete_and_undo(study_collection, screen_text):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_browse(app, pilot, "")
+        table = screen.query_one("#results", DataTable)
+        total = table.row_count
+        await pilot.press("o")  # due -> interval
+        assert screen.sort_key == "interval"
+        await pilot.press("O")
+        assert screen.sort_reverse
+        await pilot.press("2")  # flag the highlighted card orange
+        await pilot.pause()
+        flagged = screen.selected_card_id
+        assert "orange" in str(table.get_row(str(flagged))[9])
+        await search(pilot, screen, "flag:2")
+        assert [int(str(row)) for row in (table.get_row_at(i)[-1] for i in range(table.row_count))] == [
+            flagged
+        ]
+        await search(pilot, screen, "")
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("space", "space")  # two cards marked
+        assert len(screen.marked) == 2
+        marked = set(screen.marked)
+        await pilot.press("x")
+        await pilot.pause()
+        assert table.row_count == total - 2 and not marked & {c.id for c in study_collection.cards()}
+        await pilot.press("u")
+        await pilot.pause()
+        assert table.row_count == total and marked <= {c.id for c in study_collection.cards()}
+        await pilot.press("asterisk", "s")
+        await pilot.pause()
+        assert all(card.suspended for card in study_collection.cards())
+        await pilot.press("u")
+        await pilot.pause()
+        assert not any(card.suspended for card in study_collection.cards())

@@ -23,10 +23,12 @@ async def test_help_lists_every_key_of_every_screen(study_collection, screen_tex
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help VerticalScroll Static").render())  # all of it, scrolled or not
-        for title in ("Decks", "Studying", "Session summary", "Browse", "Everywhere"):
+        for title in ("Decks", "Studying", "Session summary", "Browse", "Everywhere", "Flashcards",
+                      "Add notes", "Deck options", "Custom study", "Test review page"):  # fmt: skip
             assert title in text
         for line in ("⏎", "space / ⏎", "Show answer", "Again", "Easy", "Undo", "@", "Suspend", "Bury",
-                     "Flag", "Info", "Edit", "Browse", "Quit", "Command palette"):  # fmt: skip
+                     "Flag", "Info", "Edit", "Browse", "Quit", "Command palette", "Mark", "Still learning",
+                     "Cloze gap", "Custom study", "Options", "Hand in"):  # fmt: skip
             assert line in text, line
         await pilot.press("escape")
         await pilot.pause()

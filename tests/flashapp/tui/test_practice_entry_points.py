@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, answer, open_practice_collection
+from practice_fixtures import DECK, answer, hand_in, open_practice_collection
 
 from flashapp.tui.app import make_app
 from flashapp.tui.commands import FlashCommands
@@ -49,6 +49,7 @@ async def test_the_mastery_line_follows_practice(practice_collection, screen_tex
         assert isinstance(test, PracticeTestScreen) and [q.kind for q in test.questions] == ["written"] * 2
         for question in test.questions:
             await answer(pilot, question)
+        await hand_in(pilot)
         await pilot.press("escape")
         await pilot.pause()
         # Two cards with one right written answer each: familiar.

@@ -4,9 +4,9 @@ the review, "I was right", the retake of the missed cards, and what the collecti
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, answer, open_practice_collection
+from practice_fixtures import DECK, answer, hand_in, open_practice_collection
 from sqlalchemy import select
-from textual.widgets import Checkbox, Input, ListView
+from textual.widgets import Checkbox, Input, ListView, RadioButton
 
 from flashapp.core.practice.questions import PracticeSettings
 from flashapp.store.models import PracticeAnswer, PracticeSession
@@ -15,6 +15,7 @@ from flashapp.tui.practice_messages import PracticeStart
 from flashapp.tui.screens.home import HomeScreen
 from flashapp.tui.screens.practice_confirm import PracticeConfirmScreen
 from flashapp.tui.screens.practice_results import PracticeResultsScreen
+from flashapp.tui.screens.practice_review import PracticeReviewScreen
 from flashapp.tui.screens.practice_setup import PracticeSetupScreen
 from flashapp.tui.screens.practice_test import PracticeTestScreen
 from flashapp.tui.widgets.choice_option import ChoiceOption
@@ -58,6 +59,17 @@ async def test_a_whole_test_then_its_results_stored_overridden_and_retaken(pract
             # Nothing tells the answer before the end.
             assert not app.screen.query(".-right") and "✓" not in screen_text(app)
             await answer(pilot, question, right=index not in wrong)
+        # Answering the last question hands nothing in: the review page lists every answer, and
+        # going back to one of them still changes it.
+        review = app.screen
+        assert isinstance(review, PracticeReviewScreen) and sessions(practice_collection) == []
+        assert "Review your answers" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeTestScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        await hand_in(pilot)
         results = app.screen
         assert isinstance(results, PracticeResultsScreen)
         text = screen_text(app)
@@ -89,6 +101,7 @@ async def test_a_whole_test_then_its_results_stored_overridden_and_retaken(pract
         assert isinstance(retake, PracticeTestScreen) and retake.only == missed
         assert [q.card_ids for q in retake.questions] == [tuple(missed)]
         await answer(pilot, retake.questions[0])
+        await hand_in(pilot)
         assert isinstance(app.screen, PracticeResultsScreen)
         assert "100%  1 of 1 right" in screen_text(app)
         assert sessions(practice_collection)[1].settings["retake"] is True
@@ -164,3 +177,49 @@ async def test_the_setup_dialog_refuses_a_test_of_nothing(practice_collection, s
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_review_page_goes_back_to_a_question_and_its_answer_changes(
+    practice_collection, screen_text
+):
+    settings = PracticeSettings(count=2, kinds=("multiple_choice",), seed=3)
+    app = make_app(practice_collection, start=start(settings))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        test = app.screen
+        first, second = test.questions
+        await answer(pilot, first, right=False)
+        await answer(pilot, second)
+        assert isinstance(app.screen, PracticeReviewScreen)
+        wrong = (first.correct_option + 1) % 4
+        assert f"Your answer: {wrong + 1}. {first.options[wrong]}" in screen_text(app)
+        await pilot.press("enter")  # the first question, highlighted first
+        await pilot.pause()
+        assert app.screen is test and test.index == 0
+        await answer(pilot, first)
+        assert isinstance(app.screen, PracticeReviewScreen)  # every one answered: the review again
+        await hand_in(pilot)
+        assert isinstance(app.screen, PracticeResultsScreen)
+        assert "100%  2 of 2 right" in screen_text(app)
+
+
+async def test_the_setup_count_follows_the_chosen_types(practice_collection, screen_text):
+    app = make_app(practice_collection, start=start(PracticeSettings()))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        setup = app.screen
+        assert "of 8 cards these types can ask" in screen_text(app)
+        for kind in ("multiple_choice", "true_false", "matching"):
+            setup.query_one(f"#kind-{kind}", Checkbox).value = False
+        await pilot.pause()
+        # Written, every card of this deck has a short answer to type.
+        assert "of 8 cards these types can ask" in screen_text(app)
+        # Answering with the question: only the reversed card's term is a short one to type.
+        setup.query_one("#with-question", RadioButton).value = True
+        await pilot.pause()
+        assert "of 1 cards these types can ask" in screen_text(app)
+        setup.query_one("#kind-matching", Checkbox).value = True
+        await pilot.pause()
+        assert "of 8 cards these types can ask" in screen_text(app)

@@ -5,7 +5,7 @@ regenerate with `pytest tests/flashapp/tui/test_practice_snapshots.py --snapshot
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, answer, open_practice_collection
+from practice_fixtures import DECK, answer, hand_in, open_practice_collection
 
 from flashapp.core.practice.questions import PracticeSettings
 from flashapp.tui.app import make_app
@@ -48,6 +48,7 @@ def test_results(snap_compare, practice_collection):
         await pilot.pause()
         for number, question in enumerate(pilot.app.screen.questions):
             await answer(pilot, question, right=number != 0)
+        await hand_in(pilot)
 
     assert snap_compare(make_app(practice_collection, start=start), terminal_size=SIZE, run_before=finish)
 

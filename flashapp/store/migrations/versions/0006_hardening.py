@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_hardening"
-down_revision = "0003_anki_note_types"
+down_revision = "0005_practice_features"
 branch_labels = None
 depends_on = None
 

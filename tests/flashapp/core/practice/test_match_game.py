@@ -87,3 +87,16 @@ def test_any_picks_keep_the_board_consistent(size, seed, picks):
         assert all(partner(game, i) in game.cleared for i in game.cleared)
         assert game.selected is None or game.selected not in game.cleared
     assert game.finished == (len(game.cleared) == len(game.tiles))
+
+
+def test_the_board_holds_one_card_per_note():
+    import random as random_module
+
+    from flashapp.core.practice.match import choose_pairs
+    from flashapp.core.practice.questions import PracticeItem
+
+    items = [PracticeItem(i, "cloze", f"[...] {i}", f"gap {i}", f"gap {i}", note_id=1) for i in range(1, 5)]
+    items += [PracticeItem(i, "basic", f"term {i}", f"meaning {i}", note_id=i) for i in range(5, 9)]
+    for seed in range(10):
+        chosen = choose_pairs(items, random_module.Random(seed))
+        assert len([item for item in chosen if item.note_id == 1]) == 1

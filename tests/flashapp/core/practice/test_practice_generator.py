@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flashapp.core.practice.generator import generate_test
+from flashapp.core.practice.distractors import OPTION_CHARS, short_form
+from flashapp.core.practice.generator import askable_cards, generate_test
 from flashapp.core.practice.grading import normalize_answer
 from flashapp.core.practice.markdown import render_test_markdown
 from flashapp.core.practice.questions import QUESTION_KINDS, PracticeItem, parse_kinds
@@ -166,3 +167,130 @@ def test_parse_kinds():
     assert parse_kinds("written,match") == ("written", "matching")
     with pytest.raises(ValueError, match="unknown question type 'essay'"):
         parse_kinds("mc,essay")
+
+
+# --- fairness: siblings, short forms, distractors ---------------------------------------------------
+
+sentences = st.lists(words, min_size=1, max_size=4).map(lambda parts: ". ".join(parts) + ".")
+long_answers = st.lists(sentences, min_size=1, max_size=3).map("\n\n".join)
+
+
+@st.composite
+def notes_with_siblings(draw) -> list[PracticeItem]:
+    """Notes of 1 to 3 cards (cloze siblings), some with multi-paragraph answers."""
+    items = []
+    card_id = 0
+    for note_id in range(1, draw(st.integers(min_value=0, max_value=14)) + 1):
+        kind = draw(st.sampled_from(["basic", "cloze", "type-in"]))
+        for _ in range(draw(st.integers(min_value=1, max_value=3))):
+            card_id += 1
+            answer = draw(st.one_of(words, long_answers))
+            items.append(
+                PracticeItem(
+                    card_id, kind, draw(words), answer, draw(st.one_of(st.none(), words)), note_id=note_id
+                )
+            )
+    return items
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=notes_with_siblings(),
+    count=st.integers(min_value=1, max_value=12),
+    kinds=st.lists(st.sampled_from(QUESTION_KINDS), min_size=1, max_size=4, unique=True),
+    seed=st.integers(min_value=0, max_value=2**32),
+    answer_with=st.sampled_from(["answer", "question", "both"]),
+)
+def test_fairness_properties(items, count, kinds, seed, answer_with):
+    test = generate_test(items, deck="D", count=count, kinds=kinds, seed=seed, answer_with=answer_with)
+    assert test == generate_test(
+        items, deck="D", count=count, kinds=kinds, seed=seed, answer_with=answer_with
+    )
+    note_of = {item.card_id: item.note_key for item in items}
+    notes = [note_of[card_id] for question in test.questions for card_id in question.card_ids]
+    assert len(notes) == len(set(notes))  # no sibling pair in one test
+    for question in test.questions:
+        texts = [*question.options, question.shown, *(side for pair in question.pairs for side in pair)]
+        assert all(len(text) <= OPTION_CHARS for text in texts)  # no option over the length budget
+        assert all("\n\n" not in text for text in texts)  # never a multi-paragraph option
+        if question.kind == "multiple_choice":
+            wrong = [o for o in question.options if o != question.answer]
+            assert normalize_answer(question.answer) not in {normalize_answer(o) for o in wrong}
+        if question.kind == "true_false" and question.answer == "false":
+            item = next(i for i in items if i.card_id == question.card_ids[0])
+            shown_right = question.full_answer if question.prompt == item.question else item.question
+            assert normalize_answer(question.shown) != normalize_answer(short_form(shown_right) or "")
+
+
+def test_siblings_never_share_a_test_nor_give_each_other_away():
+    items = [
+        PracticeItem(i, "cloze", f"[...] sentence {i}", f"gap {i}", f"gap {i}", note_id=1) for i in (1, 2, 3)
+    ]
+    items += [PracticeItem(i, "basic", f"Question {i}", f"answer {i}", note_id=i) for i in range(4, 12)]
+    for seed in range(30):
+        test = generate_test(items, deck="D", count=8, kinds=list(QUESTION_KINDS), seed=seed)
+        asked = [card_id for question in test.questions for card_id in question.card_ids]
+        assert len({1, 2, 3} & set(asked)) <= 1
+        for question in test.questions:
+            asked_id = question.card_ids[0]
+            if asked_id in (1, 2, 3):
+                siblings = {f"gap {i}" for i in (1, 2, 3) if i != asked_id}
+                assert not siblings & {*question.options, question.shown}
+
+
+def test_options_are_short_forms_and_a_miss_keeps_the_whole_answer():
+    essay = "Attention mixes values by similarity. " + "It does more. " * 20 + "\n\nA second paragraph."
+    items = [PracticeItem(1, "basic", "What is attention?", essay)]
+    items += [PracticeItem(i, "basic", f"Term {i}?", f"Definition number {i}.") for i in range(2, 8)]
+    for seed in range(10):
+        test = generate_test(items, deck="D", count=1, kinds=["multiple_choice"], seed=seed, only={1})
+        [question] = test.questions
+        assert question.answer == "Attention mixes values by similarity."
+        assert question.right_answer_in_full == essay
+        assert check_answer(question, None).question.full_answer == essay
+
+
+def test_short_form():
+    assert short_form("One line.\n\nMore.") == "One line."
+    assert short_form("- item one\n- item two") is None  # a list's first item is not the answer
+    assert short_form("Three steps:\n\n1. one") is None  # nor is its lead-in
+    assert short_form("Line one\nline two") == "Line one"
+    assert short_form("A first sentence. " + "x" * 300) == "A first sentence."
+    assert short_form("y" * 300) is None
+    assert short_form("  ") is None
+
+
+def test_a_statement_about_the_question_subject_is_never_a_distractor():
+    """The taxonomy answer places diffusion: offered as false for "where do diffusion models sit?" it
+    would be true."""
+    items = [
+        PracticeItem(
+            1, "basic", "Where do diffusion models sit?", "Among explicit, approximate density models."
+        ),
+        PracticeItem(
+            2,
+            "basic",
+            "Taxonomy of generative models?",
+            "Explicit density (VAE, diffusion) vs implicit (GAN).",
+        ),
+    ]
+    items += [PracticeItem(i, "basic", f"Topic {i}?", f"Statement number {i}.") for i in range(3, 12)]
+    for seed in range(40):
+        test = generate_test(
+            items, deck="D", count=1, kinds=["true_false", "multiple_choice"], seed=seed, only={1}
+        )
+        for question in test.questions:
+            assert items[1].answer not in (*question.options, question.shown)
+
+
+def test_askable_cards_follow_the_chosen_types():
+    items = [
+        PracticeItem(i, "basic", f"Question {i}", f"answer {i}", f"ans {i}" if i < 4 else None)
+        for i in range(1, 11)
+    ]
+    items.append(PracticeItem(11, "basic", "Essay?", "z" * 400))
+    assert askable_cards(items, ["written"]) == 3
+    assert askable_cards(items, ["multiple_choice"]) == 10
+    assert askable_cards(items, ["multiple_choice", "written"]) == 10
+    siblings = [PracticeItem(i, "cloze", f"q{i}", f"a{i}", f"a{i}", note_id=1) for i in range(1, 4)]
+    assert askable_cards(siblings, ["written"]) == 1

@@ -1,0 +1,78 @@
+"""The browser's bulk actions in the store: each one transaction, each undone exactly."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from flashapp.core.scheduling import Rating
+from flashapp.errors import UserError
+
+DECK = """\
+[deck]
+name = "Bulk"
+
+[[cards]]
+id = "a"
+front = "Qa"
+back = "Aa"
+tags = ["one"]
+
+[[cards]]
+id = "b"
+kind = "reversed"
+front = "Term"
+back = "Meaning"
+
+[[cards]]
+id = "c"
+cloze = "{{c1::x}} and {{c2::y}}"
+"""
+
+
+def tables(path) -> list:
+    with sqlite3.connect(path) as db:
+        return [
+            db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in ("notes", "cards", "reviews")
+        ]
+
+
+@pytest.fixture
+def bulk_collection(collection, write_deck):
+    collection.import_paths([write_deck(DECK)], backup=False)
+    collection.answer(collection.cards()[0].id, Rating.GOOD)
+    return collection
+
+
+@pytest.mark.parametrize(
+    ("action", "value"),
+    [("suspend", ""), ("bury", ""), ("forget", ""), ("tag", "new two"), ("untag", "one"),
+     ("move", "Else::Where"), ("flag", "3"), ("delete", "")],
+)  # fmt: skip
+def test_each_action_changes_the_cards_and_its_undo_restores_every_row(
+    bulk_collection, db_path, action, value
+):
+    ids = [card.id for card in bulk_collection.cards()][:3]  # the answered card, a whole reversed note
+    before = tables(db_path)
+    undo = bulk_collection.bulk(action, ids, value)
+    assert tables(db_path) != before
+    bulk_collection.undo_bulk(undo)
+    assert tables(db_path) == before
+
+
+def test_what_each_action_does(bulk_collection):
+    ids = [card.id for card in bulk_collection.cards()]
+    bulk_collection.bulk("flag", ids[:2], "1")
+    assert [card.id for card in bulk_collection.cards(search="flag:1")] == ids[:2]
+    assert len(bulk_collection.cards(search="flag:0")) == len(ids) - 2
+    bulk_collection.bulk("move", ids[:1], "Else")
+    assert bulk_collection.cards(search="deck:Else")[0].id == ids[0]
+    bulk_collection.bulk("tag", ids[1:2], "extra")
+    assert "extra" in bulk_collection.card(ids[1]).tags
+    bulk_collection.bulk("delete", ids[1:3])  # both cards of the reversed note: the note goes too
+    assert len(bulk_collection.cards()) == len(ids) - 2
+    with pytest.raises(UserError, match="flag:9"):
+        bulk_collection.cards(search="flag:9")
+    with pytest.raises(UserError, match="unknown card"):
+        bulk_collection.bulk("suspend", [999999])
