@@ -310,7 +310,7 @@ _CONCEPT_LIST: tuple[Concept, ...] = (
     Concept(
         "flow_matching",
         "Rectified flow matching",
-        "learn a velocity field from noise (t=0) to data (t=1) on 2-D toys, sample with N Euler steps",
+        "a velocity field from noise (t=0) to data (t=1) on 2-D toys; reflow straightens its paths",
         "engine.concepts.flow_matching",
         "flow_matching",
         (
@@ -321,7 +321,8 @@ _CONCEPT_LIST: tuple[Concept, ...] = (
                 choices=("moons", "8gaussians", "checkerboard"),
                 help="2-D toy data",
             ),
-            _int("steps", 1200, 1, 20000, "training steps"),
+            _int("steps", 1200, 1, 20000, "training steps of the first flow (1-RF)"),
+            _int("reflow_steps", 300, 1, 20000, "training steps of the reflowed flow (2-RF)"),
             _int("sample_steps", 50, 1, 1000, "Euler steps N when sampling"),
             _int("batch", 512, 8, 4096, "training batch size"),
             _float("lr", 1e-2, 1e-5, 1.0, "peak Adam learning rate (warm-up, then cosine decay)"),

@@ -85,7 +85,7 @@ def assert_same(a: DemoResult, b: DemoResult) -> None:
         ("attention.multihead", {}),
         ("transposed_conv", {}),
         ("positional.rope", {}),
-        ("flow_matching", {"steps": 30}),
+        ("flow_matching", {"steps": 30, "reflow_steps": 10}),
         ("segmentation.unet", {"steps": 3, "size": 16}),
         ("autoencoder", {"steps": 30}),
     ],

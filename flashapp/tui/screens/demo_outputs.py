@@ -341,45 +341,80 @@ def _autoencoder(result: DemoResult) -> list[Panel]:
     ]
 
 
+def _loss_after(title: str, phases: list[tuple[str, Any]]) -> LinePanel:
+    """Training phases one after the other on one step axis, each as its running mean, log scale."""
+    series, offset = [], 0
+    for name, array in phases:
+        values = [float(v) for v in array.tolist()]
+        window = max(1, len(values) // 50)
+        means = [sum(values[i - window : i]) / window for i in range(window, len(values) + 1)]
+        series.append(Series(name, means, [offset + i for i in range(window, len(values) + 1)]))
+        offset += len(values)
+    return LinePanel(title, series, log_y=True, x_label="step")
+
+
+def _paths(paths: Any) -> list[list[tuple[float, float]]]:
+    shown = min(MAX_PATHS, paths.shape[1])  # paths: (steps + 1, N, 2)
+    return [[(float(x), float(y)) for x, y in paths[:, i].tolist()] for i in range(shown)]
+
+
 def _flow_matching(result: DemoResult) -> list[Panel]:
     data, samples = result.arrays["data"].tolist(), result.arrays["samples"].tolist()
-    one_step = result.arrays["one_step_samples"].tolist()
-    paths = result.arrays["trajectories"]  # (steps + 1, N, 2)
-    shown = min(MAX_PATHS, paths.shape[1])
-    lines = [[(float(x), float(y)) for x, y in paths[:, i].tolist()] for i in range(shown)]
-    starts, ends = [path[0] for path in lines], [path[-1] for path in lines]
     steps = result.params.get("sample_steps")
-    w2_rows, w2_cols = _labels(result, "w2_by_euler_steps")
+    m = result.metrics
+    path_plots = []
+    for rf, name, colour in (("1-RF", "trajectories", "#4e9ad8"), ("2-RF", "trajectories_2rf", "#59a14f")):
+        lines = _paths(result.arrays[name])
+        title = f"{rf}: straightness {m['straightness_' + rf.replace('-', '').lower()]:.3f}"
+        path_plots.append(
+            Plot(
+                title,
+                [
+                    PointSet(f"{rf} paths", paths=lines, colour=colour),
+                    PointSet("t=0 noise", [path[0] for path in lines], colour="#dddddd"),
+                    PointSet("t=1 sample", [path[-1] for path in lines], colour="#e15759"),
+                ],
+            )
+        )
+    one_step = []
+    for rf, name, colour in (
+        ("1-RF", "one_step_samples", "#f28e2b"),
+        ("2-RF", "one_step_samples_2rf", "#59a14f"),
+    ):
+        key = rf.replace("-", "").lower()
+        title = f"precision {m['one_step_precision_' + key]:.2f} recall {m['one_step_recall_' + key]:.2f}"
+        one_step.append(
+            Plot(title, [PointSet(f"{rf}, 1 step", _thin(result.arrays[name].tolist()), colour=colour)])
+        )
+    rows, cols = _labels(result, "quality_by_euler_steps")
     return [
         ScatterPanel(
-            "The data, and samples from noise in N Euler steps",
+            "The data, and 1-RF samples from noise in N Euler steps",
             [
-                Plot("", [PointSet("data", _thin(data), colour="#9a9a9a")]),
-                Plot("", [PointSet(f"N = {steps}", _thin(samples), colour="#4e9ad8")]),
-            ],
-        ),
-        ScatterPanel(
-            "One Euler step lands near the data's mean; the paths from noise bend only a little",
-            [
-                Plot("", [PointSet("N = 1", _thin(one_step), colour="#f28e2b")]),
                 Plot(
-                    "",
-                    [
-                        PointSet("paths", paths=lines, colour="#35597a"),
-                        PointSet("t=0", starts, colour="#dddddd"),
-                        PointSet("t=1", ends, colour="#e15759"),
-                    ],
+                    f"precision {m['precision_floor']:.2f} (2nd sample)",
+                    [PointSet("data", _thin(data), colour="#9a9a9a")],
+                ),
+                Plot(
+                    f"precision {m['precision']:.2f} recall {m['recall']:.2f}",
+                    [PointSet(f"1-RF, N = {steps}", _thin(samples), colour="#4e9ad8")],
                 ),
             ],
         ),
-        _loss(
-            "Flow matching loss ‖v_θ(x_t, t) - (x1 - x0)‖²", {"per batch": result.arrays["loss"]}, log_y=False
+        ScatterPanel("Paths from noise: 1-RF bends, reflow (2-RF) goes straight", path_plots),
+        ScatterPanel("One Euler step: 1-RF lands near the mean, 2-RF on the data", one_step),
+        _loss_after(
+            "Flow matching loss ‖v_θ(x_t, t) - (x1 - x0)‖²: 1-RF, then 2-RF trained on 1-RF's pairs",
+            [("1-RF", result.arrays["loss"]), ("2-RF (reflow)", result.arrays["loss_2rf"])],
         ),
         HeatmapPanel(
-            "Sliced W2 to the data by Euler steps (and as a multiple of the floor)",
-            _matrix(result.arrays["w2_by_euler_steps"]),
-            w2_rows,
-            w2_cols,
+            "k-NN precision and recall by Euler steps N, for 1-RF and 2-RF",
+            _matrix(result.arrays["quality_by_euler_steps"]),
+            rows,
+            cols,
+            "viridis",
+            0.0,
+            1.0,
         ),
     ]
 

@@ -19,7 +19,7 @@ from flashapp.tui.widgets.scatter_plot import Plot, PointSet, render_scatter
 TINY = {
     "segmentation.unet": {"steps": 2, "size": 8, "width": 2},
     "autoencoder": {"steps": 3},
-    "flow_matching": {"steps": 3, "batch": 16, "sample_steps": 4},
+    "flow_matching": {"steps": 3, "reflow_steps": 2, "batch": 16, "sample_steps": 4},
     "positional.sinusoidal": {"positions": 40, "d": 16},
 }
 
