@@ -118,12 +118,18 @@ def probe_size(size: int, kernel: int, stride: int, dilation: int = 1) -> int:
     return max(size, needed)
 
 
-def unevenness(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
+def interior_range(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
     """(min, max) stamps per interior pixel of the overlap map, on an input large enough to have an
     interior: equal means even coverage, min 0 means holes."""
     n = probe_size(size, kernel, stride, dilation)
     inner = interior(overlap_map(n, kernel, stride, dilation=dilation), n, kernel, stride, dilation)
     return int(inner.min().item()), int(inner.max().item())
+
+
+def unevenness(size: int, kernel: int, stride: int, dilation: int = 1) -> float:
+    """Max / min stamps per interior pixel (1.0 = even coverage; infinite where there are holes)."""
+    low, high = interior_range(size, kernel, stride, dilation)
+    return high / low if low else math.inf
 
 
 def coverage_verdict(low: int, high: int) -> str:
@@ -136,7 +142,7 @@ def fixing_kernel(kernel: int, stride: int, dilation: int) -> tuple[int, int]:
     """A (kernel, dilation) to compare with: one with even coverage when this one is not (a kernel size
     divisible by the stride; dilation 1 if this dilation shares a factor with the stride, since then no
     kernel size fills the holes), and an uneven one (kernel + 1) when this one is even."""
-    low, high = unevenness(1, kernel, stride, dilation)
+    low, high = interior_range(1, kernel, stride, dilation)
     if low == high:
         return kernel + 1, dilation
     even_k = stride * math.ceil(kernel / stride)

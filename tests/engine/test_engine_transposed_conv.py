@@ -14,6 +14,7 @@ from engine.concepts.transposed_conv import (
     coverage_verdict,
     dilated_kernel,
     interior,
+    interior_range,
     output_size,
     overlap_map,
     probe_size,
@@ -70,9 +71,10 @@ def test_overlap_map_is_a_checkerboard_when_kernel_is_not_divisible_by_stride():
     interior = counts[2:7, 2:7]
     assert set(interior.unique().tolist()) == {1.0, 2.0, 4.0}
     assert interior[0, 0] == 4 and interior[0, 1] == 2 and interior[1, 1] == 1  # alternates: a checkerboard
-    assert unevenness(4, 3, 2) == (1, 4)
-    assert unevenness(4, 4, 2) == (4, 4)  # kernel divisible by the stride: even coverage
-    assert unevenness(4, 3, 1) == (9, 9)
+    assert interior_range(4, 3, 2) == (1, 4) and unevenness(4, 3, 2) == 4.0
+    assert interior_range(4, 4, 2) == (4, 4)  # kernel divisible by the stride: even coverage
+    assert interior_range(4, 3, 1) == (9, 9) and unevenness(4, 3, 1) == 1.0
+    assert unevenness(4, 2, 2, dilation=2) == math.inf  # holes
 
 
 @pytest.mark.parametrize(
@@ -89,7 +91,7 @@ def test_the_coverage_verdict_matches_the_drawn_map_with_dilation(kernel, stride
     for i in range(inner.shape[0]):
         for j in range(inner.shape[1]):
             assert inner[i, j] == expected[(first + i) % stride, (first + j) % stride]
-    low, high = unevenness(4, kernel, stride, dilation)
+    low, high = interior_range(4, kernel, stride, dilation)
     assert (low, high) == (int(inner.min()), int(inner.max()))
     if math.gcd(stride, dilation) > 1 and stride > 1:
         assert coverage_verdict(low, high) == "holes"
