@@ -59,4 +59,4 @@ def test_installed_package_finds_its_shipped_decks(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     folder, files = result.stdout.splitlines()
     assert Path(folder) == target / "flashapp" / "shipped_decks"
-    assert files == "['attention-and-transformers.toml']"
+    assert "'attention-and-transformers.toml'" in files and "'attention-toy-transformer.toml'" in files

@@ -419,6 +419,36 @@ def _flow_matching(result: DemoResult) -> list[Panel]:
     ]
 
 
+def _toy_transformer(result: DemoResult) -> list[Panel]:
+    snapshots = result.arrays["attention_snapshots"]  # (S, h, n, n): the read-out heads at S steps
+    rows, cols = _labels(result, "attention")
+    curve = result.arrays["accuracy"]  # (E, 4): step, digits right, sequences right, weight on source
+    by_step = {int(row[0]): float(row[1]) for row in curve.tolist()}
+    panels: list[Panel] = []
+    for at, snap in zip(result.arrays["snapshot_steps"].tolist(), snapshots.tolist(), strict=True):
+        heads = len(snap)
+        mean = [[sum(snap[h][i][j] for h in range(heads)) / heads for j in range(len(snap[0][0]))]
+                for i in range(len(snap[0]))]  # fmt: skip
+        title = (
+            f"Step {at}: accuracy {by_step.get(int(at), 0.0):.0%}, read-out attention (mean of {heads} heads)"
+        )
+        panels.append(HeatmapPanel(title, mean, rows, cols, "viridis", 0.0, 1.0))
+    steps = [float(v) for v in curve[:, 0].tolist()]
+    panels.append(
+        LinePanel(
+            "Held-out accuracy and the read-out's weight on the right input",
+            [
+                Series("digits right", curve[:, 1].tolist(), steps),
+                Series("sequences right", curve[:, 2].tolist(), steps),
+                Series("weight on source", curve[:, 3].tolist(), steps),
+            ],
+            x_label="step",
+        )
+    )
+    panels.append(_loss("Cross-entropy loss", {"training batch": result.arrays["loss"]}))
+    return panels
+
+
 def _taxonomy(result: DemoResult) -> list[Panel]:
     rows, cols = _labels(result, "properties")
     return [
@@ -456,4 +486,5 @@ _BUILDERS: dict[str, Callable[[DemoResult], list[Panel]]] = {
     "autoencoder": _autoencoder,
     "flow_matching": _flow_matching,
     "generative.taxonomy": _taxonomy,
+    "transformer.toy_task": _toy_transformer,
 }
