@@ -154,7 +154,13 @@ def test_devices():
 def test_save_figures_writes_pngs(tmp_path):
     result = engine.run("attention.cross", device="cpu")
     paths = result.save_figures(tmp_path / "out")
-    assert [p.name for p in paths] == ["attention.cross-weights.png", "attention.cross-qkv.png"]
+    digest = result.params_hash()
+    assert [p.name for p in paths] == [
+        f"attention.cross-weights-{digest}-seed0.png",
+        f"attention.cross-qkv-{digest}-seed0.png",
+    ]
+    other = engine.run("attention.cross", {"n": 5}, device="cpu", seed=3)
+    assert other.params_hash() != digest and other.figure_file("qkv").endswith("-seed3.png")
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
     assert result.png("weights")[:8] == b"\x89PNG\r\n\x1a\n"

@@ -299,6 +299,7 @@ class DemoScreen(Screen[None]):
         cached = self._cache().get(key)
         if cached is not None:
             self._show(cached, cached=True)
+            self.query_one("#demo-output", VerticalScroll).focus()
             return
         self._run_id += 1
         self._losses = []
@@ -311,6 +312,8 @@ class DemoScreen(Screen[None]):
         self.query_one("#demo-bar", ProgressBar).update(total=None, progress=0)
         self.query_one("#demo-loss", Static).update(Content("starting…"))
         self.engine_idle.clear()
+        self._clear_outputs()  # the old figures belong to other parameters: s must not save them
+        self.query_one("#demo-output", VerticalScroll).focus()  # out of the field, so s saves, not types
         self._worker = self._run_engine(self._run_id, params, device, key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
@@ -402,6 +405,15 @@ class DemoScreen(Screen[None]):
             self.dismiss(None)
 
     # --- showing ------------------------------------------------------------------------------------
+
+    def _clear_outputs(self) -> None:
+        self.result = None
+        self.has_result = False
+        self.query_one("#demo-panels", Vertical).remove_children()
+        self.query_one("#demo-metrics", Static).update(Content())
+        self.query_one("#demo-explanation", Explanation).show("")
+        for widget_id in ("#metrics-heading", "#explanation-heading", "#demo-saved"):
+            self.query_one(widget_id).display = False
 
     def _status(self, content: Content, *, error: bool = False) -> None:
         status = self.query_one("#demo-status", Static)

@@ -252,9 +252,33 @@ def _transposed_conv(result: DemoResult) -> list[Panel]:
     kernel = result.arrays["kernel"].shape[0]
     out_rows, out_cols = _labels(result, "output")
     table_rows, table_cols = _labels(result, "output_sizes")
+    m = result.metrics
+    low, high = int(m["overlap_interior_min"]), int(m["overlap_interior_max"])
+    verdict = "holes" if low == 0 else "uneven" if high > low else "even"
+    checker = result.arrays["constant_through_transposed"]
+    resized = result.arrays["constant_through_resize_conv"]
+    checker_mean = sum(sum(row) for row in checker.tolist()) / max(1, checker.size)
+    resized_mean = sum(sum(row) for row in resized.tolist()) / max(1, resized.size)
     return [
         HeatmapPanel(
-            "Overlap map: kernel stamps landing on each output pixel",
+            f"A constant image through 2 stride-{result.params['stride']} transposed convs "
+            "(value / mean - 1): "
+            f"spread {m['constant_spread_transposed_2_layers']:.2f}, the checkerboard",
+            [[v / checker_mean - 1 for v in row] for row in checker.tolist()],
+            None,
+            None,
+            "diverging",
+        ),
+        HeatmapPanel(
+            f"The same through 2 resize + conv layers: spread "
+            f"{m['constant_spread_resize_conv_2_layers']:.2f}, flat",
+            [[v / resized_mean - 1 for v in row] for row in resized.tolist()],
+            None,
+            None,
+            "diverging",
+        ),
+        HeatmapPanel(
+            f"Overlap map: kernel stamps per output pixel; interior {verdict} ({low} to {high})",
             _matrix(result.arrays["overlap"]),
             rows,
             cols,
