@@ -13,6 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from engine.concepts.positional import sinusoidal_encoding
 from engine.context import RunContext
@@ -404,6 +405,54 @@ weights by {metrics["max_abs_diff_vs_torch_weights"]:.1e}.
     return ConceptOutput(arrays, metrics, explanation, {"heads": fig})
 
 
+def _masked_panel(ax, values: torch.Tensor, mask: torch.Tensor, title: str, bar: str, cmap: str = "viridis"):
+    """A heatmap whose masked cells are drawn as masked (grey, hatched, labelled -∞ or 0), not as a
+    colour on the scale; visible cells keep their colour and, when few, their value."""
+    shown = values.clone().float()  # (n, m)
+    shown[~mask] = float("nan")  # imshow leaves NaN cells out of the colour scale
+    visible = shown[mask]
+    if cmap == "RdBu_r":
+        reach = float(visible.abs().max()) if visible.numel() else 1.0
+        low, high = -reach, reach
+    else:
+        low, high = 0.0, 1.0
+    n, m = values.shape
+    names = labels("t", n)
+    heatmap(
+        ax,
+        shown.numpy(),
+        names,
+        labels("t", m),
+        title=title,
+        xlabel="key (attended to)",
+        ylabel="query (attending)",
+        cmap=cmap,
+        vmin=low,
+        vmax=high,
+        annotate=False,
+        colorbar=bar,
+    )
+    few = n <= 12
+    for i in range(n):
+        for j in range(m):
+            if not mask[i, j]:
+                ax.add_patch(
+                    Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="0.85", edgecolor="0.6", hatch="//")
+                )
+                if few:
+                    ax.text(j, i, "-∞" if cmap == "RdBu_r" else "0", ha="center", va="center", fontsize=7)
+            elif few:
+                ax.text(
+                    j,
+                    i,
+                    f"{float(values[i, j]):.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="black" if cmap == "RdBu_r" or float(values[i, j]) > 0.5 else "white",
+                )
+
+
 def masked(p: dict, ctx: RunContext) -> ConceptOutput:
     n, d = p["n"], p["d"]
     g = ctx.generator()
@@ -418,33 +467,13 @@ def masked(p: dict, ctx: RunContext) -> ConceptOutput:
     out2, _ = attention(x2 @ w_q, x2 @ w_k, x2 @ w_v, mask)  # (n, d)
     above = weights.masked_select(~mask)
     tokens = labels("t", n)
-    fig = new_figure(10, 4.4)
+    scores = (q @ k.T / math.sqrt(d)).masked_fill(~mask, float("-inf"))  # (n, n): what the softmax sees
+    fig = new_figure(11, 4.8)
     ax1, ax2 = fig.subplots(1, 2)
-    heatmap(
-        ax1,
-        mask.int().cpu(),
-        tokens,
-        tokens,
-        title="Causal mask (1 = may attend)",
-        xlabel="key",
-        ylabel="query",
-        cmap="Greys",
-        fmt=".0f",
-        colorbar=None,
-        vmin=0,
-        vmax=1.6,
+    _masked_panel(
+        ax1, scores.cpu(), mask.cpu(), "Scores Q Kᵀ/√d + M: -∞ above the diagonal", "score", "RdBu_r"
     )
-    heatmap(
-        ax2,
-        weights.cpu(),
-        tokens,
-        tokens,
-        title="Masked weights: zero above the diagonal",
-        xlabel="key",
-        ylabel="query",
-        vmin=0,
-        vmax=1,
-    )
+    _masked_panel(ax2, weights.cpu(), mask.cpu(), "Weights after softmax: exactly 0 where masked", "weight")
     metrics = {
         "max_weight_above_diagonal": above.abs().max().item() if above.numel() else 0.0,
         "max_abs_diff_vs_sdpa_causal": _sdpa_gap(q, k, v, out, is_causal=True),
@@ -464,7 +493,7 @@ future, which is what lets a model be trained on all positions of a sequence at 
 F.scaled_dot_product_attention(is_causal=True) to {metrics["max_abs_diff_vs_sdpa_causal"]:.1e}.
 """
     return ConceptOutput(
-        arrays_from(X=x, mask=mask, weights=weights, output=out),
+        arrays_from(X=x, mask=mask, scores=scores, weights=weights, output=out),
         metrics,
         explanation,
         {"weights": fig},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn as nn
@@ -135,3 +136,11 @@ def test_multihead_demo_matches_torch():
     assert result.metrics["max_abs_diff_vs_torch_output"] < 1e-5
     assert result.metrics["max_abs_diff_vs_torch_weights"] < 1e-5
     assert result.arrays["weights"].shape == (3, 5, 5)
+
+
+def test_masked_scores_are_minus_infinity_and_their_weights_exactly_zero():
+    result = engine.run("attention.masked", {"n": 20}, device="cpu", seed=2)
+    scores, weights, mask = result.arrays["scores"], result.arrays["weights"], result.arrays["mask"]
+    assert np.isneginf(scores[~mask]).all() and np.isfinite(scores[mask]).all()
+    assert (weights[~mask] == 0.0).all()  # exactly, not merely small
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-6)

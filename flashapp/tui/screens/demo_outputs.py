@@ -165,10 +165,14 @@ def _attention_pair(result: DemoResult) -> list[Panel]:
 
 def _masked(result: DemoResult) -> list[Panel]:
     rows, cols = _labels(result, "weights")
-    mask = HeatmapPanel(
-        "Causal mask (1 = may attend)", _matrix(result.arrays["mask"].astype(int)), rows, cols, "gray", 0, 1.6
+    scores = HeatmapPanel(
+        "Scores Q Kᵀ/√d + M before the softmax: -inf above the diagonal",
+        _matrix(result.arrays["scores"]),
+        rows,
+        cols,
+        "diverging",
     )
-    return [mask, _weights(result, "weights", "Masked weights: zero above the diagonal")]
+    return [scores, _weights(result, "weights", "Weights after the softmax: exp(-inf) = 0, exactly zero")]
 
 
 def _multihead(result: DemoResult) -> list[Panel]:
