@@ -185,7 +185,18 @@ _CONCEPT_LIST: tuple[Concept, ...] = (
         "queries, keys and values all come from the same sequence: an n x n weight matrix",
         "engine.concepts.attention",
         "self_attention",
-        (_N, _D, SEED),
+        (
+            ParamSpec(
+                "input",
+                "choice",
+                "sentence",
+                choices=("sentence", "random"),
+                help="a sentence with readable hand-built embeddings, or random vectors (n, d)",
+            ),
+            _int("n", 6, 1, 64, "sequence length (random input)"),
+            _int("d", 8, 1, 256, "model / key dimension (random input)"),
+            SEED,
+        ),
     ),
     Concept(
         "attention.cross",

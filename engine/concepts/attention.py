@@ -244,17 +244,67 @@ def _qkv_figure(panels: dict[str, tuple[torch.Tensor, list[str]]]) -> Figure:
     return fig
 
 
+# A sentence with hand-built embeddings: one feature per column, so every number can be read.
+SENTENCE = ["the", "animal", "didn't", "cross", "the", "street", "because", "it", "was", "too", "tired"]
+FEATURES = ["det", "noun", "animate", "verb", "pronoun", "conj", "adj", "position"]
+_WORD_FEATURES = {
+    "the": {"det": 1},
+    "animal": {"noun": 1, "animate": 1},
+    "didn't": {"verb": 1},
+    "cross": {"verb": 1},
+    "street": {"noun": 1},
+    "because": {"conj": 1},
+    "it": {"pronoun": 1},
+    "was": {"verb": 1},
+    "too": {"adj": 0.5},
+    "tired": {"adj": 1, "animate": 0.5},
+}
+# W_q[f_in, f_out]: what a token with feature f_in looks for. Keys and values are the features themselves.
+_QUERIES = {
+    ("pronoun", "animate"): 3.0,  # a pronoun looks for an animate noun: "it" -> "animal"
+    ("pronoun", "noun"): 2.0,
+    ("det", "noun"): 2.0,  # a determiner looks for its noun
+    ("verb", "noun"): 2.0,  # a verb looks for its subject and object
+    ("noun", "verb"): 1.5,
+    ("conj", "verb"): 2.0,  # "because" links the two clauses' verbs
+    ("adj", "animate"): 2.0,  # "tired" describes something animate
+    ("adj", "noun"): 1.0,
+}
+
+
+def sentence_embeddings() -> tuple[torch.Tensor, torch.Tensor]:
+    """X: (n, 8) one row per word of SENTENCE, features FEATURES (position = i/n, which tells the two
+    "the"s apart), and the hand-set query matrix W_q: (8, 8). Keys and values use W_k = W_v = I."""
+    n = len(SENTENCE)
+    x = torch.zeros(n, len(FEATURES))
+    for i, word in enumerate(SENTENCE):
+        for feature, value in _WORD_FEATURES[word].items():
+            x[i, FEATURES.index(feature)] = value
+        x[i, FEATURES.index("position")] = i / n
+    w_q = torch.zeros(len(FEATURES), len(FEATURES))
+    for (f_in, f_out), value in _QUERIES.items():
+        w_q[FEATURES.index(f_in), FEATURES.index(f_out)] = 2 * value  # x2: sharp enough to read after /√8
+    return x, w_q
+
+
 def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
-    n, d = p["n"], p["d"]
     g = ctx.generator()
-    x = torch.randn(n, d, generator=g).to(ctx.device)  # (n, d): one row per token
-    w_q, w_k, w_v = _projections(d, g, ctx.device)
+    if p["input"] == "sentence":
+        x, w_q = (t.to(ctx.device) for t in sentence_embeddings())  # (n, 8), (8, 8)
+        eye = torch.eye(x.shape[1], device=ctx.device)
+        w_k, w_v = eye, eye
+        tokens = [f"{w}" if SENTENCE.index(w) == i else f"{w}₂" for i, w in enumerate(SENTENCE)]
+    else:
+        x = torch.randn(p["n"], p["d"], generator=g).to(ctx.device)  # (n, d): one row per token
+        w_q, w_k, w_v = _projections(p["d"], g, ctx.device)
+        tokens = labels("t", p["n"])
+    n, d = x.shape
     q, k, v = x @ w_q, x @ w_k, x @ w_v  # (n, d) each: all three from the same sequence
     out, weights = attention(q, k, v)  # (n, d), (n, n)
-    tokens = labels("t", n)
-    fig = new_figure(5.5, 4.6)
+    fig = new_figure(5.5, 4.6) if n <= 8 else new_figure(8.5, 7.2)
+    ax = fig.subplots()
     heatmap(
-        fig.subplots(),
+        ax,
         weights.cpu(),
         tokens,
         tokens,
@@ -264,6 +314,10 @@ def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
         vmin=0,
         vmax=1,
     )
+    if p["input"] == "sentence":  # the row to read first: where "it" looks
+        row = SENTENCE.index("it")
+        ax.add_patch(Rectangle((-0.5, row - 0.5), n, 1, fill=False, edgecolor="red", lw=2))
+        ax.set_title('Self-attention weights (rows sum to 1): "it" attends to "animal"')
     fig_qkv = _qkv_figure(
         {
             "X": (x, tokens),
@@ -279,6 +333,19 @@ def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
         "mean_entropy_nats": entropy(weights).mean().item(),
         "mean_self_weight": weights.diagonal().mean().item(),
     }
+    story = ""
+    if p["input"] == "sentence":
+        it, animal, street = SENTENCE.index("it"), SENTENCE.index("animal"), SENTENCE.index("street")
+        metrics["it_to_animal"] = weights[it, animal].item()
+        metrics["it_to_street"] = weights[it, street].item()
+        story = f"""
+
+The sentence: "{" ".join(SENTENCE)}". Each word is a vector of readable features ({", ".join(FEATURES)});
+W_q is set by hand so that a pronoun asks for an animate noun, a determiner for a noun, a verb for
+its nouns, and W_k = W_v = I. So "it" puts {metrics["it_to_animal"]:.0%} of its weight on "animal" and
+{metrics["it_to_street"]:.0%} on "street", and its output row becomes mostly the animal's vector: after
+attention, "it" carries what it refers to. A trained transformer learns such W_q, W_k, W_v from data
+(and, for "... because it was too wide", uses context from earlier layers to pick "street")."""
     explanation = f"""
 Self-attention: queries, keys and values are three linear projections of the same sequence X ({n} tokens
 of dimension {d}), so every token looks at every token of its own sequence, itself included.
@@ -287,7 +354,7 @@ of dimension {d}), so every token looks at every token of its own sequence, itse
 
 Row i of the weight matrix says how much token i takes from each token; each row sums to 1 (largest
 error {metrics["row_sum_max_error"]:.1e}). The output has one row per token, each a mixture of the value
-vectors. Matches F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
+vectors. Matches F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.{story}
 """
     return ConceptOutput(
         arrays_from(X=x, Q=q, K=k, V=v, weights=weights, output=out),

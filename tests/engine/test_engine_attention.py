@@ -11,7 +11,15 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import engine
-from engine.concepts.attention import MultiHeadSelfAttention, attention, causal_mask, entropy, scaling_study
+from engine.concepts.attention import (
+    FEATURES,
+    SENTENCE,
+    MultiHeadSelfAttention,
+    attention,
+    causal_mask,
+    entropy,
+    scaling_study,
+)
 from engine.concepts.positional import sinusoidal_encoding
 
 
@@ -144,3 +152,17 @@ def test_masked_scores_are_minus_infinity_and_their_weights_exactly_zero():
     assert np.isneginf(scores[~mask]).all() and np.isfinite(scores[mask]).all()
     assert (weights[~mask] == 0.0).all()  # exactly, not merely small
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_it_attends_to_what_it_refers_to_in_the_hand_built_sentence():
+    result = engine.run("attention.self", device="cpu")
+    weights = result.arrays["weights"]
+    it = SENTENCE.index("it")
+    assert weights.shape == (len(SENTENCE), len(SENTENCE))
+    assert weights[it].argmax() == SENTENCE.index("animal") and weights[it].max() > 0.5
+    assert result.metrics["it_to_animal"] > 5 * result.metrics["it_to_street"]
+    # the output row of "it" now carries the animate-noun features of what it refers to
+    out = result.arrays["output"][it]
+    assert out[FEATURES.index("animate")] > 0.5 and out[FEATURES.index("pronoun")] < 0.1
+    random = engine.run("attention.self", {"input": "random", "n": 5, "d": 4}, device="cpu")
+    assert random.arrays["weights"].shape == (5, 5) and "it_to_animal" not in random.metrics
