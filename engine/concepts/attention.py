@@ -417,6 +417,34 @@ F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
     )
 
 
+HEAD_SENTENCE = ["the", "cat", "sat", "on", "the", "mat", "and", "the", "cat", "slept"]
+HEAD_KINDS = ["previous token", "same token", "first token", "content: nouns"]
+_NOUNS = {"cat", "mat"}
+SHARP = 6.0  # score of a match, after the 1/√d scaling: e^6 ≈ 400 times a non-match
+
+
+def specialised_heads(words: list[str]) -> torch.Tensor:
+    """Four hand-set heads on `words`, (4, T, T): each builds Q and K from the one-hot features of
+    the tokens (word, position, first-position flag, noun flag), as trained heads are found to do
+    (Clark et al. 2019, "What does BERT look at?"): previous token, same token, first token, nouns."""
+    T = len(words)
+    vocab = sorted(set(words))
+    word = F.one_hot(torch.tensor([vocab.index(w) for w in words]), len(vocab)).float()  # (T, V)
+    pos = torch.eye(T)  # (T, T): position one-hot
+    ones = torch.ones(T, 1)  # (T, 1)
+    first = pos[:, :1]  # (T, 1): 1 at position 0
+    noun = torch.tensor([[1.0 if w in _NOUNS else 0.0] for w in words])  # (T, 1)
+    previous = torch.cat([torch.zeros(T, 1), pos[:, :-1]], dim=1)  # (T, T): key j answers query j+1
+    pairs = [(pos, previous), (word, word), (ones, first), (ones, noun)]  # (queries, keys) per head
+    weights = []
+    for q, k in pairs:
+        d_head = q.shape[1]
+        q = q * SHARP * math.sqrt(d_head)  # so that softmax sees SHARP for a match, 0 otherwise
+        _, w = attention(q, k, k)  # (T, T)
+        weights.append(w)
+    return torch.stack(weights)  # (4, T, T)
+
+
 def multihead(p: dict, ctx: RunContext) -> ConceptOutput:
     n, d_model, heads = p["n"], p["d_model"], p["heads"]
     g = ctx.generator()
@@ -449,12 +477,37 @@ def multihead(p: dict, ctx: RunContext) -> ConceptOutput:
             annotate=n <= 8,
             colorbar=None if head % cols != cols - 1 and head != heads - 1 else "weight",
         )
-    fig.suptitle(f"{heads} heads, {d_model // heads} dimensions each: each head has its own weight map")
+    fig.suptitle(f"{heads} untrained heads (random weights, random tokens): all near-uniform, alike")
+    special = specialised_heads(HEAD_SENTENCE)  # (4, T, T)
+    fig_heads = new_figure(12.5, 11)
+    for head, ax in enumerate(fig_heads.subplots(2, 2).ravel()):
+        heatmap(
+            ax,
+            special[head],
+            HEAD_SENTENCE,
+            HEAD_SENTENCE,
+            title=f"head {head}: {HEAD_KINDS[head]}",
+            xlabel="key (attended to)",
+            ylabel="query" if head % 2 == 0 else "",
+            vmin=0,
+            vmax=1,
+            annotate=False,
+            colorbar="weight" if head % 2 else None,
+            aspect="equal",
+        )
+    fig_heads.suptitle(
+        "Four heads with different jobs on one sentence (hand-set Q and K from the tokens' features)"
+    )
+    differs = min(
+        (special[a] - special[b]).abs().sum(-1).mean().item() / 2 for a in range(4) for b in range(a + 1, 4)
+    )
     metrics = {
         "max_abs_diff_vs_torch_output": (out - ref_out).abs().max().item(),
         "max_abs_diff_vs_torch_weights": (weights - ref_weights).abs().max().item(),
         "head_dim": d_model // heads,
         "parameters": sum(t.numel() for t in mine.parameters()),
+        "untrained_mean_max_weight": weights[0].max(-1).values.mean().item(),
+        "specialised_min_difference": differs,
     }
     explanation = f"""
 Multi-head attention runs h = {heads} attentions side by side. The model dimension d_model = {d_model} is
@@ -464,12 +517,23 @@ back to d_model and mixed by W_o.
 
   head_i = softmax(Q_i K_iᵀ / √(d_model/h)) V_i,   MultiHead(X) = concat(head_1, ..., head_h) W_o
 
+Heads matter because they can differ. The first figure shows four heads set by hand on
+"{" ".join(HEAD_SENTENCE)}": one looks at the previous token, one at every copy of the same
+word, one at the first token (a "no-op" sink), one at the nouns (the first token has no previous
+one, so head 0 spreads its row evenly). Trained models grow heads like these (Clark et al. 2019);
+any two of ours differ by at least {differs:.0%} of a row's weight (half the L1 distance). Untrained heads
+do not: with random weights and tokens every row is near 1/{n} (largest weight per row
+{metrics["untrained_mean_max_weight"]:.2f} on average), and all heads look alike.
+
 Same cost as one full-width head. Loaded with the same weights, this from-scratch version equals
 torch.nn.MultiheadAttention: outputs differ by {metrics["max_abs_diff_vs_torch_output"]:.1e}, per-head
 weights by {metrics["max_abs_diff_vs_torch_weights"]:.1e}.
 """
-    arrays = arrays_from(X=x[0], weights=weights[0], output=out[0], torch_output=ref_out[0])
-    return ConceptOutput(arrays, metrics, explanation, {"heads": fig})
+    arrays = arrays_from(
+        X=x[0], weights=weights[0], output=out[0], torch_output=ref_out[0], specialised_weights=special
+    )
+    arrays["head_words"] = np.array(HEAD_SENTENCE)  # the specialised heads' tokens, for the terminal
+    return ConceptOutput(arrays, metrics, explanation, {"heads": fig_heads, "untrained_heads": fig})
 
 
 def _masked_panel(ax, values: torch.Tensor, mask: torch.Tensor, title: str, bar: str, cmap: str = "viridis"):

@@ -13,12 +13,14 @@ import torch.nn.functional as F
 import engine
 from engine.concepts.attention import (
     FEATURES,
+    HEAD_SENTENCE,
     SENTENCE,
     MultiHeadSelfAttention,
     attention,
     causal_mask,
     entropy,
     scaling_study,
+    specialised_heads,
 )
 from engine.concepts.positional import sinusoidal_encoding
 
@@ -166,3 +168,18 @@ def test_it_attends_to_what_it_refers_to_in_the_hand_built_sentence():
     assert out[FEATURES.index("animate")] > 0.5 and out[FEATURES.index("pronoun")] < 0.1
     random = engine.run("attention.self", {"input": "random", "n": 5, "d": 4}, device="cpu")
     assert random.arrays["weights"].shape == (5, 5) and "it_to_animal" not in random.metrics
+
+
+def test_the_hand_set_heads_do_four_different_jobs():
+    weights = specialised_heads(HEAD_SENTENCE)  # (4, T, T)
+    T = len(HEAD_SENTENCE)
+    previous, same, first, nouns = weights
+    assert (previous[1:].argmax(-1) == torch.arange(T - 1)).all() and previous[1:].max(-1).values.min() > 0.9
+    for i, word in enumerate(HEAD_SENTENCE):
+        copies = [j for j, other in enumerate(HEAD_SENTENCE) if other == word]
+        assert same[i, copies].sum() > 0.95
+        assert nouns[i, [j for j, w in enumerate(HEAD_SENTENCE) if w in ("cat", "mat")]].sum() > 0.95
+    assert (first[:, 0] > 0.95).all()
+    result = engine.run("attention.multihead", device="cpu")
+    assert result.metrics["specialised_min_difference"] > 0.5
+    assert result.metrics["untrained_mean_max_weight"] < 0.5  # untrained heads: near uniform

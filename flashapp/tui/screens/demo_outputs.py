@@ -175,15 +175,32 @@ def _masked(result: DemoResult) -> list[Panel]:
     return [scores, _weights(result, "weights", "Weights after the softmax: exp(-inf) = 0, exactly zero")]
 
 
+HEAD_KINDS = ["previous token", "same token", "first token", "content: nouns"]
+
+
 def _multihead(result: DemoResult) -> list[Panel]:
+    special = result.arrays["specialised_weights"]  # (4, T, T): hand-set heads on a sentence
     weights = result.arrays["weights"]  # (h, T, T)
     heads, tokens = weights.shape[0], _names("t", weights.shape[1])
+    words = [str(word) for word in result.arrays["head_words"].tolist()]
     panels: list[Panel] = [
-        HeatmapPanel(f"Head {h} weights", weights[h].tolist(), tokens, tokens, "viridis", 0.0, 1.0)
-        for h in range(min(heads, 4))
+        HeatmapPanel(f"Hand-set head {h}: {kind}", special[h].tolist(), words, words, "viridis", 0.0, 1.0)
+        for h, kind in enumerate(HEAD_KINDS)
     ]
-    if heads > 4:
-        panels.append(HeatmapPanel(f"… {heads - 4} more heads (all in the figure)", [], None, None))
+    panels += [
+        HeatmapPanel(
+            f"Untrained head {h} (random weights): near uniform",
+            weights[h].tolist(),
+            tokens,
+            tokens,
+            "viridis",
+            0.0,
+            1.0,
+        )  # fmt: skip
+        for h in range(min(heads, 2))
+    ]
+    if heads > 2:
+        panels.append(HeatmapPanel(f"… {heads - 2} more untrained heads (all in the figure)", [], None, None))
     panels.append(_signed(result, "output", "Output (T x d_model)", tokens))
     return [p for p in panels if not isinstance(p, HeatmapPanel) or p.values]
 
