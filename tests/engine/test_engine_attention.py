@@ -20,6 +20,7 @@ from engine.concepts.attention import (
     causal_mask,
     entropy,
     scaling_study,
+    softmax_jacobian_norm,
     specialised_heads,
 )
 from engine.concepts.positional import sinusoidal_encoding
@@ -110,11 +111,18 @@ def test_permutation_demo_reports_both():
 
 def test_scaling_keeps_entropy_while_unscaled_softmax_saturates():
     table = scaling_study(torch.Generator().manual_seed(0), dims=(4, 64, 1024))
-    h_scaled, h_raw, max_scaled, max_raw = table.T
+    h_scaled, h_raw, max_scaled, max_raw, std_scaled, std_raw, jac_scaled, jac_raw = table.T
+    assert std_raw[2] > 20 * std_scaled[2] and abs(std_scaled - 1).max() < 0.2  # spread √d vs 1
+    assert jac_raw[0] > jac_raw[1] > jac_raw[2] and jac_raw[2] < 0.4 * jac_scaled[2]  # gradients vanish
+    assert jac_scaled.max() / jac_scaled.min() < 2
     assert h_raw[0] > h_raw[1] > h_raw[2]  # entropy collapses as d grows without 1/√d
     assert max_raw[2] > 0.9 and max_scaled[2] < 0.3
     assert h_scaled.max() - h_scaled.min() < 0.2  # roughly constant with 1/√d
     assert entropy(torch.full((1, 4), 0.25)).item() == pytest.approx(math.log(4))
+    p = torch.tensor([0.2, 0.5, 0.3], requires_grad=True)
+    numeric = torch.autograd.functional.jacobian(lambda s: s.softmax(-1), torch.log(p.detach()))
+    assert softmax_jacobian_norm(p.detach()).item() == pytest.approx(torch.linalg.matrix_norm(numeric).item())
+    assert softmax_jacobian_norm(torch.tensor([0.0, 1.0, 0.0])).item() == 0.0
 
 
 @pytest.mark.parametrize(

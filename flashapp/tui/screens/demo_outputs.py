@@ -151,6 +151,15 @@ def _scaled_dot_product(result: DemoResult) -> list[Panel]:
         panels.append(
             LinePanel("Entropy of a softmax row vs dimension d (nats)", entropy, log_x=True, x_label="d")
         )
+        if len(table[0]) >= 8:
+            jacobian = [
+                Series("with 1/√d", [r[6] for r in table], dims),
+                Series("without", [r[7] for r in table], dims),
+            ]
+            panels.append(
+                LinePanel("Softmax Jacobian norm ‖diag(p) - p pᵀ‖ vs d: the gradient's scale", jacobian,
+                          log_y=True, log_x=True, x_label="d")
+            )  # fmt: skip
     return panels
 
 
