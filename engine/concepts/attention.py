@@ -691,13 +691,20 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
     permute_before = f(x[perm])  # f(P X)
     pe_after = f(x + pe)[perm]  # P f(X + PE)
     pe_before = f(x[perm] + pe)  # f(P X + PE): positions stay put while the tokens move
+    mask = causal_mask(n, ctx.device)
+
+    def f_causal(tokens: torch.Tensor) -> torch.Tensor:
+        return attention(tokens @ w_q, tokens @ w_k, tokens @ w_v, mask)[0]  # (n, d)
+
+    causal_after, causal_before = f_causal(x)[perm], f_causal(x[perm])  # P f(X), f(P X) with the mask
     error = (permute_after - permute_before).abs().max().item()
     error_pe = (pe_after - pe_before).abs().max().item()
+    error_causal = (causal_after - causal_before).abs().max().item()
     tokens = [f"t{j}" for j in perm.tolist()]  # rows in permuted order
     dims = labels("d", d)
-    fig = new_figure(12, 7)
-    grid = fig.subplots(2, 3)
-    scale = float(max(permute_after.abs().max(), pe_after.abs().max()))
+    fig = new_figure(12, 10)
+    grid = fig.subplots(3, 3)
+    scale = float(max(permute_after.abs().max(), pe_after.abs().max(), causal_after.abs().max()))
     panels = [
         (permute_after, "P·f(X)"),
         (permute_before, "f(P·X)"),
@@ -705,6 +712,9 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
         (pe_after, "P·f(X + PE)"),
         (pe_before, "f(P·X + PE)"),
         (pe_after - pe_before, f"difference (max {error_pe:.2f})"),
+        (causal_after, "P·f_causal(X)"),
+        (causal_before, "f_causal(P·X)"),
+        (causal_after - causal_before, f"difference (max {error_causal:.2f})"),
     ]
     for ax, (matrix, title) in zip(grid.ravel(), panels, strict=True):
         heatmap(
@@ -722,10 +732,34 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
         )
     grid[0, 0].set_ylabel("no positions\ntoken (permuted order)")
     grid[1, 0].set_ylabel("with sinusoidal PE\ntoken (permuted order)")
+    grid[2, 0].set_ylabel("causal mask, no PE\ntoken (permuted order)")
+    # The same on a sentence and its permutation: the weight matrix is permuted rows and columns.
+    words = ["dog", "bites", "man"]
+    swap = torch.tensor([2, 1, 0])  # "man bites dog"
+    embed = torch.randn(3, d, generator=g).to(ctx.device)  # (3, d): one vector per word
+    w_sentence = attention(embed @ w_q, embed @ w_k, embed @ w_v)[1]  # (3, 3)
+    w_swapped = attention(embed[swap] @ w_q, embed[swap] @ w_k, embed[swap] @ w_v)[1]  # (3, 3)
+    w_sentence_causal = attention(embed @ w_q, embed @ w_k, embed @ w_v, causal_mask(3, ctx.device))[1]
+    w_swapped_causal = attention(
+        embed[swap] @ w_q, embed[swap] @ w_k, embed[swap] @ w_v, causal_mask(3, ctx.device)
+    )[1]
+    swapped_words = [words[j] for j in swap.tolist()]
+    fig_words = new_figure(11, 7.6)
+    axes = fig_words.subplots(2, 2)
+    for ax, matrix, names, title in (
+        (axes[0, 0], w_sentence, words, '"dog bites man"'),
+        (axes[0, 1], w_swapped, swapped_words, '"man bites dog": the same weights, rows and columns moved'),
+        (axes[1, 0], w_sentence_causal, words, '"dog bites man", causal mask'),
+        (axes[1, 1], w_swapped_causal, swapped_words, '"man bites dog", causal: new weights'),
+    ):
+        heatmap(ax, matrix.cpu(), names, names, title=title, xlabel="key", ylabel="query", vmin=0, vmax=1)
+    fig_words.suptitle("No positions: a sentence and its permutation get the same attention, moved")
     fig.suptitle(f"Permuting the {n} tokens by P = {perm.tolist()}")
     metrics = {
         "equivariance_error": error,
         "equivariance_error_with_pe": error_pe,
+        "equivariance_error_causal": error_causal,
+        "sentence_weights_error": (w_swapped - w_sentence[swap][:, swap]).abs().max().item(),
         "output_max_abs": permute_after.abs().max().item(),
     }
     explanation = f"""
@@ -737,6 +771,11 @@ Nothing in softmax(Q Kᵀ/√d) V knows where a token sits, so "dog bites man" a
 same bag of outputs. Adding positional encodings to the inputs (PE stays attached to positions 0..n-1
 while the tokens move) breaks the symmetry: the difference becomes {error_pe:.3f}, on outputs of size
 {metrics["output_max_abs"]:.2f}. That is why transformers add (or rotate in) position information.
+
+On words: "man bites dog" gets exactly the weights of "dog bites man" with rows and columns moved
+(largest difference {metrics["sentence_weights_error"]:.1e}), so without positions the two sentences
+cannot be told apart. A causal mask also breaks the symmetry, since it is tied to positions: token i
+sees tokens 0..i, and which tokens those are changes when they move (difference {error_causal:.3f}).
 """
     arrays = arrays_from(
         X=x,
@@ -750,6 +789,6 @@ while the tokens move) breaks the symmetry: the difference becomes {error_pe:.3f
         arrays,
         metrics,
         explanation,
-        {"equivariance": fig},
+        {"equivariance": fig, "sentence": fig_words},
         labels={name: (tokens, dims) for name in ("P_f_X", "f_P_X", "P_f_X_plus_PE", "f_P_X_plus_PE")},
     )

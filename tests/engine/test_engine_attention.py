@@ -107,6 +107,8 @@ def test_permutation_demo_reports_both():
     result = engine.run("attention.permutation", {"n": 7, "d": 8}, device="cpu", seed=4)
     assert result.metrics["equivariance_error"] < 1e-5
     assert result.metrics["equivariance_error_with_pe"] > 0.05
+    assert result.metrics["equivariance_error_causal"] > 0.05  # the mask is tied to positions
+    assert result.metrics["sentence_weights_error"] < 1e-6  # "man bites dog": the same weights, moved
 
 
 def test_scaling_keeps_entropy_while_unscaled_softmax_saturates():
