@@ -75,10 +75,9 @@ def iou(logits: torch.Tensor, mask: torch.Tensor) -> float:
     return ((pred & true).sum() / (pred | true).sum().clamp_min(1)).item()
 
 
-def train(
-    net: nn.Module, p: dict, ctx: RunContext, g: torch.Generator, done: int, total: int
-) -> torch.Tensor:
-    """Adam on fresh random batches; returns the loss per step. `done`/`total` count steps across nets."""
+def train(net: nn.Module, p: dict, ctx: RunContext, g: torch.Generator) -> torch.Tensor:
+    """Adam on fresh random batches; returns the loss per step. Progress counts this net's steps, the
+    `steps` asked for (each net reports 1..steps; a progress display starts a new line when it resets)."""
     opt = torch.optim.Adam(net.parameters(), lr=p["lr"])
     losses = []
     net.train()
@@ -89,7 +88,7 @@ def train(
         loss.backward()
         opt.step()
         losses.append(loss.detach())
-        ctx.step(done + step, total, loss)
+        ctx.step(step, p["steps"], loss)
     net.eval()
     return torch.stack(losses).cpu()
 
@@ -101,7 +100,7 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
     for index, (name, skip) in enumerate((("skip", True), ("no_skip", False))):
         torch.manual_seed(ctx.seed + index)  # the same initial weights however the other net trained
         nets[name] = TinyUNet(p["width"], skip).to(ctx.device)
-        losses[name] = train(nets[name], p, ctx, ctx.generator(2), index * steps, 2 * steps)
+        losses[name] = train(nets[name], p, ctx, ctx.generator(2))
         with torch.no_grad():
             logits = nets[name](x_test)  # (N, 1, S, S)
         scores[name], preds[name] = iou(logits, mask_test), torch.sigmoid(logits)

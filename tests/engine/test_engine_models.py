@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+import engine
 from engine.concepts.autoencoder import SIDE, Autoencoder, blob_images, neighbour_r2
 from engine.concepts.unet import TinyUNet, iou, synthetic_shapes
 
@@ -36,3 +37,14 @@ def test_neighbour_r2_is_high_when_the_code_determines_the_target():
     bent = torch.stack([target[:, 0] ** 3, target[:, 1] ** 2 + 0.5 * target[:, 0]], dim=1)  # injective
     assert neighbour_r2(bent, target) > 0.95
     assert neighbour_r2(torch.rand(400, 2, generator=torch.Generator().manual_seed(1)), target) < 0.3
+
+
+def test_unet_progress_counts_the_steps_asked_for_per_net():
+    seen = []
+    engine.run(
+        "segmentation.unet",
+        {"steps": 20, "size": 8, "width": 2},
+        device="cpu",
+        progress=lambda step, total, loss: seen.append((step, total)),
+    )
+    assert seen == [(10, 20), (20, 20), (10, 20), (20, 20)]  # each net: 1..steps, never 2·steps
