@@ -48,3 +48,13 @@ def test_unet_progress_counts_the_steps_asked_for_per_net():
         progress=lambda step, total, loss: seen.append((step, total)),
     )
     assert seen == [(10, 20), (20, 20), (10, 20), (20, 20)]  # each net: 1..steps, never 2·steps
+
+
+def test_autoencoder_draws_its_decoded_grid_over_the_codes_with_one_or_two_latents():
+    for latent, thumbnails in ((2, 49), (1, 7)):
+        result = engine.run("autoencoder", {"steps": 20, "latent": latent}, device="cpu")
+        ax = result.figures["latent"].axes[2]
+        assert len(ax.images) == thumbnails  # one decoded image per grid code, drawn where the code lies
+        codes = ax.collections[0].get_offsets()
+        x_low, x_high = ax.get_xlim()
+        assert x_low < codes[:, 0].min() and x_high > codes[:, 0].max()  # the grid reaches past the data
