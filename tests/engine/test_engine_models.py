@@ -58,3 +58,18 @@ def test_autoencoder_draws_its_decoded_grid_over_the_codes_with_one_or_two_laten
         codes = ax.collections[0].get_offsets()
         x_low, x_high = ax.get_xlim()
         assert x_low < codes[:, 0].min() and x_high > codes[:, 0].max()  # the grid reaches past the data
+
+
+def test_unet_architecture_figure_names_the_real_shapes():
+    from engine.concepts.unet import feature_shapes
+
+    shapes = feature_shapes(TinyUNet(4, skip=True), 16)
+    assert (
+        shapes["bottom"] == (16, 4, 4)
+        and shapes["dec2_in"] == (16, 8, 8)
+        and shapes["dec1_in"] == (8, 16, 16)
+    )
+    assert feature_shapes(TinyUNet(4, skip=False), 16)["dec2_in"] == (8, 8, 8)  # no skip: half the channels
+    result = engine.run("segmentation.unet", {"steps": 2, "size": 16, "width": 4}, device="cpu")
+    texts = " ".join(t.get_text() for t in result.figures["architecture"].axes[0].texts)
+    assert "16 x 4 x 4" in texts and "+ skip = 16 x 8 x 8" in texts
