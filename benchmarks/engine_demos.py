@@ -1,8 +1,8 @@
-"""Engine demo timings: every concept's default run (budget: under 5 s on a 2-core CPU), and how long
-rectified flow on two moons trains before its samples are within 2x of the data-vs-data floor
-(budget: under 10 s). Prints markdown tables.
+"""Engine demo timings: every concept's default run (budget: under 5 s on a 2-core CPU; flow matching
+with reflow and the toy transformer under 10 s), and what reflow does per dataset and seed (Liu et
+al.'s straightness, one-step precision and recall of 1-RF and 2-RF). Prints markdown tables.
 
-Run: .venv/bin/python benchmarks/engine_demos.py [--device cpu] [--repeat 5] [--seeds 3] [--no-cli]
+Run: .venv/bin/python benchmarks/engine_demos.py [--device cpu] [--repeat 5] [--seeds 2] [--no-cli]
 """
 
 from __future__ import annotations
@@ -22,19 +22,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402
-from engine.concepts import flow_matching as fm  # noqa: E402
 from engine.devices import pick_device  # noqa: E402
-from engine.runner import CPU_THREADS, cpu_threads  # noqa: E402
 
 
 def time_default_runs(device: str, repeat: int, cli: bool) -> None:
     engine.run("attention.multihead", device=device)  # pay torch's own warm-up once
-    print(f"| concept | run s, median of {repeat} | min | max | write PNGs s | fresh process wall s |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        f"| concept | run s, median of {repeat} | min | max | CPU s of the process, median "
+        "| write PNGs s | fresh process wall s |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name in engine.concept_names():
-        runs, saves = [], []
+        runs, cpu, saves = [], [], []
         for _ in range(repeat):
+            before = time.process_time()
             result = engine.run(name, device=device)
+            cpu.append(time.process_time() - before)
             runs.append(result.elapsed_s)
             with tempfile.TemporaryDirectory() as folder:
                 start = time.perf_counter()
@@ -43,8 +46,7 @@ def time_default_runs(device: str, repeat: int, cli: bool) -> None:
         wall = time_cli(name, device) if cli else float("nan")
         print(
             f"| {name} | {statistics.median(runs):.2f} | {min(runs):.2f} | {max(runs):.2f} "
-            f"| {statistics.median(saves):.2f} "
-            f"| {wall:.2f} |",
+            f"| {statistics.median(cpu):.2f} | {statistics.median(saves):.2f} | {wall:.2f} |",
             flush=True,
         )
 
@@ -68,65 +70,32 @@ def time_cli(name: str, device: str) -> float:
     return wall
 
 
-class FloorWatch:
-    """An `on_step` hook: every `every` steps it pauses the clock, samples 2000 points with the default
-    Euler steps, and records the first training time at which sliced W2 <= 2x the data floor."""
-
-    def __init__(self, model, x0, reference, floor, euler_steps: int, every: int = 50):
-        self.model, self.x0, self.reference, self.floor = model, x0, reference, floor
-        self.euler_steps, self.every = euler_steps, every
-        self.start = time.perf_counter()
-        self.paused = 0.0
-        self.crossing: tuple[int, float, float] | None = None  # (step, training seconds, W2 / floor)
-        self.last_ratio = float("nan")
-
-    def training_seconds(self, now: float) -> float:
-        return now - self.start - self.paused
-
-    def __call__(self, step: int, loss: torch.Tensor) -> None:
-        if step % self.every:
-            return
-        pause = time.perf_counter()
-        samples = fm.sample_euler(self.model, self.x0, self.euler_steps).cpu()
-        self.model.train()
-        self.last_ratio = fm.sliced_w2(samples, self.reference) / self.floor
-        if self.crossing is None and self.last_ratio <= 2:
-            self.crossing = (step, self.training_seconds(pause), self.last_ratio)
-        self.paused += time.perf_counter() - pause
-
-
-def time_flow_matching_to_floor(device_name: str, seeds: int) -> None:
-    """Train the default flow-matching config on two moons, seeded and threaded as `engine.run` does."""
-    p = engine.get_concept("flow_matching").defaults()
-    device = pick_device(device_name)
-    steps = p["steps"]
+def reflow_by_seed(device: str, seeds: int) -> None:
+    """The default flow-matching run (1-RF, reflow, 2-RF) per seed and dataset: straightness and the
+    one-step sample quality of each flow, against the data-vs-data floor."""
     print(
-        "| seed | floor (sliced W2) | first step at <= 2x floor | training s to 2x floor | W2 / floor then "
-        f"| W2 / floor after {steps} steps | training s, all {steps} steps |"
+        "| dataset | seed | straightness 1-RF | straightness 2-RF | 1-step precision 1-RF / 2-RF "
+        "| 1-step recall 1-RF / 2-RF | 50-step precision (floor) | run s |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for seed in range(seeds):
-        threads = CPU_THREADS if device.type == "cpu" else None  # as engine.run trains
-        with torch.random.fork_rng(devices=[]), cpu_threads(threads):
-            torch.manual_seed(seed)
-            g_train = torch.Generator().manual_seed(seed * 1_000_003 + 1)
-            g_eval = torch.Generator().manual_seed(seed * 1_000_003 + 2)
-            reference, floor, _ = fm.quality_floor(fm.two_moons, g_eval)
-            x0 = torch.randn(fm.EVAL_SAMPLES, 2, generator=g_eval).to(device)
-            model = fm.VelocityField().to(device)
-            watch = FloorWatch(model, x0, reference, floor, p["sample_steps"])
-            fm.train(model, fm.two_moons, steps, p["batch"], p["lr"], g_train, device, on_step=watch)
-            total = watch.training_seconds(time.perf_counter())
-        step, seconds, ratio = watch.crossing or ("never", float("nan"), float("nan"))
-        cells = [seed, f"{floor:.4f}", step, f"{seconds:.2f}", f"{ratio:.2f}", f"{watch.last_ratio:.2f}"]
-        print("| " + " | ".join(str(c) for c in cells) + f" | {total:.2f} |", flush=True)
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for dataset in ("moons", "8gaussians", "checkerboard"):
+        for seed in range(seeds):
+            result = engine.run("flow_matching", {"dataset": dataset}, device=device, seed=seed)
+            m = result.metrics
+            print(
+                f"| {dataset} | {seed} | {m['straightness_1rf']:.3f} | {m['straightness_2rf']:.4f} "
+                f"| {m['one_step_precision_1rf']:.2f} / {m['one_step_precision_2rf']:.2f} "
+                f"| {m['one_step_recall_1rf']:.2f} / {m['one_step_recall_2rf']:.2f} "
+                f"| {m['precision']:.2f} ({m['precision_floor']:.2f}) | {result.elapsed_s:.2f} |",
+                flush=True,
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"))
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--no-cli", action="store_true", help="skip the fresh-process timings")
     args = parser.parse_args()
     print(
@@ -134,7 +103,7 @@ def main() -> None:
     )
     time_default_runs(args.device, args.repeat, cli=not args.no_cli)
     print()
-    time_flow_matching_to_floor(args.device, args.seeds)
+    reflow_by_seed(args.device, args.seeds)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import torch.nn as nn
 from engine.concepts.attention import attention, causal_mask, entropy
 from engine.concepts.flow_matching import straight_path
 from engine.concepts.positional import BASE, sinusoidal_encoding
+from engine.concepts.toy_transformer import source_positions
 from engine.concepts.transposed_conv import output_size, overlap_map, unevenness
 from engine.concepts.unet import TinyUNet
 from engine.predict_registry import get_task
@@ -270,6 +271,18 @@ The decoder block at half resolution therefore takes {_shape(decoder)}; without 
     return PredictTruth((bottleneck, decoder), explanation)
 
 
+def reverse_source(p: dict[str, Any]) -> PredictTruth:
+    n, i = p["n"], p["i"]
+    x = torch.arange(n)[None] % 10  # (1, n): any digits; reversal's source depends on positions only
+    source = int(source_positions("reverse", x)[0, i])
+    explanation = f"""
+Reversing {n} digits, output position i reads input position n - 1 - i = {n} - 1 - {i} = {source}
+(positions count from 0). The toy transformer's read-out has only a position query for each output,
+so after training its attention puts nearly all the weight there: the anti-diagonal of the n x n map.
+"""
+    return PredictTruth((source,), explanation)
+
+
 _SOLVERS: dict[str, Callable[[dict[str, Any]], PredictTruth]] = {
     "conv_transpose_shape": conv_transpose_shape,
     "conv_transpose_overlap": conv_transpose_overlap,
@@ -280,6 +293,7 @@ _SOLVERS: dict[str, Callable[[dict[str, Any]], PredictTruth]] = {
     "softmax3": softmax3,
     "straight_path": straight_path_point,
     "unet_shapes": unet_shapes,
+    "reverse_source": reverse_source,
 }
 
 

@@ -139,6 +139,12 @@ def _check_overlap(p: Mapping[str, ParamValue]) -> str | None:
     return None
 
 
+def _check_position(p: Mapping[str, ParamValue]) -> str | None:
+    if int(p["i"]) >= int(p["n"]):
+        return f"output position i={p['i']} is not below the length n={p['n']}"
+    return None
+
+
 _COORD = (-9, 9)
 
 _TASK_LIST: tuple[PredictTask, ...] = (
@@ -265,6 +271,19 @@ _TASK_LIST: tuple[PredictTask, ...] = (
         parts=("bottleneck", "decoder input"),
         demo="segmentation.unet",
         check=_check_unet,
+    ),
+    PredictTask(
+        "transformer.reverse_source",
+        "Reversal: which input position the toy transformer's read-out attends to",
+        (
+            _int("n", 2, 16, "sequence length"),
+            _int("i", 0, 15, "output position (0-based)"),
+        ),
+        answer="int",
+        function="reverse_source",
+        demo="transformer.toy_task",
+        demo_names={"length": "n"},
+        check=_check_position,
     ),
 )
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from engine.text import wrap_paragraph
 
 Labels = tuple[list[str], list[str]]  # (row names, column names)
 
@@ -78,7 +81,7 @@ class DemoResult:
             if paragraph.startswith("  "):  # pre-formatted (a formula, a tree): keep as is
                 lines.append(paragraph)
             else:
-                lines.append(textwrap.fill(" ".join(paragraph.split()), width=width))
+                lines.extend(wrap_paragraph(paragraph, width))
             lines.append("")
         if self.figures:
             lines.append("figures: " + ", ".join(self.figures))
@@ -90,13 +93,24 @@ class DemoResult:
         self.figures[figure].savefig(buffer, format="png", dpi=dpi)
         return buffer.getvalue()
 
+    def params_hash(self) -> str:
+        """8 hex digits naming the parameters other than the seed (the same values, the same hash)."""
+        shown = json.dumps({k: v for k, v in self.params.items() if k != "seed"}, sort_keys=True)
+        return hashlib.sha256(shown.encode()).hexdigest()[:8]
+
+    def figure_file(self, figure: str) -> str:
+        """`<concept>-<figure>-<params hash>-seed<seed>.png`: runs with other parameters or seeds do not
+        overwrite each other's figures."""
+        seed = self.params.get("seed", 0)
+        return f"{_safe(self.concept)}-{_safe(figure)}-{self.params_hash()}-seed{seed}.png"
+
     def save_figures(self, directory: str | Path) -> list[Path]:
-        """Write each figure as `directory/<concept>-<figure>.png`; returns the paths."""
+        """Write each figure as `directory/<figure_file(name)>`; returns the paths."""
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for name, fig in self.figures.items():
-            path = folder / f"{_safe(self.concept)}-{_safe(name)}.png"
+            path = folder / self.figure_file(name)
             fig.savefig(path, dpi=100)
             paths.append(path)
         return paths

@@ -13,6 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from engine.concepts.positional import sinusoidal_encoding
 from engine.context import RunContext
@@ -96,14 +97,23 @@ def _sdpa_gap(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, out: torch.Tens
 # ----------------------------------------------------------------------------------------------------------
 # demos
 
+
+def softmax_jacobian_norm(p: torch.Tensor) -> torch.Tensor:
+    """‖∂softmax/∂scores‖_F per row: p (..., m) -> (...). The Jacobian is diag(p) - p pᵀ; it vanishes
+    when p is one-hot (saturated) and is largest for a uniform row (√(1/m - 1/m²)·... ≈ 1/√m)."""
+    jacobian = torch.diag_embed(p) - p[..., :, None] * p[..., None, :]  # (..., m, m)
+    return torch.linalg.matrix_norm(jacobian)
+
+
 SCALING_DIMS = (1, 4, 16, 64, 256, 1024)
 SCALING_KEYS = 32  # keys per query in the scaling study; a uniform row has entropy log(32) = 3.47 nats
 
 
 def scaling_study(g: torch.Generator, dims: tuple[int, ...] = SCALING_DIMS, queries: int = 256) -> np.ndarray:
-    """For random unit-variance q and k of each dimension d: mean entropy and mean largest weight of the
-    softmax rows, with and without the 1/√d.
-    Rows: d; columns: H scaled, H unscaled, max scaled, max unscaled."""
+    """For random unit-variance q and k of each dimension d, with and without the 1/√d: the mean entropy
+    and largest weight of the softmax rows, the spread (std) of the scores, and the mean Frobenius norm
+    of the softmax's Jacobian ∂p/∂s = diag(p) - p pᵀ, the factor every gradient through it is scaled by.
+    Rows: d; columns: H scaled, H raw, max scaled, max raw, std scaled, std raw, ‖J‖ scaled, ‖J‖ raw."""
     table = []
     for d in dims:
         q = torch.randn(queries, d, generator=g)  # (Nq, d)
@@ -111,8 +121,18 @@ def scaling_study(g: torch.Generator, dims: tuple[int, ...] = SCALING_DIMS, quer
         v = torch.zeros(SCALING_KEYS, 1)
         _, w_scaled = attention(q, k, v)  # (Nq, Nk)
         _, w_raw = attention(q, k, v, scale=False)  # (Nq, Nk)
+        raw = q @ k.T  # (Nq, Nk)
         table.append(
-            [entropy(w_scaled).mean(), entropy(w_raw).mean(), w_scaled.amax(-1).mean(), w_raw.amax(-1).mean()]
+            [
+                entropy(w_scaled).mean(),
+                entropy(w_raw).mean(),
+                w_scaled.amax(-1).mean(),
+                w_raw.amax(-1).mean(),
+                (raw / math.sqrt(d)).std(),
+                raw.std(),
+                softmax_jacobian_norm(w_scaled).mean(),
+                softmax_jacobian_norm(w_raw).mean(),
+            ]
         )
     return np.array(table, dtype=np.float64)
 
@@ -149,11 +169,29 @@ def scaled_dot_product(p: dict, ctx: RunContext) -> ConceptOutput:
         vmin=0,
         vmax=1,
     )
-    fig_s = new_figure(10, 4)
-    ax1, ax2 = fig_s.subplots(1, 2)
+    fig_s = new_figure(16, 4)
+    ax0, ax1, ax2, ax3 = fig_s.subplots(1, 4)
     for column, style, name in ((0, "o-", "with 1/√d"), (1, "s--", "without")):
+        ax0.plot(SCALING_DIMS, table[:, column + 4], style, label=name)
         ax1.plot(SCALING_DIMS, table[:, column], style, label=name)
         ax2.plot(SCALING_DIMS, table[:, column + 2], style, label=name)
+        ax3.plot(SCALING_DIMS, table[:, column + 6], style, label=name)
+    ax0.set(
+        xscale="log",
+        yscale="log",
+        xlabel="dimension d",
+        ylabel="std of the scores",
+        title="Score spread vs d",
+    )
+    ax3.set(
+        xscale="log",
+        yscale="log",
+        xlabel="dimension d",
+        ylabel="‖∂softmax/∂scores‖_F",
+        title="Gradient through the softmax vs d",
+    )
+    ax0.legend()
+    ax3.legend()
     ax1.axhline(math.log(SCALING_KEYS), color="gray", lw=0.8, ls=":", label=f"uniform: log {SCALING_KEYS}")
     ax1.set(
         xscale="log", xlabel="dimension d", ylabel="entropy of a softmax row (nats)", title="Entropy vs d"
@@ -187,6 +225,8 @@ def scaled_dot_product(p: dict, ctx: RunContext) -> ConceptOutput:
         "max_weight_scaled": weights.amax(-1).mean().item(),
         "max_weight_unscaled": weights_unscaled.amax(-1).mean().item(),
         "max_abs_diff_vs_sdpa": _sdpa_gap(q, k, v, out),
+        "jacobian_norm_d1024_scaled": float(table[SCALING_DIMS.index(1024), 6]),
+        "jacobian_norm_d1024_unscaled": float(table[SCALING_DIMS.index(1024), 7]),
     }
     d_big = SCALING_DIMS.index(1024)
     explanation = f"""
@@ -200,12 +240,14 @@ With unit-variance entries a dot product of two d-dimensional vectors has standa
 scores push the softmax towards a one-hot row: its entropy here is {h_raw:.2f} nats unscaled against
 {h_scaled:.2f} scaled (uniform would be {math.log(n):.2f}). At d = 1024 over {SCALING_KEYS} keys the unscaled
 rows put {table[d_big, 3]:.2f} of their weight on a single key on average, the scaled ones
-{table[d_big, 2]:.2f}: a saturated softmax has almost no gradient, so training stalls. Dividing by √d_k keeps
-the spread of the scores near 1 for every d. This implementation matches F.scaled_dot_product_attention
-to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
+{table[d_big, 2]:.2f}. A saturated softmax has almost no gradient: its Jacobian diag(p) - p pᵀ is 0
+for a one-hot p. Measured, its norm falls from {table[0, 7]:.3f} at d = 1 to {table[d_big, 7]:.2e} at
+d = 1024 without the scaling, and stays near {table[d_big, 6]:.3f} with it, so training does not
+stall. Dividing by √d_k keeps the spread of the scores near 1 for every d. This implementation
+matches F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
 """
     table_rows = [f"d={dim}" for dim in SCALING_DIMS]
-    table_cols = ["H_scaled", "H_raw", "max_scaled", "max_raw"]
+    table_cols = ["H_scaled", "H_raw", "max_scaled", "max_raw", "std_scaled", "std_raw", "J_scaled", "J_raw"]
     return ConceptOutput(
         arrays,
         metrics,
@@ -243,17 +285,67 @@ def _qkv_figure(panels: dict[str, tuple[torch.Tensor, list[str]]]) -> Figure:
     return fig
 
 
+# A sentence with hand-built embeddings: one feature per column, so every number can be read.
+SENTENCE = ["the", "animal", "didn't", "cross", "the", "street", "because", "it", "was", "too", "tired"]
+FEATURES = ["det", "noun", "animate", "verb", "pronoun", "conj", "adj", "position"]
+_WORD_FEATURES = {
+    "the": {"det": 1},
+    "animal": {"noun": 1, "animate": 1},
+    "didn't": {"verb": 1},
+    "cross": {"verb": 1},
+    "street": {"noun": 1},
+    "because": {"conj": 1},
+    "it": {"pronoun": 1},
+    "was": {"verb": 1},
+    "too": {"adj": 0.5},
+    "tired": {"adj": 1, "animate": 0.5},
+}
+# W_q[f_in, f_out]: what a token with feature f_in looks for. Keys and values are the features themselves.
+_QUERIES = {
+    ("pronoun", "animate"): 3.0,  # a pronoun looks for an animate noun: "it" -> "animal"
+    ("pronoun", "noun"): 2.0,
+    ("det", "noun"): 2.0,  # a determiner looks for its noun
+    ("verb", "noun"): 2.0,  # a verb looks for its subject and object
+    ("noun", "verb"): 1.5,
+    ("conj", "verb"): 2.0,  # "because" links the two clauses' verbs
+    ("adj", "animate"): 2.0,  # "tired" describes something animate
+    ("adj", "noun"): 1.0,
+}
+
+
+def sentence_embeddings() -> tuple[torch.Tensor, torch.Tensor]:
+    """X: (n, 8) one row per word of SENTENCE, features FEATURES (position = i/n, which tells the two
+    "the"s apart), and the hand-set query matrix W_q: (8, 8). Keys and values use W_k = W_v = I."""
+    n = len(SENTENCE)
+    x = torch.zeros(n, len(FEATURES))
+    for i, word in enumerate(SENTENCE):
+        for feature, value in _WORD_FEATURES[word].items():
+            x[i, FEATURES.index(feature)] = value
+        x[i, FEATURES.index("position")] = i / n
+    w_q = torch.zeros(len(FEATURES), len(FEATURES))
+    for (f_in, f_out), value in _QUERIES.items():
+        w_q[FEATURES.index(f_in), FEATURES.index(f_out)] = 2 * value  # x2: sharp enough to read after /√8
+    return x, w_q
+
+
 def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
-    n, d = p["n"], p["d"]
     g = ctx.generator()
-    x = torch.randn(n, d, generator=g).to(ctx.device)  # (n, d): one row per token
-    w_q, w_k, w_v = _projections(d, g, ctx.device)
+    if p["input"] == "sentence":
+        x, w_q = (t.to(ctx.device) for t in sentence_embeddings())  # (n, 8), (8, 8)
+        eye = torch.eye(x.shape[1], device=ctx.device)
+        w_k, w_v = eye, eye
+        tokens = [f"{w}" if SENTENCE.index(w) == i else f"{w}₂" for i, w in enumerate(SENTENCE)]
+    else:
+        x = torch.randn(p["n"], p["d"], generator=g).to(ctx.device)  # (n, d): one row per token
+        w_q, w_k, w_v = _projections(p["d"], g, ctx.device)
+        tokens = labels("t", p["n"])
+    n, d = x.shape
     q, k, v = x @ w_q, x @ w_k, x @ w_v  # (n, d) each: all three from the same sequence
     out, weights = attention(q, k, v)  # (n, d), (n, n)
-    tokens = labels("t", n)
-    fig = new_figure(5.5, 4.6)
+    fig = new_figure(5.5, 4.6) if n <= 8 else new_figure(8.5, 7.2)
+    ax = fig.subplots()
     heatmap(
-        fig.subplots(),
+        ax,
         weights.cpu(),
         tokens,
         tokens,
@@ -263,6 +355,10 @@ def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
         vmin=0,
         vmax=1,
     )
+    if p["input"] == "sentence":  # the row to read first: where "it" looks
+        row = SENTENCE.index("it")
+        ax.add_patch(Rectangle((-0.5, row - 0.5), n, 1, fill=False, edgecolor="red", lw=2))
+        ax.set_title('Self-attention weights (rows sum to 1): "it" attends to "animal"')
     fig_qkv = _qkv_figure(
         {
             "X": (x, tokens),
@@ -278,6 +374,19 @@ def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
         "mean_entropy_nats": entropy(weights).mean().item(),
         "mean_self_weight": weights.diagonal().mean().item(),
     }
+    story = ""
+    if p["input"] == "sentence":
+        it, animal, street = SENTENCE.index("it"), SENTENCE.index("animal"), SENTENCE.index("street")
+        metrics["it_to_animal"] = weights[it, animal].item()
+        metrics["it_to_street"] = weights[it, street].item()
+        story = f"""
+
+The sentence: "{" ".join(SENTENCE)}". Each word is a vector of readable features ({", ".join(FEATURES)});
+W_q is set by hand so that a pronoun asks for an animate noun, a determiner for a noun, a verb for
+its nouns, and W_k = W_v = I. So "it" puts {metrics["it_to_animal"]:.0%} of its weight on "animal" and
+{metrics["it_to_street"]:.0%} on "street", and its output row becomes mostly the animal's vector: after
+attention, "it" carries what it refers to. A trained transformer learns such W_q, W_k, W_v from data
+(and, for "... because it was too wide", uses context from earlier layers to pick "street")."""
     explanation = f"""
 Self-attention: queries, keys and values are three linear projections of the same sequence X ({n} tokens
 of dimension {d}), so every token looks at every token of its own sequence, itself included.
@@ -286,7 +395,7 @@ of dimension {d}), so every token looks at every token of its own sequence, itse
 
 Row i of the weight matrix says how much token i takes from each token; each row sums to 1 (largest
 error {metrics["row_sum_max_error"]:.1e}). The output has one row per token, each a mixture of the value
-vectors. Matches F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
+vectors. Matches F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.{story}
 """
     return ConceptOutput(
         arrays_from(X=x, Q=q, K=k, V=v, weights=weights, output=out),
@@ -349,6 +458,34 @@ F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
     )
 
 
+HEAD_SENTENCE = ["the", "cat", "sat", "on", "the", "mat", "and", "the", "cat", "slept"]
+HEAD_KINDS = ["previous token", "same token", "first token", "content: nouns"]
+_NOUNS = {"cat", "mat"}
+SHARP = 6.0  # score of a match, after the 1/√d scaling: e^6 ≈ 400 times a non-match
+
+
+def specialised_heads(words: list[str]) -> torch.Tensor:
+    """Four hand-set heads on `words`, (4, T, T): each builds Q and K from the one-hot features of
+    the tokens (word, position, first-position flag, noun flag), as trained heads are found to do
+    (Clark et al. 2019, "What does BERT look at?"): previous token, same token, first token, nouns."""
+    T = len(words)
+    vocab = sorted(set(words))
+    word = F.one_hot(torch.tensor([vocab.index(w) for w in words]), len(vocab)).float()  # (T, V)
+    pos = torch.eye(T)  # (T, T): position one-hot
+    ones = torch.ones(T, 1)  # (T, 1)
+    first = pos[:, :1]  # (T, 1): 1 at position 0
+    noun = torch.tensor([[1.0 if w in _NOUNS else 0.0] for w in words])  # (T, 1)
+    previous = torch.cat([torch.zeros(T, 1), pos[:, :-1]], dim=1)  # (T, T): key j answers query j+1
+    pairs = [(pos, previous), (word, word), (ones, first), (ones, noun)]  # (queries, keys) per head
+    weights = []
+    for q, k in pairs:
+        d_head = q.shape[1]
+        q = q * SHARP * math.sqrt(d_head)  # so that softmax sees SHARP for a match, 0 otherwise
+        _, w = attention(q, k, k)  # (T, T)
+        weights.append(w)
+    return torch.stack(weights)  # (4, T, T)
+
+
 def multihead(p: dict, ctx: RunContext) -> ConceptOutput:
     n, d_model, heads = p["n"], p["d_model"], p["heads"]
     g = ctx.generator()
@@ -381,12 +518,37 @@ def multihead(p: dict, ctx: RunContext) -> ConceptOutput:
             annotate=n <= 8,
             colorbar=None if head % cols != cols - 1 and head != heads - 1 else "weight",
         )
-    fig.suptitle(f"{heads} heads, {d_model // heads} dimensions each: each head has its own weight map")
+    fig.suptitle(f"{heads} untrained heads (random weights, random tokens): all near-uniform, alike")
+    special = specialised_heads(HEAD_SENTENCE)  # (4, T, T)
+    fig_heads = new_figure(12.5, 11)
+    for head, ax in enumerate(fig_heads.subplots(2, 2).ravel()):
+        heatmap(
+            ax,
+            special[head],
+            HEAD_SENTENCE,
+            HEAD_SENTENCE,
+            title=f"head {head}: {HEAD_KINDS[head]}",
+            xlabel="key (attended to)",
+            ylabel="query" if head % 2 == 0 else "",
+            vmin=0,
+            vmax=1,
+            annotate=False,
+            colorbar="weight" if head % 2 else None,
+            aspect="equal",
+        )
+    fig_heads.suptitle(
+        "Four heads with different jobs on one sentence (hand-set Q and K from the tokens' features)"
+    )
+    differs = min(
+        (special[a] - special[b]).abs().sum(-1).mean().item() / 2 for a in range(4) for b in range(a + 1, 4)
+    )
     metrics = {
         "max_abs_diff_vs_torch_output": (out - ref_out).abs().max().item(),
         "max_abs_diff_vs_torch_weights": (weights - ref_weights).abs().max().item(),
         "head_dim": d_model // heads,
         "parameters": sum(t.numel() for t in mine.parameters()),
+        "untrained_mean_max_weight": weights[0].max(-1).values.mean().item(),
+        "specialised_min_difference": differs,
     }
     explanation = f"""
 Multi-head attention runs h = {heads} attentions side by side. The model dimension d_model = {d_model} is
@@ -396,12 +558,71 @@ back to d_model and mixed by W_o.
 
   head_i = softmax(Q_i K_iᵀ / √(d_model/h)) V_i,   MultiHead(X) = concat(head_1, ..., head_h) W_o
 
+Heads matter because they can differ. The first figure shows four heads set by hand on
+"{" ".join(HEAD_SENTENCE)}": one looks at the previous token, one at every copy of the same
+word, one at the first token (a "no-op" sink), one at the nouns (the first token has no previous
+one, so head 0 spreads its row evenly). Trained models grow heads like these (Clark et al. 2019);
+any two of ours differ by at least {differs:.0%} of a row's weight (half the L1 distance). Untrained heads
+do not: with random weights and tokens every row is near 1/{n} (largest weight per row
+{metrics["untrained_mean_max_weight"]:.2f} on average), and all heads look alike.
+
 Same cost as one full-width head. Loaded with the same weights, this from-scratch version equals
 torch.nn.MultiheadAttention: outputs differ by {metrics["max_abs_diff_vs_torch_output"]:.1e}, per-head
 weights by {metrics["max_abs_diff_vs_torch_weights"]:.1e}.
 """
-    arrays = arrays_from(X=x[0], weights=weights[0], output=out[0], torch_output=ref_out[0])
-    return ConceptOutput(arrays, metrics, explanation, {"heads": fig})
+    arrays = arrays_from(
+        X=x[0], weights=weights[0], output=out[0], torch_output=ref_out[0], specialised_weights=special
+    )
+    arrays["head_words"] = np.array(HEAD_SENTENCE)  # the specialised heads' tokens, for the terminal
+    return ConceptOutput(arrays, metrics, explanation, {"heads": fig_heads, "untrained_heads": fig})
+
+
+def _masked_panel(ax, values: torch.Tensor, mask: torch.Tensor, title: str, bar: str, cmap: str = "viridis"):
+    """A heatmap whose masked cells are drawn as masked (grey, hatched, labelled -∞ or 0), not as a
+    colour on the scale; visible cells keep their colour and, when few, their value."""
+    shown = values.clone().float()  # (n, m)
+    shown[~mask] = float("nan")  # imshow leaves NaN cells out of the colour scale
+    visible = shown[mask]
+    if cmap == "RdBu_r":
+        reach = float(visible.abs().max()) if visible.numel() else 1.0
+        low, high = -reach, reach
+    else:
+        low, high = 0.0, 1.0
+    n, m = values.shape
+    names = labels("t", n)
+    heatmap(
+        ax,
+        shown.numpy(),
+        names,
+        labels("t", m),
+        title=title,
+        xlabel="key (attended to)",
+        ylabel="query (attending)",
+        cmap=cmap,
+        vmin=low,
+        vmax=high,
+        annotate=False,
+        colorbar=bar,
+    )
+    few = n <= 12
+    for i in range(n):
+        for j in range(m):
+            if not mask[i, j]:
+                ax.add_patch(
+                    Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="0.85", edgecolor="0.6", hatch="//")
+                )
+                if few:
+                    ax.text(j, i, "-∞" if cmap == "RdBu_r" else "0", ha="center", va="center", fontsize=7)
+            elif few:
+                ax.text(
+                    j,
+                    i,
+                    f"{float(values[i, j]):.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="black" if cmap == "RdBu_r" or float(values[i, j]) > 0.5 else "white",
+                )
 
 
 def masked(p: dict, ctx: RunContext) -> ConceptOutput:
@@ -418,33 +639,13 @@ def masked(p: dict, ctx: RunContext) -> ConceptOutput:
     out2, _ = attention(x2 @ w_q, x2 @ w_k, x2 @ w_v, mask)  # (n, d)
     above = weights.masked_select(~mask)
     tokens = labels("t", n)
-    fig = new_figure(10, 4.4)
+    scores = (q @ k.T / math.sqrt(d)).masked_fill(~mask, float("-inf"))  # (n, n): what the softmax sees
+    fig = new_figure(11, 4.8)
     ax1, ax2 = fig.subplots(1, 2)
-    heatmap(
-        ax1,
-        mask.int().cpu(),
-        tokens,
-        tokens,
-        title="Causal mask (1 = may attend)",
-        xlabel="key",
-        ylabel="query",
-        cmap="Greys",
-        fmt=".0f",
-        colorbar=None,
-        vmin=0,
-        vmax=1.6,
+    _masked_panel(
+        ax1, scores.cpu(), mask.cpu(), "Scores Q Kᵀ/√d + M: -∞ above the diagonal", "score", "RdBu_r"
     )
-    heatmap(
-        ax2,
-        weights.cpu(),
-        tokens,
-        tokens,
-        title="Masked weights: zero above the diagonal",
-        xlabel="key",
-        ylabel="query",
-        vmin=0,
-        vmax=1,
-    )
+    _masked_panel(ax2, weights.cpu(), mask.cpu(), "Weights after softmax: exactly 0 where masked", "weight")
     metrics = {
         "max_weight_above_diagonal": above.abs().max().item() if above.numel() else 0.0,
         "max_abs_diff_vs_sdpa_causal": _sdpa_gap(q, k, v, out, is_causal=True),
@@ -464,7 +665,7 @@ future, which is what lets a model be trained on all positions of a sequence at 
 F.scaled_dot_product_attention(is_causal=True) to {metrics["max_abs_diff_vs_sdpa_causal"]:.1e}.
 """
     return ConceptOutput(
-        arrays_from(X=x, mask=mask, weights=weights, output=out),
+        arrays_from(X=x, mask=mask, scores=scores, weights=weights, output=out),
         metrics,
         explanation,
         {"weights": fig},
@@ -490,13 +691,20 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
     permute_before = f(x[perm])  # f(P X)
     pe_after = f(x + pe)[perm]  # P f(X + PE)
     pe_before = f(x[perm] + pe)  # f(P X + PE): positions stay put while the tokens move
+    mask = causal_mask(n, ctx.device)
+
+    def f_causal(tokens: torch.Tensor) -> torch.Tensor:
+        return attention(tokens @ w_q, tokens @ w_k, tokens @ w_v, mask)[0]  # (n, d)
+
+    causal_after, causal_before = f_causal(x)[perm], f_causal(x[perm])  # P f(X), f(P X) with the mask
     error = (permute_after - permute_before).abs().max().item()
     error_pe = (pe_after - pe_before).abs().max().item()
+    error_causal = (causal_after - causal_before).abs().max().item()
     tokens = [f"t{j}" for j in perm.tolist()]  # rows in permuted order
     dims = labels("d", d)
-    fig = new_figure(12, 7)
-    grid = fig.subplots(2, 3)
-    scale = float(max(permute_after.abs().max(), pe_after.abs().max()))
+    fig = new_figure(12, 10)
+    grid = fig.subplots(3, 3)
+    scale = float(max(permute_after.abs().max(), pe_after.abs().max(), causal_after.abs().max()))
     panels = [
         (permute_after, "P·f(X)"),
         (permute_before, "f(P·X)"),
@@ -504,6 +712,9 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
         (pe_after, "P·f(X + PE)"),
         (pe_before, "f(P·X + PE)"),
         (pe_after - pe_before, f"difference (max {error_pe:.2f})"),
+        (causal_after, "P·f_causal(X)"),
+        (causal_before, "f_causal(P·X)"),
+        (causal_after - causal_before, f"difference (max {error_causal:.2f})"),
     ]
     for ax, (matrix, title) in zip(grid.ravel(), panels, strict=True):
         heatmap(
@@ -521,10 +732,34 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
         )
     grid[0, 0].set_ylabel("no positions\ntoken (permuted order)")
     grid[1, 0].set_ylabel("with sinusoidal PE\ntoken (permuted order)")
+    grid[2, 0].set_ylabel("causal mask, no PE\ntoken (permuted order)")
+    # The same on a sentence and its permutation: the weight matrix is permuted rows and columns.
+    words = ["dog", "bites", "man"]
+    swap = torch.tensor([2, 1, 0])  # "man bites dog"
+    embed = torch.randn(3, d, generator=g).to(ctx.device)  # (3, d): one vector per word
+    w_sentence = attention(embed @ w_q, embed @ w_k, embed @ w_v)[1]  # (3, 3)
+    w_swapped = attention(embed[swap] @ w_q, embed[swap] @ w_k, embed[swap] @ w_v)[1]  # (3, 3)
+    w_sentence_causal = attention(embed @ w_q, embed @ w_k, embed @ w_v, causal_mask(3, ctx.device))[1]
+    w_swapped_causal = attention(
+        embed[swap] @ w_q, embed[swap] @ w_k, embed[swap] @ w_v, causal_mask(3, ctx.device)
+    )[1]
+    swapped_words = [words[j] for j in swap.tolist()]
+    fig_words = new_figure(11, 7.6)
+    axes = fig_words.subplots(2, 2)
+    for ax, matrix, names, title in (
+        (axes[0, 0], w_sentence, words, '"dog bites man"'),
+        (axes[0, 1], w_swapped, swapped_words, '"man bites dog": the same weights, rows and columns moved'),
+        (axes[1, 0], w_sentence_causal, words, '"dog bites man", causal mask'),
+        (axes[1, 1], w_swapped_causal, swapped_words, '"man bites dog", causal: new weights'),
+    ):
+        heatmap(ax, matrix.cpu(), names, names, title=title, xlabel="key", ylabel="query", vmin=0, vmax=1)
+    fig_words.suptitle("No positions: a sentence and its permutation get the same attention, moved")
     fig.suptitle(f"Permuting the {n} tokens by P = {perm.tolist()}")
     metrics = {
         "equivariance_error": error,
         "equivariance_error_with_pe": error_pe,
+        "equivariance_error_causal": error_causal,
+        "sentence_weights_error": (w_swapped - w_sentence[swap][:, swap]).abs().max().item(),
         "output_max_abs": permute_after.abs().max().item(),
     }
     explanation = f"""
@@ -536,6 +771,11 @@ Nothing in softmax(Q Kᵀ/√d) V knows where a token sits, so "dog bites man" a
 same bag of outputs. Adding positional encodings to the inputs (PE stays attached to positions 0..n-1
 while the tokens move) breaks the symmetry: the difference becomes {error_pe:.3f}, on outputs of size
 {metrics["output_max_abs"]:.2f}. That is why transformers add (or rotate in) position information.
+
+On words: "man bites dog" gets exactly the weights of "dog bites man" with rows and columns moved
+(largest difference {metrics["sentence_weights_error"]:.1e}), so without positions the two sentences
+cannot be told apart. A causal mask also breaks the symmetry, since it is tied to positions: token i
+sees tokens 0..i, and which tokens those are changes when they move (difference {error_causal:.3f}).
 """
     arrays = arrays_from(
         X=x,
@@ -549,6 +789,6 @@ while the tokens move) breaks the symmetry: the difference becomes {error_pe:.3f
         arrays,
         metrics,
         explanation,
-        {"equivariance": fig},
+        {"equivariance": fig, "sentence": fig_words},
         labels={name: (tokens, dims) for name in ("P_f_X", "f_P_X", "P_f_X_plus_PE", "f_P_X_plus_PE")},
     )

@@ -53,6 +53,10 @@ def neighbour_r2(z: torch.Tensor, target: torch.Tensor, k: int = 5) -> float:
     return (1 - ((predicted - target) ** 2).sum() / ((target - target.mean(0)) ** 2).sum()).item()
 
 
+def cell_span(values: np.ndarray) -> float:
+    return float(values.max() - values.min()) / 6 or 1.0
+
+
 def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
     steps, latent = p["steps"], p["latent"]
     x_train, _ = (t.to(ctx.device) for t in blob_images(TRAIN, ctx.generator(1)))
@@ -75,15 +79,20 @@ def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
         test_mse = F.mse_loss(recon, x_test).item()
         mean_mse = F.mse_loss(x_train.mean(0).expand_as(x_test), x_test).item()
         r2 = neighbour_r2(z, pos_test)
-        # decode a 7x7 grid of codes laid out like the scatter plot: z[0] left to right, z[1] bottom to top
+        # decode a grid of codes over the latent plane, reaching 30% beyond the data on every side, so
+        # that codes off the data (the holes between and around the points) are decoded too
         z2 = z[:, :2] if latent >= 2 else torch.cat([z, torch.zeros_like(z)], 1)  # (N, 2)
         lo, hi = z2.min(0).values, z2.max(0).values  # (2,) each
-        ramp = torch.linspace(0, 1, 7, device=ctx.device)  # (7,)
-        grid_codes = z.mean(0).repeat(49, 1)  # (49, latent), row-major: 7 rows of 7 columns
-        grid_codes[:, 0] = (lo[0] + (hi[0] - lo[0]) * ramp).repeat(7)
+        span = (hi - lo).clamp(min=1e-3)
+        cols, rows = 7, 7 if latent >= 2 else 1
+        gx = torch.linspace(float(lo[0] - 0.3 * span[0]), float(hi[0] + 0.3 * span[0]), cols)  # (cols,)
+        gy = torch.linspace(float(hi[1] + 0.3 * span[1]), float(lo[1] - 0.3 * span[1]), rows)
+        gy = gy if latent >= 2 else torch.zeros(1)  # (rows,): top to bottom
+        grid_codes = z.mean(0).repeat(rows * cols, 1)  # (rows·cols, latent), row-major
+        grid_codes[:, 0] = gx.to(ctx.device).repeat(rows)
         if latent >= 2:
-            grid_codes[:, 1] = (hi[1] - (hi[1] - lo[1]) * ramp).repeat_interleave(7)
-        decoded = model.decoder(grid_codes).reshape(7, 7, SIDE, SIDE)  # (row, col, S, S)
+            grid_codes[:, 1] = gy.to(ctx.device).repeat_interleave(cols)
+        decoded = model.decoder(grid_codes).reshape(rows, cols, SIDE, SIDE)  # (row, col, S, S)
     loss_curve = torch.stack(losses).cpu()
 
     shown = 8
@@ -103,6 +112,8 @@ def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
     fig_lat = new_figure(13, 4.4)
     ax1, ax2, ax3 = fig_lat.subplots(1, 3)
     zc = z2.cpu().numpy()
+    if latent == 1:  # a flat axis hides the points: spread them a little vertically (no meaning)
+        zc[:, 1] = np.random.default_rng(ctx.seed).uniform(-0.3, 0.3, len(zc)) * cell_span(zc[:, 0])
     for ax, column, name in ((ax1, 0, "x"), (ax2, 1, "y")):
         points = ax.scatter(zc[:, 0], zc[:, 1], c=pos_test[:, column].cpu().numpy(), cmap="viridis", s=8)
         fig_lat.colorbar(points, ax=ax, label=f"true blob {name} position")
@@ -111,11 +122,32 @@ def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
             xlabel="z[0]",
             ylabel="z[1]" if latent >= 2 else "",
         )
-    mosaic = decoded.permute(0, 2, 1, 3).reshape(7 * SIDE, 7 * SIDE).cpu().numpy()  # (7S, 7S)
-    ax3.imshow(mosaic, cmap="magma", vmin=0, vmax=1)
-    ax3.set(title="Decoder on a grid of codes", xlabel="z[0] →", ylabel="z[1] →" if latent >= 2 else "")
-    ax3.set_xticks([])
-    ax3.set_yticks([])
+    # The decoded grid drawn where its codes lie, over the codes of the test images
+    cell_w = float(gx[1] - gx[0]) if cols > 1 else 1.0
+    cell_h = float(gy[0] - gy[1]) if rows > 1 else cell_w
+    for r in range(rows):
+        for c in range(cols):
+            x0, y0 = float(gx[c]), float(gy[r])
+            ax3.imshow(
+                decoded[r, c].cpu().numpy(),
+                cmap="magma",
+                vmin=0,
+                vmax=1,
+                extent=(x0 - 0.45 * cell_w, x0 + 0.45 * cell_w, y0 - 0.45 * cell_h, y0 + 0.45 * cell_h),
+            )
+    ax3.scatter(zc[:, 0], zc[:, 1], s=4, color="cyan", alpha=0.5, label="test codes")
+    ax3.set(
+        xlim=(float(gx[0]) - 0.6 * cell_w, float(gx[-1]) + 0.6 * cell_w),
+        ylim=(float(gy[-1]) - 0.6 * cell_h, float(gy[0]) + 0.6 * cell_h),
+        aspect="auto",
+        title="Decoded grid over the codes",
+        xlabel="z[0]",
+        ylabel="z[1]" if latent >= 2 else "(one latent number: a single row)",
+    )
+    ax3.legend(loc="upper right", fontsize=7)
+    if latent == 1:
+        for ax in (ax1, ax2):  # one number: the codes on a line, with a little vertical jitter to see them
+            ax.set_yticks([])
 
     fig_loss = new_figure(7, 4)
     ax = fig_loss.subplots()

@@ -93,22 +93,45 @@ def sinusoidal(p: dict, ctx: RunContext) -> ConceptOutput:
     gram_expected = torch.cos((offsets[:, None] - offsets[None, :])[..., None] * omega).sum(-1)  # (P, P)
     gram_error = (gram.cpu().double() - gram_expected).abs().max().item()
     falloff = (gram[0] / gram[0, 0]).cpu()  # (P,): PE[0]·PE[k] / PE[0]·PE[0]
-    fig_pe = new_figure(9, 5)
-    ax = fig_pe.subplots()
+    # Laid out sines first, then cosines: interleaved columns stripe the picture.
+    order = torch.cat([torch.arange(0, d, 2), torch.arange(1, d, 2)]).to(pe.device)  # (d,)
+    fig_pe = new_figure(13, 5.2)
+    ax, ax_circles = fig_pe.subplots(1, 2, width_ratios=[1.6, 1])
     heatmap(
         ax,
-        pe.T.cpu(),
-        labels("", d),
+        pe[:, order].T.cpu(),
+        [f"sin {i}" if j < d // 2 else f"cos {i}" for j, i in enumerate([*range(d // 2), *range(d // 2)])],
         None,
-        title="Sinusoidal positional encoding PE (dimension x position)",
+        title="PE (pair index x position): sines of pairs 0..d/2-1, then their cosines",
         xlabel="position",
-        ylabel="dimension (even: sin, odd: cos)",
+        ylabel="pair i (top half: sin, bottom half: cos)",
         cmap="RdBu_r",
         vmin=-1,
         vmax=1,
         annotate=False,
         colorbar="PE value",
     )
+    ax.axhline(d // 2 - 0.5, color="black", lw=1)
+    # Each (sin, cos) pair is a point on the unit circle that turns by ω_i per position.
+    shown_pairs = sorted({0, 1, min(3, d // 2 - 1)})
+    for offset, i in enumerate(shown_pairs):
+        radius = 1.0 - 0.25 * offset  # concentric circles, one per pair
+        angles = torch.arange(min(P, 24), dtype=torch.float64) * omega[i]
+        theta = torch.linspace(0, 2 * math.pi, 200)
+        ax_circles.plot(radius * theta.cos(), radius * theta.sin(), color="0.85", lw=0.8)
+        points = ax_circles.scatter(
+            radius * angles.sin(), radius * angles.cos(), c=range(len(angles)), cmap="viridis", s=18, zorder=3
+        )
+        ax_circles.annotate(
+            f"pair {i}: {float(omega[i]):.3g} rad/position",
+            (radius * angles[1].sin(), radius * angles[1].cos()),
+            fontsize=8,
+            xytext=(5, 5),
+            textcoords="offset points",
+        )
+    fig_pe.colorbar(points, ax=ax_circles, label="position")
+    ax_circles.set(title="(sin, cos) of a pair: a point turning around a circle", xlabel="sin", ylabel="cos")
+    ax_circles.set_aspect("equal")
     fig_dot = new_figure(11, 4.2)
     ax1, ax2 = fig_dot.subplots(1, 2)
     heatmap(
@@ -136,6 +159,8 @@ def sinusoidal(p: dict, ctx: RunContext) -> ConceptOutput:
         "longest_wavelength": 2 * math.pi * BASE ** ((d - 2) / d),
     }
     falls = ", ".join(f"{v:.2f} at distance {k}" for k, v in at.items())
+    rises = int((np.diff(falloff.numpy()) > 1e-9).sum())  # steps where the dot product goes up again
+    metrics["falloff_increases"] = rises
     explanation = f"""
 Sinusoidal positional encoding (Attention Is All You Need): position pos gets a d = {d} vector of sines and
 cosines whose wavelengths grow geometrically from 2π to about 2π·10000, so low dimensions change fast
@@ -146,8 +171,13 @@ with position and high ones slowly, like the digits of a clock.
 
 The vectorised matrix ({P} x {d}) matches the formula evaluated entry by entry to {formula_error:.1e}.
 Because sin a·sin b + cos a·cos b = cos(a - b), PE[p]·PE[q] = Σ_i cos((p - q)/10000^(2i/d)) depends only
-on the distance p - q (checked to {gram_error:.1e}), and it falls off with distance ({falls}, relative
-to distance 0). The encoding is added to the token embeddings, so attention scores can pick up where
+on the distance p - q (checked to {gram_error:.1e}). Each pair is a point on a circle turning by
+ω_i = 10000^(-2i/d) radians per position (the right panel), and PE[p]·PE[q] adds up the cosines of the
+angles between the pairs' points. Near 0 the sum falls with distance ({falls}, relative to distance
+0), but not monotonically: the fast pairs come back round, and it rises again at {rises} of the
+{P - 1} steps in the plot. So the dot product says "near or far" roughly, not the exact distance; the
+model's learned W_q and W_k, or RoPE's rotation, make finer use of the phases. The encoding is
+added to the token embeddings, so attention scores can pick up where
 tokens are and how far apart.
 """
     return ConceptOutput(

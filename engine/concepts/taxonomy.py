@@ -1,5 +1,5 @@
-"""The taxonomy of generative models, after Goodfellow's NIPS 2016 tutorial, plus diffusion and flow
-matching."""
+"""The taxonomy of generative models as Stanford CS231n (2025) draws it, with the ELBO and continuous-flow
+views as notes, and a labelled table of what each family offers."""
 
 from __future__ import annotations
 
@@ -11,110 +11,95 @@ from engine.result import ConceptOutput
 
 # (key, parent, x, y, text, colour): positions in axes fractions, top to bottom
 NODES = [
-    ("root", None, 0.50, 0.93, "Generative models\nlearn p(x) from samples, then sample new x", "#dddddd"),
-    ("explicit", "root", 0.40, 0.72, "Explicit density\na formula for p(x) or a bound on it", "#cfe2f3"),
-    ("implicit", "root", 0.90, 0.72, "Implicit density\nonly a sampler, no p(x)", "#f4cccc"),
-    ("tractable", "explicit", 0.22, 0.50, "Tractable density\nexact log p(x)", "#cfe2f3"),
-    (
-        "approximate",
-        "explicit",
-        0.615,
-        0.50,
-        "Approximate density\na lower bound (ELBO) on log p(x)",
-        "#cfe2f3",
-    ),
+    ("root", None, 0.50, 0.92, "Generative models\nlearn p(x) from samples, then sample new x", "#dddddd"),
+    ("explicit", "root", 0.27, 0.68, "Explicit density\nthe model computes p(x)", "#cfe2f3"),
+    ("implicit", "root", 0.73, 0.68, "Implicit density\ncan sample from p(x),\ncannot get p(x)", "#f4cccc"),
+    ("tractable", "explicit", 0.14, 0.42, "Tractable density\nreally compute p(x)", "#cfe2f3"),
+    ("approximate", "explicit", 0.40, 0.42, "Approximate density\napproximate p(x)", "#cfe2f3"),
+    ("direct", "implicit", 0.60, 0.42, "Direct\none network pass\nfrom noise to x", "#f4cccc"),
+    ("indirect", "implicit", 0.86, 0.42, "Indirect\nan iterative process\nfrom noise to x", "#f4cccc"),
     (
         "ar",
         "tractable",
-        0.065,
-        0.22,
-        "Autoregressive\np(x) = Π p(x_i | x_<i)\nPixelCNN, WaveNet, GPT\nslow: one step per dimension",
+        0.14,
+        0.15,
+        "Autoregressive\np(x) = Π p(x_i | x_<i)\nPixelCNN, GPT",
         "#ffffff",
     ),
+    ("vae", "approximate", 0.40, 0.15, "Variational\nautoencoder (VAE)\nmaximise the ELBO", "#ffffff"),
     (
-        "flows",
-        "tractable",
-        0.22,
-        0.22,
-        "Normalizing flows\ninvertible x = f(z):\nlog p(x) = log p(z)\n   - log|det ∂f/∂z|\nRealNVP, Glow",
-        "#ffffff",
-    ),
-    (
-        "fm",
-        "tractable",
-        0.375,
-        0.22,
-        "Flow matching\n(rectified flow)\nODE dx/dt = v_θ(x, t),\nregress v on x1 - x0;\n"
-        "likelihood via the ODE",
-        "#fff2cc",
-    ),
-    (
-        "vae",
-        "approximate",
-        0.535,
-        0.22,
-        "VAEs\nencoder q(z|x),\ndecoder p(x|z),\nmaximise the ELBO",
+        "gan",
+        "direct",
+        0.60,
+        0.15,
+        "Generative adversarial\nnetwork (GAN)\ngenerator vs discriminator",
         "#ffffff",
     ),
     (
         "diffusion",
-        "approximate",
-        0.70,
-        0.22,
-        "Diffusion models\nundo gradual noising;\nELBO / score matching;\nDDPM, many steps",
+        "indirect",
+        0.86,
+        0.15,
+        "Diffusion models\nincl. rectified flow /\nflow matching",
         "#fff2cc",
-    ),
-    (
-        "gan",
-        "implicit",
-        0.90,
-        0.22,
-        "GANs (direct)\ngenerator vs\ndiscriminator; no p(x),\none-pass samples",
-        "#ffffff",
     ),
 ]
 
-FAMILIES = ["autoregressive", "normalizing_flow", "flow_matching", "vae", "diffusion", "gan"]
+NOTES = (
+    "Other views (notes, not the course's branches):\n"
+    "• ELBO view: diffusion is a deep VAE with a fixed noising encoder; its loss is a weighted ELBO,\n"
+    "   so it also fits under explicit / approximate.\n"
+    "• Continuous-flow view: rectified flow learns an ODE dx/dt = v_θ(x, t); as a continuous\n"
+    "   normalizing flow its exact log p(x) is computable through the ODE (costly).\n"
+    "• Normalizing flows (RealNVP, Glow) sit beside autoregressive models: tractable, by change of variables."
+)
+
+FAMILIES = ["autoregressive", "normalizing_flow", "vae", "gan", "diffusion", "rectified_flow"]
 PROPERTIES = ["explicit_p", "exact_loglik", "one_pass_sample", "latent_z"]
-# 1 = yes, 0 = no. Flow matching: exact likelihood through the ODE's change of variables, but costly.
+PROPERTY_HEADERS = ["p(x) in the tree", "log-likelihood", "sampling", "latent code z"]
+# The words drawn in the table, and the numbers behind them (1 yes, 0.5 partly, 0 no).
+PROPERTY_WORDS = [
+    ["explicit", "exact", "one step per dimension", "none"],
+    ["explicit", "exact (change of variables)", "one pass", "z, same size as x"],
+    ["explicit", "lower bound (ELBO)", "one pass", "z, small"],
+    ["implicit", "none", "one pass", "z, small"],
+    ["implicit", "bound (ELBO view)", "many denoising steps", "x_t, same size as x"],
+    ["implicit", "exact via the ODE (costly)", "many steps; few after reflow", "x0, same size as x"],
+]
 PROPERTY_TABLE = np.array(
     [
         [1, 1, 0, 0],
         [1, 1, 1, 1],
-        [1, 1, 0, 1],
-        [1, 0, 1, 1],
-        [1, 0, 0, 1],
+        [1, 0.5, 1, 1],
         [0, 0, 1, 1],
+        [0, 0.5, 0, 1],
+        [0, 1, 0, 1],
     ]
 )
 
 TREE = """\
   Generative models
-  ├── Explicit density (a formula for p(x), or a bound)
-  │   ├── Tractable: exact log-likelihood
-  │   │   ├── Autoregressive: p(x) = Π p(x_i | x_<i)      (PixelCNN, WaveNet, GPT)
-  │   │   ├── Normalizing flows: change of variables       (RealNVP, Glow)
-  │   │   └── Continuous flows / flow matching: ODE dx/dt = v_θ(x, t)
-  │   └── Approximate: a lower bound (ELBO)
-  │       ├── Variational autoencoders                     (VAE)
-  │       └── Diffusion models                             (DDPM; score-based)
-  └── Implicit density (a sampler only)
-      └── Direct: GANs, generator vs discriminator"""
+  ├── Explicit density: the model computes p(x)
+  │   ├── Tractable density: really compute p(x)
+  │   │   └── Autoregressive: p(x) = Π p(x_i | x_<i)        (PixelRNN/CNN, GPT)
+  │   └── Approximate density: approximate p(x)
+  │       └── Variational autoencoder: maximise the ELBO   (VAE)
+  └── Implicit density: can sample from p(x), cannot get p(x)
+      ├── Direct: one network pass, noise to sample       (GAN)
+      └── Indirect: an iterative process                  (diffusion, rectified flow)"""
 
 
-def taxonomy(p: dict, ctx: RunContext) -> ConceptOutput:
-    fig = new_figure(16, 8.5)
-    ax = fig.subplots()
+def _tree(ax) -> None:
     ax.set_axis_off()
-    ax.set(xlim=(0, 1), ylim=(-0.05, 1.0))
+    ax.set(xlim=(0, 1), ylim=(0.0, 1.0))
     where = {key: (x, y) for key, _, x, y, _, _ in NODES}
     for key, parent, x, y, text, colour in NODES:
         if parent is not None:
             px, py = where[parent]
             ax.annotate(
                 "",
-                xy=(x, y + 0.055),
-                xytext=(px, py - 0.05),
+                xy=(x, y + 0.07),
+                xytext=(px, py - 0.06),
                 arrowprops=dict(arrowstyle="->", color="#555555", lw=1.2),
             )
         ax.text(
@@ -127,38 +112,55 @@ def taxonomy(p: dict, ctx: RunContext) -> ConceptOutput:
             gid=key,
             bbox=dict(boxstyle="round,pad=0.5", facecolor=colour, edgecolor="#555555"),
         )
-    # diffusion and flow matching are close relatives: both move noise to data along a probability path
-    ax.annotate(
-        "",
-        xy=(0.375, 0.10),
-        xytext=(0.70, 0.10),
-        arrowprops=dict(arrowstyle="<->", color="#b45f06", lw=1.2, ls="--", connectionstyle="arc3,rad=-0.2"),
+    ax.set_title("Taxonomy of generative models (CS231n 2025)", fontsize=14, weight="bold")
+
+
+def _table(ax) -> None:
+    ax.set_axis_off()
+    colours = {1.0: "#d9ead3", 0.5: "#fff2cc", 0.0: "#f4cccc"}
+    cell_colours = [[colours[float(v)] for v in row] for row in PROPERTY_TABLE]
+    table = ax.table(
+        cellText=PROPERTY_WORDS,
+        rowLabels=[name.replace("_", " ") for name in FAMILIES],
+        colLabels=PROPERTY_HEADERS,
+        cellColours=cell_colours,
+        loc="upper center",
+        cellLoc="center",
     )
-    ax.text(
-        0.5375,
-        0.015,
-        "close relatives: both carry noise to data along a path;\n"
-        "diffusion's probability-flow ODE is such a flow",
-        fontsize=9,
-        color="#b45f06",
-        ha="center",
-        va="top",
-    )
-    ax.text(0.5, 1.0, "Taxonomy of generative models", ha="center", va="top", fontsize=14, weight="bold")
+    table.auto_set_font_size(False)
+    table.set_fontsize(9)
+    table.scale(1, 1.5)
+    for (row, _), cell in table.get_celld().items():
+        if row == 0:
+            cell.set_text_props(weight="bold")
+    ax.set_title("What each family offers (green yes, yellow partly, red no)", fontsize=11)
+    ax.text(0.0, 0.0, NOTES, fontsize=9, va="bottom", ha="left", transform=ax.transAxes, color="#7f4f00")
+
+
+def taxonomy(p: dict, ctx: RunContext) -> ConceptOutput:
+    fig = new_figure(15, 11)
+    ax_tree, ax_table = fig.subplots(2, 1, height_ratios=[1.25, 1])
+    _tree(ax_tree)
+    _table(ax_table)
     explanation = f"""
-A generative model learns a distribution p(x) from samples so it can draw new ones. The first split
-(Goodfellow, NIPS 2016 tutorial) is whether the model defines the density explicitly or only gives a
-way to sample (implicit). Explicit models either compute log p(x) exactly (tractable) or optimise a
-bound on it (approximate).
+A generative model learns a distribution p(x) from samples so it can draw new ones. Stanford's CS231n
+(2025) splits them first by the density: explicit models compute p(x), exactly (tractable) or through
+an approximation (approximate); implicit models can sample from p(x) but cannot give it, either in one
+network pass (direct) or through an iterative process (indirect).
 
 {TREE}
 
-Autoregressive models factor p(x) = Π p(x_i | x_<i) and sample one dimension at a time. Normalizing
-flows map noise z through an invertible f and get log p(x) = log p(z) - log|det ∂f/∂z|. VAEs and
-diffusion models maximise an evidence lower bound, log p(x) ≥ ELBO. GANs train a generator against a
-discriminator and never write p(x) down. Flow matching learns the velocity of a continuous flow by
-regression, x_t = (1-t)·x0 + t·x1 with target x1 - x0; like diffusion it samples by integrating an
-ODE in several steps, and like a flow its likelihood is available through that ODE.
+Autoregressive models factor p(x) = Π p(x_i | x_<i) and sample one dimension at a time. VAEs maximise
+an evidence lower bound, log p(x) ≥ ELBO. GANs train a generator against a discriminator and never
+write p(x) down. Diffusion models, and rectified flow (flow matching), carry noise to data over many
+small steps.
+
+Two other views, both correct: in the ELBO view, diffusion is a deep VAE whose encoder adds noise, and
+its loss is a weighted ELBO, so it sits under explicit / approximate (as in Goodfellow's 2016
+taxonomy). In the continuous-flow view, rectified flow learns the velocity of an ODE, x_t = (1-t)·x0 +
+t·x1 with target x1 - x0; as a continuous normalizing flow its exact likelihood is computable through
+that ODE, at a cost. Normalizing flows (RealNVP, Glow) are tractable by the change of variables,
+log p(x) = log p(z) - log|det ∂f/∂z|.
 """
     return ConceptOutput(
         {"properties": PROPERTY_TABLE},

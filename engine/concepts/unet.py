@@ -75,10 +75,9 @@ def iou(logits: torch.Tensor, mask: torch.Tensor) -> float:
     return ((pred & true).sum() / (pred | true).sum().clamp_min(1)).item()
 
 
-def train(
-    net: nn.Module, p: dict, ctx: RunContext, g: torch.Generator, done: int, total: int
-) -> torch.Tensor:
-    """Adam on fresh random batches; returns the loss per step. `done`/`total` count steps across nets."""
+def train(net: nn.Module, p: dict, ctx: RunContext, g: torch.Generator) -> torch.Tensor:
+    """Adam on fresh random batches; returns the loss per step. Progress counts this net's steps, the
+    `steps` asked for (each net reports 1..steps; a progress display starts a new line when it resets)."""
     opt = torch.optim.Adam(net.parameters(), lr=p["lr"])
     losses = []
     net.train()
@@ -89,9 +88,101 @@ def train(
         loss.backward()
         opt.step()
         losses.append(loss.detach())
-        ctx.step(done + step, total, loss)
+        ctx.step(step, p["steps"], loss)
     net.eval()
     return torch.stack(losses).cpu()
+
+
+def feature_shapes(net: TinyUNet, size: int) -> dict[str, tuple[int, ...]]:
+    """(C, H, W) of what each block of `net` outputs for one 1 x size x size image, and of what the
+    decoder blocks take in (`dec2_in`, `dec1_in`: the up-convolved features, with the skip if any)."""
+    seen: dict[str, tuple[int, ...]] = {}
+    hooks = []
+    for name in ("down1", "down2", "bottom", "up2", "dec2", "up1", "dec1", "head"):
+        module = getattr(net, name)
+        hooks.append(
+            module.register_forward_hook(lambda m, i, o, n=name: seen.__setitem__(n, tuple(o.shape[1:])))
+        )
+    for name in ("dec2", "dec1"):
+        hooks.append(
+            getattr(net, name).register_forward_pre_hook(
+                lambda m, i, n=name: seen.__setitem__(f"{n}_in", tuple(i[0].shape[1:]))
+            )
+        )
+    try:
+        with torch.no_grad():
+            net(torch.zeros(1, 1, size, size, device=next(net.parameters()).device))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return seen
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return " x ".join(str(n) for n in shape)
+
+
+def architecture_figure(shapes: dict[str, tuple[int, ...]], size: int):
+    """The U: encoder down the left, bottleneck at the bottom, decoder up the right, skips across; every
+    box names the real (C x H x W) of the net that ran."""
+    fig = new_figure(11, 6)
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    boxes = {
+        "input": (0.06, 0.85, f"input\n{_shape((1, size, size))}"),
+        "down1": (0.2, 0.85, f"down1: conv-conv\n{_shape(shapes['down1'])}"),
+        "down2": (0.32, 0.5, f"pool, down2\n{_shape(shapes['down2'])}"),
+        "bottom": (0.5, 0.15, f"pool, bottleneck\n{_shape(shapes['bottom'])}"),
+        "dec2": (
+            0.68,
+            0.5,
+            f"up2 {_shape(shapes['up2'])}\n+ skip = {_shape(shapes['dec2_in'])}\n"
+            f"dec2 -> {_shape(shapes['dec2'])}",
+        ),
+        "dec1": (
+            0.8,
+            0.85,
+            f"up1 {_shape(shapes['up1'])}\n+ skip = {_shape(shapes['dec1_in'])}\n"
+            f"dec1 -> {_shape(shapes['dec1'])}",
+        ),
+        "head": (0.94, 0.85, f"1x1 conv\nmask logits\n{_shape(shapes['head'])}"),
+    }
+    for x, y, text in boxes.values():
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=9,
+            bbox=dict(boxstyle="round,pad=0.4", facecolor="#cfe2f3", edgecolor="#555555"),
+        )
+    path = ["input", "down1", "down2", "bottom", "dec2", "dec1", "head"]
+    for a, b in zip(path, path[1:], strict=False):
+        (xa, ya, _), (xb, yb, _) = boxes[a], boxes[b]
+        shrink = 28  # points: diagonal arrows stop short of the boxes
+        if ya == yb:  # side by side: start and end at the boxes' edges, not inside them
+            xa, xb, shrink = xa + (0.075 if a == "dec1" else 0.045), xb - 0.055, 0
+        ax.annotate(
+            "",
+            xy=(xb, yb),
+            xytext=(xa, ya),
+            arrowprops=dict(arrowstyle="->", color="#555555", lw=1.2, shrinkA=shrink, shrinkB=shrink),
+        )
+    for a, b in (("down1", "dec1"), ("down2", "dec2")):
+        (xa, ya, _), (xb, yb, _) = boxes[a], boxes[b]
+        ax.annotate(
+            "",
+            xy=(xb - 0.07, yb),
+            xytext=(xa + 0.07, ya),
+            arrowprops=dict(arrowstyle="->", color="tab:red", lw=1.5, ls="--"),
+        )
+        ax.text(
+            (xa + xb) / 2, ya + 0.03, "skip: copy and concatenate", color="tab:red", ha="center", fontsize=9
+        )
+    fig.suptitle(f"The U-Net that ran (width {shapes['down1'][0]}), on a {size} x {size} image: C x H x W")
+    return fig
 
 
 def unet(p: dict, ctx: RunContext) -> ConceptOutput:
@@ -101,7 +192,7 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
     for index, (name, skip) in enumerate((("skip", True), ("no_skip", False))):
         torch.manual_seed(ctx.seed + index)  # the same initial weights however the other net trained
         nets[name] = TinyUNet(p["width"], skip).to(ctx.device)
-        losses[name] = train(nets[name], p, ctx, ctx.generator(2), index * steps, 2 * steps)
+        losses[name] = train(nets[name], p, ctx, ctx.generator(2))
         with torch.no_grad():
             logits = nets[name](x_test)  # (N, 1, S, S)
         scores[name], preds[name] = iou(logits, mask_test), torch.sigmoid(logits)
@@ -133,6 +224,7 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
         grid[row, 0].set_ylabel(f"test image {row}")
     fig.colorbar(shown_image, ax=grid[:, 3], label="P(foreground)", shrink=0.6)
     fig.suptitle(f"Segmentation of noisy shapes, {steps} training steps per net")
+    fig_arch = architecture_figure(feature_shapes(nets["skip"], size), size)
     fig_loss = new_figure(7, 4)
     ax = fig_loss.subplots()
     for name, label in (("skip", "U-Net with skips"), ("no_skip", "without skips")):
@@ -175,5 +267,5 @@ as rounded blobs that lose corners and edges, because all detail had to pass thr
         ),
         metrics,
         explanation,
-        {"predictions": fig, "loss": fig_loss},
+        {"predictions": fig, "architecture": fig_arch, "loss": fig_loss},
     )

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 import engine
-from engine.concepts.attention import MultiHeadSelfAttention, attention, causal_mask, entropy, scaling_study
+from engine.concepts.attention import (
+    FEATURES,
+    HEAD_SENTENCE,
+    SENTENCE,
+    MultiHeadSelfAttention,
+    attention,
+    causal_mask,
+    entropy,
+    scaling_study,
+    softmax_jacobian_norm,
+    specialised_heads,
+)
 from engine.concepts.positional import sinusoidal_encoding
 
 
@@ -95,15 +107,24 @@ def test_permutation_demo_reports_both():
     result = engine.run("attention.permutation", {"n": 7, "d": 8}, device="cpu", seed=4)
     assert result.metrics["equivariance_error"] < 1e-5
     assert result.metrics["equivariance_error_with_pe"] > 0.05
+    assert result.metrics["equivariance_error_causal"] > 0.05  # the mask is tied to positions
+    assert result.metrics["sentence_weights_error"] < 1e-6  # "man bites dog": the same weights, moved
 
 
 def test_scaling_keeps_entropy_while_unscaled_softmax_saturates():
     table = scaling_study(torch.Generator().manual_seed(0), dims=(4, 64, 1024))
-    h_scaled, h_raw, max_scaled, max_raw = table.T
+    h_scaled, h_raw, max_scaled, max_raw, std_scaled, std_raw, jac_scaled, jac_raw = table.T
+    assert std_raw[2] > 20 * std_scaled[2] and abs(std_scaled - 1).max() < 0.2  # spread √d vs 1
+    assert jac_raw[0] > jac_raw[1] > jac_raw[2] and jac_raw[2] < 0.4 * jac_scaled[2]  # gradients vanish
+    assert jac_scaled.max() / jac_scaled.min() < 2
     assert h_raw[0] > h_raw[1] > h_raw[2]  # entropy collapses as d grows without 1/√d
     assert max_raw[2] > 0.9 and max_scaled[2] < 0.3
     assert h_scaled.max() - h_scaled.min() < 0.2  # roughly constant with 1/√d
     assert entropy(torch.full((1, 4), 0.25)).item() == pytest.approx(math.log(4))
+    p = torch.tensor([0.2, 0.5, 0.3], requires_grad=True)
+    numeric = torch.autograd.functional.jacobian(lambda s: s.softmax(-1), torch.log(p.detach()))
+    assert softmax_jacobian_norm(p.detach()).item() == pytest.approx(torch.linalg.matrix_norm(numeric).item())
+    assert softmax_jacobian_norm(torch.tensor([0.0, 1.0, 0.0])).item() == 0.0
 
 
 @pytest.mark.parametrize(
@@ -135,3 +156,40 @@ def test_multihead_demo_matches_torch():
     assert result.metrics["max_abs_diff_vs_torch_output"] < 1e-5
     assert result.metrics["max_abs_diff_vs_torch_weights"] < 1e-5
     assert result.arrays["weights"].shape == (3, 5, 5)
+
+
+def test_masked_scores_are_minus_infinity_and_their_weights_exactly_zero():
+    result = engine.run("attention.masked", {"n": 20}, device="cpu", seed=2)
+    scores, weights, mask = result.arrays["scores"], result.arrays["weights"], result.arrays["mask"]
+    assert np.isneginf(scores[~mask]).all() and np.isfinite(scores[mask]).all()
+    assert (weights[~mask] == 0.0).all()  # exactly, not merely small
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_it_attends_to_what_it_refers_to_in_the_hand_built_sentence():
+    result = engine.run("attention.self", device="cpu")
+    weights = result.arrays["weights"]
+    it = SENTENCE.index("it")
+    assert weights.shape == (len(SENTENCE), len(SENTENCE))
+    assert weights[it].argmax() == SENTENCE.index("animal") and weights[it].max() > 0.5
+    assert result.metrics["it_to_animal"] > 5 * result.metrics["it_to_street"]
+    # the output row of "it" now carries the animate-noun features of what it refers to
+    out = result.arrays["output"][it]
+    assert out[FEATURES.index("animate")] > 0.5 and out[FEATURES.index("pronoun")] < 0.1
+    random = engine.run("attention.self", {"input": "random", "n": 5, "d": 4}, device="cpu")
+    assert random.arrays["weights"].shape == (5, 5) and "it_to_animal" not in random.metrics
+
+
+def test_the_hand_set_heads_do_four_different_jobs():
+    weights = specialised_heads(HEAD_SENTENCE)  # (4, T, T)
+    T = len(HEAD_SENTENCE)
+    previous, same, first, nouns = weights
+    assert (previous[1:].argmax(-1) == torch.arange(T - 1)).all() and previous[1:].max(-1).values.min() > 0.9
+    for i, word in enumerate(HEAD_SENTENCE):
+        copies = [j for j, other in enumerate(HEAD_SENTENCE) if other == word]
+        assert same[i, copies].sum() > 0.95
+        assert nouns[i, [j for j, w in enumerate(HEAD_SENTENCE) if w in ("cat", "mat")]].sum() > 0.95
+    assert (first[:, 0] > 0.95).all()
+    result = engine.run("attention.multihead", device="cpu")
+    assert result.metrics["specialised_min_difference"] > 0.5
+    assert result.metrics["untrained_mean_max_weight"] < 0.5  # untrained heads: near uniform

@@ -9,10 +9,13 @@ import torch.nn as nn
 import engine
 from engine.concepts.flow_matching import (
     DATASETS,
+    checkerboard,
     flow_matching_loss,
     mmd_rbf,
+    precision_recall,
     sample_euler,
     sliced_w2,
+    straightness,
     two_moons,
 )
 
@@ -77,19 +80,52 @@ def test_sliced_w2_and_mmd_behave_like_distances():
     assert mmd_rbf(a, a + 1) > 0.1
 
 
+def test_precision_drops_for_blurred_samples_where_sliced_w2_does_not_see_it():
+    g = torch.Generator().manual_seed(3)
+    data, other = checkerboard(2000, g), checkerboard(2000, g)
+    blurred = checkerboard(2000, g) + 0.25 * torch.randn(2000, 2, generator=g)  # squares smeared into gaps
+    clean_precision, clean_recall = precision_recall(other, data)
+    blur_precision, _ = precision_recall(blurred, data)
+    assert clean_precision > 0.9 and clean_recall > 0.9
+    assert blur_precision < clean_precision - 0.1
+    # one mode left out: recall drops, precision does not
+    one_half = other[other[:, 0] < 0]
+    half_precision, half_recall = precision_recall(one_half, data)
+    assert half_precision > 0.9 and half_recall < 0.7
+
+
+def test_straightness_is_zero_for_straight_paths_and_positive_for_curved_ones():
+    x0 = torch.randn(200, 2, generator=torch.Generator().manual_seed(4))
+    assert straightness(ConstantField(torch.tensor([1.0, -0.5])), x0, 20) == pytest.approx(0.0, abs=1e-10)
+    assert straightness(TimeField(), x0, 20) > 0.1  # speed changes along the path
+
+
+def test_reflow_straightens_the_flow_and_improves_one_step_samples():
+    result = engine.run(
+        "flow_matching", {"steps": 300, "reflow_steps": 150, "batch": 256}, device="cpu", seed=0
+    )
+    m = result.metrics
+    assert m["straightness_2rf"] < 0.25 * m["straightness_1rf"], m
+    assert m["one_step_precision_2rf"] > m["one_step_precision_1rf"] + 0.3, m
+    assert m["one_step_mmd_2rf"] < m["one_step_mmd_1rf"], m
+    assert set(result.figures) == {"samples", "reflow", "velocity", "training"}
+    assert len(result.arrays["loss"]) == 300 and len(result.arrays["loss_2rf"]) == 150
+
+
 @pytest.mark.slow
 def test_rectified_flow_on_two_moons_gets_within_2x_of_the_data_floor():
-    result = engine.run("flow_matching", {"dataset": "moons", "steps": 800}, device="cpu", seed=0)
+    result = engine.run(
+        "flow_matching", {"dataset": "moons", "steps": 800, "reflow_steps": 50}, device="cpu", seed=0
+    )
     m = result.metrics
     assert m["sliced_w2"] <= 2 * m["sliced_w2_floor"], m
-    assert (
-        m["sliced_w2_one_step"] > 5 * m["sliced_w2_floor"]
-    )  # one Euler step is far off: the metric can tell
+    assert m["precision"] > 0.8 * m["precision_floor"] and m["recall"] > 0.8 * m["recall_floor"], m
+    assert m["one_step_precision_1rf"] < 0.2  # one Euler step of 1-RF is far off: the metric can tell
     assert m["sliced_w2_noise"] > 3 * m["sliced_w2_floor"]
     assert result.arrays["samples"].shape == (2000, 2)
 
 
 def test_tiny_step_counts_train_without_error():
     for steps in (1, 10):  # 10 once divided by zero in a one-cycle schedule
-        result = engine.run("flow_matching", {"steps": steps}, device="cpu")
-        assert len(result.arrays["loss"]) == steps
+        result = engine.run("flow_matching", {"steps": steps, "reflow_steps": steps}, device="cpu")
+        assert len(result.arrays["loss"]) == len(result.arrays["loss_2rf"]) == steps

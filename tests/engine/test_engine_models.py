@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+import engine
 from engine.concepts.autoencoder import SIDE, Autoencoder, blob_images, neighbour_r2
 from engine.concepts.unet import TinyUNet, iou, synthetic_shapes
 
@@ -36,3 +37,39 @@ def test_neighbour_r2_is_high_when_the_code_determines_the_target():
     bent = torch.stack([target[:, 0] ** 3, target[:, 1] ** 2 + 0.5 * target[:, 0]], dim=1)  # injective
     assert neighbour_r2(bent, target) > 0.95
     assert neighbour_r2(torch.rand(400, 2, generator=torch.Generator().manual_seed(1)), target) < 0.3
+
+
+def test_unet_progress_counts_the_steps_asked_for_per_net():
+    seen = []
+    engine.run(
+        "segmentation.unet",
+        {"steps": 20, "size": 8, "width": 2},
+        device="cpu",
+        progress=lambda step, total, loss: seen.append((step, total)),
+    )
+    assert seen == [(10, 20), (20, 20), (10, 20), (20, 20)]  # each net: 1..steps, never 2·steps
+
+
+def test_autoencoder_draws_its_decoded_grid_over_the_codes_with_one_or_two_latents():
+    for latent, thumbnails in ((2, 49), (1, 7)):
+        result = engine.run("autoencoder", {"steps": 20, "latent": latent}, device="cpu")
+        ax = result.figures["latent"].axes[2]
+        assert len(ax.images) == thumbnails  # one decoded image per grid code, drawn where the code lies
+        codes = ax.collections[0].get_offsets()
+        x_low, x_high = ax.get_xlim()
+        assert x_low < codes[:, 0].min() and x_high > codes[:, 0].max()  # the grid reaches past the data
+
+
+def test_unet_architecture_figure_names_the_real_shapes():
+    from engine.concepts.unet import feature_shapes
+
+    shapes = feature_shapes(TinyUNet(4, skip=True), 16)
+    assert (
+        shapes["bottom"] == (16, 4, 4)
+        and shapes["dec2_in"] == (16, 8, 8)
+        and shapes["dec1_in"] == (8, 16, 16)
+    )
+    assert feature_shapes(TinyUNet(4, skip=False), 16)["dec2_in"] == (8, 8, 8)  # no skip: half the channels
+    result = engine.run("segmentation.unet", {"steps": 2, "size": 16, "width": 4}, device="cpu")
+    texts = " ".join(t.get_text() for t in result.figures["architecture"].axes[0].texts)
+    assert "16 x 4 x 4" in texts and "+ skip = 16 x 8 x 8" in texts

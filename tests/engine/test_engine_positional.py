@@ -71,3 +71,12 @@ def test_demos_report_the_checks():
     rope = engine.run("positional.rope", {"positions": 32, "d": 16}, device="cpu")
     assert rope.metrics["relative_offset_max_spread"] < 1e-4
     assert rope.metrics["additive_pe_max_spread"] > 0.1
+
+
+def test_the_dot_product_text_is_honest_about_a_non_monotone_falloff():
+    result = engine.run("positional.sinusoidal", device="cpu")
+    falloff = result.arrays["falloff"]
+    rises = int((np.diff(falloff) > 1e-9).sum())
+    assert rises > 0 and result.metrics["falloff_increases"] == rises  # it does come back up
+    assert "not monotonically" in result.explanation
+    assert falloff[1] > falloff[4] > falloff[16]  # but it falls near 0

@@ -30,6 +30,7 @@ EXPECTED = {
     "segmentation.unet",
     "autoencoder",
     "flow_matching",
+    "transformer.toy_task",
     "generative.taxonomy",
 }
 

@@ -18,6 +18,9 @@ class ConceptsScreen(Screen[None]):
     ConceptsScreen { align-horizontal: center; }
     ConceptsScreen #concepts-intro { width: 100%; max-width: 120; padding: 1 2 0 2; color: $text-muted; }
     ConceptsScreen #concepts { width: 100%; max-width: 120; height: 1fr; margin: 1 2 0 2; }
+    ConceptsScreen #concept-summary {
+        width: 100%; max-width: 120; height: auto; min-height: 3; padding: 0 2; margin: 1 0 0 0;
+    }
     """
     BINDINGS = [
         Binding("enter", "open", "Open demo", id="open", show=False),
@@ -33,6 +36,9 @@ class ConceptsScreen(Screen[None]):
             id="concepts-intro",
         )
         yield DataTable(id="concepts", cursor_type="row", zebra_stripes=True)
+        # The summary of the highlighted concept in full, wrapped at word boundaries: a table column
+        # would cut it mid-word at any terminal width.
+        yield Static(id="concept-summary")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -40,11 +46,19 @@ class ConceptsScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.add_column(Text("Concept"), key="title")
         table.add_column(Text("Name"), key="name")
-        table.add_column(Text("What it shows"), key="summary")
         for concept in CONCEPTS.values():
             title = Text(concept.title + (" ⚙" if concept.trains else ""), style="bold")
-            table.add_row(title, Text(concept.name, style="dim"), Text(concept.summary), key=concept.name)
+            table.add_row(title, Text(concept.name, style="dim"), key=concept.name)
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#concepts")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        concept = CONCEPTS.get(str(event.row_key.value))
+        summary = self.query_one("#concept-summary", Static)
+        if concept is None:
+            summary.update(Content())
+            return
+        summary.update(Content.assemble((concept.title, "bold"), ": ", concept.summary))
 
     @property
     def selected(self) -> str | None:

@@ -171,6 +171,7 @@ class DemoScreen(Screen[None]):
         self._run_id = 0
         self._worker: Worker | None = None
         self._losses: list[tuple[int, float]] = []  # (step, loss) reported while training
+        self._phase_starts: list[int] = [0]  # where each trained model's losses start in _losses
         # Set when the last run's thread has returned (the engine stopped, whatever the outcome).
         self.engine_idle = threading.Event()
         self.engine_idle.set()
@@ -299,9 +300,11 @@ class DemoScreen(Screen[None]):
         cached = self._cache().get(key)
         if cached is not None:
             self._show(cached, cached=True)
+            self.query_one("#demo-output", VerticalScroll).focus()
             return
         self._run_id += 1
         self._losses = []
+        self._phase_starts = [0]
         self.running = True
         self.query_one("#run", Button).disabled = True
         self._status(Content.styled("Running… (the first run loads PyTorch)", "italic"))
@@ -311,6 +314,8 @@ class DemoScreen(Screen[None]):
         self.query_one("#demo-bar", ProgressBar).update(total=None, progress=0)
         self.query_one("#demo-loss", Static).update(Content("starting…"))
         self.engine_idle.clear()
+        self._clear_outputs()  # the old figures belong to other parameters: s must not save them
+        self.query_one("#demo-output", VerticalScroll).focus()  # out of the field, so s saves, not types
         self._worker = self._run_engine(self._run_id, params, device, key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
@@ -354,9 +359,21 @@ class DemoScreen(Screen[None]):
         self.query_one("#demo-loss", Static).update(
             Content.assemble(f"step {message.step}/{message.total}  loss ", (f"{message.loss:.4f}", "bold"))
         )
+        if self._losses and message.step <= self._losses[-1][0]:
+            self._phase_starts.append(len(self._losses))  # the step count went back: a second model
         self._losses.append((message.step, message.loss))
-        steps, losses = zip(*self._losses, strict=True)
-        self.query_one("#live-loss", LinePlot).set_series([Series("loss", list(losses), list(steps))])
+        self.query_one("#live-loss", LinePlot).set_series(self._loss_series())
+
+    def _loss_series(self) -> list[Series]:
+        """The live losses, one line per model trained (a concept that trains two, as the U-Net with
+        and without skips, restarts its step count), so a second model's start is not read as a jump."""
+        bounds = [*self._phase_starts, len(self._losses)]
+        series = []
+        for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            steps, losses = zip(*self._losses[start:end], strict=True)
+            name = "loss" if len(bounds) == 2 else f"model {index + 1}"
+            series.append(Series(name, list(losses), list(steps)))
+        return series
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
@@ -402,6 +419,15 @@ class DemoScreen(Screen[None]):
             self.dismiss(None)
 
     # --- showing ------------------------------------------------------------------------------------
+
+    def _clear_outputs(self) -> None:
+        self.result = None
+        self.has_result = False
+        self.query_one("#demo-panels", Vertical).remove_children()
+        self.query_one("#demo-metrics", Static).update(Content())
+        self.query_one("#demo-explanation", Explanation).show("")
+        for widget_id in ("#metrics-heading", "#explanation-heading", "#demo-saved"):
+            self.query_one(widget_id).display = False
 
     def _status(self, content: Content, *, error: bool = False) -> None:
         status = self.query_one("#demo-status", Static)

@@ -151,6 +151,15 @@ def _scaled_dot_product(result: DemoResult) -> list[Panel]:
         panels.append(
             LinePanel("Entropy of a softmax row vs dimension d (nats)", entropy, log_x=True, x_label="d")
         )
+        if len(table[0]) >= 8:
+            jacobian = [
+                Series("with 1/√d", [r[6] for r in table], dims),
+                Series("without", [r[7] for r in table], dims),
+            ]
+            panels.append(
+                LinePanel("Softmax Jacobian norm ‖diag(p) - p pᵀ‖ vs d: the gradient's scale", jacobian,
+                          log_y=True, log_x=True, x_label="d")
+            )  # fmt: skip
     return panels
 
 
@@ -165,21 +174,42 @@ def _attention_pair(result: DemoResult) -> list[Panel]:
 
 def _masked(result: DemoResult) -> list[Panel]:
     rows, cols = _labels(result, "weights")
-    mask = HeatmapPanel(
-        "Causal mask (1 = may attend)", _matrix(result.arrays["mask"].astype(int)), rows, cols, "gray", 0, 1.6
+    scores = HeatmapPanel(
+        "Scores Q Kᵀ/√d + M before the softmax: -inf above the diagonal",
+        _matrix(result.arrays["scores"]),
+        rows,
+        cols,
+        "diverging",
     )
-    return [mask, _weights(result, "weights", "Masked weights: zero above the diagonal")]
+    return [scores, _weights(result, "weights", "Weights after the softmax: exp(-inf) = 0, exactly zero")]
+
+
+HEAD_KINDS = ["previous token", "same token", "first token", "content: nouns"]
 
 
 def _multihead(result: DemoResult) -> list[Panel]:
+    special = result.arrays["specialised_weights"]  # (4, T, T): hand-set heads on a sentence
     weights = result.arrays["weights"]  # (h, T, T)
     heads, tokens = weights.shape[0], _names("t", weights.shape[1])
+    words = [str(word) for word in result.arrays["head_words"].tolist()]
     panels: list[Panel] = [
-        HeatmapPanel(f"Head {h} weights", weights[h].tolist(), tokens, tokens, "viridis", 0.0, 1.0)
-        for h in range(min(heads, 4))
+        HeatmapPanel(f"Hand-set head {h}: {kind}", special[h].tolist(), words, words, "viridis", 0.0, 1.0)
+        for h, kind in enumerate(HEAD_KINDS)
     ]
-    if heads > 4:
-        panels.append(HeatmapPanel(f"… {heads - 4} more heads (all in the figure)", [], None, None))
+    panels += [
+        HeatmapPanel(
+            f"Untrained head {h} (random weights): near uniform",
+            weights[h].tolist(),
+            tokens,
+            tokens,
+            "viridis",
+            0.0,
+            1.0,
+        )  # fmt: skip
+        for h in range(min(heads, 2))
+    ]
+    if heads > 2:
+        panels.append(HeatmapPanel(f"… {heads - 2} more untrained heads (all in the figure)", [], None, None))
     panels.append(_signed(result, "output", "Output (T x d_model)", tokens))
     return [p for p in panels if not isinstance(p, HeatmapPanel) or p.values]
 
@@ -252,9 +282,33 @@ def _transposed_conv(result: DemoResult) -> list[Panel]:
     kernel = result.arrays["kernel"].shape[0]
     out_rows, out_cols = _labels(result, "output")
     table_rows, table_cols = _labels(result, "output_sizes")
+    m = result.metrics
+    low, high = int(m["overlap_interior_min"]), int(m["overlap_interior_max"])
+    verdict = "holes" if low == 0 else "uneven" if high > low else "even"
+    checker = result.arrays["constant_through_transposed"]
+    resized = result.arrays["constant_through_resize_conv"]
+    checker_mean = sum(sum(row) for row in checker.tolist()) / max(1, checker.size)
+    resized_mean = sum(sum(row) for row in resized.tolist()) / max(1, resized.size)
     return [
         HeatmapPanel(
-            "Overlap map: kernel stamps landing on each output pixel",
+            f"A constant image through 2 stride-{result.params['stride']} transposed convs "
+            "(value / mean - 1): "
+            f"spread {m['constant_spread_transposed_2_layers']:.2f}, the checkerboard",
+            [[v / checker_mean - 1 for v in row] for row in checker.tolist()],
+            None,
+            None,
+            "diverging",
+        ),
+        HeatmapPanel(
+            f"The same through 2 resize + conv layers: spread "
+            f"{m['constant_spread_resize_conv_2_layers']:.2f}, flat",
+            [[v / resized_mean - 1 for v in row] for row in resized.tolist()],
+            None,
+            None,
+            "diverging",
+        ),
+        HeatmapPanel(
+            f"Overlap map: kernel stamps per output pixel; interior {verdict} ({low} to {high})",
             _matrix(result.arrays["overlap"]),
             rows,
             cols,
@@ -341,47 +395,112 @@ def _autoencoder(result: DemoResult) -> list[Panel]:
     ]
 
 
+def _loss_after(title: str, phases: list[tuple[str, Any]]) -> LinePanel:
+    """Training phases one after the other on one step axis, each as its running mean, log scale."""
+    series, offset = [], 0
+    for name, array in phases:
+        values = [float(v) for v in array.tolist()]
+        window = max(1, len(values) // 50)
+        means = [sum(values[i - window : i]) / window for i in range(window, len(values) + 1)]
+        series.append(Series(name, means, [offset + i for i in range(window, len(values) + 1)]))
+        offset += len(values)
+    return LinePanel(title, series, log_y=True, x_label="step")
+
+
+def _paths(paths: Any) -> list[list[tuple[float, float]]]:
+    shown = min(MAX_PATHS, paths.shape[1])  # paths: (steps + 1, N, 2)
+    return [[(float(x), float(y)) for x, y in paths[:, i].tolist()] for i in range(shown)]
+
+
 def _flow_matching(result: DemoResult) -> list[Panel]:
     data, samples = result.arrays["data"].tolist(), result.arrays["samples"].tolist()
-    one_step = result.arrays["one_step_samples"].tolist()
-    paths = result.arrays["trajectories"]  # (steps + 1, N, 2)
-    shown = min(MAX_PATHS, paths.shape[1])
-    lines = [[(float(x), float(y)) for x, y in paths[:, i].tolist()] for i in range(shown)]
-    starts, ends = [path[0] for path in lines], [path[-1] for path in lines]
     steps = result.params.get("sample_steps")
-    w2_rows, w2_cols = _labels(result, "w2_by_euler_steps")
+    m = result.metrics
+    path_plots = []
+    for rf, name, colour in (("1-RF", "trajectories", "#4e9ad8"), ("2-RF", "trajectories_2rf", "#59a14f")):
+        lines = _paths(result.arrays[name])
+        title = f"{rf}: straightness {m['straightness_' + rf.replace('-', '').lower()]:.3f}"
+        path_plots.append(
+            Plot(
+                title,
+                [
+                    PointSet(f"{rf} paths", paths=lines, colour=colour),
+                    PointSet("t=0 noise", [path[0] for path in lines], colour="#dddddd"),
+                    PointSet("t=1 sample", [path[-1] for path in lines], colour="#e15759"),
+                ],
+            )
+        )
+    one_step = []
+    for rf, name, colour in (
+        ("1-RF", "one_step_samples", "#f28e2b"),
+        ("2-RF", "one_step_samples_2rf", "#59a14f"),
+    ):
+        key = rf.replace("-", "").lower()
+        title = f"precision {m['one_step_precision_' + key]:.2f} recall {m['one_step_recall_' + key]:.2f}"
+        one_step.append(
+            Plot(title, [PointSet(f"{rf}, 1 step", _thin(result.arrays[name].tolist()), colour=colour)])
+        )
+    rows, cols = _labels(result, "quality_by_euler_steps")
     return [
         ScatterPanel(
-            "The data, and samples from noise in N Euler steps",
+            "The data, and 1-RF samples from noise in N Euler steps",
             [
-                Plot("", [PointSet("data", _thin(data), colour="#9a9a9a")]),
-                Plot("", [PointSet(f"N = {steps}", _thin(samples), colour="#4e9ad8")]),
-            ],
-        ),
-        ScatterPanel(
-            "One Euler step lands near the data's mean; the paths from noise bend only a little",
-            [
-                Plot("", [PointSet("N = 1", _thin(one_step), colour="#f28e2b")]),
                 Plot(
-                    "",
-                    [
-                        PointSet("paths", paths=lines, colour="#35597a"),
-                        PointSet("t=0", starts, colour="#dddddd"),
-                        PointSet("t=1", ends, colour="#e15759"),
-                    ],
+                    f"precision {m['precision_floor']:.2f} (2nd sample)",
+                    [PointSet("data", _thin(data), colour="#9a9a9a")],
+                ),
+                Plot(
+                    f"precision {m['precision']:.2f} recall {m['recall']:.2f}",
+                    [PointSet(f"1-RF, N = {steps}", _thin(samples), colour="#4e9ad8")],
                 ),
             ],
         ),
-        _loss(
-            "Flow matching loss ‖v_θ(x_t, t) - (x1 - x0)‖²", {"per batch": result.arrays["loss"]}, log_y=False
+        ScatterPanel("Paths from noise: 1-RF bends, reflow (2-RF) goes straight", path_plots),
+        ScatterPanel("One Euler step: 1-RF lands near the mean, 2-RF on the data", one_step),
+        _loss_after(
+            "Flow matching loss ‖v_θ(x_t, t) - (x1 - x0)‖²: 1-RF, then 2-RF trained on 1-RF's pairs",
+            [("1-RF", result.arrays["loss"]), ("2-RF (reflow)", result.arrays["loss_2rf"])],
         ),
         HeatmapPanel(
-            "Sliced W2 to the data by Euler steps (and as a multiple of the floor)",
-            _matrix(result.arrays["w2_by_euler_steps"]),
-            w2_rows,
-            w2_cols,
+            "k-NN precision and recall by Euler steps N, for 1-RF and 2-RF",
+            _matrix(result.arrays["quality_by_euler_steps"]),
+            rows,
+            cols,
+            "viridis",
+            0.0,
+            1.0,
         ),
     ]
+
+
+def _toy_transformer(result: DemoResult) -> list[Panel]:
+    snapshots = result.arrays["attention_snapshots"]  # (S, h, n, n): the read-out heads at S steps
+    rows, cols = _labels(result, "attention")
+    curve = result.arrays["accuracy"]  # (E, 4): step, digits right, sequences right, weight on source
+    by_step = {int(row[0]): float(row[1]) for row in curve.tolist()}
+    panels: list[Panel] = []
+    for at, snap in zip(result.arrays["snapshot_steps"].tolist(), snapshots.tolist(), strict=True):
+        heads = len(snap)
+        mean = [[sum(snap[h][i][j] for h in range(heads)) / heads for j in range(len(snap[0][0]))]
+                for i in range(len(snap[0]))]  # fmt: skip
+        title = (
+            f"Step {at}: accuracy {by_step.get(int(at), 0.0):.0%}, read-out attention (mean of {heads} heads)"
+        )
+        panels.append(HeatmapPanel(title, mean, rows, cols, "viridis", 0.0, 1.0))
+    steps = [float(v) for v in curve[:, 0].tolist()]
+    panels.append(
+        LinePanel(
+            "Held-out accuracy and the read-out's weight on the right input",
+            [
+                Series("digits right", curve[:, 1].tolist(), steps),
+                Series("sequences right", curve[:, 2].tolist(), steps),
+                Series("weight on source", curve[:, 3].tolist(), steps),
+            ],
+            x_label="step",
+        )
+    )
+    panels.append(_loss("Cross-entropy loss", {"training batch": result.arrays["loss"]}))
+    return panels
 
 
 def _taxonomy(result: DemoResult) -> list[Panel]:
@@ -421,4 +540,5 @@ _BUILDERS: dict[str, Callable[[DemoResult], list[Panel]]] = {
     "autoencoder": _autoencoder,
     "flow_matching": _flow_matching,
     "generative.taxonomy": _taxonomy,
+    "transformer.toy_task": _toy_transformer,
 }

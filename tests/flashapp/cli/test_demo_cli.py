@@ -52,7 +52,12 @@ def test_run_prints_a_readable_summary_and_saves_pngs(capsys, tmp_path):
     assert out.startswith("attention.cross: Cross-attention")
     assert "params: n=4, m=6, d=8, seed=0" in out
     assert "weights (4 x 6)" in out and "Q        (4, 8)" in out and "max_abs_diff_vs_sdpa" in out
-    expected = [out_dir / "attention.cross-weights.png", out_dir / "attention.cross-qkv.png"]
+    expected = sorted(out_dir.glob("*.png"))
+    assert [path.name.split("-")[:2] for path in expected] == [
+        ["attention.cross", "qkv"],
+        ["attention.cross", "weights"],
+    ]
+    assert all(path.name.endswith("-seed0.png") for path in expected)
     for path in expected:
         assert path.read_bytes()[:4] == b"\x89PNG"
         assert str(path) in out
@@ -68,7 +73,8 @@ def test_json_output(capsys, tmp_path):
     assert data["figures"] == ["weights"]
     assert main(["demo", "attention.masked", "--json", "--save", str(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["figures"] == [str(tmp_path / "attention.masked-weights.png")]
+    [saved] = data["figures"]
+    assert saved.startswith(str(tmp_path / "attention.masked-weights-")) and saved.endswith("-seed0.png")
 
 
 def test_seed_gives_the_same_numbers(capsys):
@@ -80,11 +86,14 @@ def test_seed_gives_the_same_numbers(capsys):
 
 
 def test_training_progress_goes_to_stderr_unless_json(capsys):
-    assert main(["demo", "flow_matching", "--set", "steps=20", "--device", "cpu"]) == 0
+    assert (
+        main(["demo", "flow_matching", "--set", "steps=20", "--set", "reflow_steps=10", "--device", "cpu"])
+        == 0
+    )
     captured = capsys.readouterr()
-    assert "training: step 20/20" in captured.err
+    assert "training: step 30/30" in captured.err
     assert "sliced_w2_floor" in captured.out
-    assert main(["demo", "flow_matching", "--set", "steps=20", "--json"]) == 0
+    assert main(["demo", "flow_matching", "--set", "steps=20", "--set", "reflow_steps=10", "--json"]) == 0
     captured = capsys.readouterr()
     assert captured.err == "" and json.loads(captured.out)["params"]["steps"] == 20
 

@@ -67,6 +67,7 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
 async def run_demo(pilot, screen: DemoScreen) -> None:
     await pilot.press("r")
     await wait_for(pilot, lambda: not screen.running and screen.result is not None)
+    await pilot.pause()  # let the screen lay out the new panels
 
 
 async def test_r_opens_the_cards_demo_which_runs_and_reruns_with_a_changed_parameter(
@@ -210,9 +211,11 @@ async def test_s_saves_every_figure_as_png(runnable_collection, tmp_path):
         await pilot.press("s")
         await wait_for(pilot, lambda: demo.query_one("#demo-saved").display, timeout=30)
         saved = sorted((tmp_path / "figures").glob("*.png"))
-        assert [path.name for path in saved] == ["attention.self-qkv.png", "attention.self-weights.png"]
+        names = [demo.result.figure_file("qkv"), demo.result.figure_file("weights")]
+        assert [path.name for path in saved] == names
+        assert names[0].startswith("attention.self-qkv-") and names[0].endswith("-seed0.png")
         assert all(path.read_bytes().startswith(b"\x89PNG") for path in saved)
-        assert str(tmp_path / "figures" / "attention.self-weights.png") in shown(demo, "#demo-saved")
+        assert str(tmp_path / "figures" / names[1]) in shown(demo, "#demo-saved")
 
 
 async def test_cuda_is_refused_with_a_message_where_there_is_none(runnable_collection):
@@ -287,3 +290,30 @@ def test_torch_stays_out_until_the_first_run(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+async def test_after_enter_in_a_field_s_saves_and_a_stopped_run_clears_the_old_figures(
+    runnable_collection, tmp_path
+):
+    app = make_app(runnable_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        demo = DemoScreen("transformer.toy_task", {"steps": 5, "batch": 8}, figures_dir=tmp_path / "figs")
+        app.push_screen(demo)
+        await pilot.pause()
+        field = demo.query_one("#param-steps", Input)
+        field.focus()
+        await pilot.press("enter")  # Enter in a field runs the demo
+        await wait_for(pilot, lambda: not demo.running and demo.result is not None)
+        assert app.focused is not field  # focus left the field, so s is the Save key
+        await pilot.press("s")
+        await wait_for(pilot, lambda: demo.query_one("#demo-saved").display, timeout=30)
+        assert field.value == "5" and len(list((tmp_path / "figs").glob("*.png"))) == 2
+
+        field.value = "20000"
+        demo.query_one("#demo-output").focus()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: demo._losses)
+        await pilot.press("escape")  # stopped: the figures of the earlier run must not stay
+        await pilot.pause()
+        assert demo.result is None and not demo.query_one("#demo-panels").children
+        assert "s" not in footer_keys(demo)

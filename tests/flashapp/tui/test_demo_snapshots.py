@@ -1,6 +1,6 @@
-"""Snapshot at 100x32 of the demo screen after a run: the parameters, and the transposed convolution's
-overlap map as a labelled heatmap grid with its values (whole numbers: the same on every CPU). Shown
-from the cache (a second opening), so no run time in it. Regenerate with
+"""Snapshots at 100x32 and 80x24 of the demo screen after a run: the parameters, the checkerboard and
+the transposed convolution's overlap map as labelled heatmap grids (the same on every CPU). Shown from
+the cache (a second opening), so no run time in it. Regenerate with
 `pytest tests/flashapp/tui/test_demo_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
@@ -32,3 +32,7 @@ async def run_then_reopen(pilot) -> None:
 
 def test_demo_screen(snap_compare, study_collection):
     assert snap_compare(make_app(study_collection), terminal_size=SIZE, run_before=run_then_reopen)
+
+
+def test_demo_screen_at_80_columns(snap_compare, study_collection):
+    assert snap_compare(make_app(study_collection), terminal_size=(80, 24), run_before=run_then_reopen)

@@ -19,8 +19,9 @@ from flashapp.tui.widgets.scatter_plot import Plot, PointSet, render_scatter
 TINY = {
     "segmentation.unet": {"steps": 2, "size": 8, "width": 2},
     "autoencoder": {"steps": 3},
-    "flow_matching": {"steps": 3, "batch": 16, "sample_steps": 4},
+    "flow_matching": {"steps": 3, "reflow_steps": 2, "batch": 16, "sample_steps": 4},
     "positional.sinusoidal": {"positions": 40, "d": 16},
+    "transformer.toy_task": {"steps": 12, "batch": 16},
 }
 
 
@@ -103,6 +104,7 @@ def test_images_shrink_until_a_group_fits():
         "segmentation.unet",
         "autoencoder",
         "flow_matching",
+        "transformer.toy_task",
         "generative.taxonomy",
     ],
 )
