@@ -34,7 +34,7 @@ from flashapp.store.answering import (
     undo_last,
 )
 from flashapp.store.backup import backup_collection
-from flashapp.store.card_views import CardInfo, card_info, list_cards
+from flashapp.store.card_views import CardInfo, card_info, iter_cards, list_cards
 from flashapp.store.counts import DeckCounts, deck_counts
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, sqlite_file
 from flashapp.store.deckfile_sync import SyncReport, sync_deck
@@ -178,6 +178,12 @@ class Collection:
     ) -> list[CardInfo]:
         with self.reading() as session:
             return list_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search, limit=limit)
+
+    def stream_cards(self, deck: str | None = None, search: str | None = None) -> Iterator[CardInfo]:
+        """The same cards as `cards`, yielded as they are read: constant memory over any collection.
+        The read transaction stays open until the iteration ends (or the generator is closed)."""
+        with self.reading() as session:
+            yield from iter_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search)
 
     def card(self, card_id: int) -> CardInfo:
         with self.reading() as session:
