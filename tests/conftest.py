@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Iterator
@@ -24,6 +25,23 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reaches the user's own collection, log or backups, and parallel workers (pytest -n)
+    never share one: each test process gets a data folder of its own."""
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "FLASHAPP_DB")}
+    data = tmp_path_factory.mktemp("user-data")
+    os.environ["XDG_DATA_HOME"] = str(data / "share")
+    os.environ["XDG_STATE_HOME"] = str(data / "state")
+    os.environ.pop("FLASHAPP_DB", None)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture
