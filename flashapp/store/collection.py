@@ -8,14 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from flashapp.core.practice.learn import CardProgress
-from flashapp.core.practice.mastery import MasteryCounts
-from flashapp.core.practice.questions import PracticeItem
-from flashapp.core.practice.scoring import AnswerCheck
 from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
@@ -44,17 +41,15 @@ from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
-from flashapp.store.practice import (
-    best_duration_ms,
-    card_progress,
-    mastery_counts,
-    practice_items,
-    record_session,
-    rescore_session,
-)
 from flashapp.store.queue import StudyQueue, build_queue
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
+
+if TYPE_CHECKING:  # practice modules load on first use: `decks`, `next`, `answer` never need them
+    from flashapp.core.practice.learn import CardProgress
+    from flashapp.core.practice.mastery import MasteryCounts
+    from flashapp.core.practice.questions import PracticeItem
+    from flashapp.core.practice.scoring import AnswerCheck
 
 Clock = Callable[[], datetime]
 
@@ -266,6 +261,8 @@ class Collection:
     def practice_items(self, deck: str, *, predict: bool = False) -> list[PracticeItem]:
         """The deck's cards (and its subdecks') as practice material, predict cards too with `predict`;
         UserError for an unknown deck."""
+        from flashapp.store.practice import practice_items
+
         with self.reading() as session:
             return practice_items(session, deck, predict=predict)
 
@@ -282,6 +279,8 @@ class Collection:
         """Store a finished test ("test"), Learn round ("learn") or Match game ("match") with its
         answers, in one transaction; returns the session id. `duration_ms` defaults to the time since
         `started_at`."""
+        from flashapp.store.practice import record_session
+
         with self.writing() as session:
             return record_session(
                 session, kind=kind, deck=deck, started_at=started_at, finished_at=self.clock(),
@@ -290,21 +289,29 @@ class Collection:
 
     def rescore_practice(self, session_id: int, checks: Sequence[AnswerCheck]) -> None:
         """Store changed verdicts of a recorded session (an "I was right" override) and its score."""
+        from flashapp.store.practice import rescore_session
+
         with self.writing() as session:
             rescore_session(session, session_id, checks)
 
     def practice_progress(self, deck: str) -> dict[int, CardProgress]:
         """Where each practised card of the deck stands in Learn mode, from every stored answer."""
+        from flashapp.store.practice import card_progress
+
         with self.reading() as session:
             return card_progress(session, deck)
 
     def mastery(self, deck: str) -> MasteryCounts:
         """How many of the deck's cards are not studied, learning, familiar and mastered."""
+        from flashapp.store.practice import mastery_counts
+
         with self.reading() as session:
             return mastery_counts(session, deck)
 
     def best_match_ms(self, deck: str) -> int | None:
         """The deck's best Match time in milliseconds (penalties included), None before a first game."""
+        from flashapp.store.practice import best_duration_ms
+
         with self.reading() as session:
             return best_duration_ms(session, deck, "match")
 
