@@ -16,22 +16,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Integer, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
 
-# Decks per statement: three scalar subqueries each, well under SQLite's 2,000 result columns.
-DECKS_PER_QUERY = 200
+
+def _count_statement(queue: int, *, before_day_end: bool, capped: bool):
+    rows = select(literal(1)).where(Card.deck_id == bindparam("deck_id"), Card.queue == queue)
+    if before_day_end:
+        rows = rows.where(Card.due < bindparam("day_end", type_=Card.due.type))
+    if capped:
+        rows = rows.limit(bindparam("cap", type_=Integer))
+    return select(func.count()).select_from(rows.subquery())
 
 
-def _count(deck_id: int, queue: int, day_end: datetime | None, cap: int | None):
-    rows = select(literal(1)).where(Card.deck_id == deck_id, Card.queue == queue)
-    if day_end is not None:
-        rows = rows.where(Card.due < day_end)
-    if cap is not None:
-        rows = rows.limit(cap)
-    return select(func.count()).select_from(rows.subquery()).scalar_subquery()
+# Three small statements, each compiled once per process and run once per deck: one statement of a
+# thousand subqueries would cost more to compile than all the searches together.
+NEW = _count_statement(QUEUE_NEW, before_day_end=False, capped=True)
+LEARNING = _count_statement(QUEUE_LEARNING, before_day_end=True, capped=False)
+REVIEW = _count_statement(QUEUE_REVIEW, before_day_end=True, capped=True)
 
 
 def own_available(
@@ -43,25 +47,21 @@ def own_available(
 ) -> dict[str, dict[int, int]]:
     """{deck name: {queue: count}} of the deck's own cards (not its subdecks') available before
     `day_end`: new cards up to `new_room[name]`, reviews up to `review_room[name]`, learning all."""
-    own: dict[str, dict[int, int]] = {name: {} for name in deck_ids}
-    names = list(deck_ids)
-    for first in range(0, len(names), DECKS_PER_QUERY):
-        columns, targets = [], []
-        for name in names[first : first + DECKS_PER_QUERY]:
-            deck_id = deck_ids[name]
-            wanted = (
-                (QUEUE_NEW, None, new_room[name]),
-                (QUEUE_LEARNING, day_end, None),
-                (QUEUE_REVIEW, day_end, review_room[name]),
-            )
-            for queue, before, cap in wanted:
-                if cap is not None and cap <= 0:
-                    own[name][queue] = 0
-                    continue
-                columns.append(_count(deck_id, queue, before, cap))
-                targets.append((name, queue))
-        if columns:
-            values = session.execute(select(*columns)).one()
-            for (name, queue), value in zip(targets, values, strict=True):
-                own[name][queue] = value
+    connection = session.connection()
+    own: dict[str, dict[int, int]] = {}
+    for name, deck_id in deck_ids.items():
+        new_cap, review_cap = new_room[name], review_room[name]
+        own[name] = {
+            QUEUE_NEW: connection.execute(NEW, {"deck_id": deck_id, "cap": new_cap}).scalar_one()
+            if new_cap > 0
+            else 0,
+            QUEUE_LEARNING: connection.execute(
+                LEARNING, {"deck_id": deck_id, "day_end": day_end}
+            ).scalar_one(),
+            QUEUE_REVIEW: connection.execute(
+                REVIEW, {"deck_id": deck_id, "day_end": day_end, "cap": review_cap}
+            ).scalar_one()
+            if review_cap > 0
+            else 0,
+        }
     return own

@@ -7,9 +7,9 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
-from flashapp.store.deck_tree_counts import _count, own_available
+from flashapp.store.deck_tree_counts import REVIEW, own_available
 from flashapp.store.decks import ensure_deck
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card, Note
 from tests.conftest import NOW
@@ -58,10 +58,10 @@ def test_counts_match_counting_everything_then_capping(collection):
 
 
 def test_each_count_is_a_range_search_on_the_index(collection):
-    statement = select(_count(1, QUEUE_REVIEW, NOW, 200))
     with collection.reading() as session:
-        compiled = statement.compile(session.bind)
-        values = [compiled.params[name] for name in compiled.positiontup]
+        compiled = REVIEW.compile(session.bind)
+        given = {"deck_id": 1, "day_end": NOW, "cap": 200}
+        values = [{**compiled.params, **given}[name] for name in compiled.positiontup]
         values = [str(v.replace(tzinfo=None)) if isinstance(v, datetime) else v for v in values]
         plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(values)).all()
     details = " ".join(str(row[-1]) for row in plan)
