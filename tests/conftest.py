@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,6 +27,23 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reaches the user's own collection, log or backups, and parallel workers (pytest -n)
+    never share one: each test process gets a data folder of its own."""
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "FLASHAPP_DB")}
+    data = tmp_path_factory.mktemp("user-data")
+    os.environ["XDG_DATA_HOME"] = str(data / "share")
+    os.environ["XDG_STATE_HOME"] = str(data / "state")
+    os.environ.pop("FLASHAPP_DB", None)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -35,9 +54,32 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "collection.db"
 
 
+@pytest.fixture(scope="session")
+def empty_collection_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty collection at the newest schema, migrated once per test process (each xdist worker has
+    a base temporary folder of its own); tests copy it instead of running the migrations again."""
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    Collection.open(path, shipped_decks=False, tz=UTC).close()
+    # Closing the last connection checkpoints the WAL into the file; the copy must not need a -wal.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture
-def collection(db_path: Path, clock: Clock) -> Iterator[Collection]:
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC) as opened:
+def empty_collection_file(empty_collection_template: Path):
+    """empty_collection_file(path) -> path: a copy of the migrated empty collection at `path`, which
+    `Collection.open` then opens without migrating or filling it from the shipped decks."""
+
+    def copy(path: Path) -> Path:
+        shutil.copyfile(empty_collection_template, path)
+        return path
+
+    return copy
+
+
+@pytest.fixture
+def collection(db_path: Path, clock: Clock, empty_collection_file) -> Iterator[Collection]:
+    with Collection.open(empty_collection_file(db_path), shipped_decks=False, clock=clock, tz=UTC) as opened:
         yield opened
 
 

@@ -1,10 +1,21 @@
-"""`flashapp cards`: list cards, by deck and search query."""
+"""`flashapp cards`: list cards, by deck and search query, written as they are read."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from typing import TYPE_CHECKING
 
-from flashapp.cli.common import add_json_flag, open_collection, print_json
+from flashapp.cli.common import add_json_flag, open_collection
+
+if TYPE_CHECKING:
+    from flashapp.store.card_views import CardInfo
+
+# Cards formatted per write to stdout: few system calls, and memory that does not grow with the list.
+CHUNK = 500
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,13 +30,46 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_collection(args) as collection:
-        cards = collection.cards(deck=args.deck, search=args.search)
-    if args.json:
-        print_json([card.to_json() for card in cards])
-        return 0
-    for card in cards:
-        first_line = card.front.splitlines()[0] if card.front else ""
-        due = card.due.strftime("%Y-%m-%d") if card.due and card.state != "new" else "-"
-        print(f"{card.id:>6}  {card.state:<10} {due:<10}  {card.deck} | {first_line[:70]}")
-    print(f"{len(cards)} card(s)")
+        cards = collection.stream_cards(deck=args.deck, search=args.search)
+        try:
+            # The first card is read before anything is printed: an unknown deck or a bad query is a
+            # one-line error with nothing on stdout.
+            first = next(cards, None)
+            rest = cards if first is None else chain([first], cards)
+            if args.json:
+                write_json_array(rest)
+            else:
+                write_text(rest)
+        finally:
+            cards.close()
     return 0
+
+
+def _chunks(cards: Iterable[CardInfo]) -> Iterator[list[CardInfo]]:
+    iterator = iter(cards)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def write_json_array(cards: Iterable[CardInfo]) -> None:
+    """A JSON array, one card object per line (the C encoder: `indent` would use the slow Python one)."""
+    out = sys.stdout
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    separator = "[\n"
+    for chunk in _chunks(cards):
+        out.write(separator + ",\n".join(encode(card.to_json()) for card in chunk))
+        separator = ",\n"
+    out.write("]\n" if separator == ",\n" else "[]\n")
+
+
+def write_text(cards: Iterable[CardInfo]) -> None:
+    count = 0
+    for chunk in _chunks(cards):
+        lines = []
+        for card in chunk:
+            first_line = card.front.splitlines()[0] if card.front else ""
+            due = card.due.strftime("%Y-%m-%d") if card.due and card.state != "new" else "-"
+            lines.append(f"{card.id:>6}  {card.state:<10} {due:<10}  {card.deck} | {first_line[:70]}\n")
+        sys.stdout.write("".join(lines))
+        count += len(chunk)
+    print(f"{count} card(s)")

@@ -1,10 +1,15 @@
-"""Cards as plain structures for listing and `cards --json`, filtered by deck and search query."""
+"""Cards as plain structures for listing and `cards --json`, filtered by deck and search query.
+
+Listing reads plain rows (Core columns, no ORM objects) and yields as it goes, a batch of rows at a
+time, so `cards --json` over the whole collection runs in constant memory.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
@@ -14,9 +19,15 @@ from flashapp.core.render import render_card
 from flashapp.core.scheduling.day import next_day_start_utc
 from flashapp.core.search import SearchQuery, parse_search
 from flashapp.core.timefmt import iso_utc
-from flashapp.store.anki.definitions import note_definition
+from flashapp.store.anki.definitions import definition_of, note_definition
 from flashapp.store.decks import find_deck, subtree_filter
-from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note
+from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note, NoteType
+
+# Rows fetched from the database at a time while listing.
+BATCH_ROWS = 1000
+
+if TYPE_CHECKING:
+    from flashapp.anki.note_types import NoteTypeDef
 
 
 @dataclass(frozen=True)
@@ -62,35 +73,59 @@ class CardInfo:
 
 
 def card_info(card: Card, note: Note, deck_name: str) -> CardInfo:
+    return _info(
+        card.id, note.id, note.key, deck_name, card.deck_id, card.ord, card.flag, card.state, card.due,
+        card.interval_days, card.ease, card.reps, card.lapses, card.suspended or card.orphaned,
+        note.note_type, note.fields, note.tags, note.demo, note.demo_params, note_definition(note),
+    )  # fmt: skip
+
+
+def _info(
+    card_id: int,
+    note_id: int,
+    key: str,
+    deck_name: str,
+    deck_id: int,
+    ord_: int,
+    flag: int,
+    state: str,
+    due: datetime | None,
+    interval_days: int,
+    ease: float,
+    reps: int,
+    lapses: int,
+    suspended: bool,
+    note_type: str,
+    fields: dict[str, Any],
+    tags: str,
+    demo: str | None,
+    demo_params: dict[str, Any] | None,
+    definition: NoteTypeDef | None,
+) -> CardInfo:
+    tag_list = tags.split()
     front, back = render_card(
-        note.note_type,
-        note.fields,
-        card.ord,
-        note_definition(note),
-        tags=note.tag_list,
-        deck=deck_name,
-        flag=card.flag,
+        note_type, fields, ord_, definition, tags=tag_list, deck=deck_name, flag=flag
     ).plain()
-    text = " ".join(str(value) for value in note.fields.values())
-    demo = {"concept": note.demo, "params": note.demo_params or {}} if note.demo else None
+    text = " ".join(str(value) for value in fields.values())
     return CardInfo(
-        id=card.id,
-        note_id=note.id,
-        key=note.key,
+        id=card_id,
+        note_id=note_id,
+        key=key,
         deck=deck_name,
-        deck_id=card.deck_id,
+        deck_id=deck_id,
         front=front,
         back=back,
-        tags=tuple(note.tag_list),
-        state=card.state,
-        due=card.due,
-        interval_days=card.interval_days,
-        ease=card.ease,
-        reps=card.reps,
-        lapses=card.lapses,
-        suspended=card.suspended or card.orphaned,
-        demo=demo,
-        media=tuple(media_references(text)),
+        tags=tuple(tag_list),
+        state=state,
+        due=due,
+        interval_days=interval_days,
+        ease=ease,
+        reps=reps,
+        lapses=lapses,
+        suspended=suspended,
+        demo={"concept": demo, "params": demo_params or {}} if demo else None,
+        # Most cards have no image: skip the two regular expressions unless a reference may be there.
+        media=tuple(media_references(text)) if ("![" in text or "<img" in text.lower()) else (),
     )
 
 
@@ -128,13 +163,43 @@ def list_cards(
     search: str | None = None,
     limit: int | None = None,
 ) -> list[CardInfo]:
-    query = (
-        select(Card, Note, Deck.name).join(Note, Card.note_id == Note.id).join(Deck, Card.deck_id == Deck.id)
-    )
+    return list(iter_cards(session, now=now, tz=tz, deck=deck, search=search, limit=limit))
+
+
+# The columns a listing needs, read as plain rows (building ORM objects costs more than rendering).
+_COLUMNS = (
+    Card.id, Card.note_id, Note.key, Deck.name, Card.deck_id, Card.ord, Card.flag, Card.state, Card.due,
+    Card.interval_days, Card.ease, Card.reps, Card.lapses, Card.suspended | Card.orphaned,
+    Note.note_type, Note.fields, Note.tags, Note.demo, Note.demo_params, Note.note_type_id,
+)  # fmt: skip
+
+
+def iter_cards(
+    session: Session,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    deck: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+) -> Iterator[CardInfo]:
+    """The cards in deck-name and new-queue order, rendered one at a time as the rows arrive. An unknown
+    deck or a bad query raises (UserError) before the first card."""
+    query = select(*_COLUMNS).join(Note, Card.note_id == Note.id).join(Deck, Card.deck_id == Deck.id)
     if deck is not None:
         find_deck(session, deck)
         query = query.where(subtree_filter(deck))
     if search:
         query = apply_search(query, parse_search(search), now, tz)
     query = query.order_by(Deck.name, Card.position, Card.ord, Card.id).limit(limit)
-    return [card_info(card, note, name) for card, note, name in session.execute(query)]
+    definitions: dict[int, NoteTypeDef | None] = {}
+    # On the connection, not the session: plain rows without the ORM's result machinery.
+    for row in session.connection().execute(query.execution_options(yield_per=BATCH_ROWS)):
+        *values, note_type_id = row
+        definition = None
+        if note_type_id is not None:
+            if note_type_id not in definitions:
+                found = session.get(NoteType, note_type_id)
+                definitions[note_type_id] = None if found is None else definition_of(found)
+            definition = definitions[note_type_id]
+        yield _info(*values, definition)

@@ -14,10 +14,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from flashapp.core.practice.learn import CardProgress
-from flashapp.core.practice.mastery import MasteryCounts
-from flashapp.core.practice.questions import PracticeItem
-from flashapp.core.practice.scoring import AnswerCheck
 from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
@@ -36,7 +32,7 @@ from flashapp.store.answering import (
     undo_last,
 )
 from flashapp.store.backup import backup_collection, backup_due
-from flashapp.store.card_views import CardInfo, card_info, list_cards
+from flashapp.store.card_views import CardInfo, card_info, iter_cards, list_cards
 from flashapp.store.counts import DeckCounts, deck_counts
 from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, shown_url, sqlite_file
@@ -48,19 +44,15 @@ from flashapp.store.integrity import check_collection
 from flashapp.store.locking import lock_all_decks, lock_card, lock_for_undo, lock_note
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
-from flashapp.store.practice import (
-    best_duration_ms,
-    card_progress,
-    mastery_counts,
-    practice_items,
-    record_session,
-    rescore_session,
-)
 from flashapp.store.queue import StudyQueue, build_queue
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # practice modules load on first use: `decks`, `next`, `answer` never need them
+    from flashapp.core.practice.learn import CardProgress
+    from flashapp.core.practice.mastery import MasteryCounts
+    from flashapp.core.practice.questions import PracticeItem
+    from flashapp.core.practice.scoring import AnswerCheck
     from flashapp.store.bulk_actions import BulkUndo
     from flashapp.store.change_watch import ChangeWatch
     from flashapp.store.note_adding import AddedNote, Duplicate
@@ -270,6 +262,12 @@ class Collection:
         with self.reading() as session:
             return list_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search, limit=limit)
 
+    def stream_cards(self, deck: str | None = None, search: str | None = None) -> Iterator[CardInfo]:
+        """The same cards as `cards`, yielded as they are read: constant memory over any collection.
+        The read transaction stays open until the iteration ends (or the generator is closed)."""
+        with self.reading() as session:
+            yield from iter_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search)
+
     def card(self, card_id: int) -> CardInfo:
         with self.reading() as session:
             card = get_card(session, card_id, with_note=True)
@@ -358,6 +356,8 @@ class Collection:
     def practice_items(self, deck: str, *, predict: bool = False) -> list[PracticeItem]:
         """The deck's cards (and its subdecks') as practice material, predict cards too with `predict`;
         UserError for an unknown deck."""
+        from flashapp.store.practice import practice_items
+
         with self.reading() as session:
             return practice_items(session, deck, predict=predict)
 
@@ -374,6 +374,8 @@ class Collection:
         """Store a finished test ("test"), Learn round ("learn") or Match game ("match") with its
         answers, in one transaction; returns the session id. `duration_ms` defaults to the time since
         `started_at`."""
+        from flashapp.store.practice import record_session
+
         with self.writing() as session:
             return record_session(
                 session, kind=kind, deck=deck, started_at=started_at, finished_at=self.clock(),
@@ -382,21 +384,29 @@ class Collection:
 
     def rescore_practice(self, session_id: int, checks: Sequence[AnswerCheck]) -> None:
         """Store changed verdicts of a recorded session (an "I was right" override) and its score."""
+        from flashapp.store.practice import rescore_session
+
         with self.writing() as session:
             rescore_session(session, session_id, checks)
 
     def practice_progress(self, deck: str) -> dict[int, CardProgress]:
         """Where each practised card of the deck stands in Learn mode, from every stored answer."""
+        from flashapp.store.practice import card_progress
+
         with self.reading() as session:
             return card_progress(session, deck)
 
     def mastery(self, deck: str) -> MasteryCounts:
         """How many of the deck's cards are not studied, learning, familiar and mastered."""
+        from flashapp.store.practice import mastery_counts
+
         with self.reading() as session:
             return mastery_counts(session, deck)
 
     def best_match_ms(self, deck: str) -> int | None:
         """The deck's best Match time in milliseconds (penalties included), None before a first game."""
+        from flashapp.store.practice import best_duration_ms
+
         with self.reading() as session:
             return best_duration_ms(session, deck, "match")
 

@@ -22,6 +22,9 @@ from flashapp.core.text import to_plain
 from flashapp.store.decks import SEPARATOR, ensure_deck
 from flashapp.store.models import Card, Note, queue_for
 
+# New notes written per INSERT.
+INSERT_CHUNK = 5000
+
 
 @dataclass
 class SyncReport:
@@ -101,15 +104,23 @@ def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: da
         for card in cards_by_note.get(note.id, {}).values():
             _set_orphaned(card, True, now, report)
 
-    if new_specs:
+    # In chunks, one transaction still: memory for rows stays small however big the file.
+    for first in range(0, len(new_specs), INSERT_CHUNK):
+        chunk = new_specs[first : first + INSERT_CHUNK]
         rows = [
             {"source": source, "key": s.id, "deck_id": deck.id, "created_at": now, "modified_at": now}
             | _note_values(s)
-            for s in new_specs
+            for s in chunk
         ]
-        # One multi-row INSERT ... RETURNING; rows may come back in any order, so match them by key.
-        ids = dict(session.execute(insert(Note).returning(Note.key, Note.id), rows).all())
-        card_rows = [(ids[s.id], deck.id, ord_) for s in new_specs for ord_ in s.card_ords()]
+        # Core executemany on the session's connection (the ORM's bulk path costs more than the
+        # database does), with RETURNING; rows may come back in any order, so match them by key.
+        note_table = Note.__table__
+        ids = dict(
+            session.connection()
+            .execute(insert(note_table).returning(note_table.c.key, note_table.c.id), rows)
+            .all()
+        )
+        card_rows = [(ids[s.id], deck.id, ord_) for s in chunk for ord_ in s.card_ords()]
         _insert_cards(session, card_rows, now)
         report.added += len(card_rows)
     return report
@@ -157,8 +168,8 @@ def _set_orphaned(card: Card, orphaned: bool, now: datetime, report: SyncReport)
 def _insert_cards(session: Session, rows: list[tuple[int, int, int]], now: datetime) -> None:
     """New cards for (note_id, deck_id, ord) rows, queued after every existing new card."""
     start = (session.scalar(select(func.max(Card.position))) or 0) + 1
-    session.execute(
-        insert(Card),
+    session.connection().execute(
+        insert(Card.__table__),
         [
             {
                 "note_id": note_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from flashapp.store.db import IMMEDIATE
 
@@ -27,10 +28,20 @@ def alembic_config(connection: Connection):
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The collection's revision, None for a database without Alembic's table: one query, no schema
+    inspection (this runs on every start of every command)."""
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError as error:
+            if _is_missing_table(error):
+                return None
+            raise
+
+
+def _is_missing_table(error: DBAPIError) -> bool:
+    message = str(error.orig).lower()
+    return "no such table" in message or "does not exist" in message
 
 
 def has_other_tables(engine: Engine) -> bool:

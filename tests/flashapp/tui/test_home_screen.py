@@ -85,8 +85,13 @@ async def test_the_first_frame_comes_before_the_collection_opens(collection, wri
 
     app = make_app(open_collection=open_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        # The opening worker starts after the first frame: wait for it to exist and finish, however
+        # busy the machine (under pytest -n the first refresh can come late).
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.collection_ready:
+                break
         assert opened and app.collection is collection
         assert app.screen.query_one("#decks", DataTable).row_count == 2
 

@@ -1,0 +1,52 @@
+"""The study commands load only what they use: on a collection at the newest schema, `decks`, `next`
+and `answer` run without Alembic, the practice modes, Anki import/export, Textual, the engine or torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# Runs the command in-process, then reports which of the heavy packages it had loaded.
+SCRIPT = """
+import contextlib, io, json, sys
+from flashapp.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+heavy = (
+    "alembic", "flashapp.store.practice", "flashapp.core.practice.generator", "flashapp.core.practice.learn",
+    "flashapp.store.anki_import", "flashapp.store.anki_export", "textual", "engine", "torch", "numpy",
+)
+print(json.dumps({"code": code, "loaded": sorted(
+    name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in heavy)
+)}))
+"""
+
+
+def loaded_by(*argv: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["code"] == 0
+    return report["loaded"]
+
+
+def test_study_commands_skip_the_heavy_packages(collection, write_deck):
+    deck = '[deck]\nname = "Light"\n\n[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n'
+    collection.import_paths([write_deck(deck)], backup=False)
+    [card] = collection.cards()
+    db = str(collection.path)
+    assert loaded_by("--db", db, "decks") == []
+    assert loaded_by("--db", db, "next", "--json") == []
+    assert loaded_by("--db", db, "answer", str(card.id), "good") == []
+
+
+def test_a_new_collection_still_migrates(tmp_path):
+    db = str(tmp_path / "new.db")
+    assert "alembic" in loaded_by("--db", db, "decks")
+    assert loaded_by("--db", db, "decks") == []
