@@ -142,7 +142,8 @@ def bury_siblings(session: Session, card: Card, now: datetime, tz: tzinfo, saved
 
 
 def undo_last(session: Session) -> UndoResult | None:
-    """Take back the newest answer: restore the card and its siblings exactly, delete the log row.
+    """Take back the newest answer in the collection: restore the card and its siblings, delete the
+    log row.
 
     Review rows that came in with an import carry no snapshot: when the newest row is one of those,
     there is nothing to undo (undoing an older answer would overwrite what the import brought).
@@ -150,15 +151,37 @@ def undo_last(session: Session) -> UndoResult | None:
     review = session.scalar(select(Review).order_by(Review.id.desc()).limit(1))
     if review is None or "card" not in review.previous:
         return None
+    return _take_back(session, review)
+
+
+def undo_review(session: Session, review_id: int) -> UndoResult:
+    """Take back one given answer (a study session's own), which must still be its card's newest."""
+    review = session.get(Review, review_id)
+    if review is None or "card" not in review.previous:
+        raise UserError("that answer was already taken back")
+    newer = session.scalar(
+        select(Review.id).where(Review.card_id == review.card_id, Review.id > review.id).limit(1)
+    )
+    if newer is not None:
+        raise UserError(f"card {review.card_id} was answered again since; that answer cannot be undone")
+    return _take_back(session, review)
+
+
+def _take_back(session: Session, review: Review) -> UndoResult:
+    """Put back the rows `review`'s answer changed, exactly as they were, and delete it.
+
+    The answered card gets its snapshot back. Its siblings only lost their burial: each gets
+    `buried_until` cleared and the queue its present state and flags give (a sibling suspended since
+    stays suspended).
+    """
     previous = review.previous
     restore(get_card(session, review.card_id), previous["card"])
-    for sibling_id, values in previous.get("siblings", {}).items():
-        session.execute(
-            update(Card)
-            .where(Card.id == int(sibling_id))
-            .values(queue=values["queue"], buried_until=None)
-            .execution_options(synchronize_session=False)
-        )
+    sibling_ids = [int(sibling_id) for sibling_id in previous.get("siblings", {})]
+    if sibling_ids:
+        siblings = session.scalars(select(Card).where(Card.id.in_(sibling_ids)).order_by(Card.id))
+        for sibling in siblings:
+            sibling.buried_until = None
+            refresh_queue(sibling)
     session.delete(review)
     return UndoResult(review.card_id, Rating(review.rating), review.reviewed_at)
 

@@ -32,6 +32,7 @@ from flashapp.store.answering import (
     unbury_card,
     unbury_expired,
     undo_last,
+    undo_review,
 )
 from flashapp.store.backup import backup_collection
 from flashapp.store.card_views import CardInfo, card_info, list_cards
@@ -224,6 +225,12 @@ class Collection:
         """Take back the newest answer (call again for the one before it)."""
         with self.writing() as session:
             return undo_last(session)
+
+    def undo_answer(self, review_id: int) -> UndoResult:
+        """Take back one given answer (a study session's own); UserError when it is no longer the
+        card's newest or is gone."""
+        with self.writing() as session:
+            return undo_review(session, review_id)
 
     def suspend(self, card_id: int, suspended: bool = True) -> None:
         with self.writing() as session:

@@ -9,6 +9,7 @@ deck's candidates come from one indexed range scan on (deck_id, queue, due).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -49,8 +50,13 @@ class StudyQueue:
     review: list[QueuedCard] = field(default_factory=list)
     new: list[QueuedCard] = field(default_factory=list)
 
-    def counts(self) -> QueueCounts:
-        return QueueCounts(new=len(self.new), learning=len(self.learning), review=len(self.review))
+    def counts(self, now: datetime | None = None) -> QueueCounts:
+        """What is left; at `now`, learning counts only cards due within the learn-ahead limit (as Anki
+        shows it), without `now` every learning card still due today."""
+        learning = len(self.learning)
+        if now is not None:
+            learning = bisect_right([card.due for card in self.learning], now + LEARN_AHEAD)
+        return QueueCounts(new=len(self.new), learning=learning, review=len(self.review))
 
     def next_card_id(self, now: datetime) -> int | None:
         if self.learning and self.learning[0].due <= now:
