@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="collection: an SQLite path or an SQLAlchemy URL (default: $FLASHAPP_DB, "
         "else a file in the user data folder)",
     )
+    parser.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="your time zone, an IANA name like Europe/Berlin (default: the system's zone); "
+        "study days and due dates follow it",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         module.register(sub)
@@ -36,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.tz:
+            check_zone(args.tz)
         if args.command is None:
+            if args.tz:  # the TUI opens its collection in the zone of the process
+                os.environ["TZ"] = args.tz.strip()
             from flashapp.tui.run import run_tui
 
             return run_tui(args.db)
@@ -50,6 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`flashapp cards | head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def check_zone(name: str) -> None:
+    """`--tz` must name an IANA zone (one line on stderr, exit 2, otherwise)."""
+    from flashapp.core.scheduling.zone import UnknownZone, named_zone
+
+    try:
+        named_zone(name)
+    except UnknownZone as error:
+        raise UserError(f"--tz: {error}") from None
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from flashapp.core.practice.learn import CardProgress
 from flashapp.core.practice.mastery import MasteryCounts
 from flashapp.core.practice.questions import PracticeItem
 from flashapp.core.practice.scoring import AnswerCheck
-from flashapp.core.scheduling import Rating, SchedulerOptions
+from flashapp.core.scheduling import Rating, SchedulerOptions, StudyCalendar
+from flashapp.core.scheduling.zone import user_zone
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
@@ -54,6 +55,7 @@ from flashapp.store.practice import (
     rescore_session,
 )
 from flashapp.store.queue import StudyQueue, build_queue
+from flashapp.store.settings import rollover_hour, set_rollover_hour
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
@@ -86,8 +88,9 @@ class Collection:
         self.clock = clock
         # Interval fuzz spreads reviews out; tests turn it off to assert exact intervals.
         self.fuzz = fuzz
-        # Local time zone: the study day rolls over at 4 am local time.
-        self.tz = tz or datetime.now().astimezone().tzinfo or UTC
+        # The user's IANA zone; with the collection's rollover hour it makes the study days.
+        self.tz = tz or user_zone()
+        self._calendar: StudyCalendar | None = None
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
 
@@ -162,6 +165,26 @@ class Collection:
         with self._write() as session, session.begin():
             yield session
 
+    # --- study days ------------------------------------------------------------------------------
+
+    @property
+    def calendar(self) -> StudyCalendar:
+        """The user's zone and the collection's rollover hour (read once per open collection)."""
+        if self._calendar is None:
+            with self.reading() as session:
+                self._calendar = StudyCalendar(self.tz, rollover_hour(session))
+        return self._calendar
+
+    @property
+    def rollover_hour(self) -> int:
+        """The local hour (0-23) at which a study day begins; 4 unless set or imported from Anki."""
+        return self.calendar.rollover_hour
+
+    def set_rollover_hour(self, hour: int) -> None:
+        with self.writing() as session:
+            set_rollover_hour(session, hour)
+        self._calendar = StudyCalendar(self.tz, hour)
+
     # --- decks -----------------------------------------------------------------------------------
 
     def deck_names(self) -> list[str]:
@@ -170,7 +193,7 @@ class Collection:
 
     def deck_counts(self) -> list[DeckCounts]:
         with self.reading() as session:
-            return deck_counts(session, self.clock(), self.tz)
+            return deck_counts(session, self.clock(), self.calendar)
 
     # --- cards -----------------------------------------------------------------------------------
 
@@ -188,7 +211,8 @@ class Collection:
     def study_card(self, card_id: int) -> StudyCard:
         """A card ready to study: rendered text and what each answer button would do now."""
         with self.reading() as session:
-            return study_card(get_card(session, card_id, with_note=True), self.clock(), fuzz=self.fuzz)
+            card = get_card(session, card_id, with_note=True)
+            return study_card(card, self.clock(), fuzz=self.fuzz, calendar=self.calendar)
 
     def review_history(self, card_id: int) -> list[ReviewEntry]:
         with self.reading() as session:
@@ -208,7 +232,7 @@ class Collection:
             with self.writing() as session:
                 unbury_expired(session, now)
         with self.reading() as session:
-            return build_queue(session, deck, now, self.tz)
+            return build_queue(session, deck, now, self.calendar)
 
     def next_card(self, deck: str | None = None) -> StudyCard | None:
         card_id = self.study_queue(deck).next_card_id(self.clock())
@@ -218,7 +242,7 @@ class Collection:
         """Schedule the card and log the review, in one transaction."""
         with self.writing() as session:
             return answer_card(
-                session, card_id, rating, self.clock(), self.tz, fuzz=self.fuzz, duration_ms=duration_ms
+                session, card_id, rating, self.clock(), self.calendar, fuzz=self.fuzz, duration_ms=duration_ms
             )
 
     def undo(self) -> UndoResult | None:
@@ -239,7 +263,7 @@ class Collection:
     def bury(self, card_id: int, buried: bool = True) -> None:
         with self.writing() as session:
             if buried:
-                bury_card(session, card_id, self.clock(), self.tz)
+                bury_card(session, card_id, self.clock(), self.calendar)
             else:
                 unbury_card(session, card_id, self.clock())
 
@@ -363,12 +387,12 @@ class Collection:
     def today_stats(self) -> TodayStats:
         """Cards answered since the study day began, with again count and time spent."""
         with self.reading() as session:
-            return today_stats(session, self.clock(), self.tz)
+            return today_stats(session, self.clock(), self.calendar)
 
     def upcoming_reviews(self, deck: str | None = None) -> UpcomingReviews:
         """When the first card after today is due, and how many are due the next study day."""
         with self.reading() as session:
-            return upcoming_reviews(session, deck, self.clock(), self.tz)
+            return upcoming_reviews(session, deck, self.clock(), self.calendar)
 
     def media_path(self, card_id: int, name: str) -> Path | None:
         """The image file `name` of a card: in the media folder if the collection has one, else beside
@@ -438,6 +462,9 @@ class Collection:
                     write_package(session, alias, package, now=now, reset=reset, attached=aliases)
                     for alias, package in zip(list(aliases), prepared, strict=True)
                 )
+                for package in prepared:  # an Anki collection brings its day rollover hour
+                    set_rollover_hour(session, package.collection.rollover_hour)
+            self._calendar = None
             for package in prepared:  # committed: now the files may appear
                 if package.media_plan is not None and media_dir is not None:
                     install_media(media_dir, package.media_plan.moves)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling import day_start_utc, next_day_start_utc
+from flashapp.core.scheduling import StudyCalendar
 from flashapp.store.decks import SEPARATOR, parent_names
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
 from flashapp.store.queue import load_decks, remaining_today, studied_today
@@ -42,11 +42,11 @@ class DeckCounts:
         }
 
 
-def deck_counts(session: Session, now: datetime, tz: tzinfo) -> list[DeckCounts]:
+def deck_counts(session: Session, now: datetime, calendar: StudyCalendar) -> list[DeckCounts]:
     """Cards available today by deck (subdecks included, daily limits applied), in tree order."""
     decks = load_decks(session)
     names = {deck.id: name for name, deck in decks.items()}
-    day_end = next_day_start_utc(now, tz)
+    day_end = calendar.day_end(now)
     available = or_(
         Card.queue == QUEUE_NEW, Card.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)) & (Card.due < day_end)
     )
@@ -60,7 +60,7 @@ def deck_counts(session: Session, now: datetime, tz: tzinfo) -> list[DeckCounts]
         for target in [*parent_names(names[deck_id]), names[deck_id]]:
             totals[target] += count
 
-    new_done, reviews_done = studied_today(session, day_start_utc(now, tz))
+    new_done, reviews_done = studied_today(session, calendar.day_start(now))
     room = {
         QUEUE_NEW: remaining_today(decks, new_done, lambda o: o.new_per_day),
         QUEUE_REVIEW: remaining_today(decks, reviews_done, lambda o: o.reviews_per_day),

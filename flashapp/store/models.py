@@ -235,3 +235,12 @@ def queue_for(state: str, *, suspended: bool, orphaned: bool, buried: bool) -> i
     if buried:
         return QUEUE_BURIED
     return {"new": QUEUE_NEW, "review": QUEUE_REVIEW}.get(state, QUEUE_LEARNING)
+
+
+class CollectionSetting(Base):
+    """One collection-wide setting (`rollover_hour`: the local hour a study day starts, 0-23)."""
+
+    __tablename__ = "collection_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

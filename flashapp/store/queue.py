@@ -12,12 +12,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling import SchedulerOptions, State, day_start_utc, next_day_start_utc
+from flashapp.core.scheduling import SchedulerOptions, State, StudyCalendar
 from flashapp.store.decks import find_deck, parent_names
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card, Deck, Review
 
@@ -126,7 +126,7 @@ def remaining_today(decks: dict[str, DeckLimits], done: dict[int, int], limit_of
     return {name: max(0, limit_of(deck.options) - done_in_subtree[name]) for name, deck in decks.items()}
 
 
-def build_queue(session: Session, deck: str | None, now: datetime, tz: tzinfo) -> StudyQueue:
+def build_queue(session: Session, deck: str | None, now: datetime, calendar: StudyCalendar) -> StudyQueue:
     """The queue for `deck` and its subdecks (None: every deck)."""
     if deck is not None:
         find_deck(session, deck)
@@ -135,7 +135,7 @@ def build_queue(session: Session, deck: str | None, now: datetime, tz: tzinfo) -
         d for name, d in decks.items() if deck is None or name == deck or name.startswith(deck + "::")
     ]
     ids = [d.id for d in selected]
-    day_start, day_end = day_start_utc(now, tz), next_day_start_utc(now, tz)
+    day_start, day_end = calendar.day_start(now), calendar.day_end(now)
     new_done, reviews_done = studied_today(session, day_start)
     new_room = remaining_today(decks, new_done, lambda o: o.new_per_day)
     review_room = remaining_today(decks, reviews_done, lambda o: o.reviews_per_day)

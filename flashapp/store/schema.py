@@ -14,7 +14,7 @@ from flashapp.store.db import IMMEDIATE
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0003_anki_note_types"
+HEAD_REVISION = "0004_study_days"
 
 
 def alembic_config(connection: Connection):

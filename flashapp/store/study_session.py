@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flashapp.core.scheduling import Rating, State, next_day_start_utc
+from flashapp.core.scheduling import Rating, State
 from flashapp.store.answering import AnswerResult
 from flashapp.store.collection import Collection
 from flashapp.store.queue import QueueCounts, QueuedCard, StudyQueue
@@ -43,7 +43,7 @@ class StudySession:
 
     def _rebuild(self) -> None:
         self.queue: StudyQueue = self.collection.study_queue(self.deck)
-        self._day_end = next_day_start_utc(self.collection.clock(), self.collection.tz)
+        self._day_end = self.collection.calendar.day_end(self.collection.clock())
         self._current: StudyCard | None = None
 
     def counts(self) -> QueueCounts:

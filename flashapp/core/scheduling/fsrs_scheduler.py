@@ -10,6 +10,10 @@ memory state, which is what py-fsrs creates itself, so a new card's first answer
 - A review or relearning card that has no FSRS memory state yet (its deck used SM-2 until now) gets one
   estimated from its SM-2 interval and ease, as Anki does when FSRS is switched on without history
   (`memory_state_from_sm2` in fsrs-rs): stability = interval, difficulty from the ease.
+- Days are study days (`StudyCalendar`), as Anki counts them: py-fsrs measures elapsed time in whole
+  24-hour periods, so it is handed a `last_review` exactly as many days before `now` as study days
+  passed; a review interval of N days makes the card due on the study day N after today's; a learning
+  step of a day or more is due on a study day (see `sm2.step_due`).
 - Fuzz: py-fsrs draws its fuzz from the global `random` module, which a seeded `rng` cannot reach, so
   py-fsrs runs unfuzzed and, when an `rng` is given, the review interval is fuzzed here with the same
   ranges (`fuzz.py`), one draw per call.
@@ -26,7 +30,9 @@ import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, MAX_DIFFICULTY, MIN_DIFFICULTY, STABILITY_MIN
 
 from flashapp.core.scheduling.answering import Scheduler
+from flashapp.core.scheduling.day import StudyCalendar
 from flashapp.core.scheduling.fuzz import fuzzed_interval
+from flashapp.core.scheduling.sm2 import step_due
 from flashapp.core.scheduling.types import CardState, Rating, SchedulerOptions, State
 
 __all__ = ["fsrs_card", "memory_state_from_sm2", "next_states", "review"]
@@ -47,8 +53,11 @@ _FROM_FSRS_STATE = {
 }
 
 
-def fsrs_card(card: CardState, now: datetime, options: SchedulerOptions) -> fsrs.Card:
-    """`card` as py-fsrs sees it at `now` (a new card is due now, as py-fsrs's own new cards are)."""
+def fsrs_card(
+    card: CardState, now: datetime, options: SchedulerOptions, calendar: StudyCalendar | None = None
+) -> fsrs.Card:
+    """`card` as py-fsrs sees it at `now` (a new card is due now, as py-fsrs's own new cards are); with
+    a `calendar`, its last review as many whole days before `now` as study days passed since."""
     if card.state is State.NEW:
         return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=now)
     stability, difficulty = card.stability, card.difficulty
@@ -61,8 +70,14 @@ def fsrs_card(card: CardState, now: datetime, options: SchedulerOptions) -> fsrs
         stability=stability,
         difficulty=difficulty,
         due=card.due,
-        last_review=card.last_review,
+        last_review=_last_review(card, now, calendar),
     )
+
+
+def _last_review(card: CardState, now: datetime, calendar: StudyCalendar | None) -> datetime | None:
+    if card.last_review is None or calendar is None:
+        return card.last_review
+    return now - timedelta(days=max(0, calendar.days_between(card.last_review, now)))
 
 
 def memory_state_from_sm2(ease: float, interval_days: int) -> tuple[float, float]:
@@ -89,19 +104,25 @@ def _scheduler(options: SchedulerOptions) -> fsrs.Scheduler:
 
 
 def _answer(
-    card: CardState, rating: Rating, now: datetime, options: SchedulerOptions, fuzz: float | None
+    card: CardState,
+    rating: Rating,
+    now: datetime,
+    options: SchedulerOptions,
+    fuzz: float | None,
+    calendar: StudyCalendar,
 ) -> CardState:
     reviewed, _ = _scheduler(options).review_card(
-        fsrs_card(card, now, options), fsrs.Rating(int(rating)), review_datetime=now
+        fsrs_card(card, now, options, calendar), fsrs.Rating(int(rating)), review_datetime=now
     )
     state = _FROM_FSRS_STATE[reviewed.state]
-    due = reviewed.due
     interval_days = 0
     if state is State.REVIEW:
-        interval_days = (due - now).days
+        interval_days = (reviewed.due - now).days
         if fuzz is not None:
             interval_days = fuzzed_interval(interval_days, 1, options.maximum_interval_days, fuzz)
-            due = now + timedelta(days=interval_days)
+        due = calendar.due_after(now, interval_days)
+    else:
+        due = step_due(now, (reviewed.due - now).total_seconds() / 60, calendar)
     lapsed = card.state is State.REVIEW and rating is Rating.AGAIN
     return replace(
         card,

@@ -51,13 +51,16 @@ def test_next_answer_undo_round_trip(db, capsys, monkeypatch):
     assert (card["key"], card["question"], card["answer"], card["state"]) == ("one", "First", "1", "new")
     assert card["intervals"] == {"again": "1m", "hard": "6m", "good": "10m", "easy": "4d"}
 
-    code, out, _ = call(capsys, "--db", db, "answer", str(card["id"]), "easy", "--now", T0, "--json")
+    code, out, _ = call(
+        capsys, "--db", db, "--tz", "UTC", "answer", str(card["id"]), "easy", "--now", T0, "--json"
+    )
     answered = json.loads(out)
     assert code == 0
+    # Due on the study day 4 days on, which starts at the rollover hour (4 am in the zone given).
     assert (answered["state"], answered["interval_days"], answered["due"]) == (
         "review",
         4,
-        "2026-03-06T12:00:00Z",
+        "2026-03-06T04:00:00Z",
     )
 
     code, out, _ = call(capsys, "--db", db, "next", "--now", T0, "--json")
