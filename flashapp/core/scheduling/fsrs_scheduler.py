@@ -37,6 +37,8 @@ from flashapp.core.scheduling.types import CardState, Rating, SchedulerOptions, 
 
 __all__ = ["fsrs_card", "memory_state_from_sm2", "next_states", "review"]
 
+# fsrs-rs (Anki's FSRS) never lets stability pass 100 years; py-fsrs does not cap it.
+STABILITY_MAX = 36500.0
 # The retention an SM-2 schedule is assumed to have reached when FSRS takes over a card (Anki's default).
 SM2_ASSUMED_RETENTION = 0.9
 
@@ -111,15 +113,12 @@ def _answer(
     fuzz: float | None,
     calendar: StudyCalendar,
 ) -> CardState:
-    reviewed, _ = _scheduler(options).review_card(
-        fsrs_card(card, now, options, calendar), fsrs.Rating(int(rating)), review_datetime=now
-    )
+    before = fsrs_card(card, now, options, calendar)
+    reviewed = _review(before, rating, now, options)
     state = _FROM_FSRS_STATE[reviewed.state]
     interval_days = 0
     if state is State.REVIEW:
-        interval_days = (reviewed.due - now).days
-        if fuzz is not None:
-            interval_days = fuzzed_interval(interval_days, 1, options.maximum_interval_days, fuzz)
+        interval_days = _ordered_interval(before, card.state, rating, now, options, fuzz)
         due = calendar.due_after(now, interval_days)
     else:
         due = step_due(now, (reviewed.due - now).total_seconds() / 60, calendar)
@@ -137,6 +136,48 @@ def _answer(
         difficulty=reviewed.difficulty,
         last_review=now,
     )
+
+
+def _review(before: fsrs.Card, rating: Rating, now: datetime, options: SchedulerOptions) -> fsrs.Card:
+    reviewed, _ = _scheduler(options).review_card(before, fsrs.Rating(int(rating)), review_datetime=now)
+    if reviewed.stability is not None and reviewed.stability > STABILITY_MAX:
+        reviewed.stability = STABILITY_MAX
+    return reviewed
+
+
+def _ordered_interval(
+    before: fsrs.Card,
+    state_before: State,
+    rating: Rating,
+    now: datetime,
+    options: SchedulerOptions,
+    fuzz: float | None,
+) -> int:
+    """The review interval `rating` gives, kept above the lower buttons' as Anki keeps it: on a review
+    card hard >= 1, good >= hard + 1, easy >= good + 1; on a (re)learning card easy >= good + 1, good
+    counted as the interval its stability would give. With fuzz, each floor is the fuzzed interval below.
+    """
+    scheduler = _scheduler(options)
+    maximum = options.maximum_interval_days
+    in_review = state_before is State.REVIEW
+    chain = (Rating.HARD, Rating.GOOD, Rating.EASY) if in_review else (Rating.GOOD, Rating.EASY)
+    floor = 1
+    interval = 1
+    for step_rating in chain:
+        if step_rating > rating:
+            break
+        reviewed = _review(before, step_rating, now, options)
+        raw = scheduler._next_interval(stability=reviewed.stability)
+        if fuzz is not None and reviewed.state is fsrs.State.Review:
+            interval = fuzzed_interval(raw, floor, maximum, fuzz)
+        else:
+            interval = min(max(raw, floor), maximum)
+        floor = min(interval + 1, maximum)
+    if rating not in chain:  # again or hard out of (re)learning steps with no steps left
+        reviewed = _review(before, rating, now, options)
+        raw = scheduler._next_interval(stability=reviewed.stability)
+        interval = fuzzed_interval(raw, 1, maximum, fuzz) if fuzz is not None else raw
+    return interval
 
 
 SCHEDULER = Scheduler("fsrs", _answer)

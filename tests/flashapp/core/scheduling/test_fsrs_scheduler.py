@@ -103,11 +103,16 @@ def test_matches_py_fsrs_review_for_review(ratings, options, delay):
         assert ours.step == (theirs.step or 0), where
         assert ours.stability == theirs.stability, where
         assert ours.difficulty == theirs.difficulty, where
-        in_steps = ours.state is not State.REVIEW
-        assert ours.due == (theirs.due if in_steps else StudyCalendar().day_start(theirs.due)), where
         assert ours.last_review == theirs.last_review, where
-        expected_interval = (theirs.due - theirs.last_review).days if ours.state is State.REVIEW else 0
-        assert ours.interval_days == expected_interval, where
+        if ours.state is not State.REVIEW:
+            assert (ours.due, ours.interval_days) == (theirs.due, 0), where
+            continue
+        # py-fsrs gives each button its interval alone; Anki keeps hard < good < easy on review cards and
+        # easy > good out of learning (see `test_anki_oracle`), which can only lengthen an interval.
+        theirs_interval = (theirs.due - theirs.last_review).days
+        assert ours.interval_days >= theirs_interval, where
+        assert ours.interval_days == theirs_interval or ratings[number - 1] in (GOOD, EASY), where
+        assert ours.due == StudyCalendar().due_after(ours.last_review, ours.interval_days), where
 
 
 def test_all_good_sequence_by_the_numbers():
