@@ -67,12 +67,16 @@ def test_next_answer_undo_round_trip(db, capsys, monkeypatch):
     assert json.loads(out)["card"]["key"] == "two"
 
     code, out, _ = call(capsys, "--db", db, "undo", "--json")
-    assert json.loads(out) == {"undone": {"card_id": card["id"], "rating": "easy", "reviewed_at": T0}}
+    expected = {"card_id": card["id"], "front": "First", "rating": "easy", "reviewed_at": T0}
+    assert json.loads(out) == {"undone": expected}
     code, out, _ = call(capsys, "--db", db, "card", str(card["id"]), "--json")
     restored = json.loads(out)
     assert (restored["state"], restored["reps"], restored["history"]) == ("new", 0, [])
     code, out, _ = call(capsys, "--db", db, "undo")
     assert out == "Nothing to undo.\n"
+    call(capsys, "--db", db, "answer", str(card["id"]), "good", "--now", T0)
+    code, out, _ = call(capsys, "--db", db, "undo")
+    assert out == f"Undid good on card {card['id']} “First” (answered {T0}).\n"
 
 
 def test_sibling_is_buried_after_answer(db, capsys):
