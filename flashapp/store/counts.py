@@ -1,5 +1,6 @@
 """New / learning / due counts per deck for the deck tree, each including its subdecks and capped by
-the daily limits the same way the study queue is (see `queue`)."""
+the daily limits the same way the study queue is (see `queue`). Learning counts the cards due within
+the 20-minute learn-ahead limit, as the study header does (`StudyQueue.counts(now)`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from flashapp.core.scheduling import StudyCalendar
 from flashapp.store.decks import SEPARATOR, parent_names
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
-from flashapp.store.queue import load_decks, remaining_today, studied_today
+from flashapp.store.queue import LEARN_AHEAD, load_decks, remaining_today, studied_today
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ def deck_counts(session: Session, now: datetime, calendar: StudyCalendar) -> lis
     decks = load_decks(session)
     names = {deck.id: name for name, deck in decks.items()}
     day_end = calendar.day_end(now)
+    # Learning cards count once due within the learn-ahead limit, as in the study header (and Anki).
     available = or_(
-        Card.queue == QUEUE_NEW, Card.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)) & (Card.due < day_end)
+        Card.queue == QUEUE_NEW,
+        (Card.queue == QUEUE_LEARNING) & (Card.due < min(day_end, now + LEARN_AHEAD)),
+        (Card.queue == QUEUE_REVIEW) & (Card.due < day_end),
     )
     own: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for deck_id, queue, count in session.execute(
