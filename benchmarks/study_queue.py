@@ -65,13 +65,13 @@ def main() -> None:
             ).all()
 
         session = StudySession(collection, "Bench::Deck 05")
-        session.current()
+        card = session.current()
         ratings = [Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.EASY, Rating.HARD]
         samples = []
         for i in range(args.answers):
             clock.now += timedelta(seconds=5)
             start = time.perf_counter()
-            session.answer(ratings[i % len(ratings)], duration_ms=4000)
+            session.answer(card.id, ratings[i % len(ratings)], duration_ms=4000)
             card = session.current()
             samples.append(time.perf_counter() - start)
             if card is None:

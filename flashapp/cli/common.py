@@ -54,10 +54,12 @@ FUZZ = True
 def open_collection(args: argparse.Namespace, **options: Any) -> Collection:
     # Imported here, not at the top: the TUI starts from the same entry point and must show its first
     # frame before SQLAlchemy is loaded.
+    from flashapp.core.scheduling.zone import user_zone
     from flashapp.store.collection import Collection, utc_now
 
     now = parse_now(getattr(args, "now", None)) if getattr(args, "now", None) else None
-    return Collection.open(args.db, clock=(lambda: now) if now else utc_now, fuzz=FUZZ, **options)
+    tz = user_zone(getattr(args, "tz", None))
+    return Collection.open(args.db, clock=(lambda: now) if now else utc_now, tz=tz, fuzz=FUZZ, **options)
 
 
 def print_json(value: Any) -> None:

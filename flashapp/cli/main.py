@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="collection: an SQLite path or an SQLAlchemy URL (default: $FLASHAPP_DB, "
         "else a file in the user data folder)",
     )
+    parser.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="your time zone, an IANA name like Europe/Berlin (default: the system's zone); "
+        "study days and due dates follow it",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         module.register(sub)
@@ -57,7 +63,11 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     from flashapp.store.damage import CollectionDamaged
 
     try:
+        if args.tz:
+            check_zone(args.tz)
         if args.command is None:
+            if args.tz:  # the TUI opens its collection in the zone of the process
+                os.environ["TZ"] = args.tz.strip()
             from flashapp.tui.run import run_tui
 
             return run_tui(args.db)
@@ -78,6 +88,16 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         line = environment_problem(error) or unexpected_line(error, args.command, argv)
         print(f"flashapp: {line}", file=sys.stderr)
         return 1
+
+
+def check_zone(name: str) -> None:
+    """`--tz` must name an IANA zone (one line on stderr, exit 2, otherwise)."""
+    from flashapp.core.scheduling.zone import UnknownZone, named_zone
+
+    try:
+        named_zone(name)
+    except UnknownZone as error:
+        raise UserError(f"--tz: {error}") from None
 
 
 if __name__ == "__main__":

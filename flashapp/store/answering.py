@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -17,7 +17,7 @@ from flashapp.core.scheduling import (
     CardState,
     Rating,
     SchedulerOptions,
-    next_day_start_utc,
+    StudyCalendar,
     scheduler_for,
 )
 from flashapp.errors import UserError
@@ -81,11 +81,11 @@ def deck_options(card: Card) -> SchedulerOptions:
     return SchedulerOptions.from_dict(card.deck.options)
 
 
-def preview(card: Card, now: datetime, fuzz: bool) -> dict[Rating, CardState]:
+def preview(card: Card, now: datetime, fuzz: bool, calendar: StudyCalendar) -> dict[Rating, CardState]:
     """What each button would do to `card` now (for the interval labels on the buttons)."""
     options = deck_options(card)
     rng = fuzz_rng(card.id, card.reps) if fuzz else None
-    return scheduler_for(options).next_states(to_state(card), now, options, rng)
+    return scheduler_for(options).next_states(to_state(card), now, options, rng, calendar)
 
 
 def answer_card(
@@ -93,7 +93,7 @@ def answer_card(
     card_id: int,
     rating: Rating,
     now: datetime,
-    tz: tzinfo,
+    calendar: StudyCalendar,
     *,
     fuzz: bool,
     duration_ms: int = 0,
@@ -104,12 +104,12 @@ def answer_card(
     options = deck_options(card)
     before = to_state(card)
     rng = fuzz_rng(card.id, card.reps) if fuzz else None
-    after, log = scheduler_for(options).review(before, rating, now, options, rng)
+    after, log = scheduler_for(options).review(before, rating, now, options, rng, calendar)
 
     previous = {"card": snapshot(card), "siblings": {}}
     card.buried_until = None  # answering a buried card (by id) brings it back
     apply_state(card, after, now)
-    buried = bury_siblings(session, card, now, tz, previous["siblings"])
+    buried = bury_siblings(session, card, now, calendar, previous["siblings"])
     review = Review(
         card_id=card.id,
         reviewed_at=log.reviewed_at,
@@ -127,14 +127,16 @@ def answer_card(
     return AnswerResult(card.id, rating, before, after, review.id, buried)
 
 
-def bury_siblings(session: Session, card: Card, now: datetime, tz: tzinfo, saved: dict) -> tuple[int, ...]:
+def bury_siblings(
+    session: Session, card: Card, now: datetime, calendar: StudyCalendar, saved: dict
+) -> tuple[int, ...]:
     """Bury the note's other new/review cards until the next study day, in one UPDATE.
 
     Only `queue` and `buried_until` change (a burial is not an edit), and before it every such
     sibling had its state's own queue and no burial, so `saved` can record exactly what to put back.
     """
     with session.no_autoflush:  # the answered card is flushed once, together with its review row
-        params = {"of_note": card.note_id, "except_card": card.id, "until": next_day_start_utc(now, tz)}
+        params = {"of_note": card.note_id, "except_card": card.id, "until": calendar.day_end(now)}
         rows = session.execute(_BURY_SIBLINGS, params).all()
     for sibling_id, state in rows:
         saved[str(sibling_id)] = {"queue": queue_for(state, suspended=False, orphaned=False, buried=False)}
@@ -142,7 +144,8 @@ def bury_siblings(session: Session, card: Card, now: datetime, tz: tzinfo, saved
 
 
 def undo_last(session: Session) -> UndoResult | None:
-    """Take back the newest answer: restore the card and its siblings exactly, delete the log row.
+    """Take back the newest answer in the collection: restore the card and its siblings, delete the
+    log row.
 
     Review rows that came in with an import carry no snapshot: when the newest row is one of those,
     there is nothing to undo (undoing an older answer would overwrite what the import brought).
@@ -150,15 +153,37 @@ def undo_last(session: Session) -> UndoResult | None:
     review = session.scalar(select(Review).order_by(Review.id.desc()).limit(1))
     if review is None or "card" not in review.previous:
         return None
+    return _take_back(session, review)
+
+
+def undo_review(session: Session, review_id: int) -> UndoResult:
+    """Take back one given answer (a study session's own), which must still be its card's newest."""
+    review = session.get(Review, review_id)
+    if review is None or "card" not in review.previous:
+        raise UserError("that answer was already taken back")
+    newer = session.scalar(
+        select(Review.id).where(Review.card_id == review.card_id, Review.id > review.id).limit(1)
+    )
+    if newer is not None:
+        raise UserError(f"card {review.card_id} was answered again since; that answer cannot be undone")
+    return _take_back(session, review)
+
+
+def _take_back(session: Session, review: Review) -> UndoResult:
+    """Put back the rows `review`'s answer changed, exactly as they were, and delete it.
+
+    The answered card gets its snapshot back. Its siblings only lost their burial: each gets
+    `buried_until` cleared and the queue its present state and flags give (a sibling suspended since
+    stays suspended).
+    """
     previous = review.previous
     restore(get_card(session, review.card_id), previous["card"])
-    for sibling_id, values in previous.get("siblings", {}).items():
-        session.execute(
-            update(Card)
-            .where(Card.id == int(sibling_id))
-            .values(queue=values["queue"], buried_until=None)
-            .execution_options(synchronize_session=False)
-        )
+    sibling_ids = [int(sibling_id) for sibling_id in previous.get("siblings", {})]
+    if sibling_ids:
+        siblings = session.scalars(select(Card).where(Card.id.in_(sibling_ids)).order_by(Card.id))
+        for sibling in siblings:
+            sibling.buried_until = None
+            refresh_queue(sibling)
     session.delete(review)
     return UndoResult(review.card_id, Rating(review.rating), review.reviewed_at)
 
@@ -171,9 +196,9 @@ def set_suspended(session: Session, card_id: int, suspended: bool, now: datetime
     return card
 
 
-def bury_card(session: Session, card_id: int, now: datetime, tz: tzinfo) -> Card:
+def bury_card(session: Session, card_id: int, now: datetime, calendar: StudyCalendar) -> Card:
     card = get_card(session, card_id)
-    card.buried_until = next_day_start_utc(now, tz)
+    card.buried_until = calendar.day_end(now)
     card.modified_at = now
     refresh_queue(card)
     return card

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from flashapp.core.scheduling import StudyCalendar
 from flashapp.errors import UserError
 from flashapp.store.answering import bury_card, forget_card, set_suspended, unbury_card
 from flashapp.store.deckfile_sync import search_text, tag_text
@@ -66,7 +67,7 @@ def apply_bulk(
     action: str,
     card_ids: Sequence[int],
     now: datetime,
-    tz: tzinfo,
+    calendar: StudyCalendar,
     *,
     value: str = "",
 ) -> BulkUndo:
@@ -85,7 +86,7 @@ def apply_bulk(
             set_suspended(session, card_id, action == "suspend", now)
     elif action == "bury":
         for card_id in ids:
-            bury_card(session, card_id, now, tz)
+            bury_card(session, card_id, now, calendar)
     elif action == "unbury":
         for card_id in ids:
             unbury_card(session, card_id, now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, or_, select
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
-from flashapp.core.scheduling.day import next_day_start_utc
+from flashapp.core.scheduling import StudyCalendar
 from flashapp.core.search import SearchQuery, parse_search
 from flashapp.core.timefmt import iso_utc
 from flashapp.store.anki.definitions import definition_of, note_definition
@@ -129,7 +129,7 @@ def _info(
     )
 
 
-def apply_search(query: Select, search: SearchQuery, now: datetime, tz: tzinfo) -> Select:
+def apply_search(query: Select, search: SearchQuery, now: datetime, calendar: StudyCalendar) -> Select:
     for word in search.words:
         query = query.where(Note.search_text.contains(word, autoescape=True))
     for word in search.excluded:
@@ -138,7 +138,7 @@ def apply_search(query: Select, search: SearchQuery, now: datetime, tz: tzinfo) 
         query = query.where(or_(*(subtree_filter(name) for name in search.decks)))
     for tag in search.tags:
         query = query.where(Note.tags.contains(f" {tag} ", autoescape=True))
-    day_end = next_day_start_utc(now, tz)
+    day_end = calendar.day_end(now)
     state_filters = {
         "new": Card.state == "new",
         "learn": Card.state.in_(("learning", "relearning")),
@@ -158,12 +158,12 @@ def list_cards(
     session: Session,
     *,
     now: datetime,
-    tz: tzinfo,
+    calendar: StudyCalendar,
     deck: str | None = None,
     search: str | None = None,
     limit: int | None = None,
 ) -> list[CardInfo]:
-    return list(iter_cards(session, now=now, tz=tz, deck=deck, search=search, limit=limit))
+    return list(iter_cards(session, now=now, calendar=calendar, deck=deck, search=search, limit=limit))
 
 
 # The columns a listing needs, read as plain rows (building ORM objects costs more than rendering).
@@ -178,7 +178,7 @@ def iter_cards(
     session: Session,
     *,
     now: datetime,
-    tz: tzinfo,
+    calendar: StudyCalendar,
     deck: str | None = None,
     search: str | None = None,
     limit: int | None = None,
@@ -190,7 +190,7 @@ def iter_cards(
         find_deck(session, deck)
         query = query.where(subtree_filter(deck))
     if search:
-        query = apply_search(query, parse_search(search), now, tz)
+        query = apply_search(query, parse_search(search), now, calendar)
     query = query.order_by(Deck.name, Card.position, Card.ord, Card.id).limit(limit)
     definitions: dict[int, NoteTypeDef | None] = {}
     # On the connection, not the session: plain rows without the ORM's result machinery.

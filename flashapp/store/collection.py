@@ -14,7 +14,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from flashapp.core.scheduling import Rating, SchedulerOptions
+from flashapp.core.scheduling import Rating, SchedulerOptions, StudyCalendar
+from flashapp.core.scheduling.zone import user_zone
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
@@ -30,6 +31,7 @@ from flashapp.store.answering import (
     unbury_card,
     unbury_expired,
     undo_last,
+    undo_review,
 )
 from flashapp.store.backup import backup_collection, backup_due
 from flashapp.store.card_views import CardInfo, card_info, iter_cards, list_cards
@@ -45,6 +47,7 @@ from flashapp.store.locking import lock_all_decks, lock_card, lock_for_undo, loc
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 from flashapp.store.queue import StudyQueue, build_queue
+from flashapp.store.settings import rollover_hour, set_rollover_hour
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
@@ -87,8 +90,9 @@ class Collection:
         self.clock = clock
         # Interval fuzz spreads reviews out; tests turn it off to assert exact intervals.
         self.fuzz = fuzz
-        # Local time zone: the study day rolls over at 4 am local time.
-        self.tz = tz or datetime.now().astimezone().tzinfo or UTC
+        # The user's IANA zone; with the collection's rollover hour it makes the study days.
+        self.tz = tz or user_zone()
+        self._calendar: StudyCalendar | None = None
         self._read = sessionmaker(engine, expire_on_commit=False)
         self.changed = False  # anything written since opening (the TUI backs up on closing then)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
@@ -244,6 +248,26 @@ class Collection:
             mark_damaged(self.path, detail)
             raise CollectionDamaged(self.path or shown_url(self.url), detail) from None
 
+    # --- study days ------------------------------------------------------------------------------
+
+    @property
+    def calendar(self) -> StudyCalendar:
+        """The user's zone and the collection's rollover hour (read once per open collection)."""
+        if self._calendar is None:
+            with self.reading() as session:
+                self._calendar = StudyCalendar(self.tz, rollover_hour(session))
+        return self._calendar
+
+    @property
+    def rollover_hour(self) -> int:
+        """The local hour (0-23) at which a study day begins; 4 unless set or imported from Anki."""
+        return self.calendar.rollover_hour
+
+    def set_rollover_hour(self, hour: int) -> None:
+        with self.writing() as session:
+            set_rollover_hour(session, hour)
+        self._calendar = StudyCalendar(self.tz, hour)
+
     # --- decks -----------------------------------------------------------------------------------
 
     def deck_names(self) -> list[str]:
@@ -252,21 +276,25 @@ class Collection:
 
     def deck_counts(self) -> list[DeckCounts]:
         with self.reading() as session:
-            return deck_counts(session, self.clock(), self.tz)
+            return deck_counts(session, self.clock(), self.calendar)
 
     # --- cards -----------------------------------------------------------------------------------
 
     def cards(
         self, deck: str | None = None, search: str | None = None, limit: int | None = None
     ) -> list[CardInfo]:
+        calendar = self.calendar
         with self.reading() as session:
-            return list_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search, limit=limit)
+            return list_cards(
+                session, now=self.clock(), calendar=calendar, deck=deck, search=search, limit=limit
+            )
 
     def stream_cards(self, deck: str | None = None, search: str | None = None) -> Iterator[CardInfo]:
         """The same cards as `cards`, yielded as they are read: constant memory over any collection.
         The read transaction stays open until the iteration ends (or the generator is closed)."""
+        calendar = self.calendar
         with self.reading() as session:
-            yield from iter_cards(session, now=self.clock(), tz=self.tz, deck=deck, search=search)
+            yield from iter_cards(session, now=self.clock(), calendar=calendar, deck=deck, search=search)
 
     def card(self, card_id: int) -> CardInfo:
         with self.reading() as session:
@@ -276,7 +304,8 @@ class Collection:
     def study_card(self, card_id: int) -> StudyCard:
         """A card ready to study: rendered text and what each answer button would do now."""
         with self.reading() as session:
-            return study_card(get_card(session, card_id, with_note=True), self.clock(), fuzz=self.fuzz)
+            card = get_card(session, card_id, with_note=True)
+            return study_card(card, self.clock(), fuzz=self.fuzz, calendar=self.calendar)
 
     def review_history(self, card_id: int) -> list[ReviewEntry]:
         with self.reading() as session:
@@ -296,7 +325,7 @@ class Collection:
             with self.writing() as session:
                 unbury_expired(session, now)
         with self.reading() as session:
-            return build_queue(session, deck, now, self.tz)
+            return build_queue(session, deck, now, self.calendar)
 
     def next_card(self, deck: str | None = None) -> StudyCard | None:
         card_id = self.study_queue(deck).next_card_id(self.clock())
@@ -307,7 +336,7 @@ class Collection:
         with self.writing() as session:
             lock_card(session, card_id)
             result = answer_card(
-                session, card_id, rating, self.clock(), self.tz, fuzz=self.fuzz, duration_ms=duration_ms
+                session, card_id, rating, self.clock(), self.calendar, fuzz=self.fuzz, duration_ms=duration_ms
             )
         self.backup_if_due()
         return result
@@ -318,6 +347,12 @@ class Collection:
             lock_for_undo(session)
             return undo_last(session)
 
+    def undo_answer(self, review_id: int) -> UndoResult:
+        """Take back one given answer (a study session's own); UserError when it is no longer the
+        card's newest or is gone."""
+        with self.writing() as session:
+            return undo_review(session, review_id)
+
     def suspend(self, card_id: int, suspended: bool = True) -> None:
         with self.writing() as session:
             lock_card(session, card_id)
@@ -327,7 +362,7 @@ class Collection:
         with self.writing() as session:
             lock_card(session, card_id)
             if buried:
-                bury_card(session, card_id, self.clock(), self.tz)
+                bury_card(session, card_id, self.clock(), self.calendar)
             else:
                 unbury_card(session, card_id, self.clock())
 
@@ -585,7 +620,7 @@ class Collection:
         from flashapp.store.bulk_actions import apply_bulk
 
         with self.writing() as session:
-            return apply_bulk(session, action, card_ids, self.clock(), self.tz, value=value)
+            return apply_bulk(session, action, card_ids, self.clock(), self.calendar, value=value)
 
     def undo_bulk(self, undo: BulkUndo) -> None:
         from flashapp.store.bulk_actions import undo_bulk
@@ -627,12 +662,12 @@ class Collection:
     def today_stats(self) -> TodayStats:
         """Cards answered since the study day began, with again count and time spent."""
         with self.reading() as session:
-            return today_stats(session, self.clock(), self.tz)
+            return today_stats(session, self.clock(), self.calendar)
 
     def upcoming_reviews(self, deck: str | None = None) -> UpcomingReviews:
         """When the first card after today is due, and how many are due the next study day."""
         with self.reading() as session:
-            return upcoming_reviews(session, deck, self.clock(), self.tz)
+            return upcoming_reviews(session, deck, self.clock(), self.calendar)
 
     def media_path(self, card_id: int, name: str) -> Path | None:
         """The image file `name` of a card: in the media folder if the collection has one, else beside
@@ -706,10 +741,13 @@ class Collection:
                         )
                         for alias, package in zip(list(aliases), prepared, strict=True)
                     )
+                    for package in prepared:  # an Anki collection brings its day rollover hour
+                        set_rollover_hour(session, package.collection.rollover_hour)
                     for package in prepared:  # files in place before the commit (see store.anki.media)
                         if package.media_plan is not None and media_dir is not None:
                             install_media(media_dir, package.media_plan.moves, installed)
             except BaseException:
                 remove_installed(installed)
                 raise
+            self._calendar = None
         return ImportReport(files=tuple(path for _, path in specs), decks=decks, packages=reports)

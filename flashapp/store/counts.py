@@ -1,19 +1,20 @@
 """New / learning / due counts per deck for the deck tree, each including its subdecks and capped by
-the daily limits the same way the study queue is (see `queue`)."""
+the daily limits the same way the study queue is (see `queue`). Learning counts the cards due within
+the 20-minute learn-ahead limit, as the study header does (`StudyQueue.counts(now)`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling import day_start_utc, next_day_start_utc
+from flashapp.core.scheduling import StudyCalendar
 from flashapp.store.decks import SEPARATOR, parent_names
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
-from flashapp.store.queue import load_decks, remaining_today, studied_today
+from flashapp.store.queue import LEARN_AHEAD, load_decks, remaining_today, studied_today
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,16 @@ class DeckCounts:
         }
 
 
-def deck_counts(session: Session, now: datetime, tz: tzinfo) -> list[DeckCounts]:
+def deck_counts(session: Session, now: datetime, calendar: StudyCalendar) -> list[DeckCounts]:
     """Cards available today by deck (subdecks included, daily limits applied), in tree order."""
     decks = load_decks(session)
     names = {deck.id: name for name, deck in decks.items()}
-    day_end = next_day_start_utc(now, tz)
+    day_end = calendar.day_end(now)
+    # Learning cards count once due within the learn-ahead limit, as in the study header (and Anki).
     available = or_(
-        Card.queue == QUEUE_NEW, Card.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)) & (Card.due < day_end)
+        Card.queue == QUEUE_NEW,
+        (Card.queue == QUEUE_LEARNING) & (Card.due < min(day_end, now + LEARN_AHEAD)),
+        (Card.queue == QUEUE_REVIEW) & (Card.due < day_end),
     )
     own: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for deck_id, queue, count in session.execute(
@@ -60,7 +64,7 @@ def deck_counts(session: Session, now: datetime, tz: tzinfo) -> list[DeckCounts]
         for target in [*parent_names(names[deck_id]), names[deck_id]]:
             totals[target] += count
 
-    new_done, reviews_done = studied_today(session, day_start_utc(now, tz))
+    new_done, reviews_done = studied_today(session, calendar.day_start(now))
     room = {
         QUEUE_NEW: remaining_today(decks, new_done, lambda o: o.new_per_day),
         QUEUE_REVIEW: remaining_today(decks, reviews_done, lambda o: o.reviews_per_day),

@@ -270,3 +270,12 @@ class FlashcardMark(Base):
     known: Mapped[bool | None]
     starred: Mapped[bool] = mapped_column(default=False)
     modified_at: Mapped[datetime]
+
+
+class CollectionSetting(Base):
+    """One collection-wide setting (`rollover_hour`: the local hour a study day starts, 0-23)."""
+
+    __tablename__ = "collection_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

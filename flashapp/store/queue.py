@@ -9,14 +9,15 @@ deck's candidates come from one indexed range scan on (deck_id, queue, due).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling import SchedulerOptions, State, day_start_utc, next_day_start_utc
+from flashapp.core.scheduling import SchedulerOptions, State, StudyCalendar
 from flashapp.store.decks import find_deck, parent_names
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card, Deck, Review
 
@@ -49,8 +50,13 @@ class StudyQueue:
     review: list[QueuedCard] = field(default_factory=list)
     new: list[QueuedCard] = field(default_factory=list)
 
-    def counts(self) -> QueueCounts:
-        return QueueCounts(new=len(self.new), learning=len(self.learning), review=len(self.review))
+    def counts(self, now: datetime | None = None) -> QueueCounts:
+        """What is left; at `now`, learning counts only cards due within the learn-ahead limit (as Anki
+        shows it), without `now` every learning card still due today."""
+        learning = len(self.learning)
+        if now is not None:
+            learning = bisect_right([card.due for card in self.learning], now + LEARN_AHEAD)
+        return QueueCounts(new=len(self.new), learning=learning, review=len(self.review))
 
     def next_card_id(self, now: datetime) -> int | None:
         if self.learning and self.learning[0].due <= now:
@@ -120,7 +126,7 @@ def remaining_today(decks: dict[str, DeckLimits], done: dict[int, int], limit_of
     return {name: max(0, limit_of(deck.options) - done_in_subtree[name]) for name, deck in decks.items()}
 
 
-def build_queue(session: Session, deck: str | None, now: datetime, tz: tzinfo) -> StudyQueue:
+def build_queue(session: Session, deck: str | None, now: datetime, calendar: StudyCalendar) -> StudyQueue:
     """The queue for `deck` and its subdecks (None: every deck)."""
     if deck is not None:
         find_deck(session, deck)
@@ -129,7 +135,7 @@ def build_queue(session: Session, deck: str | None, now: datetime, tz: tzinfo) -
         d for name, d in decks.items() if deck is None or name == deck or name.startswith(deck + "::")
     ]
     ids = [d.id for d in selected]
-    day_start, day_end = day_start_utc(now, tz), next_day_start_utc(now, tz)
+    day_start, day_end = calendar.day_start(now), calendar.day_end(now)
     new_done, reviews_done = studied_today(session, day_start)
     new_room = remaining_today(decks, new_done, lambda o: o.new_per_day)
     review_room = remaining_today(decks, reviews_done, lambda o: o.reviews_per_day)

@@ -15,26 +15,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from flashapp.core.scheduling import Rating, SchedulerOptions
-from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR, day_start_utc, next_day_start_utc, study_day
+from flashapp.core.scheduling.day import day_start_utc, next_day_start_utc, study_day
 from flashapp.core.scheduling.review_history import HistoryReview
 from flashapp.core.scheduling.workload import SimCard
 from flashapp.store.decks import subtree_ids
 from flashapp.store.models import Card, Deck, Review
+from flashapp.store.settings import rollover_hour as collection_rollover_hour
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
 
 def rollover_hour(session: Session, deck: str | None) -> int:
-    """The hour a study day starts at for `deck` (None: the whole collection): the deck options'
-    `day_rollover_hour` (the first deck's, by name, for the whole collection)."""
-    query = select(Deck.options).order_by(Deck.name).limit(1)
-    if deck is not None:
-        query = query.where(Deck.name == deck)
-    options = session.scalar(query)
-    if options is None:
-        return DEFAULT_ROLLOVER_HOUR
-    return SchedulerOptions.from_dict(options).day_rollover_hour
+    """The hour a study day starts at: the collection's (one hour for every deck, as in Anki)."""
+    return collection_rollover_hour(session)
 
 
 class StudyDays:

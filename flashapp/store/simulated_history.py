@@ -22,6 +22,7 @@ from flashapp.core.scheduling.simulation import FORGETFUL_LEARNER, simulate_lear
 from flashapp.store.collection import Collection
 from flashapp.store.decks import ensure_deck
 from flashapp.store.models import Card, Note, Review, queue_for
+from flashapp.store.settings import set_rollover_hour
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -45,6 +46,7 @@ def write_simulated_history(
     )
     final = {r.card_id: r.after for r in reviews}
     with collection.writing() as session:
+        set_rollover_hour(session, 0)  # the simulated learner's days start at midnight UTC
         deck_row = ensure_deck(session, deck, start)
         deck_row.options = options.to_dict()
         session.flush()

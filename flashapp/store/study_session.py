@@ -1,12 +1,17 @@
 """A study session over one deck: keeps today's queue in memory between answers, so answering and
-showing the next card costs one write transaction and one card read, not a queue rebuild."""
+showing the next card costs one write transaction and one card read, not a queue rebuild.
+
+The card on screen is pinned: `current()` keeps returning it until it is answered, suspended, buried
+or taken back, so a learning card that comes due meanwhile waits behind it, and every action names the
+card it acts on by id (`answer(card_id, ...)`). `undo()` takes back this session's own answers only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flashapp.core.scheduling import Rating, State, next_day_start_utc
+from flashapp.core.scheduling import Rating, State
 from flashapp.store.answering import AnswerResult
 from flashapp.store.collection import Collection
 from flashapp.store.queue import QueueCounts, QueuedCard, StudyQueue
@@ -33,32 +38,36 @@ class StudySession:
         self.deck = deck
         self.stats = SessionStats()
         self._history: list[tuple[AnswerResult, int]] = []
+        self._current: StudyCard | None = None
         self._rebuild()
 
     def _rebuild(self) -> None:
         self.queue: StudyQueue = self.collection.study_queue(self.deck)
-        self._day_end = next_day_start_utc(self.collection.clock(), self.collection.tz)
+        self._day_end = self.collection.calendar.day_end(self.collection.clock())
         self._current: StudyCard | None = None
 
     def counts(self) -> QueueCounts:
-        return self.queue.counts()
+        """New / learning / review left, as now (learning: due within the learn-ahead limit)."""
+        return self.queue.counts(self.collection.clock())
 
     def current(self) -> StudyCard | None:
-        """The card to show now, or None when nothing is left for now."""
+        """The card to show: the one already shown until it is dealt with, else the next one due now
+        (None when nothing is left for now)."""
+        if self._current is not None:
+            return self._current
         now = self.collection.clock()
         if now >= self._day_end:  # the study day rolled over while studying
             self._rebuild()
         card_id = self.queue.next_card_id(now)
-        if card_id is None:
-            self._current = None
-        elif self._current is None or self._current.id != card_id:
+        if card_id is not None:
             self._current = self.collection.study_card(card_id)
         return self._current
 
-    def answer(self, rating: Rating, duration_ms: int = 0) -> AnswerResult:
-        card = self.current()
-        if card is None:
-            raise RuntimeError("no card to answer")
+    def answer(self, card_id: int, rating: Rating, duration_ms: int = 0) -> AnswerResult:
+        """Answer `card_id`, which must be the card shown (`current()`)."""
+        card = self._current
+        if card is None or card.id != card_id:
+            raise RuntimeError(f"card {card_id} is not the card on screen")
         result = self.collection.answer(card.id, rating, duration_ms)
         self.queue.remove(card.id)
         for sibling_id in result.buried_siblings:
@@ -82,8 +91,9 @@ class StudySession:
         """Take back this session's last answer; returns the card, which is shown next (as in Anki)."""
         if not self._history:
             return None
-        last, duration_ms = self._history.pop()
-        self.collection.undo()
+        last, duration_ms = self._history[-1]
+        self.collection.undo_answer(last.review_id)  # UserError when it can no longer be undone
+        self._history.pop()
         self.stats.studied -= 1
         self.stats.again -= last.rating == Rating.AGAIN
         self.stats.ratings[last.rating] -= 1
@@ -96,6 +106,8 @@ class StudySession:
         """Show `card_id` next, whatever its due time (an undone answer, an unsuspended card)."""
         info = self.collection.card(card_id)
         self.queue.remove(card_id)
+        if self._current is not None and self._current.id == card_id:
+            self._current = None
         if info.suspended:
             return
         now = self.collection.clock()
@@ -104,16 +116,18 @@ class StudySession:
             self.queue.add_learning(first)
         else:
             (self.queue.review if info.state == State.REVIEW else self.queue.new).insert(0, first)
-        self._current = None
+        self._current = self.collection.study_card(card_id)
 
     def take_out(self, card_id: int) -> None:
         """Forget `card_id` for this session (it was suspended or buried)."""
         self.queue.remove(card_id)
-        self._current = None
+        if self._current is not None and self._current.id == card_id:
+            self._current = None
 
     def refresh(self) -> None:
         """Read the current card again (after its text was edited)."""
-        self._current = None
+        if self._current is not None:
+            self._current = self.collection.study_card(self._current.id)
 
     def next_due(self) -> datetime | None:
         """When the next learning card of today comes back (None: nothing more today)."""

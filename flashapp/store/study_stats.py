@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling import Rating, day_start_utc, next_day_start_utc
+from flashapp.core.scheduling import Rating, StudyCalendar
 from flashapp.store.decks import subtree_ids
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_REVIEW, Card, Review
 
@@ -27,22 +27,24 @@ class UpcomingReviews:
     next_day: int  # how many are due during the next study day
 
 
-def today_stats(session: Session, now: datetime, tz: tzinfo) -> TodayStats:
+def today_stats(session: Session, now: datetime, calendar: StudyCalendar) -> TodayStats:
     cards, answers, again, duration = session.execute(
         select(
             func.count(func.distinct(Review.card_id)),
             func.count(),
             func.coalesce(func.sum(case((Review.rating == int(Rating.AGAIN), 1), else_=0)), 0),
             func.coalesce(func.sum(Review.duration_ms), 0),
-        ).where(Review.reviewed_at >= day_start_utc(now, tz))
+        ).where(Review.reviewed_at >= calendar.day_start(now))
     ).one()
     return TodayStats(cards=cards, answers=answers, again=again, duration_ms=duration)
 
 
-def upcoming_reviews(session: Session, deck: str | None, now: datetime, tz: tzinfo) -> UpcomingReviews:
+def upcoming_reviews(
+    session: Session, deck: str | None, now: datetime, calendar: StudyCalendar
+) -> UpcomingReviews:
     """Reviews after today for `deck` and its subdecks (None: every deck); new cards are not counted."""
-    day_end = next_day_start_utc(now, tz)
-    next_day_end = next_day_start_utc(day_end, tz)  # day_end is the next study day's first instant
+    day_end = calendar.day_end(now)
+    next_day_end = calendar.day_end(day_end)  # day_end is the next study day's first instant
     query = select(Card.due).where(Card.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)), Card.due >= day_end)
     count = select(func.count()).where(
         Card.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)), Card.due >= day_end, Card.due < next_day_end

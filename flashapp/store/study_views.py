@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from flashapp.core.predict import predict_seed
 from flashapp.core.render import RenderedCard, render_card
-from flashapp.core.scheduling import CardState, Rating, format_interval
+from flashapp.core.scheduling import CardState, Rating, StudyCalendar, format_interval
 from flashapp.store.anki.definitions import note_definition
 from flashapp.store.answering import preview
 from flashapp.store.card_views import CardInfo, card_info
@@ -54,10 +54,10 @@ class ReviewEntry:
     duration_ms: int
 
 
-def study_card(card: Card, now: datetime, *, fuzz: bool) -> StudyCard:
+def study_card(card: Card, now: datetime, *, fuzz: bool, calendar: StudyCalendar) -> StudyCard:
     """`card` must come with its note and deck loaded (`get_card(..., with_note=True)`)."""
     note = card.note
-    outcomes = preview(card, now, fuzz)
+    outcomes = preview(card, now, fuzz, calendar)
     rendered = render_card(
         note.note_type,
         note.fields,

@@ -36,7 +36,9 @@ class FlashApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit", show=False),  # shown on the deck tree
+        # `q` quits from the deck tree only; on every other screen it does what Escape does there, so
+        # a screen with work in progress asks first, as it does for Escape.
+        Binding("q", "q_key", "Quit", id="quit", show=False),  # shown on the deck tree
     ]
 
     def __init__(
@@ -184,6 +186,14 @@ class FlashApp(App[None]):
 
         if not isinstance(self.screen, ConceptsScreen):
             self.push_screen(ConceptsScreen())
+
+    async def action_q_key(self) -> None:
+        if isinstance(self.screen, HomeScreen):
+            self.exit()
+            return
+        escape = self.active_bindings.get("escape")
+        if escape is not None and escape.enabled:
+            await self.run_action(escape.binding.action, escape.node)
 
     def action_home(self) -> None:
         while len(self.screen_stack) > 2:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flashapp.core.scheduling import fsrs_scheduler, sm2
 from flashapp.core.scheduling.answering import Scheduler
-from flashapp.core.scheduling.day import day_start_utc, next_day_start_utc, study_day
+from flashapp.core.scheduling.day import StudyCalendar, day_start_utc, next_day_start_utc, study_day
 from flashapp.core.scheduling.interval_text import format_interval
 from flashapp.core.scheduling.types import (
     MIN_EASE,
@@ -32,6 +32,7 @@ __all__ = [
     "Scheduler",
     "SchedulerOptions",
     "State",
+    "StudyCalendar",
     "day_start_utc",
     "ensure_utc",
     "format_interval",

@@ -11,11 +11,12 @@ clocks going back across the rollover hour do not return to the previous study d
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flashapp.core.scheduling.types import ensure_utc
 
-__all__ = ["day_start_utc", "next_day_start_utc", "study_day"]
+__all__ = ["StudyCalendar", "day_start_utc", "next_day_start_utc", "study_day"]
 
 DEFAULT_ROLLOVER_HOUR = 4
 
@@ -76,3 +77,43 @@ def _at(posix_seconds: int) -> datetime:
 def _check_hour(rollover_hour: int) -> None:
     if isinstance(rollover_hour, bool) or not isinstance(rollover_hour, int) or not 0 <= rollover_hour <= 23:
         raise ValueError(f"rollover_hour must be a whole hour from 0 to 23, got {rollover_hour!r}")
+
+
+@dataclass(frozen=True)
+class StudyCalendar:
+    """The user's zone and the collection's rollover hour: what turns instants into study days.
+
+    Review cards and interday learning cards fall due on a study day; they are stored as the instant
+    that day begins (`due_after`), so "due today" is "due before the next study day begins", and a
+    card is never due twice in one study day nor skipped across a DST change. Elapsed time (FSRS) and
+    days late (SM-2) are differences of study-day numbers, as Anki counts them.
+    """
+
+    tz: tzinfo = UTC
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+
+    def __post_init__(self) -> None:
+        _check_hour(self.rollover_hour)
+
+    def day(self, instant: datetime) -> date:
+        """The study day `instant` falls in."""
+        return study_day(instant, self.tz, self.rollover_hour)
+
+    def start(self, day: date) -> datetime:
+        """When study day `day` begins, in UTC."""
+        return _rollover_utc(day, self.tz, self.rollover_hour)
+
+    def day_start(self, now: datetime) -> datetime:
+        return self.start(self.day(now))
+
+    def day_end(self, now: datetime) -> datetime:
+        """When the study day after `now`'s begins: what is due before it is due today."""
+        return self.start(self.day(now) + timedelta(days=1))
+
+    def due_after(self, now: datetime, days: int) -> datetime:
+        """The start of the study day `days` after `now`'s (what a card due then stores)."""
+        return self.start(self.day(now) + timedelta(days=days))
+
+    def days_between(self, earlier: datetime, later: datetime) -> int:
+        """Study days from `earlier`'s to `later`'s (negative when `later` is on an earlier day)."""
+        return (self.day(later) - self.day(earlier)).days

@@ -35,6 +35,11 @@ Ease deltas are Anki's (again -0.20, hard -0.15, good 0, easy +0.15), its four-b
 SM-2's EF' = EF + (0.1 - (5 - q)(0.08 + (5 - q) 0.02)), which gives -0.14 for q = 3 and 0 for q = 4.
 Ease changes only on answers to review cards. Intervals use the ease before the answer, as SM-2 does.
 
+Days are study days (`StudyCalendar`): a day interval of N makes the card due on the study day N after
+today's (stored as the instant that day begins), and days late are study days between the due day and
+today, so the hour of the answer within its day never matters. A learning or relearning step of a day
+or more (rounded to whole days, as Anki does) is interday: due on a study day too.
+
 Day intervals are fuzzed (see `fuzz`) only when an `rng` is given: graduating, lapse and review intervals,
 never the minute steps. The SM-2 rounding up becomes a pick inside the fuzz range. Reviews before the due
 time are scheduled as if on time. Stability and difficulty (FSRS) are carried through unchanged.
@@ -47,10 +52,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flashapp.core.scheduling.answering import Scheduler
-from flashapp.core.scheduling.fuzz import fuzzed_interval
+from flashapp.core.scheduling.day import StudyCalendar
+from flashapp.core.scheduling.fuzz import fuzzed_interval, round_half_up
 from flashapp.core.scheduling.types import (
     MIN_EASE,
-    SECONDS_PER_DAY,
     CardState,
     Rating,
     SchedulerOptions,
@@ -75,6 +80,7 @@ EASE_DELTAS = {
 SM2_SECOND_INTERVAL_DAYS = 6
 # Anki caps the "hard" delay of a single learning step at the step plus one day.
 MAX_HARD_EXTRA_MINUTES = 24 * 60.0
+MINUTES_PER_DAY = 24 * 60.0
 # Ease is kept to 4 decimals so repeated deltas do not drift (2.5 - 0.2 - 0.15 is 2.15, not 2.1499...).
 EASE_DECIMALS = 4
 # Products like 10 * 2.5 * 1.3 * 0.8 come out as 26.000000000000004; do not round those up to 27.
@@ -82,36 +88,52 @@ ROUNDING_SLACK = 1e-6
 
 
 def _answer(
-    card: CardState, rating: Rating, now: datetime, options: SchedulerOptions, fuzz: float | None
+    card: CardState,
+    rating: Rating,
+    now: datetime,
+    options: SchedulerOptions,
+    fuzz: float | None,
+    calendar: StudyCalendar,
 ) -> CardState:
     answered = replace(card, reps=card.reps + 1, last_review=now, ease=max(card.ease, MIN_EASE))
     match card.state:
         case State.NEW:
             fresh = replace(answered, ease=options.starting_ease, step=0, interval_days=0)
-            return _answer_learning(fresh, rating, now, options, fuzz)
+            return _answer_learning(fresh, rating, now, options, fuzz, calendar)
         case State.LEARNING:
-            return _answer_learning(answered, rating, now, options, fuzz)
+            return _answer_learning(answered, rating, now, options, fuzz, calendar)
         case State.REVIEW:
-            return _answer_review(answered, rating, now, options, fuzz)
+            return _answer_review(answered, rating, now, options, fuzz, calendar)
         case State.RELEARNING:
-            return _answer_relearning(answered, rating, now, options)
+            return _answer_relearning(answered, rating, now, options, calendar)
     raise ValueError(f"unknown card state {card.state!r}")
 
 
 def _answer_learning(
-    card: CardState, rating: Rating, now: datetime, options: SchedulerOptions, fuzz: float | None
+    card: CardState,
+    rating: Rating,
+    now: datetime,
+    options: SchedulerOptions,
+    fuzz: float | None,
+    calendar: StudyCalendar,
 ) -> CardState:
     in_steps = _next_step(options.learning_steps_minutes, card.step, rating)
     if in_steps is not None:
         step, minutes = in_steps
-        return replace(card, state=State.LEARNING, step=step, interval_days=0, due=now + _minutes(minutes))
+        due = step_due(now, minutes, calendar)
+        return replace(card, state=State.LEARNING, step=step, interval_days=0, due=due)
     days = options.easy_interval_days if rating is Rating.EASY else options.graduating_interval_days
     interval = _constrain(days, 1, options, fuzz)
-    return _in_review(card, interval, now)
+    return _in_review(card, interval, now, calendar)
 
 
 def _answer_review(
-    card: CardState, rating: Rating, now: datetime, options: SchedulerOptions, fuzz: float | None
+    card: CardState,
+    rating: Rating,
+    now: datetime,
+    options: SchedulerOptions,
+    fuzz: float | None,
+    calendar: StudyCalendar,
 ) -> CardState:
     ease = _new_ease(card.ease, rating)
     current = max(card.interval_days, 1)
@@ -121,15 +143,15 @@ def _answer_review(
             current * options.lapse_interval_multiplier, options.minimum_lapse_interval_days, options, fuzz
         )
         if not options.relearning_steps_minutes:
-            return _in_review(lapsed, interval, now)
-        first_step = _minutes(options.relearning_steps_minutes[0])
-        return replace(lapsed, state=State.RELEARNING, step=0, interval_days=interval, due=now + first_step)
+            return _in_review(lapsed, interval, now, calendar)
+        first_step = step_due(now, options.relearning_steps_minutes[0], calendar)
+        return replace(lapsed, state=State.RELEARNING, step=0, interval_days=interval, due=first_step)
 
     assert card.due is not None  # CardState guarantees a due time outside NEW
-    days_late = max(0, math.floor((now - card.due).total_seconds() / SECONDS_PER_DAY))
+    days_late = max(0, calendar.days_between(card.due, now))
     hard, good, easy = _passing_intervals(current, days_late, card.ease, options, fuzz)
     interval = {Rating.HARD: hard, Rating.GOOD: good, Rating.EASY: easy}[rating]
-    return _in_review(replace(card, ease=ease), interval, now)
+    return _in_review(replace(card, ease=ease), interval, now, calendar)
 
 
 def _passing_intervals(
@@ -148,15 +170,15 @@ def _passing_intervals(
 
 
 def _answer_relearning(
-    card: CardState, rating: Rating, now: datetime, options: SchedulerOptions
+    card: CardState, rating: Rating, now: datetime, options: SchedulerOptions, calendar: StudyCalendar
 ) -> CardState:
     in_steps = _next_step(options.relearning_steps_minutes, card.step, rating)
     if in_steps is not None:
         step, minutes = in_steps
-        return replace(card, state=State.RELEARNING, step=step, due=now + _minutes(minutes))
+        return replace(card, state=State.RELEARNING, step=step, due=step_due(now, minutes, calendar))
     kept = min(max(card.interval_days, 1), options.maximum_interval_days)
     interval = min(kept + 1, options.maximum_interval_days) if rating is Rating.EASY else kept
-    return _in_review(card, interval, now)
+    return _in_review(card, interval, now, calendar)
 
 
 def _next_step(steps: tuple[float, ...], step: int, rating: Rating) -> tuple[int, float] | None:
@@ -194,13 +216,17 @@ def _new_ease(ease: float, rating: Rating) -> float:
     return round(max(ease + EASE_DELTAS[rating], MIN_EASE), EASE_DECIMALS)
 
 
-def _in_review(card: CardState, interval: int, now: datetime) -> CardState:
-    due = now + timedelta(days=interval)
+def _in_review(card: CardState, interval: int, now: datetime, calendar: StudyCalendar) -> CardState:
+    due = calendar.due_after(now, interval)
     return replace(card, state=State.REVIEW, step=0, interval_days=interval, due=due)
 
 
-def _minutes(minutes: float) -> timedelta:
-    return timedelta(minutes=minutes)
+def step_due(now: datetime, minutes: float, calendar: StudyCalendar) -> datetime:
+    """When a learning step of `minutes` brings the card back: at an instant within the day, on a
+    study day (the whole days rounded, as Anki does) for a step of a day or more."""
+    if minutes >= MINUTES_PER_DAY:
+        return calendar.due_after(now, max(1, round_half_up(minutes / MINUTES_PER_DAY)))
+    return now + timedelta(minutes=minutes)
 
 
 SCHEDULER = Scheduler("sm2", _answer)

@@ -137,6 +137,7 @@ class HomeScreen(Screen[None]):
 
     def action_stats(self) -> None:
         self.app.open_stats(self.query_one(DeckTree).selected_deck)  # type: ignore[attr-defined]
+
     def action_add_note(self) -> None:
         from flashapp.tui.screens.add_note import AddNoteScreen
 

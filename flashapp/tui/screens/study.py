@@ -3,6 +3,10 @@ answer it, and the next card is there at once. Type-in cards take an answer firs
 
 When only learning cards due later today are left, the screen waits for them ("Next card in 25m");
 when nothing is left today, the summary opens.
+
+Every key acts on the card on screen, by its id: a learning card that comes due while another card is
+shown waits behind it (the header's Learn count goes up, once a second at most), and `u` takes back
+this screen's own actions, newest first, never another process's answers.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ if TYPE_CHECKING:
 
 # Like Anki: a card left on screen longer than this counts as this long in the review log.
 MAX_ANSWER_MS = 60_000
-WAIT_POLL_SECONDS = 5.0
+# How often the header's counts and the "Next card in ..." line follow the clock.
+TICK_SECONDS = 1.0
 QUEUE_OF_STATE = {"new": "new", "learning": "learning", "relearning": "learning", "review": "review"}
 CARD_ACTIONS = {"suspend", "bury", "flag", "info", "edit"}
 # The footer shows "1 2 3 4 Answer"; the buttons name each rating with its interval.
@@ -90,7 +95,8 @@ class StudyScreen(Screen[None]):
         self.flag = 0
         self._shown_at = monotonic()
         self._undo: list[tuple[str, int]] = []  # ("answer" | "suspend" | "bury", card id), newest last
-        self._wait_timer: Timer | None = None
+        self._tick_timer: Timer | None = None
+        self._shown_counts: tuple[int, int, int] | None = None
         self._predict_ms = 0
         self._demo_opened_at = 0.0
 
@@ -111,7 +117,17 @@ class StudyScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.sub_title = self.deck or "All decks"
+        self._tick_timer = self.set_interval(TICK_SECONDS, self.tick)
         await self.show_next()
+
+    async def tick(self) -> None:
+        """Follow the clock: a learning card coming due changes the counts, or ends a wait."""
+        if self.waiting:
+            await self._poll_learning()
+            return
+        counts = self.session.counts()
+        if self.card is not None and (counts.new, counts.learning, counts.review) != self._shown_counts:
+            self._show_status()
 
     # --- what is on screen ---------------------------------------------------------------------------
 
@@ -209,6 +225,7 @@ class StudyScreen(Screen[None]):
 
     def _show_status(self) -> None:
         counts = self.session.counts()
+        self._shown_counts = (counts.new, counts.learning, counts.review)
         current = QUEUE_OF_STATE.get(self.card.info.state) if self.card else None
         status = self.query_one(StudyStatus)
         status.show(
@@ -226,8 +243,6 @@ class StudyScreen(Screen[None]):
         self._set_revealed(False)
         self._show_status()
         self._update_wait_message()
-        if self._wait_timer is None:
-            self._wait_timer = self.set_interval(WAIT_POLL_SECONDS, self._poll_learning)
         self.refresh_bindings()
 
     def _update_wait_message(self) -> None:
@@ -257,9 +272,6 @@ class StudyScreen(Screen[None]):
 
     def _stop_waiting(self) -> None:
         self.waiting = False
-        if self._wait_timer is not None:
-            self._wait_timer.stop()
-            self._wait_timer = None
 
     def finish(self) -> None:
         """Nothing left today: show the summary."""
@@ -274,7 +286,7 @@ class StudyScreen(Screen[None]):
             now=self.collection.clock(),
             tz=self.collection.tz,
             can_undo=bool(self._undo),
-            later_today=None if next_due is None else (next_due, self.session.counts().learning),
+            later_today=None if next_due is None else (next_due, self.session.queue.counts().learning),
         )
         self.app.push_screen(summary, self._summary_closed)
 
@@ -321,7 +333,7 @@ class StudyScreen(Screen[None]):
             return
         duration_ms = min(MAX_ANSWER_MS, int((monotonic() - self._shown_at) * 1000))
         try:
-            self.session.answer(Rating(value), duration_ms)
+            self.session.answer(card.id, Rating(value), duration_ms)
         except UserError as error:
             self._error(error)
             return
@@ -416,7 +428,7 @@ class StudyScreen(Screen[None]):
             return
         rating = rating_for(event.check.correct, self._predict_ms)
         try:
-            self.session.answer(rating, self._predict_ms)
+            self.session.answer(card.id, rating, self._predict_ms)
         except UserError as error:
             self._error(error)
             return
@@ -455,4 +467,6 @@ class StudyScreen(Screen[None]):
 
     def action_back(self) -> None:
         self._stop_waiting()
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
         self.dismiss()

@@ -51,25 +51,32 @@ def test_next_answer_undo_round_trip(db, capsys, monkeypatch):
     assert (card["key"], card["question"], card["answer"], card["state"]) == ("one", "First", "1", "new")
     assert card["intervals"] == {"again": "1m", "hard": "6m", "good": "10m", "easy": "4d"}
 
-    code, out, _ = call(capsys, "--db", db, "answer", str(card["id"]), "easy", "--now", T0, "--json")
+    code, out, _ = call(
+        capsys, "--db", db, "--tz", "UTC", "answer", str(card["id"]), "easy", "--now", T0, "--json"
+    )
     answered = json.loads(out)
     assert code == 0
+    # Due on the study day 4 days on, which starts at the rollover hour (4 am in the zone given).
     assert (answered["state"], answered["interval_days"], answered["due"]) == (
         "review",
         4,
-        "2026-03-06T12:00:00Z",
+        "2026-03-06T04:00:00Z",
     )
 
     code, out, _ = call(capsys, "--db", db, "next", "--now", T0, "--json")
     assert json.loads(out)["card"]["key"] == "two"
 
     code, out, _ = call(capsys, "--db", db, "undo", "--json")
-    assert json.loads(out) == {"undone": {"card_id": card["id"], "rating": "easy", "reviewed_at": T0}}
+    expected = {"card_id": card["id"], "front": "First", "rating": "easy", "reviewed_at": T0}
+    assert json.loads(out) == {"undone": expected}
     code, out, _ = call(capsys, "--db", db, "card", str(card["id"]), "--json")
     restored = json.loads(out)
     assert (restored["state"], restored["reps"], restored["history"]) == ("new", 0, [])
     code, out, _ = call(capsys, "--db", db, "undo")
     assert out == "Nothing to undo.\n"
+    call(capsys, "--db", db, "answer", str(card["id"]), "good", "--now", T0)
+    code, out, _ = call(capsys, "--db", db, "undo")
+    assert out == f"Undid good on card {card['id']} “First” (answered {T0}).\n"
 
 
 def test_sibling_is_buried_after_answer(db, capsys):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -152,7 +152,7 @@ def test_upcoming_reviews_after_today(db_path, clock, write_deck):
         collection.answer(ids[0], Rating.EASY)  # due in 4 days
         collection.answer(ids[1], Rating.AGAIN)  # learning, due today: not "after today"
         upcoming = collection.upcoming_reviews("Edit")
-        assert upcoming.next_due == clock.now + timedelta(days=4)
+        assert upcoming.next_due == datetime(2026, 3, 6, 4, 0, tzinfo=UTC)  # the study day 4 days on
         assert upcoming.next_day == 0
         clock.now += timedelta(days=3)
         assert collection.upcoming_reviews().next_day == 1  # the EASY card; the learning one is overdue

@@ -209,7 +209,7 @@ def test_study_session_keeps_the_queue_between_answers(study, write_deck, clock)
     seen = []
     while (card := session.current()) is not None and len(seen) < 10:
         seen.append(card.info.key)
-        session.answer(Rating.GOOD if card.info.state == "new" else Rating.EASY, duration_ms=1500)
+        session.answer(card.id, Rating.GOOD if card.info.state == "new" else Rating.EASY, duration_ms=1500)
         clock.now += timedelta(minutes=1)
     # Learning cards come back once nothing else is left (they are within the 20-minute learn-ahead).
     assert seen == ["t0", "t1", "t2", "t0", "t1", "t2"]

@@ -67,7 +67,7 @@ async def test_a_whole_session_with_an_undo_and_the_database_after(study_collect
     easy, good = Rating.EASY, Rating.GOOD
     assert [Rating(r.rating) for r in reviews] == [easy, good, easy, easy, good]
     assert reviews[0].duration_ms == 5000  # timed from the card appearing to the answer
-    assert cards[seen[0]].due == clock.now + timedelta(days=4)
+    assert cards[seen[0]].due == study_collection.calendar.due_after(clock.now, 4)  # a study day
 
 
 async def test_rating_keys_and_buttons_appear_only_after_the_reveal(study_collection):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_practice_features"
-down_revision = "0003_anki_note_types"
+down_revision = "0004_study_days"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from flashapp.core.scheduling import (
     Rating,
     SchedulerOptions,
     State,
+    StudyCalendar,
     fsrs_scheduler,
     scheduler_for,
     sm2,
@@ -91,7 +92,10 @@ def test_every_answer_is_due_strictly_later_with_a_positive_interval(card, ratin
     assert after.interval_days >= 0
     if after.state is State.REVIEW:
         assert 1 <= after.interval_days <= opts.maximum_interval_days
-        assert after.due == now + timedelta(days=after.interval_days)
+        # Due on the study day `interval_days` after today's (UTC, rollover at 4 am), never the same day.
+        calendar = StudyCalendar()
+        assert calendar.days_between(now, after.due) == after.interval_days
+        assert after.due == calendar.day_start(after.due)
     assert after.ease >= MIN_EASE
     assert after.reps == card.reps + 1
     lapse = card.state is State.REVIEW and rating is Rating.AGAIN

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from flashapp.core.scheduling import CardState, Rating, SchedulerOptions, State, sm2
+from flashapp.core.scheduling import CardState, Rating, SchedulerOptions, State, StudyCalendar, sm2
 from flashapp.core.scheduling.fuzz import fuzz_range
 
 AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
@@ -20,6 +20,11 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+def day_of(text: str) -> datetime:
+    """The start of the study day `text` falls in (UTC, rollover at 4 am): what a day-due card stores."""
+    return StudyCalendar().day_start(at(text))
+
+
 def run(
     card: CardState, steps: list[tuple[Rating, str, tuple]], options: SchedulerOptions = DEFAULTS
 ) -> CardState:
@@ -28,7 +33,9 @@ def run(
         card, _ = sm2.review(card, rating, at(when), options)
         got = (card.state, card.step, card.interval_days, card.ease, card.due, card.lapses)
         state, step, interval, ease, due, lapses = expected
-        assert got == (state, step, interval, ease, at(due), lapses), f"review {number} ({rating.name})"
+        # Day intervals land on a study day; learning steps at an instant.
+        due = day_of(due) if state is REVIEW else at(due)
+        assert got == (state, step, interval, ease, due, lapses), f"review {number} ({rating.name})"
     return card
 
 
@@ -112,11 +119,11 @@ def test_next_states_on_time():
         EASY: (REVIEW, 33, 2.65),  # 10 x 2.5 x 1.3 = 32.5
     }
     assert states[AGAIN].due == at("2024-05-01 09:10")
-    assert states[GOOD].due == at("2024-05-26 09:00")
+    assert states[GOOD].due == day_of("2024-05-26 09:00")
 
 
 def test_late_review_counts_half_the_delay_for_good_and_all_of_it_for_easy():
-    # Due 2024-05-01 09:00, answered 4.5 days later: 4 whole days late.
+    # Due on 2024-05-01, answered on the study day 2024-05-05: 4 study days late.
     states = sm2.next_states(review_card(10), at("2024-05-05 21:00"), DEFAULTS)
     assert {r: s.interval_days for r, s in states.items()} == {
         AGAIN: 1,
@@ -124,13 +131,19 @@ def test_late_review_counts_half_the_delay_for_good_and_all_of_it_for_easy():
         GOOD: 30,  # (10 + 4/2) x 2.5
         EASY: 46,  # (10 + 4) x 2.5 x 1.3 = 45.5
     }
-    assert states[GOOD].due == at("2024-06-04 21:00")
+    assert states[GOOD].due == day_of("2024-06-04 21:00")
+
+
+def test_days_late_are_study_days_not_24_hour_periods():
+    # Due on 2024-05-01, answered at 08:00 on 2024-05-02, less than 24 hours after 09:00: one day late.
+    states = sm2.next_states(review_card(10), at("2024-05-02 08:00"), DEFAULTS)
+    assert states[EASY].interval_days == 36  # (10 + 1) x 2.5 x 1.3 = 35.75
 
 
 def test_early_review_is_scheduled_as_if_on_time():
     states = sm2.next_states(review_card(10), at("2024-04-28 09:00"), DEFAULTS)
     assert states[GOOD].interval_days == 25
-    assert states[GOOD].due == at("2024-05-23 09:00")
+    assert states[GOOD].due == day_of("2024-05-23 09:00")
 
 
 def test_maximum_interval_caps_every_button():
@@ -178,7 +191,8 @@ def test_relearning_steps_and_easy_out_of_relearning():
 def test_without_relearning_steps_a_lapse_goes_straight_back_to_review():
     options = SchedulerOptions(relearning_steps_minutes=())
     card, _ = sm2.review(review_card(20), AGAIN, at("2024-05-01 09:00"), options)
-    assert (card.state, card.interval_days, card.due, card.lapses) == (REVIEW, 1, at("2024-05-02 09:00"), 1)
+    expected = (REVIEW, 1, day_of("2024-05-02 09:00"), 1)
+    assert (card.state, card.interval_days, card.due, card.lapses) == expected
 
 
 def test_without_learning_steps_a_new_card_graduates_on_any_answer():
@@ -197,7 +211,8 @@ def test_single_learning_step_hard_is_half_again_as_long_but_at_most_a_day_more(
     short, _ = sm2.review(CardState(), HARD, now, SchedulerOptions(learning_steps_minutes=(10.0,)))
     assert short.due == now + timedelta(minutes=15)
     long, _ = sm2.review(CardState(), HARD, now, SchedulerOptions(learning_steps_minutes=(3000.0,)))
-    assert long.due == now + timedelta(minutes=3000 + 24 * 60)
+    # 3000 + 1440 minutes is 3.08 days: an interday step, due on the study day 3 days on.
+    assert long.due == day_of("2024-03-04 09:00")
 
 
 def test_learning_card_past_the_last_step_graduates_on_good():
@@ -239,7 +254,7 @@ def test_review_log_records_before_and_after():
     assert log.reviewed_at == at("2024-05-01 21:00")
     assert (log.state_before, log.state_after) == (REVIEW, REVIEW)
     assert (log.interval_before_days, log.interval_after_days) == (10, 25)
-    assert log.due_after == after.due == at("2024-05-26 21:00")
+    assert log.due_after == after.due == day_of("2024-05-26 21:00")
     assert log.ease_after == 2.5
     assert log.elapsed_days == 10.5
     _, first = sm2.review(CardState(), GOOD, at("2024-05-01 21:00"), DEFAULTS)

@@ -1,0 +1,29 @@
+"""Collection-wide settings: the day rollover hour (0-23; 4 am, as Anki, when never set)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR
+from flashapp.errors import UserError
+from flashapp.store.models import CollectionSetting
+
+ROLLOVER_HOUR = "rollover_hour"
+
+
+def rollover_hour(session: Session) -> int:
+    value = session.scalar(select(CollectionSetting.value).where(CollectionSetting.key == ROLLOVER_HOUR))
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
+        return value
+    return DEFAULT_ROLLOVER_HOUR
+
+
+def set_rollover_hour(session: Session, hour: int) -> None:
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise UserError(f"rollover hour must be a whole hour from 0 to 23, got {hour!r}")
+    row = session.get(CollectionSetting, ROLLOVER_HOUR)
+    if row is None:
+        session.add(CollectionSetting(key=ROLLOVER_HOUR, value=hour))
+    else:
+        row.value = hour

@@ -1,0 +1,85 @@
+"""`q` quits from the deck tree only; on every other screen it does what Escape does there, so work in
+progress is never lost to a stray `q` (issue #12, point 6)."""
+
+from __future__ import annotations
+
+import pytest
+from practice_fixtures import DECK, open_practice_collection
+
+from flashapp.tui.app import make_app
+from flashapp.tui.screens.browse import BrowseScreen
+from flashapp.tui.screens.card_info import CardInfoScreen
+from flashapp.tui.screens.concepts import ConceptsScreen
+from flashapp.tui.screens.edit_card import EditCardScreen
+from flashapp.tui.screens.help import HelpScreen
+from flashapp.tui.screens.home import HomeScreen
+from flashapp.tui.screens.learn import LearnScreen
+from flashapp.tui.screens.match import MatchScreen
+from flashapp.tui.screens.practice_confirm import PracticeConfirmScreen
+from flashapp.tui.screens.practice_setup import PracticeSetupScreen
+from flashapp.tui.screens.practice_test import PracticeTestScreen
+from flashapp.tui.screens.study import StudyScreen
+
+
+@pytest.fixture
+def practice_collection(db_path, clock, write_deck):
+    yield from open_practice_collection(db_path, clock, write_deck)
+
+
+async def test_q_on_the_deck_tree_quits(practice_collection):
+    app = make_app(practice_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0  # None until the app exits
+
+
+# (keys from the deck tree, the screen they open, the screen `q` goes back to)
+SCREENS = [
+    (["enter"], StudyScreen, HomeScreen),
+    (["b"], BrowseScreen, HomeScreen),
+    (["d"], ConceptsScreen, HomeScreen),
+    (["question_mark"], HelpScreen, HomeScreen),
+    (["l"], LearnScreen, HomeScreen),
+    (["m"], MatchScreen, HomeScreen),
+    # Modal dialogs take no app key: there `q` does nothing, and nothing is lost.
+    (["t"], PracticeSetupScreen, PracticeSetupScreen),
+    (["enter", "i"], CardInfoScreen, CardInfoScreen),
+    (["enter", "e"], EditCardScreen, EditCardScreen),
+]
+
+
+@pytest.mark.parametrize(
+    ("keys", "opened", "back"), SCREENS, ids=[screen.__name__ for _, screen, _ in SCREENS]
+)
+async def test_q_elsewhere_does_what_escape_does(practice_collection, keys, opened, back):
+    app = make_app(practice_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.query_one("#decks").move_to(DECK)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, opened)
+        app.screen.set_focus(None)  # `q` typed into a text field is a letter, not a key binding
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, back)
+
+
+async def test_q_in_a_practice_test_asks_before_ending_it(practice_collection):
+    app = make_app(practice_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.query_one("#decks").move_to(DECK)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.click("#start")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeTestScreen)
+        app.screen.set_focus(None)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, PracticeConfirmScreen)
+        await pilot.press("escape")  # keep going
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeTestScreen)
