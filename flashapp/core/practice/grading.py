@@ -22,6 +22,7 @@ class WrittenGrade:
     exact: bool  # equal after normalising, no typo needed
     typos: int  # misspelt letters forgiven
     verdict: Verdict = Verdict.WRONG  # right / almost / wrong, to show "almost" as such
+    reason: str = ""  # why it is only almost: "spelling", "abbreviation", "singular or plural"
 
 
 def normalize_answer(text: str) -> str:
@@ -38,4 +39,6 @@ def grade_written(given: str, expected: str | list[str]) -> WrittenGrade:
     """Grade `given` against the expected answer (or any of several accepted answers), by the app's one
     lenient checker: "almost" (a plural, an abbreviation, a close misspelling) counts as correct."""
     grade = grade_answer(given, expected)
-    return WrittenGrade(grade.accepted, grade.verdict is Verdict.RIGHT, grade.typos, grade.verdict)
+    return WrittenGrade(
+        grade.accepted, grade.verdict is Verdict.RIGHT, grade.typos, grade.verdict, grade.reason
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from flashapp.core.practice.computed import check_computed
 from flashapp.core.practice.grading import grade_written
 from flashapp.core.practice.questions import Question
+from flashapp.core.typed_answer import Verdict
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class AnswerCheck:
     missed: tuple[int, ...] = ()  # the cards answered wrongly (matching: only the wrong pairs' cards)
     duration_ms: int = 0  # time spent on the question, when measured
     chosen: tuple[str, ...] = ()  # matching: the answer given for each prompt ("" for none)
+    almost: str = ""  # a written answer accepted as almost right: why ("spelling", "abbreviation", ...)
 
 
 def check_answer(question: Question, response: object, *, override: bool = False) -> AnswerCheck:
@@ -40,9 +42,10 @@ def check_answer(question: Question, response: object, *, override: bool = False
         return _check(question, text, check_computed(question, text), question.answer)
     if question.kind == "written":
         text = str(response)
-        correct = grade_written(text, question.answer).correct
-        check = _check(question, text, correct or override, question.answer)
-        return replace(check, overridden=override and not correct)
+        grade = grade_written(text, question.answer)
+        check = _check(question, text, grade.correct or override, question.answer)
+        almost = grade.reason if grade.verdict is Verdict.ALMOST else ""
+        return replace(check, overridden=override and not grade.correct, almost=almost)
     matches = dict(response) if isinstance(response, Mapping) else {}
     given_pairs = []
     missed = []

@@ -199,7 +199,11 @@ class LearnScreen(Screen[None]):
             praise = "You knew it." if recall else "Correct!"
             if check.overridden and not recall:
                 praise = "Counted right."
-            widgets.append(Static(Content.styled(f"✓ {praise}", "$text-success"), classes="verdict"))
+            if check.almost:  # accepted, but said as it is: the exact answer beside it
+                praise = f"≈ Almost ({check.almost}), counted right. The answer: {check.expected}"
+                widgets.append(Static(Content.styled(praise, "$text-warning"), classes="verdict"))
+            else:
+                widgets.append(Static(Content.styled(f"✓ {praise}", "$text-success"), classes="verdict"))
         else:
             widgets += self._wrong_answer(check)
         hint = "Enter: continue"

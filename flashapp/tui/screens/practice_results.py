@@ -49,6 +49,8 @@ def review_widgets(check: AnswerCheck) -> list[Widget]:
     """One question of the review: right or wrong, the prompt, the answer given and the right one."""
     question = check.question
     mark = ("✓ ", "bold $text-success") if check.correct else ("✗ ", "bold $text-error")
+    if check.correct and check.almost:
+        mark = ("≈ ", "bold $text-warning")
     title = Content.assemble(mark, (f"{question.number}. {KIND_TITLES[question.kind]}", "bold"))
     widgets: list[Widget] = [Static(title, classes="review-title")]
     if question.kind == "matching":
@@ -66,6 +68,8 @@ def review_widgets(check: AnswerCheck) -> list[Widget]:
     widgets.append(
         _row("Your answer", _side(check.given) or "(no answer)", "" if check.correct else "$text-error")
     )
+    if check.almost and check.correct and not check.overridden:
+        widgets.append(_row("Almost", f"counted right ({check.almost}); the answer: {_side(check.expected)}"))
     if not check.correct or check.overridden:
         widgets.append(_row("Right answer", _side(check.expected), "$text-success"))
         if question.right_answer_in_full:  # the whole answer, not only the short form asked

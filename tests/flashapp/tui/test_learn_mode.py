@@ -122,3 +122,35 @@ async def test_learn_fits_a_small_terminal(study_collection, size):
         await pilot.pause()
         for widget in (app.screen.query_one("#levels"), app.screen.query_one("#question")):
             assert widget.region.right <= size[0] and widget.region.bottom <= size[1]
+
+
+async def test_an_almost_right_written_answer_is_said_to_be_almost(study_collection, screen_text):
+    from flashapp.core.practice.grading import grade_written
+    from flashapp.core.typed_answer import Verdict
+
+    app = make_app(study_collection, start=PracticeStart("learn", DECK))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(4):  # round 1: multiple choice, all right
+            await learn_one(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(8):  # written answers: "BERTs" for BERT is almost (a plural)
+            question = screen.session.question()
+            variant = question.answer + "s"
+            if question.kind == "written" and not question.recall:
+                if grade_written(variant, question.answer).verdict is Verdict.ALMOST:
+                    screen.query_one("#written", Input).value = variant
+                    await pilot.press("enter")
+                    await pilot.pause()
+                    shown = screen_text(app)
+                    assert "≈ Almost (singular or plural), counted right" in shown
+                    assert f"The answer: {question.answer}" in shown
+                    return
+            await learn_one(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+    raise AssertionError("no written question with a one-word answer came up")

@@ -43,3 +43,16 @@ def test_exact_and_typo_counts():
 def test_normalize_answer():
     assert normalize_answer("  The Query-Key  product! ") == "query key product"
     assert normalize_answer("Ünïcödé") == "unicode"
+
+
+def test_a_written_answer_that_is_almost_right_is_counted_and_says_why():
+    from flashapp.core.practice.questions import Question
+    from flashapp.core.practice.scoring import check_answer
+
+    question = Question(1, "written", "What does each query row attend over?", "rows", (7,))
+    plural = check_answer(question, "row")
+    assert plural.correct and plural.almost == "singular or plural"
+    exact = check_answer(question, "Rows")
+    assert exact.correct and exact.almost == ""
+    wrong = check_answer(question, "columns")
+    assert not wrong.correct and wrong.almost == ""
