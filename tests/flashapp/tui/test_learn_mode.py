@@ -141,15 +141,15 @@ async def test_an_almost_right_written_answer_is_said_to_be_almost(study_collect
         for _ in range(8):  # written answers: "BERTs" for BERT is almost (a plural)
             question = screen.session.question()
             variant = question.answer + "s"
-            if question.kind == "written" and not question.recall:
-                if grade_written(variant, question.answer).verdict is Verdict.ALMOST:
-                    screen.query_one("#written", Input).value = variant
-                    await pilot.press("enter")
-                    await pilot.pause()
-                    shown = screen_text(app)
-                    assert "≈ Almost (singular or plural), counted right" in shown
-                    assert f"The answer: {question.answer}" in shown
-                    return
+            written = question.kind == "written" and not question.recall
+            if written and grade_written(variant, question.answer).verdict is Verdict.ALMOST:
+                screen.query_one("#written", Input).value = variant
+                await pilot.press("enter")
+                await pilot.pause()
+                shown = screen_text(app)
+                assert "≈ Almost (singular or plural), counted right" in shown
+                assert f"The answer: {question.answer}" in shown
+                return
             await learn_one(pilot)
             await pilot.press("enter")
             await pilot.pause()
