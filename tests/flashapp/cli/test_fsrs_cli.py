@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from cli_calls import call
 
-from flashapp.cli.main import main
 from flashapp.store.collection import Collection
 from flashapp.store.simulated_history import write_simulated_history
 
@@ -19,13 +19,6 @@ def simulated_db(tmp_path_factory):
     with Collection.open(path, shipped_decks=False) as collection:
         write_simulated_history(collection, days=60, new_per_day=15, seed=5)
     return path
-
-
-def call(capsys, *argv: str):
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_evaluate_json_has_the_three_models_and_calibration(simulated_db, capsys):

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from cli_calls import call
 
-from flashapp.cli.main import main
 from flashapp.store.collection import Collection
 from flashapp.store.simulated_history import START, write_simulated_history
 
@@ -19,13 +19,6 @@ def db(tmp_path_factory):
     with Collection.open(path, shipped_decks=False) as collection:
         write_simulated_history(collection, days=30, new_per_day=10, start=START)
     return str(path)
-
-
-def call(capsys, *argv: str):
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_plan_json_rows_grow_with_desired_retention(db, capsys):

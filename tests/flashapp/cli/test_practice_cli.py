@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_calls import call
 
 from flashapp.cli.main import main
 from flashapp.store.collection import Collection
@@ -66,13 +67,6 @@ def db(tmp_path, write_deck):
         == 0
     )
     return str(path)
-
-
-def call(capsys, *argv: str):
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_json_shape_and_the_same_seed_gives_the_same_test(db, capsys):

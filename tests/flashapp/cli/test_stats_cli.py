@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from cli_calls import call
 
-from flashapp.cli.main import main
 from flashapp.store.collection import Collection
 from flashapp.store.simulated_history import START, write_simulated_history
 
@@ -21,13 +21,6 @@ def db(tmp_path_factory):
     with Collection.open(path, shipped_decks=False) as collection:
         write_simulated_history(collection, days=40, new_per_day=10, start=START)
     return str(path)
-
-
-def call(capsys, *argv: str):
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_json_keys_and_text(db, capsys):

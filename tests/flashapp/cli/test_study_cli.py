@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_calls import call
 
 from flashapp.cli.main import main
 from flashapp.store.collection import Collection
@@ -33,13 +34,6 @@ def db(tmp_path, write_deck):
     Collection.open(path, shipped_decks=False).close()
     assert main(["--db", str(path), "import", str(write_deck(DECK))]) == 0
     return str(path)
-
-
-def call(capsys, *argv: str):
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_next_answer_undo_round_trip(db, capsys, monkeypatch):
