@@ -19,6 +19,7 @@ from flashapp.core.render import render_card
 from flashapp.core.scheduling import StudyCalendar
 from flashapp.core.search import SearchQuery, parse_search
 from flashapp.core.timefmt import iso_utc
+from flashapp.errors import UserError
 from flashapp.store.anki.definitions import definition_of, note_definition
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note, NoteType
@@ -162,8 +163,44 @@ def list_cards(
     deck: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    order: str | None = None,
+    descending: bool = False,
 ) -> list[CardInfo]:
-    return list(iter_cards(session, now=now, calendar=calendar, deck=deck, search=search, limit=limit))
+    return list(
+        iter_cards(
+            session,
+            now=now,
+            calendar=calendar,
+            deck=deck,
+            search=search,
+            limit=limit,
+            order=order,
+            descending=descending,
+        )  # fmt: skip
+    )
+
+
+# The browser's sort orders, done by the database so that a limit keeps the first cards of the whole
+# result: key -> columns, the card id last so that equal values keep one order.
+SORT_ORDERS = {
+    "due": (Card.state == "new", Card.due),  # new cards after the scheduled ones
+    "interval": (Card.interval_days,),
+    "ease": (Card.ease,),
+    "difficulty": (Card.difficulty,),
+    "reps": (Card.reps,),
+    "lapses": (Card.lapses,),
+    "added": (Note.created_at,),
+    "flag": (Card.flag,),
+    "deck": (Deck.name,),
+    "id": (),
+}
+
+
+def _sort_columns(order: str, descending: bool) -> list:
+    if order not in SORT_ORDERS:
+        raise UserError(f"unknown sort order {order!r}; orders: {', '.join(SORT_ORDERS)}")
+    columns = [*SORT_ORDERS[order], Card.id]
+    return [column.desc() for column in columns] if descending else columns
 
 
 # The columns a listing needs, read as plain rows (building ORM objects costs more than rendering).
@@ -182,16 +219,22 @@ def iter_cards(
     deck: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    order: str | None = None,
+    descending: bool = False,
 ) -> Iterator[CardInfo]:
-    """The cards in deck-name and new-queue order, rendered one at a time as the rows arrive. An unknown
-    deck or a bad query raises (UserError) before the first card."""
+    """The cards in deck-name and new-queue order (or by `order`, a key of SORT_ORDERS), rendered one at
+    a time as the rows arrive. An unknown deck or a bad query raises (UserError) before the first card."""
     query = select(*_COLUMNS).join(Note, Card.note_id == Note.id).join(Deck, Card.deck_id == Deck.id)
     if deck is not None:
         find_deck(session, deck)
         query = query.where(subtree_filter(deck))
     if search:
         query = apply_search(query, parse_search(search), now, calendar)
-    query = query.order_by(Deck.name, Card.position, Card.ord, Card.id).limit(limit)
+    if order is None:
+        query = query.order_by(Deck.name, Card.position, Card.ord, Card.id)
+    else:
+        query = query.order_by(*_sort_columns(order, descending))
+    query = query.limit(limit)
     definitions: dict[int, NoteTypeDef | None] = {}
     # On the connection, not the session: plain rows without the ORM's result machinery.
     for row in session.connection().execute(query.execution_options(yield_per=BATCH_ROWS)):

@@ -281,13 +281,22 @@ class Collection:
     # --- cards -----------------------------------------------------------------------------------
 
     def cards(
-        self, deck: str | None = None, search: str | None = None, limit: int | None = None
+        self,
+        deck: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        *,
+        order: str | None = None,
+        descending: bool = False,
     ) -> list[CardInfo]:
+        """Cards in deck and file order, or sorted by `order` (due, interval, ease, difficulty, reps,
+        lapses, added, flag, deck, id) over the whole result before `limit` applies."""
         calendar = self.calendar
         with self.reading() as session:
             return list_cards(
-                session, now=self.clock(), calendar=calendar, deck=deck, search=search, limit=limit
-            )
+                session, now=self.clock(), calendar=calendar, deck=deck, search=search, limit=limit,
+                order=order, descending=descending,
+            )  # fmt: skip
 
     def stream_cards(self, deck: str | None = None, search: str | None = None) -> Iterator[CardInfo]:
         """The same cards as `cards`, yielded as they are read: constant memory over any collection.

@@ -164,7 +164,13 @@ class BrowseScreen(Screen[None]):
         query = self.query_one("#search", Input).value.strip()
         status = self.query_one("#browse-status", Static)
         try:
-            cards = self.collection.cards(search=query or None, limit=RESULT_LIMIT + 1)
+            # Sorted by the database, so the first 500 are the first of the whole result.
+            cards = self.collection.cards(
+                search=query or None,
+                limit=RESULT_LIMIT + 1,
+                order=self.sort_key,
+                descending=self.sort_reverse,
+            )
         except UserError as error:
             status.set_class(True, "-error")
             status.update(Content(str(error)))  # it quotes the query: data, not markup
@@ -405,7 +411,7 @@ class BrowseScreen(Screen[None]):
         else:
             self.sort_reverse = not self.sort_reverse
         self._announce_sort()
-        self._fill_table()
+        self.run_search()
 
     @on(DataTable.HeaderSelected, "#results")
     def _header(self, event: DataTable.HeaderSelected) -> None:
@@ -417,7 +423,7 @@ class BrowseScreen(Screen[None]):
         else:
             self.sort_key, self.sort_reverse = key, False
         self._announce_sort()
-        self._fill_table()
+        self.run_search()
 
     def _announce_sort(self) -> None:
         self.notify(f"Sorted by {self.sort_key}{' (reversed)' if self.sort_reverse else ''}", timeout=2)
