@@ -27,17 +27,24 @@ class ConfirmDiscardScreen(ModalScreen[bool]):
         Binding("escape,k", "answer(False)", "Keep editing", id="keep"),
     ]
 
-    def __init__(self, what: str = "Your changes are not saved.") -> None:
+    def __init__(
+        self,
+        what: str = "Your changes are not saved.",
+        *,
+        keep: str = "Keep editing",
+        discard: str = "Discard",
+    ) -> None:
         super().__init__()
         self.what = what
+        self.keep, self.discard = keep, discard
 
     def compose(self) -> ComposeResult:
         with Vertical(id="discard") as box:
             box.border_title = "Discard?"
             yield Static(Content(self.what))
             with Horizontal(id="discard-buttons"):
-                yield Button("Keep editing", id="keep")
-                yield Button("Discard", variant="error", id="discard-button")
+                yield Button(self.keep, id="keep")
+                yield Button(self.discard, variant="error", id="discard-button")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

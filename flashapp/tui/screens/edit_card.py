@@ -93,7 +93,17 @@ class EditCardScreen(ModalScreen[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        tags = self.query_one("#tags", Input).value.split()
+        if self._fields() == dict(self.note.fields) and tags == list(self.note.tags):
+            self.dismiss(False)
+            return
+        from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmDiscardScreen("The edits on screen are not saved."), answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

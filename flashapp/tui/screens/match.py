@@ -206,4 +206,15 @@ class MatchScreen(Screen[None]):
             await self.new_game()
 
     def action_back(self) -> None:
-        self.dismiss()
+        game = self.game
+        if game is None or game.finished or not game.cleared:
+            self.dismiss()
+            return
+        from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss()
+
+        left = "This game is not finished: leaving it records no time."
+        self.app.push_screen(ConfirmDiscardScreen(left, keep="Keep playing", discard="Leave"), answered)

@@ -160,3 +160,38 @@ async def test_sort_flag_mark_bulk_delete_and_undo(study_collection, screen_text
         await pilot.press("u")
         await pilot.pause()
         assert not any(card.suspended for card in study_collection.cards())
+
+
+async def test_cancelling_an_edit_with_changes_asks_first(study_collection, screen_text):
+    from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_browse(app, pilot, "bert")
+        card_id = screen.selected_card_id
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, EditCardScreen)
+        await pilot.press("escape")  # nothing changed: closes at once
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#field-back").text = "changed but not saved"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDiscardScreen)
+        await pilot.press("k")  # keep editing: the text is still there
+        await pilot.pause()
+        assert isinstance(app.screen, EditCardScreen)
+        assert app.screen.query_one("#field-back").text == "changed but not saved"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")  # discard
+        for _ in range(50):
+            if app.screen is screen:
+                break
+            await pilot.pause(0.02)
+        assert app.screen is screen
+    assert "changed" not in study_collection.card(card_id).back

@@ -125,3 +125,33 @@ async def test_the_board_fits(practice_collection, match_clock, size):
         await pilot.pause()
         for tile in app.screen.query(MatchTile):
             assert tile.region.right <= size[0] and tile.region.bottom <= size[1] and tile.region.height >= 3
+
+
+async def test_leaving_a_game_in_progress_asks_first(practice_collection, match_clock, screen_text):
+    from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+
+    app = make_app(practice_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.query_one("#decks").move_to(DECK)
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MatchScreen)
+        await pilot.press(TILE_KEYS[0], TILE_KEYS[partner(screen, 0)])  # one pair cleared
+        await pilot.pause()
+        await pilot.press("q")  # q does what Escape does here: it asks
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDiscardScreen)
+        assert "leaving it records no time" in screen_text(app)
+        await pilot.press("k")  # keep playing
+        await pilot.pause()
+        assert app.screen is screen and screen.game.cleared
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")  # leave
+        for _ in range(50):
+            if isinstance(app.screen, HomeScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, HomeScreen)
+    assert stored_games(practice_collection) == []
