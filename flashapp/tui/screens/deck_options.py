@@ -26,6 +26,7 @@ from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
+ROLLOVER = "day_rollover_hour"
 # What each option means, where a name alone is not enough (units, ranges).
 OPTION_HINTS = {
     "algorithm": "sm2 or fsrs",
@@ -33,7 +34,7 @@ OPTION_HINTS = {
     "relearning_steps_minutes": "minutes, e.g. 10",
     "desired_retention": "FSRS: 0.70 to 0.99",
     "fsrs_parameters": "FSRS: empty for the defaults (flashapp optimize fits them)",
-    "day_rollover_hour": "local hour a study day starts",
+    "day_rollover_hour": "local hour a study day starts (0-23; the whole collection's)",
     "new_per_day": "new cards a day",
     "reviews_per_day": "reviews a day",
     "maximum_interval_days": "days",
@@ -86,6 +87,9 @@ class DeckOptionsScreen(Screen[bool]):
         self.options = collection.deck_options(deck)
         self.preset = collection.deck_preset(deck) or ""
         self.defaults = SchedulerOptions()
+        # The study day's rollover is the collection's (one hour for every deck, as in Anki): shown and
+        # saved here, and kept in the deck's options too for Anki export.
+        self.rollover = collection.rollover_hour
         self.saved = False
 
     def compose(self) -> ComposeResult:
@@ -101,10 +105,13 @@ class DeckOptionsScreen(Screen[bool]):
             for option in fields(SchedulerOptions):
                 with Horizontal(classes="option"):
                     yield Label(Content(option.name), classes="option-name")
-                    value = option_text(getattr(self.options, option.name))
+                    value = option_text(self._current(option.name))
                     yield Input(value, id=f"option-{option.name}", compact=True)
                     yield Static(Content(OPTION_HINTS.get(option.name, "")), classes="option-hint")
         yield Footer(compact=True)
+
+    def _current(self, name: str) -> Any:
+        return self.rollover if name == ROLLOVER else getattr(self.options, name)
 
     def on_mount(self) -> None:
         self.sub_title = f"Options · {strip_control(self.deck)}"
@@ -133,7 +140,7 @@ class DeckOptionsScreen(Screen[bool]):
         if self.query_one("#preset", Input).value.strip() != self.preset:
             return True
         try:
-            return self.chosen() != self.options.to_dict()
+            return self.chosen() != {**self.options.to_dict(), ROLLOVER: self.rollover}
         except ValueError:
             return True
 
@@ -157,6 +164,9 @@ class DeckOptionsScreen(Screen[bool]):
         try:
             options = self.chosen()
             saved = self.collection.save_deck_options(self.deck, options, preset)
+            if options[ROLLOVER] != self.rollover:
+                self.collection.set_rollover_hour(options[ROLLOVER])
+                self.rollover = options[ROLLOVER]
         except (ValueError, UserError) as error:
             self._show_error(str(error))
             return

@@ -109,3 +109,16 @@ async def test_a_preset_is_shared_and_unsaved_changes_ask(study_collection, writ
         await pilot.press("d")
         await pilot.pause()
         assert study_collection.deck_options(second).new_per_day == 9
+
+
+async def test_the_rollover_hour_shown_and_saved_is_the_collections(study_collection):
+    study_collection.set_rollover_hour(5)
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_options(pilot)
+        assert box(screen, "day_rollover_hour").value == "5"  # the collection's, not a deck default
+        box(screen, "day_rollover_hour").value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert study_collection.rollover_hour == 2
+        assert not screen.changed
