@@ -14,7 +14,7 @@ from flashapp.tui.widgets.braille_canvas import BrailleCanvas
 from flashapp.tui.widgets.heatmap_grid import HeatmapGrid
 from flashapp.tui.widgets.line_plot import Series, render_line_plot
 from flashapp.tui.widgets.pixel_images import Picture, PictureGroup, layout, shrink
-from flashapp.tui.widgets.scatter_plot import Plot, PointSet, render_scatter
+from flashapp.tui.widgets.scatter_plot import Plot, PointSet, coloured_by, render_scatter
 
 TINY = {
     "segmentation.unet": {"steps": 2, "size": 8, "width": 2},
@@ -132,6 +132,24 @@ def test_scatter_plots_side_by_side_share_one_scale():
     assert lines[0].count("2┤") == 2  # both plots run to 2, the largest value of either
     assert "⣿ data" in lines[-1] and "⣿ samples" in lines[-1]
     assert isinstance(render_scatter([], 60, 10), Text)
+
+
+def test_a_scatter_coloured_by_a_value_gives_each_range_its_own_colour():
+    """The autoencoder's latent codes are coloured by the blob's true position, as in the PNG: points of
+    different ranges are drawn in different colours, low values dark (viridis) and high ones light."""
+    points = [(0.0, 0.0), (0.1, 0.0), (5.0, 5.0), (5.1, 5.0)]
+    sets = coloured_by("x", points, [0.1, 0.15, 0.8, 0.85], bins=2)
+    assert [s.points for s in sets] == [points[:2], points[2:]]
+    assert sets[0].colour != sets[1].colour and sets[0].name.startswith("x")
+    text = render_scatter([Plot("", sets)], 40, 10)
+    rows_of = {sets[0].colour: set(), sets[1].colour: set()}  # canvas rows drawn in each colour
+    for span in text.spans:
+        colour = span.style.color.name if hasattr(span.style, "color") and span.style.color else None
+        row = text.plain[: span.start].count("\n")
+        if colour in rows_of and row < 10 - 2:  # the canvas, above the x axis and the legend
+            rows_of[colour].add(row)
+    assert rows_of[sets[0].colour] and rows_of[sets[1].colour]  # both colours are on the canvas
+    assert max(rows_of[sets[1].colour]) < min(rows_of[sets[0].colour])  # high x up right, low x down left
 
 
 def test_images_shrink_until_a_group_fits():
