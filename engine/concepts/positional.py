@@ -69,6 +69,38 @@ def rope_complex(x: torch.Tensor, positions: torch.Tensor, base: float = BASE) -
     return torch.view_as_real(pairs * rotation).reshape(x.shape)  # (..., T, d)
 
 
+def pair_angles(x: torch.Tensor) -> torch.Tensor:
+    """The angle of each 2-D pair (x[2i], x[2i+1]) in the plane: (..., d) -> (..., d/2), in (-π, π]."""
+    return torch.atan2(x[..., 1::2], x[..., 0::2])
+
+
+def _draw_rotating_pairs(fig, q_rot: np.ndarray, theta: np.ndarray, shown: int) -> None:
+    """One small panel per pair i (fast pairs first): the point (q_2i, q_2i+1) of RoPE(q, pos) at every
+    position pos, on its circle of radius |(q_2i, q_2i+1)|, coloured by pos and joined in order."""
+    P = q_rot.shape[0]
+    axes = fig.subplots(1, shown)
+    circle = np.linspace(0, 2 * math.pi, 200)
+    points = None
+    for i, ax in enumerate(np.atleast_1d(axes)):
+        xs, ys = q_rot[:, 2 * i], q_rot[:, 2 * i + 1]  # (P,) each
+        radius = float(np.hypot(xs[0], ys[0]))
+        ax.plot(radius * np.cos(circle), radius * np.sin(circle), color="0.85", lw=0.8)
+        ax.plot(xs, ys, color="0.6", lw=0.6)
+        points = ax.scatter(xs, ys, c=range(P), cmap="viridis", s=16, zorder=3)
+        ax.annotate("pos 0", (xs[0], ys[0]), fontsize=7, xytext=(4, 4), textcoords="offset points")
+        ax.plot([0, xs[0]], [0, ys[0]], color="tab:red", lw=1)
+        turns = (P - 1) * theta[i] / (2 * math.pi)
+        title = f"pair {i}: θ = {theta[i]:.3g} rad/pos\n{turns:.2g} turns over pos 0..{P - 1}"
+        ax.set_title(title, fontsize=8)
+        ax.set_aspect("equal")
+        lim = radius * 1.25 + 1e-9
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xticks=[], yticks=[])
+        ax.set_xlabel(f"q[{2 * i}]", fontsize=8)
+        ax.set_ylabel(f"q[{2 * i + 1}]", fontsize=8)
+    fig.colorbar(points, ax=axes, label="position", shrink=0.8)
+    fig.suptitle("RoPE(q, pos): pair (2i, 2i+1) of one query turns by θ_i per position (fast pairs first)")
+
+
 def _by_offset(scores: torch.Tensor) -> tuple[np.ndarray, np.ndarray, float]:
     """For a (P, P) matrix of q_m·k_n: offsets m-n, the mean score per offset, and the largest spread
     (max - min) of the scores that share an offset: 0 when the score depends on the offset alone."""
@@ -210,6 +242,13 @@ def rotary(p: dict, ctx: RunContext) -> ConceptOutput:
         "max_abs_diff_vs_complex": (q_rot - rope_complex(q.expand(P, d), pos)).abs().max().item(),
         "score_at_offset_0": float(by_offset[P - 1]),
     }
+    theta = BASE ** (-np.arange(0, d, 2) / d)  # (d/2,): θ_i, the turn of pair i per position
+    step = (pair_angles(q_rot[1:]) - pair_angles(q_rot[:-1])).cpu().double()  # (P-1, d/2)
+    step = torch.remainder(step + math.pi, 2 * math.pi) - math.pi  # the turn from pos to pos+1, in [-π, π)
+    metrics["pair_turn_vs_theta_max_error"] = (step - torch.from_numpy(theta)).abs().max().item()
+    shown = min(d // 2, 8)
+    fig_pairs = new_figure(2.2 * shown + 1.5, 3.2)
+    _draw_rotating_pairs(fig_pairs, q_rot.cpu().numpy(), theta, shown)
     ticks = labels("", P)
     fig = new_figure(11, 4.6)
     ax1, ax2 = fig.subplots(1, 2)
@@ -268,8 +307,11 @@ pos·θ_i:
   θ_i = 10000^(-2i/d),   (x_2i, x_2i+1) -> (x_2i cos(pos·θ_i) - x_2i+1 sin(pos·θ_i),
                                              x_2i sin(pos·θ_i) + x_2i+1 cos(pos·θ_i))
 
-A rotation keeps lengths (norms changed by {metrics["norm_change_max"]:.1e}), and the dot product of a vector
-rotated by mθ with one rotated by nθ depends only on the angle between them, (m - n)θ. So
+Read as points in a plane, pair i of RoPE(q, pos) walks round its own circle: the fast pair 0 turns
+θ_0 = 1 rad per position, the last pair only {theta[-1]:.2g} rad (the rotating-pairs figure; each step's
+turn equals θ_i to {metrics["pair_turn_vs_theta_max_error"]:.1e}). A rotation keeps lengths (norms
+changed by {metrics["norm_change_max"]:.1e}), and the dot product of a vector rotated by mθ with one
+rotated by nθ depends only on the angle between them, (m - n)θ. So
 RoPE(q, m)·RoPE(k, n) is a function of the offset m - n alone: over {P} x {P} position pairs, scores with
 the same offset differ by at most {spread:.1e}. With added sinusoidal encodings instead, they differ by up
 to {additive_spread:.2f}. The real-pair form matches the complex form q·e^(i·pos·θ) to
@@ -288,6 +330,6 @@ to {additive_spread:.2f}. The real-pair form matches the complex form q·e^(i·p
         ),
         metrics,
         explanation,
-        {"scores": fig, "by_offset": fig_offset},
+        {"scores": fig, "rotating_pairs": fig_pairs, "by_offset": fig_offset},
         labels={"scores": (labels("m", P), labels("n", P))},
     )

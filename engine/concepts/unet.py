@@ -75,6 +75,34 @@ def iou(logits: torch.Tensor, mask: torch.Tensor) -> float:
     return ((pred & true).sum() / (pred | true).sum().clamp_min(1)).item()
 
 
+def boundary_band(mask: torch.Tensor, radius: int = 1) -> torch.Tensor:
+    """The pixels within `radius` (chessboard distance) of the true edge: where a pixel's 3x3
+    neighbourhood holds both classes, widened by `radius` - 1 more pixels.  (N, 1, S, S) -> bool, same."""
+    fg = mask.float()
+    has_fg = F.max_pool2d(fg, 3, stride=1, padding=1)  # 1 where a foreground pixel is next door
+    has_bg = F.max_pool2d(1 - fg, 3, stride=1, padding=1)  # 1 where a background pixel is next door
+    edge = (has_fg * has_bg).clamp(0, 1)  # (N, 1, S, S): both classes touch here
+    if radius > 1:
+        edge = F.max_pool2d(edge, 2 * radius - 1, stride=1, padding=radius - 1)
+    return edge > 0.5
+
+
+def boundary_error(logits: torch.Tensor, mask: torch.Tensor) -> float:
+    """The fraction of pixels in the true boundary band that the prediction (logit > 0) gets wrong."""
+    band = boundary_band(mask)
+    wrong = (logits > 0) != (mask > 0.5)
+    return ((wrong & band).sum() / band.sum().clamp_min(1)).item()
+
+
+def edge_crop(mask: torch.Tensor, crop: int) -> tuple[int, int]:
+    """Top-left (y, x) of the crop x crop window of a (S, S) mask holding the most true-boundary pixels:
+    chosen from the truth alone, not from either prediction."""
+    band = boundary_band(mask[None, None]).float()  # (1, 1, S, S)
+    density = F.avg_pool2d(band, crop, stride=1)[0, 0]  # (S - crop + 1, S - crop + 1)
+    flat = int(density.flatten().argmax())
+    return divmod(flat, density.shape[1])
+
+
 def train(net: nn.Module, p: dict, ctx: RunContext, g: torch.Generator) -> torch.Tensor:
     """Adam on fresh random batches; returns the loss per step. Progress counts this net's steps, the
     `steps` asked for (each net reports 1..steps; a progress display starts a new line when it resets)."""
@@ -188,7 +216,7 @@ def architecture_figure(shapes: dict[str, tuple[int, ...]], size: int):
 def unet(p: dict, ctx: RunContext) -> ConceptOutput:
     steps, size = p["steps"], p["size"]
     x_test, mask_test = (t.to(ctx.device) for t in synthetic_shapes(TEST_IMAGES, size, ctx.generator(1)))
-    nets, losses, scores, preds = {}, {}, {}, {}
+    nets, losses, scores, preds, edge_errors = {}, {}, {}, {}, {}
     for index, (name, skip) in enumerate((("skip", True), ("no_skip", False))):
         torch.manual_seed(ctx.seed + index)  # the same initial weights however the other net trained
         nets[name] = TinyUNet(p["width"], skip).to(ctx.device)
@@ -196,6 +224,7 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
         with torch.no_grad():
             logits = nets[name](x_test)  # (N, 1, S, S)
         scores[name], preds[name] = iou(logits, mask_test), torch.sigmoid(logits)
+        edge_errors[name] = boundary_error(logits, mask_test)
     threshold_iou = iou(x_test - 0.5, mask_test)  # per-pixel "brighter than 0.5" baseline
 
     shown = 4
@@ -224,6 +253,37 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
         grid[row, 0].set_ylabel(f"test image {row}")
     fig.colorbar(shown_image, ax=grid[:, 3], label="P(foreground)", shrink=0.6)
     fig.suptitle(f"Segmentation of noisy shapes, {steps} training steps per net")
+    crop = max(6, size // 2)
+    fig_zoom = new_figure(10, 3.4)
+    zoom_axes = fig_zoom.subplots(1, 4)
+    y0, x0 = edge_crop(mask_test[0, 0].cpu(), crop)
+    window = (slice(y0, y0 + crop), slice(x0, x0 + crop))
+    zoom_titles = [
+        "input (crop)",
+        "true mask",
+        f"U-Net: {edge_errors['skip']:.0%} of edge\npixels wrong (all test images)",
+        f"no skips: {edge_errors['no_skip']:.0%} of edge\npixels wrong (all test images)",
+    ]
+    truth0 = mask_test[0, 0].cpu().numpy()[window]  # (crop, crop)
+    zoom_panels = [x_test[0, 0], mask_test[0, 0], preds["skip"][0, 0], preds["no_skip"][0, 0]]
+    for col, (ax, image) in enumerate(zip(zoom_axes, zoom_panels, strict=True)):
+        shown_zoom = ax.imshow(
+            image.cpu().numpy()[window],
+            cmap="gray" if col == 0 else "viridis",
+            vmin=None if col == 0 else 0,
+            vmax=None if col == 0 else 1,
+            interpolation="nearest",
+        )
+        if col > 0:  # the true edge drawn over the mask and both predictions
+            ax.contour(truth0, levels=[0.5], colors="tab:red", linewidths=1.2)
+        ax.set_title(zoom_titles[col], fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig_zoom.colorbar(shown_zoom, ax=zoom_axes[3], label="P(foreground)", shrink=0.8)
+    fig_zoom.suptitle(
+        f"Zoom on an edge of test image 0: rows {y0}-{y0 + crop - 1}, columns {x0}-{x0 + crop - 1} "
+        "(red: the true edge)"
+    )
     fig_arch = architecture_figure(feature_shapes(nets["skip"], size), size)
     fig_loss = new_figure(7, 4)
     ax = fig_loss.subplots()
@@ -236,6 +296,8 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
         "iou_unet": scores["skip"],
         "iou_no_skip": scores["no_skip"],
         "iou_threshold_baseline": threshold_iou,
+        "boundary_error_unet": edge_errors["skip"],
+        "boundary_error_no_skip": edge_errors["no_skip"],
         "final_loss_unet": losses["skip"][-10:].mean().item(),
         "final_loss_no_skip": losses["no_skip"][-10:].mean().item(),
         "parameters_unet": sum(t.numel() for t in nets["skip"].parameters()),
@@ -255,6 +317,10 @@ of discs and rectangles (noise σ = {NOISE}). On {TEST_IMAGES} held-out images t
 as rounded blobs that lose corners and edges, because all detail had to pass through the
 {size // 4}x{size // 4} bottleneck. Thresholding pixels alone gets
 {threshold_iou:.3f}: the noise makes context necessary. IoU = |prediction ∩ truth| / |prediction ∪ truth|.
+
+The difference lives at the edges: of the pixels within one pixel of a true edge, the U-Net gets
+{edge_errors["skip"]:.1%} wrong and the net without skips {edge_errors["no_skip"]:.1%} (the zoom figure
+shows one edge of test image 0 up close, the crop chosen from the true mask alone).
 """
     return ConceptOutput(
         arrays_from(
@@ -267,5 +333,5 @@ as rounded blobs that lose corners and edges, because all detail had to pass thr
         ),
         metrics,
         explanation,
-        {"predictions": fig, "architecture": fig_arch, "loss": fig_loss},
+        {"predictions": fig, "edge_zoom": fig_zoom, "architecture": fig_arch, "loss": fig_loss},
     )

@@ -9,7 +9,13 @@ import pytest
 import torch
 
 import engine
-from engine.concepts.positional import apply_rope, rope_complex, sinusoidal_by_formula, sinusoidal_encoding
+from engine.concepts.positional import (
+    apply_rope,
+    pair_angles,
+    rope_complex,
+    sinusoidal_by_formula,
+    sinusoidal_encoding,
+)
 
 
 @pytest.mark.parametrize(("positions", "d"), [(1, 2), (50, 16), (128, 64)])
@@ -62,6 +68,30 @@ def test_rope_rotates_pairs_and_keeps_norms():
     c, s = math.cos(pos), math.sin(pos)
     expected = torch.stack([x[0, pos, 0] * c - x[0, pos, 1] * s, x[0, pos, 0] * s + x[0, pos, 1] * c])
     torch.testing.assert_close(rotated[0, pos, :2], expected, atol=1e-5, rtol=0)
+
+
+def test_rope_rotating_pairs_turn_by_theta_and_scores_survive_a_common_shift():
+    """The rotating-pairs picture: pair i of RoPE(q, pos) turns by exactly θ_i from pos to pos+1, and
+    turning q and k by the same extra positions leaves q·k unchanged (it depends on the offset alone)."""
+    d, P = 8, 16
+    result = engine.run("positional.rope", {"positions": P, "d": d}, device="cpu")
+    q_rot = torch.from_numpy(np.asarray(result.arrays["q_rotated"])).double()  # (P, d)
+    theta = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,)
+    for p in (0, 5, P - 2):
+        turn = pair_angles(q_rot[p + 1]) - pair_angles(q_rot[p])  # (d/2,)
+        turn = torch.remainder(turn + math.pi, 2 * math.pi) - math.pi
+        torch.testing.assert_close(turn, theta, atol=1e-5, rtol=0)
+    assert result.metrics["pair_turn_vs_theta_max_error"] < 1e-5
+    assert "rotating_pairs" in result.figures
+    q = torch.from_numpy(np.asarray(result.arrays["q"])).double()
+    k = torch.from_numpy(np.asarray(result.arrays["k"])).double()
+    score = float(result.arrays["scores"][2, 7])
+    for extra in (1, 9, 300):
+        moved_q = apply_rope(q[None], torch.tensor([2 + extra]))[0]
+        moved_k = apply_rope(k[None], torch.tensor([7 + extra]))[0]
+        assert float(moved_q @ moved_k) == pytest.approx(score, abs=1e-4)
+    moved_k = apply_rope(k[None], torch.tensor([8]))[0]  # a different offset: a different score
+    assert abs(float(apply_rope(q[None], torch.tensor([2]))[0] @ moved_k) - score) > 1e-3
 
 
 def test_demos_report_the_checks():

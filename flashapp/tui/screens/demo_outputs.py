@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from flashapp.tui.widgets.line_plot import Series
 from flashapp.tui.widgets.pixel_images import Picture, PictureGroup
-from flashapp.tui.widgets.scatter_plot import Plot, PointSet
+from flashapp.tui.widgets.scatter_plot import Plot, PointSet, coloured_by
 
 if TYPE_CHECKING:
     from engine.result import DemoResult
@@ -386,10 +386,18 @@ def _autoencoder(result: DemoResult) -> list[Panel]:
     ]
     codes = result.arrays["codes"]
     points = codes[:, :2].tolist() if codes.shape[1] >= 2 else [[float(z[0]), 0.0] for z in codes.tolist()]
+    keep = range(0, len(points), max(1, math.ceil(len(points) / MAX_POINTS)))  # thinned, as _thin does
+    shown = [(float(points[i][0]), float(points[i][1])) for i in keep]
+    blob = result.arrays["positions"].tolist()  # (N, 2): each test blob's true (x, y)
+    by_x = coloured_by("x", shown, [float(blob[i][0]) for i in keep])
+    by_y = coloured_by("y", shown, [float(blob[i][1]) for i in keep])
     return [
         ImagePanel("Inputs and their reconstructions", groups),
         ScatterPanel(
-            "Latent codes z (first two coordinates)", [Plot("", [PointSet("test images", _thin(points))])]
+            "Latent codes z (first two coordinates), coloured dark to light by the blob's true position:"
+            f" x (left) {' '.join(s.name.lstrip('x') for s in by_x)},"
+            f" y (right) {' '.join(s.name.lstrip('y') for s in by_y)}",
+            [Plot("", by_x), Plot("", by_y)],
         ),
         _loss("Reconstruction loss (mean squared error)", {"training batch": result.arrays["loss"]}),
     ]

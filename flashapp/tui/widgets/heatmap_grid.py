@@ -2,7 +2,9 @@
 
 Small matrices (attention weights, the transposed-convolution overlap map) show their values in the
 cells; larger ones (a 64 x 32 positional encoding) fall back to colour only, two rows per line with
-half blocks. A legend gives the colour scale's ends.
+half blocks. Columns that still do not fit are averaged in neighbouring groups, so every column of the
+matrix is represented and the column names above say which real columns each group starts at. A legend
+gives the colour scale's ends.
 """
 
 from __future__ import annotations
@@ -61,6 +63,19 @@ class HeatmapGrid(Widget):
 
     # --- layout ----------------------------------------------------------------------------------
 
+    def _groups(self, shown: int) -> list[range]:
+        """The real columns behind each of `shown` drawn columns: consecutive groups covering them all."""
+        n = len(self.col_names)
+        return [range(j * n // shown, (j + 1) * n // shown) for j in range(shown)]
+
+    def _column_values(self, row: Sequence[float], group: range) -> float:
+        """The mean of a group of cells (of its finite ones if any; -inf when all are masked)."""
+        cells = [row[c] for c in group if c < len(row)]
+        finite = [v for v in cells if math.isfinite(v)]
+        if finite:
+            return sum(finite) / len(finite)
+        return cells[0] if cells else math.nan
+
     def _format(self, value: float, decimals: int) -> str:
         if not math.isfinite(value):
             return "-inf" if value < 0 else "inf" if value > 0 else "nan"
@@ -86,7 +101,8 @@ class HeatmapGrid(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         mode, _, _ = self._mode(width)
         body = len(self.values) if mode != "half" else math.ceil(len(self.values) / 2)
-        return body + 2  # column names above, legend below
+        grouped = mode == "half" and width - self._label_width() < len(self.col_names)
+        return body + 2 + grouped  # column names above, legend below (and a line on averaged columns)
 
     # --- drawing ---------------------------------------------------------------------------------
 
@@ -97,16 +113,17 @@ class HeatmapGrid(Widget):
         mode, cell, decimals = self._mode(width)
         label = self._label_width()
         shown_cols = max(1, min(len(self.col_names), (width - label) // cell))
+        grouped = mode == "half" and shown_cols < len(self.col_names)
         out = Text(no_wrap=True, overflow="crop")
         out.append(" " * label)
         if mode == "values":
             for name in self.col_names[:shown_cols]:
                 out.append(f"{name:>{cell - 1}} ", style="bold")
         else:
-            out.append_text(self._sparse_header(shown_cols, cell))
+            out.append_text(self._sparse_header(shown_cols, cell, grouped))
         out.append("\n")
         if mode == "half":
-            self._half_rows(out, label, shown_cols)
+            self._half_rows(out, label, shown_cols, grouped)
         else:
             for name, row in zip(self.row_names, self.values, strict=False):
                 out.append(f"{name:>{label - 1}} ", style="bold")
@@ -115,35 +132,48 @@ class HeatmapGrid(Widget):
                     text = f"{self._format(value, decimals):>{cell - 1}} " if mode == "values" else ""
                     out.append(text or " " * cell, style=cell_style(rgb))
                 out.append("\n")
-        out.append_text(self._legend(shown_cols < len(self.col_names)))
+        out.append_text(
+            self._legend(shown_cols < len(self.col_names) and not grouped, shown_cols if grouped else 0)
+        )
         return out
 
-    def _sparse_header(self, shown: int, cell: int) -> Text:
-        """Column names where they fit: every k-th one, k chosen so the names do not collide."""
-        longest = max(len(c) for c in self.col_names[:shown]) + 1
+    def _sparse_header(self, shown: int, cell: int, grouped: bool = False) -> Text:
+        """Column names where they fit: every k-th one, k chosen so the names do not collide. Grouped
+        columns are named by the first real column of their group, and the last real column's name
+        closes the line, so the header tells the real range."""
+        starts = [group.start for group in self._groups(shown)] if grouped else list(range(shown))
+        names = [self.col_names[start] for start in starts]
+        longest = max(len(c) for c in names) + 1
         every = max(1, math.ceil(longest / cell))
         line = [" "] * (shown * cell)
+        last = self.col_names[-1] if grouped else ""
+        free = len(line) - len(last) - 1 if last else len(line)
         for index in range(0, shown, every):
-            name = self.col_names[index]
+            name = names[index]
             start = index * cell
-            if start + len(name) <= len(line):
+            if start + len(name) <= free:
                 line[start : start + len(name)] = list(name)
+        if last and len(last) <= len(line):
+            line[len(line) - len(last) :] = list(last)
         return Text("".join(line), style="bold")
 
-    def _half_rows(self, out: Text, label: int, shown: int) -> None:
+    def _half_rows(self, out: Text, label: int, shown: int, grouped: bool = False) -> None:
+        groups = self._groups(shown) if grouped else [range(col, col + 1) for col in range(shown)]
         every = 2 if len(self.values) <= 48 else 4
         for top in range(0, len(self.values), 2):
             name = self.row_names[top] if top % (2 * every) == 0 or every == 2 else ""
             out.append(f"{name:>{label - 1}} ", style="bold")
             upper = self.values[top]
             lower = self.values[top + 1] if top + 1 < len(self.values) else None
-            for col in range(shown):
-                a = colour_at(fraction_of(upper[col], self.low, self.high), self.scale)
-                b = colour_at(fraction_of(lower[col], self.low, self.high), self.scale) if lower else None
+            for group in groups:
+                top_value = self._column_values(upper, group)
+                a = colour_at(fraction_of(top_value, self.low, self.high), self.scale)
+                bottom_value = self._column_values(lower, group) if lower else 0.0
+                b = colour_at(fraction_of(bottom_value, self.low, self.high), self.scale) if lower else None
                 out.append("▀", style=block_style(a, b))
             out.append("\n")
 
-    def _legend(self, cut: bool) -> Text:
+    def _legend(self, cut: bool, grouped_into: int = 0) -> Text:
         legend = Text(" " * self._label_width())
         legend.append(self._format(self.low, 2) + " ", style="dim")
         for step in range(12):
@@ -151,4 +181,9 @@ class HeatmapGrid(Widget):
         legend.append(" " + self._format(self.high, 2), style="dim")
         if cut:
             legend.append(f"   (first columns of {len(self.col_names)})", style="dim")
+        if grouped_into:
+            n = len(self.col_names)
+            legend.append(
+                f"\n{' ' * self._label_width()}all {n} columns, averaged into {grouped_into}", style="dim"
+            )
         return legend

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from flashapp.tui.widgets.braille_canvas import PALETTE, BrailleCanvas, Scale, tick_text
+from flashapp.tui.widgets.colour_scale import colour_at
 
 Point = tuple[float, float]
 Bounds = tuple[float, float, float, float]  # x low, x high, y low, y high
@@ -34,6 +35,27 @@ class Plot:
 
     caption: str
     sets: Sequence[PointSet]
+
+
+def coloured_by(
+    label: str, points: Sequence[Point], values: Sequence[float], bins: int = 3, scale: str = "viridis"
+) -> list[PointSet]:
+    """The points split into `bins` equal ranges of `values` (one value per point), each range a set
+    coloured from `scale` as a matplotlib scatter with `c=values` would be, named by its upper end (the
+    first name also carries `label`; fractions lose their leading 0: the legend reads "x<.38  <.62  ≤.85")."""
+    kept = [(p, float(v)) for p, v in zip(points, values, strict=True) if math.isfinite(float(v))]
+    if not kept:
+        return []
+    low, high = min(v for _, v in kept), max(v for _, v in kept)
+    width = (high - low) / bins or 1.0
+    sets = []
+    for k in range(bins):
+        members = [p for p, v in kept if min(bins - 1, int((v - low) / width)) == k]
+        rgb = colour_at((k + 0.5) / bins, scale)
+        end = f"{low + (k + 1) * width:.2g}".replace("0.", ".", 1 if 0 < low + (k + 1) * width < 1 else 0)
+        name = f"{label if k == 0 else ''}{'≤' if k == bins - 1 else '<'}{end}"
+        sets.append(PointSet(name, members, colour="#{:02x}{:02x}{:02x}".format(*rgb)))
+    return sets
 
 
 def _ok(point: Point) -> bool:
@@ -95,8 +117,12 @@ def render_plot(plot: Plot, width: int, height: int, bounds: Bounds, colours: di
     if plot.caption:
         legend.append(plot.caption + "  ", style="bold")
     for one in plot.sets:
-        legend.append("⣿ " if one.points else "━━ ", style=Style(color=colours[one.name]))
-        legend.append(f"{one.name}  ")
+        entry = Text("⣿ " if one.points else "━━ ", style=Style(color=colours[one.name]))
+        entry.append(one.name)
+        if legend.cell_len + entry.cell_len > width:  # whole entries only: never a cut-off number
+            break
+        legend.append_text(entry)
+        legend.append("  ")
     legend.truncate(width)
     lines.append(legend)
     for line in lines:

@@ -14,7 +14,7 @@ from flashapp.tui.widgets.braille_canvas import BrailleCanvas
 from flashapp.tui.widgets.heatmap_grid import HeatmapGrid
 from flashapp.tui.widgets.line_plot import Series, render_line_plot
 from flashapp.tui.widgets.pixel_images import Picture, PictureGroup, layout, shrink
-from flashapp.tui.widgets.scatter_plot import Plot, PointSet, render_scatter
+from flashapp.tui.widgets.scatter_plot import Plot, PointSet, coloured_by, render_scatter
 
 TINY = {
     "segmentation.unet": {"steps": 2, "size": 8, "width": 2},
@@ -56,6 +56,59 @@ async def test_heatmap_text_on_screen():
     assert lines[3].split()[0] == "0.00" and lines[3].split()[-1] == "1.00"
 
 
+async def test_a_heatmap_too_wide_for_its_space_averages_columns_so_the_last_one_shows():
+    """64 columns in 50: the columns are averaged in groups, so the last one (the only non-zero one)
+    still colours the last drawn column, and the header runs from the first name to the last."""
+    from textual.app import App
+
+    rows = [[1.0 if col == 63 else 0.0 for col in range(64)] for _ in range(32)]
+
+    class One(App):
+        def compose(self):
+            yield HeatmapGrid(rows, [f"d{i}" for i in range(32)], [f"p{i}" for i in range(64)], low=0, high=1)
+
+    app = One()
+    async with app.run_test(size=(50, 24)) as pilot:
+        await pilot.pause()
+        text = app.query_one(HeatmapGrid).render()
+    lines = text.plain.split("\n")
+    assert lines[0].split()[0] == "p0" and lines[0].rstrip().endswith("p63")
+    assert "all 64 columns" in lines[-1]
+    drawn = lines[1].rstrip()
+    assert len(drawn) <= 50
+    offset = len(lines[0]) + 1  # the first row of cells starts here
+    styles = {}
+    for span in text.spans:
+        for at in range(max(span.start, offset), min(span.end, offset + len(drawn))):
+            styles[at - offset] = str(span.style)
+    assert styles[len(drawn) - 1] != styles[len(drawn) - 2]  # only the last group holds position 63
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+async def test_the_sinusoidal_matrix_shows_all_its_positions_on_the_demo_screen(columns):
+    app = make_app(None)
+    async with app.run_test(size=(columns, 32)) as pilot:
+        demo = DemoScreen("positional.sinusoidal", {}, device="cpu")
+        app.push_screen(demo)
+        await pilot.pause()
+        await pilot.press("r")
+        deadline = time.monotonic() + 60
+        while demo.running or demo.result is None:
+            assert time.monotonic() < deadline
+            await pilot.pause(0.05)
+        await pilot.pause()
+        grid = demo.query(HeatmapGrid).first()
+        width = grid.size.width
+        text = grid.render()
+    assert len(grid.col_names) == 64 and width - grid._label_width() < 64  # too narrow for one per column
+    lines = text.plain.split("\n")
+    assert lines[0].rstrip().endswith(grid.col_names[-1])  # the header tells the real range
+    assert "all 64 columns" in lines[-1]
+    shown = len(lines[1]) - grid._label_width()
+    assert 63 in grid._groups(shown)[-1]  # the last position is in the last drawn column
+    assert all(len(line) <= width for line in lines)
+
+
 def test_a_line_plot_has_its_axis_ends_and_a_legend():
     plot = render_line_plot([Series("loss", [4.0, 2.0, 1.0, 0.5])], 40, 8, log_y=True, x_label="step")
     lines = plot.plain.split("\n")
@@ -79,6 +132,24 @@ def test_scatter_plots_side_by_side_share_one_scale():
     assert lines[0].count("2┤") == 2  # both plots run to 2, the largest value of either
     assert "⣿ data" in lines[-1] and "⣿ samples" in lines[-1]
     assert isinstance(render_scatter([], 60, 10), Text)
+
+
+def test_a_scatter_coloured_by_a_value_gives_each_range_its_own_colour():
+    """The autoencoder's latent codes are coloured by the blob's true position, as in the PNG: points of
+    different ranges are drawn in different colours, low values dark (viridis) and high ones light."""
+    points = [(0.0, 0.0), (0.1, 0.0), (5.0, 5.0), (5.1, 5.0)]
+    sets = coloured_by("x", points, [0.1, 0.15, 0.8, 0.85], bins=2)
+    assert [s.points for s in sets] == [points[:2], points[2:]]
+    assert sets[0].colour != sets[1].colour and sets[0].name.startswith("x")
+    text = render_scatter([Plot("", sets)], 40, 10)
+    rows_of = {sets[0].colour: set(), sets[1].colour: set()}  # canvas rows drawn in each colour
+    for span in text.spans:
+        colour = span.style.color.name if hasattr(span.style, "color") and span.style.color else None
+        row = text.plain[: span.start].count("\n")
+        if colour in rows_of and row < 10 - 2:  # the canvas, above the x axis and the legend
+            rows_of[colour].add(row)
+    assert rows_of[sets[0].colour] and rows_of[sets[1].colour]  # both colours are on the canvas
+    assert max(rows_of[sets[1].colour]) < min(rows_of[sets[0].colour])  # high x up right, low x down left
 
 
 def test_images_shrink_until_a_group_fits():
