@@ -155,29 +155,9 @@ def apply_search(query: Select, search: SearchQuery, now: datetime, calendar: St
     return query
 
 
-def list_cards(
-    session: Session,
-    *,
-    now: datetime,
-    calendar: StudyCalendar,
-    deck: str | None = None,
-    search: str | None = None,
-    limit: int | None = None,
-    order: str | None = None,
-    descending: bool = False,
-) -> list[CardInfo]:
-    return list(
-        iter_cards(
-            session,
-            now=now,
-            calendar=calendar,
-            deck=deck,
-            search=search,
-            limit=limit,
-            order=order,
-            descending=descending,
-        )  # fmt: skip
-    )
+def list_cards(session: Session, **options: Any) -> list[CardInfo]:
+    """`iter_cards` gathered into a list (same keyword options)."""
+    return list(iter_cards(session, **options))
 
 
 # The browser's sort orders, done by the database so that a limit keeps the first cards of the whole
