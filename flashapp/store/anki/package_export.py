@@ -13,8 +13,13 @@ scheduling and review history, in the layout `flashapp.anki.package_writer` writ
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
-from datetime import datetime, tzinfo
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +30,36 @@ from flashapp.anki.latex_images import latex_images
 from flashapp.anki.markdown_html import markdown_to_html
 from flashapp.anki.note_types import KIND_CLOZE, NoteTypeDef, TemplateDef
 from flashapp.anki.package_reader import unsafe_name_reason
-from flashapp.anki.package_writer import PackageData, field_checksum, guid_for, unique_ids, write_package
-from flashapp.anki.scheduling_map import MANUAL_RATING, anki_deck_config_json, export_card
+from flashapp.anki.package_writer import (
+    field_checksum,
+    finish_collection_file,
+    guid_for,
+    new_collection_file,
+    zip_package,
+)
+from flashapp.anki.scheduling_map import MANUAL_RATING, anki_deck_config_json
 from flashapp.anki.templates import strip_html
 from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
 from flashapp.core.scheduling import SchedulerOptions, day_start_utc
 from flashapp.errors import UserError
+from flashapp.store.anki.export_sql import (
+    MEDIA_FILTER_SQL,
+    create_maps,
+    earliest_review_due,
+    epoch_sql,
+    insert_anki_notes,
+    insert_cards,
+    insert_revlog,
+    register_functions,
+)
+from flashapp.store.anki.export_stage import stage_rows
 from flashapp.store.anki.media import rename_in_html
 from flashapp.store.anki.reports import ExportReport
+from flashapp.store.db import sqlite_file
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.media_files import resolve_media
-from flashapp.store.models import Card, Deck, Media, Note, NoteType, Review
+from flashapp.store.models import Card, Deck, Media, Note, NoteType
 
 DEFAULT_DECK_ID = 1
 _EXTRA = "{{#Extra}}<br><br>{{Extra}}{{/Extra}}"
@@ -85,21 +108,17 @@ _CARD_CSS = ".card {\n font-family: arial;\n font-size: 20px;\n text-align: cent
     ".cloze { font-weight: bold; }\n"
 )
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
-_CARD_COLUMNS = (
-    Card.id, Card.note_id, Card.deck_id, Card.ord, Card.state, Card.due, Card.interval_days, Card.ease,
-    Card.step, Card.stability, Card.difficulty, Card.last_review, Card.suspended, Card.position,
-    Card.modified_at, Card.reps, Card.lapses, Card.flag,
-)  # fmt: skip
-_NOTE_COLUMNS = (
-    Note.id, Note.note_type_id, Note.note_type, Note.fields, Note.key, Note.source, Note.tags,
-    Note.modified_at, Note.created_at,
-)  # fmt: skip
-_REVIEW_COLUMNS = (
-    Review.card_id, Review.reviewed_at, Review.rating, Review.interval_after_days,
-    Review.interval_before_days, Review.ease_after, Review.duration_ms, Review.state_before,
-    Review.previous,
-)  # fmt: skip
-_STATE_TYPES = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+@dataclass(frozen=True)
+class _NoteRow:
+    """The columns of a note the note-type choice and a deck-file note's fields read."""
+
+    id: int
+    note_type_id: int | None
+    note_type: str
+    fields: dict[str, Any]
 
 
 def export_deck(
@@ -109,191 +128,197 @@ def export_deck(
         raise UserError(f"{path}: an Anki deck package must end in .apkg")
     root = find_deck(session, deck_name)
     decks = list(session.scalars(select(Deck).where(subtree_filter(deck_name)).order_by(Deck.name)))
-    deck_ids = {deck.id for deck in decks}
-    # Plain rows, not ORM objects: building 100,000 objects costs more than writing the package.
-    core = session.connection()  # Core rows: no ORM loading machinery per row
-    cards = core.execute(
-        select(*_CARD_COLUMNS)
-        .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
-        .order_by(Card.note_id, Card.ord)
-    ).all()
-    if not cards:
-        raise UserError(f"deck {deck_name!r} has no cards to export")
-    notes = {
-        note.id: note
-        for note in core.execute(
-            select(*_NOTE_COLUMNS)
-            .where(
-                Note.id.in_(select(Card.note_id).where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False)))
-            )
-            .order_by(Note.id)
-        ).all()  # fetched at once: row by row costs a call into the cursor per note
-    }
-    note_types = {
-        row.id: _definition(row)
-        for row in session.scalars(
-            select(NoteType).where(
-                NoteType.id.in_({n.note_type_id for n in notes.values() if n.note_type_id})
-            )
-        )
-    }
     options = {deck.id: SchedulerOptions.from_dict(deck.options) for deck in decks}
     root_options = options[root.id]
-
-    # Day 0: the start of the earliest study day a review card is due in, and never after today.
-    review_dues = [card.due for card in cards if card.state == "review" and card.due is not None]
-    crt = int(day_start_utc(min([now, *review_dues]), tz, root_options.day_rollover_hour).timestamp())
     now_s, now_ms = int(now.timestamp()), int(now.timestamp() * 1000)
-
-    models, model_ids = _models(notes, note_types, now_s)
     deck_json, config_json, anki_deck_ids = _decks(decks, options, now_s)
-
-    note_rows, anki_note_ids, media_names, latex_names = [], {}, [], []
-    ordered_notes = list(notes.values())
-    ids = unique_ids([int(n.created_at.timestamp() * 1000) for n in ordered_notes])
-    for anki_id, note in zip(ids, ordered_notes, strict=True):
-        anki_note_ids[note.id] = anki_id
-        definition, values = _note_fields(note, note_types)
-        fields = [values.get(name, "") for name in definition.fields]
-        sort_index = definition.properties.get("sort_field", 0) if definition.properties else 0
-        sort_text = strip_html(fields[sort_index] if sort_index < len(fields) else "")
-        # A note that shared its guid with another in the package it came from keeps `guid<U+001F>id`.
-        guid = (
-            note.key.split("\x1f", 1)[0]
-            if note.source == "anki"
-            else guid_for(f"{note.source}\x1f{note.key}")
-        )
-        note_rows.append(
-            (
-                anki_id,
-                guid,
-                model_ids[_model_key(note)],
-                int(note.modified_at.timestamp()),
-                note.tags if note.tags.strip() else "",
-                "\x1f".join(fields),
-                sort_text,
-                field_checksum(strip_html(fields[0]) if fields else ""),
-            )
-        )
-        joined = " ".join(fields)
-        media_names += media_references(joined)
-        media_names += [match.group(1) for match in _SOUND.finditer(joined)]
-        latex_names += [image.name for image in latex_images(joined)]
-
-    card_rows, anki_card_ids = [], {}
-    positions = {
-        card.id: index for index, card in enumerate(sorted(cards, key=lambda c: (c.position, c.id)), 1)
-    }
-    card_ids = unique_ids(
-        [anki_note_ids[card.note_id] + anki_ord(card, notes[card.note_id]) for card in cards]
-    )
-    for anki_id, card in zip(card_ids, cards, strict=True):
-        anki_card_ids[card.id] = anki_id
-        exported = export_card(
-            state=card.state,
-            due=card.due,
-            interval_days=card.interval_days,
-            ease=card.ease,
-            step=card.step,
-            stability=card.stability,
-            difficulty=card.difficulty,
-            last_review=card.last_review,
-            suspended=card.suspended,
-            position=positions[card.id],
-            crt=crt,
-            options=options[card.deck_id],
-        )
-        card_rows.append(
-            (
-                anki_id,
-                anki_note_ids[card.note_id],
-                anki_deck_ids[card.deck_id],
-                anki_ord(card, notes[card.note_id]),
-                int(card.modified_at.timestamp()),
-                exported.type,
-                exported.queue,
-                exported.due,
-                exported.ivl,
-                exported.factor,
-                card.reps,
-                card.lapses,
-                exported.left,
-                card.flag,
-                exported.data,
-            )
-        )
-
-    reviews = core.execute(
-        select(*_REVIEW_COLUMNS)
-        .join(Card, Card.id == Review.card_id)
-        .where(Card.deck_id.in_(deck_ids), Card.orphaned.is_(False))
-        .order_by(Review.reviewed_at, Review.id)
-    ).all()
-    review_ids = unique_ids([int(r.reviewed_at.timestamp() * 1000) for r in reviews])
-    revlog_rows = [
+    deck_rows = [
         (
-            review_id,
-            anki_card_ids[r.card_id],
-            r.rating,
-            r.interval_after_days,
-            r.interval_before_days,
-            round(r.ease_after * 1000),
-            r.duration_ms,
-            _revlog_type(r),
+            deck.id,
+            anki_deck_ids[deck.id],
+            len(options[deck.id].learning_steps_minutes),
+            len(options[deck.id].relearning_steps_minutes),
         )
-        for review_id, r in zip(review_ids, reviews, strict=True)
+        for deck in decks
     ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".flashapp-export-", dir=path.parent) as work:
+        collection_file = Path(work) / "collection.anki21"
+        connection = new_collection_file(collection_file)
+        try:
+            _attach_source(connection, session, set(anki_deck_ids), Path(work))
+            register_functions(connection)
+            connection.execute("BEGIN")
+            create_maps(connection, deck_rows)
+            (card_count,) = connection.execute("SELECT count(*) FROM card_map").fetchone()
+            if not card_count:
+                raise UserError(f"deck {deck_name!r} has no cards to export")
+            # Day 0: the start of the earliest study day a review card is due in, never after today.
+            earliest = earliest_review_due(connection)
+            first_day = now if earliest is None else min(now, _stored_time(earliest))
+            crt = int(day_start_utc(first_day, tz, root_options.day_rollover_hour).timestamp())
 
-    media, missing = _media_files(session, list(dict.fromkeys(media_names)), media_dir, decks)
-    # Anki's rendered LaTeX images go along when this collection has them (Anki makes the others).
-    wanted = [name for name in dict.fromkeys(latex_names) if name not in set(media_names)]
-    latex_found, _ = _media_files(session, wanted, media_dir, decks)
-    media += latex_found
-    media, renamed = _package_names(media)
-    if renamed:
-        note_rows = [(*row[:5], rename_in_html(row[5], renamed), *row[6:]) for row in note_rows]
-    config = {
-        "activeDecks": [DEFAULT_DECK_ID],
-        "curDeck": DEFAULT_DECK_ID,
-        "nextPos": len(cards) + 1,
-        "schedVer": 2,
-        "sched2021": True,
-        "rollover": root_options.day_rollover_hour,
-        "creationOffset": 0,
-        "fsrs": root_options.algorithm == "fsrs",
-    }
-    write_package(
-        path,
-        PackageData(
-            crt=crt,
-            mod=now_ms,
-            models=models,
-            decks=deck_json,
-            deck_configs=config_json,
-            config=config,
-            notes=note_rows,
-            cards=card_rows,
-            revlog=revlog_rows,
-            media=media,
-        ),
-    )
+            note_types = _note_types(session, connection)
+            models, model_ids = _models(_first_notes(connection), note_types, now_s)
+            for type_id, definition in note_types.items():
+                sort_index = definition.properties.get("sort_field", 0) if definition.properties else 0
+                insert_anki_notes(
+                    connection, type_id, model_ids[f"nt{type_id}"], definition.fields, sort_index
+                )
+            _insert_deck_file_notes(connection, note_types, model_ids)
+            insert_cards(connection, crt)
+            insert_revlog(connection, MANUAL_RATING)
+
+            media_names, latex_names = _media_names(connection)
+            media, missing = _media_files(session, media_names, media_dir, decks)
+            # Anki's rendered LaTeX images go along when this collection has them (Anki makes the others).
+            wanted = [name for name in latex_names if name not in set(media_names)]
+            latex_found, _ = _media_files(session, wanted, media_dir, decks)
+            media += latex_found
+            media, renamed = _package_names(media)
+            if renamed:
+                _rename_references(connection, renamed)
+            (note_count,) = connection.execute("SELECT count(*) FROM main.notes").fetchone()
+            (review_count,) = connection.execute("SELECT count(*) FROM main.revlog").fetchone()
+            config = {
+                "activeDecks": [DEFAULT_DECK_ID],
+                "curDeck": DEFAULT_DECK_ID,
+                "nextPos": card_count + 1,
+                "schedVer": 2,
+                "sched2021": True,
+                "rollover": root_options.day_rollover_hour,
+                "creationOffset": 0,
+                "fsrs": root_options.algorithm == "fsrs",
+            }
+            connection.execute("DROP TABLE temp.card_map")
+            connection.execute("DROP TABLE temp.note_map")
+            connection.execute("DROP TABLE temp.deck_map")
+            finish_collection_file(
+                connection,
+                crt=crt,
+                mod=now_ms,
+                config=config,
+                models=models,
+                decks=deck_json,
+                deck_configs=config_json,
+            )
+            connection.execute("DETACH DATABASE src")
+        finally:
+            connection.close()
+        partial = Path(work) / "package.apkg"
+        zip_package(partial, collection_file, media)
+        os.replace(partial, path)
     return ExportReport(
         file=str(path),
         decks=tuple(deck.name for deck in decks),
-        notes=len(note_rows),
-        cards=len(card_rows),
-        reviews=len(revlog_rows),
+        notes=note_count,
+        cards=card_count,
+        reviews=review_count,
         media=len(media),
         missing_media=tuple(missing),
     )
 
 
-def _revlog_type(review: Review) -> int:
-    """Anki's review-log kind: a manual entry (rating 0) keeps the kind it came with."""
-    if review.rating == MANUAL_RATING:
-        kind = review.previous.get("anki_type") if isinstance(review.previous, dict) else None
-        return kind if kind in (0, 1, 2, 3, 4, 5) else 4
-    return _STATE_TYPES.get(review.state_before, 1)
+def _stored_time(text: str) -> datetime:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _attach_source(connection: sqlite3.Connection, session: Session, deck_ids: set[int], work: Path) -> None:
+    """flashapp's tables as `src`: the SQLite collection file itself, read-only; for a server or an
+    in-memory database, a staging copy of the rows this export reads."""
+    file = sqlite_file(str(session.get_bind().url))
+    if file is not None and file.exists():
+        try:
+            connection.execute("ATTACH DATABASE ? AS src", (file.absolute().as_uri() + "?mode=ro",))
+            return
+        except sqlite3.OperationalError:
+            pass  # not attachable here: the staged copy below reads it through the session instead
+    staged = work / "rows.db"
+    stage_rows(session, deck_ids, staged)
+    connection.execute("ATTACH DATABASE ? AS src", (staged.absolute().as_uri(),))
+
+
+def _note_types(session: Session, connection: sqlite3.Connection) -> dict[int, NoteTypeDef]:
+    ids = [
+        row[0]
+        for row in connection.execute(
+            "SELECT DISTINCT n.note_type_id FROM note_map m JOIN src.notes n ON n.id = m.note_id "
+            "WHERE n.note_type_id IS NOT NULL"
+        )
+    ]
+    if not ids:
+        return {}
+    rows = session.scalars(select(NoteType).where(NoteType.id.in_(ids)).order_by(NoteType.id))
+    return {row.id: _definition(row) for row in rows}
+
+
+def _first_notes(connection: sqlite3.Connection) -> list[_NoteRow]:
+    """The first note (by id) of each note type the export writes: the one `_models` names it by."""
+    kinds = ", ".join(f"'{kind}'" for kind in FLASHAPP_TYPES)
+    key = (
+        "CASE WHEN n.note_type_id IS NOT NULL THEN 'nt' || n.note_type_id "
+        f"WHEN n.note_type IN ({kinds}) THEN 'kind:' || n.note_type ELSE 'kind:basic' END"
+    )
+    rows = connection.execute(
+        "SELECT id, note_type_id, note_type, fields FROM src.notes WHERE id IN ("
+        f"SELECT min(n.id) FROM note_map m JOIN src.notes n ON n.id = m.note_id GROUP BY {key}) ORDER BY id"
+    )
+    return [_NoteRow(i, type_id, kind, json.loads(fields)) for i, type_id, kind, fields in rows]
+
+
+def _insert_deck_file_notes(
+    connection: sqlite3.Connection, note_types: dict[int, NoteTypeDef], model_ids: dict[str, int]
+) -> None:
+    """Notes from deck files: Markdown to HTML in Python (a few per deck file, not Anki's thousands)."""
+    rows = connection.execute(
+        "SELECT m.anki_id, n.id, n.note_type, n.fields, n.key, n.source, n.tags, "
+        f"{epoch_sql('n.modified_at')} FROM note_map m JOIN src.notes n ON n.id = m.note_id "
+        "WHERE n.note_type_id IS NULL"
+    ).fetchall()
+    out = []
+    for anki_id, note_id, note_type, fields_json, key, source, tags, modified in rows:
+        note = _NoteRow(note_id, None, note_type, json.loads(fields_json))
+        definition, values = _note_fields(note, note_types)
+        fields = [values.get(name, "") for name in definition.fields]
+        sort_index = definition.properties.get("sort_field", 0) if definition.properties else 0
+        sort_text = strip_html(fields[sort_index] if sort_index < len(fields) else "")
+        guid = key.split("\x1f", 1)[0] if source == "anki" else guid_for(f"{source}\x1f{key}")
+        out.append(
+            (
+                anki_id,
+                guid,
+                model_ids[_model_key(note)],
+                modified,
+                tags if tags.strip() else "",
+                "\x1f".join(fields),
+                sort_text,
+                field_checksum(strip_html(fields[0]) if fields else ""),
+            )
+        )
+    connection.executemany("INSERT INTO main.notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')", out)
+
+
+def _media_names(connection: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """The media files and Anki LaTeX images the exported notes name, in note order, each once."""
+    media_names: list[str] = []
+    latex_names: list[str] = []
+    rows = connection.execute(
+        "SELECT n.flds FROM note_map m JOIN main.notes n ON n.id = m.anki_id "
+        f"WHERE {MEDIA_FILTER_SQL} ORDER BY m.note_id"
+    )
+    for (flds,) in rows:
+        joined = flds.replace("\x1f", " ")
+        media_names += media_references(joined)
+        media_names += [match.group(1) for match in _SOUND.finditer(joined)]
+        latex_names += [image.name for image in latex_images(joined)]
+    return list(dict.fromkeys(media_names)), list(dict.fromkeys(latex_names))
+
+
+def _rename_references(connection: sqlite3.Connection, renamed: dict[str, str]) -> None:
+    connection.create_function("fa_rename", 1, lambda text: rename_in_html(text, renamed))
+    names = list(renamed)
+    where = " OR ".join("instr(flds, ?) > 0" for _ in names)
+    connection.execute(f"UPDATE main.notes SET flds = fa_rename(flds) WHERE {where}", names)
 
 
 def anki_ord(card: Card, note: Note) -> int:
@@ -306,11 +331,11 @@ def anki_ord(card: Card, note: Note) -> int:
 # --- note types ------------------------------------------------------------------------------------------
 
 
-def _model_key(note: Note) -> str:
+def _model_key(note: _NoteRow | Note) -> str:
     return f"nt{note.note_type_id}" if note.note_type_id is not None else f"kind:{_flashapp_kind(note)}"
 
 
-def _flashapp_kind(note: Note) -> str:
+def _flashapp_kind(note: _NoteRow | Note) -> str:
     return note.note_type if note.note_type in FLASHAPP_TYPES else "basic"
 
 
@@ -325,7 +350,9 @@ def _definition(row: NoteType) -> NoteTypeDef:
     )
 
 
-def _note_fields(note: Note, note_types: dict[int, NoteTypeDef]) -> tuple[NoteTypeDef, dict[str, str]]:
+def _note_fields(
+    note: _NoteRow | Note, note_types: dict[int, NoteTypeDef]
+) -> tuple[NoteTypeDef, dict[str, str]]:
     """The note type a note goes out as, and its field values (HTML) by field name."""
     if note.note_type_id is not None and note.note_type_id in note_types:
         return note_types[note.note_type_id], {k: str(v) for k, v in note.fields.items()}
@@ -394,11 +421,12 @@ def _model_json(definition: NoteTypeDef, anki_id: int, now: int) -> dict[str, An
 
 
 def _models(
-    notes: dict[int, Note], note_types: dict[int, NoteTypeDef], now: int
+    notes: list[_NoteRow], note_types: dict[int, NoteTypeDef], now: int
 ) -> tuple[dict[str, Any], dict[str, int]]:
+    """Anki note types by id, and the id each note-type key goes out as; `notes` in id order."""
     models: dict[str, Any] = {}
     ids: dict[str, int] = {}
-    for note in notes.values():
+    for note in notes:
         key = _model_key(note)
         if key in ids:
             continue

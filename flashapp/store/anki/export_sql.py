@@ -1,0 +1,263 @@
+"""The SQL that fills an exported package's schema-11 tables from flashapp's own, inside SQLite.
+
+The package's connection has flashapp's tables attached as `src`: the collection file itself (read
+only) or, for a server or in-memory database, a staging copy of the rows to export
+(`export_stage`). Notes, cards and the review log go across by `INSERT ... SELECT`, with Anki's
+ids, ordinals and scheduling columns computed in SQL; Python runs only where SQLite has no function
+(a field's checksum, HTML stripped where a sort field has markup, FSRS memory as JSON) and for notes
+written from deck files (Markdown to HTML). `scheduling_map.export_card` is the reference the card
+columns are held to by a test, and `package_writer.unique_ids` the reference for the ids.
+
+Times in `src` are SQLAlchemy's SQLite text, naive UTC `YYYY-MM-DD HH:MM:SS.ffffff`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+
+from flashapp.anki.package_writer import field_checksum, guid_for
+from flashapp.anki.templates import strip_html
+
+SECONDS_PER_DAY = 86400
+STATE_TYPES_SQL = "CASE {r}.state_before WHEN 'new' THEN 0 WHEN 'learning' THEN 0 WHEN 'review' THEN 1 " + (
+    "WHEN 'relearning' THEN 2 ELSE 1 END"
+)
+_SPACES = "' ' || char(9, 10, 11, 12, 13)"
+
+
+def epoch_sql(column: str) -> str:
+    """Whole epoch seconds of a stored time (Python's `int(dt.timestamp())` after 1970)."""
+    return f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
+
+
+def epoch_ms_sql(column: str) -> str:
+    """Epoch milliseconds of a stored time, floored (`(dt - epoch) // 1 ms`)."""
+    return f"({epoch_sql(column)} * 1000 + CAST(substr({column}, 21, 3) AS INTEGER))"
+
+
+def round_sql(value: str) -> str:
+    """Python's `round` (half to even) of a positive value, as an integer."""
+    whole = f"CAST({value} AS INTEGER)"
+    return f"(CAST(round({value}) AS INTEGER) - ({value} - {whole} = 0.5 AND {whole} % 2 = 0))"
+
+
+def unique_ids_sql(key: str, value: str, source: str) -> str:
+    """`SELECT key, id`: `value` made unique as `package_writer.unique_ids` does, ties in `key` order.
+    With the rows sorted, id_i = max(value_i, id_(i-1) + 1), which is i + max over j <= i of
+    (value_j - j): a running maximum, one window."""
+    return (
+        "SELECT k, rn + max(v - rn) OVER (ORDER BY v, k ROWS UNBOUNDED PRECEDING) FROM ("
+        f"SELECT {key} AS k, {value} AS v, row_number() OVER (ORDER BY {value}, {key}) AS rn FROM {source})"
+    )
+
+
+def card_data(stability: float | None, difficulty: float | None, last_review: int | None) -> str:
+    """Anki's card `data` JSON: FSRS memory state and last review (as `export_card` writes it)."""
+    data: dict[str, float | int] = {}
+    if stability is not None and difficulty is not None:
+        data["s"] = round(stability, 4)
+        data["d"] = round(difficulty, 4)
+    if last_review is not None:
+        data["lrt"] = last_review
+    return json.dumps(data, separators=(",", ":")) if data else "{}"
+
+
+def _csum(text: str | None) -> int:
+    return field_checksum(strip_html(text or ""))
+
+
+def _strip(text: str | None) -> str:
+    return strip_html(text or "")
+
+
+def _blank_tags(tags: str) -> str:
+    return tags if tags.strip() else ""
+
+
+def _field(fields: str, name: str) -> str:
+    value = json.loads(fields).get(name, "")
+    return str(value)
+
+
+FUNCTIONS: dict[str, tuple[int, Callable[..., object]]] = {
+    "fa_csum": (1, _csum),
+    "fa_strip_html": (1, _strip),
+    "fa_card_data": (3, card_data),
+    "fa_guid": (1, guid_for),
+    "fa_blank_tags": (1, _blank_tags),
+    "fa_field": (2, _field),
+}
+
+
+def register_functions(connection: sqlite3.Connection) -> None:
+    for name, (arity, function) in FUNCTIONS.items():
+        connection.create_function(name, arity, function, deterministic=True)
+
+
+def stripped_sql(text: str) -> str:
+    """`strip_html(text)`, calling Python only when there is a tag or an entity to remove."""
+    plain = f"instr({text}, '<') = 0 AND instr({text}, '&') = 0"
+    return f"(CASE WHEN {plain} THEN {text} ELSE fa_strip_html({text}) END)"
+
+
+def field_sql(name: str, fields: str = "n.fields") -> str:
+    """A note's field value by name (a JSON object of strings), '' when absent."""
+    if any(ch in name for ch in "\"\\'") or any(ord(ch) < 32 for ch in name):
+        return f"fa_field({fields}, {_literal(name)})"
+    return f"coalesce(json_extract({fields}, '$.\"{name}\"'), '')"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def selected_cards_sql() -> str:
+    """The cards that go: in an exported deck, not orphaned from their deck file."""
+    return "src.cards c JOIN deck_map d ON d.deck_id = c.deck_id WHERE c.orphaned = 0"
+
+
+def create_maps(connection: sqlite3.Connection, decks: list[tuple[int, int, int, int]]) -> None:
+    """`deck_map` (flashapp deck -> Anki deck, learning and relearning step counts), then `note_map`
+    and `card_map`: every exported note and card with its Anki id (creation time in ms, clashes lifted
+    over the one before), card ordinal and new-card position."""
+    connection.execute(
+        "CREATE TEMP TABLE deck_map (deck_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL, "
+        "learn_steps INTEGER NOT NULL, relearn_steps INTEGER NOT NULL)"
+    )
+    connection.executemany("INSERT INTO deck_map VALUES (?, ?, ?, ?)", decks)
+    connection.execute("CREATE TEMP TABLE note_map (note_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)")
+    connection.execute(
+        "INSERT INTO note_map "
+        + unique_ids_sql(
+            "n.id",
+            epoch_ms_sql("n.created_at"),
+            f"src.notes n WHERE n.id IN (SELECT c.note_id FROM {selected_cards_sql()})",
+        )
+    )
+    connection.execute(
+        "CREATE TEMP TABLE card_map (card_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL, "
+        "nid INTEGER NOT NULL, ord INTEGER NOT NULL, position INTEGER NOT NULL)"
+    )
+    anki_ord = "(CASE WHEN n.note_type_id IS NULL AND n.note_type = 'cloze' THEN c.ord - 1 ELSE c.ord END)"
+    connection.execute(
+        f"""
+        INSERT INTO card_map
+        SELECT card_id,
+               rn + max(v - rn) OVER (ORDER BY v, note_id, card_ord, card_id ROWS UNBOUNDED PRECEDING),
+               nid, anki_ord, position
+        FROM (
+          SELECT c.id AS card_id, c.note_id, c.ord AS card_ord, m.anki_id AS nid, {anki_ord} AS anki_ord,
+                 m.anki_id + {anki_ord} AS v,
+                 row_number() OVER (ORDER BY m.anki_id + {anki_ord}, c.note_id, c.ord, c.id) AS rn,
+                 row_number() OVER (ORDER BY c.position, c.id) AS position
+          FROM src.cards c JOIN deck_map d ON d.deck_id = c.deck_id
+          JOIN note_map m ON m.note_id = c.note_id JOIN src.notes n ON n.id = c.note_id
+          WHERE c.orphaned = 0
+        )
+        """
+    )
+
+
+def earliest_review_due(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute(
+        "SELECT min(c.due) FROM card_map k JOIN src.cards c ON c.id = k.card_id "
+        "WHERE c.state = 'review' AND c.due IS NOT NULL"
+    ).fetchone()
+    return row[0]
+
+
+def card_columns_sql(crt: int, c: str = "c", d: str = "d", k: str = "k") -> dict[str, str]:
+    """Anki's scheduling columns of a card, as `scheduling_map.export_card` computes them."""
+    new = f"({c}.state = 'new' OR {c}.due IS NULL)"
+    review = f"{c}.state = 'review'"
+    learning = f"{c}.state = 'learning'"
+    due = epoch_sql(f"{c}.due")
+    memory = f"({c}.stability IS NOT NULL AND {c}.difficulty IS NOT NULL OR {c}.last_review IS NOT NULL)"
+    return {
+        "type": f"CASE WHEN {new} THEN 0 WHEN {review} THEN 2 WHEN {learning} THEN 1 ELSE 3 END",
+        "queue": f"CASE WHEN {c}.suspended THEN -1 WHEN {new} THEN 0 WHEN {review} THEN 2 ELSE 1 END",
+        "due": f"CASE WHEN {new} THEN {k}.position WHEN {review} THEN ({due} - {crt}) / {SECONDS_PER_DAY} "
+        f"ELSE {due} END",
+        "ivl": f"CASE WHEN {new} THEN 0 WHEN {review} THEN max({c}.interval_days, 1) "
+        f"WHEN {learning} THEN 0 ELSE {c}.interval_days END",
+        "factor": f"CASE WHEN {new} THEN 0 ELSE {round_sql(f'{c}.ease * 1000')} END",
+        "left": f"CASE WHEN {new} OR {review} THEN 0 WHEN {learning} THEN max({d}.learn_steps - {c}.step, 1) "
+        f"ELSE max({d}.relearn_steps - {c}.step, 1) END",
+        "data": f"CASE WHEN {new} OR NOT {memory} THEN '{{}}' "
+        f"ELSE fa_card_data({c}.stability, {c}.difficulty, {epoch_sql(f'{c}.last_review')}) END",
+    }
+
+
+def insert_cards(connection: sqlite3.Connection, crt: int) -> None:
+    columns = card_columns_sql(crt)
+    connection.execute(
+        f"""
+        INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,
+                           odue, odid, flags, data)
+        SELECT k.anki_id, k.nid, d.anki_id, k.ord, {epoch_sql("c.modified_at")}, -1, {columns["type"]},
+               {columns["queue"]}, {columns["due"]}, {columns["ivl"]}, {columns["factor"]}, c.reps, c.lapses,
+               {columns["left"]}, 0, 0, c.flag, {columns["data"]}
+        FROM card_map k JOIN src.cards c ON c.id = k.card_id JOIN deck_map d ON d.deck_id = c.deck_id
+        """
+    )
+
+
+def insert_anki_notes(
+    connection: sqlite3.Connection, note_type_id: int, mid: int, fields: tuple[str, ...], sort_index: int
+) -> None:
+    """The notes of one imported Anki note type: fields in the type's order, guid as they came."""
+    values = [field_sql(name) for name in fields]
+    flds = " || char(31) || ".join(values) if values else "''"
+    sort = values[sort_index] if sort_index < len(values) else "''"
+    first = values[0] if values else "''"
+    guid = (
+        "CASE WHEN n.source = 'anki' THEN (CASE WHEN instr(n.key, char(31)) > 0 "
+        "THEN substr(n.key, 1, instr(n.key, char(31)) - 1) ELSE n.key END) "
+        "ELSE fa_guid(n.source || char(31) || n.key) END"
+    )
+    tags = (
+        f"CASE WHEN trim(n.tags, {_SPACES}) = '' THEN '' WHEN n.tags GLOB '*[0-9A-Za-z]*' THEN n.tags "
+        "ELSE fa_blank_tags(n.tags) END"
+    )
+    connection.execute(
+        f"""
+        INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
+        SELECT m.anki_id, {guid}, {mid}, {epoch_sql("n.modified_at")}, -1, {tags}, {flds},
+               {stripped_sql(sort)}, fa_csum({first}), 0, ''
+        FROM note_map m JOIN src.notes n ON n.id = m.note_id WHERE n.note_type_id = ?
+        """,
+        (note_type_id,),
+    )
+
+
+def insert_revlog(connection: sqlite3.Connection, manual_rating: int) -> None:
+    kind = "json_extract(r.previous, '$.anki_type')"
+    manual = (
+        f"CASE WHEN json_type(r.previous) = 'object' AND {kind} IN (0, 1, 2, 3, 4, 5) "
+        f"THEN CAST({kind} AS INTEGER) ELSE 4 END"
+    )
+    review_type = STATE_TYPES_SQL.format(r="r")
+    connection.execute(
+        f"""
+        INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)
+        SELECT rn + max(v - rn) OVER (ORDER BY v, reviewed_at, rid ROWS UNBOUNDED PRECEDING),
+               cid, -1, ease, ivl, last_ivl, factor, duration, kind
+        FROM (
+          SELECT r.id AS rid, r.reviewed_at, {epoch_ms_sql("r.reviewed_at")} AS v,
+                 row_number() OVER (ORDER BY {epoch_ms_sql("r.reviewed_at")}, r.reviewed_at, r.id) AS rn,
+                 k.anki_id AS cid, r.rating AS ease, r.interval_after_days AS ivl,
+                 r.interval_before_days AS last_ivl, {round_sql("r.ease_after * 1000")} AS factor,
+                 r.duration_ms AS duration,
+                 CASE WHEN r.rating = {manual_rating} THEN {manual} ELSE {review_type} END AS kind
+          FROM src.reviews r JOIN card_map k ON k.card_id = r.card_id
+        )
+        """
+    )
+
+
+MEDIA_FILTER_SQL = (
+    "(n.flds LIKE '%<img%' OR instr(n.flds, '![') > 0 OR instr(n.flds, '[sound:') > 0 "
+    "OR n.flds LIKE '%[latex]%' OR instr(n.flds, '[$') > 0)"
+)
