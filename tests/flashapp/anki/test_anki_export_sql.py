@@ -1,0 +1,213 @@
+"""The export's SQL (`store/anki/export_sql.py`) held to its Python references: Anki ids made unique
+as `unique_ids` does, card scheduling columns as `scheduling_map.export_card`, times as Python
+reads them; and a package written from a staged copy of the rows (the path for PostgreSQL and
+in-memory collections) identical to one written from the collection file attached directly."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import textwrap
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from anki_client import png_bytes
+
+from flashapp.anki.package_writer import unique_ids
+from flashapp.anki.scheduling_map import export_card
+from flashapp.core.scheduling import Rating, SchedulerOptions
+from flashapp.store.anki import package_export
+from flashapp.store.anki.export_sql import (
+    card_columns_sql,
+    epoch_ms_sql,
+    epoch_sql,
+    register_functions,
+    round_sql,
+    unique_ids_sql,
+)
+from flashapp.store.anki.export_stage import stored
+from flashapp.store.collection import Collection
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _memory() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
+    register_functions(connection)
+    return connection
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_unique_ids_sql_is_unique_ids(seed):
+    rng = random.Random(seed)
+    # Many clashes (a whole import in one millisecond) and runs that bump into later values.
+    values = [1_700_000_000_000 + rng.choice([0, 0, 0, 1, 2, 5, rng.randrange(50)]) for _ in range(300)]
+    connection = _memory()
+    connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)")
+    connection.executemany("INSERT INTO t VALUES (?, ?)", enumerate(values))
+    got = dict(connection.execute(unique_ids_sql("t.id", "t.v", "t")))
+    assert [got[i] for i in range(len(values))] == unique_ids(values)
+
+
+def test_times_and_rounding_as_python_reads_them():
+    connection = _memory()
+    rng = random.Random(3)
+    moments = [EPOCH + timedelta(microseconds=rng.randrange(4_000_000_000_000_000)) for _ in range(200)]
+    moments += [datetime(2026, 1, 1, 10, 0, 0, 999_999, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)]
+    for moment in moments:
+        text = stored(moment)
+        seconds, millis = connection.execute(
+            f"SELECT {epoch_sql(':t')}, {epoch_ms_sql(':t')}", {"t": text}
+        ).fetchone()
+        assert seconds == int(moment.timestamp())
+        assert millis == (moment - EPOCH) // timedelta(milliseconds=1)
+    # Half-way values round to even, as Python's round does (SQLite's own rounds half away from 0).
+    for ease in (1.0625, 2.5, 2.3005, 1.3, 2.0015, 1.1875, 2.6245, 2.25 + 1e-9):
+        (factor,) = connection.execute(f"SELECT {round_sql(':e * 1000')}", {"e": ease}).fetchone()
+        assert factor == round(ease * 1000), ease
+
+
+def test_card_columns_sql_is_export_card():
+    options = SchedulerOptions(learning_steps_minutes=(1.0, 10.0, 60.0), relearning_steps_minutes=(10.0,))
+    crt = int(datetime(2026, 1, 10, 4, tzinfo=UTC).timestamp())
+    now = datetime(2026, 3, 2, 12, 0, 30, 250_000, tzinfo=UTC)
+    rng = random.Random(7)
+    connection = _memory()
+    connection.execute("ATTACH ':memory:' AS src")
+    connection.execute(
+        "CREATE TABLE cards (id INTEGER PRIMARY KEY, state, due, interval_days, ease, step, stability, "
+        "difficulty, last_review, suspended)"
+    )
+    connection.execute("CREATE TABLE k (id INTEGER PRIMARY KEY, position)")
+    connection.execute("CREATE TABLE d (learn_steps, relearn_steps)")
+    connection.execute("INSERT INTO d VALUES (3, 1)")
+    cases = []
+    for index in range(400):
+        state = rng.choice(["new", "learning", "review", "relearning"])
+        due = None if rng.random() < 0.1 else now + timedelta(seconds=rng.randrange(-86400 * 20, 86400 * 300))
+        if state == "review" and due is not None:
+            due = max(due, datetime.fromtimestamp(crt, UTC))
+        memory = rng.random() < 0.5
+        case = dict(
+            state=state,
+            due=due,
+            interval_days=rng.randrange(0, 400),
+            ease=rng.choice([2.5, 1.3, 1.0625, 2.3005, round(rng.uniform(1.3, 3.5), 6)]),
+            step=rng.randrange(0, 5),
+            stability=rng.uniform(0.1, 400) if memory else None,
+            difficulty=rng.uniform(1, 10) if memory else None,
+            last_review=now - timedelta(days=rng.randrange(0, 90)) if rng.random() < 0.6 else None,
+            suspended=rng.random() < 0.2,
+        )
+        cases.append(case)
+        connection.execute(
+            "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (index, *(stored(case[key]) for key in list(case))),
+        )
+        connection.execute("INSERT INTO k VALUES (?, ?)", (index, index + 1))
+    columns = card_columns_sql(crt)
+    names = ("type", "queue", "due", "ivl", "factor", "left", "data")
+    rows = connection.execute(
+        f"SELECT {', '.join(columns[name] for name in names)} FROM cards c JOIN k ON k.id = c.id, d "
+        "ORDER BY c.id"
+    ).fetchall()
+    for index, (case, row) in enumerate(zip(cases, rows, strict=True)):
+        expected = export_card(**case, position=index + 1, crt=crt, options=options)
+        assert row == (
+            expected.type,
+            expected.queue,
+            expected.due,
+            expected.ivl,
+            expected.factor,
+            expected.left,
+            expected.data,
+        ), case
+
+
+DECK = """\
+[deck]
+name = "Mixed"
+
+[[cards]]
+id = "basic"
+front = "What is **softmax**?"
+back = "A <b>normalised</b> exponential, see ![](figure.png)"
+tags = ["ml"]
+
+[[cards]]
+id = "gaps"
+cloze = "{{c1::Attention}} is all you {{c2::need}}"
+
+[[cards]]
+id = "both"
+kind = "reversed"
+front = "Hund"
+back = "dog [sound:hund.mp3]"
+"""
+
+
+def _package_tables(path) -> dict[str, object]:
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(archive.namelist())
+        media = json.loads(archive.read("media"))
+        data = archive.read("collection.anki21")
+    file = path.with_suffix(".anki21")
+    file.write_bytes(data)
+    connection = sqlite3.connect(file)
+    tables = {
+        t: connection.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+        for t in ("notes", "cards", "revlog")
+    }
+    tables["col"] = connection.execute("SELECT crt, conf, models, decks, dconf FROM col").fetchall()
+    connection.close()
+    return {"entries": names, "media": media, **tables}
+
+
+def test_staged_rows_write_the_same_package_as_the_attached_file(tmp_path, anki_packages, monkeypatch):
+    (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
+    (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
+    (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+        collection.import_paths([tmp_path / "mixed.toml"])
+        collection.import_package(anki_packages["modern"])
+        cards = {card.key: card for card in collection.cards(deck="Mixed")}
+        collection.answer(cards["basic"].id, Rating.GOOD)
+        collection.answer(cards["basic"].id, Rating.GOOD)
+        collection.answer(cards["gaps"].id, Rating.AGAIN)
+        attached = collection.export_package("Mixed", tmp_path / "attached.apkg")
+        decks = [name for name in collection.deck_names() if "::" not in name and name != "Mixed"]
+        monkeypatch.setattr(package_export, "sqlite_file", lambda url: None)  # as on a server
+        staged = collection.export_package("Mixed", tmp_path / "staged.apkg")
+        assert staged == attached.__class__(**{**attached.__dict__, "file": staged.file})
+        assert _package_tables(tmp_path / "staged.apkg") == _package_tables(tmp_path / "attached.apkg")
+        assert attached.media == 2 and attached.reviews == 3
+        assert decks
+        for deck in decks:  # the Anki notes too, every deck
+            monkeypatch.undo()
+            one = collection.export_package(deck, tmp_path / "one.apkg")
+            monkeypatch.setattr(package_export, "sqlite_file", lambda url: None)
+            two = collection.export_package(deck, tmp_path / "two.apkg")
+            assert (one.notes, one.cards, one.reviews) == (two.notes, two.cards, two.reviews)
+            assert _package_tables(tmp_path / "one.apkg") == _package_tables(tmp_path / "two.apkg")
+
+
+def test_export_from_postgres_is_the_export_from_sqlite(pg_url, tmp_path):
+    """A server database cannot be attached: its rows are staged, and the package is the same."""
+    (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
+    (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
+    (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    tables = []
+    for url in (pg_url, tmp_path / "c.db"):
+        with Collection.open(url, shipped_decks=False, fuzz=False, clock=lambda: now, tz=UTC) as collection:
+            collection.import_paths([tmp_path / "mixed.toml"])
+            card = next(c for c in collection.cards(deck="Mixed") if c.key == "basic")
+            collection.answer(card.id, Rating.GOOD)
+            out = tmp_path / f"{len(tables)}.apkg"
+            report = collection.export_package("Mixed", out)
+            assert (report.notes, report.cards, report.reviews, report.media) == (3, 5, 1, 2)
+            tables.append(_package_tables(out))
+    assert tables[0] == tables[1]
