@@ -43,14 +43,13 @@ def round_sql(value: str) -> str:
     return f"(CAST(round({value}) AS INTEGER) - ({value} - {whole} = 0.5 AND {whole} % 2 = 0))"
 
 
-def unique_ids_sql(key: str, value: str, source: str) -> str:
-    """`SELECT key, id`: `value` made unique as `package_writer.unique_ids` does, ties in `key` order.
-    With the rows sorted, id_i = max(value_i, id_(i-1) + 1), which is i + max over j <= i of
-    (value_j - j): a running maximum, one window."""
-    return (
-        "SELECT k, rn + max(v - rn) OVER (ORDER BY v, k ROWS UNBOUNDED PRECEDING) FROM ("
-        f"SELECT {key} AS k, {value} AS v, row_number() OVER (ORDER BY {value}, {key}) AS rn FROM {source})"
-    )
+def unique_ids_sql(sequence: str, columns: str = "key") -> str:
+    """`SELECT columns, id` over a table `(seq INTEGER PRIMARY KEY, key, v)` filled in order of `v`:
+    each `v` made unique as `package_writer.unique_ids` does. In that order id_i = max(v_i,
+    id_(i-1) + 1), which is i + max over j <= i of (v_j - j): a running maximum along the table's
+    own order (no sort)."""
+    running = "seq + max(v - seq) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING)"
+    return f"SELECT {columns}, {running} AS id FROM {sequence}"
 
 
 def card_data(stability: float | None, difficulty: float | None, last_review: int | None) -> str:
@@ -64,8 +63,8 @@ def card_data(stability: float | None, difficulty: float | None, last_review: in
     return json.dumps(data, separators=(",", ":")) if data else "{}"
 
 
-def _csum(text: str | None) -> int:
-    return field_checksum(strip_html(text or ""))
+def _checksum(stripped: str | None) -> int:
+    return field_checksum(stripped or "")
 
 
 def _strip(text: str | None) -> str:
@@ -82,7 +81,7 @@ def _field(fields: str, name: str) -> str:
 
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., object]]] = {
-    "fa_csum": (1, _csum),
+    "fa_checksum": (1, _checksum),
     "fa_strip_html": (1, _strip),
     "fa_card_data": (3, card_data),
     "fa_guid": (1, guid_for),
@@ -127,36 +126,50 @@ def create_maps(connection: sqlite3.Connection, decks: list[tuple[int, int, int,
         "learn_steps INTEGER NOT NULL, relearn_steps INTEGER NOT NULL)"
     )
     connection.executemany("INSERT INTO deck_map VALUES (?, ?, ?, ?)", decks)
-    connection.execute("CREATE TEMP TABLE note_map (note_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)")
+    # Notes in creation order (the stored text sorts as the time does), each with the shift from
+    # flashapp's card ordinal to Anki's (deck-file cloze cards count from 1, Anki's from 0).
     connection.execute(
-        "INSERT INTO note_map "
-        + unique_ids_sql(
-            "n.id",
-            epoch_ms_sql("n.created_at"),
-            f"src.notes n WHERE n.id IN (SELECT c.note_id FROM {selected_cards_sql()})",
-        )
+        "CREATE TEMP TABLE note_seq (seq INTEGER PRIMARY KEY, key INTEGER NOT NULL, v INTEGER NOT NULL, "
+        "shift INTEGER NOT NULL)"
     )
-    connection.execute(
-        "CREATE TEMP TABLE card_map (card_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL, "
-        "nid INTEGER NOT NULL, ord INTEGER NOT NULL, position INTEGER NOT NULL)"
-    )
-    anki_ord = "(CASE WHEN n.note_type_id IS NULL AND n.note_type = 'cloze' THEN c.ord - 1 ELSE c.ord END)"
     connection.execute(
         f"""
-        INSERT INTO card_map
-        SELECT card_id,
-               rn + max(v - rn) OVER (ORDER BY v, note_id, card_ord, card_id ROWS UNBOUNDED PRECEDING),
-               nid, anki_ord, position
-        FROM (
-          SELECT c.id AS card_id, c.note_id, c.ord AS card_ord, m.anki_id AS nid, {anki_ord} AS anki_ord,
-                 m.anki_id + {anki_ord} AS v,
-                 row_number() OVER (ORDER BY m.anki_id + {anki_ord}, c.note_id, c.ord, c.id) AS rn,
-                 row_number() OVER (ORDER BY c.position, c.id) AS position
-          FROM src.cards c JOIN deck_map d ON d.deck_id = c.deck_id
-          JOIN note_map m ON m.note_id = c.note_id JOIN src.notes n ON n.id = c.note_id
-          WHERE c.orphaned = 0
-        )
+        INSERT INTO note_seq (key, v, shift)
+        SELECT n.id, {epoch_ms_sql("n.created_at")},
+               CASE WHEN n.note_type_id IS NULL AND n.note_type = 'cloze' THEN -1 ELSE 0 END
+        FROM src.notes n WHERE n.id IN (SELECT c.note_id FROM {selected_cards_sql()})
+        ORDER BY n.created_at, n.id
         """
+    )
+    connection.execute(
+        "CREATE TEMP TABLE note_map (note_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL, "
+        "shift INTEGER NOT NULL)"
+    )
+    connection.execute(
+        "INSERT INTO note_map (note_id, shift, anki_id) " + unique_ids_sql("note_seq", "key, shift")
+    )
+    # Cards in order of the id they would have (note id + ordinal), then with clashes lifted.
+    connection.execute(
+        "CREATE TEMP TABLE card_seq (seq INTEGER PRIMARY KEY, key INTEGER NOT NULL, v INTEGER NOT NULL, "
+        "nid INTEGER NOT NULL, ord INTEGER NOT NULL, position INTEGER NOT NULL)"
+    )
+    connection.execute(
+        """
+        INSERT INTO card_seq (key, v, nid, ord, position)
+        SELECT c.id, m.anki_id + c.ord + m.shift, m.anki_id, c.ord + m.shift,
+               row_number() OVER (ORDER BY c.position, c.id)
+        FROM src.cards c JOIN deck_map d ON d.deck_id = c.deck_id JOIN note_map m ON m.note_id = c.note_id
+        WHERE c.orphaned = 0
+        ORDER BY m.anki_id + c.ord + m.shift, c.note_id, c.ord, c.id
+        """
+    )
+    connection.execute(
+        "CREATE TEMP TABLE card_map (card_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL, "
+        "ord INTEGER NOT NULL, position INTEGER NOT NULL, anki_id INTEGER NOT NULL)"
+    )
+    connection.execute(
+        "INSERT INTO card_map (card_id, nid, ord, position, anki_id) "
+        + unique_ids_sql("card_seq", "key, nid, ord, position")
     )
 
 
@@ -225,7 +238,7 @@ def insert_anki_notes(
         f"""
         INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
         SELECT m.anki_id, {guid}, {mid}, {epoch_sql("n.modified_at")}, -1, {tags}, {flds},
-               {stripped_sql(sort)}, fa_csum({first}), 0, ''
+               {stripped_sql(sort)}, fa_checksum({stripped_sql(first)}), 0, ''
         FROM note_map m JOIN src.notes n ON n.id = m.note_id WHERE n.note_type_id = ?
         """,
         (note_type_id,),

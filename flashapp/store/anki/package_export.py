@@ -190,9 +190,8 @@ def export_deck(
                 "creationOffset": 0,
                 "fsrs": root_options.algorithm == "fsrs",
             }
-            connection.execute("DROP TABLE temp.card_map")
-            connection.execute("DROP TABLE temp.note_map")
-            connection.execute("DROP TABLE temp.deck_map")
+            for table in ("card_map", "card_seq", "note_map", "note_seq", "deck_map"):
+                connection.execute(f"DROP TABLE temp.{table}")
             finish_collection_file(
                 connection,
                 crt=crt,

@@ -45,9 +45,10 @@ def test_unique_ids_sql_is_unique_ids(seed):
     # Many clashes (a whole import in one millisecond) and runs that bump into later values.
     values = [1_700_000_000_000 + rng.choice([0, 0, 0, 1, 2, 5, rng.randrange(50)]) for _ in range(300)]
     connection = _memory()
-    connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)")
-    connection.executemany("INSERT INTO t VALUES (?, ?)", enumerate(values))
-    got = dict(connection.execute(unique_ids_sql("t.id", "t.v", "t")))
+    connection.execute("CREATE TABLE t (seq INTEGER PRIMARY KEY, key INTEGER, v INTEGER)")
+    ordered = sorted(enumerate(values), key=lambda pair: (pair[1], pair[0]))
+    connection.executemany("INSERT INTO t (key, v) VALUES (?, ?)", ordered)
+    got = dict(connection.execute(unique_ids_sql("t")))
     assert [got[i] for i in range(len(values))] == unique_ids(values)
 
 
