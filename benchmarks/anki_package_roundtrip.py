@@ -1,5 +1,6 @@
-"""Whole-process import and export of a 100,000-note Anki package: the `flashapp` command against the
-official `anki` library, side by side in one run (rounds alternate, so both see the same machine).
+"""Whole-process import and export of Anki packages of 10k, 50k and 100k notes (linearity): the
+`flashapp` command against the official `anki` library, side by side in one run (rounds alternate,
+so both see the same machine).
 
 The package is the one `anki_import.py` builds with `anki` itself (modern `.apkg`, Basic notes over
 10 subdecks of "Bench", a quarter of the cards in review with one review-log row each).
@@ -12,7 +13,10 @@ Each timing is a fresh process, from its start to its exit, as a person runs it:
   `anki` collection and runs `export_anki_package` of deck "Bench" with scheduling (modern format).
 Both exports are checked: the notes go back into `anki` with the same count.
 
-Run: .venv/bin/python benchmarks/anki_package_roundtrip.py [--notes 100000] [--rounds 3]
+Wall and CPU seconds (user + system of the process and its children) are both reported; on a shared,
+loaded machine the CPU medians are the steadier comparison.
+
+Run: .venv/bin/python benchmarks/anki_package_roundtrip.py [--notes 10000 50000 100000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -99,80 +103,92 @@ def flashapp(*args: str) -> list[str]:
     return [sys.executable, "-m", "flashapp", *args]
 
 
+LABELS = {
+    "fa-import": "`flashapp import`",
+    "anki-import": "anki `import_anki_package`",
+    "fa-export": "`flashapp export`",
+    "anki-export": "anki `export_anki_package`",
+}
+
+
+def measure(notes: int, rounds: int, folder: Path) -> dict[str, list[float]]:
+    """Wall seconds per kind for one package size (CPU seconds go to CPU[kind@notes])."""
+    times: dict[str, list[float]] = {key: [] for key in LABELS}
+    package = folder / f"bench-{notes}.apkg"
+    start = time.perf_counter()
+    build_package(package, notes)
+    print(
+        f"built {package.name} ({package.stat().st_size / 1e6:.1f} MB) "
+        f"in {time.perf_counter() - start:.1f} s",
+        flush=True,
+    )
+    for index in range(rounds):
+        round_dir = folder / f"round-{notes}-{index}"
+        round_dir.mkdir()
+        db, anki_col = round_dir / "fa.db", round_dir / "anki.anki2"
+        # Both collections exist already (made by an untimed process), as a person's would.
+        subprocess.run(flashapp("--db", str(db), "decks"), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-c", ANKI_CREATE, str(anki_col)], check=True)
+        fa_out, anki_out = round_dir / "fa-out.apkg", round_dir / "anki-out.apkg"
+        runs = {
+            "fa-import": flashapp("--db", str(db), "import", str(package)),
+            "anki-import": [sys.executable, "-c", ANKI_IMPORT, str(anki_col), str(package)],
+            "fa-export": flashapp("--db", str(db), "export", "Bench", "-o", str(fa_out)),
+            "anki-export": [sys.executable, "-c", ANKI_EXPORT, str(anki_col), str(anki_out)],
+        }
+        # Alternate which program goes first, round by round.
+        order = ["fa-import", "anki-import", "fa-export", "anki-export"]
+        if index % 2:
+            order = ["anki-import", "fa-import", "anki-export", "fa-export"]
+        for key in order:
+            times[key].append(timed(runs[key], f"{key}@{notes}"))
+        if index == 0:  # both exports open in anki with every note
+            for out in (fa_out, anki_out):
+                check = subprocess.run(
+                    [sys.executable, "-c", ANKI_COUNT, str(round_dir / f"check-{out.stem}.anki2"), str(out)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                assert int(check.stdout.strip()) == notes, (out, check.stdout)
+        print(
+            f"{notes} notes, round {index + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
+            flush=True,
+        )
+        shutil.rmtree(round_dir)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--notes", type=int, default=100_000)
+    parser.add_argument("--notes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {
-        key: [] for key in ("fa-import", "anki-import", "fa-export", "anki-export")
-    }
+    results: dict[int, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as work:
-        folder = Path(work)
-        package = folder / "bench.apkg"
-        start = time.perf_counter()
-        build_package(package, args.notes)
-        print(
-            f"built {package.name} ({package.stat().st_size / 1e6:.1f} MB) "
-            f"in {time.perf_counter() - start:.1f} s"
-        )
-        for index in range(args.rounds):
-            round_dir = folder / f"round-{index}"
-            round_dir.mkdir()
-            db, anki_col = round_dir / "fa.db", round_dir / "anki.anki2"
-            # Both collections exist already (made by an untimed process), as a person's would.
-            subprocess.run(flashapp("--db", str(db), "decks"), check=True, stdout=subprocess.DEVNULL)
-            subprocess.run([sys.executable, "-c", ANKI_CREATE, str(anki_col)], check=True)
-            times["fa-import"].append(timed(flashapp("--db", str(db), "import", str(package)), "fa-import"))
-            times["anki-import"].append(
-                timed([sys.executable, "-c", ANKI_IMPORT, str(anki_col), str(package)], "anki-import")
-            )
-            fa_out, anki_out = round_dir / "fa-out.apkg", round_dir / "anki-out.apkg"
-            times["fa-export"].append(
-                timed(flashapp("--db", str(db), "export", "Bench", "-o", str(fa_out)), "fa-export")
-            )
-            times["anki-export"].append(
-                timed([sys.executable, "-c", ANKI_EXPORT, str(anki_col), str(anki_out)], "anki-export")
-            )
-            if index == 0:  # both exports open in anki with every note
-                for out in (fa_out, anki_out):
-                    check = subprocess.run(
-                        [
-                            sys.executable,
-                            "-c",
-                            ANKI_COUNT,
-                            str(round_dir / f"check-{out.stem}.anki2"),
-                            str(out),
-                        ],
-                        check=True,
-                        capture_output=True,
-                        text=True,
-                    )
-                    assert int(check.stdout.strip()) == args.notes, (out, check.stdout)
-            print(f"round {index + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()))
-            shutil.rmtree(round_dir)
+        for notes in args.notes:
+            results[notes] = measure(notes, args.rounds, Path(work))
     print()
     print(
-        f"| whole process ({args.notes:,} notes, {args.rounds} alternating rounds) "
+        f"| whole process ({args.rounds} alternating rounds) | notes "
         "| median s | best s | worst s | median CPU s |"
     )
-    print("|---|---:|---:|---:|---:|")
-    labels = {
-        "fa-import": "`flashapp import`",
-        "anki-import": "anki `import_anki_package`",
-        "fa-export": "`flashapp export`",
-        "anki-export": "anki `export_anki_package`",
-    }
-    for key, label in labels.items():
-        samples = times[key]
-        print(
-            f"| {label} | {statistics.median(samples):.2f} | {min(samples):.2f} | {max(samples):.2f} "
-            f"| {statistics.median(CPU[key]):.2f} |"
-        )
-    for kind in ("import", "export"):
-        ratio = statistics.median(times[f"fa-{kind}"]) / statistics.median(times[f"anki-{kind}"])
-        cpu = statistics.median(CPU[f"fa-{kind}"]) / statistics.median(CPU[f"anki-{kind}"])
-        print(f"{kind}: flashapp / anki, median wall: {ratio:.2f}, median CPU: {cpu:.2f}")
+    print("|---|---:|---:|---:|---:|---:|")
+    for notes, times in results.items():
+        for key, label in LABELS.items():
+            samples, cpu = times[key], CPU[f"{key}@{notes}"]
+            print(
+                f"| {label} | {notes:,} | {statistics.median(samples):.2f} | {min(samples):.2f} "
+                f"| {max(samples):.2f} | {statistics.median(cpu):.2f} |"
+            )
+    print()
+    for notes, times in results.items():
+        for kind in ("import", "export"):
+            wall = statistics.median(times[f"fa-{kind}"]) / statistics.median(times[f"anki-{kind}"])
+            cpu = statistics.median(CPU[f"fa-{kind}@{notes}"]) / statistics.median(
+                CPU[f"anki-{kind}@{notes}"]
+            )
+            print(f"{notes:,} notes, {kind}: flashapp / anki, median wall {wall:.2f}, median CPU {cpu:.2f}")
 
 
 if __name__ == "__main__":
