@@ -220,11 +220,11 @@ def insert_cards(connection: sqlite3.Connection, crt: int) -> None:
 def insert_anki_notes(
     connection: sqlite3.Connection, note_type_id: int, mid: int, fields: tuple[str, ...], sort_index: int
 ) -> None:
-    """The notes of one imported Anki note type: fields in the type's order, guid as they came."""
-    values = [field_sql(name) for name in fields]
-    flds = " || char(31) || ".join(values) if values else "''"
-    sort = values[sort_index] if sort_index < len(values) else "''"
-    first = values[0] if values else "''"
+    """The notes of one imported Anki note type: fields in the type's order, guid as they came.
+    Each field is taken out of the JSON once, into a temporary table, and the columns built on it
+    (joined fields, sort field, checksum) read it from there: SQLite would otherwise evaluate the
+    JSON extraction again in each expression that uses a field."""
+    names = [f"f{index}" for index in range(len(fields))]
     guid = (
         "CASE WHEN n.source = 'anki' THEN (CASE WHEN instr(n.key, char(31)) > 0 "
         "THEN substr(n.key, 1, instr(n.key, char(31)) - 1) ELSE n.key END) "
@@ -235,14 +235,33 @@ def insert_anki_notes(
         "ELSE fa_blank_tags(n.tags) END"
     )
     connection.execute(
+        "CREATE TEMP TABLE note_fields (id INTEGER PRIMARY KEY, guid, mod, tags"
+        + "".join(f", {name}" for name in names)
+        + ")"
+    )
+    extracted = "".join(f", {field_sql(name)}" for name in fields)
+    connection.execute(
         f"""
-        INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
-        SELECT m.anki_id, {guid}, {mid}, {epoch_sql("n.modified_at")}, -1, {tags}, {flds},
-               {stripped_sql(sort)}, fa_checksum({stripped_sql(first)}), 0, ''
+        INSERT INTO note_fields
+        SELECT m.anki_id, {guid}, {epoch_sql("n.modified_at")}, {tags}{extracted}
         FROM note_map m JOIN src.notes n ON n.id = m.note_id WHERE n.note_type_id = ?
         """,
         (note_type_id,),
     )
+    flds = " || char(31) || ".join(names) if names else "''"
+    stripped_first = stripped_sql(names[0]) if names else "''"
+    sort = "''" if sort_index >= len(names) else stripped_sql(names[sort_index])
+    if sort_index == 0:  # the usual sort field: stripped once for both columns
+        sort = "first"
+    # LIMIT -1 keeps the subquery a subquery (not flattened), so `first` is computed once a row.
+    connection.execute(
+        f"""
+        INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
+        SELECT id, guid, {mid}, mod, -1, tags, {flds}, {sort}, fa_checksum(first), 0, ''
+        FROM (SELECT *, {stripped_first} AS first FROM note_fields ORDER BY id LIMIT -1)
+        """
+    )
+    connection.execute("DROP TABLE temp.note_fields")
 
 
 def insert_revlog(connection: sqlite3.Connection, manual_rating: int) -> None:

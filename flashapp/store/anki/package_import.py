@@ -490,9 +490,11 @@ def _decks(
 
 
 def _deck_description(description: str) -> str:
+    if not description:
+        return ""  # most decks: no need to load the HTML converter at all
     from flashapp.anki.html_text import html_to_plain
 
-    return html_to_plain(description) if description else ""
+    return html_to_plain(description)
 
 
 # --- SQL --------------------------------------------------------------------------------------------------
