@@ -86,7 +86,8 @@ def guid_for(text: str) -> str:
 
 def field_checksum(first_field_text: str) -> int:
     """Anki's `csum`: the first 8 hex digits of the SHA-1 of the first field's plain text."""
-    return int(hashlib.sha1(first_field_text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8], 16)
+    digest = hashlib.sha1(first_field_text.encode("utf-8"), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:4], "big")  # the first 8 hex digits are the first 4 bytes
 
 
 def new_collection_file(path: Path) -> sqlite3.Connection:

@@ -54,13 +54,14 @@ def unique_ids_sql(sequence: str, columns: str = "key") -> str:
 
 def card_data(stability: float | None, difficulty: float | None, last_review: int | None) -> str:
     """Anki's card `data` JSON: FSRS memory state and last review (as `export_card` writes it)."""
-    data: dict[str, float | int] = {}
+    # Written out as `json.dumps(..., separators=(",", ":"))` writes it (floats by their repr),
+    # without the encoder's per-call cost: this runs once per studied card.
+    parts = []
     if stability is not None and difficulty is not None:
-        data["s"] = round(stability, 4)
-        data["d"] = round(difficulty, 4)
+        parts.append(f'"s":{round(float(stability), 4)!r},"d":{round(float(difficulty), 4)!r}')
     if last_review is not None:
-        data["lrt"] = last_review
-    return json.dumps(data, separators=(",", ":")) if data else "{}"
+        parts.append(f'"lrt":{int(last_review)}')
+    return "{" + ",".join(parts) + "}"
 
 
 def _checksum(stripped: str | None) -> int:
