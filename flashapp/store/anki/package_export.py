@@ -229,9 +229,14 @@ def _attach_source(connection: sqlite3.Connection, session: Session, deck_ids: s
     if file is not None and file.exists():
         try:
             connection.execute("ATTACH DATABASE ? AS src", (file.absolute().as_uri() + "?mode=ro",))
-            return
-        except sqlite3.OperationalError:
+        except sqlite3.DatabaseError:
             pass  # not attachable here: the staged copy below reads it through the session instead
+        else:
+            try:  # SQLite opens an attached file lazily: read it once to know it can be read
+                connection.execute("SELECT count(*) FROM src.sqlite_master").fetchone()
+                return
+            except sqlite3.DatabaseError:
+                connection.execute("DETACH DATABASE src")
     staged = work / "rows.db"
     stage_rows(session, deck_ids, staged)
     connection.execute("ATTACH DATABASE ? AS src", (staged.absolute().as_uri(),))

@@ -212,3 +212,24 @@ def test_export_from_postgres_is_the_export_from_sqlite(pg_url, tmp_path):
             assert (report.notes, report.cards, report.reviews, report.media) == (3, 5, 1, 2)
             tables.append(_package_tables(out))
     assert tables[0] == tables[1]
+
+
+def test_a_collection_file_sqlite_cannot_read_attached_falls_back_to_staged_rows(tmp_path, monkeypatch):
+    (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
+    (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
+    (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
+    garbage = tmp_path / "not-a-database.db"
+    garbage.write_bytes(b"this is not an SQLite file" * 200)
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+        collection.import_paths([tmp_path / "mixed.toml"])
+        direct = collection.export_package("Mixed", tmp_path / "direct.apkg")
+        # SQLite refuses to attach it (or to read it once attached): the export stages the rows instead.
+        monkeypatch.setattr(package_export, "sqlite_file", lambda url: garbage)
+        fallback = collection.export_package("Mixed", tmp_path / "fallback.apkg")
+    assert (
+        (fallback.notes, fallback.cards, fallback.media)
+        == (direct.notes, direct.cards, direct.media)
+        == (3, 5, 2)
+    )
+    assert _package_tables(tmp_path / "fallback.apkg") == _package_tables(tmp_path / "direct.apkg")
