@@ -204,7 +204,7 @@ with position and high ones slowly, like the digits of a clock.
 The vectorised matrix ({P} x {d}) matches the formula evaluated entry by entry to {formula_error:.1e}.
 Because sin a·sin b + cos a·cos b = cos(a - b), PE[p]·PE[q] = Σ_i cos((p - q)/10000^(2i/d)) depends only
 on the distance p - q (checked to {gram_error:.1e}). Each pair is a point on a circle turning by
-ω_i = 10000^(-2i/d) radians per position (the right panel), and PE[p]·PE[q] adds up the cosines of the
+ω_i = 10000^(-2i/d) radians per position (the circles), and PE[p]·PE[q] adds up the cosines of the
 angles between the pairs' points. Near 0 the sum falls with distance ({falls}, relative to distance
 0), but not monotonically: the fast pairs come back round, and it rises again at {rises} of the
 {P - 1} steps in the plot. So the dot product says "near or far" roughly, not the exact distance; the

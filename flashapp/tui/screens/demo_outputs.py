@@ -223,20 +223,52 @@ def _permutation(result: DemoResult) -> list[Panel]:
     ]
 
 
+CIRCLE_POSITIONS = 24  # positions drawn on each pair's circle, as in the engine's figure
+CIRCLE_COLOURS = ("#4e9ad8", "#f28e2b", "#59a14f")
+
+
+def _pair_circles(pe: Any) -> ScatterPanel:
+    """(sin, cos) of a few pairs at the first positions, on concentric circles as in the engine's figure
+    (radius 1, 0.75, 0.5): each pair a point turning round its circle by its own angle per position."""
+    rows = pe.tolist()  # (P, d)
+    pairs = len(rows[0]) // 2
+    shown = min(CIRCLE_POSITIONS, len(rows))
+    chosen = sorted({0, 1, min(3, pairs - 1)})
+    ring = [(math.sin(2 * math.pi * k / 96), math.cos(2 * math.pi * k / 96)) for k in range(97)]
+    circles = [[(r * x, r * y) for x, y in ring] for r in (1.0 - 0.25 * k for k in range(len(chosen)))]
+    sets = [PointSet("circle", paths=circles, colour="#5a5a5a")]
+    starts = []
+    for offset, i in enumerate(chosen):
+        radius = 1.0 - 0.25 * offset
+        points = [(radius * rows[pos][2 * i], radius * rows[pos][2 * i + 1]) for pos in range(shown)]
+        omega = 10000 ** (-2 * i / (2 * pairs))
+        sets.append(PointSet(f"ω={omega:.3g}", points, colour=CIRCLE_COLOURS[offset]))
+        starts.append(points[0])
+    sets.append(PointSet("pos 0", starts, colour="#ffffff"))
+    pairs_named = ", ".join(str(i) for i in chosen)
+    return ScatterPanel(
+        f"(sin, cos) of pairs {pairs_named} (outer to inner) at positions 0-{shown - 1}: each turns"
+        " round its circle by its own ω radians per position",
+        [Plot("", sets)],
+    )
+
+
 def _sinusoidal(result: DemoResult) -> list[Panel]:
-    pe = result.arrays["PE"]
-    rows, cols = _labels(result, "PE")
+    pe = result.arrays["PE"]  # (P, d): columns sin 0, cos 0, sin 1, cos 1, ...
+    by_dimension = pe.T.tolist()  # (d, P)
+    pairs = len(by_dimension) // 2
     falloff = [float(v) for v in result.arrays["falloff"].tolist()]
     return [
-        HeatmapPanel(  # dimensions down, positions across, as in the engine's figure
-            f"Positional encoding PE: {pe.shape[1]} dimensions (rows) x {pe.shape[0]} positions",
-            pe.T.tolist(),
-            cols,
-            rows,
+        HeatmapPanel(  # as the engine's figure: pairs down (sines, then cosines), positions across
+            f"PE: the sines of pairs 0-{pairs - 1} (rows), then their cosines, x {pe.shape[0]} positions",
+            by_dimension[0::2] + by_dimension[1::2],
+            [f"sin {i}" for i in range(pairs)] + [f"cos {i}" for i in range(pairs)],
+            _names("pos", pe.shape[0]),
             "diverging",
             -1.0,
             1.0,
         ),
+        _pair_circles(pe),
         HeatmapPanel(
             "PE[p]·PE[q]: constant along diagonals",
             _matrix(result.arrays["dot_products"]),
