@@ -198,7 +198,7 @@ def _multihead(result: DemoResult) -> list[Panel]:
     ]
     panels += [
         HeatmapPanel(
-            f"Untrained head {h} (random weights): near uniform",
+            f"Untrained head {h} (random weights): an arbitrary pattern, no job",
             weights[h].tolist(),
             tokens,
             tokens,

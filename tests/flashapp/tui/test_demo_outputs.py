@@ -6,6 +6,12 @@ import engine
 from flashapp.tui.screens.demo_outputs import HeatmapPanel, ScatterPanel, demo_view
 
 
+def tick_names(axes) -> dict[int, str]:
+    """The named rows of a heatmap's axes: row index -> its tick label."""
+    ticks, names = axes.get_yticks(), axes.get_yticklabels()
+    return {round(t): label.get_text() for t, label in zip(ticks, names, strict=True)}
+
+
 def test_the_sinusoidal_heatmap_is_laid_out_as_the_png_sines_then_cosines():
     result = engine.run("positional.sinusoidal", {"positions": 12, "d": 8}, device="cpu")
     view = demo_view(result)
@@ -16,8 +22,16 @@ def test_the_sinusoidal_heatmap_is_laid_out_as_the_png_sines_then_cosines():
     for pair in range(4):
         assert heatmap.values[pair] == pe[:, 2 * pair].tolist()
         assert heatmap.values[4 + pair] == pe[:, 2 * pair + 1].tolist()
-    figure_rows = [t.get_text() for t in result.figures["encoding"].axes[0].get_yticklabels()]
-    assert figure_rows == heatmap.rows  # the PNG's rows, in the same order
+    named = tick_names(result.figures["encoding"].axes[0])
+    assert named == dict(enumerate(heatmap.rows))  # the PNG's rows, in the same order
+
+
+def test_the_pngs_rows_are_named_as_pairs_at_the_default_size():
+    result = engine.run("positional.sinusoidal", {}, device="cpu")  # d = 32: 16 pairs
+    rows = demo_view(result).panels[0].rows
+    named = tick_names(result.figures["encoding"].axes[0])
+    assert named[0] == "sin 0" and named[16] == "cos 0" and len(named) == 16
+    assert all(rows[t] == label for t, label in named.items())
 
 
 def test_the_sinusoidal_circles_put_each_pair_on_its_own_circle():
