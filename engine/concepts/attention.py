@@ -665,7 +665,7 @@ the visible tokens.
 
 Changing the last token moved the earlier outputs by {metrics["future_leak"]:g}: nothing leaks from the
 future, which is what lets a model be trained on all positions of a sequence at once. Matches
-F.scaled_dot_product_attention(is_causal=True) to {metrics["max_abs_diff_vs_sdpa_causal"]:.1e}.
+torch's F.scaled_dot_product_attention with is_causal=True to {metrics["max_abs_diff_vs_sdpa_causal"]:.1e}.
 """
     return ConceptOutput(
         arrays_from(X=x, mask=mask, scores=scores, weights=weights, output=out),

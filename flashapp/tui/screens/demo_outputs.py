@@ -33,6 +33,7 @@ class HeatmapPanel:
     scale: str = "viridis"
     low: float | None = None
     high: float | None = None
+    masked: list[list[bool]] | None = None  # cells drawn grey, outside the scale (a causal mask)
 
 
 @dataclass(frozen=True)
@@ -174,14 +175,20 @@ def _attention_pair(result: DemoResult) -> list[Panel]:
 
 def _masked(result: DemoResult) -> list[Panel]:
     rows, cols = _labels(result, "weights")
-    scores = HeatmapPanel(
-        "Scores Q Kᵀ/√d + M before the softmax: -inf above the diagonal",
-        _matrix(result.arrays["scores"]),
-        rows,
-        cols,
-        "diverging",
-    )
-    return [scores, _weights(result, "weights", "Weights after the softmax: exp(-inf) = 0, exactly zero")]
+    scores = _matrix(result.arrays["scores"])
+    masked = [[not math.isfinite(v) for v in row] for row in scores]  # the -inf cells of the mask
+    weights = _weights(result, "weights", "Weights after the softmax: exp(-inf) = 0, exactly zero")
+    return [
+        HeatmapPanel(
+            "Scores Q Kᵀ/√d + M before the softmax: -inf above the diagonal",
+            scores,
+            rows,
+            cols,
+            "diverging",
+            masked=masked,
+        ),
+        HeatmapPanel(weights.title, weights.values, rows, cols, "viridis", 0.0, 1.0, masked=masked),
+    ]
 
 
 HEAD_KINDS = ["previous token", "same token", "first token", "content: nouns"]

@@ -34,7 +34,13 @@ HIDDEN_UNTIL_RUN = ("#metrics-heading", "#explanation-heading", "#demo-saved")
 def panel_widget(panel: Panel) -> Widget:
     if isinstance(panel, HeatmapPanel):
         return HeatmapGrid(
-            panel.values, panel.rows, panel.cols, scale=panel.scale, low=panel.low, high=panel.high
+            panel.values,
+            panel.rows,
+            panel.cols,
+            scale=panel.scale,
+            low=panel.low,
+            high=panel.high,
+            masked=panel.masked,
         )
     if isinstance(panel, LinePanel):
         return LinePlot(panel.series, log_y=panel.log_y, log_x=panel.log_x, x_label=panel.x_label)

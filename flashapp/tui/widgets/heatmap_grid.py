@@ -4,7 +4,8 @@ Small matrices (attention weights, the transposed-convolution overlap map) show 
 cells; larger ones (a 64 x 32 positional encoding) fall back to colour only, two rows per line with
 half blocks. Columns that still do not fit are averaged in neighbouring groups, so every column of the
 matrix is represented and the column names above say which real columns each group starts at. A legend
-gives the colour scale's ends.
+gives the colour scale's ends. Masked cells (a causal mask's future) are drawn grey, outside the colour
+scale, as the engine's figures hatch them, and the legend says so.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from flashapp.tui.widgets.colour_scale import (
 MAX_VALUE_ROWS = 24  # more rows than this: colour only
 MAX_ROW_LABEL = 16
 MAX_COL_LABEL = 10
+MASKED_RGB = (200, 200, 200)  # masked cells: grey, as the PNGs' hatched grey
 
 
 class HeatmapGrid(Widget):
@@ -44,6 +46,7 @@ class HeatmapGrid(Widget):
         low: float | None = None,
         high: float | None = None,
         integers: bool | None = None,
+        masked: Sequence[Sequence[bool]] | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -60,6 +63,13 @@ class HeatmapGrid(Widget):
         self.scale = scale
         finite = [v for v in flat if math.isfinite(v)]
         self.integers = all(v.is_integer() for v in finite) if integers is None else integers
+        self.masked = [[bool(m) for m in row] for row in masked] if masked is not None else []
+
+    def is_masked(self, row: int, col: int) -> bool:
+        return row < len(self.masked) and col < len(self.masked[row]) and self.masked[row][col]
+
+    def _rgb(self, value: float, masked: bool = False) -> tuple[int, int, int]:
+        return MASKED_RGB if masked else colour_at(fraction_of(value, self.low, self.high), self.scale)
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -125,10 +135,10 @@ class HeatmapGrid(Widget):
         if mode == "half":
             self._half_rows(out, label, shown_cols, grouped)
         else:
-            for name, row in zip(self.row_names, self.values, strict=False):
+            for r, (name, row) in enumerate(zip(self.row_names, self.values, strict=False)):
                 out.append(f"{name:>{label - 1}} ", style="bold")
-                for value in row[:shown_cols]:
-                    rgb = colour_at(fraction_of(value, self.low, self.high), self.scale)
+                for c, value in enumerate(row[:shown_cols]):
+                    rgb = self._rgb(value, self.is_masked(r, c))
                     text = f"{self._format(value, decimals):>{cell - 1}} " if mode == "values" else ""
                     out.append(text or " " * cell, style=cell_style(rgb))
                 out.append("\n")
@@ -167,9 +177,9 @@ class HeatmapGrid(Widget):
             lower = self.values[top + 1] if top + 1 < len(self.values) else None
             for group in groups:
                 top_value = self._column_values(upper, group)
-                a = colour_at(fraction_of(top_value, self.low, self.high), self.scale)
+                a = self._rgb(top_value, all(self.is_masked(top, c) for c in group))
                 bottom_value = self._column_values(lower, group) if lower else 0.0
-                b = colour_at(fraction_of(bottom_value, self.low, self.high), self.scale) if lower else None
+                b = self._rgb(bottom_value, all(self.is_masked(top + 1, c) for c in group)) if lower else None
                 out.append("▀", style=block_style(a, b))
             out.append("\n")
 
@@ -179,6 +189,10 @@ class HeatmapGrid(Widget):
         for step in range(12):
             legend.append(" ", style=cell_style(colour_at(step / 11, self.scale), text=False))
         legend.append(" " + self._format(self.high, 2), style="dim")
+        if any(any(row) for row in self.masked):
+            legend.append("   ")
+            legend.append("  ", style=cell_style(MASKED_RGB, text=False))
+            legend.append(" masked", style="dim")
         if cut:
             legend.append(f"   (first columns of {len(self.col_names)})", style="dim")
         if grouped_into:

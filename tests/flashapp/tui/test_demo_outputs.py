@@ -43,3 +43,22 @@ def test_the_sinusoidal_circles_put_each_pair_on_its_own_circle():
     for radius, pair in zip((1.0, 0.75, 0.5), pairs, strict=True):
         assert len(pair.points) == 24
         assert all(abs((x * x + y * y) ** 0.5 - radius) < 1e-5 for x, y in pair.points)
+
+
+def test_masked_cells_are_drawn_as_masked_not_as_small_weights():
+    from flashapp.tui.widgets.heatmap_grid import MASKED_RGB, HeatmapGrid
+
+    result = engine.run("attention.masked", {"n": 5}, device="cpu")
+    scores, weights = demo_view(result).panels
+    assert isinstance(scores, HeatmapPanel) and isinstance(weights, HeatmapPanel)
+    above = [[j > i for j in range(5)] for i in range(5)]
+    assert scores.masked == above and weights.masked == above
+    assert all(weights.values[i][j] == 0.0 for i in range(5) for j in range(5) if above[i][j])
+    grid = HeatmapGrid(weights.values, weights.rows, weights.cols, low=0, high=1, masked=weights.masked)
+    assert "masked" in grid._legend(False).plain
+    for i in range(5):
+        for j in range(5):
+            colour = grid._rgb(weights.values[i][j], grid.is_masked(i, j))
+            assert (colour == MASKED_RGB) == above[i][j]
+    small = HeatmapGrid([[0.0, 0.01]], low=0, high=1)  # an unmasked 0 keeps the scale's colour
+    assert small._rgb(0.0) != MASKED_RGB and "masked" not in small._legend(False).plain
