@@ -34,6 +34,10 @@ OPERATORS = frozenset(
         "->",
         "|",
         "∝",
+        "∩",
+        "∪",
+        "∈",
+        "±",
     }
 )
 MAX_GROUP = 40  # a parenthesised group longer than this is prose, and may wrap inside

@@ -44,3 +44,14 @@ def test_long_parentheses_are_prose_and_may_wrap():
 def test_indented_paragraphs_keep_their_lines():
     text = "Some prose here.\n\n  H_out = (H_in - 1)·stride\n        = 9\n\nMore prose."
     assert "  H_out = (H_in - 1)·stride\n        = 9" in wrap_explanation(text, 20)
+
+
+def test_set_operators_glue_a_formula_as_the_other_operators_do():
+    text = (
+        "Thresholding gets 0.360: the noise makes context necessary. "
+        "IoU = |prediction ∩ truth| / |prediction ∪ truth|."
+    )
+    for width in range(30, 60):
+        assert any(
+            "|prediction ∩ truth| / |prediction ∪ truth|" in line for line in wrap_paragraph(text, width)
+        )

@@ -72,12 +72,17 @@ def render_line_plot(
     out.append(" " * label_width + "└", style="dim")
     out.append(f"{x_low}{' ' * (gap // 2)}{middle}{' ' * (gap - gap // 2)}{x_high}"[:axis_width], style="dim")
     out.append("\n")
-    out.append(" " * (label_width + 1))
+    legend = Text(" " * (label_width + 1))
     for index, one in enumerate(series):
-        out.append("━━ ", style=Style(color=PALETTE[index % len(PALETTE)]))
-        out.append(f"{one.name}   ")
-    if log_y:
-        out.append("(log scale)", style="dim")
+        entry = Text("━━ ", style=Style(color=PALETTE[index % len(PALETTE)]))
+        entry.append(f"{one.name}   ")
+        if legend.cell_len + len(one.name) + 3 > width:  # whole entries only, never a cut-off name
+            break
+        legend.append_text(entry)
+    if log_y:  # the scale's note, shortened or left out rather than cut
+        note = next((n for n in ("(log scale)", "(log)") if legend.cell_len + len(n) <= width), "")
+        legend.append(note, style="dim")
+    out.append_text(legend)
     return out
 
 
