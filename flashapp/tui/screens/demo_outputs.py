@@ -487,7 +487,8 @@ def _flow_matching(result: DemoResult) -> list[Panel]:
         one_step.append(
             Plot(title, [PointSet(f"{rf}, 1 step", _thin(result.arrays[name].tolist()), colour=colour)])
         )
-    rows, cols = _labels(result, "quality_by_euler_steps")
+    rows, _ = _labels(result, "quality_by_euler_steps")  # columns: 1-RF and 2-RF precision, recall
+    cols = ["1-RF P", "1-RF R", "2-RF P", "2-RF R"]  # short, so the values fit at 80 columns
     return [
         ScatterPanel(
             "The data, and 1-RF samples from noise in N Euler steps",
@@ -509,7 +510,7 @@ def _flow_matching(result: DemoResult) -> list[Panel]:
             [("1-RF", result.arrays["loss"]), ("2-RF (reflow)", result.arrays["loss_2rf"])],
         ),
         HeatmapPanel(
-            "k-NN precision and recall by Euler steps N, for 1-RF and 2-RF",
+            "k-NN precision (P) and recall (R) by Euler steps N, for 1-RF and 2-RF",
             _matrix(result.arrays["quality_by_euler_steps"]),
             rows,
             cols,

@@ -205,3 +205,20 @@ def test_a_narrow_line_plot_legend_keeps_whole_entries_and_shortens_the_log_note
         assert len(legend) <= width
     legend = render_line_plot(two, 24, 8, log_y=True).plain.split("\n")[-1]
     assert "no skips" not in legend and "no sk" not in legend and "(log" not in legend.replace("(log)", "")
+
+
+@pytest.mark.parametrize("width", [39, 59])  # the output column at 80 and 100 terminal columns
+def test_scatter_captions_are_whole_and_narrow_plots_stack(width):
+    from flashapp.tui.widgets.scatter_plot import plots_per_row
+
+    plots = [
+        Plot("precision 0.94 recall 0.96", [PointSet("data", [(0.0, 0.0), (1.0, 1.0)])]),
+        Plot("1-RF: straightness 0.982", [PointSet("1-RF paths", paths=[[(0.0, 0.0), (1.0, 0.5)]])]),
+    ]
+    per = plots_per_row(2, width)
+    assert per == (1 if width == 39 else 2)  # two 18-cell plots are too narrow: one per row
+    lines = render_scatter(plots, width, 36 if per == 1 else 18).plain.split("\n")
+    assert all(len(line) <= width for line in lines)
+    text = "\n".join(lines)
+    assert "precision 0.94 recall 0.96" in text and "1-RF: straightness 0.982" in text
+    assert "⣿ data" in text and "━━ 1-RF paths" in text
