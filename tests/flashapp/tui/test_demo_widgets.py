@@ -197,14 +197,15 @@ async def test_every_concepts_outputs_are_drawn(concept):
             assert widget.size.height > 0 and widget.size.width > 0
 
 
-def test_a_narrow_line_plot_legend_keeps_whole_entries_and_shortens_the_log_note():
+def test_a_narrow_line_plot_legend_keeps_whole_entries_on_as_many_lines_as_it_needs():
     two = [Series("U-Net", [1.0, 0.5, 0.2]), Series("no skips", [1.0, 0.6, 0.3])]
     for width, note in ((42, "(log scale)"), (36, "(log)")):
-        legend = render_line_plot(two, width, 8, log_y=True, x_label="step").plain.split("\n")[-1]
-        assert "U-Net" in legend and "no skips" in legend and legend.rstrip().endswith(note)
-        assert len(legend) <= width
-    legend = render_line_plot(two, 24, 8, log_y=True).plain.split("\n")[-1]
-    assert "no skips" not in legend and "no sk" not in legend and "(log" not in legend.replace("(log)", "")
+        lines = render_line_plot(two, width, 8, log_y=True, x_label="step").plain.split("\n")
+        assert len(lines) == 8 and "U-Net" in lines[-1] and "no skips" in lines[-1]
+        assert lines[-1].rstrip().endswith(note) and len(lines[-1]) <= width
+    lines = render_line_plot(two, 24, 8, log_y=True).plain.split("\n")
+    assert len(lines) == 8 and all(len(line) <= 24 for line in lines)
+    assert [line.strip() for line in lines[-3:]] == ["━━ U-Net", "━━ no skips", "(log scale)"]
 
 
 @pytest.mark.parametrize("width", [39, 59])  # the output column at 80 and 100 terminal columns
