@@ -55,3 +55,25 @@ def test_set_operators_glue_a_formula_as_the_other_operators_do():
         assert any(
             "|prediction ∩ truth| / |prediction ∪ truth|" in line for line in wrap_paragraph(text, width)
         )
+
+
+def test_a_tree_line_too_long_wraps_under_its_own_branch():
+    tree = (
+        "  Generative models\n"
+        "  ├── Explicit density: the model computes p(x)\n"
+        "  │   └── Autoregressive: p(x) = Π p(x_i | x_<i)        (PixelRNN/CNN, GPT)\n"
+        "  └── Implicit density"
+    )
+    text = "Prose first.\n\n" + tree
+    lines = wrap_explanation(text, 42).split("\n")[2:]
+    assert all(len(line) <= 42 for line in lines)
+    assert lines == [
+        "  Generative models",
+        "  ├── Explicit density: the model computes",
+        "  │   p(x)",
+        "  │   └── Autoregressive:",
+        "  │       p(x) = Π p(x_i | x_<i)",  # the formula whole, under its branch
+        "  │       (PixelRNN/CNN, GPT)",
+        "  └── Implicit density",
+    ]
+    assert wrap_explanation(text, 100) == text  # lines that fit are kept as they are
