@@ -55,7 +55,8 @@ class HeatmapGrid(Widget):
         n_rows = len(self.values)
         n_cols = max((len(row) for row in self.values), default=0)
         self.row_names = [str(r)[:MAX_ROW_LABEL] for r in (rows if rows is not None else range(n_rows))]
-        self.col_names = [str(c)[:MAX_COL_LABEL] for c in (cols if cols is not None else range(n_cols))]
+        self.full_col_names = [str(c) for c in (cols if cols is not None else range(n_cols))]
+        self.col_names = [name[:MAX_COL_LABEL] for name in self.full_col_names]
         flat = [v for row in self.values for v in row]
         auto_low, auto_high = value_range(flat, scale)
         self.low = auto_low if low is None else low
@@ -92,7 +93,8 @@ class HeatmapGrid(Widget):
         return str(int(value)) if self.integers else f"{value:.{decimals}f}"
 
     def _mode(self, width: int) -> tuple[str, int, int]:
-        """("values", cell width, decimals), ("blocks", 2, 0) or ("half", 1, 0) for this width."""
+        """("values", cell width, decimals), ("keyed", ...) when only numbered columns let the values
+        fit, ("blocks", 2, 0) or ("half", 1, 0) for this width."""
         n_rows, n_cols = len(self.values), len(self.col_names)
         label = self._label_width()
         if n_rows <= MAX_VALUE_ROWS:
@@ -101,6 +103,11 @@ class HeatmapGrid(Widget):
                 cell = max(len(text) for text in [*self.col_names, *texts]) + 1
                 if label + cell * n_cols <= width:
                     return "values", cell, decimals
+            for decimals in (2, 1):  # long column names: numbered columns, and a key under the legend
+                texts = [self._format(v, decimals) for row in self.values for v in row]
+                cell = max(len(text) for text in [str(n_cols), *texts]) + 1
+                if label + cell * n_cols <= width:
+                    return "keyed", cell, decimals
             if label + 2 * n_cols <= width:
                 return "blocks", 2, 0
         return "half", 1, 0
@@ -112,7 +119,19 @@ class HeatmapGrid(Widget):
         mode, _, _ = self._mode(width)
         body = len(self.values) if mode != "half" else math.ceil(len(self.values) / 2)
         grouped = mode == "half" and width - self._label_width() < len(self.col_names)
-        return body + 2 + grouped  # column names above, legend below (and a line on averaged columns)
+        key = len(self._key_lines(width)) if mode == "keyed" else 0
+        return body + 2 + grouped + key  # names above, legend below (a line on averaged columns, the key)
+
+    def _key_lines(self, width: int) -> list[str]:
+        """The numbered columns' names, "1 name  2 name ...", wrapped to `width` under the labels."""
+        indent = " " * self._label_width()
+        lines = [indent]
+        for number, name in enumerate(self.full_col_names, start=1):
+            entry = f"{number} {name}"
+            if lines[-1] != indent and len(lines[-1]) + 2 + len(entry) > width:
+                lines.append(indent)
+            lines[-1] += ("  " if lines[-1] != indent else "") + entry
+        return lines
 
     # --- drawing ---------------------------------------------------------------------------------
 
@@ -129,6 +148,9 @@ class HeatmapGrid(Widget):
         if mode == "values":
             for name in self.col_names[:shown_cols]:
                 out.append(f"{name:>{cell - 1}} ", style="bold")
+        elif mode == "keyed":
+            for number in range(1, shown_cols + 1):
+                out.append(f"{number:>{cell - 1}} ", style="bold")
         else:
             out.append_text(self._sparse_header(shown_cols, cell, grouped))
         out.append("\n")
@@ -139,12 +161,15 @@ class HeatmapGrid(Widget):
                 out.append(f"{name:>{label - 1}} ", style="bold")
                 for c, value in enumerate(row[:shown_cols]):
                     rgb = self._rgb(value, self.is_masked(r, c))
-                    text = f"{self._format(value, decimals):>{cell - 1}} " if mode == "values" else ""
+                    shown = mode in ("values", "keyed")
+                    text = f"{self._format(value, decimals):>{cell - 1}} " if shown else ""
                     out.append(text or " " * cell, style=cell_style(rgb))
                 out.append("\n")
         out.append_text(
             self._legend(shown_cols < len(self.col_names) and not grouped, shown_cols if grouped else 0)
         )
+        if mode == "keyed":
+            out.append("\n" + "\n".join(self._key_lines(width)), style="dim")
         return out
 
     def _sparse_header(self, shown: int, cell: int, grouped: bool = False) -> Text:

@@ -223,3 +223,25 @@ def test_scatter_captions_are_whole_and_narrow_plots_stack(width):
     text = "\n".join(lines)
     assert "precision 0.94 recall 0.96" in text and "1-RF: straightness 0.982" in text
     assert "⣿ data" in text and "━━ 1-RF paths" in text
+
+
+async def test_long_column_names_become_numbers_with_a_key_so_the_values_still_show():
+    from textual.app import App
+
+    rows = ["autoregressive", "normalizing_flow", "gan"]
+    cols = ["explicit_p", "exact_loglik", "one_pass_sample", "latent_z"]
+    values = [[1, 1, 0, 0], [1, 1, 1, 1], [0, 0, 1, 0.5]]
+
+    class One(App):
+        def compose(self):
+            yield HeatmapGrid(values, rows, cols, low=0, high=1)
+
+    app = One()
+    async with app.run_test(size=(39, 12)) as pilot:  # the output column of an 80-column terminal
+        await pilot.pause()
+        lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+    assert lines[0].split() == ["1", "2", "3", "4"]
+    assert lines[3].split() == ["gan", "0.00", "0.00", "1.00", "0.50"]
+    key = " ".join(" ".join(lines[5:]).split())
+    assert key == "1 explicit_p 2 exact_loglik 3 one_pass_sample 4 latent_z"  # full names, none cut
+    assert HeatmapGrid(values, rows, cols)._mode(80)[0] == "values"  # wide enough: the names themselves
