@@ -555,7 +555,13 @@ def _taxonomy(result: DemoResult) -> list[Panel]:
     rows, cols = _labels(result, "properties")
     return [
         HeatmapPanel(
-            "Properties (1 = yes)", _matrix(result.arrays["properties"]), rows, cols, "viridis", 0, 1
+            "Properties (1 yes, 0.5 partly, 0 no)",
+            _matrix(result.arrays["properties"]),
+            rows,
+            cols,
+            "viridis",
+            0,
+            1,
         )
     ]
 
