@@ -434,8 +434,8 @@ def _autoencoder(result: DemoResult) -> list[Panel]:
         ImagePanel("Inputs and their reconstructions", groups),
         ScatterPanel(
             "Latent codes z (first two coordinates), coloured dark to light by the blob's true position:"
-            f" x (left) {' '.join(s.name.lstrip('x') for s in by_x)},"
-            f" y (right) {' '.join(s.name.lstrip('y') for s in by_y)}",
+            f" by x in the first plot ({' '.join(s.name.lstrip('x') for s in by_x)}),"
+            f" by y in the second ({' '.join(s.name.lstrip('y') for s in by_y)})",
             [Plot("", by_x), Plot("", by_y)],
         ),
         _loss("Reconstruction loss (mean squared error)", {"training batch": result.arrays["loss"]}),
