@@ -2,7 +2,9 @@
 with reflow and the toy transformer under 10 s), and what reflow does per dataset and seed (Liu et
 al.'s straightness, one-step precision and recall of 1-RF and 2-RF). Prints markdown tables.
 
-Run: .venv/bin/python benchmarks/engine_demos.py [--device cpu] [--repeat 5] [--seeds 2] [--no-cli]
+Run: .venv/bin/python benchmarks/engine_demos.py [--device both|cpu|cuda|auto] [--repeat 5] [--seeds 2]
+[--no-cli]. `both` (the default) times the CPU, then CUDA where a GPU exists; `cuda` where there is none
+is refused with one line (exit status 2).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402
 from engine.devices import pick_device  # noqa: E402
+from engine.errors import ConceptError  # noqa: E402
 
 
 def time_default_runs(device: str, repeat: int, cli: bool) -> None:
@@ -91,19 +94,34 @@ def reflow_by_seed(device: str, seeds: int) -> None:
             )
 
 
-def main() -> None:
+def devices_to_time(choice: str) -> list[str]:
+    """`both`: the CPU, and CUDA when a GPU is there; otherwise the one device named (checked: a device
+    that is absent raises ConceptError with the engine's one-line message)."""
+    if choice == "both":
+        return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+    pick_device(choice)
+    return [choice]
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"))
+    parser.add_argument("--device", default="both", choices=("both", "cpu", "cuda", "auto"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--no-cli", action="store_true", help="skip the fresh-process timings")
-    args = parser.parse_args()
-    print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {pick_device(args.device)}\n"
-    )
-    time_default_runs(args.device, args.repeat, cli=not args.no_cli)
+    args = parser.parse_args(argv)
+    try:
+        devices = devices_to_time(args.device)
+    except ConceptError as error:
+        parser.exit(2, f"engine_demos: {error}\n")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    if args.device == "both" and devices == ["cpu"]:
+        print("no CUDA GPU here: CPU times only")
+    for device in devices:
+        print(f"\n### {pick_device(device)}\n")
+        time_default_runs(device, args.repeat, cli=not args.no_cli)
     print()
-    reflow_by_seed(args.device, args.seeds)
+    reflow_by_seed(devices[0], args.seeds)
 
 
 if __name__ == "__main__":

@@ -295,7 +295,7 @@ _CONCEPT_LIST: tuple[Concept, ...] = (
         "engine.concepts.unet",
         "unet",
         (
-            _int("steps", 100, 1, 5000, "training steps per network"),
+            _int("steps", 50, 1, 5000, "training steps per network"),
             _int("size", 24, 8, 64, "image height and width (divisible by 4)"),
             _int("width", 8, 2, 32, "channels at the first level (doubled at each level down)"),
             _float("lr", 1e-2, 1e-5, 1.0, "Adam learning rate"),

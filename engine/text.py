@@ -8,6 +8,7 @@ short parenthesised group become no-break spaces before wrapping, and plain spac
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 NBSP = "\u00a0"
@@ -34,6 +35,12 @@ OPERATORS = frozenset(
         "->",
         "|",
         "∝",
+        "∩",
+        "∪",
+        "∈",
+        "±",
+        "Π",
+        "Σ",
     }
 )
 MAX_GROUP = 40  # a parenthesised group longer than this is prose, and may wrap inside
@@ -78,12 +85,30 @@ def wrap_paragraph(paragraph: str, width: int) -> list[str]:
     return [line.replace(NBSP, " ") for line in lines]
 
 
+TREE_PREFIX = re.compile(r"^[ │├└─]*")
+
+
+def wrap_indented_line(line: str, width: int) -> list[str]:
+    """A line of an indented block (a formula, a tree's branch) as it is when it fits; else wrapped at
+    word boundaries (formulas kept whole) with a hanging indent under its text, the tree's trunk drawn
+    on: "│   ├── A long label" continues as "│   │   label"."""
+    prefix = TREE_PREFIX.match(line).group(0)  # type: ignore[union-attr]
+    room = width - len(prefix)
+    if len(line) <= width or room < 12:
+        return [line]
+    hanging = prefix.replace("├", "│").replace("└", " ").replace("─", " ")
+    parts = wrap_paragraph(line[len(prefix) :], room)
+    return [prefix + parts[0], *(hanging + part for part in parts[1:])]
+
+
 def wrap_explanation(text: str, width: int) -> str:
-    """Prose paragraphs wrapped to `width`; indented paragraphs (formulas, trees) kept line for line."""
+    """Prose paragraphs wrapped to `width`; indented paragraphs (formulas, trees) kept line for line,
+    a line too long for `width` wrapped under its own indentation."""
     out = []
     for paragraph in text.strip().split("\n\n"):
         if paragraph.startswith("  "):
-            out.append(paragraph)
+            lines = paragraph.split("\n")
+            out.append("\n".join(part for line in lines for part in wrap_indented_line(line, width)))
         else:
             out.append("\n".join(wrap_paragraph(paragraph, width)))
     return "\n\n".join(out)

@@ -518,7 +518,9 @@ def multihead(p: dict, ctx: RunContext) -> ConceptOutput:
             annotate=n <= 8,
             colorbar=None if head % cols != cols - 1 and head != heads - 1 else "weight",
         )
-    fig.suptitle(f"{heads} untrained heads (random weights, random tokens): all near-uniform, alike")
+    fig.suptitle(
+        f"{heads} untrained heads (random weights, random tokens): arbitrary patterns, no head has a job"
+    )
     special = specialised_heads(HEAD_SENTENCE)  # (4, T, T)
     fig_heads = new_figure(12.5, 11)
     for head, ax in enumerate(fig_heads.subplots(2, 2).ravel()):
@@ -563,8 +565,9 @@ Heads matter because they can differ. The first figure shows four heads set by h
 word, one at the first token (a "no-op" sink), one at the nouns (the first token has no previous
 one, so head 0 spreads its row evenly). Trained models grow heads like these (Clark et al. 2019);
 any two of ours differ by at least {differs:.0%} of a row's weight (half the L1 distance). Untrained heads
-do not: with random weights and tokens every row is near 1/{n} (largest weight per row
-{metrics["untrained_mean_max_weight"]:.2f} on average), and all heads look alike.
+have no such jobs: with random weights and tokens their patterns are arbitrary. A row's largest weight is
+{metrics["untrained_mean_max_weight"]:.2f} on average (uniform would be 1/{n} = {1 / n:.2f}), but where it
+falls is chance: no head follows the previous token, the first token or the nouns.
 
 Same cost as one full-width head. Loaded with the same weights, this from-scratch version equals
 torch.nn.MultiheadAttention: outputs differ by {metrics["max_abs_diff_vs_torch_output"]:.1e}, per-head
@@ -662,7 +665,7 @@ the visible tokens.
 
 Changing the last token moved the earlier outputs by {metrics["future_leak"]:g}: nothing leaks from the
 future, which is what lets a model be trained on all positions of a sequence at once. Matches
-F.scaled_dot_product_attention(is_causal=True) to {metrics["max_abs_diff_vs_sdpa_causal"]:.1e}.
+torch's F.scaled_dot_product_attention with is_causal=True to {metrics["max_abs_diff_vs_sdpa_causal"]:.1e}.
 """
     return ConceptOutput(
         arrays_from(X=x, mask=mask, scores=scores, weights=weights, output=out),

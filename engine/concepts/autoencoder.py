@@ -178,8 +178,9 @@ each image. After {steps} steps (Adam, lr {p["lr"]:g}) the test error is {test_m
 {mean_mse:.4f} for always predicting the mean image ({100 * test_mse / mean_mse:.1f}% of it). No one told
 the network about positions, yet its codes pin them down: predicting a test blob's position from its 5 nearest
 codes gives R² = {r2:.3f}. The latent space is a (bent) map of where the blob is, and decoding a grid of
-codes sweeps the blob across the image. Nothing forces codes off the data to decode to sensible
-images, which is what a VAE adds.
+codes sweeps the blob across the image. The grid reaches past the test codes (cyan): out there the
+decoder invents no new positions, it pins the blob to the image's edges and corners. Nothing in the
+training asks codes off the data to decode to anything sensible; a VAE's prior is what adds that.
 """
     return ConceptOutput(
         arrays_from(

@@ -129,20 +129,24 @@ def sinusoidal(p: dict, ctx: RunContext) -> ConceptOutput:
     order = torch.cat([torch.arange(0, d, 2), torch.arange(1, d, 2)]).to(pe.device)  # (d,)
     fig_pe = new_figure(13, 5.2)
     ax, ax_circles = fig_pe.subplots(1, 2, width_ratios=[1.6, 1])
+    row_names = [f"sin {i}" for i in range(d // 2)] + [f"cos {i}" for i in range(d // 2)]
     heatmap(
         ax,
         pe[:, order].T.cpu(),
-        [f"sin {i}" if j < d // 2 else f"cos {i}" for j, i in enumerate([*range(d // 2), *range(d // 2)])],
+        row_names,
         None,
-        title="PE (pair index x position): sines of pairs 0..d/2-1, then their cosines",
+        title="PE (pair x position): sines of pairs 0..d/2-1, then their cosines",
         xlabel="position",
-        ylabel="pair i (top half: sin, bottom half: cos)",
+        ylabel="pair i: sin (top half), cos (bottom half)",
         cmap="RdBu_r",
         vmin=-1,
         vmax=1,
         annotate=False,
         colorbar="PE value",
     )
+    every = max(1, math.ceil(d / 2 / 8))  # at most 8 names per half, each half starting at pair 0
+    ticks = [*range(0, d // 2, every), *range(d // 2, d, every)]
+    ax.set_yticks(ticks, labels=[row_names[t] for t in ticks])
     ax.axhline(d // 2 - 0.5, color="black", lw=1)
     # Each (sin, cos) pair is a point on the unit circle that turns by ω_i per position.
     shown_pairs = sorted({0, 1, min(3, d // 2 - 1)})
@@ -154,15 +158,22 @@ def sinusoidal(p: dict, ctx: RunContext) -> ConceptOutput:
         points = ax_circles.scatter(
             radius * angles.sin(), radius * angles.cos(), c=range(len(angles)), cmap="viridis", s=18, zorder=3
         )
-        ax_circles.annotate(
+        ax_circles.annotate(  # at position 0, the top of its circle: the labels do not collide
             f"pair {i}: {float(omega[i]):.3g} rad/position",
-            (radius * angles[1].sin(), radius * angles[1].cos()),
+            (0.0, radius),
             fontsize=8,
-            xytext=(5, 5),
+            xytext=(-6, 2),
             textcoords="offset points",
+            ha="right",
+            va="bottom",
         )
     fig_pe.colorbar(points, ax=ax_circles, label="position")
-    ax_circles.set(title="(sin, cos) of a pair: a point turning around a circle", xlabel="sin", ylabel="cos")
+    ax_circles.set(
+        title=f"(sin, cos) of pairs {', '.join(map(str, shown_pairs))}, positions 0-{len(angles) - 1}:\n"
+        "each a point turning round its own circle",
+        xlabel="sin",
+        ylabel="cos",
+    )
     ax_circles.set_aspect("equal")
     fig_dot = new_figure(11, 4.2)
     ax1, ax2 = fig_dot.subplots(1, 2)
@@ -204,7 +215,7 @@ with position and high ones slowly, like the digits of a clock.
 The vectorised matrix ({P} x {d}) matches the formula evaluated entry by entry to {formula_error:.1e}.
 Because sin a·sin b + cos a·cos b = cos(a - b), PE[p]·PE[q] = Σ_i cos((p - q)/10000^(2i/d)) depends only
 on the distance p - q (checked to {gram_error:.1e}). Each pair is a point on a circle turning by
-ω_i = 10000^(-2i/d) radians per position (the right panel), and PE[p]·PE[q] adds up the cosines of the
+ω_i = 10000^(-2i/d) radians per position (the circles), and PE[p]·PE[q] adds up the cosines of the
 angles between the pairs' points. Near 0 the sum falls with distance ({falls}, relative to distance
 0), but not monotonically: the fast pairs come back round, and it rises again at {rises} of the
 {P - 1} steps in the plot. So the dot product says "near or far" roughly, not the exact distance; the

@@ -276,13 +276,17 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
         )
         if col > 0:  # the true edge drawn over the mask and both predictions
             ax.contour(truth0, levels=[0.5], colors="tab:red", linewidths=1.2)
+        if col > 1:  # and the edge each net predicts: where its P(foreground) crosses 0.5
+            ax.contour(
+                image.cpu().numpy()[window], levels=[0.5], colors="white", linewidths=1.2, linestyles="--"
+            )
         ax.set_title(zoom_titles[col], fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
     fig_zoom.colorbar(shown_zoom, ax=zoom_axes[3], label="P(foreground)", shrink=0.8)
     fig_zoom.suptitle(
-        f"Zoom on an edge of test image 0: rows {y0}-{y0 + crop - 1}, columns {x0}-{x0 + crop - 1} "
-        "(red: the true edge)"
+        f"Zoom on an edge of test image 0: rows {y0}-{y0 + crop - 1}, columns {x0}-{x0 + crop - 1}\n"
+        "(red: the true edge; white dashed: the predicted edge, P = 0.5)"
     )
     fig_arch = architecture_figure(feature_shapes(nets["skip"], size), size)
     fig_loss = new_figure(7, 4)

@@ -33,7 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="default: auto")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same output")
-    parser.add_argument("--save", metavar="DIR", help="write each figure as DIR/<concept>-<figure>.png")
+    parser.add_argument(
+        "--save",
+        metavar="DIR",
+        help="write each figure as DIR/<concept>-<figure>-<params hash>-seed<seed>.png",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(handler=run_demo)
 

@@ -44,3 +44,36 @@ def test_long_parentheses_are_prose_and_may_wrap():
 def test_indented_paragraphs_keep_their_lines():
     text = "Some prose here.\n\n  H_out = (H_in - 1)·stride\n        = 9\n\nMore prose."
     assert "  H_out = (H_in - 1)·stride\n        = 9" in wrap_explanation(text, 20)
+
+
+def test_set_operators_glue_a_formula_as_the_other_operators_do():
+    text = (
+        "Thresholding gets 0.360: the noise makes context necessary. "
+        "IoU = |prediction ∩ truth| / |prediction ∪ truth|."
+    )
+    for width in range(30, 60):
+        assert any(
+            "|prediction ∩ truth| / |prediction ∪ truth|" in line for line in wrap_paragraph(text, width)
+        )
+
+
+def test_a_tree_line_too_long_wraps_under_its_own_branch():
+    tree = (
+        "  Generative models\n"
+        "  ├── Explicit density: the model computes p(x)\n"
+        "  │   └── Autoregressive: p(x) = Π p(x_i | x_<i)        (PixelRNN/CNN, GPT)\n"
+        "  └── Implicit density"
+    )
+    text = "Prose first.\n\n" + tree
+    lines = wrap_explanation(text, 42).split("\n")[2:]
+    assert all(len(line) <= 42 for line in lines)
+    assert lines == [
+        "  Generative models",
+        "  ├── Explicit density: the model computes",
+        "  │   p(x)",
+        "  │   └── Autoregressive:",
+        "  │       p(x) = Π p(x_i | x_<i)",  # the formula whole, under its branch
+        "  │       (PixelRNN/CNN, GPT)",
+        "  └── Implicit density",
+    ]
+    assert wrap_explanation(text, 100) == text  # lines that fit are kept as they are

@@ -24,28 +24,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from engine.errors import ConceptError
 from engine.registry import ENGINE_VERSION, get_concept, validate_params
 from flashapp.demo_cache import DemoCache, DemoKey, demo_key
 from flashapp.tui.screens.demo_controls import ParamControls
-from flashapp.tui.screens.demo_outputs import (
-    DemoView,
-    HeatmapPanel,
-    ImagePanel,
-    LinePanel,
-    Panel,
-    ScatterPanel,
-    demo_view,
-)
-from flashapp.tui.widgets.explanation import Explanation
-from flashapp.tui.widgets.heatmap_grid import HeatmapGrid
-from flashapp.tui.widgets.line_plot import LinePlot, Series
-from flashapp.tui.widgets.pixel_images import PixelImages
-from flashapp.tui.widgets.scatter_plot import ScatterPlot
+from flashapp.tui.screens.demo_outputs import DemoView, demo_view
+from flashapp.tui.widgets.demo_output import DemoOutput
+from flashapp.tui.widgets.training_progress import TrainingProgress
 
 if TYPE_CHECKING:
     from engine.result import DemoResult
@@ -56,27 +44,6 @@ FIGURES_ENV = "FLASHAPP_FIGURES"
 def figures_folder() -> Path:
     """Where `s` saves the figures: $FLASHAPP_FIGURES, else ~/flashapp-figures."""
     return Path(os.environ.get(FIGURES_ENV) or Path.home() / "flashapp-figures").expanduser()
-
-
-def panel_widget(panel: Panel) -> Widget:
-    if isinstance(panel, HeatmapPanel):
-        return HeatmapGrid(
-            panel.values, panel.rows, panel.cols, scale=panel.scale, low=panel.low, high=panel.high
-        )
-    if isinstance(panel, LinePanel):
-        return LinePlot(panel.series, log_y=panel.log_y, log_x=panel.log_x, x_label=panel.x_label)
-    if isinstance(panel, ScatterPanel):
-        return ScatterPlot(panel.plots)
-    assert isinstance(panel, ImagePanel)
-    return PixelImages(panel.groups)
-
-
-def metrics_content(metrics: list[tuple[str, str]]) -> Content:
-    if not metrics:
-        return Content()
-    width = max(len(name) for name, _ in metrics)
-    lines = [Content.assemble((f"{name:<{width}}  ", "dim"), (value, "bold")) for name, value in metrics]
-    return Content("\n").join(lines)
 
 
 @dataclass
@@ -94,22 +61,6 @@ class DemoScreen(Screen[None]):
     DemoScreen #param-help { color: $text-muted; height: auto; margin: 0 0 1 0; }
     DemoScreen #run { width: 100%; }
     DemoScreen #demo-main { width: 1fr; height: 1fr; }
-    DemoScreen #demo-progress { height: 1; padding: 0 2; display: none; }
-    DemoScreen #demo-progress.-running { display: block; }
-    DemoScreen #demo-progress ProgressBar { width: auto; }
-    DemoScreen #demo-loss { width: 1fr; padding: 0 0 0 2; }
-    DemoScreen #live-loss { height: 8; margin: 0 2; display: none; }
-    DemoScreen #live-loss.-running { display: block; }
-    DemoScreen #demo-output { height: 1fr; padding: 0 2; }
-    DemoScreen #demo-title { text-style: bold; color: $text-primary; }
-    DemoScreen #demo-summary { color: $text-muted; margin: 0 0 1 0; }
-    DemoScreen #demo-status { margin: 0 0 1 0; }
-    DemoScreen #demo-status.-error { color: $text-error; }
-    DemoScreen .panel-title { text-style: bold; margin: 1 0 0 0; }
-    DemoScreen #demo-panels { height: auto; }
-    DemoScreen .heading { text-style: bold; color: $text-primary; margin: 1 0 0 0; }
-    DemoScreen #demo-metrics, DemoScreen #demo-explanation { height: auto; }
-    DemoScreen #demo-saved { color: $text-success; margin: 1 0 0 0; }
     """
     BINDINGS = [
         Binding("r", "run", "Run", id="run"),
@@ -170,8 +121,6 @@ class DemoScreen(Screen[None]):
         self.result: DemoResult | None = None
         self._run_id = 0
         self._worker: Worker | None = None
-        self._losses: list[tuple[int, float]] = []  # (step, loss) reported while training
-        self._phase_starts: list[int] = [0]  # where each trained model's losses start in _losses
         # Set when the last run's thread has returned (the engine stopped, whatever the outcome).
         self.engine_idle = threading.Event()
         self.engine_idle.set()
@@ -190,26 +139,12 @@ class DemoScreen(Screen[None]):
                     Content.assemble("Run ", ("r", "dim")), id="run", variant="primary", compact=True
                 )
             with Vertical(id="demo-main"):
-                with Horizontal(id="demo-progress"):
-                    yield ProgressBar(id="demo-bar", show_eta=False)
-                    yield Static(id="demo-loss")
-                yield LinePlot(id="live-loss", log_y=True, x_label="step")
-                with VerticalScroll(id="demo-output"):
-                    yield Static(Content(self.concept.title), id="demo-title")
-                    yield Static(Content(self.concept.summary), id="demo-summary")
-                    yield Static(id="demo-status")
-                    yield Vertical(id="demo-panels")
-                    yield Static(Content("Metrics"), classes="heading", id="metrics-heading")
-                    yield Static(id="demo-metrics")
-                    yield Static(Content("Explanation"), classes="heading", id="explanation-heading")
-                    yield Explanation(id="demo-explanation")
-                    yield Static(id="demo-saved")
+                yield TrainingProgress(id="training")
+                yield DemoOutput(self.concept.title, self.concept.summary, id="demo-output")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"Demo · {self.concept.name}"
-        for widget_id in ("#metrics-heading", "#explanation-heading", "#demo-saved"):
-            self.query_one(widget_id).display = False
         if self.initial_problem:
             self._show_param_error(self.initial_problem)
         cached = self._cache().get(self._key(self.initial, self.device))
@@ -220,7 +155,7 @@ class DemoScreen(Screen[None]):
                 "Training demo: r runs it with a progress bar, Esc stops it." if self.concept.trains else ""
             )
             self._status(Content.assemble(("r", "bold"), " (or Enter in a field) runs the demo. ", hint))
-        self.query_one("#demo-output", VerticalScroll).focus()  # arrows scroll the outputs; r, s work
+        self.query_one(DemoOutput).focus()  # arrows scroll the outputs; r, s work
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
@@ -300,22 +235,16 @@ class DemoScreen(Screen[None]):
         cached = self._cache().get(key)
         if cached is not None:
             self._show(cached, cached=True)
-            self.query_one("#demo-output", VerticalScroll).focus()
+            self.query_one(DemoOutput).focus()
             return
         self._run_id += 1
-        self._losses = []
-        self._phase_starts = [0]
         self.running = True
         self.query_one("#run", Button).disabled = True
         self._status(Content.styled("Running… (the first run loads PyTorch)", "italic"))
-        progress = self.query_one("#demo-progress")
-        progress.set_class(self.concept.trains, "-running")
-        self.query_one("#live-loss", LinePlot).set_class(self.concept.trains, "-running")
-        self.query_one("#demo-bar", ProgressBar).update(total=None, progress=0)
-        self.query_one("#demo-loss", Static).update(Content("starting…"))
+        self.query_one(TrainingProgress).start(shown=self.concept.trains)
         self.engine_idle.clear()
         self._clear_outputs()  # the old figures belong to other parameters: s must not save them
-        self.query_one("#demo-output", VerticalScroll).focus()  # out of the field, so s saves, not types
+        self.query_one(DemoOutput).focus()  # out of the field, so s saves, not types
         self._worker = self._run_engine(self._run_id, params, device, key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
@@ -355,25 +284,12 @@ class DemoScreen(Screen[None]):
     def _progress(self, message: Progress) -> None:
         if message.run_id != self._run_id or not self.running:
             return
-        self.query_one("#demo-bar", ProgressBar).update(total=message.total, progress=message.step)
-        self.query_one("#demo-loss", Static).update(
-            Content.assemble(f"step {message.step}/{message.total}  loss ", (f"{message.loss:.4f}", "bold"))
-        )
-        if self._losses and message.step <= self._losses[-1][0]:
-            self._phase_starts.append(len(self._losses))  # the step count went back: a second model
-        self._losses.append((message.step, message.loss))
-        self.query_one("#live-loss", LinePlot).set_series(self._loss_series())
+        self.query_one(TrainingProgress).report(message.step, message.total, message.loss)
 
-    def _loss_series(self) -> list[Series]:
-        """The live losses, one line per model trained (a concept that trains two, as the U-Net with
-        and without skips, restarts its step count), so a second model's start is not read as a jump."""
-        bounds = [*self._phase_starts, len(self._losses)]
-        series = []
-        for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
-            steps, losses = zip(*self._losses[start:end], strict=True)
-            name = "loss" if len(bounds) == 2 else f"model {index + 1}"
-            series.append(Series(name, list(losses), list(steps)))
-        return series
+    @property
+    def losses(self) -> list[tuple[int, float]]:
+        """(step, loss) reported by the current or last training run."""
+        return self.query_one(TrainingProgress).losses
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
@@ -403,15 +319,14 @@ class DemoScreen(Screen[None]):
             return
         if self._worker is not None:
             self._worker.cancel()
-        steps = f" at step {self._losses[-1][0]}" if self._losses else ""
+        steps = f" at step {self.losses[-1][0]}" if self.losses else ""
         self._run_id += 1  # whatever the thread still reports is stale
         self._end_run()
         self._status(Content(f"Stopped{steps}. r runs it again; Esc goes back."))
 
     def _end_run(self) -> None:
         self.running = False
-        self.query_one("#demo-progress").set_class(False, "-running")
-        self.query_one("#live-loss").set_class(False, "-running")
+        self.query_one(TrainingProgress).stop()
         self._check_params()
 
     def action_close(self) -> None:
@@ -423,37 +338,19 @@ class DemoScreen(Screen[None]):
     def _clear_outputs(self) -> None:
         self.result = None
         self.has_result = False
-        self.query_one("#demo-panels", Vertical).remove_children()
-        self.query_one("#demo-metrics", Static).update(Content())
-        self.query_one("#demo-explanation", Explanation).show("")
-        for widget_id in ("#metrics-heading", "#explanation-heading", "#demo-saved"):
-            self.query_one(widget_id).display = False
+        self.query_one(DemoOutput).clear()
 
     def _status(self, content: Content, *, error: bool = False) -> None:
-        status = self.query_one("#demo-status", Static)
-        status.update(content)
-        status.set_class(error, "-error")
+        self.query_one(DemoOutput).status(content, error=error)
 
     def _show(self, run: CachedRun, *, cached: bool) -> None:
-        result, view = run.result, run.view
+        result = run.result
         self.result = result
         self.has_result = True
         shown = ", ".join(f"{key}={value}" for key, value in result.params.items())
         where = "from the cache" if cached else f"in {result.elapsed_s:.2f} s"
         self._status(Content.assemble(("Ran ", "dim"), shown, (f" on {result.device}, {where}", "dim")))
-        panels = self.query_one("#demo-panels", Vertical)
-        with self.app.batch_update():
-            panels.remove_children()
-            widgets: list[Widget] = []
-            for panel in view.panels:
-                widgets.append(Static(Content(panel.title), classes="panel-title"))
-                widgets.append(panel_widget(panel))
-            panels.mount_all(widgets)
-            self.query_one("#demo-metrics", Static).update(metrics_content(view.metrics))
-            self.query_one("#demo-explanation", Explanation).show(view.explanation)
-            for widget_id in ("#metrics-heading", "#explanation-heading"):
-                self.query_one(widget_id).display = True
-            self.query_one("#demo-saved").display = False
+        self.query_one(DemoOutput).show(run.view)
 
     # --- saving -------------------------------------------------------------------------------------
 
@@ -478,12 +375,9 @@ class DemoScreen(Screen[None]):
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         self.saving = False
-        saved = self.query_one("#demo-saved", Static)
         if message.error:
             self.notify(message.error, severity="error", markup=False)
             return
-        listing = "\n".join(f"  {path}" for path in message.paths)
-        saved.update(Content(f"Saved {len(message.paths)} PNG file(s):\n{listing}"))
-        saved.display = True
+        self.query_one(DemoOutput).show_saved(message.paths)
         if message.paths:
             self.notify(f"Saved {len(message.paths)} PNG file(s) to {message.paths[0].parent}", markup=False)

@@ -33,6 +33,7 @@ class HeatmapPanel:
     scale: str = "viridis"
     low: float | None = None
     high: float | None = None
+    masked: list[list[bool]] | None = None  # cells drawn grey, outside the scale (a causal mask)
 
 
 @dataclass(frozen=True)
@@ -174,14 +175,20 @@ def _attention_pair(result: DemoResult) -> list[Panel]:
 
 def _masked(result: DemoResult) -> list[Panel]:
     rows, cols = _labels(result, "weights")
-    scores = HeatmapPanel(
-        "Scores Q Kᵀ/√d + M before the softmax: -inf above the diagonal",
-        _matrix(result.arrays["scores"]),
-        rows,
-        cols,
-        "diverging",
-    )
-    return [scores, _weights(result, "weights", "Weights after the softmax: exp(-inf) = 0, exactly zero")]
+    scores = _matrix(result.arrays["scores"])
+    masked = [[not math.isfinite(v) for v in row] for row in scores]  # the -inf cells of the mask
+    weights = _weights(result, "weights", "Weights after the softmax: exp(-inf) = 0, exactly zero")
+    return [
+        HeatmapPanel(
+            "Scores Q Kᵀ/√d + M before the softmax: -inf above the diagonal",
+            scores,
+            rows,
+            cols,
+            "diverging",
+            masked=masked,
+        ),
+        HeatmapPanel(weights.title, weights.values, rows, cols, "viridis", 0.0, 1.0, masked=masked),
+    ]
 
 
 HEAD_KINDS = ["previous token", "same token", "first token", "content: nouns"]
@@ -198,7 +205,7 @@ def _multihead(result: DemoResult) -> list[Panel]:
     ]
     panels += [
         HeatmapPanel(
-            f"Untrained head {h} (random weights): near uniform",
+            f"Untrained head {h} (random weights): an arbitrary pattern, no job",
             weights[h].tolist(),
             tokens,
             tokens,
@@ -223,20 +230,52 @@ def _permutation(result: DemoResult) -> list[Panel]:
     ]
 
 
+CIRCLE_POSITIONS = 24  # positions drawn on each pair's circle, as in the engine's figure
+CIRCLE_COLOURS = ("#4e9ad8", "#f28e2b", "#59a14f")
+
+
+def _pair_circles(pe: Any) -> ScatterPanel:
+    """(sin, cos) of a few pairs at the first positions, on concentric circles as in the engine's figure
+    (radius 1, 0.75, 0.5): each pair a point turning round its circle by its own angle per position."""
+    rows = pe.tolist()  # (P, d)
+    pairs = len(rows[0]) // 2
+    shown = min(CIRCLE_POSITIONS, len(rows))
+    chosen = sorted({0, 1, min(3, pairs - 1)})
+    ring = [(math.sin(2 * math.pi * k / 96), math.cos(2 * math.pi * k / 96)) for k in range(97)]
+    circles = [[(r * x, r * y) for x, y in ring] for r in (1.0 - 0.25 * k for k in range(len(chosen)))]
+    sets = [PointSet("circle", paths=circles, colour="#5a5a5a")]
+    starts = []
+    for offset, i in enumerate(chosen):
+        radius = 1.0 - 0.25 * offset
+        points = [(radius * rows[pos][2 * i], radius * rows[pos][2 * i + 1]) for pos in range(shown)]
+        omega = 10000 ** (-2 * i / (2 * pairs))
+        sets.append(PointSet(f"ω={omega:.3g}", points, colour=CIRCLE_COLOURS[offset]))
+        starts.append(points[0])
+    sets.append(PointSet("pos 0", starts, colour="#ffffff"))
+    pairs_named = ", ".join(str(i) for i in chosen)
+    return ScatterPanel(
+        f"(sin, cos) of pairs {pairs_named} (outer to inner) at positions 0-{shown - 1}: each turns"
+        " round its circle by its own ω radians per position",
+        [Plot("", sets)],
+    )
+
+
 def _sinusoidal(result: DemoResult) -> list[Panel]:
-    pe = result.arrays["PE"]
-    rows, cols = _labels(result, "PE")
+    pe = result.arrays["PE"]  # (P, d): columns sin 0, cos 0, sin 1, cos 1, ...
+    by_dimension = pe.T.tolist()  # (d, P)
+    pairs = len(by_dimension) // 2
     falloff = [float(v) for v in result.arrays["falloff"].tolist()]
     return [
-        HeatmapPanel(  # dimensions down, positions across, as in the engine's figure
-            f"Positional encoding PE: {pe.shape[1]} dimensions (rows) x {pe.shape[0]} positions",
-            pe.T.tolist(),
-            cols,
-            rows,
+        HeatmapPanel(  # as the engine's figure: pairs down (sines, then cosines), positions across
+            f"PE: the sines of pairs 0-{pairs - 1} (rows), then their cosines, x {pe.shape[0]} positions",
+            by_dimension[0::2] + by_dimension[1::2],
+            [f"sin {i}" for i in range(pairs)] + [f"cos {i}" for i in range(pairs)],
+            _names("pos", pe.shape[0]),
             "diverging",
             -1.0,
             1.0,
         ),
+        _pair_circles(pe),
         HeatmapPanel(
             "PE[p]·PE[q]: constant along diagonals",
             _matrix(result.arrays["dot_products"]),
@@ -395,8 +434,8 @@ def _autoencoder(result: DemoResult) -> list[Panel]:
         ImagePanel("Inputs and their reconstructions", groups),
         ScatterPanel(
             "Latent codes z (first two coordinates), coloured dark to light by the blob's true position:"
-            f" x (left) {' '.join(s.name.lstrip('x') for s in by_x)},"
-            f" y (right) {' '.join(s.name.lstrip('y') for s in by_y)}",
+            f" by x in the first plot ({' '.join(s.name.lstrip('x') for s in by_x)}),"
+            f" by y in the second ({' '.join(s.name.lstrip('y') for s in by_y)})",
             [Plot("", by_x), Plot("", by_y)],
         ),
         _loss("Reconstruction loss (mean squared error)", {"training batch": result.arrays["loss"]}),
@@ -448,7 +487,8 @@ def _flow_matching(result: DemoResult) -> list[Panel]:
         one_step.append(
             Plot(title, [PointSet(f"{rf}, 1 step", _thin(result.arrays[name].tolist()), colour=colour)])
         )
-    rows, cols = _labels(result, "quality_by_euler_steps")
+    rows, _ = _labels(result, "quality_by_euler_steps")  # columns: 1-RF and 2-RF precision, recall
+    cols = ["1-RF P", "1-RF R", "2-RF P", "2-RF R"]  # short, so the values fit at 80 columns
     return [
         ScatterPanel(
             "The data, and 1-RF samples from noise in N Euler steps",
@@ -470,7 +510,7 @@ def _flow_matching(result: DemoResult) -> list[Panel]:
             [("1-RF", result.arrays["loss"]), ("2-RF (reflow)", result.arrays["loss_2rf"])],
         ),
         HeatmapPanel(
-            "k-NN precision and recall by Euler steps N, for 1-RF and 2-RF",
+            "k-NN precision (P) and recall (R) by Euler steps N, for 1-RF and 2-RF",
             _matrix(result.arrays["quality_by_euler_steps"]),
             rows,
             cols,
@@ -515,7 +555,13 @@ def _taxonomy(result: DemoResult) -> list[Panel]:
     rows, cols = _labels(result, "properties")
     return [
         HeatmapPanel(
-            "Properties (1 = yes)", _matrix(result.arrays["properties"]), rows, cols, "viridis", 0, 1
+            "Properties (1 yes, 0.5 partly, 0 no)",
+            _matrix(result.arrays["properties"]),
+            rows,
+            cols,
+            "viridis",
+            0,
+            1,
         )
     ]
 

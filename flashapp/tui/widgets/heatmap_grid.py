@@ -4,7 +4,8 @@ Small matrices (attention weights, the transposed-convolution overlap map) show 
 cells; larger ones (a 64 x 32 positional encoding) fall back to colour only, two rows per line with
 half blocks. Columns that still do not fit are averaged in neighbouring groups, so every column of the
 matrix is represented and the column names above say which real columns each group starts at. A legend
-gives the colour scale's ends.
+gives the colour scale's ends. Masked cells (a causal mask's future) are drawn grey, outside the colour
+scale, as the engine's figures hatch them, and the legend says so.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from flashapp.tui.widgets.colour_scale import (
 MAX_VALUE_ROWS = 24  # more rows than this: colour only
 MAX_ROW_LABEL = 16
 MAX_COL_LABEL = 10
+MASKED_RGB = (200, 200, 200)  # masked cells: grey, as the PNGs' hatched grey
 
 
 class HeatmapGrid(Widget):
@@ -44,6 +46,7 @@ class HeatmapGrid(Widget):
         low: float | None = None,
         high: float | None = None,
         integers: bool | None = None,
+        masked: Sequence[Sequence[bool]] | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -52,7 +55,8 @@ class HeatmapGrid(Widget):
         n_rows = len(self.values)
         n_cols = max((len(row) for row in self.values), default=0)
         self.row_names = [str(r)[:MAX_ROW_LABEL] for r in (rows if rows is not None else range(n_rows))]
-        self.col_names = [str(c)[:MAX_COL_LABEL] for c in (cols if cols is not None else range(n_cols))]
+        self.full_col_names = [str(c) for c in (cols if cols is not None else range(n_cols))]
+        self.col_names = [name[:MAX_COL_LABEL] for name in self.full_col_names]
         flat = [v for row in self.values for v in row]
         auto_low, auto_high = value_range(flat, scale)
         self.low = auto_low if low is None else low
@@ -60,6 +64,13 @@ class HeatmapGrid(Widget):
         self.scale = scale
         finite = [v for v in flat if math.isfinite(v)]
         self.integers = all(v.is_integer() for v in finite) if integers is None else integers
+        self.masked = [[bool(m) for m in row] for row in masked] if masked is not None else []
+
+    def is_masked(self, row: int, col: int) -> bool:
+        return row < len(self.masked) and col < len(self.masked[row]) and self.masked[row][col]
+
+    def _rgb(self, value: float, masked: bool = False) -> tuple[int, int, int]:
+        return MASKED_RGB if masked else colour_at(fraction_of(value, self.low, self.high), self.scale)
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -82,7 +93,8 @@ class HeatmapGrid(Widget):
         return str(int(value)) if self.integers else f"{value:.{decimals}f}"
 
     def _mode(self, width: int) -> tuple[str, int, int]:
-        """("values", cell width, decimals), ("blocks", 2, 0) or ("half", 1, 0) for this width."""
+        """("values", cell width, decimals), ("keyed", ...) when only numbered columns let the values
+        fit, ("blocks", 2, 0) or ("half", 1, 0) for this width."""
         n_rows, n_cols = len(self.values), len(self.col_names)
         label = self._label_width()
         if n_rows <= MAX_VALUE_ROWS:
@@ -91,6 +103,11 @@ class HeatmapGrid(Widget):
                 cell = max(len(text) for text in [*self.col_names, *texts]) + 1
                 if label + cell * n_cols <= width:
                     return "values", cell, decimals
+            for decimals in (2, 1):  # long column names: numbered columns, and a key under the legend
+                texts = [self._format(v, decimals) for row in self.values for v in row]
+                cell = max(len(text) for text in [str(n_cols), *texts]) + 1
+                if label + cell * n_cols <= width:
+                    return "keyed", cell, decimals
             if label + 2 * n_cols <= width:
                 return "blocks", 2, 0
         return "half", 1, 0
@@ -102,7 +119,19 @@ class HeatmapGrid(Widget):
         mode, _, _ = self._mode(width)
         body = len(self.values) if mode != "half" else math.ceil(len(self.values) / 2)
         grouped = mode == "half" and width - self._label_width() < len(self.col_names)
-        return body + 2 + grouped  # column names above, legend below (and a line on averaged columns)
+        key = len(self._key_lines(width)) if mode == "keyed" else 0
+        return body + 2 + grouped + key  # names above, legend below (a line on averaged columns, the key)
+
+    def _key_lines(self, width: int) -> list[str]:
+        """The numbered columns' names, "1 name  2 name ...", wrapped to `width` under the labels."""
+        indent = " " * self._label_width()
+        lines = [indent]
+        for number, name in enumerate(self.full_col_names, start=1):
+            entry = f"{number} {name}"
+            if lines[-1] != indent and len(lines[-1]) + 2 + len(entry) > width:
+                lines.append(indent)
+            lines[-1] += ("  " if lines[-1] != indent else "") + entry
+        return lines
 
     # --- drawing ---------------------------------------------------------------------------------
 
@@ -119,22 +148,28 @@ class HeatmapGrid(Widget):
         if mode == "values":
             for name in self.col_names[:shown_cols]:
                 out.append(f"{name:>{cell - 1}} ", style="bold")
+        elif mode == "keyed":
+            for number in range(1, shown_cols + 1):
+                out.append(f"{number:>{cell - 1}} ", style="bold")
         else:
             out.append_text(self._sparse_header(shown_cols, cell, grouped))
         out.append("\n")
         if mode == "half":
             self._half_rows(out, label, shown_cols, grouped)
         else:
-            for name, row in zip(self.row_names, self.values, strict=False):
+            for r, (name, row) in enumerate(zip(self.row_names, self.values, strict=False)):
                 out.append(f"{name:>{label - 1}} ", style="bold")
-                for value in row[:shown_cols]:
-                    rgb = colour_at(fraction_of(value, self.low, self.high), self.scale)
-                    text = f"{self._format(value, decimals):>{cell - 1}} " if mode == "values" else ""
+                for c, value in enumerate(row[:shown_cols]):
+                    rgb = self._rgb(value, self.is_masked(r, c))
+                    shown = mode in ("values", "keyed")
+                    text = f"{self._format(value, decimals):>{cell - 1}} " if shown else ""
                     out.append(text or " " * cell, style=cell_style(rgb))
                 out.append("\n")
         out.append_text(
             self._legend(shown_cols < len(self.col_names) and not grouped, shown_cols if grouped else 0)
         )
+        if mode == "keyed":
+            out.append("\n" + "\n".join(self._key_lines(width)), style="dim")
         return out
 
     def _sparse_header(self, shown: int, cell: int, grouped: bool = False) -> Text:
@@ -167,9 +202,9 @@ class HeatmapGrid(Widget):
             lower = self.values[top + 1] if top + 1 < len(self.values) else None
             for group in groups:
                 top_value = self._column_values(upper, group)
-                a = colour_at(fraction_of(top_value, self.low, self.high), self.scale)
+                a = self._rgb(top_value, all(self.is_masked(top, c) for c in group))
                 bottom_value = self._column_values(lower, group) if lower else 0.0
-                b = colour_at(fraction_of(bottom_value, self.low, self.high), self.scale) if lower else None
+                b = self._rgb(bottom_value, all(self.is_masked(top + 1, c) for c in group)) if lower else None
                 out.append("▀", style=block_style(a, b))
             out.append("\n")
 
@@ -179,6 +214,10 @@ class HeatmapGrid(Widget):
         for step in range(12):
             legend.append(" ", style=cell_style(colour_at(step / 11, self.scale), text=False))
         legend.append(" " + self._format(self.high, 2), style="dim")
+        if any(any(row) for row in self.masked):
+            legend.append("   ")
+            legend.append("  ", style=cell_style(MASKED_RGB, text=False))
+            legend.append(" masked", style="dim")
         if cut:
             legend.append(f"   (first columns of {len(self.col_names)})", style="dim")
         if grouped_into:

@@ -41,7 +41,10 @@ def render_line_plot(
     y_low, y_high = min(ys), max(ys)
     labels = [tick_text(y_high), tick_text(_middle(y_low, y_high, log_y)), tick_text(y_low)]
     label_width = max(len(label) for label in labels)
-    rows = height - 2
+    legend = _legend_lines(series, width, label_width + 1, log_y)
+    rows = height - 1 - len(legend)
+    if rows < 2:
+        return Text("(nothing to plot)", style="dim")
     canvas = BrailleCanvas(width - label_width - 1, rows)
     to_x = Scale(min(xs), max(xs), canvas.dot_width, log=log_x)
     to_y = Scale(y_low, y_high, canvas.dot_height, log=log_y, flip=True)
@@ -72,13 +75,29 @@ def render_line_plot(
     out.append(" " * label_width + "└", style="dim")
     out.append(f"{x_low}{' ' * (gap // 2)}{middle}{' ' * (gap - gap // 2)}{x_high}"[:axis_width], style="dim")
     out.append("\n")
-    out.append(" " * (label_width + 1))
-    for index, one in enumerate(series):
-        out.append("━━ ", style=Style(color=PALETTE[index % len(PALETTE)]))
-        out.append(f"{one.name}   ")
-    if log_y:
-        out.append("(log scale)", style="dim")
+    out.append(Text("\n").join(legend))
     return out
+
+
+def _legend_lines(series: Sequence[Series], width: int, indent: int, log_y: bool) -> list[Text]:
+    """The legend: whole entries only, on as many lines as they need (never a cut-off name), then the
+    log scale's note where it fits ("(log scale)", else "(log)", else on a line of its own)."""
+    lines = [Text(" " * indent)]
+    for index, one in enumerate(series):
+        entry = Text("━━ ", style=Style(color=PALETTE[index % len(PALETTE)]))
+        entry.append(f"{one.name}   ")
+        if lines[-1].cell_len > indent and lines[-1].cell_len + len(one.name) + 3 > width:
+            lines.append(Text(" " * indent))
+        lines[-1].append_text(entry)
+    if log_y:
+        note = next((n for n in ("(log scale)", "(log)") if lines[-1].cell_len + len(n) <= width), None)
+        if note is None:
+            lines.append(Text(" " * indent))
+            note = "(log scale)"
+        lines[-1].append(note, style="dim")
+    for line in lines:
+        line.truncate(width)
+    return lines
 
 
 def _middle(low: float, high: float, log: bool) -> float:

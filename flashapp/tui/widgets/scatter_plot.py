@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.widget import Widget
 
 from flashapp.tui.widgets.braille_canvas import PALETTE, BrailleCanvas, Scale, tick_text
@@ -19,6 +20,8 @@ Point = tuple[float, float]
 Bounds = tuple[float, float, float, float]  # x low, x high, y low, y high
 
 GAP = 3  # cells between plots side by side
+MIN_PLOT_WIDTH = 26  # narrower than this, plots stack instead of standing side by side
+PLOT_HEIGHT = 18  # lines per row of plots
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,29 @@ def bounds_of(points: Sequence[Point]) -> Bounds:
     return min(xs), max(xs), min(ys), max(ys)
 
 
-def render_plot(plot: Plot, width: int, height: int, bounds: Bounds, colours: dict[str, str]) -> list[Text]:
+def caption_needs_a_line(plot: Plot, width: int, bounds: Bounds) -> bool:
+    """True when the caption leaves no room for the first legend entry beside it."""
+    label_width = max(len(tick_text(bounds[3])), len(tick_text(bounds[2])))
+    first = plot.sets[0].name if plot.sets else ""
+    return bool(plot.caption) and label_width + 1 + len(plot.caption) + 2 + len(first) + 2 > width
+
+
+def render_plot(
+    plot: Plot,
+    width: int,
+    height: int,
+    bounds: Bounds,
+    colours: dict[str, str],
+    caption_line: bool | None = None,
+) -> list[Text]:
     """One plot as `height` lines of exactly `width` cells: y labels, canvas, x labels, legend."""
     x_low, x_high, y_low, y_high = bounds
     y_labels = (tick_text(y_high), tick_text(y_low))
     label_width = max(len(label) for label in y_labels)
-    canvas = BrailleCanvas(width - label_width - 1, height - 2)
+    # A caption that leaves no room for the first legend entry gets a line of its own above the legend
+    # (`caption_line`: decided for a whole row of plots, so their canvases keep one height).
+    own_line = caption_needs_a_line(plot, width, bounds) if caption_line is None else caption_line
+    canvas = BrailleCanvas(width - label_width - 1, height - 2 - own_line)
     # One data unit is the same number of dots across and down: a Braille dot is about square.
     span = max(x_high - x_low, y_high - y_low) or 1.0
     shorter = min(canvas.dot_width, canvas.dot_height)
@@ -114,7 +134,11 @@ def render_plot(plot: Plot, width: int, height: int, bounds: Bounds, colours: di
     )
     lines.append(axis)
     legend = Text(" " * (label_width + 1))
-    if plot.caption:
+    if own_line:
+        caption = Text(" " * (label_width + 1))
+        caption.append(_fit(plot.caption, width - label_width - 1), style="bold")
+        lines.append(caption)
+    elif plot.caption:
         legend.append(plot.caption + "  ", style="bold")
     for one in plot.sets:
         entry = Text("⣿ " if one.points else "━━ ", style=Style(color=colours[one.name]))
@@ -130,25 +154,48 @@ def render_plot(plot: Plot, width: int, height: int, bounds: Bounds, colours: di
     return lines
 
 
+def _fit(text: str, width: int) -> str:
+    """`text` if it fits in `width` cells, else cut at a word boundary with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: max(0, width - 1)].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def plots_per_row(count: int, width: int) -> int:
+    """How many plots stand side by side at `width`: all of them, unless that makes them narrower than
+    MIN_PLOT_WIDTH; then fewer per row, the rest in rows below."""
+    per = max(1, count)
+    while per > 1 and (width - GAP * (per - 1)) // per < MIN_PLOT_WIDTH:
+        per -= 1
+    return per
+
+
 def render_scatter(plots: Sequence[Plot], width: int, height: int) -> Text:
-    """The plots side by side on one shared scale, each as wide as the width allows."""
+    """The plots on one shared scale: side by side, each as wide as the width allows, or in rows of
+    fewer plots when side by side they would be too narrow to read (`height` is shared by the rows)."""
     everything = _all_points(plots)
-    if not everything or height < 4 or width < 12 * len(plots):
+    per = plots_per_row(len(plots), width)
+    rows = [plots[i : i + per] for i in range(0, len(plots), per)]
+    row_height = height // max(1, len(rows))
+    if not everything or row_height < 4 or width < 12 * per:
         return Text("(nothing to plot)", style="dim")
     bounds = bounds_of(everything)
     names = list(dict.fromkeys(s.name for plot in plots for s in plot.sets))
     given = {s.name: s.colour for plot in plots for s in plot.sets if s.colour}
     colours = {name: given.get(name) or PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
-    each = (width - GAP * (len(plots) - 1)) // len(plots)
-    columns = [render_plot(plot, each, height, bounds, colours) for plot in plots]
+    each = (width - GAP * (per - 1)) // per
     out = Text(no_wrap=True, overflow="crop")
-    for row in range(height):
-        if row:
-            out.append("\n")
-        for index, column in enumerate(columns):
-            if index:
-                out.append(" " * GAP)
-            out.append_text(column[row])
+    for number, row_plots in enumerate(rows):
+        own_line = any(caption_needs_a_line(plot, each, bounds) for plot in row_plots)
+        columns = [render_plot(plot, each, row_height, bounds, colours, own_line) for plot in row_plots]
+        for line in range(row_height):
+            if number or line:
+                out.append("\n")
+            for index, column in enumerate(columns):
+                if index:
+                    out.append(" " * GAP)
+                out.append_text(column[line])
     return out
 
 
@@ -160,6 +207,14 @@ class ScatterPlot(Widget):
     def __init__(self, plots: Sequence[Plot], *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.plots = list(plots)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """One PLOT_HEIGHT per row of plots: more rows when the width makes them stack."""
+        rows = (
+            math.ceil(len(self.plots) / plots_per_row(len(self.plots), event.size.width)) if self.plots else 1
+        )
+        if self.styles.height is None or self.styles.height.value != PLOT_HEIGHT * rows:
+            self.styles.height = PLOT_HEIGHT * rows
 
     def render(self) -> Text:
         return render_scatter(self.plots, self.size.width, self.size.height)

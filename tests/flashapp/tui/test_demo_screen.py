@@ -158,7 +158,7 @@ async def test_a_training_demo_shows_progress_stays_responsive_and_stops_on_esca
         app.push_screen(demo)
         await pilot.pause()
         await pilot.press("r")
-        await wait_for(pilot, lambda: demo._losses)  # a progress report with the live loss arrived
+        await wait_for(pilot, lambda: demo.losses)  # a progress report with the live loss arrived
         assert demo.running and footer_keys(demo) == {"escape", "question_mark"}  # no Run, no Save meanwhile
         assert demo.active_bindings["escape"].binding.description == "Stop"
         assert "loss" in str(demo.query_one("#demo-loss").render())
@@ -169,9 +169,9 @@ async def test_a_training_demo_shows_progress_stays_responsive_and_stops_on_esca
         await pilot.press("escape")
         assert not demo.running and worker.state == WorkerState.CANCELLED
         await wait_for(pilot, demo.engine_idle.is_set, timeout=10)  # the engine stopped at its next check
-        steps = len(demo._losses)
+        steps = len(demo.losses)
         await pilot.pause(0.3)
-        assert len(demo._losses) == steps and demo.result is None
+        assert len(demo.losses) == steps and demo.result is None
         assert isinstance(app.screen, DemoScreen)
         await pilot.press("escape")  # Esc again closes
         await pilot.pause()
@@ -312,7 +312,7 @@ async def test_after_enter_in_a_field_s_saves_and_a_stopped_run_clears_the_old_f
         field.value = "20000"
         demo.query_one("#demo-output").focus()
         await pilot.press("r")
-        await wait_for(pilot, lambda: demo._losses)
+        await wait_for(pilot, lambda: demo.losses)
         await pilot.press("escape")  # stopped: the figures of the earlier run must not stay
         await pilot.pause()
         assert demo.result is None and not demo.query_one("#demo-panels").children

@@ -195,3 +195,53 @@ async def test_every_concepts_outputs_are_drawn(concept):
         assert len(panels) >= 2  # at least one title and one drawing
         for widget in panels:
             assert widget.size.height > 0 and widget.size.width > 0
+
+
+def test_a_narrow_line_plot_legend_keeps_whole_entries_on_as_many_lines_as_it_needs():
+    two = [Series("U-Net", [1.0, 0.5, 0.2]), Series("no skips", [1.0, 0.6, 0.3])]
+    for width, note in ((42, "(log scale)"), (36, "(log)")):
+        lines = render_line_plot(two, width, 8, log_y=True, x_label="step").plain.split("\n")
+        assert len(lines) == 8 and "U-Net" in lines[-1] and "no skips" in lines[-1]
+        assert lines[-1].rstrip().endswith(note) and len(lines[-1]) <= width
+    lines = render_line_plot(two, 24, 8, log_y=True).plain.split("\n")
+    assert len(lines) == 8 and all(len(line) <= 24 for line in lines)
+    assert [line.strip() for line in lines[-3:]] == ["━━ U-Net", "━━ no skips", "(log scale)"]
+
+
+@pytest.mark.parametrize("width", [39, 59])  # the output column at 80 and 100 terminal columns
+def test_scatter_captions_are_whole_and_narrow_plots_stack(width):
+    from flashapp.tui.widgets.scatter_plot import plots_per_row
+
+    plots = [
+        Plot("precision 0.94 recall 0.96", [PointSet("data", [(0.0, 0.0), (1.0, 1.0)])]),
+        Plot("1-RF: straightness 0.982", [PointSet("1-RF paths", paths=[[(0.0, 0.0), (1.0, 0.5)]])]),
+    ]
+    per = plots_per_row(2, width)
+    assert per == (1 if width == 39 else 2)  # two 18-cell plots are too narrow: one per row
+    lines = render_scatter(plots, width, 36 if per == 1 else 18).plain.split("\n")
+    assert all(len(line) <= width for line in lines)
+    text = "\n".join(lines)
+    assert "precision 0.94 recall 0.96" in text and "1-RF: straightness 0.982" in text
+    assert "⣿ data" in text and "━━ 1-RF paths" in text
+
+
+async def test_long_column_names_become_numbers_with_a_key_so_the_values_still_show():
+    from textual.app import App
+
+    rows = ["autoregressive", "normalizing_flow", "gan"]
+    cols = ["explicit_p", "exact_loglik", "one_pass_sample", "latent_z"]
+    values = [[1, 1, 0, 0], [1, 1, 1, 1], [0, 0, 1, 0.5]]
+
+    class One(App):
+        def compose(self):
+            yield HeatmapGrid(values, rows, cols, low=0, high=1)
+
+    app = One()
+    async with app.run_test(size=(39, 12)) as pilot:  # the output column of an 80-column terminal
+        await pilot.pause()
+        lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+    assert lines[0].split() == ["1", "2", "3", "4"]
+    assert lines[3].split() == ["gan", "0.00", "0.00", "1.00", "0.50"]
+    key = " ".join(" ".join(lines[5:]).split())
+    assert key == "1 explicit_p 2 exact_loglik 3 one_pass_sample 4 latent_z"  # full names, none cut
+    assert HeatmapGrid(values, rows, cols)._mode(80)[0] == "values"  # wide enough: the names themselves
