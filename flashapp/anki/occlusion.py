@@ -172,7 +172,8 @@ def draw_mask(image: Image, mask: Mask, find_file: Callable[[str], Path | None] 
     picture = image.convert("RGBA")
     draw = ImageDraw.Draw(picture)
     width, height = picture.size
-    line = max(1, round(min(width, height) / 200))
+    # Lines thick enough to survive the scaling down to terminal cells.
+    line = max(2, round(min(width, height) / 60))
     if mask.svg:
         path = find_file(mask.svg) if find_file is not None else None
         if path is not None:
@@ -196,6 +197,8 @@ def _draw_shape(draw: Any, shape: Shape, size: tuple[int, int], line: int) -> No
     if colours is None:
         return
     fill, outline = colours
+    if fill is None:
+        line *= 2  # a revealed shape is only its outline: make it show
     values = [v for k, v in shape.numbers.items() if k != "angle"]
     values += [v for point in shape.points for v in point]
     # Anki stores fractions of the image's size; notes made before it did, pixels.

@@ -22,11 +22,13 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from flashapp.errors import UserError
+from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import due_text
 from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
+from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.text_prompt import TextPromptScreen
-from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.card_view import CardText, sides_images
 
 if TYPE_CHECKING:
     from flashapp.store.bulk_actions import BulkUndo
@@ -89,6 +91,8 @@ class BrowseScreen(Screen[None]):
         Binding("o", "sort(1)", "Sort", id="sort"),
         Binding("F", "flashcards", "Flashcards of this search", id="flashcards", show=False),
         Binding("O", "sort(0)", "Reverse sort", id="reverse", show=False),
+        Binding("v", "view_image", "View image", id="view-image", show=False),
+        Binding("p", "play_audio", "Play audio", id="play-audio", show=False),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -106,6 +110,7 @@ class BrowseScreen(Screen[None]):
         self._preview_wanted: tuple | None = None
         self._preview_busy = False
         self._search_timer: Timer | None = None
+        self._playback = Playback()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,9 +123,9 @@ class BrowseScreen(Screen[None]):
         with Horizontal(id="browse-body"):
             yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="preview"):
-                yield CardText(id="preview-question")
+                yield CardText(id="preview-question", hints_open=True)
                 yield Static(Content.styled("─" * 20, "dim"))
-                yield CardText(id="preview-answer")
+                yield CardText(id="preview-answer", hints_open=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -286,6 +291,28 @@ class BrowseScreen(Screen[None]):
         if card_id is not None:
             self.app.push_screen(CardInfoScreen(self.collection, card_id))
 
+    def _preview_sides(self) -> list[CardText]:
+        return [self.query_one("#preview-answer", CardText), self.query_one("#preview-question", CardText)]
+
+    def _find_media(self, name: str):
+        card_id = self.selected_card_id
+        return None if card_id is None else self.collection.media_path(card_id, name)
+
+    def action_view_image(self) -> None:
+        """The highlighted card's images full-screen (as the preview shows them)."""
+        images = sides_images(self._preview_sides()) if self.selected_card_id is not None else []
+        if images:
+            self.app.push_screen(ImageViewerScreen(images, self._find_media))
+        else:
+            self.notify("This card has no image", markup=False)
+
+    def action_play_audio(self) -> None:
+        side = next((s for s in reversed(self._preview_sides()) if sound_names(s.markdown)), None)
+        if side is None or self.selected_card_id is None:
+            self.notify("This card has no sound", markup=False)
+            return
+        self.notify(play_card_sounds(side.markdown, self._find_media, self._playback), markup=False)
+
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
@@ -429,4 +456,5 @@ class BrowseScreen(Screen[None]):
         self.notify(f"Sorted by {self.sort_key}{' (reversed)' if self.sort_reverse else ''}", timeout=2)
 
     def action_back(self) -> None:
+        self._playback.stop()
         self.dismiss()

@@ -36,7 +36,7 @@ from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
-from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.card_view import CardText, sides_images
 from flashapp.tui.widgets.predict_prompt import PredictPrompt
 from flashapp.tui.widgets.study_status import StudyStatus
 from flashapp.tui.widgets.type_in_diff import TypeInDiff
@@ -452,7 +452,7 @@ class StudyScreen(Screen[None]):
 
     def action_view_image(self) -> None:
         card = self.card
-        images = [image for side in reversed(self._sides()) for image in side.images()]
+        images = sides_images(self._sides())
         if card is not None and images:
             self.app.push_screen(
                 ImageViewerScreen(images, lambda name: self.collection.media_path(card.id, name))

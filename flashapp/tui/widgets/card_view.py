@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -60,6 +61,8 @@ def split_images(markdown: str) -> list[str | ImageRef]:
     for match in _IMAGE.finditer(markdown):
         parts.append(markdown[position : match.start()])
         name = next(group for group in match.group("md", "dq", "sq", "bare") if group)
+        if match.group("md"):
+            name = unquote(name)  # a Markdown destination is percent-encoded (a space is %20)
         mask = Mask.decode(match.group("title") or "")
         parts.append(ImageRef(name, match.group("alt") or "", mask))
         position = match.end()
@@ -223,3 +226,13 @@ class CardText(Vertical):
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(self._pieces())
+
+
+def sides_images(sides: list[CardText]) -> list[ImageRef]:
+    """The images of the card sides on screen, the first side's first (the answer's, once shown: a
+    revealed occlusion rather than the masked one), each name once."""
+    images: dict[str, ImageRef] = {}
+    for side in sides:
+        for image in side.images():
+            images.setdefault(image.name, image)
+    return list(images.values())

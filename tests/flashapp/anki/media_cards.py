@@ -73,11 +73,11 @@ def build_media_package(folder: Path) -> Path:
         models.add_field(hinted, models.new_field(name))
     template = models.new_template("Card 1")
     template["qfmt"] = "{{Front}}{{hint:Hint}}{{Sound}}"
-    template["afmt"] = '{{FrontSide}}<hr id=answer>{{Back}}<br><img src="map of france.png">'
+    template["afmt"] = "{{FrontSide}}<hr id=answer>{{Back}}"
     models.add_template(hinted, template)
     models.add(hinted)
     note = col.new_note(models.by_name("Hinted"))
-    note["Front"], note["Back"] = "Capital of France?", "Paris"
+    note["Front"], note["Back"] = "Capital of France?", 'Paris<br><img src="map of france.png">'
     note["Hint"], note["Sound"] = "starts with <b>P</b>", "[sound:paris.mp3]"
     col.add_note(note, col.decks.id("Media"))
 
