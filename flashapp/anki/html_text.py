@@ -10,6 +10,10 @@ a line); entities decoded. Dropped, never run: `<script>`, `<style>`, `<head>`, 
 media players, anything `display: none` or `visibility: hidden` (Image Occlusion's shape list),
 event handlers (attributes are never copied), Anki's `[anki:tts]` text-to-speech tags. `[sound:name]`
 is a chip, `[♪ name]`, never played by rendering (a key plays it, see `tui/audio_player.py`).
+A hint (`{{hint:Field}}`: Anki's "show hint" link and its hidden content) is marked in the Markdown
+(`HINT_START` + the link's text, its lines, `HINT_END`; the card view draws a chip a key opens) and is
+"Hint: ..." in plain text. Image Occlusion masks, when given (`flashapp.anki.occlusion`), go into their
+image reference's title; an overlay mask image is left out.
 `[latex]`, `[$]` and `[$$]` become the image Anki renders for them (`latex-<sha1>.png`, see
 `latex_images`), with the source as math for its alt text: the screen shows the image when the
 package brought it, the math otherwise; plain text shows the math.
