@@ -80,9 +80,10 @@ class StudyScreen(Screen[None]):
         Binding("i", "info", "Info", id="info"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("r", "demo", "Run demo", id="demo"),
-        Binding("h", "hint", "Show hint", id="hint"),
-        Binding("p", "play_audio", "Play audio", id="play-audio"),
-        Binding("v", "view_image", "View image", id="view-image"),
+        # Short labels: the 80-column footer has little room left; the hint chip names its own key.
+        Binding("h", "hint", "Show hint", id="hint", show=False),
+        Binding("p", "play_audio", "Audio", id="play-audio"),
+        Binding("v", "view_image", "Image", id="view-image"),
         Binding("space,enter", "continue", "Next card", id="continue"),  # a predict card, once graded
         Binding("escape", "back", "Decks", id="back"),
     ]
