@@ -173,6 +173,7 @@ class StudyScreen(Screen[None]):
             self.finish()
 
     async def show_card(self, card: StudyCard, *, revealed: bool = False) -> None:
+        self._playback.stop()  # as Anki: a card's sound ends when the next card shows
         self.card = card
         self.flag = self.collection.card_flag(card.id)
         rendered = card.rendered

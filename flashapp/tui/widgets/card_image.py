@@ -103,14 +103,21 @@ class CardImage(Vertical):
         self.natural: tuple[int, int] | None = None  # (columns, rows) at the image's own size
 
     def compose(self) -> ComposeResult:
-        picture = load_picture(self.path, self.mask, self.find_file) if self.path is not None else None
-        if picture is not None:
+        source: Path | Picture | None = None
+        size = None
+        if self.path is not None and self.mask is not None:
+            source = load_picture(self.path, self.mask, self.find_file)
+            size = source.size if source is not None else None
+        elif self.path is not None:
+            # No mask: textual-image reads the file itself; only its header is read here.
+            source, size = self.path, picture_size(self.path)
+        if source is not None and size is not None:
             try:
-                image = image_widget_class()(picture, classes="image")
+                image = image_widget_class()(source, classes="image")
             except Exception:  # noqa: BLE001 - any picture textual-image cannot take gets the placeholder
                 image = None
             if image is not None:
-                self.natural = natural_cells(picture.size)
+                self.natural = natural_cells(size)
                 image.styles.width, image.styles.height = fit_cells(
                     self.natural, self.max_columns or 100, self.max_rows or MAX_ROWS, enlarge=self.enlarge
                 )
@@ -138,6 +145,18 @@ class CardImage(Vertical):
 # pane's size is known, in rows.
 CELL_PIXELS = (8, 16)
 MAX_ROWS = 14
+
+
+def picture_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels from the file's header; None when PIL cannot read it."""
+    try:
+        from PIL import Image as PILImage
+
+        with PILImage.open(path) as opened:
+            width, height = opened.size
+    except Exception:  # noqa: BLE001 - any file PIL cannot read gets the placeholder
+        return None
+    return (width, height) if width > 0 and height > 0 else None
 
 
 def load_picture(
