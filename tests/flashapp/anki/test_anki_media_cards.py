@@ -184,3 +184,34 @@ async def test_study_keys_open_the_hint_play_the_sound_and_show_the_image(import
             text = screen_text(app)
             assert "![" not in text and "starts with P" in text  # the image drawn, the hint open
             assert app.screen.query(CardImage).first().query(".image")
+
+
+async def test_browse_previews_masks_and_opens_images_and_sounds(imported, tmp_path, monkeypatch):
+    from flashapp.tui.messages import BrowseRequested
+    from flashapp.tui.screens.browse import BrowseScreen
+
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    with Collection.open(imported[2], shipped_decks=False, tz=UTC) as collection:
+        app = make_app(collection)
+        async with app.run_test(size=(160, 40)) as pilot:
+            app.post_message(BrowseRequested('"Name the organ"'))
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, BrowseScreen)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            preview = screen.query_one("#preview")
+            images = list(preview.query(CardImage))
+            assert [image.image_name for image in images] == ["organs.png", "organs.png"]
+            assert images[0].mask.svg == "ioe-1-Q.svg" and images[0].query(".image")
+            await pilot.press("p")
+            await pilot.pause()
+            assert "This card has no sound" in [n.message for n in app._notifications]
+            await pilot.press("v")
+            await pilot.pause()
+            assert isinstance(app.screen, ImageViewerScreen)
+            viewer = app.screen.query_one(CardImage)
+            assert viewer.mask.svg == "ioe-1-A.svg"  # the answer's (revealed) first
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
