@@ -82,8 +82,8 @@ class StudyScreen(Screen[None]):
         Binding("r", "demo", "Run demo", id="demo"),
         # Short labels: the 80-column footer has little room left; the hint chip names its own key.
         Binding("h", "hint", "Show hint", id="hint", show=False),
-        Binding("p", "play_audio", "Audio", id="play-audio"),
-        Binding("v", "view_image", "Image", id="view-image"),
+        Binding("p", "play_audio", "Audio", id="play-audio", tooltip="Play the card's sound"),
+        Binding("v", "view_image", "Image", id="view-image", tooltip="View the card's image full-screen"),
         Binding("space,enter", "continue", "Next card", id="continue"),  # a predict card, once graded
         Binding("escape", "back", "Decks", id="back"),
     ]
