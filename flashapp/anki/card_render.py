@@ -5,6 +5,8 @@ answer HTML pair (ours, or Anki's own `card.question()` / `card.answer()` in the
 study screen shows:
 - a `[[type:Field]]` marker becomes a type-in prompt: removed from the question (the screen shows an
   input), replaced on the answer by the expected text, which is also returned;
+- Image Occlusion masks (Anki's own note type and the Enhanced add-on's) go with their image, to be
+  drawn onto it (`flashapp.anki.occlusion`);
 - the answer keeps only what follows `<hr id=answer>` when the template has one (the question is
   already on screen above it), else the whole answer (cloze cards show the full revealed text).
 """
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from flashapp.anki.cloze import cloze_answer_for_typing
 from flashapp.anki.html_text import html_to_markdown, html_to_plain
 from flashapp.anki.note_types import NoteTypeDef
+from flashapp.anki.occlusion import occlusion_masks
 from flashapp.anki.templates import CardContext, render_template, special_fields, strip_html
 
 _TYPE_MARKER = re.compile(r"\[\[type:(.+?)\]\]")
@@ -84,11 +87,13 @@ def card_text(question_html: str, answer_html: str, fields: Mapping[str, object]
         styles = "".join(_STYLE_BLOCK.findall(above))
         math = "".join(match.group(0) for match in _MATH.finditer(above))
         answer_html = f'{styles}<div style="display:none">{math}</div>' + answer_html[rule.end() :]
+    # Image Occlusion: the masks travel with their image (and an overlay SVG is not shown by itself).
+    question_masks, answer_masks = occlusion_masks(question_html), occlusion_masks(answer_html)
     return CardText(
-        question=html_to_markdown(question_html),
-        answer=html_to_markdown(answer_html),
-        question_plain=html_to_plain(question_html),
-        answer_plain=html_to_plain(answer_html),
+        question=html_to_markdown(question_html, question_masks),
+        answer=html_to_markdown(answer_html, answer_masks),
+        question_plain=html_to_plain(question_html, question_masks),
+        answer_plain=html_to_plain(answer_html, answer_masks),
         expected=expected,
     )
 

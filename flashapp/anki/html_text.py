@@ -10,6 +10,10 @@ a line); entities decoded. Dropped, never run: `<script>`, `<style>`, `<head>`, 
 media players, anything `display: none` or `visibility: hidden` (Image Occlusion's shape list),
 event handlers (attributes are never copied), Anki's `[anki:tts]` text-to-speech tags. `[sound:name]`
 is a chip, `[♪ name]`, never played by rendering (a key plays it, see `tui/audio_player.py`).
+A hint (`{{hint:Field}}`: Anki's "show hint" link and its hidden content) is marked in the Markdown
+(`HINT_START` + the link's text, its lines, `HINT_END`; the card view draws a chip a key opens) and is
+"Hint: ..." in plain text. Image Occlusion masks, when given (`flashapp.anki.occlusion`), go into their
+image reference's title; an overlay mask image is left out.
 `[latex]`, `[$]` and `[$$]` become the image Anki renders for them (`latex-<sha1>.png`, see
 `latex_images`), with the source as math for its alt text: the screen shows the image when the
 package brought it, the math otherwise; plain text shows the math.
@@ -27,6 +31,7 @@ from html.parser import HTMLParser
 
 from flashapp.anki.latex_images import LATEX, latex_image
 from flashapp.anki.mathjax import SUBSCRIPTS, SUPERSCRIPTS, MathJax
+from flashapp.anki.occlusion import Mask
 from flashapp.core.text import strip_control
 
 _SKIP = {
@@ -48,6 +53,10 @@ _SOUND = re.compile(r"\[sound:([^\]]*)\]|\[anki:play:[^\]]*\]")
 SOUND_CHIP = "♪"
 _MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
+# A hint in the Markdown: a line HINT_START + its label, the hint's lines, a line HINT_END (the card
+# view draws a chip that a key opens). Private-use characters: a card's own are removed first.
+HINT_START, HINT_END = "\ue010", "\ue011"
+_PRIVATE_MARKERS = re.compile("[\ue000-\ue01f]")
 _TAG = re.compile(r"<[^>]*>")
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: a non-breaking space stays
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|&{}])")
@@ -78,18 +87,23 @@ def hidden_classes(html: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def html_to_markdown(html: str) -> str:
-    return _Converter(markdown=True).convert(html)
+def html_to_markdown(html: str, masks: dict[str, Mask | None] | None = None) -> str:
+    """`masks`: Image Occlusion masks by image name (`flashapp.anki.occlusion.occlusion_masks`): the
+    image's reference carries its mask's code; an image mapped to None is left out (a mask overlay)."""
+    return _Converter(markdown=True, masks=masks).convert(html)
 
 
-def html_to_plain(html: str) -> str:
-    return _Converter(markdown=False).convert(html)
+def html_to_plain(html: str, masks: dict[str, Mask | None] | None = None) -> str:
+    return _Converter(markdown=False, masks=masks).convert(html)
 
 
 class _Converter(HTMLParser):
-    def __init__(self, *, markdown: bool):
+    def __init__(self, *, markdown: bool, masks: dict[str, Mask | None] | None = None):
         super().__init__(convert_charrefs=True)
         self.markdown = markdown
+        self.masks = masks or {}
+        self.hint_label: list[str] | None = None  # the text of a "show hint" link, while inside it
+        self.last_hint_label = ""
         self.lines: list[str] = []
         self.line = ""
         self.styles: list[tuple[str, int]] = []  # (kind, start offset in self.line)
@@ -106,7 +120,7 @@ class _Converter(HTMLParser):
 
     def convert(self, html: str) -> str:
         self.hidden_classes = hidden_classes(html)
-        html = _AUDIO.sub("", strip_control(html))
+        html = _AUDIO.sub("", _PRIVATE_MARKERS.sub("", strip_control(html)))
         html = _SOUND.sub(self._sound_chip, html)
         html = LATEX.sub(self._latex_image, html)
         html = _MATHJAX.sub(self._stash_math, html)
@@ -177,11 +191,17 @@ class _Converter(HTMLParser):
             classes
         )
         if tag == "a" and "hint" in classes:
-            self.skip.append(tag)  # the "show hint" link; the hint itself follows
+            self.skip.append(tag)  # the "show hint" link (its text, the field's name, labels the chip)
+            self.hint_label = []
             return
         if hidden and "hint" in classes and tag not in _VOID:
             self._block()
-            self._text("Hint: ")
+            if self.markdown:
+                label = " ".join(self.last_hint_label.split()) or "Hint"
+                self.lines.append(HINT_START + _MARKDOWN_SPECIAL.sub(r"\\\1", label))
+            else:
+                self._text("Hint: ")
+            self.last_hint_label = ""
             self.open_hint.append(tag)
             return
         if tag in _SKIP or hidden:
@@ -232,10 +252,14 @@ class _Converter(HTMLParser):
             if tag in self.skip:
                 while self.skip and self.skip.pop() != tag:
                     pass
+            if not self.skip and self.hint_label is not None:
+                self.last_hint_label, self.hint_label = "".join(self.hint_label), None
             return
         if self.open_hint and tag == self.open_hint[-1]:
             self.open_hint.pop()
             self._block()
+            if self.markdown:
+                self.lines.append(HINT_END)
             return
         if tag in ("ul", "ol") and self.lists:
             self.lists.pop()
@@ -259,6 +283,8 @@ class _Converter(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_data(self, data: str) -> None:
+        if self.hint_label is not None:
+            self.hint_label.append(data)
         if self.skip:
             return
         if self.pre:
@@ -306,6 +332,8 @@ class _Converter(HTMLParser):
         name = src.strip()
         if not name or name.startswith("data:"):
             return
+        if name in self.masks and self.masks[name] is None:
+            return  # an occlusion overlay: drawn onto the image under it
         if "://" in name:
             self._text(f"[image: {alt.strip() or name}]")
             return
@@ -319,7 +347,9 @@ class _Converter(HTMLParser):
         if self.line and not self.line.endswith((" ", "(")):
             self.line += " "
         if self.markdown:
-            self.line += f"![{alt}]({urllib.parse.quote(name, safe='')})"
+            mask = self.masks.get(name)
+            title = f' "{mask.encode()}"' if mask is not None else ""  # percent-encoded: no quote
+            self.line += f"![{alt}]({urllib.parse.quote(name, safe='')}{title})"
         else:
             self.line += f"![]({name})"
 

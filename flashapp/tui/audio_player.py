@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable
 from pathlib import Path
+
+from flashapp.core.text import strip_control
 
 # Players in the order tried: (program, its options for playing one file without a window).
 PLAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -54,3 +57,62 @@ def play(path: Path, player: list[str] | None = None) -> subprocess.Popen[bytes]
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # not stopped by the terminal's signals to the app
     )
+
+
+NO_PLAYER = "No audio player found: install mpv, ffplay (FFmpeg), paplay (PulseAudio) or afplay (macOS)"
+
+
+class Playback:
+    """Plays files one after another, in a background thread, as Anki plays a card's sounds; starting
+    again (or `stop`) ends what is playing."""
+
+    def __init__(self, which: Callable[[str], str | None] = shutil.which) -> None:
+        self.which = which
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def start(self, paths: list[Path]) -> bool:
+        """Start playing `paths` in order; False (nothing started) when no player is installed."""
+        player = find_player(self.which)
+        if player is None:
+            return False
+        self.stop()
+        stop = self._stop = threading.Event()
+        threading.Thread(target=self._play_all, args=(player, list(paths), stop), daemon=True).start()
+        return True
+
+    def _play_all(self, player: list[str], paths: list[Path], stop: threading.Event) -> None:
+        for path in paths:
+            with self._lock:
+                if stop.is_set():
+                    return
+                try:
+                    self._process = process = play(path, player)
+                except OSError:
+                    return
+            if process is None:
+                return
+            process.wait()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+
+
+def play_card_sounds(text: str, find_media: Callable[[str], Path | None], playback: Playback) -> str:
+    """Play the sounds of a card's text (its chips, in order); the one-line message to show."""
+    names = sound_names(text)
+    if not names:
+        return "No sound on this side of the card"
+    found = [path for path in (find_media(name) for name in names) if path is not None]
+    missing = [name for name in names if find_media(name) is None]
+    if not found:
+        return strip_control(f"Not in the collection's media: {', '.join(missing)}")
+    if not playback.start(found):
+        return NO_PLAYER
+    playing = ", ".join(path.name for path in found)
+    return strip_control(f"Playing {playing}" + (f" (missing: {', '.join(missing)})" if missing else ""))

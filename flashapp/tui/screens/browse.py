@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -26,7 +26,7 @@ from flashapp.tui.formatting import due_text
 from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.text_prompt import TextPromptScreen
-from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.card_preview import CardPreview
 
 if TYPE_CHECKING:
     from flashapp.store.bulk_actions import BulkUndo
@@ -63,7 +63,6 @@ class BrowseScreen(Screen[None]):
     BrowseScreen #browse-status.-error { color: $text-error; }
     BrowseScreen #browse-body { height: 1fr; }
     BrowseScreen #results { width: 1fr; height: 1fr; }
-    BrowseScreen #preview-question { text-style: bold; }
     BrowseScreen #preview { width: 2fr; max-width: 80; height: 1fr; padding: 0 2; border-left: tall $panel; }
     BrowseScreen.-narrow #preview { display: none; }
     """
@@ -89,6 +88,8 @@ class BrowseScreen(Screen[None]):
         Binding("o", "sort(1)", "Sort", id="sort"),
         Binding("F", "flashcards", "Flashcards of this search", id="flashcards", show=False),
         Binding("O", "sort(0)", "Reverse sort", id="reverse", show=False),
+        Binding("v", "view_image", "View image", id="view-image", show=False),
+        Binding("p", "play_audio", "Play audio", id="play-audio", show=False),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -103,8 +104,6 @@ class BrowseScreen(Screen[None]):
         self.sort_key = "due"
         self.sort_reverse = False
         self.undo_stack: list[BulkUndo] = []
-        self._preview_wanted: tuple | None = None
-        self._preview_busy = False
         self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -117,10 +116,7 @@ class BrowseScreen(Screen[None]):
         yield Static(id="browse-status")
         with Horizontal(id="browse-body"):
             yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="preview"):
-                yield CardText(id="preview-question")
-                yield Static(Content.styled("─" * 20, "dim"))
-                yield CardText(id="preview-answer")
+            yield CardPreview(self.collection, id="preview")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -243,37 +239,9 @@ class BrowseScreen(Screen[None]):
         if self.has_class("-narrow"):
             return
         card_id = self.selected_card_id
-        if card_id is None or card_id not in self.cards:
-            question = answer = ""
-        else:
-            # The card's Markdown, math and images as the study screen shows them (never markup).
-            try:
-                rendered = self.collection.study_card(card_id).rendered
-            except UserError:
-                question, answer = self.cards[card_id].front, self.cards[card_id].back
-            else:
-                question = rendered.question
-                answer = rendered.answer + (f"\n\n{rendered.extra}" if rendered.extra else "")
-        find = (
-            None if card_id is None else (lambda name, card=card_id: self.collection.media_path(card, name))
-        )
-        # Re-mounting card text takes a moment: one update at a time, the newest wanted one next (a
-        # cancelled half-done mount would leave the preview stuck).
-        wanted_before = self._preview_wanted
-        self._preview_wanted = (question, answer, find)
-        if wanted_before is None and not self._preview_busy:
-            self.call_later(self._show_wanted_preview)
-
-    async def _show_wanted_preview(self) -> None:
-        self._preview_busy = True
-        try:
-            while self._preview_wanted is not None and self.is_attached:
-                question, answer, find = self._preview_wanted
-                self._preview_wanted = None
-                await self.query_one("#preview-question", CardText).show(question, find)
-                await self.query_one("#preview-answer", CardText).show(answer, find)
-        finally:
-            self._preview_busy = False
+        known = card_id is not None and card_id in self.cards
+        fallback = (self.cards[card_id].front, self.cards[card_id].back) if known else ("", "")
+        self.query_one(CardPreview).show_card(card_id if known else None, fallback)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -285,6 +253,18 @@ class BrowseScreen(Screen[None]):
         card_id = self.selected_card_id
         if card_id is not None:
             self.app.push_screen(CardInfoScreen(self.collection, card_id))
+
+    def action_view_image(self) -> None:
+        """The highlighted card's images full-screen."""
+        card_id = self.selected_card_id
+        message = "No card" if card_id is None else self.query_one(CardPreview).view_images(card_id)
+        if message:
+            self.notify(message, markup=False)
+
+    def action_play_audio(self) -> None:
+        card_id = self.selected_card_id
+        message = "No card" if card_id is None else self.query_one(CardPreview).play_audio(card_id)
+        self.notify(message, markup=False)
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -429,4 +409,5 @@ class BrowseScreen(Screen[None]):
         self.notify(f"Sorted by {self.sort_key}{' (reversed)' if self.sort_reverse else ''}", timeout=2)
 
     def action_back(self) -> None:
+        self.query_one(CardPreview).playback.stop()
         self.dismiss()

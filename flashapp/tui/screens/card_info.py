@@ -1,4 +1,5 @@
-"""Card info: where a card stands (state, due, interval, ease, flag) and its whole review history."""
+"""Card info: the card as studied (images drawn, hints open), where it stands (state, due, interval, ease,
+flag) and its whole review history. `v` shows its images full-screen, `p` plays its sounds."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from flashapp.errors import UserError
 from flashapp.store.editing import FLAG_NAMES
+from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import due_text, duration_text
+from flashapp.tui.screens.image_viewer import ImageViewerScreen
+from flashapp.tui.widgets.card_view import CardText, sides_images
 
 if TYPE_CHECKING:
     from flashapp.store.card_views import CardInfo
@@ -37,11 +42,6 @@ def facts_content(info: CardInfo, flag: int, due: str) -> Content:
     return Content("\n").join(Content.assemble((f"{label:<10}", "dim"), value) for label, value in facts)
 
 
-def first_lines(text: str, lines: int = 3) -> str:
-    kept = text.strip().splitlines()[:lines]
-    return "\n".join(kept) + (" …" if len(text.strip().splitlines()) > lines else "")
-
-
 class CardInfoScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     CardInfoScreen { align: center middle; }
@@ -56,12 +56,21 @@ class CardInfoScreen(ModalScreen[None]):
     """
     BINDINGS = [
         Binding("escape,i,enter", "close", "Close", id="close"),
+        Binding("v", "view_image", "View image", id="view-image"),
+        Binding("p", "play_audio", "Play audio", id="play-audio"),
     ]
 
     def __init__(self, collection: Collection, card_id: int) -> None:
         super().__init__()
         self.collection = collection
         self.card_id = card_id
+        self._playback = Playback()
+
+    def _find_media(self, name: str):
+        return self.collection.media_path(self.card_id, name)
+
+    def _sides(self) -> list[CardText]:
+        return list(self.query(".side").results(CardText))
 
     def compose(self) -> ComposeResult:
         collection = self.collection
@@ -71,10 +80,17 @@ class CardInfoScreen(ModalScreen[None]):
         with Vertical(id="info") as box:
             box.border_title = f"Card {info.id}"
             with VerticalScroll(id="info-scroll"):
+                try:
+                    rendered = collection.study_card(self.card_id).rendered
+                except UserError:
+                    question, answer = info.front, info.back
+                else:
+                    question = rendered.question
+                    answer = rendered.answer + (f"\n\n{rendered.extra}" if rendered.extra.strip() else "")
                 yield Static(Content.styled("Question", ""), classes="heading")
-                yield Static(Content(first_lines(info.front)))
+                yield CardText(question, find_image=self._find_media, hints_open=True, classes="side")
                 yield Static(Content.styled("Answer", ""), classes="heading")
-                yield Static(Content(first_lines(info.back)))
+                yield CardText(answer, find_image=self._find_media, hints_open=True, classes="side")
                 yield Static(Content.styled("Scheduling", ""), classes="heading")
                 yield Static(facts_content(info, collection.card_flag(info.id), due))
                 yield Static(Content.styled("Review history", ""), classes="heading")
@@ -99,5 +115,26 @@ class CardInfoScreen(ModalScreen[None]):
             )
         return table
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view_image":
+            return bool(sides_images(self._sides()))
+        if action == "play_audio":
+            return any(sound_names(side.markdown) for side in self._sides())
+        return True
+
+    def on_mount(self) -> None:
+        self.refresh_bindings()
+
+    def action_view_image(self) -> None:
+        images = sides_images(self._sides())
+        if images:
+            self.app.push_screen(ImageViewerScreen(images, self._find_media))
+
+    def action_play_audio(self) -> None:
+        side = next((side for side in self._sides() if sound_names(side.markdown)), None)
+        if side is not None:
+            self.notify(play_card_sounds(side.markdown, self._find_media, self._playback), markup=False)
+
     def action_close(self) -> None:
+        self._playback.stop()
         self.dismiss(None)

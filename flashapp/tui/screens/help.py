@@ -40,7 +40,8 @@ class HelpScreen(ModalScreen[None]):
     def _rows(self, bindings: list[Binding]) -> list[tuple[str, str]]:
         rows: dict[str, str] = {}
         for binding in bindings:
-            description = binding.description or binding.action.replace("_", " ")
+            # A binding whose footer label is short for room says it in full in its tooltip.
+            description = binding.tooltip or binding.description or binding.action.replace("_", " ")
             for key in binding.key.split(","):
                 shown = binding.key_display or self.app.get_key_display(Binding(key.strip(), ""))
                 rows.setdefault(description, "")

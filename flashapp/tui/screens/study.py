@@ -29,12 +29,14 @@ from flashapp.core.scheduling import Rating
 from flashapp.core.typed_answer import check_typed_answer
 from flashapp.errors import UserError
 from flashapp.store.study_session import StudySession
+from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import wait_text, when_text
 from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
+from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
-from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.card_view import CardText, sides_images
 from flashapp.tui.widgets.predict_prompt import PredictPrompt
 from flashapp.tui.widgets.study_status import StudyStatus
 from flashapp.tui.widgets.type_in_diff import TypeInDiff
@@ -78,6 +80,10 @@ class StudyScreen(Screen[None]):
         Binding("i", "info", "Info", id="info"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("r", "demo", "Run demo", id="demo"),
+        # Short labels: the 80-column footer has little room left; the hint chip names its own key.
+        Binding("h", "hint", "Show hint", id="hint", show=False),
+        Binding("p", "play_audio", "Audio", id="play-audio", tooltip="Play the card's sound"),
+        Binding("v", "view_image", "Image", id="view-image", tooltip="View the card's image full-screen"),
         Binding("space,enter", "continue", "Next card", id="continue"),  # a predict card, once graded
         Binding("escape", "back", "Decks", id="back"),
     ]
@@ -99,6 +105,7 @@ class StudyScreen(Screen[None]):
         self._shown_counts: tuple[int, int, int] | None = None
         self._predict_ms = 0
         self._demo_opened_at = 0.0
+        self._playback = Playback()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,6 +156,8 @@ class StudyScreen(Screen[None]):
             return bool(self._undo)
         if action == "finish":
             return self.waiting
+        if action in ("hint", "play_audio", "view_image"):
+            return self.card is not None and self._card_has(action)
         return True
 
     async def show_next(self) -> None:
@@ -164,6 +173,7 @@ class StudyScreen(Screen[None]):
             self.finish()
 
     async def show_card(self, card: StudyCard, *, revealed: bool = False) -> None:
+        self._playback.stop()  # as Anki: a card's sound ends when the next card shows
         self.card = card
         self.flag = self.collection.card_flag(card.id)
         rendered = card.rendered
@@ -411,6 +421,45 @@ class StudyScreen(Screen[None]):
                 return
             await self.show_card(self.collection.study_card(self.card.id), revealed=self.revealed)
 
+    # --- hints, sounds and images (the card's own widgets do the work) --------------------------------
+
+    def _sides(self) -> list[CardText]:
+        """The sides on screen, the newest first: the answer (once shown), then the question."""
+        question, answer = self.query_one("#question", CardText), self.query_one("#answer", CardText)
+        return [answer, question] if self.revealed else [question]
+
+    def _card_has(self, action: str) -> bool:
+        sides = self._sides()
+        if action == "hint":
+            return any(side.has_closed_hints for side in sides)
+        if action == "play_audio":
+            return any(sound_names(side.markdown) for side in sides)
+        return any(side.images() for side in sides)
+
+    def action_hint(self) -> None:
+        for side in self._sides():
+            side.reveal_hints()
+        self.refresh_bindings()
+
+    def action_play_audio(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        side = next((side for side in self._sides() if sound_names(side.markdown)), None)
+        if side is not None:
+            message = play_card_sounds(
+                side.markdown, lambda name: self.collection.media_path(card.id, name), self._playback
+            )
+            self.notify(message, markup=False)
+
+    def action_view_image(self) -> None:
+        card = self.card
+        images = sides_images(self._sides())
+        if card is not None and images:
+            self.app.push_screen(
+                ImageViewerScreen(images, lambda name: self.collection.media_path(card.id, name))
+            )
+
     # --- predict cards and demos ----------------------------------------------------------------------
 
     @on(PredictPrompt.Submitted)
@@ -466,6 +515,7 @@ class StudyScreen(Screen[None]):
             self.finish()
 
     def action_back(self) -> None:
+        self._playback.stop()
         self._stop_waiting()
         if self._tick_timer is not None:
             self._tick_timer.stop()

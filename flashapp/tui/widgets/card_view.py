@@ -1,4 +1,5 @@
-"""Card text on screen: Markdown with `$math$` as Unicode and images inline, never read as markup.
+"""Card text on screen: Markdown with `$math$` as Unicode, images inline (with their Image Occlusion
+masks drawn on them) and hints as chips a key opens, never read as markup.
 
 Card text is data. Textual's Markdown widget builds `Content` from the parsed tokens (no Rich/Textual
 markup parsing), and its links only post `LinkClicked`, which nothing here opens. HTML is not
@@ -12,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -22,23 +24,34 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Markdown
 
+from flashapp.anki.html_text import HINT_END, HINT_START
+from flashapp.anki.occlusion import Mask
 from flashapp.core.mathtext import latex_to_unicode
 from flashapp.tui.widgets.card_image import CardImage
+from flashapp.tui.widgets.hint_chip import HintChip
 
 _IMAGE = re.compile(
-    r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<md>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+    r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<md>[^)\s>]+)>?(?:\s+\"(?P<title>[^\"]*)\")?\s*\)"
     r"|<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<dq>[^\"]+)\"|'(?P<sq>[^']+)'|(?P<bare>[^\s>]+))[^>]*>",
     re.IGNORECASE,
 )
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HINT = re.compile(f"{HINT_START}([^\n]*?) *\n(.*?){HINT_END}", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class ImageRef:
     name: str
     alt: str = ""
+    mask: Mask | None = None  # Image Occlusion masks to draw on it
+
+
+@dataclass(frozen=True)
+class HintRef:
+    label: str  # Markdown (the field's name, as Anki's "show hint" link)
+    markdown: str
 
 
 def split_images(markdown: str) -> list[str | ImageRef]:
@@ -48,10 +61,36 @@ def split_images(markdown: str) -> list[str | ImageRef]:
     for match in _IMAGE.finditer(markdown):
         parts.append(markdown[position : match.start()])
         name = next(group for group in match.group("md", "dq", "sq", "bare") if group)
-        parts.append(ImageRef(name, match.group("alt") or ""))
+        if match.group("md"):
+            name = unquote(name)  # a Markdown destination is percent-encoded (a space is %20)
+        mask = Mask.decode(match.group("title") or "")
+        parts.append(ImageRef(name, match.group("alt") or "", mask))
         position = match.end()
     parts.append(markdown[position:])
     return [part for part in parts if isinstance(part, ImageRef) or part.strip()]
+
+
+def split_card(markdown: str) -> list[str | ImageRef | HintRef]:
+    """`split_images`, with each hint (as `flashapp.anki.html_text` marks it) a piece of its own."""
+    parts: list[str | ImageRef | HintRef] = []
+    position = 0
+    for match in _HINT.finditer(markdown):
+        parts += split_images(markdown[position : match.start()])
+        parts.append(HintRef(match.group(1).strip(), match.group(2).strip()))
+        position = match.end()
+    parts += split_images(markdown[position:])
+    return parts
+
+
+def image_refs(markdown: str) -> list[ImageRef]:
+    """Every image of a card's text, those inside hints included, in order."""
+    refs: list[ImageRef] = []
+    for part in split_card(markdown):
+        if isinstance(part, ImageRef):
+            refs.append(part)
+        elif isinstance(part, HintRef):
+            refs += image_refs(part.markdown)
+    return refs
 
 
 def _text_token(content: str) -> Token:
@@ -126,7 +165,8 @@ class CardMarkdown(Markdown):
 
 
 class CardText(Vertical):
-    """One side of a card: Markdown pieces with images between them."""
+    """One side of a card: Markdown pieces with images and hints between them. Hints start closed
+    (`reveal_hints` opens them) unless `hints_open`."""
 
     DEFAULT_CSS = """
     CardText { height: auto; }
@@ -137,22 +177,43 @@ class CardText(Vertical):
         markdown: str = "",
         *,
         find_image: Callable[[str], Path | None] | None = None,
+        hints_open: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.markdown = markdown
         self.find_image = find_image
+        self.hints_open = hints_open
 
     def _pieces(self) -> list[Widget]:
         widgets: list[Widget] = []
-        for part in split_images(self.markdown):
+        for part in split_card(self.markdown):
             if isinstance(part, ImageRef):
                 path = self.find_image(part.name) if self.find_image else None
-                widgets.append(CardImage(part.name, path, alt=part.alt))
+                widgets.append(
+                    CardImage(part.name, path, alt=part.alt, mask=part.mask, find_file=self.find_image)
+                )
+            elif isinstance(part, HintRef):
+                body = CardText(part.markdown, find_image=self.find_image, hints_open=True)
+                widgets.append(HintChip(part.label, body, revealed=self.hints_open))
             else:
                 widgets.append(CardMarkdown(part))
         return widgets
+
+    @property
+    def has_closed_hints(self) -> bool:
+        return any(not chip.revealed for chip in self.query_children(HintChip))
+
+    def reveal_hints(self) -> bool:
+        """Open every hint; whether there was one to open."""
+        chips = [chip for chip in self.query_children(HintChip) if not chip.revealed]
+        for chip in chips:
+            chip.revealed = True
+        return bool(chips)
+
+    def images(self) -> list[ImageRef]:
+        return image_refs(self.markdown)
 
     def compose(self) -> ComposeResult:
         yield from self._pieces()
@@ -165,3 +226,13 @@ class CardText(Vertical):
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(self._pieces())
+
+
+def sides_images(sides: list[CardText]) -> list[ImageRef]:
+    """The images of the card sides on screen, the first side's first (the answer's, once shown: a
+    revealed occlusion rather than the masked one), each name once."""
+    images: dict[str, ImageRef] = {}
+    for side in sides:
+        for image in side.images():
+            images.setdefault(image.name, image)
+    return list(images.values())

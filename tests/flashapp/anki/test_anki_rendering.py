@@ -150,3 +150,36 @@ def test_protobuf_reader_round_trip_and_errors():
     for broken in (b"\x0a\x05ab", b"\x08", b"\x0b", b"\x08" + b"\xff" * 11, b"\x00\x01"):
         with pytest.raises(pb.ProtobufError):
             pb.decode(broken)
+
+
+def test_a_hint_is_marked_for_the_card_view_and_card_text_cannot_forge_one():
+    from flashapp.anki.html_text import HINT_END, HINT_START
+
+    html = "Q " + render_template(
+        "{{hint:Extra}}", {"Extra": "the <i>hint</i>"}, CardContext(0, question=True)
+    )
+    assert html_to_markdown(html) == f"Q  \n{HINT_START}Extra  \nthe *hint*  \n{HINT_END}"
+    forged = f"x {HINT_START}Extra\nnot a hint{HINT_END} \ue000 0\ue001"
+    assert html_to_markdown(forged) == "x Extra not a hint 0"  # the markers from card text are dropped
+
+
+def test_occlusion_masks_ride_with_their_image_and_nothing_else_does():
+    from flashapp.anki.occlusion import Mask, occlusion_masks
+
+    shapes = (
+        '<div class="cloze" data-shape="rect" data-left=".1" data-top=".2" data-width=".3" data-height=".4"'
+        ' data-occludeInactive="1"></div><div class="cloze-inactive" data-shape="text" data-left=".5"></div>'
+    )
+    container = '<div id="image-occlusion-container"><img src="a b.png"></div>'
+    html = f'<div style="display:none">{shapes}</div>{container}'
+    masks = occlusion_masks(html)
+    mask = masks["a b.png"]
+    assert [(s.kind, s.role, s.occlude_inactive) for s in mask.shapes] == [("rect", "active", True)]
+    assert mask.shapes[0].numbers == {"left": 0.1, "top": 0.2, "width": 0.3, "height": 0.4}
+    assert Mask.decode(mask.encode()) == mask
+    assert Mask.decode("occlusion:%7Bnot json") is None and Mask.decode("anything") is None
+    markdown = html_to_markdown(html, masks)
+    assert markdown == f'![](a%20b.png "{mask.encode()}")' and '"' not in mask.encode()[1:]
+    assert (
+        occlusion_masks('<img src="a.png"><div data-shape="rect" class="cloze"></div>') == {}
+    )  # no container
