@@ -181,10 +181,9 @@ class SchedulerOptions:
     new_cards_ignore_review_limit: bool = False
 
     def __post_init__(self) -> None:
-        if not isinstance(self.new_cards_ignore_review_limit, bool):
-            raise ValueError(
-                f"option new_cards_ignore_review_limit must be true or false, got {self.new_cards_ignore_review_limit!r}"
-            )
+        ignore = self.new_cards_ignore_review_limit
+        if not isinstance(ignore, bool):
+            raise ValueError(f"option new_cards_ignore_review_limit must be true or false, got {ignore!r}")
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"option algorithm must be 'sm2' or 'fsrs', got {self.algorithm!r}")
         for name in ("learning_steps_minutes", "relearning_steps_minutes"):
