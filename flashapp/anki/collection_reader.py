@@ -97,6 +97,10 @@ class AnkiCollection:
     revlog_count: int
     has_revlog: bool
     extra: dict[str, Any] = field(default_factory=dict)
+    # Collection-wide in Anki: its learn-ahead limit (`collapseTime`, seconds) and whether new cards
+    # ignore the review limit (`newCardsIgnoreReviewLimit`).
+    learn_ahead_minutes: int = 20
+    new_cards_ignore_review_limit: bool = False
 
 
 def sqlite_uri(path: Path, *, immutable: bool = True) -> str:
@@ -189,6 +193,7 @@ def _read(connection: sqlite3.Connection, label: str, check_rows: bool) -> AnkiC
         decks = _legacy_decks(_json_column(col, "decks", label, {}), label)
         deck_configs = _legacy_deck_configs(_json_column(col, "dconf", label, {}), label)
     rollover = config.get("rollover", 4)
+    collapse = config.get("collapseTime", 1200)
     counts = connection.execute(
         "SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM cards)"
         + (", (SELECT count(*) FROM revlog)" if has_revlog else ", 0")
@@ -198,6 +203,8 @@ def _read(connection: sqlite3.Connection, label: str, check_rows: bool) -> AnkiC
         crt=col["crt"],
         rollover_hour=rollover if isinstance(rollover, int) and 0 <= rollover <= 23 else 4,
         fsrs=config.get("fsrs") is True,
+        learn_ahead_minutes=round(collapse / 60) if _number(collapse) and 0 <= collapse <= 86400 else 20,
+        new_cards_ignore_review_limit=config.get("newCardsIgnoreReviewLimit") is True,
         note_types=note_types,
         decks=decks,
         deck_configs=deck_configs,
@@ -368,7 +375,8 @@ def _modern_config(connection: sqlite3.Connection, tables: set[str]) -> dict[str
         return {}
     out = {}
     for key, value in connection.execute(
-        "SELECT KEY, val FROM config WHERE KEY IN ('rollover', 'fsrs', 'creationOffset')"
+        "SELECT KEY, val FROM config WHERE KEY IN ('rollover', 'fsrs', 'creationOffset', 'collapseTime', "
+        "'newCardsIgnoreReviewLimit')"
     ):
         try:
             out[key] = json.loads(bytes(value).decode("utf-8") if isinstance(value, bytes) else value)

@@ -785,8 +785,9 @@ class Collection:
                         )
                         for alias, package in zip(list(aliases), prepared, strict=True)
                     )
-                    for package in prepared:  # an Anki collection brings its day rollover hour
+                    for package in prepared:  # an Anki collection brings its rollover and learn-ahead
                         set_rollover_hour(session, package.collection.rollover_hour)
+                        set_learn_ahead_minutes(session, package.collection.learn_ahead_minutes)
                     for package in prepared:  # files in place before the commit (see store.anki.media)
                         if package.media_plan is not None and media_dir is not None:
                             install_media(media_dir, package.media_plan.moves, installed)
@@ -794,4 +795,5 @@ class Collection:
                 remove_installed(installed)
                 raise
             self._calendar = None
+            self._learn_ahead = None
         return ImportReport(files=tuple(path for _, path in specs), decks=decks, packages=reports)

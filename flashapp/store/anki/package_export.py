@@ -37,6 +37,7 @@ from flashapp.store.anki.reports import ExportReport
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.media_files import resolve_media
 from flashapp.store.models import Card, Deck, Media, Note, NoteType, Review
+from flashapp.store.settings import learn_ahead_minutes
 
 DEFAULT_DECK_ID = 1
 _EXTRA = "{{#Extra}}<br><br>{{Extra}}{{/Extra}}"
@@ -261,6 +262,8 @@ def export_deck(
         "rollover": root_options.day_rollover_hour,
         "creationOffset": 0,
         "fsrs": root_options.algorithm == "fsrs",
+        "newCardsIgnoreReviewLimit": root_options.new_cards_ignore_review_limit,
+        "collapseTime": learn_ahead_minutes(session) * 60,
     }
     write_package(
         path,

@@ -474,10 +474,17 @@ def _decks(
             )
             config = info.deck_configs.get(anki_deck.config_id if anki_deck else 1)
             options = (
-                options_from_anki(config, fsrs=info.fsrs, rollover_hour=info.rollover_hour)
+                options_from_anki(
+                    config,
+                    fsrs=info.fsrs,
+                    rollover_hour=info.rollover_hour,
+                    new_cards_ignore_review_limit=info.new_cards_ignore_review_limit,
+                )
                 if config is not None
                 else SchedulerOptions(
-                    algorithm="fsrs" if info.fsrs else "sm2", day_rollover_hour=info.rollover_hour
+                    algorithm="fsrs" if info.fsrs else "sm2",
+                    day_rollover_hour=info.rollover_hour,
+                    new_cards_ignore_review_limit=info.new_cards_ignore_review_limit,
                 )
             )
             deck.options = options.to_dict()
