@@ -472,8 +472,9 @@ def _modern_deck_configs(
             values = {
                 "learn_steps": pb.get_floats(message, 1) if 1 in message else None,
                 "relearn_steps": pb.get_floats(message, 2) if 2 in message else None,
-                "new_per_day": pb.get_int(message, 9) if 9 in message else None,
-                "reviews_per_day": pb.get_int(message, 10) if 10 in message else None,
+                # proto3 leaves out fields at zero: an absent daily limit is 0, not the default.
+                "new_per_day": pb.get_int(message, 9) if 9 in message else 0,
+                "reviews_per_day": pb.get_int(message, 10) if 10 in message else 0,
                 "initial_ease": pb.get_float(message, 11) if 11 in message else None,
                 "easy_multiplier": pb.get_float(message, 12) if 12 in message else None,
                 "hard_multiplier": pb.get_float(message, 13) if 13 in message else None,
