@@ -58,6 +58,12 @@ class StudySession:
         now = self.collection.clock()
         if self._counts is None or now >= self._counts_valid_until:
             self._counts = self.collection.study_counts(self.deck)
+            left = self.queue.counts(now)
+            if (left.new, left.learning, left.review) != (self._counts.new, self._counts.learning,
+                                                          self._counts.due):  # fmt: skip
+                # The queue fell out of step with the collection (a buried sibling left room for a
+                # card the queue never took, another process studied): take today's queue again.
+                self.queue = self.collection.study_queue(self.deck)
             changes_at = self.queue.learning_count_changes_at(now)
             self._counts_valid_until = self._day_end if changes_at is None else min(changes_at, self._day_end)
         return self._counts
@@ -70,6 +76,7 @@ class StudySession:
         now = self.collection.clock()
         if now >= self._day_end:  # the study day rolled over while studying
             self._rebuild()
+        self.counts()  # keeps the queue in step with the counts shown
         card_id = self.queue.next_card_id(now)
         if card_id is not None:
             self._current = self.collection.study_card(card_id)
