@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import JSON, DateTime, Integer, String, bindparam, column, func, literal, select, table
@@ -209,12 +210,17 @@ def _count(queue: int, *, before: bool, capped: bool):
     return select(func.count()).select_from(rows.subquery())
 
 
-# Small statements, each compiled once per process and run once per deck: one statement of a thousand
-# subqueries would cost more to compile than all the searches together.
-_NEW = _count(QUEUE_NEW, before=False, capped=True)
-_LEARNING = _count(QUEUE_LEARNING, before=True, capped=False)
-_REVIEW = _count(QUEUE_REVIEW, before=True, capped=True)
-_TOTAL = select(_cards.c.deck_id, func.count()).group_by(_cards.c.deck_id)
+@cache
+def statements() -> dict[str, Any]:
+    """Small statements, built on first use (importing this module builds none) and compiled once per
+    process, each run once per deck: one statement of a thousand subqueries would cost more to compile
+    than all the searches together."""
+    return {
+        "new": _count(QUEUE_NEW, before=False, capped=True),
+        "learning": _count(QUEUE_LEARNING, before=True, capped=False),
+        "review": _count(QUEUE_REVIEW, before=True, capped=True),
+        "total": select(_cards.c.deck_id, func.count()).group_by(_cards.c.deck_id),
+    }
 
 
 def deck_counts(
@@ -241,13 +247,14 @@ def deck_counts(
             children[parents(name)[-1]].append(name)
 
     execute = connection.execute
+    sql = statements()
     capped: dict[str, tuple[int, int, int]] = {}  # name -> (new, learning, review)
     for name in sorted(limits, key=lambda n: -n.count(SEPARATOR)):  # deepest first
         limit = limits[name]
         below = [capped[child] for child in children[name]]
         review_room = limit.review_room
         own_review = (
-            execute(_REVIEW, {"deck_id": limit.id, "before": day_end, "cap": review_room}).scalar_one()
+            execute(sql["review"], {"deck_id": limit.id, "before": day_end, "cap": review_room}).scalar_one()
             if review_room > 0
             else 0
         )
@@ -255,15 +262,17 @@ def deck_counts(
         new_room = limit.new_room
         if not limit.new_ignores_review_limit:
             new_room = min(new_room, review_room - review)
-        own_new = execute(_NEW, {"deck_id": limit.id, "cap": new_room}).scalar_one() if new_room > 0 else 0
+        own_new = (
+            execute(sql["new"], {"deck_id": limit.id, "cap": new_room}).scalar_one() if new_room > 0 else 0
+        )
         new = min(new_room, own_new + sum(c[0] for c in below))
-        learning = execute(_LEARNING, {"deck_id": limit.id, "before": learning_before}).scalar_one()
+        learning = execute(sql["learning"], {"deck_id": limit.id, "before": learning_before}).scalar_one()
         capped[name] = (new, learning + sum(c[1] for c in below), review)
 
     total: dict[str, int] = defaultdict(int)
     if with_totals:
         by_id = {limit.id: name for name, limit in limits.items()}
-        for deck_id, count in execute(_TOTAL):
+        for deck_id, count in execute(sql["total"]):
             name = by_id.get(deck_id)
             if name is not None:
                 for target in [*parents(name), name]:

@@ -72,9 +72,9 @@ def test_the_learning_count_follows_the_learn_ahead_limit(study, write_deck, clo
 def test_each_count_is_a_range_search_on_the_index(study):
     with study.reading() as session:
         for statement, given in (
-            (counts._REVIEW, {"deck_id": 1, "before": datetime(2026, 3, 2), "cap": 200}),
-            (counts._NEW, {"deck_id": 1, "cap": 20}),
-            (counts._LEARNING, {"deck_id": 1, "before": datetime(2026, 3, 2)}),
+            (counts.statements()["review"], {"deck_id": 1, "before": datetime(2026, 3, 2), "cap": 200}),
+            (counts.statements()["new"], {"deck_id": 1, "cap": 20}),
+            (counts.statements()["learning"], {"deck_id": 1, "before": datetime(2026, 3, 2)}),
         ):
             compiled = statement.compile(session.bind)
             values = [{**compiled.params, **given}[name] for name in compiled.positiontup]
