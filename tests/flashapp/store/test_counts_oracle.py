@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,6 +28,7 @@ from anki.scheduler.v3 import CardAnswer  # noqa: E402
 from flashapp.store.collection import Collection  # noqa: E402
 
 DECKS = ["P", "P::A", "P::A::X", "P::B", "Q"]
+LEARN_AHEAD_MINUTES = [20, 10, 60]
 RATINGS = [CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY]
 
 
@@ -39,7 +40,7 @@ def build_anki(folder, seed: int) -> tuple[str, dict[str, tuple[int, int, int]],
     col = AnkiCollection(str(folder / "source.anki2"))
     try:
         col.set_config("newCardsIgnoreReviewLimit", seed % 3 == 2)
-        col.set_config("collapseTime", rng.choice([1200, 600, 3600]))
+        col.set_config("collapseTime", 60 * LEARN_AHEAD_MINUTES[seed % 3])
         ids = {name: col.decks.id(name) for name in DECKS}
         for name, deck_id in ids.items():
             config = col.decks.add_config_returning_id(f"preset {name}")
@@ -102,6 +103,8 @@ def test_deck_counts_agree_with_ankis_deck_tree(seed, tmp_path):
     package, theirs, counted_at = build_anki(tmp_path, seed)
     with Collection.open(tmp_path / "flashapp.db", shipped_decks=False, clock=lambda: counted_at) as ours:
         ours.import_paths([package])
+        assert ours.learn_ahead == timedelta(minutes=LEARN_AHEAD_MINUTES[seed % 3])
+        assert ours.deck_options("P").new_cards_ignore_review_limit is (seed % 3 == 2)
         rows = {row.name: (row.new, row.learning, row.due) for row in ours.deck_counts()}
         for name in DECKS:
             assert rows[name] == theirs[name], (
@@ -111,3 +114,25 @@ def test_deck_counts_agree_with_ankis_deck_tree(seed, tmp_path):
             learning = queue.counts(counted_at).learning
             assert (len(queue.new), learning, len(queue.review)) == rows[name], name
     print(f"counts oracle seed {seed}: {len(DECKS)} decks x 3 counts agree with Anki ({theirs})")
+
+
+def test_export_writes_the_learn_ahead_limit_and_the_review_limit_option(tmp_path, write_deck):
+    from flashapp.anki.collection_reader import open_readonly, read_collection
+    from flashapp.anki.package_reader import read_package
+
+    deck = (
+        '[deck]\nname = "E"\nnew_cards_ignore_review_limit = true\n\n'
+        '[[cards]]\nid = "a"\nfront = "f"\nback = "b"\n'
+    )
+    with Collection.open(tmp_path / "flashapp.db", shipped_decks=False) as ours:
+        ours.import_paths([write_deck(deck)])
+        ours.set_learn_ahead_minutes(7)
+        ours.export_package("E", tmp_path / "e.apkg")
+    (tmp_path / "work").mkdir()
+    contents = read_package(tmp_path / "e.apkg", tmp_path / "work")
+    connection = open_readonly(contents.collection_path, "e.apkg")
+    try:
+        info = read_collection(connection, "e.apkg")
+    finally:
+        connection.close()
+    assert (info.learn_ahead_minutes, info.new_cards_ignore_review_limit) == (7, True)
