@@ -135,3 +135,18 @@ def test_header_queue_and_deck_tree_agree_through_a_random_session(study, write_
             clock.now += timedelta(seconds=rng.choice([5, 40, 400]))
             steps += 1
         assert study.check() == []
+
+
+def test_the_review_limit_option_in_deck_files():
+    from flashapp.core.deckfile import DeckFileError, dump_deck, parse_deck
+
+    text = (
+        '[deck]\nname = "A"\nnew_cards_ignore_review_limit = true\n\n'
+        '[[cards]]\nid = "a"\nfront = "f"\nback = "b"\n'
+    )
+    spec = parse_deck(text, "deck.toml")
+    assert spec.options == {"new_cards_ignore_review_limit": True}
+    assert parse_deck(dump_deck(spec), "deck.toml") == spec
+    with pytest.raises(DeckFileError) as error:
+        parse_deck(text.replace("= true", "= 1"), "deck.toml")
+    assert "new_cards_ignore_review_limit must be true or false" in str(error.value)
