@@ -14,12 +14,14 @@ show these numbers, and the study queue (`store.queue.build_queue`) takes exactl
 kind from each deck as they say.
 
 The rules are Anki v3's defaults:
-- review: review cards due today, at most the deck's reviews/day minus the reviews already answered today
-  in its subtree (and, unless the deck's `new_cards_ignore_review_limit` is set, minus the new cards
-  introduced there today);
+- review: review cards due today, at most what the interday learning cards leave of the deck's
+  reviews/day minus the reviews already answered today in its subtree (and, unless the deck's
+  `new_cards_ignore_review_limit` is set, minus the new cards introduced there today);
 - new: at most new/day minus the new cards introduced today in the subtree, and, unless
   `new_cards_ignore_review_limit` is set, at most what the review limit leaves after the reviews;
-- learning: learning and relearning cards due within the learn-ahead limit (no daily limit);
+- learning: learning and relearning cards due within the learn-ahead limit (no daily limit), and
+  interday learning cards (steps of a day or more, due on a study day) due today, which come first
+  under the review limit, whose answers count as reviews;
 - a deck shows min(its own limit, its own cards + its subdecks' capped counts), so a parent's limit caps
   its children's cards and a child's limit caps what it adds to its parent; the limits of decks above
   the one studied do not apply (Anki's default).
@@ -33,8 +35,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 
@@ -67,13 +69,25 @@ _cards = table(
     column("due", DateTime),
 )
 _reviews = table(
-    "reviews", column("card_id", Integer), column("reviewed_at", DateTime), column("state_before", String)
+    "reviews",
+    column("card_id", Integer),
+    column("reviewed_at", DateTime),
+    column("state_before", String),
+    column("previous", JSON),
 )
 
 
 class Calendar(Protocol):
     def day_start(self, now: datetime) -> datetime: ...
     def day_end(self, now: datetime) -> datetime: ...
+    def day(self, instant: datetime) -> date: ...
+    def start(self, day: date) -> datetime: ...
+
+
+def is_interday(due: datetime, calendar: Calendar) -> bool:
+    """Whether a learning card's due time is a study day (a step of a day or more: stored as the
+    instant its study day begins) rather than an instant within a day."""
+    return calendar.start(calendar.day(due)) == due
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,7 @@ class DeckCounts:
     learning: int
     due: int  # review cards due today
     total: int = 0  # every card of the deck and its subdecks
+    interday: int = 0  # of `learning`, the interday learning cards (held under the review limit)
 
     @property
     def review(self) -> int:
@@ -148,8 +163,12 @@ def _naive_utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC).replace(tzinfo=None)
 
 
-def studied_today(connection: Any, day_start: datetime) -> tuple[dict[int, int], dict[int, int]]:
-    """(new cards introduced, review answers given) since `day_start`, per deck id."""
+def studied_today(
+    connection: Any, day_start: datetime, calendar: Calendar | None = None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """(new cards introduced, review answers given) since `day_start`, per deck id. With `calendar`,
+    answers to interday learning cards count as review answers too (as in Anki)."""
+    since = _naive_utc(day_start)
     rows = connection.execute(
         select(
             _cards.c.deck_id,
@@ -158,9 +177,7 @@ def studied_today(connection: Any, day_start: datetime) -> tuple[dict[int, int],
             func.count(),
         )
         .select_from(_reviews.join(_cards, _cards.c.id == _reviews.c.card_id))
-        .where(
-            _reviews.c.reviewed_at >= _naive_utc(day_start), _reviews.c.state_before.in_(("new", "review"))
-        )
+        .where(_reviews.c.reviewed_at >= since, _reviews.c.state_before.in_(("new", "review")))
         .group_by(_cards.c.deck_id, _reviews.c.state_before)
     )
     new: dict[int, int] = defaultdict(int)
@@ -170,14 +187,37 @@ def studied_today(connection: Any, day_start: datetime) -> tuple[dict[int, int],
             new[deck_id] += distinct_cards
         else:
             reviews[deck_id] += answers
+    if calendar is not None:
+        learning_answers = connection.execute(
+            select(_cards.c.deck_id, _reviews.c.previous)
+            .select_from(_reviews.join(_cards, _cards.c.id == _reviews.c.card_id))
+            .where(_reviews.c.reviewed_at >= since, _reviews.c.state_before.in_(("learning", "relearning")))
+        )
+        for deck_id, previous in learning_answers:
+            due = _previous_due(previous)
+            if due is not None and is_interday(due, calendar):
+                reviews[deck_id] += 1
     return new, reviews
+
+
+def _previous_due(previous: Any) -> datetime | None:
+    """The due time a review log row's undo snapshot holds (None for imported rows, which have none)."""
+    card = previous.get("card") if isinstance(previous, dict) else None
+    due = card.get("due") if isinstance(card, dict) else None
+    if not isinstance(due, str):
+        return None
+    try:
+        value = datetime.fromisoformat(due)
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def deck_limits(connection: Any, now: datetime, calendar: Calendar) -> dict[str, DeckLimits]:
     """Every deck's limits and what its subtree did today, by deck name."""
     decks = list(connection.execute(select(_decks.c.id, _decks.c.name, _decks.c.options)))
     names = {deck_id: name for deck_id, name, _ in decks}
-    new, reviews = studied_today(connection, calendar.day_start(now))
+    new, reviews = studied_today(connection, calendar.day_start(now), calendar)
     new_done: dict[str, int] = defaultdict(int)
     reviews_done: dict[str, int] = defaultdict(int)
     for done, into in ((new, new_done), (reviews, reviews_done)):
@@ -217,7 +257,11 @@ def statements() -> dict[str, Any]:
     than all the searches together."""
     return {
         "new": _count(QUEUE_NEW, before=False, capped=True),
-        "learning": _count(QUEUE_LEARNING, before=True, capped=False),
+        "learning": select(_cards.c.due).where(
+            _cards.c.deck_id == bindparam("deck_id"),
+            _cards.c.queue == QUEUE_LEARNING,
+            _cards.c.due < bindparam("before", type_=DateTime()),
+        ),
         "review": _count(QUEUE_REVIEW, before=True, capped=True),
         "total": select(_cards.c.deck_id, func.count()).group_by(_cards.c.deck_id),
     }
@@ -239,8 +283,6 @@ def deck_counts(
     if deck is not None and deck not in limits:
         return []
     day_end = _naive_utc(calendar.day_end(now))
-    # Due at or before now + learn_ahead (as the queue shows them), and before the day ends.
-    learning_before = _naive_utc(min(calendar.day_end(now), now + learn_ahead + timedelta(microseconds=1)))
     children: dict[str, list[str]] = defaultdict(list)
     for name in limits:
         if SEPARATOR in name and parents(name)[-1] in limits:
@@ -248,26 +290,38 @@ def deck_counts(
 
     execute = connection.execute
     sql = statements()
-    capped: dict[str, tuple[int, int, int]] = {}  # name -> (new, learning, review)
+    learn_cutoff = min(calendar.day_end(now), now + learn_ahead)
+    capped: dict[str, DeckCounts] = {}
     for name in sorted(limits, key=lambda n: -n.count(SEPARATOR)):  # deepest first
         limit = limits[name]
         below = [capped[child] for child in children[name]]
+        # Learning cards are few: their due times alone are read, to tell interday from intraday.
+        dues = [
+            d.replace(tzinfo=UTC)
+            for (d,) in execute(sql["learning"], {"deck_id": limit.id, "before": day_end})
+        ]
+        interday_dues = [is_interday(due, calendar) for due in dues]
+        own_interday = sum(interday_dues)
+        intraday = sum(due <= learn_cutoff and not day for due, day in zip(dues, interday_dues, strict=True))
+        # Interday learning first, then reviews, both under the review limit (Anki v3's order).
         review_room = limit.review_room
+        interday = min(review_room, own_interday + sum(c.interday for c in below))
+        room = review_room - interday
         own_review = (
-            execute(sql["review"], {"deck_id": limit.id, "before": day_end, "cap": review_room}).scalar_one()
-            if review_room > 0
+            execute(sql["review"], {"deck_id": limit.id, "before": day_end, "cap": room}).scalar_one()
+            if room > 0
             else 0
         )
-        review = min(review_room, own_review + sum(c[2] for c in below))
+        review = min(room, own_review + sum(c.due for c in below))
         new_room = limit.new_room
         if not limit.new_ignores_review_limit:
-            new_room = min(new_room, review_room - review)
+            new_room = min(new_room, room - review)
         own_new = (
             execute(sql["new"], {"deck_id": limit.id, "cap": new_room}).scalar_one() if new_room > 0 else 0
         )
-        new = min(new_room, own_new + sum(c[0] for c in below))
-        learning = execute(sql["learning"], {"deck_id": limit.id, "before": learning_before}).scalar_one()
-        capped[name] = (new, learning + sum(c[1] for c in below), review)
+        new = min(new_room, own_new + sum(c.new for c in below))
+        intraday += sum(c.learning - c.interday for c in below)
+        capped[name] = DeckCounts(name, new=new, learning=intraday + interday, due=review, interday=interday)
 
     total: dict[str, int] = defaultdict(int)
     if with_totals:
@@ -278,12 +332,7 @@ def deck_counts(
                 for target in [*parents(name), name]:
                     total[target] += count
     ordered = sorted(limits, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)])
-    return [
-        DeckCounts(
-            name, new=capped[name][0], learning=capped[name][1], due=capped[name][2], total=total[name]
-        )
-        for name in ordered
-    ]
+    return [replace(capped[name], total=total[name]) for name in ordered]
 
 
 def totals(rows: Iterable[DeckCounts], deck: str | None = None) -> DeckCounts:
@@ -300,5 +349,6 @@ def totals(rows: Iterable[DeckCounts], deck: str | None = None) -> DeckCounts:
         new=sum(r.new for r in tops),
         learning=sum(r.learning for r in tops),
         due=sum(r.due for r in tops),
+        interday=sum(r.interday for r in tops),
         total=sum(r.total for r in tops),
     )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flashapp.core.scheduling import StudyCalendar
-from flashapp.store.counts import DEFAULT_LEARN_AHEAD, deck_counts, deck_limits, in_subtree
+from flashapp.store.counts import DEFAULT_LEARN_AHEAD, deck_counts, deck_limits, in_subtree, is_interday
 from flashapp.store.decks import find_deck, parent_names
 from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
 
@@ -112,8 +112,15 @@ def build_queue(
     day_end = calendar.day_end(now)
     # Taking cards while every deck on a card's chain has room reaches each top deck's count exactly:
     # the counts are capped bottom-up by the same nested limits (a laminar family, where greedy is optimal).
+    learning = _fetch(session, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0)
+    interday = [card for card in learning if is_interday(card.due, calendar)]
+    interday_room = {row.name: row.interday for row in rows}
+    # Interday learning cards are held under the review limit: as many as the counts say, due first.
+    held = {card.id for card in interday} - {
+        card.id for card in _within_room(interday, interday_room, chains)
+    }
     return StudyQueue(
-        learning=_fetch(session, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0),
+        learning=[card for card in learning if card.id not in held],
         review=_take(session, QUEUE_REVIEW, day_end, review_room, chains, sum(review_room[t] for t in tops)),
         new=_take(session, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
         learn_ahead=learn_ahead,
@@ -167,3 +174,18 @@ def _take(
             break
         offset += wanted
     return taken[:wanted]
+
+
+def _within_room(
+    cards: list[QueuedCard], room: dict[str, int], chains: dict[int, list[str]]
+) -> list[QueuedCard]:
+    """`cards` in due order while their deck and the decks above it have room."""
+    room = dict(room)
+    taken = []
+    for card in sorted(cards):
+        chain = chains[card.deck_id]
+        if all(room[name] > 0 for name in chain):
+            taken.append(card)
+            for name in chain:
+                room[name] -= 1
+    return taken

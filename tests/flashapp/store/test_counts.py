@@ -150,3 +150,23 @@ def test_the_review_limit_option_in_deck_files():
     with pytest.raises(DeckFileError) as error:
         parse_deck(text.replace("= true", "= 1"), "deck.toml")
     assert "new_cards_ignore_review_limit must be true or false" in str(error.value)
+
+
+def test_interday_learning_comes_first_under_the_review_limit_and_its_answers_count_as_reviews(
+    study, write_deck, clock
+):
+    options = 'learning_steps = ["1d"]\nreviews_per_day = 2'
+    study.import_paths([write_deck(deck_file("D", 4, "c", options=options))])
+    for card in study.cards()[:3]:
+        study.answer(card.id, Rating.AGAIN)  # a one-day step: due on the next study day
+    assert row(study, "D").learning == 0
+    clock.now += timedelta(days=1)
+    # Three interday learning cards, a review limit of 2: two shown, and nothing left for new cards.
+    assert (row(study, "D").new, row(study, "D").learning, row(study, "D").due) == (0, 2, 0)
+    queue = study.study_queue("D")
+    assert (len(queue.new), len(queue.learning)) == (0, 2)
+    study.answer(queue.learning[0].id, Rating.GOOD)  # graduates; the answer uses up the review limit
+    assert (row(study, "D").new, row(study, "D").learning) == (0, 1)
+    study.set_deck_options("D", new_cards_ignore_review_limit=True)
+    assert (row(study, "D").new, row(study, "D").learning) == (1, 1)
+    assert study.study_counts("D").learning == len(study.study_queue("D").learning) == 1

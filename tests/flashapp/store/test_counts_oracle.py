@@ -2,6 +2,7 @@
 
 For a few random collections built in Anki (a tree of decks with their own new and review limits, new
 cards, reviews due today and overdue, intraday learning cards inside and outside the learn-ahead limit,
+interday learning cards due today and overdue,
 cards answered today through Anki's own scheduler, and with or without Anki's "new cards ignore review
 limit"), the collection is exported from Anki as a .colpkg and imported into flashapp; then every
 deck's new / learning / review count from `store.counts.deck_counts` must equal the count of that deck
@@ -53,17 +54,21 @@ def build_anki(folder, seed: int) -> tuple[str, dict[str, tuple[int, int, int]],
             col.decks.save(deck)
         today = col.sched.today
         now = int(time.time())
+        interday: list[int] = []
         for name, deck_id in ids.items():
             for i in range(rng.randint(1, 12)):  # flashapp imports only decks with cards
                 note = col.new_note(col.models.by_name("Basic"))
                 note["Front"] = f"{name} {i}"
                 col.add_note(note, deck_id)
                 card = note.cards()[0]
-                kind = rng.choice(["new", "new", "review", "review", "future", "learning"])
+                kind = rng.choice(["new", "new", "review", "review", "future", "learning", "interday"])
                 if kind in ("review", "future"):
                     card.type, card.queue, card.factor = 2, 2, 2500
                     card.ivl = rng.randint(1, 30)
                     card.due = today - rng.randint(0, 5) if kind == "review" else today + rng.randint(1, 5)
+                elif kind == "interday":
+                    interday.append(card.id)
+                    card.queue = -1  # out of the answers below; made interday learning after them
                 elif kind == "learning":
                     card.type, card.queue, card.left = 1, 1, 1
                     # Intraday learning, due from an hour ago to three hours ahead (same study day or not).
@@ -81,6 +86,14 @@ def build_anki(folder, seed: int) -> tuple[str, dict[str, tuple[int, int, int]],
             col.sched.answer_card(
                 col.sched.build_answer(card=card, states=top.states, rating=rng.choice(RATINGS))
             )
+        # Interday learning (a step of a day or more), due today or overdue: Anki's queue 3. (Not
+        # answered above: an imported review log does not say whether a learning answer was interday.)
+        for card_id in interday:
+            card = col.get_card(card_id)
+            card.type, card.queue, card.left = rng.choice([1, 3]), 3, 1
+            card.ivl, card.factor = (rng.randint(1, 20), 2500) if card.type == 3 else (0, 0)
+            card.due = today - rng.randint(0, 2)
+            col.update_card(card)
         counts = {}
 
         def walk(node, prefix: str) -> None:
@@ -98,7 +111,7 @@ def build_anki(folder, seed: int) -> tuple[str, dict[str, tuple[int, int, int]],
     return path, counts, counted_at
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", range(6))
 def test_deck_counts_agree_with_ankis_deck_tree(seed, tmp_path):
     package, theirs, counted_at = build_anki(tmp_path, seed)
     with Collection.open(tmp_path / "flashapp.db", shipped_decks=False, clock=lambda: counted_at) as ours:
