@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any, Protocol
 
@@ -78,6 +78,9 @@ _reviews = table(
 
 
 class Calendar(Protocol):
+    tz: tzinfo
+    rollover_hour: int
+
     def day_start(self, now: datetime) -> datetime: ...
     def day_end(self, now: datetime) -> datetime: ...
     def day(self, instant: datetime) -> date: ...
@@ -87,6 +90,12 @@ class Calendar(Protocol):
 def is_interday(due: datetime, calendar: Calendar) -> bool:
     """Whether a learning card's due time is a study day (a step of a day or more: stored as the
     instant its study day begins) rather than an instant within a day."""
+    if due.microsecond or due.second:  # a study day begins on a whole minute: most steps end elsewhere
+        return False
+    local = due.astimezone(calendar.tz)
+    # At the rollover hour, local time, or just after it when the clocks jumped over it.
+    if local.minute or (local.hour - calendar.rollover_hour) % 24 > 1:
+        return False
     return calendar.start(calendar.day(due)) == due
 
 

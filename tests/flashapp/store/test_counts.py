@@ -170,3 +170,24 @@ def test_interday_learning_comes_first_under_the_review_limit_and_its_answers_co
     study.set_deck_options("D", new_cards_ignore_review_limit=True)
     assert (row(study, "D").new, row(study, "D").learning) == (1, 1)
     assert study.study_counts("D").learning == len(study.study_queue("D").learning) == 1
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"])
+@pytest.mark.parametrize("hour", [0, 2, 3, 4, 23])
+def test_a_study_day_start_is_told_from_a_step_inside_a_day(zone, hour):
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from flashapp.core.scheduling import StudyCalendar
+
+    calendar = StudyCalendar(ZoneInfo(zone), hour)
+    for day in (date(2026, 3, 8), date(2026, 3, 29), date(2026, 10, 25), date(2026, 11, 1), date(2026, 6, 1)):
+        start = calendar.start(day)
+        assert counts.is_interday(start, calendar)
+        for offset in (
+            timedelta(minutes=1),
+            timedelta(hours=1),
+            timedelta(hours=-1),
+            timedelta(microseconds=5),
+        ):
+            assert not counts.is_interday(start + offset, calendar), (day, offset)
