@@ -3,9 +3,9 @@
 PostgreSQL, every operation timed in this process (median of `--repeat` calls, milliseconds).
 
 Operations: building the collection (Core inserts, one transaction); opening it (the schema check);
-the deck tree's counts as `store.counts.deck_counts` computes them (a GROUP BY over the cards) and the
-per-deck own counts of `store.deck_tree_counts.own_available` (index range searches stopped at each
-deck's daily room); one deck's study queue; streaming every card as `cards --json` does (rendered and
+the deck tree's counts as `store.counts.deck_counts` computes them (index range searches per deck,
+stopped at each deck's daily room, plus one GROUP BY for the card totals) and without the totals (what
+the study header reads); one deck's study queue; streaming every card as `cards --json` does (rendered and
 encoded, not written) and the peak memory that takes (tracemalloc); a free-text search for 50 cards.
 
 Run: .venv/bin/python benchmarks/scale.py [--sizes 10000 100000 1000000] [--repeat 5]
@@ -30,11 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import NOW, build_collection  # noqa: E402
 
-from flashapp.core.scheduling import day_start_utc, next_day_start_utc  # noqa: E402
+from flashapp.core.scheduling import StudyCalendar  # noqa: E402
 from flashapp.store.collection import Collection  # noqa: E402
 from flashapp.store.counts import deck_counts  # noqa: E402
-from flashapp.store.deck_tree_counts import own_available  # noqa: E402
-from flashapp.store.queue import build_queue, load_decks, remaining_today, studied_today  # noqa: E402
+from flashapp.store.queue import build_queue  # noqa: E402
+
+CALENDAR = StudyCalendar(UTC)
 
 
 def timed(function: Callable[[], object], repeat: int) -> float:
@@ -48,15 +49,7 @@ def timed(function: Callable[[], object], repeat: int) -> float:
 
 def own_counts(collection: Collection) -> None:
     with collection.reading() as session:
-        decks = load_decks(session)
-        new_done, reviews_done = studied_today(session, day_start_utc(NOW, UTC))
-        own_available(
-            session,
-            {name: deck.id for name, deck in decks.items()},
-            next_day_start_utc(NOW, UTC),
-            remaining_today(decks, new_done, lambda o: o.new_per_day),
-            remaining_today(decks, reviews_done, lambda o: o.reviews_per_day),
-        )
+        deck_counts(session, NOW, CALENDAR, with_totals=False)
 
 
 def stream_all(collection: Collection) -> int:
@@ -74,11 +67,11 @@ def measure(target: str | Path, cards: int, repeat: int) -> dict[str, float]:
 
         def counts() -> None:
             with collection.reading() as session:
-                deck_counts(session, NOW, UTC)
+                deck_counts(session, NOW, CALENDAR)
 
         def queue() -> None:
             with collection.reading() as session:
-                build_queue(session, "Bench::Deck 03", NOW, UTC)
+                build_queue(session, "Bench::Deck 03", NOW, CALENDAR)
 
         row["deck_counts"] = timed(counts, repeat)
         row["own_available"] = timed(lambda: own_counts(collection), repeat)
@@ -97,8 +90,8 @@ def measure(target: str | Path, cards: int, repeat: int) -> dict[str, float]:
 LABELS = {
     "build": "build (Core inserts, one transaction)",
     "open": "open (schema check)",
-    "deck_counts": "deck tree counts, `deck_counts` (GROUP BY)",
-    "own_available": "own counts per deck, `own_available` (index ranges, capped)",
+    "deck_counts": "deck tree counts, `deck_counts` (index ranges, capped; card totals)",
+    "own_available": "the same without card totals (`with_totals=False`, the study header's)",
     "queue": "one deck's study queue",
     "search": "free-text search, first 50",
     "stream": "stream every card as `cards --json` (no output)",

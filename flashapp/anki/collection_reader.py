@@ -97,6 +97,10 @@ class AnkiCollection:
     revlog_count: int
     has_revlog: bool
     extra: dict[str, Any] = field(default_factory=dict)
+    # Collection-wide in Anki: its learn-ahead limit (`collapseTime`, seconds) and whether new cards
+    # ignore the review limit (`newCardsIgnoreReviewLimit`).
+    learn_ahead_minutes: int = 20
+    new_cards_ignore_review_limit: bool = False
 
 
 def sqlite_uri(path: Path, *, immutable: bool = True) -> str:
@@ -189,6 +193,7 @@ def _read(connection: sqlite3.Connection, label: str, check_rows: bool) -> AnkiC
         decks = _legacy_decks(_json_column(col, "decks", label, {}), label)
         deck_configs = _legacy_deck_configs(_json_column(col, "dconf", label, {}), label)
     rollover = config.get("rollover", 4)
+    collapse = config.get("collapseTime", 1200)
     counts = connection.execute(
         "SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM cards)"
         + (", (SELECT count(*) FROM revlog)" if has_revlog else ", 0")
@@ -198,6 +203,8 @@ def _read(connection: sqlite3.Connection, label: str, check_rows: bool) -> AnkiC
         crt=col["crt"],
         rollover_hour=rollover if isinstance(rollover, int) and 0 <= rollover <= 23 else 4,
         fsrs=config.get("fsrs") is True,
+        learn_ahead_minutes=round(collapse / 60) if _number(collapse) and 0 <= collapse <= 86400 else 20,
+        new_cards_ignore_review_limit=config.get("newCardsIgnoreReviewLimit") is True,
         note_types=note_types,
         decks=decks,
         deck_configs=deck_configs,
@@ -368,7 +375,8 @@ def _modern_config(connection: sqlite3.Connection, tables: set[str]) -> dict[str
         return {}
     out = {}
     for key, value in connection.execute(
-        "SELECT KEY, val FROM config WHERE KEY IN ('rollover', 'fsrs', 'creationOffset')"
+        "SELECT KEY, val FROM config WHERE KEY IN ('rollover', 'fsrs', 'creationOffset', 'collapseTime', "
+        "'newCardsIgnoreReviewLimit')"
     ):
         try:
             out[key] = json.loads(bytes(value).decode("utf-8") if isinstance(value, bytes) else value)
@@ -464,8 +472,9 @@ def _modern_deck_configs(
             values = {
                 "learn_steps": pb.get_floats(message, 1) if 1 in message else None,
                 "relearn_steps": pb.get_floats(message, 2) if 2 in message else None,
-                "new_per_day": pb.get_int(message, 9) if 9 in message else None,
-                "reviews_per_day": pb.get_int(message, 10) if 10 in message else None,
+                # proto3 leaves out fields at zero: an absent daily limit is 0, not the default.
+                "new_per_day": pb.get_int(message, 9) if 9 in message else 0,
+                "reviews_per_day": pb.get_int(message, 10) if 10 in message else 0,
                 "initial_ease": pb.get_float(message, 11) if 11 in message else None,
                 "easy_multiplier": pb.get_float(message, 12) if 12 in message else None,
                 "hard_multiplier": pb.get_float(message, 13) if 13 in message else None,

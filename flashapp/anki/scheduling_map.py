@@ -369,8 +369,11 @@ def review_columns_sql(r: str = "r") -> dict[str, str]:
 # --- deck options -----------------------------------------------------------------------------------
 
 
-def options_from_anki(config: AnkiDeckConfig, *, fsrs: bool, rollover_hour: int) -> SchedulerOptions:
-    """A deck's scheduler options from its Anki preset; values flashapp would refuse keep defaults."""
+def options_from_anki(
+    config: AnkiDeckConfig, *, fsrs: bool, rollover_hour: int, new_cards_ignore_review_limit: bool = False
+) -> SchedulerOptions:
+    """A deck's scheduler options from its Anki preset; values flashapp would refuse keep defaults.
+    `new_cards_ignore_review_limit` is collection-wide in Anki (`newCardsIgnoreReviewLimit`)."""
     wanted: dict[str, Any] = {
         "algorithm": "fsrs" if fsrs else "sm2",
         "learning_steps_minutes": list(config.learn_steps),
@@ -389,6 +392,7 @@ def options_from_anki(config: AnkiDeckConfig, *, fsrs: bool, rollover_hour: int)
         "reviews_per_day": config.reviews_per_day,
         "day_rollover_hour": rollover_hour,
         "fsrs_parameters": list(config.fsrs_params),
+        "new_cards_ignore_review_limit": new_cards_ignore_review_limit,
     }
     try:
         return SchedulerOptions.from_dict(wanted)

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
         queue = collection.study_queue(args.deck)
         card_id = queue.next_card_id(collection.clock())
         card = None if card_id is None else collection.study_card(card_id)
-    counts = queue.counts()
+        counts = collection.study_counts(args.deck)  # the numbers home and the study header show
     next_due = queue.next_learning_due()
     if args.json:
         print_json(

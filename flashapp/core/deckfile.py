@@ -41,6 +41,7 @@ DECK_KEYS = (
     "scheduler",
     "new_per_day",
     "reviews_per_day",
+    "new_cards_ignore_review_limit",
     "learning_steps",
     "relearning_steps",
     "desired_retention",
@@ -258,6 +259,13 @@ def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, 
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100_000:
                 raise fail(f"[deck]: {key} must be a whole number from 0 to 100000", line(key))
             options[key] = value
+    if "new_cards_ignore_review_limit" in table:
+        if not isinstance(table["new_cards_ignore_review_limit"], bool):
+            raise fail(
+                "[deck]: new_cards_ignore_review_limit must be true or false",
+                line("new_cards_ignore_review_limit"),
+            )
+        options["new_cards_ignore_review_limit"] = table["new_cards_ignore_review_limit"]
     for key in ("learning_steps", "relearning_steps"):
         if key in table:
             options[f"{key}_minutes"] = _parse_steps(table[key], key, line(key), fail)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ from flashapp.store.answering import (
 )
 from flashapp.store.backup import backup_collection, backup_due
 from flashapp.store.card_views import CardInfo, card_info, iter_cards, list_cards
-from flashapp.store.counts import DeckCounts, deck_counts
+from flashapp.store.counts import DeckCounts, deck_counts, totals
 from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, shown_url, sqlite_file
 from flashapp.store.deckfile_sync import SyncReport, sync_deck
@@ -47,7 +47,12 @@ from flashapp.store.locking import lock_all_decks, lock_card, lock_for_undo, loc
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 from flashapp.store.queue import StudyQueue, build_queue
-from flashapp.store.settings import rollover_hour, set_rollover_hour
+from flashapp.store.settings import (
+    learn_ahead_minutes,
+    rollover_hour,
+    set_learn_ahead_minutes,
+    set_rollover_hour,
+)
 from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
 from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
@@ -93,6 +98,7 @@ class Collection:
         # The user's IANA zone; with the collection's rollover hour it makes the study days.
         self.tz = tz or user_zone()
         self._calendar: StudyCalendar | None = None
+        self._learn_ahead: timedelta | None = None
         self._read = sessionmaker(engine, expire_on_commit=False)
         self.changed = False  # anything written since opening (the TUI backs up on closing then)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
@@ -268,15 +274,43 @@ class Collection:
             set_rollover_hour(session, hour)
         self._calendar = StudyCalendar(self.tz, hour)
 
+    @property
+    def learn_ahead(self) -> timedelta:
+        """Learning cards due within this long count as due and are shown when nothing else is left
+        (Anki's learn-ahead limit, `collapseTime`: 20 minutes unless set or imported)."""
+        if self._learn_ahead is None:
+            with self.reading() as session:
+                self._learn_ahead = timedelta(minutes=learn_ahead_minutes(session))
+        return self._learn_ahead
+
+    def set_learn_ahead_minutes(self, minutes: int) -> None:
+        with self.writing() as session:
+            set_learn_ahead_minutes(session, minutes)
+        self._learn_ahead = timedelta(minutes=minutes)
+
     # --- decks -----------------------------------------------------------------------------------
 
     def deck_names(self) -> list[str]:
         with self.reading() as session:
             return list(session.scalars(select(Deck.name).order_by(Deck.name)))
 
-    def deck_counts(self) -> list[DeckCounts]:
+    def deck_counts(self, deck: str | None = None) -> list[DeckCounts]:
+        """New / learning / due today per deck, subdecks included (see `store.counts`): what the home
+        screen, `flashapp decks` and, through `study_counts`, the study header and `next` show."""
+        calendar, learn_ahead = self.calendar, self.learn_ahead
         with self.reading() as session:
-            return deck_counts(session, self.clock(), self.calendar)
+            return deck_counts(session, self.clock(), calendar, deck=deck, learn_ahead=learn_ahead)
+
+    def study_counts(self, deck: str | None = None) -> DeckCounts:
+        """The counts of one deck with its subdecks (None: all decks), from the same function."""
+        calendar, learn_ahead = self.calendar, self.learn_ahead
+        with self.reading() as session:
+            if deck is not None:
+                find_deck(session, deck)
+            rows = deck_counts(
+                session, self.clock(), calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False
+            )
+        return totals(rows, deck)
 
     # --- cards -----------------------------------------------------------------------------------
 
@@ -333,8 +367,9 @@ class Collection:
         if needs_unbury is not None:
             with self.writing() as session:
                 unbury_expired(session, now)
+        calendar, learn_ahead = self.calendar, self.learn_ahead
         with self.reading() as session:
-            return build_queue(session, deck, now, self.calendar)
+            return build_queue(session, deck, now, calendar, learn_ahead)
 
     def next_card(self, deck: str | None = None) -> StudyCard | None:
         card_id = self.study_queue(deck).next_card_id(self.clock())
@@ -750,8 +785,9 @@ class Collection:
                         )
                         for alias, package in zip(list(aliases), prepared, strict=True)
                     )
-                    for package in prepared:  # an Anki collection brings its day rollover hour
+                    for package in prepared:  # an Anki collection brings its rollover and learn-ahead
                         set_rollover_hour(session, package.collection.rollover_hour)
+                        set_learn_ahead_minutes(session, package.collection.learn_ahead_minutes)
                     for package in prepared:  # files in place before the commit (see store.anki.media)
                         if package.media_plan is not None and media_dir is not None:
                             install_media(media_dir, package.media_plan.moves, installed)
@@ -759,4 +795,5 @@ class Collection:
                 remove_installed(installed)
                 raise
             self._calendar = None
+            self._learn_ahead = None
         return ImportReport(files=tuple(path for _, path in specs), decks=decks, packages=reports)

@@ -1,20 +1,102 @@
-"""New / learning / due counts per deck for the deck tree, each including its subdecks and capped by
-the daily limits the same way the study queue is (see `queue`). Learning counts the cards due within
-the 20-minute learn-ahead limit, as the study header does (`StudyQueue.counts(now)`)."""
+"""Today's new / learning / review counts per deck: the one count function of flashapp.
+
+    deck_counts(connection, now, calendar, *, deck=None, learn_ahead=DEFAULT_LEARN_AHEAD)
+        -> list[DeckCounts]
+
+`connection`: an SQLAlchemy `Connection` or `Session` on the collection; `now`: an aware UTC datetime;
+`calendar`: a `core.scheduling.StudyCalendar` (only its `day_start(now)` and `day_end(now)` are used);
+`deck`: a deck name to count only that deck and its subdecks (None: every deck); `learn_ahead`: the
+collection's learn-ahead limit (`Collection.learn_ahead`, Anki's `collapseTime`, 20 minutes unless set
+or imported). It returns one `DeckCounts` per deck, in tree order, each counting the deck and its
+subdecks; `totals(rows)` sums the top-level rows (what "all decks" shows). The home screen, the study
+header (`StudySession.counts`), the session summary and the CLI (`flashapp decks`, `flashapp next`) all
+show these numbers, and the study queue (`store.queue.build_queue`) takes exactly as many cards of each
+kind from each deck as they say.
+
+The rules are Anki v3's defaults:
+- review: review cards due today, at most what the interday learning cards leave of the deck's
+  reviews/day minus the reviews already answered today in its subtree (and, unless the deck's
+  `new_cards_ignore_review_limit` is set, minus the new cards introduced there today);
+- new: at most new/day minus the new cards introduced today in the subtree, and, unless
+  `new_cards_ignore_review_limit` is set, at most what the review limit leaves after the reviews;
+- learning: learning and relearning cards due within the learn-ahead limit (no daily limit), and
+  interday learning cards (steps of a day or more, due on a study day) due today, which come first
+  under the review limit, whose answers count as reviews;
+- a deck shows min(its own limit, its own cards + its subdecks' capped counts), so a parent's limit caps
+  its children's cards and a child's limit caps what it adds to its parent; the limits of decks above
+  the one studied do not apply (Anki's default).
+
+Each deck's cards are counted by range searches on the (deck_id, queue, due) index, stopped at the room
+the deck's limit leaves (LIMIT), so no card row is loaded and the cost follows the number of decks and
+their limits, not the collection's size. The module needs only SQLAlchemy Core (no ORM, no Textual).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
+from typing import Any, Protocol
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, DateTime, Integer, String, bindparam, column, func, literal, select, table
 
-from flashapp.core.scheduling import StudyCalendar
-from flashapp.store.decks import SEPARATOR, parent_names
-from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
-from flashapp.store.queue import LEARN_AHEAD, load_decks, remaining_today, studied_today
+__all__ = [
+    "DEFAULT_LEARN_AHEAD",
+    "DeckCounts",
+    "DeckLimits",
+    "deck_counts",
+    "deck_limits",
+    "studied_today",
+    "totals",
+]
+
+DEFAULT_LEARN_AHEAD = timedelta(minutes=20)  # Anki's default learn-ahead limit (`collapseTime`)
+SEPARATOR = "::"
+# The queue codes of `store.models` (a test checks they agree; importing models would load the ORM).
+QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW = 0, 1, 2
+# SchedulerOptions' defaults for the options counting reads.
+DEFAULT_NEW_PER_DAY = 20
+DEFAULT_REVIEWS_PER_DAY = 200
+
+_decks = table("decks", column("id", Integer), column("name", String), column("options", JSON))
+_cards = table(
+    "cards",
+    column("id", Integer),
+    column("deck_id", Integer),
+    column("queue", Integer),
+    column("due", DateTime),
+)
+_reviews = table(
+    "reviews",
+    column("card_id", Integer),
+    column("reviewed_at", DateTime),
+    column("state_before", String),
+    column("previous", JSON),
+)
+
+
+class Calendar(Protocol):
+    tz: tzinfo
+    rollover_hour: int
+
+    def day_start(self, now: datetime) -> datetime: ...
+    def day_end(self, now: datetime) -> datetime: ...
+    def day(self, instant: datetime) -> date: ...
+    def start(self, day: date) -> datetime: ...
+
+
+def is_interday(due: datetime, calendar: Calendar) -> bool:
+    """Whether a learning card's due time is a study day (a step of a day or more: stored as the
+    instant its study day begins) rather than an instant within a day."""
+    if due.microsecond or due.second:  # a study day begins on a whole minute: most steps end elsewhere
+        return False
+    local = due.astimezone(calendar.tz)
+    # At the rollover hour, local time, or just after it when the clocks jumped over it.
+    if local.minute or (local.hour - calendar.rollover_hour) % 24 > 1:
+        return False
+    return calendar.start(calendar.day(due)) == due
 
 
 @dataclass(frozen=True)
@@ -22,8 +104,13 @@ class DeckCounts:
     name: str
     new: int
     learning: int
-    due: int
-    total: int
+    due: int  # review cards due today
+    total: int = 0  # every card of the deck and its subdecks
+    interday: int = 0  # of `learning`, the interday learning cards (held under the review limit)
+
+    @property
+    def review(self) -> int:
+        return self.due
 
     @property
     def depth(self) -> int:
@@ -34,63 +121,243 @@ class DeckCounts:
         return self.name.rsplit(SEPARATOR, 1)[-1]
 
     def to_json(self) -> dict:
-        return {
-            "deck": self.name,
-            "new": self.new,
-            "learning": self.learning,
-            "due": self.due,
-            "total": self.total,
-        }
+        return {"deck": self.name, "new": self.new, "learning": self.learning, "due": self.due,
+                "total": self.total}  # fmt: skip
 
 
-def deck_counts(session: Session, now: datetime, calendar: StudyCalendar) -> list[DeckCounts]:
-    """Cards available today by deck (subdecks included, daily limits applied), in tree order."""
-    decks = load_decks(session)
-    names = {deck.id: name for name, deck in decks.items()}
-    day_end = calendar.day_end(now)
-    # Learning cards count once due within the learn-ahead limit, as in the study header (and Anki).
-    available = or_(
-        Card.queue == QUEUE_NEW,
-        (Card.queue == QUEUE_LEARNING) & (Card.due < min(day_end, now + LEARN_AHEAD)),
-        (Card.queue == QUEUE_REVIEW) & (Card.due < day_end),
-    )
-    own: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for deck_id, queue, count in session.execute(
-        select(Card.deck_id, Card.queue, func.count()).where(available).group_by(Card.deck_id, Card.queue)
-    ):
-        own[names[deck_id]][queue] = count
-    totals: dict[str, int] = defaultdict(int)
-    for deck_id, count in session.execute(select(Card.deck_id, func.count()).group_by(Card.deck_id)):
-        for target in [*parent_names(names[deck_id]), names[deck_id]]:
-            totals[target] += count
+@dataclass(frozen=True)
+class DeckLimits:
+    """A deck's daily limits (from its options) and what its subtree did today."""
 
-    new_done, reviews_done = studied_today(session, calendar.day_start(now))
-    room = {
-        QUEUE_NEW: remaining_today(decks, new_done, lambda o: o.new_per_day),
-        QUEUE_REVIEW: remaining_today(decks, reviews_done, lambda o: o.reviews_per_day),
-    }
-    # Deepest decks first, so each deck sees its children's capped counts: capped = min(room, own + children).
-    capped: dict[int, dict[str, int]] = {
-        queue: defaultdict(int) for queue in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW)
-    }
-    from_children: dict[int, dict[str, int]] = {queue: defaultdict(int) for queue in capped}
-    for name in sorted(decks, key=lambda n: -n.count(SEPARATOR)):
-        parent = parent_names(name)[-1] if SEPARATOR in name else None
-        for queue in capped:
-            value = own[name][queue] + from_children[queue][name]
-            if queue in room:
-                value = min(value, room[queue][name])
-            capped[queue][name] = value
-            if parent is not None:
-                from_children[queue][parent] += value
-    ordered = sorted(decks, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)])
-    return [
-        DeckCounts(
-            name,
-            new=capped[QUEUE_NEW][name],
-            learning=capped[QUEUE_LEARNING][name],
-            due=capped[QUEUE_REVIEW][name],
-            total=totals[name],
+    id: int
+    name: str
+    new_per_day: int
+    reviews_per_day: int
+    new_ignores_review_limit: bool
+    new_done: int = 0  # new cards introduced today in the deck and its subdecks
+    reviews_done: int = 0  # review answers given today in the deck and its subdecks
+
+    @property
+    def review_room(self) -> int:
+        room = self.reviews_per_day - self.reviews_done
+        if not self.new_ignores_review_limit:
+            room -= self.new_done
+        return max(0, room)
+
+    @property
+    def new_room(self) -> int:
+        room = max(0, self.new_per_day - self.new_done)
+        return room if self.new_ignores_review_limit else min(room, self.review_room)
+
+
+def parents(name: str) -> list[str]:
+    """ "A::B::C" -> ["A", "A::B"]."""
+    parts = name.split(SEPARATOR)
+    return [SEPARATOR.join(parts[:i]) for i in range(1, len(parts))]
+
+
+def in_subtree(name: str, deck: str | None) -> bool:
+    return deck is None or name == deck or name.startswith(deck + SEPARATOR)
+
+
+def _whole(options: Mapping[str, Any], key: str, default: int) -> int:
+    value = options.get(key, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
+
+
+def _naive_utc(instant: datetime) -> datetime:
+    """How the cards table stores instants (naive UTC, see `models.UTCDateTime`)."""
+    if instant.tzinfo is None:
+        raise ValueError(f"naive datetime {instant!r}: times must be timezone-aware UTC")
+    return instant.astimezone(UTC).replace(tzinfo=None)
+
+
+def studied_today(
+    connection: Any, day_start: datetime, calendar: Calendar | None = None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """(new cards introduced, review answers given) since `day_start`, per deck id. With `calendar`,
+    answers to interday learning cards count as review answers too (as in Anki)."""
+    since = _naive_utc(day_start)
+    rows = connection.execute(
+        select(
+            _cards.c.deck_id,
+            _reviews.c.state_before,
+            func.count(func.distinct(_reviews.c.card_id)),
+            func.count(),
         )
-        for name in ordered
-    ]
+        .select_from(_reviews.join(_cards, _cards.c.id == _reviews.c.card_id))
+        .where(_reviews.c.reviewed_at >= since, _reviews.c.state_before.in_(("new", "review")))
+        .group_by(_cards.c.deck_id, _reviews.c.state_before)
+    )
+    new: dict[int, int] = defaultdict(int)
+    reviews: dict[int, int] = defaultdict(int)
+    for deck_id, state_before, distinct_cards, answers in rows:
+        if state_before == "new":
+            new[deck_id] += distinct_cards
+        else:
+            reviews[deck_id] += answers
+    if calendar is not None:
+        learning_answers = connection.execute(
+            select(_cards.c.deck_id, _reviews.c.previous)
+            .select_from(_reviews.join(_cards, _cards.c.id == _reviews.c.card_id))
+            .where(_reviews.c.reviewed_at >= since, _reviews.c.state_before.in_(("learning", "relearning")))
+        )
+        for deck_id, previous in learning_answers:
+            due = _previous_due(previous)
+            if due is not None and is_interday(due, calendar):
+                reviews[deck_id] += 1
+    return new, reviews
+
+
+def _previous_due(previous: Any) -> datetime | None:
+    """The due time a review log row's undo snapshot holds (None for imported rows, which have none)."""
+    card = previous.get("card") if isinstance(previous, dict) else None
+    due = card.get("due") if isinstance(card, dict) else None
+    if not isinstance(due, str):
+        return None
+    try:
+        value = datetime.fromisoformat(due)
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def deck_limits(connection: Any, now: datetime, calendar: Calendar) -> dict[str, DeckLimits]:
+    """Every deck's limits and what its subtree did today, by deck name."""
+    decks = list(connection.execute(select(_decks.c.id, _decks.c.name, _decks.c.options)))
+    names = {deck_id: name for deck_id, name, _ in decks}
+    new, reviews = studied_today(connection, calendar.day_start(now), calendar)
+    new_done: dict[str, int] = defaultdict(int)
+    reviews_done: dict[str, int] = defaultdict(int)
+    for done, into in ((new, new_done), (reviews, reviews_done)):
+        for deck_id, count in done.items():
+            name = names.get(deck_id)
+            if name is not None:
+                for target in [*parents(name), name]:
+                    into[target] += count
+    out = {}
+    for deck_id, name, options in decks:
+        options = options if isinstance(options, dict) else {}
+        out[name] = DeckLimits(
+            id=deck_id,
+            name=name,
+            new_per_day=_whole(options, "new_per_day", DEFAULT_NEW_PER_DAY),
+            reviews_per_day=_whole(options, "reviews_per_day", DEFAULT_REVIEWS_PER_DAY),
+            new_ignores_review_limit=options.get("new_cards_ignore_review_limit") is True,
+            new_done=new_done[name],
+            reviews_done=reviews_done[name],
+        )
+    return out
+
+
+def _count(queue: int, *, before: bool, capped: bool):
+    rows = select(literal(1)).where(_cards.c.deck_id == bindparam("deck_id"), _cards.c.queue == queue)
+    if before:
+        rows = rows.where(_cards.c.due < bindparam("before", type_=DateTime()))
+    if capped:
+        rows = rows.limit(bindparam("cap", type_=Integer))
+    return select(func.count()).select_from(rows.subquery())
+
+
+@cache
+def statements() -> dict[str, Any]:
+    """Small statements, built on first use (importing this module builds none) and compiled once per
+    process, each run once per deck: one statement of a thousand subqueries would cost more to compile
+    than all the searches together."""
+    return {
+        "new": _count(QUEUE_NEW, before=False, capped=True),
+        "learning": select(_cards.c.due).where(
+            _cards.c.deck_id == bindparam("deck_id"),
+            _cards.c.queue == QUEUE_LEARNING,
+            _cards.c.due < bindparam("before", type_=DateTime()),
+        ),
+        "review": _count(QUEUE_REVIEW, before=True, capped=True),
+        "total": select(_cards.c.deck_id, func.count()).group_by(_cards.c.deck_id),
+    }
+
+
+def deck_counts(
+    connection: Any,
+    now: datetime,
+    calendar: Calendar,
+    *,
+    deck: str | None = None,
+    learn_ahead: timedelta = DEFAULT_LEARN_AHEAD,
+    with_totals: bool = True,
+) -> list[DeckCounts]:
+    """Cards available today by deck (subdecks included, daily limits applied), in tree order; with
+    `deck`, that deck and its subdecks only. `with_totals=False` leaves `total` at 0 (saves a scan)."""
+    limits = {name: limit for name, limit in deck_limits(connection, now, calendar).items()
+              if in_subtree(name, deck)}  # fmt: skip
+    if deck is not None and deck not in limits:
+        return []
+    day_end = _naive_utc(calendar.day_end(now))
+    children: dict[str, list[str]] = defaultdict(list)
+    for name in limits:
+        if SEPARATOR in name and parents(name)[-1] in limits:
+            children[parents(name)[-1]].append(name)
+
+    execute = connection.execute
+    sql = statements()
+    learn_cutoff = min(calendar.day_end(now), now + learn_ahead)
+    capped: dict[str, DeckCounts] = {}
+    for name in sorted(limits, key=lambda n: -n.count(SEPARATOR)):  # deepest first
+        limit = limits[name]
+        below = [capped[child] for child in children[name]]
+        # Learning cards are few: their due times alone are read, to tell interday from intraday.
+        dues = [
+            d.replace(tzinfo=UTC)
+            for (d,) in execute(sql["learning"], {"deck_id": limit.id, "before": day_end})
+        ]
+        interday_dues = [is_interday(due, calendar) for due in dues]
+        own_interday = sum(interday_dues)
+        intraday = sum(due <= learn_cutoff and not day for due, day in zip(dues, interday_dues, strict=True))
+        # Interday learning first, then reviews, both under the review limit (Anki v3's order).
+        review_room = limit.review_room
+        interday = min(review_room, own_interday + sum(c.interday for c in below))
+        room = review_room - interday
+        own_review = (
+            execute(sql["review"], {"deck_id": limit.id, "before": day_end, "cap": room}).scalar_one()
+            if room > 0
+            else 0
+        )
+        review = min(room, own_review + sum(c.due for c in below))
+        new_room = limit.new_room
+        if not limit.new_ignores_review_limit:
+            new_room = min(new_room, room - review)
+        own_new = (
+            execute(sql["new"], {"deck_id": limit.id, "cap": new_room}).scalar_one() if new_room > 0 else 0
+        )
+        new = min(new_room, own_new + sum(c.new for c in below))
+        intraday += sum(c.learning - c.interday for c in below)
+        capped[name] = DeckCounts(name, new=new, learning=intraday + interday, due=review, interday=interday)
+
+    total: dict[str, int] = defaultdict(int)
+    if with_totals:
+        by_id = {limit.id: name for name, limit in limits.items()}
+        for deck_id, count in execute(sql["total"]):
+            name = by_id.get(deck_id)
+            if name is not None:
+                for target in [*parents(name), name]:
+                    total[target] += count
+    ordered = sorted(limits, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)])
+    return [replace(capped[name], total=total[name]) for name in ordered]
+
+
+def totals(rows: Iterable[DeckCounts], deck: str | None = None) -> DeckCounts:
+    """The counts of `deck` (None: every top-level deck summed, which is what "all decks" studies)."""
+    rows = list(rows)
+    if deck is not None:
+        for row in rows:
+            if row.name == deck:
+                return row
+        return DeckCounts(deck, 0, 0, 0, 0)
+    tops = [row for row in rows if SEPARATOR not in row.name]
+    return DeckCounts(
+        "",
+        new=sum(r.new for r in tops),
+        learning=sum(r.learning for r in tops),
+        due=sum(r.due for r in tops),
+        interday=sum(r.interday for r in tops),
+        total=sum(r.total for r in tops),
+    )

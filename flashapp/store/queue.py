@@ -1,28 +1,25 @@
 """Today's review queue for a deck: learning cards due now, then reviews due today, then new cards,
 within each deck's daily limits.
 
-Limits work as in Anki's v3 scheduler: a deck's new/day and reviews/day cover its whole subtree and
-what was already studied there today, and a card is taken only while its deck and every deck above it,
-up to the deck being studied, still have room (the deck tree's counts follow the same rule). Each
-deck's candidates come from one indexed range scan on (deck_id, queue, due).
+Limits work as in Anki's v3 scheduler and are those of `counts.deck_counts` (the one count function):
+each deck gives as many new and review cards as its count says, and a card is taken only while its deck
+and every deck above it, up to the deck being studied, still have room. Each deck's candidates come
+from one indexed range scan on (deck_id, queue, due).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling import SchedulerOptions, State, StudyCalendar
+from flashapp.core.scheduling import StudyCalendar
+from flashapp.store.counts import DEFAULT_LEARN_AHEAD, deck_counts, deck_limits, in_subtree, is_interday
 from flashapp.store.decks import find_deck, parent_names
-from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card, Deck, Review
-
-# With nothing else left, learning cards due within this long are shown early (Anki's default).
-LEARN_AHEAD = timedelta(minutes=20)
+from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
 
 
 @dataclass(frozen=True, order=True)
@@ -49,13 +46,15 @@ class StudyQueue:
     learning: list[QueuedCard] = field(default_factory=list)  # due before the day ends, by due
     review: list[QueuedCard] = field(default_factory=list)
     new: list[QueuedCard] = field(default_factory=list)
+    learn_ahead: timedelta = DEFAULT_LEARN_AHEAD  # the collection's learn-ahead limit
 
     def counts(self, now: datetime | None = None) -> QueueCounts:
-        """What is left; at `now`, learning counts only cards due within the learn-ahead limit (as Anki
-        shows it), without `now` every learning card still due today."""
+        """What is left in this queue; at `now`, learning counts only cards due within the learn-ahead
+        limit, without `now` every learning card still due today. (What the screens and the CLI show
+        comes from `counts.deck_counts`, which these agree with: a test checks it.)"""
         learning = len(self.learning)
         if now is not None:
-            learning = bisect_right([card.due for card in self.learning], now + LEARN_AHEAD)
+            learning = bisect_right([card.due for card in self.learning], now + self.learn_ahead)
         return QueueCounts(new=len(self.new), learning=learning, review=len(self.review))
 
     def next_card_id(self, now: datetime) -> int | None:
@@ -65,12 +64,17 @@ class StudyQueue:
             return self.review[0].id
         if self.new:
             return self.new[0].id
-        if self.learning and self.learning[0].due <= now + LEARN_AHEAD:
+        if self.learning and self.learning[0].due <= now + self.learn_ahead:
             return self.learning[0].id
         return None
 
     def next_learning_due(self) -> datetime | None:
         return self.learning[0].due if self.learning else None
+
+    def learning_count_changes_at(self, now: datetime) -> datetime | None:
+        """When the next learning card comes within the learn-ahead limit (None: none left today)."""
+        later = [card.due for card in self.learning if card.due > now + self.learn_ahead]
+        return min(later) - self.learn_ahead if later else None
 
     def remove(self, card_id: int) -> None:
         for cards in (self.learning, self.review, self.new):
@@ -82,75 +86,44 @@ class StudyQueue:
         self.learning.sort()
 
 
-@dataclass(frozen=True)
-class DeckLimits:
-    id: int
-    name: str
-    options: SchedulerOptions
-
-
-def load_decks(session: Session) -> dict[str, DeckLimits]:
-    return {
-        name: DeckLimits(deck_id, name, SchedulerOptions.from_dict(options))
-        for deck_id, name, options in session.execute(select(Deck.id, Deck.name, Deck.options))
-    }
-
-
-def studied_today(session: Session, day_start: datetime) -> tuple[dict[int, int], dict[int, int]]:
-    """(new cards introduced, review cards answered) today, per deck id."""
-    rows = session.execute(
-        select(Card.deck_id, Review.state_before, func.count(func.distinct(Review.card_id)), func.count())
-        .join(Card, Card.id == Review.card_id)
-        .where(Review.reviewed_at >= day_start, Review.state_before.in_((State.NEW, State.REVIEW)))
-        .group_by(Card.deck_id, Review.state_before)
-    )
-    new: dict[int, int] = defaultdict(int)
-    reviews: dict[int, int] = defaultdict(int)
-    for deck_id, state_before, distinct_cards, answers in rows:
-        if state_before == State.NEW:
-            new[deck_id] += distinct_cards
-        else:
-            reviews[deck_id] += answers
-    return new, reviews
-
-
-def remaining_today(decks: dict[str, DeckLimits], done: dict[int, int], limit_of) -> dict[str, int]:
-    """Room left today per deck name: its limit minus what its subtree already did."""
-    done_in_subtree: dict[str, int] = defaultdict(int)
-    by_id = {deck.id: deck.name for deck in decks.values()}
-    for deck_id, count in done.items():
-        name = by_id.get(deck_id)
-        if name is not None:
-            for target in [*parent_names(name), name]:
-                done_in_subtree[target] += count
-    return {name: max(0, limit_of(deck.options) - done_in_subtree[name]) for name, deck in decks.items()}
-
-
-def build_queue(session: Session, deck: str | None, now: datetime, calendar: StudyCalendar) -> StudyQueue:
-    """The queue for `deck` and its subdecks (None: every deck)."""
+def build_queue(
+    session: Session,
+    deck: str | None,
+    now: datetime,
+    calendar: StudyCalendar,
+    learn_ahead: timedelta = DEFAULT_LEARN_AHEAD,
+) -> StudyQueue:
+    """The queue for `deck` and its subdecks (None: every deck): as many new and review cards from each
+    deck as `counts.deck_counts` says it shows today, and every learning card due before the day ends."""
     if deck is not None:
         find_deck(session, deck)
-    decks = load_decks(session)
-    selected = [
-        d for name, d in decks.items() if deck is None or name == deck or name.startswith(deck + "::")
-    ]
-    ids = [d.id for d in selected]
-    day_start, day_end = calendar.day_start(now), calendar.day_end(now)
-    new_done, reviews_done = studied_today(session, day_start)
-    new_room = remaining_today(decks, new_done, lambda o: o.new_per_day)
-    review_room = remaining_today(decks, reviews_done, lambda o: o.reviews_per_day)
+    limits = deck_limits(session, now, calendar)
+    rows = deck_counts(session, now, calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False)
+    new_room = {row.name: row.new for row in rows}
+    review_room = {row.name: row.due for row in rows}
+    ids = [limits[row.name].id for row in rows]
 
     def chain(name: str) -> list[str]:
         """`name` and the decks above it, up to the one being studied."""
-        names = [*parent_names(name), name]
-        return [n for n in names if deck is None or n == deck or n.startswith(deck + "::")]
+        return [n for n in [*parent_names(name), name] if in_subtree(n, deck)]
 
-    chains = {d.id: chain(d.name) for d in selected}
+    chains = {limits[row.name].id: chain(row.name) for row in rows}
     tops = {names[0] for names in chains.values()}  # the studied deck, or every top-level deck
+    day_end = calendar.day_end(now)
+    # Taking cards while every deck on a card's chain has room reaches each top deck's count exactly:
+    # the counts are capped bottom-up by the same nested limits (a laminar family, where greedy is optimal).
+    learning = _fetch(session, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0)
+    interday = [card for card in learning if is_interday(card.due, calendar)]
+    interday_room = {row.name: row.interday for row in rows}
+    # Interday learning cards are held under the review limit: as many as the counts say, due first.
+    held = {card.id for card in interday} - {
+        card.id for card in _within_room(interday, interday_room, chains)
+    }
     return StudyQueue(
-        learning=_fetch(session, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0),
+        learning=[card for card in learning if card.id not in held],
         review=_take(session, QUEUE_REVIEW, day_end, review_room, chains, sum(review_room[t] for t in tops)),
         new=_take(session, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
+        learn_ahead=learn_ahead,
     )
 
 
@@ -201,3 +174,18 @@ def _take(
             break
         offset += wanted
     return taken[:wanted]
+
+
+def _within_room(
+    cards: list[QueuedCard], room: dict[str, int], chains: dict[int, list[str]]
+) -> list[QueuedCard]:
+    """`cards` in due order while their deck and the decks above it have room."""
+    room = dict(room)
+    taken = []
+    for card in sorted(cards):
+        chain = chains[card.deck_id]
+        if all(room[name] > 0 for name in chain):
+            taken.append(card)
+            for name in chain:
+                room[name] -= 1
+    return taken

@@ -4,6 +4,10 @@ showing the next card costs one write transaction and one card read, not a queue
 The card on screen is pinned: `current()` keeps returning it until it is answered, suspended, buried
 or taken back, so a learning card that comes due meanwhile waits behind it, and every action names the
 card it acts on by id (`answer(card_id, ...)`). `undo()` takes back this session's own answers only.
+
+`counts()` is what the header shows: `Collection.study_counts`, the one count function the home screen
+and the CLI use too, read again after each change and when a learning card comes within the learn-ahead
+limit (not on every clock tick).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from datetime import datetime
 from flashapp.core.scheduling import Rating, State
 from flashapp.store.answering import AnswerResult
 from flashapp.store.collection import Collection
-from flashapp.store.queue import QueueCounts, QueuedCard, StudyQueue
+from flashapp.store.counts import DeckCounts
+from flashapp.store.queue import QueuedCard, StudyQueue
 from flashapp.store.study_views import StudyCard
 
 
@@ -45,10 +50,23 @@ class StudySession:
         self.queue: StudyQueue = self.collection.study_queue(self.deck)
         self._day_end = self.collection.calendar.day_end(self.collection.clock())
         self._current: StudyCard | None = None
+        self._counts: DeckCounts | None = None
 
-    def counts(self) -> QueueCounts:
-        """New / learning / review left, as now (learning: due within the learn-ahead limit)."""
-        return self.queue.counts(self.collection.clock())
+    def counts(self) -> DeckCounts:
+        """New / learning / review left in the deck (learning: due within the learn-ahead limit), as
+        home and the CLI count them."""
+        now = self.collection.clock()
+        if self._counts is None or now >= self._counts_valid_until:
+            self._counts = self.collection.study_counts(self.deck)
+            left = self.queue.counts(now)
+            if (left.new, left.learning, left.review) != (self._counts.new, self._counts.learning,
+                                                          self._counts.due):  # fmt: skip
+                # The queue fell out of step with the collection (a buried sibling left room for a
+                # card the queue never took, another process studied): take today's queue again.
+                self.queue = self.collection.study_queue(self.deck)
+            changes_at = self.queue.learning_count_changes_at(now)
+            self._counts_valid_until = self._day_end if changes_at is None else min(changes_at, self._day_end)
+        return self._counts
 
     def current(self) -> StudyCard | None:
         """The card to show: the one already shown until it is dealt with, else the next one due now
@@ -58,6 +76,7 @@ class StudySession:
         now = self.collection.clock()
         if now >= self._day_end:  # the study day rolled over while studying
             self._rebuild()
+        self.counts()  # keeps the queue in step with the counts shown
         card_id = self.queue.next_card_id(now)
         if card_id is not None:
             self._current = self.collection.study_card(card_id)
@@ -80,6 +99,7 @@ class StudySession:
         ):
             self.queue.add_learning(QueuedCard(after.due, 0, card.id, card.info.deck_id))
         self._current = None
+        self._counts = None
         self._history.append((result, max(0, duration_ms)))
         self.stats.studied += 1
         self.stats.again += rating == Rating.AGAIN
@@ -106,6 +126,7 @@ class StudySession:
         """Show `card_id` next, whatever its due time (an undone answer, an unsuspended card)."""
         info = self.collection.card(card_id)
         self.queue.remove(card_id)
+        self._counts = None
         if self._current is not None and self._current.id == card_id:
             self._current = None
         if info.suspended:
@@ -121,6 +142,7 @@ class StudySession:
     def take_out(self, card_id: int) -> None:
         """Forget `card_id` for this session (it was suspended or buried)."""
         self.queue.remove(card_id)
+        self._counts = None
         if self._current is not None and self._current.id == card_id:
             self._current = None
 

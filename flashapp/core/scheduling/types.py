@@ -156,7 +156,9 @@ class SchedulerOptions:
     `lapse_interval_multiplier`: a lapsed card's new interval is
     max(minimum_lapse_interval_days, old interval * this). `day_rollover_hour`: local hour at which a
     new study day starts. `fsrs_parameters`: FSRS's weights for this deck (from `flashapp optimize` or
-    Anki); empty means the `fsrs` package's defaults.
+    Anki); empty means the `fsrs` package's defaults. `new_cards_ignore_review_limit`: new cards are
+    limited by `new_per_day` alone (Anki's option of that name; off: they also count against
+    `reviews_per_day`, as in Anki by default).
     """
 
     algorithm: Algorithm = "sm2"
@@ -176,8 +178,12 @@ class SchedulerOptions:
     reviews_per_day: int = 200
     day_rollover_hour: int = 4
     fsrs_parameters: tuple[float, ...] = ()
+    new_cards_ignore_review_limit: bool = False
 
     def __post_init__(self) -> None:
+        ignore = self.new_cards_ignore_review_limit
+        if not isinstance(ignore, bool):
+            raise ValueError(f"option new_cards_ignore_review_limit must be true or false, got {ignore!r}")
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"option algorithm must be 'sm2' or 'fsrs', got {self.algorithm!r}")
         for name in ("learning_steps_minutes", "relearning_steps_minutes"):

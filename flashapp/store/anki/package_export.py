@@ -60,6 +60,7 @@ from flashapp.store.db import sqlite_file
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.media_files import resolve_media
 from flashapp.store.models import Card, Deck, Media, Note, NoteType
+from flashapp.store.settings import learn_ahead_minutes
 
 DEFAULT_DECK_ID = 1
 _EXTRA = "{{#Extra}}<br><br>{{Extra}}{{/Extra}}"
@@ -189,6 +190,8 @@ def export_deck(
                 "rollover": root_options.day_rollover_hour,
                 "creationOffset": 0,
                 "fsrs": root_options.algorithm == "fsrs",
+                "newCardsIgnoreReviewLimit": root_options.new_cards_ignore_review_limit,
+                "collapseTime": learn_ahead_minutes(session) * 60,
             }
             for table in ("card_map", "card_seq", "note_map", "note_seq", "deck_map"):
                 connection.execute(f"DROP TABLE temp.{table}")

@@ -81,7 +81,7 @@ from flashapp.store.anki.notes_sql import (
 from flashapp.store.anki.reports import PackageImportReport
 from flashapp.store.anki.stager import STAGE_MIN_NOTES, STAGE_MIN_PACKAGE_BYTES, NoteStager
 from flashapp.store.db import IMMEDIATE
-from flashapp.store.decks import ensure_deck
+from flashapp.store.decks import ensure_deck, parent_names
 from flashapp.store.models import Card, Deck, NoteType
 
 SOURCE = "anki"
@@ -464,7 +464,17 @@ def _decks(
     info = package.collection
     out: dict[int, tuple[int, SchedulerOptions]] = {}
     names: set[str] = set()
-    for anki_id in package.home_decks:
+    # Parents that are Anki decks too, first, so that each takes its own preset (not the defaults
+    # `ensure_deck` would give a parent created for its child).
+    by_name = {deck.name: deck_id for deck_id, deck in info.decks.items()}
+    home = list(package.home_decks)
+    wanted = {by_name[parent] for i in home if i in info.decks for parent in parent_names(info.decks[i].name)
+              if parent in by_name}  # fmt: skip
+
+    def depth(anki_id: int) -> int:
+        return info.decks[anki_id].name.count("::") if anki_id in info.decks else 0
+
+    for anki_id in sorted(wanted | set(home), key=depth):
         anki_deck = info.decks.get(anki_id)
         name = anki_deck.name if anki_deck is not None else "Default"
         existing = session.scalar(select(Deck).where(Deck.name == name))
@@ -474,18 +484,26 @@ def _decks(
             )
             config = info.deck_configs.get(anki_deck.config_id if anki_deck else 1)
             options = (
-                options_from_anki(config, fsrs=info.fsrs, rollover_hour=info.rollover_hour)
+                options_from_anki(
+                    config,
+                    fsrs=info.fsrs,
+                    rollover_hour=info.rollover_hour,
+                    new_cards_ignore_review_limit=info.new_cards_ignore_review_limit,
+                )
                 if config is not None
                 else SchedulerOptions(
-                    algorithm="fsrs" if info.fsrs else "sm2", day_rollover_hour=info.rollover_hour
+                    algorithm="fsrs" if info.fsrs else "sm2",
+                    day_rollover_hour=info.rollover_hour,
+                    new_cards_ignore_review_limit=info.new_cards_ignore_review_limit,
                 )
             )
             deck.options = options.to_dict()
         else:
             deck = existing
             options = SchedulerOptions.from_dict(deck.options)
-        out[anki_id] = (deck.id, options)
-        names.add(name)
+        if anki_id in package.home_decks:
+            out[anki_id] = (deck.id, options)
+            names.add(name)
     return out, names
 
 

@@ -37,6 +37,7 @@ OPTION_HINTS = {
     "day_rollover_hour": "local hour a study day starts (0-23; the whole collection's)",
     "new_per_day": "new cards a day",
     "reviews_per_day": "reviews a day",
+    "new_cards_ignore_review_limit": "true: new cards not counted against reviews a day",
     "maximum_interval_days": "days",
 }
 

@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
 
 def today_content(stats: TodayStats) -> Content:
+    """What was studied since the study day began, counted as Anki does (every answer, so a card
+    answered three times counts three); the session summary shows the same line."""
     if not stats.answers:
         return Content.styled("Nothing studied yet today.", "dim")
     return Content.assemble(
         "Studied today: ",
-        (f"{stats.cards} card{'s' if stats.cards != 1 else ''}", "bold"),
+        (f"{stats.answers} card{'s' if stats.answers != 1 else ''}", "bold"),
         " in ",
         (duration_text(stats.duration_ms), "bold"),
         ("  ·  again ", "dim"),

@@ -1,4 +1,5 @@
-"""The end of a study session: cards studied, again rate, time, ratings, and when cards are due next.
+"""The end of a study session: cards studied, again rate, time, ratings, what was studied today (the
+home screen's line, from the same figures), and when cards are due next.
 
 Dismissed with "done" (back to the decks) or "undo" (take back the last answer and study on).
 """
@@ -20,7 +21,7 @@ from flashapp.tui.formatting import duration_text, percent, when_text
 
 if TYPE_CHECKING:
     from flashapp.store.study_session import SessionStats
-    from flashapp.store.study_stats import UpcomingReviews
+    from flashapp.store.study_stats import TodayStats, UpcomingReviews
 
 RATING_STYLES = {Rating.AGAIN: "$text-error", Rating.HARD: "$text-warning", Rating.GOOD: "$text-success",
                  Rating.EASY: "$text-primary"}  # fmt: skip
@@ -33,8 +34,10 @@ def summary_content(
     now: datetime,
     tz: tzinfo,
     later_today: tuple[datetime, int] | None = None,
+    today: TodayStats | None = None,
 ) -> Content:
-    """`later_today`: when the first of the learning cards still due today comes back, and how many."""
+    """`later_today`: when the first of the learning cards still due today comes back, and how many;
+    `today`: the collection's figures for the whole study day (the home screen's line)."""
     name = deck or "all decks"
     if later_today is not None:
         count = later_today[1]
@@ -85,6 +88,10 @@ def summary_content(
     rows.append(("Next cards due", next_due))
     lines = [title, Content()]
     lines += [Content.assemble((f"{label:<16}", "dim"), value) for label, value in rows]
+    if today is not None:
+        from flashapp.tui.screens.home import today_content
+
+        lines += [Content(), today_content(today)]
     return Content("\n").join(lines)
 
 
@@ -115,10 +122,13 @@ class SummaryScreen(Screen[str]):
     ) -> None:
         super().__init__()
         self.deck = deck
-        self.content = summary_content(deck, stats, upcoming, now, tz, later_today)
+        self._parts = (deck, stats, upcoming, now, tz, later_today)
         self.can_undo = can_undo
 
     def compose(self) -> ComposeResult:
+        collection = getattr(self.app, "collection", None)
+        today = collection.today_stats() if collection is not None else None
+        self.content = summary_content(*self._parts, today=today)
         yield Header()
         with Vertical(id="summary"):
             yield Static(self.content)

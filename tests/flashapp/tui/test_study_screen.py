@@ -356,3 +356,61 @@ async def test_ending_while_waiting_says_what_comes_back_today(study_collection,
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and study.waiting is False
+
+
+def studied_today_line(screen) -> str:
+    from textual.widgets import Static
+
+    texts = [str(widget.render()) for widget in screen.query(Static)]
+    return next(line for text in texts for line in text.splitlines() if "studied" in line.lower()
+                and "today" in line.lower())  # fmt: skip
+
+
+async def test_home_the_header_and_the_summary_count_alike_through_answers_and_an_undo(
+    study_collection, clock, frozen_timer
+):
+    """Issue #12 point 7: 'home says 19 studied, the summary 41', 'New went from 2 to 6 after an undo',
+    'finished for today while home shows New 1'."""
+    from flashapp.store.counts import totals
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 40)) as pilot:
+        home = pilot.app.screen
+        tree_new = totals(study_collection.deck_counts(), "Study::Basics").new
+        study = await start_study(pilot)
+        status = study.query_one(StudyStatus)
+        assert study.session.counts().new == tree_new == 4
+        answers = 0
+        for rating in ("4", "3", "1"):
+            await pilot.press("space", rating)
+            await pilot.pause()
+            answers += 1
+            counts = study.session.counts()
+            assert (counts.new, counts.learning, counts.due) == study._shown_counts
+        before_undo = study.session.counts()
+        await pilot.press("u")
+        await pilot.pause()
+        answers -= 1
+        after_undo = study.session.counts()
+        assert after_undo.new == before_undo.new + 1  # the undone new card, nothing more
+        tree = totals(study_collection.deck_counts(), "Study::Basics")
+        assert (after_undo.new, after_undo.learning, after_undo.due) == (tree.new, tree.learning, tree.due)
+        while not isinstance(app.screen, SummaryScreen):
+            assert study.card is not None, "the session ended while the counts say cards are left"
+            await pilot.press("space", "4")
+            await pilot.pause()
+            answers += 1
+            if study.card is None and not isinstance(app.screen, SummaryScreen):
+                clock.now += timedelta(minutes=11)
+                await study.tick()
+                await pilot.pause()
+        summary = app.screen
+        assert str(study.session.stats.studied) in str(summary.content)
+        assert study.session.stats.studied == answers
+        assert studied_today_line(summary).startswith(f"Studied today: {answers} cards")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.screen is home
+        assert studied_today_line(home).startswith(f"Studied today: {answers} cards")
+        assert totals(study_collection.deck_counts(), "Study::Basics").new == 0
+    assert status is not None

@@ -32,6 +32,7 @@ class Outcome:
     days: int | None  # a review interval
     stability: float | None
     difficulty: float | None
+    ease: float | None = None  # SM-2's ease factor after the answer (review and relearning states)
 
 
 class AnkiOracle:
@@ -103,10 +104,12 @@ class AnkiOracle:
 def _outcome(state) -> Outcome:
     normal = state.normal
     kind = normal.WhichOneof("kind")
+    ease = None
     if kind == "relearning":
         inner = normal.relearning.learning
         memory = inner.memory_state if inner.HasField("memory_state") else None
         result_state, seconds, days = State.RELEARNING, inner.scheduled_secs, None
+        ease = normal.relearning.review.ease_factor
     elif kind == "learning":
         inner = normal.learning
         memory = inner.memory_state if inner.HasField("memory_state") else None
@@ -115,6 +118,7 @@ def _outcome(state) -> Outcome:
         inner = normal.review
         memory = inner.memory_state if inner.HasField("memory_state") else None
         result_state, seconds, days = State.REVIEW, None, inner.scheduled_days
+        ease = inner.ease_factor
     else:
         raise AssertionError(f"unexpected Anki state {kind}")
     return Outcome(
@@ -123,4 +127,5 @@ def _outcome(state) -> Outcome:
         days,
         memory.stability if memory is not None else None,
         memory.difficulty if memory is not None else None,
+        ease,
     )

@@ -49,8 +49,11 @@ TOLERANCE = 1e-3
 CALENDAR = StudyCalendar(ZoneInfo("Europe/Berlin"), 4)
 
 
-def next_time(card: CardState, now: datetime, rng: random.Random) -> datetime:
+def next_time(
+    card: CardState, now: datetime, rng: random.Random, calendar: StudyCalendar | None = None
+) -> datetime:
     """When the learner answers next: the same day, early, on the due day, or late."""
+    CALENDAR = calendar or globals()["CALENDAR"]  # noqa: N806 - the module's calendar unless given
     assert card.due is not None
     kind = rng.choice(["same-day", "early", "on-time", "on-time", "late"])
     if kind == "same-day" or card.state is not State.REVIEW:
