@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, joinedload
 from flashapp.core.scheduling import CardState, Rating, SchedulerOptions, StudyCalendar
 from flashapp.errors import UserError
 from flashapp.store.card_state import (
+    AnswerResult,
     answer_onto,
     apply_state,
+    check_answerable,
     fuzz_rng,  # noqa: F401 - re-exported: its home was here
     preview_states,
     refresh_queue,
@@ -29,16 +31,6 @@ from flashapp.store.models import QUEUE_BURIED, QUEUE_NEW, QUEUE_REVIEW, Card, R
 # Sibling burying hides the note's other new and review cards until tomorrow (not learning ones,
 # which are due within the day and would otherwise be lost).
 BURIABLE_QUEUES = (QUEUE_NEW, QUEUE_REVIEW)
-
-
-@dataclass(frozen=True)
-class AnswerResult:
-    card_id: int
-    rating: Rating
-    before: CardState
-    after: CardState
-    review_id: int
-    buried_siblings: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -93,8 +85,7 @@ def answer_card(
     duration_ms: int = 0,
 ) -> AnswerResult:
     card = get_card(session, card_id)
-    if card.suspended or card.orphaned:
-        raise UserError(suspended_message(card_id))
+    check_answerable(card)
     step = answer_onto(card, deck_options(card), rating, now, calendar, fuzz=fuzz)
     siblings: dict = {}
     buried = bury_siblings(session, card, now, calendar, siblings)
@@ -102,10 +93,6 @@ def answer_card(
     session.add(review)
     session.flush()
     return AnswerResult(card.id, rating, step.before, step.after, review.id, buried)
-
-
-def suspended_message(card_id: int) -> str:
-    return f"card {card_id} is suspended; unsuspend it before answering"
 
 
 def bury_siblings(

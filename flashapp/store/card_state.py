@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flashapp.core.scheduling import CardState, Rating, SchedulerOptions, State, StudyCalendar, scheduler_for
+from flashapp.errors import UserError
 from flashapp.store.queue_codes import queue_for
 
 if TYPE_CHECKING:
@@ -94,6 +95,21 @@ def preview_states(
     """What each button would do to `card` now (for the interval labels on the buttons)."""
     rng = fuzz_rng(card.id, card.reps) if fuzz else None
     return scheduler_for(options).next_states(to_state(card), now, options, rng, calendar)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    card_id: int
+    rating: Rating
+    before: CardState
+    after: CardState
+    review_id: int
+    buried_siblings: tuple[int, ...]
+
+
+def check_answerable(card: Card) -> None:
+    if card.suspended or card.orphaned:
+        raise UserError(f"card {card.id} is suspended; unsuspend it before answering")
 
 
 @dataclass(frozen=True)
