@@ -22,6 +22,7 @@ from flashapp.store.card_state import (
     AnswerResult,
     answer_onto,
     check_answerable,
+    refresh_queue,
     review_values,
     sibling_restore,
 )
@@ -81,16 +82,14 @@ class Queue:
 
 
 def study_queue(collection: DirectCollection, deck: str | None, now: datetime) -> Queue:
-    """The queue for `deck` and its subdecks (None: every deck). Unhandled when burials ended (the
-    `Collection` lifts them first) or the deck is unknown (the `Collection` words the error)."""
+    """The queue for `deck` and its subdecks (None: every deck), burials that ended lifted first (as
+    `Collection.study_queue`). Unhandled for an unknown deck (the `Collection` words the error)."""
     calendar = collection.calendar
     with collection.reading() as connection:
-        expired = connection.execute(
-            "SELECT id FROM cards WHERE buried_until IS NOT NULL AND buried_until <= ? LIMIT 1",
-            (db_time(now),),
-        ).fetchone()
-        if expired is not None:
-            raise Unhandled("burials to lift")
+        ended = connection.execute(_ENDED_BURIALS + " LIMIT 1", (db_time(now),)).fetchone()
+    if ended is not None:
+        _lift_ended_burials(collection, now)
+    with collection.reading() as connection:
         decks = load_decks(connection)
         if deck is not None and deck not in decks:
             raise Unhandled("unknown deck")
@@ -115,6 +114,27 @@ def study_queue(collection: DirectCollection, deck: str | None, now: datetime) -
             ),
             new=_take(connection, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
         )
+
+
+_ENDED_BURIALS = (
+    "SELECT id, state, suspended, orphaned FROM cards WHERE buried_until IS NOT NULL AND buried_until <= ?"
+)
+
+
+def _lift_ended_burials(collection: DirectCollection, now: datetime) -> None:
+    """As `answering.unbury_expired`: each card whose burial ended goes back to its state's queue
+    (`card_state.refresh_queue` decides which)."""
+    with collection.writing() as connection:
+        changes = []
+        for card_id, state, suspended, orphaned in connection.execute(
+            _ENDED_BURIALS, (db_time(now),)
+        ).fetchall():
+            card = SimpleNamespace(
+                state=state, suspended=bool(suspended), orphaned=bool(orphaned), buried_until=None
+            )
+            refresh_queue(card)
+            changes.append((card.queue, card_id))
+        connection.executemany("UPDATE cards SET buried_until = NULL, queue = ? WHERE id = ?", changes)
 
 
 def _fetch(
