@@ -241,7 +241,6 @@ class PracticeAnswer(Base):
     session: Mapped[PracticeSession] = relationship(back_populates="answers")
 
 
-
 class OptionPreset(Base):
     """Named scheduler options that several decks share (Anki's deck-option presets)."""
 
