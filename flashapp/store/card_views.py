@@ -111,7 +111,10 @@ def _utc(value: datetime | str | None) -> datetime | None:
 
 
 def _json(value: Any) -> Any:
-    """A JSON column as the driver gave it (SQLite: text; psycopg decodes it already)."""
+    """A JSON column as the driver gave it (SQLite: text; psycopg decodes it already). Most notes have
+    no demo: their `demo_params` is the text "null", not worth a parse."""
+    if value == "null":
+        return None
     return json.loads(value) if isinstance(value, str) else value
 
 
