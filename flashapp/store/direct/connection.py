@@ -129,10 +129,11 @@ def direct_or_none(url_or_path: str | Path | None, tz: tzinfo) -> DirectCollecti
     except sqlite3.Error:
         return None
     try:
+        # The pragmas of store/db.py, the busy timeout first: a writer at work makes us wait, not fail.
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
-        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # The schema check: one query, as `schema.current_revision`.
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
