@@ -40,7 +40,8 @@ def sqlite_path(url_or_path: str | Path | None) -> Path | None:
         return default_collection_path()
     text = str(url_or_path)
     if "://" in text:
-        if not text.startswith("sqlite:///") or "?" in text or text == "sqlite:///":
+        # Options, %-escapes and other drivers are left to SQLAlchemy's URL parsing (the Collection).
+        if not text.startswith("sqlite:///") or "?" in text or "%" in text or text == "sqlite:///":
             return None
         text = text.removeprefix("sqlite:///")
         if text.startswith("file:") or text == ":memory:":

@@ -198,6 +198,7 @@ def test_sqlite_paths_are_read_as_the_collection_reads_them(tmp_path):
     assert sqlite_path(f"sqlite:///{tmp_path}/c.db") == tmp_path / "c.db"
     assert sqlite_path("~/c.db") == Path("~/c.db").expanduser()
     assert sqlite_path("sqlite://") is None and sqlite_path("sqlite:///:memory:") is None
+    assert sqlite_path("sqlite:///a%20b.db") is None and sqlite_path("sqlite+pysqlite:///c.db") is None
 
 
 def test_the_sql_here_was_written_for_the_newest_schema():
