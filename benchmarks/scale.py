@@ -5,8 +5,10 @@ PostgreSQL, every operation timed in this process (median of `--repeat` calls, m
 Operations: building the collection (Core inserts, one transaction); opening it (the schema check);
 the deck tree's counts as `store.counts.deck_counts` computes them (index range searches per deck,
 stopped at each deck's daily room, plus one GROUP BY for the card totals) and without the totals (what
-the study header reads); one deck's study queue; streaming every card as `cards --json` does (rendered and
-encoded, not written) and the peak memory that takes (tracemalloc); a free-text search for 50 cards.
+the study header reads); one deck's study queue; on SQLite, the same deck tree and the whole study queue as
+the `decks` and `next` commands compute them on sqlite3 alone (`store/direct/`), and those two commands
+as whole processes; streaming every card as `cards --json` does (rendered and encoded, not written) and
+the peak memory that takes (tracemalloc); a free-text search for 50 cards.
 
 Run: .venv/bin/python benchmarks/scale.py [--sizes 10000 100000 1000000] [--repeat 5]
      [--db-url postgresql+psycopg://postgres@127.0.0.1:5432/i19_scale]   (the database is emptied)
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,12 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import NOW, build_collection  # noqa: E402
 
-from flashapp.core.scheduling import StudyCalendar  # noqa: E402
+from flashapp.core.scheduling import StudyCalendar, day_start_utc, next_day_start_utc  # noqa: E402
 from flashapp.store.collection import Collection  # noqa: E402
 from flashapp.store.counts import deck_counts  # noqa: E402
-from flashapp.store.queue import build_queue  # noqa: E402
+from flashapp.store.direct.connection import direct_or_none  # noqa: E402
+from flashapp.store.direct.deck_tree import deck_rows  # noqa: E402
+from flashapp.store.direct.study import study_queue  # noqa: E402
 
-CALENDAR = StudyCalendar(UTC)
+CALENDAR = StudyCalendar(UTC, 4)
+from flashapp.store.queue import build_queue  # noqa: E402
 
 
 def timed(function: Callable[[], object], repeat: int) -> float:
@@ -53,8 +60,18 @@ def own_counts(collection: Collection) -> None:
 
 
 def stream_all(collection: Collection) -> int:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    return sum(len(encode(card.to_json())) for card in collection.stream_cards())
+    return sum(len(line) for line in collection.stream_card_json())
+
+
+def whole_process(target: str | Path, *argv: str) -> float:
+    """Milliseconds of `python -m flashapp --db TARGET ARGV...`, output thrown away."""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "flashapp", "--db", str(target), *argv, "--now", "2026-03-02T12:00:00Z"],
+        stdout=subprocess.DEVNULL, check=True, env=env,
+    )  # fmt: skip
+    return (time.perf_counter() - start) * 1000
 
 
 def measure(target: str | Path, cards: int, repeat: int) -> dict[str, float]:
@@ -76,6 +93,12 @@ def measure(target: str | Path, cards: int, repeat: int) -> dict[str, float]:
         row["deck_counts"] = timed(counts, repeat)
         row["own_available"] = timed(lambda: own_counts(collection), repeat)
         row["queue"] = timed(queue, repeat)
+        if (direct := direct_or_none(target, UTC)) is not None:
+            with direct:
+                row["direct_decks"] = timed(lambda: deck_rows(direct, NOW), repeat)
+                row["direct_queue"] = timed(lambda: study_queue(direct, None, NOW), repeat)
+            row["process_decks"] = statistics.median(whole_process(target, "decks") for _ in range(repeat))
+            row["process_next"] = statistics.median(whole_process(target, "next") for _ in range(repeat))
         row["search"] = timed(lambda: collection.cards(search="rotary kernel", limit=50), repeat)
         start = time.perf_counter()
         stream_all(collection)
@@ -93,6 +116,10 @@ LABELS = {
     "deck_counts": "deck tree counts, `deck_counts` (index ranges, capped; card totals)",
     "own_available": "the same without card totals (`with_totals=False`, the study header's)",
     "queue": "one deck's study queue",
+    "direct_decks": "deck tree counts on sqlite3 (`decks`, `store/direct/`)",
+    "direct_queue": "whole study queue, every deck, on sqlite3 (`next`)",
+    "process_decks": "`flashapp decks`, whole process",
+    "process_next": "`flashapp next`, whole process",
     "search": "free-text search, first 50",
     "stream": "stream every card as `cards --json` (no output)",
     "stream_peak_mb": "peak traced memory while streaming, MB",
@@ -130,7 +157,8 @@ def main() -> None:
     )
     print("|---|" + "---:|" * len(results))
     for key, label in LABELS.items():
-        print(f"| {label} | " + " | ".join(f"{row[key]:,.1f}" for row in results.values()) + " |")
+        if all(key in row for row in results.values()):
+            print(f"| {label} | " + " | ".join(f"{row[key]:,.1f}" for row in results.values()) + " |")
     if args.json:
         args.json.write_text(json.dumps({"backend": backend, "results": results}, indent=2))
 

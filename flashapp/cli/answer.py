@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from flashapp.cli import common
 from flashapp.cli.common import (
     add_json_flag,
     add_now_flag,
     card_id_argument,
     iso,
     open_collection,
+    open_direct,
+    parse_now,
     print_json,
 )
 from flashapp.core.scheduling import Rating, format_interval
@@ -31,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
         rating = Rating.parse(args.rating)
     except ValueError as error:
         raise UserError(str(error)) from None
-    with open_collection(args) as collection:
-        result = collection.answer(args.card_id, rating, args.time_ms)
-        now = collection.clock()
+    now = parse_now(args.now)
+    result = _direct(args, rating, now)
+    if result is None:
+        with open_collection(args) as collection:
+            result = collection.answer(args.card_id, rating, args.time_ms)
+            now = collection.clock()
     after = result.after
     if args.json:
         print_json(
@@ -56,3 +62,17 @@ def run(args: argparse.Namespace) -> int:
         f"due in {format_interval(now, after.due)} ({iso(after.due)})"
     )
     return 0
+
+
+def _direct(args: argparse.Namespace, rating: Rating, now):
+    """The answer written with sqlite3 alone (see `store/direct/`), or None for the `Collection`."""
+    direct = open_direct(args)
+    if direct is None:
+        return None
+    from flashapp.store.direct.study import Unhandled, answer
+
+    with direct:
+        try:
+            return answer(direct, args.card_id, rating, now, fuzz=common.FUZZ, duration_ms=args.time_ms)
+        except Unhandled:
+            return None

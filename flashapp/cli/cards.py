@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from flashapp.cli.common import add_json_flag, open_collection
 
@@ -16,6 +15,7 @@ if TYPE_CHECKING:
 
 # Cards formatted per write to stdout: few system calls, and memory that does not grow with the list.
 CHUNK = 500
+T = TypeVar("T")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_collection(args) as collection:
-        cards = collection.stream_cards(deck=args.deck, search=args.search)
+        if args.json:
+            cards = collection.stream_card_json(deck=args.deck, search=args.search)
+        else:
+            cards = collection.stream_cards(deck=args.deck, search=args.search)
         try:
             # The first card is read before anything is printed: an unknown deck or a bad query is a
             # one-line error with nothing on stdout.
@@ -45,19 +48,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _chunks(cards: Iterable[CardInfo]) -> Iterator[list[CardInfo]]:
+def _chunks(cards: Iterable[T]) -> Iterator[list[T]]:
     iterator = iter(cards)
     while chunk := list(islice(iterator, CHUNK)):
         yield chunk
 
 
-def write_json_array(cards: Iterable[CardInfo]) -> None:
-    """A JSON array, one card object per line (the C encoder: `indent` would use the slow Python one)."""
+def write_json_array(cards: Iterable[str]) -> None:
+    """A JSON array, one card object (already encoded) per line, written a chunk at a time."""
     out = sys.stdout
-    encode = json.JSONEncoder(ensure_ascii=False).encode
     separator = "[\n"
     for chunk in _chunks(cards):
-        out.write(separator + ",\n".join(encode(card.to_json()) for card in chunk))
+        out.write(separator + ",\n".join(chunk))
         separator = ",\n"
     out.write("]\n" if separator == ",\n" else "[]\n")
 

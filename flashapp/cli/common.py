@@ -13,6 +13,7 @@ from flashapp.errors import UserError
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
+    from flashapp.store.direct.connection import DirectCollection
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +61,15 @@ def open_collection(args: argparse.Namespace, **options: Any) -> Collection:
     now = parse_now(getattr(args, "now", None)) if getattr(args, "now", None) else None
     tz = user_zone(getattr(args, "tz", None))
     return Collection.open(args.db, clock=(lambda: now) if now else utc_now, tz=tz, fuzz=FUZZ, **options)
+
+
+def open_direct(args: argparse.Namespace) -> DirectCollection | None:
+    """The collection opened with `sqlite3` alone, for `decks`, `next` and `answer`, when it is an SQLite
+    file at the current schema; None otherwise (then `open_collection`). See `store/direct/`."""
+    from flashapp.core.scheduling.zone import user_zone
+    from flashapp.store.direct.connection import direct_or_none
+
+    return direct_or_none(args.db, user_zone(getattr(args, "tz", None)))
 
 
 def print_json(value: Any) -> None:

@@ -11,9 +11,6 @@ import errno
 import os
 import sqlite3
 import sys
-import tempfile
-import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 
 LOG_NAME = "flashapp-errors.log"
@@ -82,6 +79,11 @@ def log_folder() -> Path:
 def log_unexpected(error: BaseException, argv: list[str]) -> Path | None:
     """Append the traceback (with the command line, passwords hidden) to the log; its path, or None
     when no folder could take it."""
+    # Loaded here, on the way out of a failed command, not by every command that starts.
+    import tempfile
+    import traceback
+    from datetime import UTC, datetime
+
     from flashapp.store.db import shown_url
 
     shown = [shown_url(arg) if "://" in arg else arg for arg in argv]

@@ -21,7 +21,9 @@ from flashapp.cli.failures import (
 from flashapp.errors import UserError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the arguments, only the command they name is registered (all of them when
+    they name none, or for `--help`)."""
     parser = argparse.ArgumentParser(
         prog="flashapp",
         description="Spaced-repetition flashcards for the terminal; concept cards run in PyTorch.",
@@ -39,14 +41,32 @@ def build_parser() -> argparse.ArgumentParser:
         "study days and due dates follow it",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in command_modules():
+    for module in command_modules(_command_named(argv or [])):
         module.register(sub)
     return parser
 
 
+# Global options that take a value: the word after them is not the command.
+_VALUED_GLOBALS = ("--db", "--tz")
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command word in `argv` (the first argument that is neither an option nor an option's
+    value), or None."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):
+            return None
+        if word in _VALUED_GLOBALS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if problem := check_int_arguments(vars(args)):
         parser.error(problem)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from flashapp.cli.common import add_json_flag, add_now_flag, iso, open_collection, print_json
+from flashapp.cli import common
+from flashapp.cli.common import (
+    add_json_flag,
+    add_now_flag,
+    iso,
+    open_collection,
+    open_direct,
+    parse_now,
+    print_json,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,11 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_collection(args) as collection:
-        queue = collection.study_queue(args.deck)
-        card_id = queue.next_card_id(collection.clock())
-        card = None if card_id is None else collection.study_card(card_id)
-        counts = collection.study_counts(args.deck)  # the numbers home and the study header show
+    queue, card = _direct(args)
+    if queue is None:
+        with open_collection(args) as collection:
+            queue = collection.study_queue(args.deck)
+            card_id = queue.next_card_id(collection.clock())
+            card = None if card_id is None else collection.study_card(card_id)
+            counts = collection.study_counts(args.deck)  # the numbers home and the study header show
+    else:
+        counts = queue.counts()
     next_due = queue.next_learning_due()
     if args.json:
         print_json(
@@ -46,3 +59,20 @@ def run(args: argparse.Namespace) -> int:
     buttons = " · ".join(f"{rating.name.lower()} {label}" for rating, label in card.labels.items())
     print(f"\n{buttons}\nAnswer with: flashapp answer {card.id} again|hard|good|easy")
     return 0
+
+
+def _direct(args: argparse.Namespace):
+    """(queue, card) read with sqlite3 alone (see `store/direct/`), or (None, None) for the `Collection`."""
+    direct = open_direct(args)
+    if direct is None:
+        return None, None
+    from flashapp.store.direct.study import Unhandled, study_card, study_queue
+
+    now = parse_now(args.now)
+    with direct:
+        try:
+            queue = study_queue(direct, args.deck, now)
+            card_id = queue.next_card_id(now)
+            return queue, None if card_id is None else study_card(direct, card_id, now, fuzz=common.FUZZ)
+        except Unhandled:
+            return None, None

@@ -172,6 +172,25 @@ def parse_deck(
 
     `validate_demo(concept, params)` and `validate_predict(spec)` check what the engine knows (concept
     names, parameter ranges, predict tasks) and return a one-line problem or None."""
+    # The line numbers of every card and key (`_scan_blocks`) only serve error messages: a file is read
+    # without them, and read again with them only when it has a problem to report.
+    try:
+        return _parse_deck(text, path, validate_demo, validate_predict, with_lines=False)
+    except DeckFileError:
+        return _parse_deck(text, path, validate_demo, validate_predict, with_lines=True)
+
+
+_NO_LINES = _Block(0)
+
+
+def _parse_deck(
+    text: str,
+    path: str,
+    validate_demo: DemoValidator | None,
+    validate_predict: PredictValidator | None,
+    *,
+    with_lines: bool,
+) -> DeckSpec:
     text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as Windows editors write
     try:
         data = tomllib.loads(text)
@@ -182,7 +201,7 @@ def parse_deck(
         raise DeckFileError(path, line, f"invalid TOML: {reason}") from None
     except RecursionError:
         raise DeckFileError(path, _deepest_line(text), f"values nested more than {MAX_DEPTH} deep") from None
-    top_block, deck_block, card_blocks = _scan_blocks(text)
+    top_block, deck_block, card_blocks = _scan_blocks(text) if with_lines else (_NO_LINES, _NO_LINES, [])
 
     def fail(message: str, line: int | None = None, card_id: str | None = None) -> DeckFileError:
         return DeckFileError(path, line, message, card_id)
@@ -202,7 +221,7 @@ def parse_deck(
     cards: list[CardSpec] = []
     first_line: dict[str, int] = {}
     for index, raw in enumerate(raw_cards):
-        block = card_blocks[index] if index < len(card_blocks) else _Block(0)
+        block = card_blocks[index] if index < len(card_blocks) else _NO_LINES
         if problem := _value_problem(raw):
             key, reason = problem
             raise fail(

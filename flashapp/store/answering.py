@@ -6,23 +6,27 @@ holding what the answer changed (so undo restores the exact previous rows, then 
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from flashapp.core.scheduling import (
-    CardState,
-    Rating,
-    SchedulerOptions,
-    StudyCalendar,
-    scheduler_for,
-)
+from flashapp.core.scheduling import CardState, Rating, SchedulerOptions, StudyCalendar
 from flashapp.errors import UserError
-from flashapp.store.card_state import apply_state, refresh_queue, restore, snapshot, to_state
-from flashapp.store.models import QUEUE_BURIED, QUEUE_NEW, QUEUE_REVIEW, Card, Review, queue_for
+from flashapp.store.card_state import (
+    AnswerResult,
+    answer_onto,
+    apply_state,
+    check_answerable,
+    fuzz_rng,  # noqa: F401 - re-exported: its home was here
+    preview_states,
+    refresh_queue,
+    restore,
+    review_values,
+    sibling_restore,
+)
+from flashapp.store.models import QUEUE_BURIED, QUEUE_NEW, QUEUE_REVIEW, Card, Review
 
 # Sibling burying hides the note's other new and review cards until tomorrow (not learning ones,
 # which are due within the day and would otherwise be lost).
@@ -30,26 +34,10 @@ BURIABLE_QUEUES = (QUEUE_NEW, QUEUE_REVIEW)
 
 
 @dataclass(frozen=True)
-class AnswerResult:
-    card_id: int
-    rating: Rating
-    before: CardState
-    after: CardState
-    review_id: int
-    buried_siblings: tuple[int, ...]
-
-
-@dataclass(frozen=True)
 class UndoResult:
     card_id: int
     rating: Rating
     reviewed_at: datetime
-
-
-def fuzz_rng(card_id: int, reps: int) -> random.Random:
-    """The same card at the same repetition always gets the same fuzz, so the interval a button shows
-    is the interval the answer gives."""
-    return random.Random(card_id * 1_000_003 + reps)
 
 
 # Built once: answering is the hot path, and building a statement costs more than running it.
@@ -83,9 +71,7 @@ def deck_options(card: Card) -> SchedulerOptions:
 
 def preview(card: Card, now: datetime, fuzz: bool, calendar: StudyCalendar) -> dict[Rating, CardState]:
     """What each button would do to `card` now (for the interval labels on the buttons)."""
-    options = deck_options(card)
-    rng = fuzz_rng(card.id, card.reps) if fuzz else None
-    return scheduler_for(options).next_states(to_state(card), now, options, rng, calendar)
+    return preview_states(card, deck_options(card), now, fuzz, calendar)
 
 
 def answer_card(
@@ -99,32 +85,14 @@ def answer_card(
     duration_ms: int = 0,
 ) -> AnswerResult:
     card = get_card(session, card_id)
-    if card.suspended or card.orphaned:
-        raise UserError(f"card {card_id} is suspended; unsuspend it before answering")
-    options = deck_options(card)
-    before = to_state(card)
-    rng = fuzz_rng(card.id, card.reps) if fuzz else None
-    after, log = scheduler_for(options).review(before, rating, now, options, rng, calendar)
-
-    previous = {"card": snapshot(card), "siblings": {}}
-    card.buried_until = None  # answering a buried card (by id) brings it back
-    apply_state(card, after, now)
-    buried = bury_siblings(session, card, now, calendar, previous["siblings"])
-    review = Review(
-        card_id=card.id,
-        reviewed_at=log.reviewed_at,
-        rating=int(rating),
-        state_before=log.state_before.value,
-        state_after=log.state_after.value,
-        interval_before_days=log.interval_before_days,
-        interval_after_days=log.interval_after_days,
-        ease_after=log.ease_after,
-        duration_ms=max(0, int(duration_ms)),
-        previous=previous,
-    )
+    check_answerable(card)
+    step = answer_onto(card, deck_options(card), rating, now, calendar, fuzz=fuzz)
+    siblings: dict = {}
+    buried = bury_siblings(session, card, now, calendar, siblings)
+    review = Review(**review_values(card.id, rating, step, duration_ms, siblings))
     session.add(review)
     session.flush()
-    return AnswerResult(card.id, rating, before, after, review.id, buried)
+    return AnswerResult(card.id, rating, step.before, step.after, review.id, buried)
 
 
 def bury_siblings(
@@ -139,7 +107,7 @@ def bury_siblings(
         params = {"of_note": card.note_id, "except_card": card.id, "until": calendar.day_end(now)}
         rows = session.execute(_BURY_SIBLINGS, params).all()
     for sibling_id, state in rows:
-        saved[str(sibling_id)] = {"queue": queue_for(state, suspended=False, orphaned=False, buried=False)}
+        saved[str(sibling_id)] = sibling_restore(state)
     return tuple(sibling_id for sibling_id, _ in rows)
 
 

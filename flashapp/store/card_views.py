@@ -6,21 +6,20 @@ time, so `cards --json` over the whole collection runs in constant memory.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
-from flashapp.core.media_refs import media_references
-from flashapp.core.render import render_card
 from flashapp.core.scheduling import StudyCalendar
 from flashapp.core.search import SearchQuery, parse_search
-from flashapp.core.timefmt import iso_utc
 from flashapp.errors import UserError
 from flashapp.store.anki.definitions import definition_of, note_definition
+from flashapp.store.card_info import CardInfo, card_info_of, card_json_of
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note, NoteType
 
@@ -31,103 +30,12 @@ if TYPE_CHECKING:
     from flashapp.anki.note_types import NoteTypeDef
 
 
-@dataclass(frozen=True)
-class CardInfo:
-    id: int
-    note_id: int
-    key: str
-    deck: str
-    deck_id: int
-    front: str
-    back: str
-    tags: tuple[str, ...]
-    state: str
-    due: datetime | None
-    interval_days: int
-    ease: float
-    reps: int
-    lapses: int
-    suspended: bool
-    demo: dict[str, Any] | None
-    media: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "note_id": self.note_id,
-            "key": self.key,
-            "deck": self.deck,
-            "front": self.front,
-            "back": self.back,
-            "tags": list(self.tags),
-            "state": self.state,
-            # A new card is not scheduled yet: its stored due only orders the new queue.
-            "due": iso_utc(self.due) if self.state != "new" else None,
-            "interval_days": self.interval_days,
-            "ease": round(self.ease, 4),
-            "reps": self.reps,
-            "lapses": self.lapses,
-            "suspended": self.suspended,
-            "demo": self.demo,
-            "media": list(self.media),
-        }
-
-
 def card_info(card: Card, note: Note, deck_name: str) -> CardInfo:
-    return _info(
+    return card_info_of(
         card.id, note.id, note.key, deck_name, card.deck_id, card.ord, card.flag, card.state, card.due,
         card.interval_days, card.ease, card.reps, card.lapses, card.suspended or card.orphaned,
         note.note_type, note.fields, note.tags, note.demo, note.demo_params, note_definition(note),
     )  # fmt: skip
-
-
-def _info(
-    card_id: int,
-    note_id: int,
-    key: str,
-    deck_name: str,
-    deck_id: int,
-    ord_: int,
-    flag: int,
-    state: str,
-    due: datetime | None,
-    interval_days: int,
-    ease: float,
-    reps: int,
-    lapses: int,
-    suspended: bool,
-    note_type: str,
-    fields: dict[str, Any],
-    tags: str,
-    demo: str | None,
-    demo_params: dict[str, Any] | None,
-    definition: NoteTypeDef | None,
-) -> CardInfo:
-    tag_list = tags.split()
-    front, back = render_card(
-        note_type, fields, ord_, definition, tags=tag_list, deck=deck_name, flag=flag
-    ).plain()
-    text = " ".join(str(value) for value in fields.values())
-    return CardInfo(
-        id=card_id,
-        note_id=note_id,
-        key=key,
-        deck=deck_name,
-        deck_id=deck_id,
-        front=front,
-        back=back,
-        tags=tuple(tag_list),
-        state=state,
-        due=due,
-        interval_days=interval_days,
-        ease=ease,
-        reps=reps,
-        lapses=lapses,
-        suspended=suspended,
-        demo={"concept": demo, "params": demo_params or {}} if demo else None,
-        # Most cards have no image: skip the two regular expressions unless a reference may be there.
-        media=tuple(media_references(text)) if ("![" in text or "<img" in text.lower()) else (),
-    )
 
 
 def apply_search(query: Select, search: SearchQuery, now: datetime, calendar: StudyCalendar) -> Select:
@@ -183,15 +91,48 @@ def _sort_columns(order: str, descending: bool) -> list:
     return [column.desc() for column in columns] if descending else columns
 
 
-# The columns a listing needs, read as plain rows (building ORM objects costs more than rendering).
+# The columns a listing needs, read as plain rows (building ORM objects costs more than rendering). The
+# due time and the JSON columns come as the driver gives them (NullType: no SQLAlchemy result
+# processing, the costliest step per row); `_row_values` finishes them.
 _COLUMNS = (
-    Card.id, Card.note_id, Note.key, Deck.name, Card.deck_id, Card.ord, Card.flag, Card.state, Card.due,
-    Card.interval_days, Card.ease, Card.reps, Card.lapses, Card.suspended | Card.orphaned,
-    Note.note_type, Note.fields, Note.tags, Note.demo, Note.demo_params, Note.note_type_id,
+    Card.id, Card.note_id, Note.key, Deck.name, Card.deck_id, Card.ord, Card.flag, Card.state,
+    type_coerce(Card.due, NullType()), Card.interval_days, Card.ease, Card.reps, Card.lapses,
+    Card.suspended | Card.orphaned, Note.note_type, type_coerce(Note.fields, NullType()), Note.tags,
+    Note.demo, type_coerce(Note.demo_params, NullType()), Note.note_type_id,
 )  # fmt: skip
+_DUE, _FIELDS, _DEMO_PARAMS = 8, 15, 18
 
 
-def iter_cards(
+def _utc(value: datetime | str | None) -> datetime | None:
+    """A time column as the driver gave it (SQLite: text; PostgreSQL: a naive datetime) in aware UTC."""
+    if value is None:
+        return None
+    return (datetime.fromisoformat(value) if isinstance(value, str) else value).replace(tzinfo=UTC)
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as the driver gave it (SQLite: text; psycopg decodes it already). Most notes have
+    no demo: their `demo_params` is the text "null", not worth a parse."""
+    if value == "null":
+        return None
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def iter_cards(session: Session, **options: Any) -> Iterator[CardInfo]:
+    """The cards in deck-name and new-queue order (or by `order`, a key of SORT_ORDERS), rendered one at
+    a time as the rows arrive. An unknown deck or a bad query raises (UserError) before the first card.
+    Options: now, calendar, deck, search, limit, order, descending (see `_rows`)."""
+    for values in _rows(session, **options):
+        yield card_info_of(*values)
+
+
+def iter_card_json(session: Session, **options: Any) -> Iterator[str]:
+    """The same cards as `iter_cards`, each as its `to_json()` object already encoded (`cards --json`)."""
+    for values in _rows(session, **options):
+        yield card_json_of(*values)
+
+
+def _rows(
     session: Session,
     *,
     now: datetime,
@@ -201,9 +142,8 @@ def iter_cards(
     limit: int | None = None,
     order: str | None = None,
     descending: bool = False,
-) -> Iterator[CardInfo]:
-    """The cards in deck-name and new-queue order (or by `order`, a key of SORT_ORDERS), rendered one at
-    a time as the rows arrive. An unknown deck or a bad query raises (UserError) before the first card."""
+) -> Iterator[list]:
+    """Each card's row values, in the order `card_info_of` takes them (note type definition last)."""
     query = select(*_COLUMNS).join(Note, Card.note_id == Note.id).join(Deck, Card.deck_id == Deck.id)
     if deck is not None:
         find_deck(session, deck)
@@ -218,11 +158,16 @@ def iter_cards(
     definitions: dict[int, NoteTypeDef | None] = {}
     # On the connection, not the session: plain rows without the ORM's result machinery.
     for row in session.connection().execute(query.execution_options(yield_per=BATCH_ROWS)):
-        *values, note_type_id = row
+        values = list(row)
+        note_type_id = values.pop()
+        values[_DUE] = _utc(values[_DUE])
+        values[_FIELDS] = _json(values[_FIELDS])
+        values[_DEMO_PARAMS] = _json(values[_DEMO_PARAMS])
         definition = None
         if note_type_id is not None:
             if note_type_id not in definitions:
                 found = session.get(NoteType, note_type_id)
                 definitions[note_type_id] = None if found is None else definition_of(found)
             definition = definitions[note_type_id]
-        yield _info(*values, definition)
+        values.append(definition)
+        yield values

@@ -339,6 +339,14 @@ class Collection:
         with self.reading() as session:
             yield from iter_cards(session, now=self.clock(), calendar=calendar, deck=deck, search=search)
 
+    def stream_card_json(self, deck: str | None = None, search: str | None = None) -> Iterator[str]:
+        """`stream_cards`, each card as its `to_json()` object already encoded as JSON text."""
+        from flashapp.store.card_views import iter_card_json
+
+        calendar = self.calendar
+        with self.reading() as session:
+            yield from iter_card_json(session, now=self.clock(), calendar=calendar, deck=deck, search=search)
+
     def card(self, card_id: int) -> CardInfo:
         with self.reading() as session:
             card = get_card(session, card_id, with_note=True)

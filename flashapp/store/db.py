@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from flashapp.errors import UserError
+
+# SQLAlchemy loads with the functions that need it: `default_collection_path` and the constants also
+# serve the study commands' SQLite path (`store/direct/`), which starts without it.
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BUSY_TIMEOUT_MS = 5000
 # Writes pass this execution option; the `begin` hook then takes SQLite's write lock up front, so two
@@ -29,6 +31,9 @@ def resolve_url(url_or_path: str | Path | None) -> str:
         url_or_path = default_collection_path()
     text = str(url_or_path)
     if "://" in text:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             make_url(text)
         except (ArgumentError, ValueError):
@@ -45,6 +50,9 @@ def resolve_url(url_or_path: str | Path | None) -> str:
 
 def shown_url(url: str) -> str:
     """`url` as messages may show it: the password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
@@ -54,6 +62,8 @@ def shown_url(url: str) -> str:
 
 def sqlite_file(url: str) -> Path | None:
     """The file behind an SQLite URL, or None for other databases and in-memory SQLite."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -62,6 +72,8 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +85,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Autocommit at the driver level: SQLAlchemy's `begin` hook below issues BEGIN itself, which

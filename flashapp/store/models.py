@@ -25,12 +25,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
-# Queue codes: the index (deck_id, queue, due) serves "what is due in this deck" for each queue.
-QUEUE_NEW = 0
-QUEUE_LEARNING = 1  # learning and relearning: due to the minute
-QUEUE_REVIEW = 2  # due by study day
-QUEUE_SUSPENDED = -1
-QUEUE_BURIED = -2
+# Re-exported: the queue codes live in a module of their own, free of SQLAlchemy.
+from flashapp.store.queue_codes import (  # noqa: F401
+    QUEUE_BURIED,
+    QUEUE_LEARNING,
+    QUEUE_NEW,
+    QUEUE_REVIEW,
+    QUEUE_SUSPENDED,
+    queue_for,
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -236,15 +239,6 @@ class PracticeAnswer(Base):
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[PracticeSession] = relationship(back_populates="answers")
-
-
-def queue_for(state: str, *, suspended: bool, orphaned: bool, buried: bool) -> int:
-    """The queue code a card belongs in, from its state and flags."""
-    if suspended or orphaned:
-        return QUEUE_SUSPENDED
-    if buried:
-        return QUEUE_BURIED
-    return {"new": QUEUE_NEW, "review": QUEUE_REVIEW}.get(state, QUEUE_LEARNING)
 
 
 class OptionPreset(Base):

@@ -7,11 +7,13 @@ start-up fast; an older collection is upgraded in place, inside one transaction.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
-from sqlalchemy.exc import DBAPIError
-
-from flashapp.store.db import IMMEDIATE
+# SQLAlchemy loads with the functions that use it: the study commands' SQLite path reads
+# HEAD_REVISION from here and starts without it.
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions; a test keeps the two in step.
@@ -30,6 +32,9 @@ def alembic_config(connection: Connection):
 def current_revision(engine: Engine) -> str | None:
     """The collection's revision, None for a database without Alembic's table: one query, no schema
     inspection (this runs on every start of every command)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
     with engine.connect() as connection:
         try:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -46,6 +51,8 @@ def _is_missing_table(error: DBAPIError) -> bool:
 
 def has_other_tables(engine: Engine) -> bool:
     """Tables but no Alembic version: some other program's database."""
+    from sqlalchemy import inspect
+
     with engine.connect() as connection:
         return bool(inspect(connection).get_table_names())
 
@@ -53,6 +60,8 @@ def has_other_tables(engine: Engine) -> bool:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (default: the newest), in place."""
     from alembic import command
+
+    from flashapp.store.db import IMMEDIATE
 
     with engine.execution_options(**IMMEDIATE).begin() as connection:
         command.upgrade(alembic_config(connection), revision)

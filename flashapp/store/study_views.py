@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from flashapp.core.predict import predict_seed
 from flashapp.core.render import RenderedCard, render_card
-from flashapp.core.scheduling import CardState, Rating, StudyCalendar, format_interval
-from flashapp.store.anki.definitions import note_definition
-from flashapp.store.answering import preview
-from flashapp.store.card_views import CardInfo, card_info
-from flashapp.store.models import Card, Review
+from flashapp.core.scheduling import CardState, Rating, SchedulerOptions, StudyCalendar, format_interval
+from flashapp.store.card_info import CardInfo, card_info_of
+from flashapp.store.card_state import preview_states
+
+# SQLAlchemy and the models load only where a session is used: `study_card_of` also serves the study
+# commands' SQLite path (`store/direct/`), which starts without them.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from flashapp.anki.note_types import NoteTypeDef
+    from flashapp.store.models import Card
 
 
 @dataclass(frozen=True)
@@ -56,21 +59,54 @@ class ReviewEntry:
 
 def study_card(card: Card, now: datetime, *, fuzz: bool, calendar: StudyCalendar) -> StudyCard:
     """`card` must come with its note and deck loaded (`get_card(..., with_note=True)`)."""
-    note = card.note
-    outcomes = preview(card, now, fuzz, calendar)
+    from flashapp.store.anki.definitions import note_definition
+
+    options = SchedulerOptions.from_dict(card.deck.options)
+    return study_card_of(
+        card,
+        card.note,
+        card.deck.name,
+        options,
+        note_definition(card.note),
+        now,
+        fuzz=fuzz,
+        calendar=calendar,
+    )
+
+
+def study_card_of(
+    card: Any,
+    note: Any,
+    deck_name: str,
+    options: SchedulerOptions,
+    definition: NoteTypeDef | None,
+    now: datetime,
+    *,
+    fuzz: bool,
+    calendar: StudyCalendar,
+) -> StudyCard:
+    """A card ready to study from its row values: `card` and `note` are anything with the `cards` and
+    `notes` columns as attributes (ORM objects or plain rows), `definition` the note's Anki note type."""
+    outcomes = preview_states(card, options, now, fuzz, calendar)
+    tags = note.tags.split()
     rendered = render_card(
         note.note_type,
         note.fields,
         card.ord,
-        note_definition(note),
-        tags=note.tag_list,
-        deck=card.deck.name,
+        definition,
+        tags=tags,
+        deck=deck_name,
         flag=card.flag,
         # A predict card shows the case drawn for this repetition, as the study screen does.
         seed=predict_seed(card.id, card.reps) if note.note_type == "predict" else None,
     )
+    info = card_info_of(
+        card.id, note.id, note.key, deck_name, card.deck_id, card.ord, card.flag, card.state, card.due,
+        card.interval_days, card.ease, card.reps, card.lapses, bool(card.suspended or card.orphaned),
+        note.note_type, note.fields, note.tags, note.demo, note.demo_params, definition,
+    )  # fmt: skip
     return StudyCard(
-        info=card_info(card, note, card.deck.name),
+        info=info,
         # Anki notes: how the card behaves ("basic", "cloze", "type-in"), which is what the screen needs.
         note_type=rendered.kind or note.note_type,
         rendered=rendered,
@@ -80,6 +116,10 @@ def study_card(card: Card, now: datetime, *, fuzz: bool, calendar: StudyCalendar
 
 
 def review_history(session: Session, card_id: int) -> list[ReviewEntry]:
+    from sqlalchemy import select
+
+    from flashapp.store.models import Review
+
     rows = session.scalars(
         # Rating 0: a manual entry imported from Anki (Forget, set due date), not an answer.
         select(Review)

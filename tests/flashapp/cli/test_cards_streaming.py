@@ -82,3 +82,22 @@ def _to_plain_without_shortcuts(markdown: str) -> str:
 @given(st.text(alphabet="ab $`*_#-+\n\r\t\x1b[31m\x9b\u202e\\^{}", max_size=40))
 def test_skipping_absent_markers_changes_nothing(markdown):
     assert text.to_plain(markdown) == _to_plain_without_shortcuts(markdown)
+
+
+def test_each_streamed_line_is_the_text_json_dumps_writes(collection, write_deck):
+    from flashapp.core.scheduling import Rating
+
+    deck = DECK.replace("Stream::Sub", "Strëam::Sub ✓").replace(
+        'tags = ["t1", "t2"]', 'tags = ["t1", "über"]'
+    )
+    collection.import_paths([write_deck(deck)], backup=False)
+    first, second, *_ = collection.cards()
+    collection.answer(first.id, Rating.GOOD)  # learning: a due time
+    collection.answer(second.id, Rating.EASY)  # review: an interval and another ease
+    collection.suspend(second.id)
+    expected = [json.dumps(card.to_json(), ensure_ascii=False) for card in collection.cards()]
+    assert list(collection.stream_card_json()) == expected
+    assert list(collection.stream_card_json(deck="Strëam::Sub ✓", search="code")) == [
+        json.dumps(card.to_json(), ensure_ascii=False)
+        for card in collection.cards(deck="Strëam::Sub ✓", search="code")
+    ]

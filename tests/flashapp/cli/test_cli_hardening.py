@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from flashapp.cli.main import main
 from flashapp.store.collection import Collection
+from flashapp.store.direct import deck_tree
 from flashapp.store.models import Review
 
 DECK = """\
@@ -101,6 +102,7 @@ def test_unexpected_error_names_the_log_file_that_holds_the_traceback(db, capsys
         raise RuntimeError("something nobody expected")
 
     monkeypatch.setattr(Collection, "deck_counts", broken)
+    monkeypatch.setattr(deck_tree, "deck_rows", broken)  # the same command on sqlite3 alone
     code, out, err = run(capsys, "--db", str(db), "decks")
     assert code == 1 and out == "" and err.count("\n") == 1
     assert "unexpected error in `decks` (RuntimeError: something nobody expected)" in err
@@ -117,6 +119,7 @@ def test_control_sequences_never_reach_the_terminal(db, capsys, monkeypatch):
         raise UserError("deck \x1b]0;owned\x07Evil\x1b[31m red \u202e")
 
     monkeypatch.setattr(Collection, "deck_counts", evil)
+    monkeypatch.setattr(deck_tree, "deck_rows", evil)
     code, out, err = run(capsys, "--db", str(db), "decks")
     assert code == 2 and "\x1b" not in err and "\x07" not in err and "\u202e" not in err
     assert "Evil" in err

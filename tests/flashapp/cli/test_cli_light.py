@@ -1,5 +1,6 @@
-"""The study commands load only what they use: on a collection at the newest schema, `decks`, `next`
-and `answer` run without Alembic, the practice modes, Anki import/export, Textual, the engine or torch."""
+"""The study commands load only what they use: on an SQLite collection at the newest schema, `decks`,
+`next` and `answer` run on sqlite3 alone (`store/direct/`): without SQLAlchemy (Core or ORM), the models,
+Alembic, the practice modes, Anki import/export, Rich, Textual, the engine or torch."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ with contextlib.redirect_stdout(io.StringIO()):
 heavy = (
     "alembic", "flashapp.store.practice", "flashapp.core.practice.generator", "flashapp.core.practice.learn",
     "flashapp.store.anki_import", "flashapp.store.anki_export", "textual", "engine", "torch", "numpy",
+    "sqlalchemy", "flashapp.store.models", "flashapp.store.collection", "rich", "markdown_it",
+    "flashapp.cli.demo", "flashapp.cli.stats",
 )
 print(json.dumps({"code": code, "loaded": sorted(
     name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in heavy)
@@ -48,5 +51,11 @@ def test_study_commands_skip_the_heavy_packages(collection, write_deck):
 
 def test_a_new_collection_still_migrates(tmp_path):
     db = str(tmp_path / "new.db")
-    assert "alembic" in loaded_by("--db", db, "decks")
+    loaded = loaded_by("--db", db, "decks")
+    assert "alembic" in loaded and "sqlalchemy.orm" in loaded  # created by the Collection
     assert loaded_by("--db", db, "decks") == []
+
+
+def test_the_other_commands_still_open_the_collection(collection):
+    # `cards` is not a study command: it goes through the Collection (and SQLAlchemy).
+    assert "sqlalchemy" in loaded_by("--db", str(collection.path), "cards")

@@ -292,3 +292,19 @@ def deck_specs(draw) -> DeckSpec:
 @given(deck_specs())
 def test_dump_then_parse_round_trips(deck):
     assert parse_deck(dump_deck(deck)) == deck
+
+
+def test_line_numbers_are_found_only_for_a_file_with_a_problem(monkeypatch):
+    from flashapp.core import deckfile
+
+    scans = []
+    real_scan = deckfile._scan_blocks
+    monkeypatch.setattr(deckfile, "_scan_blocks", lambda text: scans.append(1) or real_scan(text))
+    good = '[deck]\nname = "D"\n\n[[cards]]\nid = "a"\nfront = "q"\nback = "a"\n'
+    assert [card.id for card in deckfile.parse_deck(good).cards] == ["a"]
+    assert scans == []  # a valid file is read without the line scan
+    bad = good + '\n[[cards]]\nid = "a"\nfront = "q2"\nback = "a2"\n'
+    with pytest.raises(deckfile.DeckFileError) as raised:
+        deckfile.parse_deck(bad, "d.toml")
+    assert "d.toml:10: card a: duplicate card id (first used at line 5)" in str(raised.value)
+    assert scans == [1]

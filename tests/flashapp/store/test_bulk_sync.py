@@ -19,3 +19,46 @@ def test_chunked_inserts_keep_file_order_and_match_notes(collection, tmp_path, m
     assert [card.key for card in cards[5:]] == ["cz", "cz"]
     again = collection.import_paths([path], backup=False)
     assert not again.decks[0].changed
+
+
+def test_plain_sqlite_inserts_store_what_core_inserts_store(
+    tmp_path, clock, empty_collection_file, monkeypatch
+):
+    import sqlite3
+
+    from flashapp.store.collection import Collection
+
+    specs = [
+        CardSpec(id="basic", front="Ünïcode $x^2$", back="b", tags=("t", "ü")),
+        CardSpec(id="demo", front="f", back="b", demo="attention.cross", params={"n": 2, "m": 3, "d": 4}),
+        CardSpec(id="rev", kind="reversed", front="front", back="back"),
+        CardSpec(id="cz", kind="cloze", cloze="{{c1::a}} and {{c2::b}}", extra="more"),
+    ]
+    path = tmp_path / "d.toml"
+    path.write_text(dump_deck(DeckSpec(name="Same", cards=tuple(specs))), encoding="utf-8")
+
+    def rows_after_import(name: str) -> dict[str, list]:
+        db = empty_collection_file(tmp_path / name)
+        with Collection.open(db, shipped_decks=False, clock=clock) as collection:
+            collection.import_paths([path], backup=False)
+        connection = sqlite3.connect(db)
+        rows = {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("notes", "cards")
+        }
+        types = connection.execute("SELECT typeof(demo_params), typeof(created_at) FROM notes").fetchall()
+        connection.close()
+        return rows | {"types": types}
+
+    plain = rows_after_import("plain.db")
+    monkeypatch.setattr(deckfile_sync, "insert_plain", deckfile_sync._insert_core)
+    monkeypatch.setattr(deckfile_sync, "_insert_notes", _core_notes)
+    assert plain == rows_after_import("core.db")
+    assert len(plain["cards"]) == 6
+
+
+def _core_notes(session, rows, source):
+    from sqlalchemy import insert
+
+    table = deckfile_sync.Note.__table__
+    return dict(session.connection().execute(insert(table).returning(table.c.key, table.c.id), rows).all())
