@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import NOW, build_collection  # noqa: E402
 
-from flashapp.core.scheduling import StudyCalendar, day_start_utc, next_day_start_utc  # noqa: E402
+from flashapp.core.scheduling import StudyCalendar  # noqa: E402
 from flashapp.store.collection import Collection  # noqa: E402
 from flashapp.store.counts import deck_counts  # noqa: E402
 from flashapp.store.direct.connection import direct_or_none  # noqa: E402
