@@ -149,7 +149,14 @@ class Review(Base):
     """Append-only review log; `previous` holds the card's columns before the answer, for undo."""
 
     __tablename__ = "reviews"
-    __table_args__ = (Index("ix_reviews_card_time", "card_id", "reviewed_at"),)
+    __table_args__ = (
+        Index("ix_reviews_card_time", "card_id", "reviewed_at"),
+        # The statistics' index: each (state, rating)'s answers in a time range, by index alone.
+        Index(
+            "ix_reviews_stats",
+            "state_before", "rating", "reviewed_at", "interval_before_days", "duration_ms", "card_id",
+        ),  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))

@@ -15,7 +15,7 @@ from flashapp.store.db import IMMEDIATE
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0006_hardening"
+HEAD_REVISION = "0007_i14_stats_index"
 
 
 def alembic_config(connection: Connection):
