@@ -364,9 +364,10 @@ def _histogram(counts: Counter[int], edges: tuple[float, ...]) -> list[dict[str,
 
 def _card_figures(session: Session, deck_ids: list[int] | None) -> dict[str, Any]:
     counts = {"new": 0, "learning": 0, "relearning": 0, "young": 0, "mature": 0, "suspended": 0, "buried": 0}
-    query = select(Card.state, Card.queue, Card.interval_days >= MATURE_DAYS, func.count()).group_by(
-        Card.state, Card.queue, Card.interval_days >= MATURE_DAYS
-    )
+    # Grouped by its name: PostgreSQL sees `interval_days >= $1` and `>= $2` as two expressions.
+    mature = (Card.interval_days >= MATURE_DAYS).label("mature")
+    query = select(Card.state, Card.queue, mature, func.count())
+    query = query.group_by(Card.state, Card.queue, text("mature"))
     for state, queue, is_mature, count in session.execute(_in_decks(query, deck_ids)):
         if queue == QUEUE_SUSPENDED:
             counts["suspended"] += count

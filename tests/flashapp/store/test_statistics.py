@@ -147,10 +147,12 @@ def test_cards_buttons_hours(stats):
     assert stats["added"] == [{"day": "2026-03-10", "cards": 3}]
 
 
-def test_figures_equal_a_row_by_row_reference_across_clock_changes(tmp_path, write_deck):
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_figures_equal_a_row_by_row_reference_across_clock_changes(store, request, tmp_path, write_deck):
     """New York, rollover at 04:00: a year with both clock changes, rows on day and hour boundaries,
-    manual entries (rating 0, no answers) and rows before the window and after `now`. Every review
-    figure equals the same figure worked out row by row with `study_day` and the local clock."""
+        manual entries (rating 0, no answers) and rows before the window and after `now`. Every review
+        figure equals the same figure worked out row by row with `study_day` and the local clock; on
+    SQLite and on PostgreSQL (FLASHAPP_TEST_PG), whose SQL differs (epoch seconds, timestamp literals)."""
     tz = ZoneInfo("America/New_York")
     now = datetime(2026, 3, 10, 16, 0, tzinfo=UTC)  # two days after clocks went forward
     rng = random.Random(7)
@@ -163,7 +165,8 @@ def test_figures_equal_a_row_by_row_reference_across_clock_changes(tmp_path, wri
         (instant, rng.choice((0, 1, 1, 2, 3, 3, 3, 4)), rng.choice(STATES), rng.choice((0, 3, 20, 21, 90)))
         for instant in instants
     ]  # fmt: skip
-    with Collection.open(tmp_path / "r.db", shipped_decks=False, clock=lambda: now, tz=tz) as collection:
+    where = tmp_path / "r.db" if store == "sqlite" else request.getfixturevalue("pg_url")
+    with Collection.open(where, shipped_decks=False, clock=lambda: now, tz=tz) as collection:
         collection.import_paths([write_deck(DECK)])
         with collection.writing() as session:
             card_ids = list(session.scalars(select(Card.id)))
