@@ -41,7 +41,14 @@ async def open_stats_times(path: Path, runs: int, calibration: bool) -> list[tup
     every other run has no workers at all (both no-ops): the screen's own first frame, the floor."""
     samples = []
     real, skip = StatsScreen._load_calibration, lambda self: None
-    load_stats = StatsScreen._load_stats
+    load_stats, show = StatsScreen._load_stats, StatsScreen._show
+    shown: list[str] = []  # the panels a worker filled, in order
+
+    def noted_show(screen: StatsScreen, selector: str, text: str) -> None:
+        show(screen, selector, text)
+        shown.append(selector)
+
+    StatsScreen._show = noted_show  # type: ignore[method-assign]
     with Collection.open(path, clock=lambda: NOW, tz=UTC) as collection:
         app = make_app(collection)
         async with app.run_test(size=(100, 32)) as pilot:
@@ -52,8 +59,8 @@ async def open_stats_times(path: Path, runs: int, calibration: bool) -> list[tup
                 app.call_after_refresh(lambda: done.set_result(time.perf_counter()))
                 return await done
 
-            async def finished(group: str) -> None:
-                while not any(w.group == group and w.is_finished for w in app.workers):
+            async def finished(selector: str, updates: int) -> None:
+                while shown.count(selector) < updates:
                     await asyncio.sleep(0.002)
 
             while not app.collection_ready:
@@ -64,16 +71,17 @@ async def open_stats_times(path: Path, runs: int, calibration: bool) -> list[tup
                 last = calibration and run == 2 * runs - 1
                 StatsScreen._load_calibration = real if last else skip  # type: ignore[method-assign]
                 StatsScreen._load_stats = skip if bare else load_stats  # type: ignore[method-assign]
+                shown.clear()
                 start = time.perf_counter()
                 app.open_stats(None)
                 first = await painted()
                 assert isinstance(app.screen, StatsScreen)
                 filled = replayed = float("nan")
                 if not bare:
-                    await finished("stats")
+                    await finished("#stats-body", 1)
                     filled = (await painted() - start) * 1000
                 if last:
-                    await finished("calibration")
+                    await finished("#stats-fsrs", 2)  # "replaying…", then the table
                     replayed = (await painted() - start) * 1000
                 samples.append(((first - start) * 1000, filled, replayed))
                 await app.workers.wait_for_complete()
