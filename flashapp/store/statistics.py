@@ -1,12 +1,12 @@
 """Statistics of a deck (or the collection), Anki's set, computed in SQL on study days.
 
-The review log is read in one aggregate over the past year, grouped by study day and local hour with
-conditional sums, so a million rows come back as a few thousand. The study day of a row is computed in
-SQL exactly as `core/scheduling/day.py` defines it: the year's day starts are computed with day.py (the
-collection's zone and rollover hour), then split into runs of days of equal length (23, 24 or 25 hours
-around clock changes), so a row's day is `first day of its run + (seconds since the run began) // day
-length`. The local hour likewise uses the zone's UTC offset, which is constant between clock changes.
-Card figures are plain aggregates over the cards table. Every figure is a plain JSON-able value.
+The review log is never sorted or read row by row in Python: the study days of the past year (from
+`core/scheduling/day.py`, in the collection's zone and rollover hour) are a VALUES table of UTC
+ranges, and each (day, state before, rating) is counted by correlated subqueries over one range of
+the `ix_reviews_stats` index (state, rating, time, interval, answer time); the hourly breakdown
+likewise per local clock hour of the year. A million rows are each read once from the index and come
+back as a few thousand numbers. Card figures are plain aggregates over the cards table, binned in
+SQL. Every figure is a plain JSON-able value. Manual entries (rating 0, from Anki) are no answers.
 """
 
 from __future__ import annotations
