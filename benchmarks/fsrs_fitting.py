@@ -14,8 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from flashapp.store.collection import Collection
-from flashapp.store.simulated_history import write_simulated_history
+sys.path.insert(0, str(Path(__file__).parent))
+from simulated_history import write_simulated_history  # noqa: E402
+
+from flashapp.store.collection import Collection  # noqa: E402
 
 
 def timed(*argv: str) -> tuple[str, dict]:

@@ -112,7 +112,7 @@ def _hourly(ax: Any, rows: list[dict[str, Any]]) -> None:
     other = ax.twinx()
     points = [(r["hour"], r["recall"]) for r in rows if r["recall"] is not None]
     other.plot([h for h, _ in points], [v for _, v in points], "o-", color=COLOURS["relearning"], ms=3)
-    other.set_ylim(0, 1)
+    other.set_ylim(0, 1.05)  # room above 100%, where the line's points would be cut in half
     other.set_ylabel("recall")
 
 
@@ -152,14 +152,23 @@ def _retention_table(ax: Any, retention: dict[str, Any], today: dict[str, Any]) 
 
 def _added(ax: Any, rows: list[dict[str, Any]], today_text: str) -> None:
     today = date.fromisoformat(today_text)
+    ages = [(today - date.fromisoformat(r["day"])).days for r in rows]
+    oldest = max(ages, default=0)
+    # Over more than two months, one bar a week: one-day bars on a year's axis are a pixel wide.
+    width = 7 if oldest > 60 else 1
+    weeks: dict[int, int] = {}
+    for age, row in zip(ages, rows, strict=True):
+        weeks[age // width] = weeks.get(age // width, 0) + row["cards"]
     ax.bar(
-        [-(today - date.fromisoformat(r["day"])).days for r in rows],
-        [r["cards"] for r in rows],
+        [-(k * width + (width - 1) / 2) for k in weeks],
+        list(weeks.values()),
         color=COLOURS["new"],
-        width=1.0,
+        width=width * 0.9,
     )
-    oldest = min((-(today - date.fromisoformat(r["day"])).days for r in rows), default=0)
-    ax.set(title="Cards added", xlabel="days ago", ylabel="cards", xlim=(min(oldest, -30) - 1, 1))
+    per = "per week" if width == 7 else "per day"
+    ax.set(
+        title=f"Cards added ({per})", xlabel="days ago", ylabel="cards", xlim=(-max(oldest, 30) - width, 1)
+    )
 
 
 def _reliability(ax: Any, calibration: Sequence[CalibrationBin]) -> None:
@@ -172,9 +181,15 @@ def _reliability(ax: Any, calibration: Sequence[CalibrationBin]) -> None:
             color=COLOURS["review"],
             label="FSRS (deck parameters)",
         )
-        for b in calibration:
+        for k, b in enumerate(calibration):  # counts below and above in turn: neighbours' do not collide
+            offset = (4, -9) if k % 2 == 0 else (-4, 5)
             ax.annotate(
-                str(b.count), (b.predicted, b.actual), fontsize=7, textcoords="offset points", xytext=(4, -8)
+                str(b.count),
+                (b.predicted, b.actual),
+                fontsize=7,
+                textcoords="offset points",
+                xytext=offset,
+                ha="left" if k % 2 == 0 else "right",
             )
     ax.set(
         title="Calibration on held-out reviews",

@@ -148,11 +148,25 @@ class Card(Base):
     deck: Mapped[Deck] = relationship()
 
 
+# The statistics' index on reviews: each (state, rating)'s answers in a time range, by index alone.
+STATS_INDEX_COLUMNS = (
+    "state_before",
+    "rating",
+    "reviewed_at",
+    "interval_before_days",
+    "duration_ms",
+    "card_id",
+)
+
+
 class Review(Base):
     """Append-only review log; `previous` holds the card's columns before the answer, for undo."""
 
     __tablename__ = "reviews"
-    __table_args__ = (Index("ix_reviews_card_time", "card_id", "reviewed_at"),)
+    __table_args__ = (
+        Index("ix_reviews_card_time", "card_id", "reviewed_at"),
+        Index("ix_reviews_stats", *STATS_INDEX_COLUMNS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))

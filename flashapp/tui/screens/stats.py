@@ -50,7 +50,9 @@ class StatsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.action_reload()
+        # After the first frame: the worker's Python work (building the queries) would share the GIL
+        # with painting it.
+        self.call_after_refresh(self.action_reload)
 
     def action_reload(self) -> None:
         self._load_stats()

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 from cli_calls import call
+from simulated import write_simulated_history
 
 from flashapp.store.collection import Collection
-from flashapp.store.simulated_history import write_simulated_history
 
 
 @pytest.fixture(scope="module")

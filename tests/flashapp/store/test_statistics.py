@@ -6,14 +6,18 @@ due at 03:30 tomorrow is due today.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert, select, update
 
+from flashapp.core.scheduling.day import day_start_utc, study_day
 from flashapp.store.collection import Collection
 from flashapp.store.models import Card, Note, Review
-from flashapp.store.statistics import deck_statistics
+from flashapp.store.statistics import STATES, deck_statistics
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 DECK = """\
@@ -141,3 +145,69 @@ def test_cards_buttons_hours(stats):
         {"from": 45, "to": 60, "cards": 1},
     ]
     assert stats["added"] == [{"day": "2026-03-10", "cards": 3}]
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_figures_equal_a_row_by_row_reference_across_clock_changes(store, request, tmp_path, write_deck):
+    """New York, rollover at 04:00: a year with both clock changes, rows on day and hour boundaries,
+        manual entries (rating 0, no answers) and rows before the window and after `now`. Every review
+        figure equals the same figure worked out row by row with `study_day` and the local clock; on
+    SQLite and on PostgreSQL (FLASHAPP_TEST_PG), whose SQL differs (epoch seconds, timestamp literals)."""
+    tz = ZoneInfo("America/New_York")
+    now = datetime(2026, 3, 10, 16, 0, tzinfo=UTC)  # two days after clocks went forward
+    rng = random.Random(7)
+    instants = [now - timedelta(seconds=rng.randint(0, 380 * 86400)) for _ in range(400)]
+    instants += [now, now + timedelta(seconds=1)]
+    for change in (datetime(2025, 11, 2, 6, tzinfo=UTC), datetime(2026, 3, 8, 7, tzinfo=UTC)):
+        instants += [change + timedelta(minutes=m) for m in range(-90, 91, 15)]
+    instants += [day_start_utc(now - timedelta(days=d), tz, 4) for d in range(0, 370, 9)]
+    log = [
+        (instant, rng.choice((0, 1, 1, 2, 3, 3, 3, 4)), rng.choice(STATES), rng.choice((0, 3, 20, 21, 90)))
+        for instant in instants
+    ]  # fmt: skip
+    where = tmp_path / "r.db" if store == "sqlite" else request.getfixturevalue("pg_url")
+    with Collection.open(where, shipped_decks=False, clock=lambda: now, tz=tz) as collection:
+        collection.import_paths([write_deck(DECK)])
+        with collection.writing() as session:
+            card_ids = list(session.scalars(select(Card.id)))
+            session.execute(
+                insert(Review),
+                [
+                    {"card_id": rng.choice(card_ids), "reviewed_at": when, "rating": rating,
+                     "state_before": state, "state_after": "review", "interval_before_days": interval,
+                     "interval_after_days": interval, "ease_after": 2.5, "duration_ms": 1000 * (k % 7),
+                     "previous": {}}
+                    for k, (when, rating, state, interval) in enumerate(log)
+                ],
+            )  # fmt: skip
+        with collection.reading() as session:
+            stats = deck_statistics(session, None, now, tz)
+    today = study_day(now, tz, 4)
+    days: dict[str, Counter] = defaultdict(Counter)
+    hours = [[0, 0] for _ in range(24)]
+    buttons = {group: [0, 0, 0, 0] for group in ("learning", "young", "mature")}
+    for k, (when, rating, state, interval) in enumerate(log):
+        day = study_day(when, tz, 4)
+        if rating == 0 or when > now or (today - day).days >= 365:
+            continue
+        kind = {"new": "learning"}.get(state, state)
+        days[day.isoformat()][kind] += 1
+        days[day.isoformat()]["ms"] += 1000 * (k % 7)
+        hours[when.astimezone(tz).hour][0] += 1
+        hours[when.astimezone(tz).hour][1] += rating > 1
+        group = ("mature" if interval >= 21 else "young") if state == "review" else "learning"
+        buttons[group][rating - 1] += 1
+    assert stats["reviews_by_day"] == [
+        {"day": day, "learning": c["learning"], "review": c["review"], "relearning": c["relearning"],
+         "minutes": round(c["ms"] / 60000, 1)}
+        for day, c in sorted(days.items())
+    ]  # fmt: skip
+    assert stats["hourly"] == [
+        {"hour": h, "answers": n, "recall": round(ok / n, 4) if n else None}
+        for h, (n, ok) in enumerate(hours)
+    ]
+    assert stats["answer_buttons"] == {
+        group: dict(zip(("again", "hard", "good", "easy"), counts, strict=True))
+        for group, counts in buttons.items()
+    }
+    assert stats["heatmap"][-1]["day"] == today.isoformat() == max(days)

@@ -1,7 +1,8 @@
 """A simulated learner's history written into a collection: one deck of basic cards with their review
-log and final scheduling state, for the benchmarks and tests of stats, optimize, evaluate and plan.
+log and final scheduling state, for the benchmarks and tests of stats, optimize, evaluate and plan
+(tests import it through `tests/flashapp/cli/simulated.py`; the app never uses it).
 
-    python -m flashapp.store.simulated_history --db /tmp/sim.db --days 365 --new-per-day 20
+    .venv/bin/python benchmarks/simulated_history.py --db /tmp/sim.db --days 365 --new-per-day 20
 
 writes the forgetful learner (`core/scheduling/simulation.py`), studying under FSRS's defaults, into
 deck "Simulated" (a new collection, without the shipped decks).
