@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from sqlalchemy import text
 
 from flashapp.core.scheduling import Rating
 from flashapp.errors import UserError
@@ -31,10 +30,12 @@ cloze = "{{c1::x}} and {{c2::y}}"
 """
 
 
-def tables(path) -> list:
-    with sqlite3.connect(path) as db:
+def tables(collection) -> list:
+    """Every row of the tables an action and its undo touch, straight from the database."""
+    with collection.engine.connect() as db:
         return [
-            db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in ("notes", "cards", "reviews")
+            [tuple(row) for row in db.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            for t in ("notes", "cards", "reviews")
         ]
 
 
@@ -50,15 +51,13 @@ def bulk_collection(collection, write_deck):
     [("suspend", ""), ("bury", ""), ("forget", ""), ("tag", "new two"), ("untag", "one"),
      ("move", "Else::Where"), ("flag", "3"), ("delete", "")],
 )  # fmt: skip
-def test_each_action_changes_the_cards_and_its_undo_restores_every_row(
-    bulk_collection, db_path, action, value
-):
+def test_each_action_changes_the_cards_and_its_undo_restores_every_row(bulk_collection, action, value):
     ids = [card.id for card in bulk_collection.cards()][:3]  # the answered card, a whole reversed note
-    before = tables(db_path)
+    before = tables(bulk_collection)
     undo = bulk_collection.bulk(action, ids, value)
-    assert tables(db_path) != before
+    assert tables(bulk_collection) != before
     bulk_collection.undo_bulk(undo)
-    assert tables(db_path) == before
+    assert tables(bulk_collection) == before
 
 
 def test_what_each_action_does(bulk_collection):

@@ -7,6 +7,7 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import insert
 
 from flashapp.store.deck_tree_counts import REVIEW, own_available
@@ -57,6 +58,7 @@ def test_counts_match_counting_everything_then_capping(collection):
             }, name
 
 
+@pytest.mark.sqlite_only  # reads SQLite's EXPLAIN QUERY PLAN
 def test_each_count_is_a_range_search_on_the_index(collection):
     with collection.reading() as session:
         compiled = REVIEW.compile(session.bind)
