@@ -43,7 +43,7 @@ from flashapp.store.decks import find_deck
 from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
 from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
-from flashapp.store.locking import lock_all_decks, lock_card, lock_for_undo, lock_note
+from flashapp.store.locking import lock_all_decks, lock_card, lock_cards, lock_for_undo, lock_note
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 from flashapp.store.queue import StudyQueue, build_queue
@@ -387,6 +387,7 @@ class Collection:
     def set_deck_options(self, deck: str, **changes: object) -> SchedulerOptions:
         """Change some of a deck's scheduler options (validated as a whole before saving)."""
         with self.writing() as session:
+            lock_all_decks(session)  # read, change, write back: no other process in between
             row = find_deck(session, deck)
             try:
                 options = SchedulerOptions.from_dict({**row.options, **changes})
@@ -567,6 +568,7 @@ class Collection:
         from flashapp.store.note_adding import add_note
 
         with self.writing() as session:
+            lock_all_decks(session)  # it may create the deck, which another process may be creating
             return add_note(session, deck, kind, fields, list(tags), self.clock())
 
     def note_duplicates(self, kind: str, fields: dict[str, str]) -> list[Duplicate]:
@@ -589,6 +591,7 @@ class Collection:
         from flashapp.store.flashcards import save_flashcard_mark
 
         with self.writing() as session:
+            lock_card(session, card_id)
             save_flashcard_mark(session, deck, card_id, self.clock(), known=known, starred=starred)
 
     def reset_flashcard_sorts(self, deck: str) -> None:
@@ -622,6 +625,7 @@ class Collection:
         from flashapp.store.option_presets import save_deck_options
 
         with self.writing() as session:
+            lock_all_decks(session)  # a preset's options reach every deck that follows it
             return save_deck_options(session, deck, options, preset, self.clock())
 
     def bulk(self, action: str, card_ids: Sequence[int], value: str = "") -> BulkUndo:
@@ -629,12 +633,14 @@ class Collection:
         from flashapp.store.bulk_actions import apply_bulk
 
         with self.writing() as session:
+            lock_cards(session, card_ids)
             return apply_bulk(session, action, card_ids, self.clock(), self.calendar, value=value)
 
     def undo_bulk(self, undo: BulkUndo) -> None:
         from flashapp.store.bulk_actions import undo_bulk
 
         with self.writing() as session:
+            lock_cards(session, undo.card_ids)
             undo_bulk(session, undo)
 
     def browse_extras(self, card_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:

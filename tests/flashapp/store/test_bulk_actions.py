@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 
@@ -75,3 +77,18 @@ def test_what_each_action_does(bulk_collection):
         bulk_collection.cards(search="flag:9")
     with pytest.raises(UserError, match="unknown card"):
         bulk_collection.bulk("suspend", [999999])
+
+
+@pytest.mark.parametrize(("action", "value"), [("flag", "3"), ("move", "Else::Where"), ("tag", "later")])
+def test_undo_keeps_an_answer_given_after_the_action(bulk_collection, clock, action, value):
+    """Undo writes back only what the action changed and nothing changed since: an answer given after
+    it (here, or in another process) stays, and so do the card's reps and its review log."""
+    card = bulk_collection.cards()[1]
+    undo = bulk_collection.bulk(action, [card.id], value)
+    clock.now += timedelta(minutes=1)
+    bulk_collection.answer(card.id, Rating.GOOD)
+    bulk_collection.undo_bulk(undo)
+    [after] = [c for c in bulk_collection.cards() if c.id == card.id]
+    assert (after.reps, after.state, after.deck, after.tags) == (1, "learning", card.deck, card.tags)
+    assert bulk_collection.card_flag(card.id) == 0
+    assert bulk_collection.check() == []

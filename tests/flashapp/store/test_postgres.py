@@ -71,9 +71,12 @@ def test_backups_and_check_on_postgres_never_print_the_password(pg_url, capsys, 
     assert "s3cret-pw" not in out + err and "pg_dump" in out and "***" in out
 
 
-def test_two_processes_answering_and_undoing_lose_nothing(pg_collection, pg_url):
+def test_two_processes_answering_and_undoing_beside_a_browser_lose_nothing(pg_collection, pg_url):
+    """Two processes answer one card and undo while a third runs bulk actions on its note's cards
+    (and undoes them), edits the note and changes the deck's options: before the row locks and the
+    undo that keeps newer values, this lost 27 answers and deadlocked 4 times in 10 s."""
     pg_collection.close()
-    tally = race(pg_url, seconds=4, workers=2)
-    assert tally["answers"] > 10 and tally["undos"] > 0
+    tally = race(pg_url, seconds=4, workers=2, browsers=1)
+    assert tally["answers"] > 10 and tally["undos"] > 0 and tally["bulk_actions_and_edits"] > 5, tally
     assert tally["failures"] == [] and tally["lost_updates"] == 0 and tally["double_undos"] == 0, tally
     assert tally["check"] == []
