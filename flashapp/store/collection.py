@@ -95,6 +95,7 @@ class Collection:
         self._calendar: StudyCalendar | None = None
         self._read = sessionmaker(engine, expire_on_commit=False)
         self.changed = False  # anything written since opening (the TUI backs up on closing then)
+        self._write_probed = False  # the damage probe runs before the first write (store.damage)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
         self._watch: ChangeWatch | None = None  # opened on the first `change_token`
 
@@ -231,9 +232,24 @@ class Collection:
         collection found damaged (by this process or an earlier one)."""
         if (detail := recorded_damage(self.path)) is not None:
             raise CollectionDamaged(self.path, detail)
+        if not self._write_probed:
+            self._probe_before_writing()
         with self._damage_named(), self._write() as session, session.begin():
             yield session
         self.changed = True
+
+    def _probe_before_writing(self) -> None:
+        """Once per open collection, before its first write: a damaged file is refused (and
+        remembered) even where the write would not read the bad page (see `store.damage`)."""
+        if self.path is not None:
+            from flashapp.store.damage import write_probe
+
+            with self._damage_named(), self.engine.connect() as connection:
+                problem = write_probe(connection, self.path)
+            if problem is not None:
+                mark_damaged(self.path, problem)
+                raise CollectionDamaged(self.path, problem)
+        self._write_probed = True
 
     @contextmanager
     def _damage_named(self) -> Iterator[None]:

@@ -3,8 +3,11 @@ writes out of a damaged file.
 
 SQLite reports a damaged file as "database disk image is malformed" (SQLITE_CORRUPT) or "file is not
 a database" (SQLITE_NOTADB), sometimes only when a query reaches the bad page. Writing into such a file
-can spread the damage, so a write transaction first asks SQLite's `quick_check` (once per open
-collection) and refuses when it finds anything.
+can spread the damage, and a write may never read the bad page (an answer does not read the practice
+tables), so the first write of an open collection runs `write_probe` first and is refused when it finds
+anything: SQLite's `quick_check` on a small file, and on a large one (where `quick_check` would take
+longer than a whole `answer` may) a look at the first byte of every table's and index's root page,
+which `quick_check` then confirms.
 """
 
 from __future__ import annotations
@@ -50,7 +53,39 @@ def quick_check_problem(connection) -> str | None:
     """The first problem SQLite's `quick_check` finds (a DB-API or SQLAlchemy connection), or None."""
     rows = connection.exec_driver_sql("PRAGMA quick_check(1)").fetchall()
     first = rows[0][0] if rows else "ok"
-    return None if first == "ok" else str(first)
+    if first == "ok":
+        return None
+    # One line: SQLite may put "*** in database main ***" and a newline before the page it names.
+    lines = [line.strip() for line in str(first).splitlines() if line.strip() and not line.startswith("***")]
+    return "; ".join(lines) or str(first).strip()
+
+
+# Page types of SQLite's b-tree pages (interior and leaf, of indexes and of tables): the first byte of
+# every root page, after the 100-byte file header on page 1.
+_BTREE_PAGE_TYPES = frozenset({2, 5, 10, 13})
+# Files up to this size get the whole `quick_check` before their first write (a few ms a MiB).
+FULL_CHECK_BYTES = 8 << 20
+
+
+def write_probe(connection, collection_file: Path) -> str | None:
+    """Before the first write into `collection_file` (an SQLAlchemy connection to it): the damage
+    found, or None. A root page can be newer in the WAL than in the file: a root page that does not
+    look like one is only reported when `quick_check` agrees."""
+    try:
+        size = collection_file.stat().st_size
+    except OSError:
+        return None
+    if size <= FULL_CHECK_BYTES:
+        return quick_check_problem(connection)
+    page_size = int(connection.exec_driver_sql("PRAGMA page_size").scalar())
+    roots = connection.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE rootpage > 0").scalars()
+    with open(collection_file, "rb") as file:
+        for root in sorted(roots):
+            file.seek((root - 1) * page_size + (100 if root == 1 else 0))
+            kind = file.read(1)
+            if kind and kind[0] not in _BTREE_PAGE_TYPES:
+                return quick_check_problem(connection)
+    return None
 
 
 def marker_path(collection_file: Path) -> Path:

@@ -68,6 +68,8 @@ def test_sqlite_pragmas(collection):
 
 @pytest.mark.sqlite_only
 def test_writes_begin_immediate_and_reads_do_not(collection):
+    with collection.writing():  # the first write's damage probe reads first (store.damage)
+        pass
     statements: list[str] = []
     event.listen(collection.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with collection.writing() as session:
