@@ -92,3 +92,14 @@ def test_undo_keeps_an_answer_given_after_the_action(bulk_collection, clock, act
     assert (after.reps, after.state, after.deck, after.tags) == (1, "learning", card.deck, card.tags)
     assert bulk_collection.card_flag(card.id) == 0
     assert bulk_collection.check() == []
+
+
+def test_a_deck_name_of_500_characters_is_stored_on_either_backend(bulk_collection):
+    """No arbitrary length limit on a server: deck-file names stop at 300 characters (a bound with its
+    message), but a move (or an Anki package) can name a longer deck; PostgreSQL once refused over 400
+    with StringDataRightTruncation."""
+    name = "P" * 250 + "::" + "C" * 248
+    card = bulk_collection.cards()[0]
+    bulk_collection.bulk("move", [card.id], name)
+    assert len(name) == 500 and name in bulk_collection.deck_names()
+    assert [c.deck for c in bulk_collection.cards() if c.id == card.id] == [name]

@@ -80,3 +80,14 @@ def test_two_processes_answering_and_undoing_beside_a_browser_lose_nothing(pg_co
     assert tally["answers"] > 10 and tally["undos"] > 0 and tally["bulk_actions_and_edits"] > 5, tally
     assert tally["failures"] == [] and tally["lost_updates"] == 0 and tally["double_undos"] == 0, tally
     assert tally["check"] == []
+
+
+def test_a_connection_error_never_prints_the_password(pg_url, capsys):
+    """The server answers, but the database does not exist: one line naming the server, no password."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url).set(password="s3cret-pw", database="no_such_db_i13").render_as_string(False)
+    assert main(["--db", url, "decks"]) == 2
+    out, err = capsys.readouterr()
+    assert "s3cret-pw" not in out + err and "***" in err and err.count("\n") == 1
+    assert "no_such_db_i13" in err
