@@ -10,7 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -139,7 +139,10 @@ class Collection:
                     raise CollectionDamaged(file, damage[0].removeprefix("sqlite integrity: "))
                 backup_collection(file, clock(), "upgrade")
             if not allow_damaged or not created:
-                schema.ensure_current(engine)
+                fill = cls._server_fill(url, clock) if created and shipped_decks and file is None else None
+                # Only the process that created the tables fills them (several machines may start
+                # on one new server database at once: see schema.upgrade).
+                created = schema.ensure_current(engine, then=fill) and created and fill is None
         except UserError:
             raise
         except Exception as error:  # a file that is not a database, a server that is down
@@ -163,6 +166,17 @@ class Collection:
                     collection._remove_files()
                 raise
         return collection
+
+    @classmethod
+    def _server_fill(cls, url: str, clock: Clock) -> Callable[[Connection], None]:
+        """The shipped decks written on the connection that is creating a server collection's tables,
+        in their transaction: a kill halfway leaves no collection rather than an empty one (a server's
+        counterpart of `_create_filled`)."""
+
+        def fill(connection: Connection) -> None:
+            cls(connection, url, clock=clock).import_paths(shipped_deck_files(), backup=False)  # type: ignore[arg-type]
+
+        return fill
 
     @classmethod
     def _create_filled(cls, file: Path, *, clock: Clock) -> None:

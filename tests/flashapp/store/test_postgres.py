@@ -91,3 +91,46 @@ def test_a_connection_error_never_prints_the_password(pg_url, capsys):
     out, err = capsys.readouterr()
     assert "s3cret-pw" not in out + err and "***" in err and err.count("\n") == 1
     assert "no_such_db_i13" in err
+
+
+FIRST_OPEN = """
+import json, sys
+from flashapp.store.collection import Collection
+with Collection.open(sys.argv[1]) as collection:
+    print(json.dumps([len(collection.cards()), sorted(collection.deck_names())]))
+"""
+
+
+def test_machines_starting_on_one_new_database_at_once_get_one_full_collection(pg_url):
+    """Each creates the tables and fills the shipped decks unless another already has: before the
+    advisory lock all but one failed on a duplicate key, and the others saw an empty collection."""
+    import json
+    import subprocess
+    import sys
+
+    procs = [
+        subprocess.Popen([sys.executable, "-c", FIRST_OPEN, pg_url], stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    seen = [json.loads(proc.communicate(timeout=120)[0]) for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs)
+    assert seen[0][0] > 0 and seen == [seen[0]] * 3
+
+
+def test_a_first_run_that_fails_while_filling_leaves_no_collection(pg_url, monkeypatch, write_deck):
+    """On a server the schema and the shipped decks commit together: a failure (or a kill) halfway
+    leaves a database the next start creates afresh, never an empty collection that looks finished."""
+    from flashapp.store import collection as collection_module
+    from flashapp.store import schema
+    from flashapp.store.db import make_engine
+
+    broken = write_deck('[deck]\nname = "Broken"\n\n[[cards]]\nid = "a"\nfront = "q"\n', "broken.toml")
+    monkeypatch.setattr(collection_module, "shipped_deck_files", lambda: [broken])
+    with pytest.raises(Exception, match="back"):
+        Collection.open(pg_url)
+    engine = make_engine(pg_url)
+    assert schema.current_revision(engine) is None and not schema.has_other_tables(engine)
+    engine.dispose()
+    monkeypatch.undo()
+    with Collection.open(pg_url) as collection:
+        assert len(collection.cards()) > 0
