@@ -135,7 +135,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
-    """ "sqlite" or "postgres": which database the test's collection lives in."""
+    """Which database the test's collection lives in: "sqlite" or "postgres"."""
     return getattr(request, "param", "sqlite")
 
 
