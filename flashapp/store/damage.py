@@ -51,7 +51,7 @@ def damage_of(error: BaseException) -> str | None:
 
 def quick_check_problem(connection) -> str | None:
     """The first problem SQLite's `quick_check` finds (a DB-API or SQLAlchemy connection), or None."""
-    rows = connection.exec_driver_sql("PRAGMA quick_check(1)").fetchall()
+    rows = _query(connection, "PRAGMA quick_check(1)")
     first = rows[0][0] if rows else "ok"
     if first == "ok":
         return None
@@ -69,8 +69,16 @@ _BTREE_PAGE_TYPES = frozenset({2, 5, 10, 13})
 FULL_CHECK_BYTES = 4 << 20
 
 
+def _query(connection, sql: str) -> list:
+    """Every row of `sql` on an SQLAlchemy connection or a `sqlite3` one (the light CLI path)."""
+    if hasattr(connection, "exec_driver_sql"):
+        return connection.exec_driver_sql(sql).fetchall()
+    return connection.execute(sql).fetchall()
+
+
 def write_probe(connection, collection_file: Path) -> str | None:
-    """Before the first write into `collection_file` (an SQLAlchemy connection to it): the damage
+    """Before the first write into `collection_file` (an SQLAlchemy or `sqlite3` connection to
+    it, outside a transaction): the damage
     found, or None. A root page can be newer in the WAL than in the file: a root page that does not
     look like one is only reported when `quick_check` agrees."""
     try:
@@ -79,8 +87,8 @@ def write_probe(connection, collection_file: Path) -> str | None:
         return None
     if size <= FULL_CHECK_BYTES:
         return quick_check_problem(connection)
-    page_size = int(connection.exec_driver_sql("PRAGMA page_size").scalar())
-    roots = connection.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE rootpage > 0").scalars()
+    page_size = int(_query(connection, "PRAGMA page_size")[0][0])
+    roots = [row[0] for row in _query(connection, "SELECT rootpage FROM sqlite_master WHERE rootpage > 0")]
     with open(collection_file, "rb") as file:
         for root in sorted(roots):
             file.seek((root - 1) * page_size + (100 if root == 1 else 0))
