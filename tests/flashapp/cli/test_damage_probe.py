@@ -68,3 +68,15 @@ def test_a_sound_file_passes_both_probes(tmp_path, write_deck, empty_collection_
     monkeypatch.setattr(damage, "FULL_CHECK_BYTES", 0)
     code, out, _ = call(capsys, "--db", str(path), "answer", "1", "good")
     assert code == 0 and "Card 1: good" in out
+
+
+@pytest.mark.parametrize("full_check_bytes", [damage.FULL_CHECK_BYTES, 0])
+def test_the_probe_takes_a_plain_sqlite3_connection(damaged, monkeypatch, full_check_bytes):
+    """The light CLI path (sqlite3, no SQLAlchemy) can run the same probe before its first write."""
+    monkeypatch.setattr(damage, "FULL_CHECK_BYTES", full_check_bytes)
+    connection = sqlite3.connect(damaged, isolation_level=None)
+    try:
+        problem = damage.write_probe(connection, damaged)
+    finally:
+        connection.close()
+    assert problem is not None and problem.startswith("Page ") and "\n" not in problem
