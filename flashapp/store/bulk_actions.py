@@ -1,8 +1,11 @@
 """The browser's actions on many cards at once, each one transaction, each with its undo.
 
 Before an action the rows it can change are kept (cards, their notes, and for a delete the review log
-and the practice answers that point at the cards); undoing writes them back as they were, re-creating
-deleted rows under their old ids. The undo is held by the caller (the browser keeps the last few).
+and the practice answers that point at the cards), and after it the rows as it left them; undoing
+writes back each value the action changed, re-creating deleted rows under their old ids. A value
+changed again since (an answer in this or another process, an edit) is newer than the undo and stays:
+undoing a bulk action never takes back an answer given after it. The undo is held by the caller (the
+browser keeps the last few).
 """
 
 from __future__ import annotations
@@ -34,7 +37,12 @@ class BulkUndo:
     action: str
     cards: int
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    after: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # table -> id -> row
     practice_links: list[tuple[int, int]] = field(default_factory=list)  # (practice answer id, card id)
+
+    @property
+    def card_ids(self) -> list[int]:
+        return [row["id"] for row in self.rows.get("cards", [])]
 
 
 def _rows(session: Session, table: Table, column: str, ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -110,6 +118,9 @@ def apply_bulk(
         note_ids = [row["id"] for row in undo.rows["notes"]]
         session.execute(delete(Note).where(Note.id.in_(note_ids), Note.id.in_(orphan_notes)))
     session.flush()
+    for table in _TABLES[:2]:
+        kept = [row["id"] for row in undo.rows.get(table.name, [])]
+        undo.after[table.name] = {row["id"]: row for row in _rows(session, table, "id", kept)}
     return undo
 
 
@@ -137,16 +148,32 @@ def undo_bulk(session: Session, undo: BulkUndo) -> None:
         rows = undo.rows.get(table.name, [])
         if not rows:
             continue
-        present = set(session.scalars(select(table.c.id).where(table.c.id.in_([row["id"] for row in rows]))))
-        missing = [row for row in rows if row["id"] not in present]
+        current = {row["id"]: row for row in _rows(session, table, "id", [row["id"] for row in rows])}
+        missing = [row for row in rows if row["id"] not in current]
         if missing:
             session.execute(insert(table), missing)
+        after = undo.after.get(table.name, {})
         for row in rows:
-            if row["id"] in present:
-                session.execute(update(table).where(table.c.id == row["id"]).values(**row))
+            if row["id"] in current:
+                values = _undone_values(row, after.get(row["id"]), current[row["id"]])
+                if values:
+                    session.execute(update(table).where(table.c.id == row["id"]).values(**values))
     for answer_id, card_id in undo.practice_links:
         session.execute(update(PracticeAnswer).where(PracticeAnswer.id == answer_id).values(card_id=card_id))
     session.flush()
+
+
+def _undone_values(
+    before: dict[str, Any], after: dict[str, Any] | None, now: dict[str, Any]
+) -> dict[str, Any]:
+    """The values to write back: each one the action changed and nothing has changed since."""
+    if after is None:  # the action removed the row and something re-created it: put it back whole
+        return before
+    return {
+        name: value
+        for name, value in before.items()
+        if after.get(name) != value and now.get(name) == after.get(name)
+    }
 
 
 def browse_extras(session: Session, card_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:

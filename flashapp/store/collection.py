@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,7 +43,7 @@ from flashapp.store.decks import find_deck
 from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
 from flashapp.store.importing import read_deck_files, split_packages
 from flashapp.store.integrity import check_collection
-from flashapp.store.locking import lock_all_decks, lock_card, lock_for_undo, lock_note
+from flashapp.store.locking import lock_all_decks, lock_card, lock_cards, lock_for_undo, lock_note
 from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
 from flashapp.store.queue import StudyQueue, build_queue
@@ -101,6 +101,7 @@ class Collection:
         self._learn_ahead: timedelta | None = None
         self._read = sessionmaker(engine, expire_on_commit=False)
         self.changed = False  # anything written since opening (the TUI backs up on closing then)
+        self._write_probed = False  # the damage probe runs before the first write (store.damage)
         self._write = sessionmaker(engine.execution_options(**IMMEDIATE), expire_on_commit=False)
         self._watch: ChangeWatch | None = None  # opened on the first `change_token`
 
@@ -144,7 +145,10 @@ class Collection:
                     raise CollectionDamaged(file, damage[0].removeprefix("sqlite integrity: "))
                 backup_collection(file, clock(), "upgrade")
             if not allow_damaged or not created:
-                schema.ensure_current(engine)
+                fill = cls._server_fill(url, clock) if created and shipped_decks and file is None else None
+                # Only the process that created the tables fills them (several machines may start
+                # on one new server database at once: see schema.upgrade).
+                created = schema.ensure_current(engine, then=fill) and created and fill is None
         except UserError:
             raise
         except Exception as error:  # a file that is not a database, a server that is down
@@ -168,6 +172,17 @@ class Collection:
                     collection._remove_files()
                 raise
         return collection
+
+    @classmethod
+    def _server_fill(cls, url: str, clock: Clock) -> Callable[[Connection], None]:
+        """The shipped decks written on the connection that is creating a server collection's tables,
+        in their transaction: a kill halfway leaves no collection rather than an empty one (a server's
+        counterpart of `_create_filled`)."""
+
+        def fill(connection: Connection) -> None:
+            cls(connection, url, clock=clock).import_paths(shipped_deck_files(), backup=False)  # type: ignore[arg-type]
+
+        return fill
 
     @classmethod
     def _create_filled(cls, file: Path, *, clock: Clock) -> None:
@@ -237,9 +252,24 @@ class Collection:
         collection found damaged (by this process or an earlier one)."""
         if (detail := recorded_damage(self.path)) is not None:
             raise CollectionDamaged(self.path, detail)
+        if not self._write_probed:
+            self._probe_before_writing()
         with self._damage_named(), self._write() as session, session.begin():
             yield session
         self.changed = True
+
+    def _probe_before_writing(self) -> None:
+        """Once per open collection, before its first write: a damaged file is refused (and
+        remembered) even where the write would not read the bad page (see `store.damage`)."""
+        if self.path is not None:
+            from flashapp.store.damage import write_probe
+
+            with self._damage_named(), self.engine.connect() as connection:
+                problem = write_probe(connection, self.path)
+            if problem is not None:
+                mark_damaged(self.path, problem)
+                raise CollectionDamaged(self.path, problem)
+        self._write_probed = True
 
     @contextmanager
     def _damage_named(self) -> Iterator[None]:
@@ -430,6 +460,7 @@ class Collection:
     def set_deck_options(self, deck: str, **changes: object) -> SchedulerOptions:
         """Change some of a deck's scheduler options (validated as a whole before saving)."""
         with self.writing() as session:
+            lock_all_decks(session)  # read, change, write back: no other process in between
             row = find_deck(session, deck)
             try:
                 options = SchedulerOptions.from_dict({**row.options, **changes})
@@ -610,6 +641,7 @@ class Collection:
         from flashapp.store.note_adding import add_note
 
         with self.writing() as session:
+            lock_all_decks(session)  # it may create the deck, which another process may be creating
             return add_note(session, deck, kind, fields, list(tags), self.clock())
 
     def note_duplicates(self, kind: str, fields: dict[str, str]) -> list[Duplicate]:
@@ -632,6 +664,7 @@ class Collection:
         from flashapp.store.flashcards import save_flashcard_mark
 
         with self.writing() as session:
+            lock_card(session, card_id)
             save_flashcard_mark(session, deck, card_id, self.clock(), known=known, starred=starred)
 
     def reset_flashcard_sorts(self, deck: str) -> None:
@@ -665,6 +698,7 @@ class Collection:
         from flashapp.store.option_presets import save_deck_options
 
         with self.writing() as session:
+            lock_all_decks(session)  # a preset's options reach every deck that follows it
             return save_deck_options(session, deck, options, preset, self.clock())
 
     def bulk(self, action: str, card_ids: Sequence[int], value: str = "") -> BulkUndo:
@@ -672,12 +706,14 @@ class Collection:
         from flashapp.store.bulk_actions import apply_bulk
 
         with self.writing() as session:
+            lock_cards(session, card_ids)
             return apply_bulk(session, action, card_ids, self.clock(), self.calendar, value=value)
 
     def undo_bulk(self, undo: BulkUndo) -> None:
         from flashapp.store.bulk_actions import undo_bulk
 
         with self.writing() as session:
+            lock_cards(session, undo.card_ids)
             undo_bulk(session, undo)
 
     def browse_extras(self, card_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:

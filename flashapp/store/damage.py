@@ -3,8 +3,11 @@ writes out of a damaged file.
 
 SQLite reports a damaged file as "database disk image is malformed" (SQLITE_CORRUPT) or "file is not
 a database" (SQLITE_NOTADB), sometimes only when a query reaches the bad page. Writing into such a file
-can spread the damage, so a write transaction first asks SQLite's `quick_check` (once per open
-collection) and refuses when it finds anything.
+can spread the damage, and a write may never read the bad page (an answer does not read the practice
+tables), so the first write of an open collection runs `write_probe` first and is refused when it finds
+anything: SQLite's `quick_check` on a small file, and on a large one (where `quick_check` would take
+longer than a whole `answer` may) a look at the first byte of every table's and index's root page,
+which `quick_check` then confirms.
 """
 
 from __future__ import annotations
@@ -48,9 +51,51 @@ def damage_of(error: BaseException) -> str | None:
 
 def quick_check_problem(connection) -> str | None:
     """The first problem SQLite's `quick_check` finds (a DB-API or SQLAlchemy connection), or None."""
-    rows = connection.exec_driver_sql("PRAGMA quick_check(1)").fetchall()
+    rows = _query(connection, "PRAGMA quick_check(1)")
     first = rows[0][0] if rows else "ok"
-    return None if first == "ok" else str(first)
+    if first == "ok":
+        return None
+    # One line: SQLite may put "*** in database main ***" and a newline before the page it names.
+    lines = [line.strip() for line in str(first).splitlines() if line.strip() and not line.startswith("***")]
+    return "; ".join(lines) or str(first).strip()
+
+
+# Page types of SQLite's b-tree pages (interior and leaf, of indexes and of tables): the first byte of
+# every root page, after the 100-byte file header on page 1.
+_BTREE_PAGE_TYPES = frozenset({2, 5, 10, 13})
+# Files up to this size get the whole `quick_check` before their first write: about 3 ms a MiB on an
+# idle 2-core machine (14 ms under a load of 12), against `answer`'s 0.25 s for the whole process. The
+# root-page look at a larger file takes under 2 ms (27 MiB, 14k cards, 100k reviews).
+FULL_CHECK_BYTES = 4 << 20
+
+
+def _query(connection, sql: str) -> list:
+    """Every row of `sql` on an SQLAlchemy connection or a `sqlite3` one (the light CLI path)."""
+    if hasattr(connection, "exec_driver_sql"):
+        return connection.exec_driver_sql(sql).fetchall()
+    return connection.execute(sql).fetchall()
+
+
+def write_probe(connection, collection_file: Path) -> str | None:
+    """Before the first write into `collection_file` (an SQLAlchemy or `sqlite3` connection to
+    it, outside a transaction): the damage
+    found, or None. A root page can be newer in the WAL than in the file: a root page that does not
+    look like one is only reported when `quick_check` agrees."""
+    try:
+        size = collection_file.stat().st_size
+    except OSError:
+        return None
+    if size <= FULL_CHECK_BYTES:
+        return quick_check_problem(connection)
+    page_size = int(_query(connection, "PRAGMA page_size")[0][0])
+    roots = [row[0] for row in _query(connection, "SELECT rootpage FROM sqlite_master WHERE rootpage > 0")]
+    with open(collection_file, "rb") as file:
+        for root in sorted(roots):
+            file.seek((root - 1) * page_size + (100 if root == 1 else 0))
+            kind = file.read(1)
+            if kind and kind[0] not in _BTREE_PAGE_TYPES:
+                return quick_check_problem(connection)
+    return None
 
 
 def marker_path(collection_file: Path) -> Path:

@@ -218,19 +218,44 @@ def media_findings(session: Session, media_dir: Path | None) -> Iterator[Finding
     for name, size in session.execute(text("SELECT name, size FROM media")):
         path = media_dir / name
         if not path.is_file():
-            yield Finding(f"media {name!r}: recorded but missing from {media_dir}")
+            # The row goes, so that importing the package again brings the file back (a recorded
+            # file counts as already there); the cards that show it name it as missing meanwhile.
+            yield Finding(
+                f"media {name!r}: recorded but missing from {media_dir}",
+                "DELETE FROM media WHERE name = :n",
+                {"n": name},
+                "record removed (import its package again to bring the file back)",
+            )
         elif path.stat().st_size != size:
             yield Finding(f"media {name!r}: {path.stat().st_size} bytes on disk, {size} recorded")
 
 
 def sibling_findings(session: Session) -> Iterator[Finding]:
-    """Every card of a note lives in a deck that exists, and a note's cards are numbered once each."""
-    query = text(
-        "SELECT c.id FROM cards c LEFT JOIN decks d ON d.id = c.deck_id WHERE d.id IS NULL "
-        "UNION ALL SELECT c.id FROM cards c LEFT JOIN notes n ON n.id = c.note_id WHERE n.id IS NULL"
+    """Every card has its note, and lives in a deck that exists. As Anki's Check Database: a card
+    without its note is deleted (nothing can show it); one without its deck goes to its note's."""
+    no_deck = text(
+        "SELECT c.id, nd.id FROM cards c LEFT JOIN decks d ON d.id = c.deck_id "
+        "JOIN notes n ON n.id = c.note_id LEFT JOIN decks nd ON nd.id = n.deck_id WHERE d.id IS NULL"
     )
-    for (card_id,) in session.execute(query):
-        yield Finding(f"card {card_id}: its note or deck is missing")
+    for card_id, note_deck in session.execute(no_deck):
+        problem = f"card {card_id}: its note or deck is missing"
+        if note_deck is None:
+            yield Finding(problem)
+        else:
+            yield Finding(
+                problem,
+                "UPDATE cards SET deck_id = :d WHERE id = :i",
+                {"d": note_deck, "i": card_id},
+                f"moved to its note's deck ({note_deck})",
+            )
+    no_note = text("SELECT c.id FROM cards c LEFT JOIN notes n ON n.id = c.note_id WHERE n.id IS NULL")
+    for (card_id,) in session.execute(no_note):
+        yield Finding(
+            f"card {card_id}: its note or deck is missing",
+            "DELETE FROM cards WHERE id = :i",  # its review log and marks go by ON DELETE CASCADE
+            {"i": card_id},
+            "deleted with its review log (no note to show it)",
+        )
 
 
 def row_findings(session: Session, media_dir: Path | None = None) -> list[Finding]:

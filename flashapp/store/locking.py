@@ -63,6 +63,18 @@ def lock_all_decks(session: Session) -> None:
     session.execute(select(Deck.id).order_by(Deck.id).with_for_update())
 
 
+def lock_cards(session: Session, card_ids: Iterable[int]) -> None:
+    """Before a bulk action on many cards (or its undo), which can also create or change decks: every
+    deck, then the cards' notes, then the cards, each by ascending id."""
+    if not _server(session):
+        return
+    lock_all_decks(session)
+    wanted = sorted(set(card_ids))
+    if wanted:
+        notes = session.scalars(select(Card.note_id).where(Card.id.in_(wanted)).distinct())
+        lock_rows(session, notes=notes, cards=wanted)
+
+
 def lock_for_undo(session: Session) -> None:
     """Undo takes back the newest answer, whichever card it was: with every deck locked no answer can
     slip in between finding that answer and undoing it, so one answer is never undone twice."""

@@ -6,6 +6,7 @@ start-up fast; an older collection is upgraded in place, inside one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,19 +58,44 @@ def has_other_tables(engine: Engine) -> bool:
         return bool(inspect(connection).get_table_names())
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` (default: the newest), in place."""
+# pg_advisory_xact_lock's key for creating and upgrading the schema (any fixed number; "flashapp").
+SCHEMA_LOCK_KEY = 0x666C617368617070
+
+
+def upgrade(engine: Engine, revision: str = "head", then: Callable[[Connection], None] | None = None) -> bool:
+    """Bring the database to `revision` (default: the newest), in place, and run `then` in the same
+    transaction (on a server, where DDL is transactional: a new collection and its first decks are
+    committed together); False when another process brought it there first.
+
+    SQLite's BEGIN IMMEDIATE lets one process at a time in. On a server, several machines starting
+    on a new database at once would each create the tables (and all but one fail on a duplicate
+    key): each takes one advisory lock first, and the ones after the first find the work done."""
     from alembic import command
 
     from flashapp.store.db import IMMEDIATE
 
     with engine.execution_options(**IMMEDIATE).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            if revision == "head" and _server_revision(connection) == HEAD_REVISION:
+                return False
         command.upgrade(alembic_config(connection), revision)
+        if then is not None:
+            then(connection)
+    return True
 
 
-def ensure_current(engine: Engine) -> bool:
-    """Upgrade when behind; True when anything was done (a new or upgraded collection)."""
+def _server_revision(connection: Connection) -> str | None:
+    """The revision on PostgreSQL, without an error (which would end the transaction) when the
+    version table is not there yet."""
+    if connection.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def ensure_current(engine: Engine, then: Callable[[Connection], None] | None = None) -> bool:
+    """Upgrade when behind (then `then`, see `upgrade`); True when this process did anything (a new
+    or upgraded collection)."""
     if current_revision(engine) == HEAD_REVISION:
         return False
-    upgrade(engine)
-    return True
+    return upgrade(engine, then=then)

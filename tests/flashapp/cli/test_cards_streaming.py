@@ -38,7 +38,7 @@ def test_json_stream_matches_the_store_listing(collection, write_deck, capsys, m
     collection.import_paths([write_deck(DECK)], backup=False)
     monkeypatch.setattr(cards_cmd, "CHUNK", 2)  # several chunks, and a partial last one
     capsys.readouterr()
-    assert main(["--db", str(collection.path), "cards", "--json"]) == 0
+    assert main(["--db", collection.url, "cards", "--json"]) == 0
     streamed = json.loads(capsys.readouterr().out)
     assert streamed == [card.to_json() for card in collection.cards()]
     assert len(streamed) == 5
@@ -49,20 +49,20 @@ def test_text_listing_counts_every_card(collection, write_deck, capsys, monkeypa
     collection.import_paths([write_deck(DECK)], backup=False)
     monkeypatch.setattr(cards_cmd, "CHUNK", 2)
     capsys.readouterr()
-    assert main(["--db", str(collection.path), "cards", "--deck", "Stream"]) == 0
+    assert main(["--db", collection.url, "cards", "--deck", "Stream"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "5 card(s)" and len(lines) == 6
 
 
 def test_empty_listing_is_an_empty_array(collection, capsys):
     capsys.readouterr()
-    assert main(["--db", str(collection.path), "cards", "--json"]) == 0
+    assert main(["--db", collection.url, "cards", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
 
 
 def test_unknown_deck_fails_before_anything_is_written(collection, capsys):
     capsys.readouterr()
-    assert main(["--db", str(collection.path), "cards", "--json", "--deck", "Nope"]) == 2
+    assert main(["--db", collection.url, "cards", "--json", "--deck", "Nope"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "unknown deck 'Nope'" in err
 

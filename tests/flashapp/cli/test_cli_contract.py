@@ -53,11 +53,10 @@ CARD_KEYS = {
 
 
 @pytest.fixture
-def db(tmp_path, write_deck):
-    path = tmp_path / "cli.db"
-    Collection.open(path, shipped_decks=False).close()
-    assert main(["--db", str(path), "import", str(write_deck(DECK))]) == 0
-    return str(path)
+def db(collection_url, write_deck):
+    """A collection (SQLite or PostgreSQL) with the deck imported through the CLI."""
+    assert main(["--db", collection_url, "import", str(write_deck(DECK))]) == 0
+    return collection_url
 
 
 def run_json(capsys, *argv: str):

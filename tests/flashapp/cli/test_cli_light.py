@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 # Runs the command in-process, then reports which of the heavy packages it had loaded.
@@ -39,11 +41,12 @@ def loaded_by(*argv: str) -> list[str]:
     return report["loaded"]
 
 
+@pytest.mark.sqlite_only  # a subprocess per command: the PostgreSQL variant would double its cost
 def test_study_commands_skip_the_heavy_packages(collection, write_deck):
     deck = '[deck]\nname = "Light"\n\n[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n'
     collection.import_paths([write_deck(deck)], backup=False)
     [card] = collection.cards()
-    db = str(collection.path)
+    db = collection.url
     assert loaded_by("--db", db, "decks") == []
     assert loaded_by("--db", db, "next", "--json") == []
     assert loaded_by("--db", db, "answer", str(card.id), "good") == []

@@ -8,7 +8,6 @@ import pytest
 from cli_calls import call
 
 from flashapp.cli.main import main
-from flashapp.store.collection import Collection
 
 DECK = """\
 [deck]
@@ -59,14 +58,11 @@ SINGLE = '[deck]\nname = "Single"\n[[cards]]\nid = "one"\nfront = "Q"\nback = "A
 
 
 @pytest.fixture
-def db(tmp_path, write_deck):
-    path = tmp_path / "quiz.db"
-    Collection.open(path, shipped_decks=False).close()
-    assert (
-        main(["--db", str(path), "import", str(write_deck(DECK)), str(write_deck(SINGLE, "single.toml"))])
-        == 0
-    )
-    return str(path)
+def db(collection_url, write_deck):
+    """A collection (SQLite or PostgreSQL) with the deck imported through the CLI."""
+    decks = [str(write_deck(DECK)), str(write_deck(SINGLE, "single.toml"))]
+    assert main(["--db", collection_url, "import", *decks]) == 0
+    return collection_url
 
 
 def test_json_shape_and_the_same_seed_gives_the_same_test(db, capsys):

@@ -8,7 +8,6 @@ import pytest
 from cli_calls import call
 
 from flashapp.cli.main import main
-from flashapp.store.collection import Collection
 
 DECK = """\
 [deck]
@@ -29,11 +28,10 @@ T0 = "2026-03-02T12:00:00Z"
 
 
 @pytest.fixture
-def db(tmp_path, write_deck):
-    path = tmp_path / "study.db"
-    Collection.open(path, shipped_decks=False).close()
-    assert main(["--db", str(path), "import", str(write_deck(DECK))]) == 0
-    return str(path)
+def db(collection_url, write_deck):
+    """A collection (SQLite or PostgreSQL) with the deck imported through the CLI."""
+    assert main(["--db", collection_url, "import", str(write_deck(DECK))]) == 0
+    return collection_url
 
 
 def test_next_answer_undo_round_trip(db, capsys, monkeypatch):

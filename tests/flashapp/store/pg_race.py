@@ -1,6 +1,9 @@
 """Two processes (or more) answering one card and undoing, on a PostgreSQL collection; each prints a
-JSON line of what it did. `python -m tests.flashapp.store.pg_race URL SECONDS WORKERS` runs the race
-and prints the tally: tries, failures (deadlocks, errors), lost updates, double undos."""
+JSON line of what it did. With `browsers`, that many more processes meanwhile run the browser's bulk
+actions (suspend, bury, flag, tag, move ...) on the same note's cards and undo each one, edit
+the note and change the deck's options. `python -m tests.flashapp.store.pg_race URL SECONDS WORKERS
+[BROWSERS]` runs the race and prints the tally: tries, failures (deadlocks, errors), lost updates
+(a card's reps against its review log), double undos, and what `check` finds afterwards."""
 
 from __future__ import annotations
 
@@ -13,16 +16,27 @@ import time
 from sqlalchemy import func, select
 
 from flashapp.core.scheduling import Rating
+from flashapp.errors import UserError
 from flashapp.store.collection import Collection
 from flashapp.store.models import Card, Review
+
+# Each process goes on past SECONDS (up to a minute more) until it has tried this many times, so that
+# a loaded machine still races enough to count.
+AT_LEAST = 20
+
+
+def _going(end: float, tries: int) -> bool:
+    now = time.monotonic()
+    return now < end or (tries < AT_LEAST and now < end + 60)
 
 
 def worker(url: str, seconds: float, card_id: int, seed: int) -> dict:
     rng = random.Random(seed)
-    answered, undone, failures = [], [], []
+    answered, undone, failures, refused = [], [], [], 0
     with Collection.open(url, shipped_decks=False, fuzz=False) as collection:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        end, tries = time.monotonic() + seconds, 0
+        while _going(end, tries):
+            tries += 1
             try:
                 if rng.random() < 0.3:
                     result = collection.undo()
@@ -31,13 +45,52 @@ def worker(url: str, seconds: float, card_id: int, seed: int) -> dict:
                 else:
                     result = collection.answer(card_id, rng.choice([Rating.AGAIN, Rating.GOOD]))
                     answered.append(result.review_id)
+            except UserError:  # the card is suspended or buried by a browser just now: told, not failed
+                refused += 1
             except Exception as error:  # noqa: BLE001 - every failure is counted, deadlocks above all
                 failures.append(type(error).__name__ + ": " + str(error).splitlines()[0][:120])
-    return {"answered": len(answered), "undone": undone, "failures": failures}
+    return {"answered": len(answered), "undone": undone, "failures": failures, "refused": refused}
 
 
-def race(url: str, seconds: float, workers: int = 2) -> dict:
-    """Run `workers` processes on the collection's first card; the tally."""
+# Not "forget": it starts a card's reps again under its review log, and the tally counts a lost update
+# as a card whose reps differ from its number of review rows.
+BULK = ("suspend", "unsuspend", "bury", "unbury", "flag", "tag", "untag", "move")
+
+
+def browser(url: str, seconds: float, card_id: int, seed: int) -> dict:
+    """Bulk actions on the card and its siblings, each undone at once or after a while, note edits
+    and deck option changes: every other write path, racing the answering workers."""
+    rng = random.Random(seed)
+    done, failures, pending = 0, [], []
+    with Collection.open(url, shipped_decks=False, fuzz=False) as collection:
+        [card] = [c for c in collection.cards() if c.id == card_id]
+        ids = [c.id for c in collection.cards() if c.note_id == card.note_id]
+        end = time.monotonic() + seconds
+        while _going(end, done + len(failures)):
+            try:
+                roll = rng.random()
+                if roll < 0.1:
+                    collection.edit_note(card.note_id, {"front": f"edited {done}", "back": "back"})
+                elif roll < 0.15:
+                    collection.set_deck_options(card.deck, new_per_day=rng.randint(5, 50))
+                else:
+                    action = rng.choice(BULK)
+                    value = {"flag": str(rng.randint(0, 4)), "tag": "t x", "untag": "x", "move": "Moved"}
+                    pending.append(collection.bulk(action, rng.sample(ids, rng.randint(1, len(ids))),
+                                                   value.get(action, "")))  # fmt: skip
+                    while pending and (len(pending) > 2 or rng.random() < 0.5):
+                        collection.undo_bulk(pending.pop())
+                done += 1
+            except Exception as error:  # noqa: BLE001 - every failure is counted, deadlocks above all
+                failures.append(type(error).__name__ + ": " + str(error).splitlines()[0][:120])
+        while pending:
+            collection.undo_bulk(pending.pop())
+    return {"answered": 0, "undone": [], "browsed": done, "failures": failures}
+
+
+def race(url: str, seconds: float, workers: int = 2, browsers: int = 0) -> dict:
+    """Run `workers` answering processes on the collection's first card (and `browsers` processes of
+    bulk actions, edits and option changes on its note); the tally."""
     with Collection.open(url, shipped_decks=False) as collection:
         card_id = collection.cards()[0].id
     command = [
@@ -49,25 +102,30 @@ def race(url: str, seconds: float, workers: int = 2) -> dict:
         str(seconds),
         str(card_id),
     ]
+    roles = ["answer"] * workers + ["browse"] * browsers
     procs = [
-        subprocess.Popen([*command, str(seed)], stdout=subprocess.PIPE, text=True) for seed in range(workers)
+        subprocess.Popen([*command, str(seed), role], stdout=subprocess.PIPE, text=True)
+        for seed, role in enumerate(roles)
     ]
     results = [json.loads(proc.communicate(timeout=seconds + 120)[0]) for proc in procs]
     undone = [key for result in results for key in result["undone"]]
     with Collection.open(url, shipped_decks=False) as collection:
         with collection.reading() as session:
-            reps = session.scalar(select(Card.reps).where(Card.id == card_id))
-            logged = session.scalar(select(func.count()).select_from(Review).where(Review.card_id == card_id))
+            reps = dict(session.execute(select(Card.id, Card.reps)).all())
+            by_card = select(Review.card_id, func.count()).group_by(Review.card_id)
+            logged = dict(session.execute(by_card).all())
         problems = collection.check()
     return {
-        "tries": sum(r["answered"] for r in results) + len(undone),
+        "tries": sum(r["answered"] + r.get("browsed", 0) for r in results) + len(undone),
         "answers": sum(r["answered"] for r in results),
         "undos": len(undone),
+        "bulk_actions_and_edits": sum(r.get("browsed", 0) for r in results),
+        "refused": sum(r.get("refused", 0) for r in results),
         "failures": [f for r in results for f in r["failures"]],
-        "lost_updates": abs(reps - logged),
+        "lost_updates": sum(abs(count - logged.get(card, 0)) for card, count in reps.items()),
         "double_undos": len(undone) - len(set(undone)),
-        "reps": reps,
-        "review_rows": logged,
+        "reps": reps[card_id],
+        "review_rows": logged.get(card_id, 0),
         "check": problems,
     }
 
@@ -75,6 +133,8 @@ def race(url: str, seconds: float, workers: int = 2) -> dict:
 if __name__ == "__main__":
     if sys.argv[1] == "--worker":
         url, seconds, card_id, seed = sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-        print(json.dumps(worker(url, seconds, card_id, seed)))
+        role = browser if sys.argv[6:] == ["browse"] else worker
+        print(json.dumps(role(url, seconds, card_id, seed)))
     else:
-        print(json.dumps(race(sys.argv[1], float(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 2)))
+        counts = [int(arg) for arg in sys.argv[3:5]]
+        print(json.dumps(race(sys.argv[1], float(sys.argv[2]), *counts)))

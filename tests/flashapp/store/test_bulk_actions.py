@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from flashapp.core.scheduling import Rating
 from flashapp.errors import UserError
@@ -31,10 +32,12 @@ cloze = "{{c1::x}} and {{c2::y}}"
 """
 
 
-def tables(path) -> list:
-    with sqlite3.connect(path) as db:
+def tables(collection) -> list:
+    """Every row of the tables an action and its undo touch, straight from the database."""
+    with collection.engine.connect() as db:
         return [
-            db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in ("notes", "cards", "reviews")
+            [tuple(row) for row in db.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            for t in ("notes", "cards", "reviews")
         ]
 
 
@@ -50,15 +53,13 @@ def bulk_collection(collection, write_deck):
     [("suspend", ""), ("bury", ""), ("forget", ""), ("tag", "new two"), ("untag", "one"),
      ("move", "Else::Where"), ("flag", "3"), ("delete", "")],
 )  # fmt: skip
-def test_each_action_changes_the_cards_and_its_undo_restores_every_row(
-    bulk_collection, db_path, action, value
-):
+def test_each_action_changes_the_cards_and_its_undo_restores_every_row(bulk_collection, action, value):
     ids = [card.id for card in bulk_collection.cards()][:3]  # the answered card, a whole reversed note
-    before = tables(db_path)
+    before = tables(bulk_collection)
     undo = bulk_collection.bulk(action, ids, value)
-    assert tables(db_path) != before
+    assert tables(bulk_collection) != before
     bulk_collection.undo_bulk(undo)
-    assert tables(db_path) == before
+    assert tables(bulk_collection) == before
 
 
 def test_what_each_action_does(bulk_collection):
@@ -76,3 +77,29 @@ def test_what_each_action_does(bulk_collection):
         bulk_collection.cards(search="flag:9")
     with pytest.raises(UserError, match="unknown card"):
         bulk_collection.bulk("suspend", [999999])
+
+
+@pytest.mark.parametrize(("action", "value"), [("flag", "3"), ("move", "Else::Where"), ("tag", "later")])
+def test_undo_keeps_an_answer_given_after_the_action(bulk_collection, clock, action, value):
+    """Undo writes back only what the action changed and nothing changed since: an answer given after
+    it (here, or in another process) stays, and so do the card's reps and its review log."""
+    card = bulk_collection.cards()[1]
+    undo = bulk_collection.bulk(action, [card.id], value)
+    clock.now += timedelta(minutes=1)
+    bulk_collection.answer(card.id, Rating.GOOD)
+    bulk_collection.undo_bulk(undo)
+    [after] = [c for c in bulk_collection.cards() if c.id == card.id]
+    assert (after.reps, after.state, after.deck, after.tags) == (1, "learning", card.deck, card.tags)
+    assert bulk_collection.card_flag(card.id) == 0
+    assert bulk_collection.check() == []
+
+
+def test_a_deck_name_of_500_characters_is_stored_on_either_backend(bulk_collection):
+    """No arbitrary length limit on a server: deck-file names stop at 300 characters (a bound with its
+    message), but a move (or an Anki package) can name a longer deck; PostgreSQL once refused over 400
+    with StringDataRightTruncation."""
+    name = "P" * 250 + "::" + "C" * 248
+    card = bulk_collection.cards()[0]
+    bulk_collection.bulk("move", [card.id], name)
+    assert len(name) == 500 and name in bulk_collection.deck_names()
+    assert [c.deck for c in bulk_collection.cards() if c.id == card.id] == [name]

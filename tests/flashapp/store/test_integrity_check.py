@@ -53,9 +53,11 @@ BREAKS = [
     ("UPDATE notes SET fields = '[1'", "fields are not a JSON object", False),
     ("UPDATE notes SET demo_params = '{'", "demo parameters are not valid JSON", True),
     ("INSERT INTO media (name, sha256, size, created_at) VALUES ('gone.png', 'x', 3, '2026-01-01')",
-     "media 'gone.png': recorded but missing", False),
+     "media 'gone.png': recorded but missing", True),
     ("PRAGMA foreign_keys=OFF; UPDATE cards SET deck_id = 999 WHERE id = 2",
-     "its note or deck is missing", False),
+     "its note or deck is missing", True),
+    ("PRAGMA foreign_keys=OFF; UPDATE cards SET note_id = 999 WHERE id = 3",
+     "its note or deck is missing", True),
 ]  # fmt: skip
 
 
