@@ -71,6 +71,7 @@ def upgrade(engine: Engine, revision: str = "head", then: Callable[[Connection],
     on a new database at once would each create the tables (and all but one fail on a duplicate
     key): each takes one advisory lock first, and the ones after the first find the work done."""
     from alembic import command
+    from sqlalchemy import text
 
     from flashapp.store.db import IMMEDIATE
 
@@ -88,6 +89,8 @@ def upgrade(engine: Engine, revision: str = "head", then: Callable[[Connection],
 def _server_revision(connection: Connection) -> str | None:
     """The revision on PostgreSQL, without an error (which would end the transaction) when the
     version table is not there yet."""
+    from sqlalchemy import text
+
     if connection.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
