@@ -83,9 +83,11 @@ class StudyScreen(Screen[None]):
         Binding("escape", "back", "Decks", id="back"),
     ]
 
-    revealed: reactive[bool] = reactive(False, bindings=True)
-    waiting: reactive[bool] = reactive(False, bindings=True)
-    graded: reactive[bool] = reactive(False, bindings=True)  # a predict card the engine has graded
+    # repaint=False: the widgets that show these states repaint themselves; a repaint of the screen
+    # would redraw every widget on it.
+    revealed: reactive[bool] = reactive(False, bindings=True, repaint=False)
+    waiting: reactive[bool] = reactive(False, bindings=True, repaint=False)
+    graded: reactive[bool] = reactive(False, bindings=True, repaint=False)  # a predict card, graded
 
     def __init__(self, collection: Collection, deck: str | None) -> None:
         super().__init__()

@@ -26,7 +26,7 @@ class AnswerButtons(Horizontal):
     AnswerButtons .rating { display: none; }
     """
 
-    revealed: reactive[bool] = reactive(False)
+    revealed: reactive[bool] = reactive(False, repaint=False)  # the buttons repaint themselves
 
     @dataclass
     class Rated(Message):

@@ -12,11 +12,15 @@ taking no room.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING
 
 from textual.compose import compose
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 Signature = Hashable
 
@@ -62,6 +66,22 @@ def _merged(current: list[Signature], wanted: list[Signature]) -> list[Signature
 
 class SteadyFooter(Footer):
     """`Footer`, updated in place when the bindings change."""
+
+    _update_pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        # `Footer` waits for the next frame to rebuild, so a change of keys costs a second frame;
+        # here the keys change with the rest of the screen, once however many changes come at once.
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._update_pending:
+            self._update_pending = True
+            self.call_later(self._update_keys)
+
+    async def _update_keys(self) -> None:
+        self._update_pending = False
+        await self.recompose()
 
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:
