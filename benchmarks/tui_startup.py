@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import build_collection  # noqa: E402
 
-# Runs in the child: the `flashapp` entry point with `App.run` made headless, plus an autopilot that
-# notes when frames are painted (`call_after_refresh` fires once a refresh has been drawn).
+# Runs in the child: the `flashapp` entry point with `App.run` made headless, the frames the app
+# paints noted as they are handed to the (headless) display, and the phases in between timed.
 HARNESS = textwrap.dedent(
     """
     import asyncio, json, sys, time
@@ -60,20 +60,21 @@ HARNESS = textwrap.dedent(
                 marks.setdefault(name, []).append(span)
         return wrapper
 
+    display = FlashApp._display
+
+    def noted_display(self, screen, renderable):  # each frame the compositor produced
+        if renderable is not None:
+            mark = (time.monotonic_ns(), time.process_time_ns())
+            marks.setdefault("first_frame", mark)
+            tree = screen.query("#decks")
+            if "deck_tree" not in marks and self.collection_ready and tree and tree.first().row_count:
+                marks["deck_tree"] = mark
+        display(self, screen, renderable)
+
     async def watch(pilot):
-        app = pilot.app
-        loop = asyncio.get_running_loop()
-
-        async def painted():
-            done = loop.create_future()
-            app.call_after_refresh(lambda: done.set_result((time.monotonic_ns(), time.process_time_ns())))
-            return await done
-
-        marks["first_frame"] = await painted()
-        while not (app.collection_ready and app.screen.query_one("#decks").row_count):
+        while "deck_tree" not in marks:
             await asyncio.sleep(0.001)
-        marks["deck_tree"] = await painted()
-        app.exit()
+        pilot.app.exit()
 
     def headless_run(self, **kwargs):
         # everything the entry imports is in by now: the app starts
@@ -81,6 +82,7 @@ HARNESS = textwrap.dedent(
         return run(self, headless=True, size=(100, 32), auto_pilot=watch)
 
     FlashApp.run = headless_run
+    FlashApp._display = noted_display
     FlashApp._opened = timed("opened", opened)  # the store imported and the collection open
     HomeScreen.refresh_decks = timed("refresh_decks", refresh_decks)  # counts read and shown
     DeckTree.show_decks = timed("show_decks", show_decks)  # the tree's rows built from the counts
