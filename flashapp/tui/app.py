@@ -93,7 +93,8 @@ class FlashApp(App[None]):
             if isinstance(screen, HomeScreen):
                 screen.refresh_decks()
         self._open_start()
-        self._check_in_background(collection)
+        # Once the deck tree is painted: the check's thread would otherwise hold up that frame.
+        self.call_after_refresh(self._check_in_background, collection)
 
     @work(thread=True, exit_on_error=False, group="collection")
     def _check_in_background(self, collection: Collection) -> None:

@@ -75,6 +75,8 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
+    _info_shown_for: DeckCounts | None = None  # the deck whose size and mastery are on screen
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
@@ -108,12 +110,19 @@ class HomeScreen(Screen[None]):
         empty.update(Content("No decks yet. Import some with: flashapp import PATH"))
         empty.display = not decks
         self.query_one("#today", Static).update(today_content(collection.today_stats()))
-        self._show_deck_info()
+        self._info_shown_for = None
+        self.call_after_refresh(self._show_deck_info)
         tree.focus()
 
     def _show_deck_info(self) -> None:
+        """The highlighted deck's size and mastery, after the frame that shows the tree: the mastery
+        query reads every card of the deck, and the counts come first. Once per deck and refresh (the
+        tree's highlight event and a refresh both ask for it)."""
         tree = self.query_one(DeckTree)
         deck = tree.counts_for(tree.selected_deck)
+        if deck is not None and deck == self._info_shown_for:
+            return
+        self._info_shown_for = deck
         info = (
             Content()
             if deck is None
@@ -126,7 +135,7 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#decks")
     def _highlighted(self) -> None:
-        self._show_deck_info()
+        self.call_after_refresh(self._show_deck_info)
 
     @on(DataTable.RowSelected, "#decks")
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Rule, Static
+from textual.widgets import Header, Input, Rule, Static
 
 from flashapp.core.predict import predict_seed, rating_for
 from flashapp.core.scheduling import Rating
@@ -38,6 +38,7 @@ from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
 from flashapp.tui.widgets.card_view import CardText, sides_images
 from flashapp.tui.widgets.predict_prompt import PredictPrompt
+from flashapp.tui.widgets.steady_footer import SteadyFooter
 from flashapp.tui.widgets.study_status import StudyStatus
 from flashapp.tui.widgets.type_in_diff import TypeInDiff
 
@@ -88,9 +89,11 @@ class StudyScreen(Screen[None]):
         Binding("escape", "back", "Decks", id="back"),
     ]
 
-    revealed: reactive[bool] = reactive(False, bindings=True)
-    waiting: reactive[bool] = reactive(False, bindings=True)
-    graded: reactive[bool] = reactive(False, bindings=True)  # a predict card the engine has graded
+    # repaint=False: the widgets that show these states repaint themselves; a repaint of the screen
+    # would redraw every widget on it.
+    revealed: reactive[bool] = reactive(False, bindings=True, repaint=False)
+    waiting: reactive[bool] = reactive(False, bindings=True, repaint=False)
+    graded: reactive[bool] = reactive(False, bindings=True, repaint=False)  # a predict card, graded
 
     def __init__(self, collection: Collection, deck: str | None) -> None:
         super().__init__()
@@ -120,7 +123,7 @@ class StudyScreen(Screen[None]):
             yield PredictPrompt(id="predict")
             yield Static(id="waiting")
         yield AnswerButtons()
-        yield Footer(compact=True, show_command_palette=False)  # room for the card keys at 80 columns
+        yield SteadyFooter(compact=True, show_command_palette=False)  # room for the card keys at 80 columns
 
     async def on_mount(self) -> None:
         self.sub_title = self.deck or "All decks"

@@ -24,11 +24,9 @@ class AnswerButtons(Horizontal):
     AnswerButtons Button { width: 1fr; max-width: 24; min-width: 12; margin: 0 1; }
     AnswerButtons #show { max-width: 40; }
     AnswerButtons .rating { display: none; }
-    AnswerButtons.-revealed .rating { display: block; }
-    AnswerButtons.-revealed #show { display: none; }
     """
 
-    revealed: reactive[bool] = reactive(False)
+    revealed: reactive[bool] = reactive(False, repaint=False)  # the buttons repaint themselves
 
     @dataclass
     class Rated(Message):
@@ -47,7 +45,9 @@ class AnswerButtons(Horizontal):
             button.can_focus = False  # keys drive the session; the buttons are for the mouse
 
     def watch_revealed(self, revealed: bool) -> None:
-        self.set_class(revealed, "-revealed")
+        # Each button shown or hidden in place: a class on the bar would restyle all five per card.
+        for button in self.query(Button):
+            button.display = revealed if button.has_class("rating") else not revealed
 
     def set_show_label(self, *, type_in: bool) -> None:
         text, key = ("Check answer ", "enter") if type_in else ("Show answer ", "space")

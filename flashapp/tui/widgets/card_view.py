@@ -8,6 +8,7 @@ executed: inline tags are dropped and block HTML is shown as its text.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Markdown
+from textual.widgets.markdown import MarkdownBlock
 
 from flashapp.anki.html_text import HINT_END, HINT_START
 from flashapp.anki.occlusion import Mask
@@ -143,10 +145,15 @@ def _kept_spaces(token: Token) -> list[Token]:
     return [_text_token(part) for part in re.split("(\xa0)", token.content) if part]
 
 
+@functools.cache  # one parser for every card: building it costs more than parsing a card
 def card_markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("gfm-like").use(dollarmath_plugin, allow_space=False, double_inline=True)
     parser.core.ruler.push("terminal_friendly", _terminal_friendly)
     return parser
+
+
+# Textual's paragraph block (not exported by name): its text can be changed in place.
+MarkdownParagraph = Markdown.BLOCKS["paragraph_open"]
 
 
 class CardMarkdown(Markdown):
@@ -162,6 +169,28 @@ class CardMarkdown(Markdown):
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
+
+    def paragraphs_for(self, markdown: str) -> list[MarkdownBlock] | None:
+        """The new paragraphs when `markdown` is paragraphs only, as many as on screen (then
+        `show_paragraphs` changes the text in place); None when the blocks must be rebuilt."""
+        current = list(self.children)
+        if not current or any(type(block) is not MarkdownParagraph for block in current):
+            return None
+        blocks = self._build_from_source(markdown)
+        if len(blocks) != len(current) or any(type(block) is not MarkdownParagraph for block in blocks):
+            return None
+        return blocks  # type: ignore[return-value]
+
+    def show_paragraphs(self, markdown: str, paragraphs: list[MarkdownBlock]) -> None:
+        """Show `markdown` by giving the paragraphs on screen the new text: no widget is removed or
+        mounted, so nothing is restyled."""
+        self._markdown = markdown
+        self._table_of_contents = None
+        for block, new in zip(self.children, paragraphs, strict=True):
+            assert isinstance(block, MarkdownParagraph)
+            block.source_range = new.source_range
+            block._copy_context(new)
+            block.set_content(new._content)
 
 
 class CardText(Vertical):
@@ -223,9 +252,29 @@ class CardText(Vertical):
         self.markdown = markdown
         if find_image is not None:
             self.find_image = find_image
+        if self._show_in_place(markdown):
+            return
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(self._pieces())
+
+    def _show_in_place(self, markdown: str) -> bool:
+        """Text without images, laid out as the text on screen: its paragraphs take the new text in
+        place (mounting new Markdown widgets per card restyles them all, several times the cost of the
+        rest of showing a card). False when nothing could be done so (images or hints among it)."""
+        parts = split_card(markdown)
+        pieces = list(self.children)
+        if len(parts) != len(pieces) or not all(isinstance(piece, CardMarkdown) for piece in pieces):
+            return False
+        plans = [
+            piece.paragraphs_for(part) if isinstance(part, str) else None
+            for piece, part in zip(pieces, parts, strict=True)
+        ]
+        if any(plan is None for plan in plans):
+            return False
+        for piece, part, plan in zip(pieces, parts, plans, strict=True):
+            piece.show_paragraphs(part, plan)  # type: ignore[arg-type]
+        return True
 
 
 def sides_images(sides: list[CardText]) -> list[ImageRef]:
