@@ -136,9 +136,11 @@ class ModelScores:
 
 def score(scored: Sequence[Scored] | ScoredArrays, since: datetime | None = None) -> ModelScores:
     """The metrics of `scored` (those at or after `since`, for a list)."""
-    chosen = scored if isinstance(scored, ScoredArrays) else [
-        s.score for s in scored if since is None or s.reviewed_at >= since
-    ]
+    chosen = (
+        scored
+        if isinstance(scored, ScoredArrays)
+        else [s.score for s in scored if since is None or s.reviewed_at >= since]
+    )
     return ModelScores(log_loss(chosen), rmse_bins(chosen), auc(chosen))
 
 

@@ -82,7 +82,9 @@ class LogArrays:
         order = np.lexsort((columns[1], columns[0]))
         columns = [c[order] for c in columns]
         cards = columns[0]
-        starts = np.flatnonzero(np.concatenate(([n > 0], cards[1:] != cards[:-1]))) if n else np.zeros(0, np.int64)
+        starts = (
+            np.flatnonzero(np.concatenate(([n > 0], cards[1:] != cards[:-1]))) if n else np.zeros(0, np.int64)
+        )
         lengths = np.diff(np.append(starts, n))
         return cls(
             *columns,

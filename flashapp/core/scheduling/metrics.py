@@ -70,7 +70,9 @@ class ScoredArrays:
         )
 
     def select(self, mask: np.ndarray) -> ScoredArrays:
-        return ScoredArrays(self.y[mask], self.p[mask], self.elapsed_days[mask], self.i[mask], self.lapses[mask])
+        return ScoredArrays(
+            self.y[mask], self.p[mask], self.elapsed_days[mask], self.i[mask], self.lapses[mask]
+        )
 
 
 Scored = Sequence[ScoredReview] | ScoredArrays
