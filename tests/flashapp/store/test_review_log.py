@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
 from simulated_history import START, write_simulated_history  # noqa: E402
 
 from flashapp.core.scheduling.evaluation import evaluate, evaluate_log  # noqa: E402
+from flashapp.core.scheduling.log_arrays import to_microseconds  # noqa: E402
 from flashapp.core.scheduling.simulation import FORGETFUL_LEARNER  # noqa: E402
 from flashapp.store.collection import Collection  # noqa: E402
 from flashapp.store.decks import ensure_deck  # noqa: E402
@@ -71,3 +72,18 @@ def test_log_arrays_hold_the_history(two_decks, deck):
         assert result.models[name].to_dict() == pytest.approx(scores.to_dict(), rel=1e-9)
     if deck is not None:
         assert result.models["fsrs_deck"] != result.models["fsrs_default"]
+
+
+def test_log_arrays_on_postgres(pg_url):
+    """The server returns datetimes where SQLite returns text: both become the same arrays."""
+    with Collection.open(pg_url, shipped_decks=False, tz=BERLIN) as collection:
+        write_simulated_history(collection, days=20, new_per_day=5, seed=4)
+        history = load_history(collection, None)
+        log = load_log(collection, "Simulated")
+    assert len(log) == len(history.reviews) > 100
+    got = runs(zip(log.card_id.tolist(), log.reviewed_at.tolist(), log.day.tolist(), strict=True))
+    want = runs(
+        (r.card_id, to_microseconds(r.reviewed_at), r.day.toordinal())
+        for r in sorted(history.reviews, key=lambda r: r.reviewed_at)
+    )
+    assert got == want
