@@ -1,6 +1,6 @@
 """`flashapp stats` on 100,000 cards with 1,000,000 review rows over the past year.
 
-    .venv/bin/python benchmarks/stats_queries.py [--db FILE] [--runs 5] [--save]
+    .venv/bin/python benchmarks/stats_queries.py [--db FILE] [--runs 5] [--save] [--evaluate]
 
 Reviews: 10 per card, spread over 365 days at random times, ratings 1-4 (15/10/60/15), states and
 intervals as a mature collection's; inserted in time order, as the append-only log is written.
@@ -8,7 +8,9 @@ intervals as a mature collection's; inserted in time order, as the append-only l
 Times the statistics in this process (median, warm; wall and CPU), the whole `flashapp stats --json`
 process (median; wall and CPU of the child), a bare `python -c "import sqlalchemy.orm"` beside it
 (the floor any command pays, to read the figures on a loaded machine), and with `--save` one whole
-`flashapp stats --save FILE.png` (which also replays the review log for the calibration panel).
+`flashapp stats --save FILE.png` (which also replays the review log for the calibration panel), and
+with `--evaluate` one whole `flashapp evaluate --json` (the same replay, three models) and, in this
+process, its two parts: reading the log as arrays (`load_log`) and scoring it (`evaluate_log`).
 The children run with byte-code caching on, as an installed package does.
 """
 
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="keep the collection here (built if missing)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--save", action="store_true", help="also time `stats --save FILE.png` once")
+    parser.add_argument("--evaluate", action="store_true", help="also time `evaluate --json` once")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = args.db or Path(folder) / "stats.db"
@@ -111,6 +114,37 @@ def main() -> None:
             wall, used = whole_process([*command, "--save", str(Path(folder) / "stats.png")])
             label = "`flashapp stats --save FILE.png`, whole process, once"
             print(f"| {label} | {wall * 1000:.0f} | {used * 1000:.0f} |")
+        if args.evaluate:
+            time_evaluation(db, args.runs)
+            wall, used = whole_process(
+                ["-m", "flashapp", "--db", str(db), "--tz", "UTC", "evaluate", "--json"]
+            )
+            print(
+                f"| `flashapp evaluate --json`, whole process, once | {wall * 1000:.0f} | {used * 1000:.0f} |"
+            )
+
+
+def time_evaluation(db: Path, runs: int) -> None:
+    """The calibration's two parts in this process (median, warm): reading, then scoring."""
+    from flashapp.core.scheduling.evaluation import evaluate_log
+    from flashapp.store.review_history import load_log
+
+    collection = Collection.open(db, shipped_decks=False, clock=lambda: NOW, tz=UTC)
+    parts: dict[str, tuple[list[float], list[float]]] = {"read": ([], []), "score": ([], [])}
+    for _ in range(runs):
+        start, used = time.perf_counter(), time.process_time()
+        log = load_log(collection, None)
+        middle, middle_used = time.perf_counter(), time.process_time()
+        evaluate_log(log)
+        parts["read"][0].append(middle - start)
+        parts["read"][1].append(middle_used - used)
+        parts["score"][0].append(time.perf_counter() - middle)
+        parts["score"][1].append(time.process_time() - middle_used)
+    collection.close()
+    labels = {"read": f"`load_log`: {len(log):,} reviews as arrays, in process (warm)",
+              "score": "`evaluate_log`: FSRS replay, SM-2, metrics, calibration, in process"}  # fmt: skip
+    for key, label in labels.items():
+        print(f"| {label} | {ms(parts[key][0])} | {ms(parts[key][1])} |")
 
 
 def ms(seconds: list[float]) -> str:

@@ -22,13 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashapp.core.scheduling.evaluation import evaluate
+    from flashapp.core.scheduling.evaluation import evaluate_log
     from flashapp.core.text import strip_control
-    from flashapp.store.review_history import group_by_parameters, load_history
+    from flashapp.store.review_history import load_log
 
     with open_collection(args) as collection:
-        history = load_history(collection, args.deck)
-    result = evaluate(history.reviews, group_by_parameters(history))
+        log = load_log(collection, args.deck)
+    result = evaluate_log(log)
     if result is None:
         where = f"deck {args.deck!r}" if args.deck else "the collection"
         raise UserError(f"{where} has too few reviews a day or more apart to evaluate (need at least 5)")

@@ -26,11 +26,11 @@ def run(args: argparse.Namespace) -> int:
         stats = collection_statistics(collection, args.deck)
         calibration = None
         if args.save is not None:
-            from flashapp.core.scheduling.evaluation import evaluate
-            from flashapp.store.review_history import group_by_parameters, load_history
+            from flashapp.core.scheduling.evaluation import evaluate_log
+            from flashapp.store.review_history import load_log
 
-            history = load_history(collection, args.deck)
-            result = evaluate(history.reviews, group_by_parameters(history))
+            log = load_log(collection, args.deck)
+            result = evaluate_log(log)
             calibration = result.calibration["fsrs_deck"] if result is not None else []
     if args.save is not None:
         from flashapp.core.stats_figure import save_figure

@@ -68,13 +68,12 @@ class StatsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="calibration")
     def _load_calibration(self) -> None:
-        from flashapp.core.scheduling.evaluation import evaluate
+        from flashapp.core.scheduling.evaluation import evaluate_log
         from flashapp.core.stats_text import metrics_table, reliability_text
-        from flashapp.store.review_history import group_by_parameters, load_history
+        from flashapp.store.review_history import load_log
 
         self.app.call_from_thread(self._show, "#stats-fsrs", "FSRS calibration: replaying the review log…")
-        history = load_history(self.collection, self.deck)
-        result = evaluate(history.reviews, group_by_parameters(history))
+        result = evaluate_log(load_log(self.collection, self.deck))
         if result is None:
             text = "FSRS calibration: too few reviews a day or more apart yet."
         else:
