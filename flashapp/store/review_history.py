@@ -76,6 +76,7 @@ def deck_history(session: Session, deck: str | None, tz: tzinfo) -> DeckHistory:
             Card.deck_id,
         )
         .join(Card, Card.id == Review.card_id)
+        .where(Review.rating >= 1)  # an imported Anki manual entry (rating 0) is not an answer
         .order_by(Review.reviewed_at, Review.id)
     )
     if deck is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
 from simulated_history import START, write_simulated_history  # noqa: E402
@@ -19,7 +19,7 @@ from flashapp.core.scheduling.log_arrays import to_microseconds  # noqa: E402
 from flashapp.core.scheduling.simulation import FORGETFUL_LEARNER  # noqa: E402
 from flashapp.store.collection import Collection  # noqa: E402
 from flashapp.store.decks import ensure_deck  # noqa: E402
-from flashapp.store.models import Card  # noqa: E402
+from flashapp.store.models import Card, Review  # noqa: E402
 from flashapp.store.review_history import (  # noqa: E402
     group_by_parameters,
     load_history,
@@ -87,3 +87,18 @@ def test_log_arrays_on_postgres(pg_url):
         for r in sorted(history.reviews, key=lambda r: r.reviewed_at)
     )
     assert got == want
+
+
+def test_a_manual_entry_is_not_an_answer(tmp_path):
+    """An Anki manual entry (rating 0: rescheduled or reset by hand) stays out of the history that
+    `optimize` and the Stats screen's fit read, as it stays out of `load_log`."""
+    path = tmp_path / "manual.db"
+    with Collection.open(path, shipped_decks=False, tz=BERLIN) as collection:
+        write_simulated_history(collection, days=5, new_per_day=3, seed=1)
+        with collection.writing() as session:
+            first = session.scalars(select(Review).order_by(Review.id).limit(1)).one()
+            session.execute(update(Review).where(Review.id == first.id).values(rating=0))
+            answers = session.scalar(select(func.count()).select_from(Review).where(Review.rating >= 1))
+        history = load_history(collection, None)
+        log = load_log(collection, None)
+    assert len(history.reviews) == len(log) == answers > 0
