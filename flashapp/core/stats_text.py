@@ -17,14 +17,20 @@ def _percent(value: float | None) -> str:
     return f"{value * 100:.1f}%" if value is not None else "-"
 
 
+def counted(number: int, noun: str) -> str:
+    """The count and its noun, plural unless it is one: "1 card", "2 cards"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def stats_text(stats: dict[str, Any]) -> str:
     lines: list[str] = []
     today = stats["today"]
     lines += [
-        f"Today ({stats['study_day']}): {today['cards']} cards, {today['answers']} answers in "
+        f"Today ({stats['study_day']}): {counted(today['cards'], 'card')}, "
+        f"{counted(today['answers'], 'answer')} in "
         f"{today['time_seconds'] / 60:.1f} min, again {today['again']}, "
         f"true retention {_percent(today['true_retention'])}",
-        f"Streak: {stats['streak_days']} study days",
+        f"Streak: {counted(stats['streak_days'], 'study day')}",
         "",
         "Forecast (cards due, next days):",
     ]

@@ -64,3 +64,13 @@ def test_stats_never_imports_torch(db):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_text_counts_one_card_in_the_singular():
+    from flashapp.core.stats_text import counted
+
+    assert [counted(1, "card"), counted(0, "card"), counted(2, "study day")] == [
+        "1 card",
+        "0 cards",
+        "2 study days",
+    ]
