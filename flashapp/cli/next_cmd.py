@@ -26,21 +26,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    queue, card = _direct(args)
+    queue, card, counts = _direct(args)
     if queue is None:
         with open_collection(args) as collection:
             queue = collection.study_queue(args.deck)
             card_id = queue.next_card_id(collection.clock())
             card = None if card_id is None else collection.study_card(card_id)
             counts = collection.study_counts(args.deck)  # the numbers home and the study header show
-    else:
-        counts = queue.counts()
     next_due = queue.next_learning_due()
     if args.json:
         print_json(
             {
                 "card": card.to_json() if card else None,
-                "counts": {"new": counts.new, "learning": counts.learning, "review": counts.review},
+                "counts": {"new": counts.new, "learning": counts.learning, "review": counts.due},
                 "next_learning_due": iso(next_due),
             }
         )
@@ -52,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     question, answer = card.rendered.plain()
     print(
         f"Card {card.id} · {card.info.deck} · {card.info.state}   (new {counts.new}, "
-        f"learning {counts.learning}, review {counts.review})"
+        f"learning {counts.learning}, review {counts.due})"
     )
     print("\nQuestion:\n" + textwrap.indent(question, "  "))
     print("\nAnswer:\n" + textwrap.indent(answer, "  "))
@@ -62,17 +60,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _direct(args: argparse.Namespace):
-    """(queue, card) read with sqlite3 alone (see `store/direct/`), or (None, None) for the `Collection`."""
+    """(queue, card, counts) read with sqlite3 alone (see `store/direct/`), or (None, None, None) for the
+    `Collection`. The counts are `store.counts`' (as `Collection.study_counts`), not the queue's length."""
     direct = open_direct(args)
     if direct is None:
-        return None, None
-    from flashapp.store.direct.study import Unhandled, study_card, study_queue
+        return None, None, None
+    from flashapp.store.direct.study import Unhandled, study_card, study_counts, study_queue
 
     now = parse_now(args.now)
     with direct:
         try:
             queue = study_queue(direct, args.deck, now)
             card_id = queue.next_card_id(now)
-            return queue, None if card_id is None else study_card(direct, card_id, now, fuzz=common.FUZZ)
+            card = None if card_id is None else study_card(direct, card_id, now, fuzz=common.FUZZ)
+            return queue, card, study_counts(direct, args.deck, now)
         except Unhandled:
-            return None, None
+            return None, None, None
