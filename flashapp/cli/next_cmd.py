@@ -26,13 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    queue, card, counts = _direct(args)
+    queue, card = _direct(args)
     if queue is None:
         with open_collection(args) as collection:
             queue = collection.study_queue(args.deck)
             card_id = queue.next_card_id(collection.clock())
             card = None if card_id is None else collection.study_card(card_id)
-            counts = collection.study_counts(args.deck)  # the numbers home and the study header show
+    # The numbers home and the study header show: `counts.deck_counts`, as the queue was built from them.
+    counts = queue.built_counts
     next_due = queue.next_learning_due()
     if args.json:
         print_json(
@@ -60,19 +61,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _direct(args: argparse.Namespace):
-    """(queue, card, counts) read with sqlite3 alone (see `store/direct/`), or (None, None, None) for the
-    `Collection`. The counts are `store.counts`' (as `Collection.study_counts`), not the queue's length."""
+    """(queue, card) read with sqlite3 alone (see `store/direct/`), or (None, None) for the `Collection`."""
     direct = open_direct(args)
     if direct is None:
-        return None, None, None
-    from flashapp.store.direct.study import Unhandled, study_card, study_counts, study_queue
+        return None, None
+    from flashapp.store.direct.study import Unhandled, study_card, study_queue
 
     now = parse_now(args.now)
     with direct:
         try:
             queue = study_queue(direct, args.deck, now)
             card_id = queue.next_card_id(now)
-            card = None if card_id is None else study_card(direct, card_id, now, fuzz=common.FUZZ)
-            return queue, card, study_counts(direct, args.deck, now)
+            return queue, None if card_id is None else study_card(direct, card_id, now, fuzz=common.FUZZ)
         except Unhandled:
-            return None, None, None
+            return None, None

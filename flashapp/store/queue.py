@@ -24,11 +24,13 @@ from flashapp.store.counts import (
     QUEUE_NEW,
     QUEUE_REVIEW,
     Calendar,
+    DeckCounts,
     deck_counts,
     deck_limits,
     in_subtree,
     is_interday,
     parents,
+    totals,
 )
 from flashapp.store.sql_text import Runner, read_time, runner_for
 
@@ -67,6 +69,9 @@ class StudyQueue:
     review: list[QueuedCard] = field(default_factory=list)
     new: list[QueuedCard] = field(default_factory=list)
     learn_ahead: timedelta = DEFAULT_LEARN_AHEAD  # the collection's learn-ahead limit
+    # What `counts.deck_counts` showed for the studied deck when the queue was built (the numbers of
+    # `Collection.study_counts` at that instant; a one-shot command shows them without counting twice).
+    built_counts: DeckCounts | None = None
 
     def counts(self, now: datetime | None = None) -> QueueCounts:
         """What is left in this queue; at `now`, learning counts only cards due within the learn-ahead
@@ -147,6 +152,7 @@ def build_queue(
         review=_take(runner, QUEUE_REVIEW, day_end, review_room, chains, sum(review_room[t] for t in tops)),
         new=_take(runner, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
         learn_ahead=learn_ahead,
+        built_counts=totals(rows, deck),
     )
 
 

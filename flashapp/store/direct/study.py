@@ -1,4 +1,4 @@
-"""The next card, its counts and the answer on sqlite3 alone: the queue is `store.queue.build_queue`
+"""The next card with its counts, and the answer on sqlite3 alone: the queue is `store.queue.build_queue`
 and the counts `store.counts.deck_counts` (the functions the `Collection` uses, run on this command's
 `sqlite3` connection), the answer `card_state.answer_onto` (the function `Collection.answer` answers
 with); only the reading and writing of a card's rows is SQL text here.
@@ -21,7 +21,6 @@ from flashapp.store.card_state import (
     review_values,
     sibling_restore,
 )
-from flashapp.store.counts import DeckCounts, deck_counts, totals
 from flashapp.store.direct.burials import lift_ended_burials
 from flashapp.store.direct.connection import DirectCollection, db_time, py_time
 from flashapp.store.queue import StudyQueue, UnknownDeck, build_queue
@@ -43,15 +42,6 @@ def study_queue(collection: DirectCollection, deck: str | None, now: datetime) -
             return build_queue(connection, deck, now, calendar, learn_ahead)
         except UnknownDeck:
             raise Unhandled("unknown deck") from None
-
-
-def study_counts(collection: DirectCollection, deck: str | None, now: datetime) -> DeckCounts:
-    """The counts of `deck` with its subdecks (None: all decks), as `Collection.study_counts` (call after
-    `study_queue`, which lifted the burials that ended)."""
-    calendar, learn_ahead = collection.calendar, collection.learn_ahead
-    with collection.reading() as connection:
-        rows = deck_counts(connection, now, calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False)
-    return totals(rows, deck)
 
 
 _CARD_COLUMNS = (
