@@ -255,13 +255,16 @@ def deck_counts(
     deck: str | None = None,
     learn_ahead: timedelta = DEFAULT_LEARN_AHEAD,
     with_totals: bool = True,
+    limits: Mapping[str, DeckLimits] | None = None,
 ) -> list[DeckCounts]:
     """Cards available today by deck (subdecks included, daily limits applied), in tree order; with
     `deck`, that deck and its subdecks only. `with_totals=False` leaves `total` at 0 (saves a scan).
-    `connection`: an SQLAlchemy `Connection`/`Session`, a `sqlite3` connection or a `sql_text` runner."""
+    `connection`: an SQLAlchemy `Connection`/`Session`, a `sqlite3` connection or a `sql_text` runner;
+    `limits`: `deck_limits(connection, now, calendar)` when the caller has read it already."""
     runner: Runner = runner_for(connection)
-    limits = {name: limit for name, limit in deck_limits(runner, now, calendar).items()
-              if in_subtree(name, deck)}  # fmt: skip
+    if limits is None:
+        limits = deck_limits(runner, now, calendar)
+    limits = {name: limit for name, limit in limits.items() if in_subtree(name, deck)}
     if deck is not None and deck not in limits:
         return []
     day_end = runner.time(calendar.day_end(now))

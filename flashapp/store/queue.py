@@ -126,7 +126,9 @@ def build_queue(
     limits = deck_limits(runner, now, calendar)
     if deck is not None and deck not in limits:
         raise UnknownDeck(deck, list(limits))
-    rows = deck_counts(runner, now, calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False)
+    rows = deck_counts(
+        runner, now, calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False, limits=limits
+    )
     new_room = {row.name: row.new for row in rows}
     review_room = {row.name: row.due for row in rows}
     ids = [limits[row.name].id for row in rows]

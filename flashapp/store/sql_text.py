@@ -18,7 +18,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any, Protocol
 
 __all__ = ["Runner", "SqlAlchemyRunner", "SqliteRunner", "db_time", "runner_for"]
@@ -73,7 +73,7 @@ class SqliteRunner:
         return db_time(instant)
 
 
-@cache
+@lru_cache(maxsize=256)  # the queue's IN lists vary with the decks studied
 def _text(sql: str) -> Any:
     from sqlalchemy import text
 
