@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR, StudyCalendar
-from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
+from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage, write_probe
 from flashapp.store.db import BUSY_TIMEOUT_MS
 from flashapp.store.schema import HEAD_REVISION
 from flashapp.store.sql_text import db_time, read_json, read_time
@@ -63,6 +63,7 @@ class DirectCollection:
         self.tz = tz
         self._calendar: StudyCalendar | None = None
         self._learn_ahead: timedelta | None = None
+        self._write_probed = False  # the damage probe runs before the first write (store.damage)
 
     def close(self) -> None:
         self.connection.close()
@@ -115,6 +116,8 @@ class DirectCollection:
         marked damaged."""
         if (detail := recorded_damage(self.path)) is not None:
             raise CollectionDamaged(self.path, detail)
+        if not self._write_probed:
+            self._probe_before_writing()
         with self._damage_named():
             self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -123,6 +126,16 @@ class DirectCollection:
                 self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
+
+    def _probe_before_writing(self) -> None:
+        """Once per open collection, before its first write, as `Collection._probe_before_writing`: a
+        damaged file is refused (and remembered) even where the write would not read the bad page."""
+        with self._damage_named():
+            problem = write_probe(self.connection, self.path)
+        if problem is not None:
+            mark_damaged(self.path, problem)
+            raise CollectionDamaged(self.path, problem)
+        self._write_probed = True
 
     @contextmanager
     def _damage_named(self) -> Iterator[None]:
