@@ -6,7 +6,8 @@ Operations: building the collection (Core inserts, one transaction); opening it 
 the deck tree's counts as `store.counts.deck_counts` computes them (index range searches per deck,
 stopped at each deck's daily room, plus one GROUP BY for the card totals) and without the totals (what
 the study header reads); one deck's study queue; on SQLite, the same deck tree and the whole study queue as
-the `decks` and `next` commands compute them on sqlite3 alone (`store/direct/`), and those two commands
+the `decks` and `next` commands compute them on sqlite3 alone (`store/direct/`: the same `deck_counts`
+and `build_queue`, run on a standard-library `sqlite3` connection), and those two commands
 as whole processes; streaming every card as `cards --json` does (rendered and encoded, not written) and
 the peak memory that takes (tracemalloc); a free-text search for 50 cards.
 
@@ -116,8 +117,8 @@ LABELS = {
     "deck_counts": "deck tree counts, `deck_counts` (index ranges, capped; card totals)",
     "own_available": "the same without card totals (`with_totals=False`, the study header's)",
     "queue": "one deck's study queue",
-    "direct_decks": "deck tree counts on sqlite3 (`decks`, `store/direct/`)",
-    "direct_queue": "whole study queue, every deck, on sqlite3 (`next`)",
+    "direct_decks": "deck tree counts, `deck_counts` on a sqlite3 connection (`decks`)",
+    "direct_queue": "whole study queue, every deck, `build_queue` on sqlite3 (`next`)",
     "process_decks": "`flashapp decks`, whole process",
     "process_next": "`flashapp next`, whole process",
     "search": "free-text search, first 50",

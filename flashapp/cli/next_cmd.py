@@ -32,15 +32,14 @@ def run(args: argparse.Namespace) -> int:
             queue = collection.study_queue(args.deck)
             card_id = queue.next_card_id(collection.clock())
             card = None if card_id is None else collection.study_card(card_id)
-            counts = collection.study_counts(args.deck)  # the numbers home and the study header show
-    else:
-        counts = queue.counts()
+    # The numbers home and the study header show: `counts.deck_counts`, as the queue was built from them.
+    counts = queue.built_counts
     next_due = queue.next_learning_due()
     if args.json:
         print_json(
             {
                 "card": card.to_json() if card else None,
-                "counts": {"new": counts.new, "learning": counts.learning, "review": counts.review},
+                "counts": {"new": counts.new, "learning": counts.learning, "review": counts.due},
                 "next_learning_due": iso(next_due),
             }
         )
@@ -52,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     question, answer = card.rendered.plain()
     print(
         f"Card {card.id} · {card.info.deck} · {card.info.state}   (new {counts.new}, "
-        f"learning {counts.learning}, review {counts.review})"
+        f"learning {counts.learning}, review {counts.due})"
     )
     print("\nQuestion:\n" + textwrap.indent(question, "  "))
     print("\nAnswer:\n" + textwrap.indent(answer, "  "))

@@ -327,19 +327,21 @@ class Collection:
     def deck_counts(self, deck: str | None = None) -> list[DeckCounts]:
         """New / learning / due today per deck, subdecks included (see `store.counts`): what the home
         screen, `flashapp decks` and, through `study_counts`, the study header and `next` show."""
+        now = self.clock()
+        self._lift_ended_burials(now)
         calendar, learn_ahead = self.calendar, self.learn_ahead
         with self.reading() as session:
-            return deck_counts(session, self.clock(), calendar, deck=deck, learn_ahead=learn_ahead)
+            return deck_counts(session, now, calendar, deck=deck, learn_ahead=learn_ahead)
 
     def study_counts(self, deck: str | None = None) -> DeckCounts:
         """The counts of one deck with its subdecks (None: all decks), from the same function."""
+        now = self.clock()
+        self._lift_ended_burials(now)
         calendar, learn_ahead = self.calendar, self.learn_ahead
         with self.reading() as session:
             if deck is not None:
                 find_deck(session, deck)
-            rows = deck_counts(
-                session, self.clock(), calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False
-            )
+            rows = deck_counts(session, now, calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False)
         return totals(rows, deck)
 
     # --- cards -----------------------------------------------------------------------------------
@@ -395,9 +397,9 @@ class Collection:
 
     # --- studying --------------------------------------------------------------------------------
 
-    def study_queue(self, deck: str | None = None) -> StudyQueue:
-        """Today's queue for a deck and its subdecks (None: all decks); ends expired burials first."""
-        now = self.clock()
+    def _lift_ended_burials(self, now: datetime) -> None:
+        """Burials that ended (the study day rolled over) are lifted before anything is counted or
+        queued: one indexed look, a write only when some burial ended."""
         with self.reading() as session:
             needs_unbury = session.scalar(
                 select(Card.id).where(Card.buried_until.is_not(None), Card.buried_until <= now).limit(1)
@@ -405,6 +407,11 @@ class Collection:
         if needs_unbury is not None:
             with self.writing() as session:
                 unbury_expired(session, now)
+
+    def study_queue(self, deck: str | None = None) -> StudyQueue:
+        """Today's queue for a deck and its subdecks (None: all decks); ends expired burials first."""
+        now = self.clock()
+        self._lift_ended_burials(now)
         calendar, learn_ahead = self.calendar, self.learn_ahead
         with self.reading() as session:
             return build_queue(session, deck, now, calendar, learn_ahead)

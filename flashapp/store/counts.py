@@ -3,7 +3,8 @@
     deck_counts(connection, now, calendar, *, deck=None, learn_ahead=DEFAULT_LEARN_AHEAD)
         -> list[DeckCounts]
 
-`connection`: an SQLAlchemy `Connection` or `Session` on the collection; `now`: an aware UTC datetime;
+`connection`: an SQLAlchemy `Connection` or `Session` on the collection (SQLite or PostgreSQL), or a
+standard-library `sqlite3` connection on an SQLite collection; `now`: an aware UTC datetime;
 `calendar`: a `core.scheduling.StudyCalendar` (only its `day_start(now)` and `day_end(now)` are used);
 `deck`: a deck name to count only that deck and its subdecks (None: every deck); `learn_ahead`: the
 collection's learn-ahead limit (`Collection.learn_ahead`, Anki's `collapseTime`, 20 minutes unless set
@@ -28,7 +29,10 @@ The rules are Anki v3's defaults:
 
 Each deck's cards are counted by range searches on the (deck_id, queue, due) index, stopped at the room
 the deck's limit leaves (LIMIT), so no card row is loaded and the cost follows the number of decks and
-their limits, not the collection's size. The module needs only SQLAlchemy Core (no ORM, no Textual).
+their limits, not the collection's size. The queries are plain SQL text (`SQL`) that SQLite and
+PostgreSQL both read, run through `store.sql_text` on an SQLAlchemy `Connection`/`Session` or on a
+standard-library `sqlite3` connection (the study commands' path, `store/direct/`, which starts without
+SQLAlchemy): one implementation for every caller. The module imports neither SQLAlchemy nor the ORM.
 """
 
 from __future__ import annotations
@@ -37,15 +41,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, DateTime, Integer, String, bindparam, column, func, literal, select, table
+from flashapp.store.queue_codes import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW
+from flashapp.store.sql_text import Runner, read_json, read_time, runner_for
 
 __all__ = [
     "DEFAULT_LEARN_AHEAD",
     "DeckCounts",
     "DeckLimits",
+    "SQL",
     "deck_counts",
     "deck_limits",
     "studied_today",
@@ -54,27 +59,38 @@ __all__ = [
 
 DEFAULT_LEARN_AHEAD = timedelta(minutes=20)  # Anki's default learn-ahead limit (`collapseTime`)
 SEPARATOR = "::"
-# The queue codes of `store.models` (a test checks they agree; importing models would load the ORM).
-QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW = 0, 1, 2
 # SchedulerOptions' defaults for the options counting reads.
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
 
-_decks = table("decks", column("id", Integer), column("name", String), column("options", JSON))
-_cards = table(
-    "cards",
-    column("id", Integer),
-    column("deck_id", Integer),
-    column("queue", Integer),
-    column("due", DateTime),
-)
-_reviews = table(
-    "reviews",
-    column("card_id", Integer),
-    column("reviewed_at", DateTime),
-    column("state_before", String),
-    column("previous", JSON),
-)
+# Every statement the counts run (portable SQL text; `:name` parameters).
+SQL = {
+    "decks": "SELECT id, name, options FROM decks",
+    "studied": (
+        "SELECT cards.deck_id, reviews.state_before, count(DISTINCT reviews.card_id), count(*) "
+        "FROM reviews JOIN cards ON cards.id = reviews.card_id "
+        "WHERE reviews.reviewed_at >= :since AND reviews.state_before IN ('new', 'review') "
+        "GROUP BY cards.deck_id, reviews.state_before"
+    ),
+    "learning_answers": (
+        "SELECT cards.deck_id, reviews.previous "
+        "FROM reviews JOIN cards ON cards.id = reviews.card_id "
+        "WHERE reviews.reviewed_at >= :since AND reviews.state_before IN ('learning', 'relearning')"
+    ),
+    # One deck's cards of a queue, each search a range on ix_cards_deck_queue_due, capped by LIMIT.
+    "learning": (
+        f"SELECT due FROM cards WHERE deck_id = :deck_id AND queue = {QUEUE_LEARNING} AND due < :before"
+    ),
+    "review": (
+        f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = :deck_id AND queue = {QUEUE_REVIEW} "
+        "AND due < :before LIMIT :cap) AS capped"
+    ),
+    "new": (
+        f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = :deck_id AND queue = {QUEUE_NEW} "
+        "LIMIT :cap) AS capped"
+    ),
+    "total": "SELECT deck_id, count(*) FROM cards GROUP BY deck_id",
+}
 
 
 class Calendar(Protocol):
@@ -165,45 +181,24 @@ def _whole(options: Mapping[str, Any], key: str, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
 
 
-def _naive_utc(instant: datetime) -> datetime:
-    """How the cards table stores instants (naive UTC, see `models.UTCDateTime`)."""
-    if instant.tzinfo is None:
-        raise ValueError(f"naive datetime {instant!r}: times must be timezone-aware UTC")
-    return instant.astimezone(UTC).replace(tzinfo=None)
-
-
 def studied_today(
     connection: Any, day_start: datetime, calendar: Calendar | None = None
 ) -> tuple[dict[int, int], dict[int, int]]:
     """(new cards introduced, review answers given) since `day_start`, per deck id. With `calendar`,
-    answers to interday learning cards count as review answers too (as in Anki)."""
-    since = _naive_utc(day_start)
-    rows = connection.execute(
-        select(
-            _cards.c.deck_id,
-            _reviews.c.state_before,
-            func.count(func.distinct(_reviews.c.card_id)),
-            func.count(),
-        )
-        .select_from(_reviews.join(_cards, _cards.c.id == _reviews.c.card_id))
-        .where(_reviews.c.reviewed_at >= since, _reviews.c.state_before.in_(("new", "review")))
-        .group_by(_cards.c.deck_id, _reviews.c.state_before)
-    )
+    answers to interday learning cards count as review answers too (as in Anki). `connection`: an
+    SQLAlchemy `Connection`/`Session`, a `sqlite3` connection or a `sql_text` runner."""
+    runner = runner_for(connection)
+    since = {"since": runner.time(day_start)}
     new: dict[int, int] = defaultdict(int)
     reviews: dict[int, int] = defaultdict(int)
-    for deck_id, state_before, distinct_cards, answers in rows:
+    for deck_id, state_before, distinct_cards, answers in runner.rows(SQL["studied"], since):
         if state_before == "new":
             new[deck_id] += distinct_cards
         else:
             reviews[deck_id] += answers
     if calendar is not None:
-        learning_answers = connection.execute(
-            select(_cards.c.deck_id, _reviews.c.previous)
-            .select_from(_reviews.join(_cards, _cards.c.id == _reviews.c.card_id))
-            .where(_reviews.c.reviewed_at >= since, _reviews.c.state_before.in_(("learning", "relearning")))
-        )
-        for deck_id, previous in learning_answers:
-            due = _previous_due(previous)
+        for deck_id, previous in runner.rows(SQL["learning_answers"], since):
+            due = _previous_due(read_json(previous))
             if due is not None and is_interday(due, calendar):
                 reviews[deck_id] += 1
     return new, reviews
@@ -224,9 +219,10 @@ def _previous_due(previous: Any) -> datetime | None:
 
 def deck_limits(connection: Any, now: datetime, calendar: Calendar) -> dict[str, DeckLimits]:
     """Every deck's limits and what its subtree did today, by deck name."""
-    decks = list(connection.execute(select(_decks.c.id, _decks.c.name, _decks.c.options)))
+    runner = runner_for(connection)
+    decks = runner.rows(SQL["decks"])
     names = {deck_id: name for deck_id, name, _ in decks}
-    new, reviews = studied_today(connection, calendar.day_start(now), calendar)
+    new, reviews = studied_today(runner, calendar.day_start(now), calendar)
     new_done: dict[str, int] = defaultdict(int)
     reviews_done: dict[str, int] = defaultdict(int)
     for done, into in ((new, new_done), (reviews, reviews_done)):
@@ -237,6 +233,7 @@ def deck_limits(connection: Any, now: datetime, calendar: Calendar) -> dict[str,
                     into[target] += count
     out = {}
     for deck_id, name, options in decks:
+        options = read_json(options)
         options = options if isinstance(options, dict) else {}
         out[name] = DeckLimits(
             id=deck_id,
@@ -250,32 +247,6 @@ def deck_limits(connection: Any, now: datetime, calendar: Calendar) -> dict[str,
     return out
 
 
-def _count(queue: int, *, before: bool, capped: bool):
-    rows = select(literal(1)).where(_cards.c.deck_id == bindparam("deck_id"), _cards.c.queue == queue)
-    if before:
-        rows = rows.where(_cards.c.due < bindparam("before", type_=DateTime()))
-    if capped:
-        rows = rows.limit(bindparam("cap", type_=Integer))
-    return select(func.count()).select_from(rows.subquery())
-
-
-@cache
-def statements() -> dict[str, Any]:
-    """Small statements, built on first use (importing this module builds none) and compiled once per
-    process, each run once per deck: one statement of a thousand subqueries would cost more to compile
-    than all the searches together."""
-    return {
-        "new": _count(QUEUE_NEW, before=False, capped=True),
-        "learning": select(_cards.c.due).where(
-            _cards.c.deck_id == bindparam("deck_id"),
-            _cards.c.queue == QUEUE_LEARNING,
-            _cards.c.due < bindparam("before", type_=DateTime()),
-        ),
-        "review": _count(QUEUE_REVIEW, before=True, capped=True),
-        "total": select(_cards.c.deck_id, func.count()).group_by(_cards.c.deck_id),
-    }
-
-
 def deck_counts(
     connection: Any,
     now: datetime,
@@ -284,31 +255,32 @@ def deck_counts(
     deck: str | None = None,
     learn_ahead: timedelta = DEFAULT_LEARN_AHEAD,
     with_totals: bool = True,
+    limits: Mapping[str, DeckLimits] | None = None,
 ) -> list[DeckCounts]:
     """Cards available today by deck (subdecks included, daily limits applied), in tree order; with
-    `deck`, that deck and its subdecks only. `with_totals=False` leaves `total` at 0 (saves a scan)."""
-    limits = {name: limit for name, limit in deck_limits(connection, now, calendar).items()
-              if in_subtree(name, deck)}  # fmt: skip
+    `deck`, that deck and its subdecks only. `with_totals=False` leaves `total` at 0 (saves a scan).
+    `connection`: an SQLAlchemy `Connection`/`Session`, a `sqlite3` connection or a `sql_text` runner;
+    `limits`: `deck_limits(connection, now, calendar)` when the caller has read it already."""
+    runner: Runner = runner_for(connection)
+    if limits is None:
+        limits = deck_limits(runner, now, calendar)
+    limits = {name: limit for name, limit in limits.items() if in_subtree(name, deck)}
     if deck is not None and deck not in limits:
         return []
-    day_end = _naive_utc(calendar.day_end(now))
+    day_end = runner.time(calendar.day_end(now))
     children: dict[str, list[str]] = defaultdict(list)
     for name in limits:
         if SEPARATOR in name and parents(name)[-1] in limits:
             children[parents(name)[-1]].append(name)
 
-    execute = connection.execute
-    sql = statements()
+    rows = runner.rows
     learn_cutoff = min(calendar.day_end(now), now + learn_ahead)
     capped: dict[str, DeckCounts] = {}
     for name in sorted(limits, key=lambda n: -n.count(SEPARATOR)):  # deepest first
         limit = limits[name]
         below = [capped[child] for child in children[name]]
         # Learning cards are few: their due times alone are read, to tell interday from intraday.
-        dues = [
-            d.replace(tzinfo=UTC)
-            for (d,) in execute(sql["learning"], {"deck_id": limit.id, "before": day_end})
-        ]
+        dues = [read_time(d) for (d,) in rows(SQL["learning"], {"deck_id": limit.id, "before": day_end})]
         interday_dues = [is_interday(due, calendar) for due in dues]
         own_interday = sum(interday_dues)
         intraday = sum(due <= learn_cutoff and not day for due, day in zip(dues, interday_dues, strict=True))
@@ -317,7 +289,7 @@ def deck_counts(
         interday = min(review_room, own_interday + sum(c.interday for c in below))
         room = review_room - interday
         own_review = (
-            execute(sql["review"], {"deck_id": limit.id, "before": day_end, "cap": room}).scalar_one()
+            rows(SQL["review"], {"deck_id": limit.id, "before": day_end, "cap": room})[0][0]
             if room > 0
             else 0
         )
@@ -325,9 +297,7 @@ def deck_counts(
         new_room = limit.new_room
         if not limit.new_ignores_review_limit:
             new_room = min(new_room, room - review)
-        own_new = (
-            execute(sql["new"], {"deck_id": limit.id, "cap": new_room}).scalar_one() if new_room > 0 else 0
-        )
+        own_new = rows(SQL["new"], {"deck_id": limit.id, "cap": new_room})[0][0] if new_room > 0 else 0
         new = min(new_room, own_new + sum(c.new for c in below))
         intraday += sum(c.learning - c.interday for c in below)
         capped[name] = DeckCounts(name, new=new, learning=intraday + interday, due=review, interday=interday)
@@ -335,7 +305,7 @@ def deck_counts(
     total: dict[str, int] = defaultdict(int)
     if with_totals:
         by_id = {limit.id: name for name, limit in limits.items()}
-        for deck_id, count in execute(sql["total"]):
+        for deck_id, count in rows(SQL["total"]):
             name = by_id.get(deck_id)
             if name is not None:
                 for target in [*parents(name), name]:

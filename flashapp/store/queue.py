@@ -4,7 +4,10 @@ within each deck's daily limits.
 Limits work as in Anki's v3 scheduler and are those of `counts.deck_counts` (the one count function):
 each deck gives as many new and review cards as its count says, and a card is taken only while its deck
 and every deck above it, up to the deck being studied, still have room. Each deck's candidates come
-from one indexed range scan on (deck_id, queue, due).
+from one indexed range scan on (deck_id, queue, due). Like the counts, the queries are plain SQL text
+run through `store.sql_text`, so the `Collection` (SQLAlchemy, SQLite or PostgreSQL) and the study
+commands' `sqlite3` path (`store/direct/`) build the queue with this one function; the module imports
+neither SQLAlchemy nor the ORM.
 """
 
 from __future__ import annotations
@@ -12,14 +15,33 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from flashapp.errors import UserError
+from flashapp.store.counts import (
+    DEFAULT_LEARN_AHEAD,
+    QUEUE_LEARNING,
+    QUEUE_NEW,
+    QUEUE_REVIEW,
+    Calendar,
+    DeckCounts,
+    deck_counts,
+    deck_limits,
+    in_subtree,
+    is_interday,
+    parents,
+    totals,
+)
+from flashapp.store.sql_text import Runner, read_time, runner_for
 
-from flashapp.core.scheduling import StudyCalendar
-from flashapp.store.counts import DEFAULT_LEARN_AHEAD, deck_counts, deck_limits, in_subtree, is_interday
-from flashapp.store.decks import find_deck, parent_names
-from flashapp.store.models import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, Card
+
+class UnknownDeck(UserError):
+    """The deck to study does not exist (worded as `store.decks.find_deck` words it)."""
+
+    def __init__(self, name: str, known: list[str]):
+        hint = f"; decks: {', '.join(sorted(known))}" if known else "; the collection has no decks"
+        super().__init__(f"unknown deck {name!r}{hint}")
+        self.name = name
 
 
 @dataclass(frozen=True, order=True)
@@ -47,6 +69,9 @@ class StudyQueue:
     review: list[QueuedCard] = field(default_factory=list)
     new: list[QueuedCard] = field(default_factory=list)
     learn_ahead: timedelta = DEFAULT_LEARN_AHEAD  # the collection's learn-ahead limit
+    # What `counts.deck_counts` showed for the studied deck when the queue was built (the numbers of
+    # `Collection.study_counts` at that instant; a one-shot command shows them without counting twice).
+    built_counts: DeckCounts | None = None
 
     def counts(self, now: datetime | None = None) -> QueueCounts:
         """What is left in this queue; at `now`, learning counts only cards due within the learn-ahead
@@ -87,32 +112,37 @@ class StudyQueue:
 
 
 def build_queue(
-    session: Session,
+    connection: Any,
     deck: str | None,
     now: datetime,
-    calendar: StudyCalendar,
+    calendar: Calendar,
     learn_ahead: timedelta = DEFAULT_LEARN_AHEAD,
 ) -> StudyQueue:
     """The queue for `deck` and its subdecks (None: every deck): as many new and review cards from each
-    deck as `counts.deck_counts` says it shows today, and every learning card due before the day ends."""
-    if deck is not None:
-        find_deck(session, deck)
-    limits = deck_limits(session, now, calendar)
-    rows = deck_counts(session, now, calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False)
+    deck as `counts.deck_counts` says it shows today, and every learning card due before the day ends.
+    `connection`: an SQLAlchemy `Connection`/`Session`, a `sqlite3` connection or a `sql_text` runner.
+    Raises `UnknownDeck` for a deck that does not exist."""
+    runner = runner_for(connection)
+    limits = deck_limits(runner, now, calendar)
+    if deck is not None and deck not in limits:
+        raise UnknownDeck(deck, list(limits))
+    rows = deck_counts(
+        runner, now, calendar, deck=deck, learn_ahead=learn_ahead, with_totals=False, limits=limits
+    )
     new_room = {row.name: row.new for row in rows}
     review_room = {row.name: row.due for row in rows}
     ids = [limits[row.name].id for row in rows]
 
     def chain(name: str) -> list[str]:
         """`name` and the decks above it, up to the one being studied."""
-        return [n for n in [*parent_names(name), name] if in_subtree(n, deck)]
+        return [n for n in [*parents(name), name] if in_subtree(n, deck)]
 
     chains = {limits[row.name].id: chain(row.name) for row in rows}
     tops = {names[0] for names in chains.values()}  # the studied deck, or every top-level deck
     day_end = calendar.day_end(now)
     # Taking cards while every deck on a card's chain has room reaches each top deck's count exactly:
     # the counts are capped bottom-up by the same nested limits (a laminar family, where greedy is optimal).
-    learning = _fetch(session, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0)
+    learning = _fetch(runner, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0)
     interday = [card for card in learning if is_interday(card.due, calendar)]
     interday_room = {row.name: row.interday for row in rows}
     # Interday learning cards are held under the review limit: as many as the counts say, due first.
@@ -121,14 +151,15 @@ def build_queue(
     }
     return StudyQueue(
         learning=[card for card in learning if card.id not in held],
-        review=_take(session, QUEUE_REVIEW, day_end, review_room, chains, sum(review_room[t] for t in tops)),
-        new=_take(session, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
+        review=_take(runner, QUEUE_REVIEW, day_end, review_room, chains, sum(review_room[t] for t in tops)),
+        new=_take(runner, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
         learn_ahead=learn_ahead,
+        built_counts=totals(rows, deck),
     )
 
 
 def _fetch(
-    session: Session,
+    runner: Runner,
     deck_ids: list[int],
     queue: int,
     *,
@@ -136,17 +167,27 @@ def _fetch(
     limit: int | None,
     offset: int,
 ) -> list[QueuedCard]:
-    query = select(Card.due, Card.position, Card.id, Card.deck_id).where(
-        Card.deck_id.in_(deck_ids), Card.queue == queue
-    )
+    if not deck_ids:
+        return []
+    params: dict[str, Any] = {f"d{i}": deck_id for i, deck_id in enumerate(deck_ids)}
+    marks = ", ".join(f":{name}" for name in params)
+    sql = f"SELECT due, position, id, deck_id FROM cards WHERE deck_id IN ({marks}) AND queue = :queue"
+    params["queue"] = queue
     if before is not None:
-        query = query.where(Card.due < before)
-    query = query.order_by(Card.due, Card.position, Card.id).limit(limit).offset(offset)
-    return [QueuedCard(*row) for row in session.execute(query)]
+        sql += " AND due < :before"
+        params["before"] = runner.time(before)
+    sql += " ORDER BY due, position, id"
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": limit, "offset": offset}
+    return [
+        QueuedCard(read_time(due), position, id_, deck_id)
+        for due, position, id_, deck_id in runner.rows(sql, params)
+    ]
 
 
 def _take(
-    session: Session,
+    runner: Runner,
     queue: int,
     before: datetime | None,
     room: dict[str, int],
@@ -163,7 +204,7 @@ def _take(
     taken: list[QueuedCard] = []
     offset = 0
     while open_decks and len(taken) < wanted:
-        page = _fetch(session, open_decks, queue, before=before, limit=wanted, offset=offset)
+        page = _fetch(runner, open_decks, queue, before=before, limit=wanted, offset=offset)
         for card in page:
             chain = chains[card.deck_id]
             if all(room[name] > 0 for name in chain):

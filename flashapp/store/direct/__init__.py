@@ -2,14 +2,16 @@
 library's `sqlite3`, for processes that start, do one thing and exit.
 
 Importing SQLAlchemy alone costs a `flashapp decks` process more than the official `anki` library's
-whole deck tree, so these commands read and write the tables with plain SQL here when the collection is
-an SQLite file at the schema this package was written for (`WRITTEN_FOR`). Everything else falls back
-to the `Collection` (`direct_or_none` returns None, or a function returns `UNHANDLED`): PostgreSQL, a
-collection to create or upgrade, one marked damaged, burials that ended and must be lifted first, an
-unknown deck or card (the `Collection` words the error), a card of an imported Anki note type.
+whole deck tree, so these commands read and write the tables on a `sqlite3` connection when the
+collection is an SQLite file at the newest schema (`schema.HEAD_REVISION`). Everything else falls back
+to the `Collection` (`direct_or_none` returns None, or a function raises `Unhandled`): PostgreSQL, a
+collection to create or upgrade (or written by a newer flashapp), one marked damaged, an unknown deck
+or card (the `Collection` words the error), a card of an imported Anki note type.
 
-What the commands compute is shared with the `Collection`: the answer is `card_state.answer_onto`, the
-study card `study_views.study_card_of`, the scheduling `core.scheduling`. The counting and queue rules
-are mirrored from `store/counts.py` and `store/queue.py` in SQL text; `tests/flashapp/store/
-test_direct_study.py` runs both on the same collections and fails when they part.
+Nothing here restates a rule of the `Collection`: the counts are `store.counts.deck_counts` and the
+queue `store.queue.build_queue` (both plain SQL text that runs on this connection through
+`store.sql_text`), the answer `card_state.answer_onto`, the study card `study_views.study_card_of`, the
+scheduling `core.scheduling`. Only the reading and writing of a card's rows is SQL text here (`study`),
+and lifting burials that ended (`burials`). `tests/flashapp/store/test_direct_study.py` runs both paths
+on the same randomly studied collections and checks the columns used against the newest schema.
 """

@@ -3,32 +3,35 @@ pragmas, deferred BEGIN for reads and BEGIN IMMEDIATE for writes, times as SQLAl
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR, StudyCalendar
-from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
+from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage, write_probe
 from flashapp.store.db import BUSY_TIMEOUT_MS
 from flashapp.store.schema import HEAD_REVISION
+from flashapp.store.sql_text import db_time, read_json, read_time
 
-# The schema revision the SQL of this package was written against: at any other head the commands take
-# the `Collection`'s path (and a test says this package needs a look).
-WRITTEN_FOR = "0006_hardening"
+__all__ = ["DirectCollection", "db_time", "direct_or_none", "py_time", "sqlite_path"]
 
-_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime on SQLite
+# The collection settings read here, as `store.settings` names and bounds them (a test keeps them equal;
+# importing that module would load SQLAlchemy).
+ROLLOVER_HOUR = "rollover_hour"
+LEARN_AHEAD_MINUTES = "learn_ahead_minutes"
+DEFAULT_LEARN_AHEAD_MINUTES = 20
+MAX_LEARN_AHEAD_MINUTES = 24 * 60
 
-
-def db_time(value: datetime) -> str:
-    """An aware datetime as the `cards`/`reviews` columns hold it (naive UTC text)."""
-    return value.astimezone(UTC).strftime(_TIME_FORMAT)
+# This package serves a collection at the newest schema only (`schema.HEAD_REVISION`, which this reads
+# without loading SQLAlchemy); any other revision is the `Collection`'s, which upgrades it. A migration
+# that changes what these commands read or write fails tests/flashapp/store/test_direct_study.py, which
+# runs them on collections at the newest schema beside the `Collection` and checks the columns used.
 
 
 def py_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return read_time(value)
 
 
 def sqlite_path(url_or_path: str | Path | None) -> Path | None:
@@ -59,6 +62,8 @@ class DirectCollection:
         self.path = path
         self.tz = tz
         self._calendar: StudyCalendar | None = None
+        self._learn_ahead: timedelta | None = None
+        self._write_probed = False  # the damage probe runs before the first write (store.damage)
 
     def close(self) -> None:
         self.connection.close()
@@ -72,13 +77,29 @@ class DirectCollection:
     @property
     def calendar(self) -> StudyCalendar:
         if self._calendar is None:
-            row = self.connection.execute(
-                "SELECT value FROM collection_settings WHERE key = 'rollover_hour'"
-            ).fetchone()
-            hour = json.loads(row[0]) if row else None
+            hour = self._setting(ROLLOVER_HOUR)
             valid = isinstance(hour, int) and not isinstance(hour, bool) and 0 <= hour <= 23
             self._calendar = StudyCalendar(self.tz, hour if valid else DEFAULT_ROLLOVER_HOUR)
         return self._calendar
+
+    @property
+    def learn_ahead(self) -> timedelta:
+        """The learn-ahead limit, read as `store.settings.learn_ahead_minutes` reads it."""
+        if self._learn_ahead is None:
+            minutes = self._setting(LEARN_AHEAD_MINUTES)
+            valid = (
+                isinstance(minutes, int)
+                and not isinstance(minutes, bool)
+                and 0 <= minutes <= MAX_LEARN_AHEAD_MINUTES
+            )
+            self._learn_ahead = timedelta(minutes=minutes if valid else DEFAULT_LEARN_AHEAD_MINUTES)
+        return self._learn_ahead
+
+    def _setting(self, key: str) -> object:
+        row = self.connection.execute(
+            "SELECT value FROM collection_settings WHERE key = ?", (key,)
+        ).fetchone()
+        return None if row is None else read_json(row[0])
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -95,6 +116,8 @@ class DirectCollection:
         marked damaged."""
         if (detail := recorded_damage(self.path)) is not None:
             raise CollectionDamaged(self.path, detail)
+        if not self._write_probed:
+            self._probe_before_writing()
         with self._damage_named():
             self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -103,6 +126,16 @@ class DirectCollection:
                 self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
+
+    def _probe_before_writing(self) -> None:
+        """Once per open collection, before its first write, as `Collection._probe_before_writing`: a
+        damaged file is refused (and remembered) even where the write would not read the bad page."""
+        with self._damage_named():
+            problem = write_probe(self.connection, self.path)
+        if problem is not None:
+            mark_damaged(self.path, problem)
+            raise CollectionDamaged(self.path, problem)
+        self._write_probed = True
 
     @contextmanager
     def _damage_named(self) -> Iterator[None]:
@@ -120,8 +153,6 @@ class DirectCollection:
 def direct_or_none(url_or_path: str | Path | None, tz: tzinfo) -> DirectCollection | None:
     """The collection opened with `sqlite3` when this package can serve it, else None (the caller
     opens a `Collection`, which creates, upgrades, reports errors and handles other databases)."""
-    if HEAD_REVISION != WRITTEN_FOR:
-        return None
     path = sqlite_path(url_or_path)
     if path is None or not path.is_file() or recorded_damage(path) is not None:
         return None
@@ -140,7 +171,7 @@ def direct_or_none(url_or_path: str | Path | None, tz: tzinfo) -> DirectCollecti
     except sqlite3.Error:
         connection.close()
         return None
-    if row is None or row[0] != WRITTEN_FOR:
+    if row is None or row[0] != HEAD_REVISION:
         connection.close()
         return None
     return DirectCollection(connection, path, tz)

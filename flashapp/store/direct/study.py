@@ -1,9 +1,7 @@
-"""The next card and the answer, by the rules of `store/queue.build_queue` and `Collection.answer`.
-
-The queue is built as `build_queue` builds it: learning cards due before the day ends, then reviews and
-new cards in due order while their deck and every deck above it (up to the one studied) have room. The
-answer goes through `card_state.answer_onto`, the function the `Collection` answers with; only the
-reading and writing of the rows is SQL text here.
+"""The next card with its counts, and the answer on sqlite3 alone: the queue is `store.queue.build_queue`
+and the counts `store.counts.deck_counts` (the functions the `Collection` uses, run on this command's
+`sqlite3` connection), the answer `card_state.answer_onto` (the function `Collection.answer` answers
+with); only the reading and writing of a card's rows is SQL text here.
 """
 
 from __future__ import annotations
@@ -11,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from bisect import bisect_right
-from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -22,14 +18,13 @@ from flashapp.store.card_state import (
     AnswerResult,
     answer_onto,
     check_answerable,
-    refresh_queue,
     review_values,
     sibling_restore,
 )
+from flashapp.store.direct.burials import lift_ended_burials
 from flashapp.store.direct.connection import DirectCollection, db_time, py_time
-from flashapp.store.direct.deck_tree import LEARN_AHEAD
-from flashapp.store.direct.limits import load_decks, parent_names, remaining_today, studied_today
-from flashapp.store.queue_codes import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW
+from flashapp.store.queue import StudyQueue, UnknownDeck, build_queue
+from flashapp.store.queue_codes import QUEUE_BURIED, QUEUE_NEW, QUEUE_REVIEW
 from flashapp.store.study_views import StudyCard, study_card_of
 
 
@@ -37,153 +32,16 @@ class Unhandled(Exception):
     """This case is the `Collection`'s: the caller opens one and runs the command there."""
 
 
-@dataclass(frozen=True, order=True)
-class QueuedCard:
-    due: datetime
-    position: int
-    id: int
-    deck_id: int
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    new: int
-    learning: int
-    review: int
-
-
-@dataclass
-class Queue:
-    """Today's queue, as `store.queue.StudyQueue` (the same three lists and the same choice of card)."""
-
-    learning: list[QueuedCard] = field(default_factory=list)
-    review: list[QueuedCard] = field(default_factory=list)
-    new: list[QueuedCard] = field(default_factory=list)
-
-    def counts(self, now: datetime | None = None) -> QueueCounts:
-        learning = len(self.learning)
-        if now is not None:
-            learning = bisect_right([card.due for card in self.learning], now + LEARN_AHEAD)
-        return QueueCounts(new=len(self.new), learning=learning, review=len(self.review))
-
-    def next_card_id(self, now: datetime) -> int | None:
-        if self.learning and self.learning[0].due <= now:
-            return self.learning[0].id
-        if self.review:
-            return self.review[0].id
-        if self.new:
-            return self.new[0].id
-        if self.learning and self.learning[0].due <= now + LEARN_AHEAD:
-            return self.learning[0].id
-        return None
-
-    def next_learning_due(self) -> datetime | None:
-        return self.learning[0].due if self.learning else None
-
-
-def study_queue(collection: DirectCollection, deck: str | None, now: datetime) -> Queue:
+def study_queue(collection: DirectCollection, deck: str | None, now: datetime) -> StudyQueue:
     """The queue for `deck` and its subdecks (None: every deck), burials that ended lifted first (as
     `Collection.study_queue`). Unhandled for an unknown deck (the `Collection` words the error)."""
-    calendar = collection.calendar
+    lift_ended_burials(collection, now)
+    calendar, learn_ahead = collection.calendar, collection.learn_ahead
     with collection.reading() as connection:
-        ended = connection.execute(_ENDED_BURIALS + " LIMIT 1", (db_time(now),)).fetchone()
-    if ended is not None:
-        _lift_ended_burials(collection, now)
-    with collection.reading() as connection:
-        decks = load_decks(connection)
-        if deck is not None and deck not in decks:
-            raise Unhandled("unknown deck")
-        selected = [
-            d for name, d in decks.items() if deck is None or name == deck or name.startswith(deck + "::")
-        ]
-        day_end = calendar.day_end(now)
-        new_done, reviews_done = studied_today(connection, calendar.day_start(now))
-        new_room = remaining_today(decks, new_done, lambda o: o.new_per_day)
-        review_room = remaining_today(decks, reviews_done, lambda o: o.reviews_per_day)
-
-        def chain(name: str) -> list[str]:
-            names = [*parent_names(name), name]
-            return [n for n in names if deck is None or n == deck or n.startswith(deck + "::")]
-
-        chains = {d.id: chain(d.name) for d in selected}
-        tops = {names[0] for names in chains.values()}
-        return Queue(
-            learning=_fetch(connection, [d.id for d in selected], QUEUE_LEARNING, day_end, None, 0),
-            review=_take(
-                connection, QUEUE_REVIEW, day_end, review_room, chains, sum(review_room[t] for t in tops)
-            ),
-            new=_take(connection, QUEUE_NEW, None, new_room, chains, sum(new_room[t] for t in tops)),
-        )
-
-
-_ENDED_BURIALS = (
-    "SELECT id, state, suspended, orphaned FROM cards WHERE buried_until IS NOT NULL AND buried_until <= ?"
-)
-
-
-def _lift_ended_burials(collection: DirectCollection, now: datetime) -> None:
-    """As `answering.unbury_expired`: each card whose burial ended goes back to its state's queue
-    (`card_state.refresh_queue` decides which)."""
-    with collection.writing() as connection:
-        changes = []
-        for card_id, state, suspended, orphaned in connection.execute(
-            _ENDED_BURIALS, (db_time(now),)
-        ).fetchall():
-            card = SimpleNamespace(
-                state=state, suspended=bool(suspended), orphaned=bool(orphaned), buried_until=None
-            )
-            refresh_queue(card)
-            changes.append((card.queue, card_id))
-        connection.executemany("UPDATE cards SET buried_until = NULL, queue = ? WHERE id = ?", changes)
-
-
-def _fetch(
-    connection: sqlite3.Connection,
-    deck_ids: list[int],
-    queue: int,
-    before: datetime | None,
-    limit: int | None,
-    offset: int,
-) -> list[QueuedCard]:
-    marks = ", ".join("?" * len(deck_ids))
-    sql = f"SELECT due, position, id, deck_id FROM cards WHERE deck_id IN ({marks}) AND queue = ?"
-    params: list = [*deck_ids, queue]
-    if before is not None:
-        sql += " AND due < ?"
-        params.append(db_time(before))
-    sql += " ORDER BY due, position, id LIMIT ? OFFSET ?"
-    params += [-1 if limit is None else limit, offset]
-    return [
-        QueuedCard(py_time(due), position, id_, deck_id)
-        for due, position, id_, deck_id in connection.execute(sql, params)
-    ]
-
-
-def _take(
-    connection: sqlite3.Connection,
-    queue: int,
-    before: datetime | None,
-    room: dict[str, int],
-    chains: dict[int, list[str]],
-    wanted: int,
-) -> list[QueuedCard]:
-    """Cards in due order while their deck and the decks above it have room, `wanted` at most."""
-    room = dict(room)
-    open_decks = [deck_id for deck_id, chain in chains.items() if min(room[name] for name in chain) > 0]
-    taken: list[QueuedCard] = []
-    offset = 0
-    while open_decks and len(taken) < wanted:
-        page = _fetch(connection, open_decks, queue, before, wanted, offset)
-        for card in page:
-            chain = chains[card.deck_id]
-            if all(room[name] > 0 for name in chain):
-                taken.append(card)
-                for name in chain:
-                    room[name] -= 1
-        if len(page) < wanted:
-            break
-        offset += wanted
-    return taken[:wanted]
+        try:
+            return build_queue(connection, deck, now, calendar, learn_ahead)
+        except UnknownDeck:
+            raise Unhandled("unknown deck") from None
 
 
 _CARD_COLUMNS = (

@@ -61,4 +61,4 @@ def test_a_new_collection_still_migrates(tmp_path):
 
 def test_the_other_commands_still_open_the_collection(collection):
     # `cards` is not a study command: it goes through the Collection (and SQLAlchemy).
-    assert "sqlalchemy" in loaded_by("--db", str(collection.path), "cards")
+    assert "sqlalchemy" in loaded_by("--db", collection.url, "cards")

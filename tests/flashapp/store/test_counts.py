@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -70,24 +70,27 @@ def test_the_learning_count_follows_the_learn_ahead_limit(study, write_deck, clo
 
 
 def test_each_count_is_a_range_search_on_the_index(study):
-    with study.reading() as session:
-        for statement, given in (
-            (counts.statements()["review"], {"deck_id": 1, "before": datetime(2026, 3, 2), "cap": 200}),
-            (counts.statements()["new"], {"deck_id": 1, "cap": 20}),
-            (counts.statements()["learning"], {"deck_id": 1, "before": datetime(2026, 3, 2)}),
+    import sqlite3
+
+    connection = sqlite3.connect(study.path)
+    try:
+        for name, given in (
+            ("review", {"deck_id": 1, "before": "2026-03-02 00:00:00.000000", "cap": 200}),
+            ("new", {"deck_id": 1, "cap": 20}),
+            ("learning", {"deck_id": 1, "before": "2026-03-02 00:00:00.000000"}),
         ):
-            compiled = statement.compile(session.bind)
-            values = [{**compiled.params, **given}[name] for name in compiled.positiontup]
-            values = [str(v) if isinstance(v, datetime) else v for v in values]
-            plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(values)).all()
+            plan = connection.execute(f"EXPLAIN QUERY PLAN {counts.SQL[name]}", given).fetchall()
             details = " ".join(str(line[-1]) for line in plan)
             assert "USING COVERING INDEX ix_cards_deck_queue_due (deck_id=? AND queue=?" in details, details
+    finally:
+        connection.close()
 
 
-def test_the_count_module_loads_no_orm_and_no_ui():
+def test_the_count_and_queue_modules_load_no_sqlalchemy_and_no_ui():
     code = (
         "import sys, flashapp.store.counts\n"
-        "heavy = [m for m in ('sqlalchemy.orm', 'alembic', 'textual', 'torch', 'flashapp.store.models')"
+        "import flashapp.store.queue\n"
+        "heavy = [m for m in ('sqlalchemy', 'alembic', 'textual', 'torch', 'flashapp.store.models')"
         " if m in sys.modules]\n"
         "print(heavy)"
     )

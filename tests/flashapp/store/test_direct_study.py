@@ -17,7 +17,8 @@ from flashapp.core.scheduling import Rating
 from flashapp.store import schema
 from flashapp.store.collection import Collection
 from flashapp.store.damage import mark_damaged
-from flashapp.store.direct.connection import WRITTEN_FOR, direct_or_none, sqlite_path
+from flashapp.store.direct import connection as direct_connection
+from flashapp.store.direct.connection import direct_or_none, sqlite_path
 from flashapp.store.direct.deck_tree import deck_rows
 from flashapp.store.direct.study import Unhandled, answer, study_card, study_queue
 from tests.conftest import Clock
@@ -85,13 +86,16 @@ def test_the_deck_tree_the_queue_and_the_next_card_agree_with_the_collection(tmp
     for minutes in (0, 4, 9, 13, 19, 23, 28, 37, 44):  # learning cards come into the learn-ahead window
         later = now + timedelta(minutes=minutes)
         with full_side(path, later, tz) as collection:
-            queue = collection.study_queue()  # first: it lifts burials that ended (deck_counts does not)
+            # deck_counts first: it lifts the burials that ended, as study_queue does.
             expected = [(r.name, r.new, r.learning, r.due, r.total) for r in collection.deck_counts()]
+            queue = collection.study_queue()
             expected_next = queue.next_card_id(later), queue.counts(later)
+            expected_header = collection.study_counts()
         got_queue = study_queue(direct, None, later)
         assert [(r.name, r.new, r.learning, r.due, r.total) for r in deck_rows(direct, later)] == expected
         assert got_queue.next_card_id(later) == expected_next[0]
         assert got_queue.counts(later).learning == expected_next[1].learning
+        assert got_queue.built_counts == expected_header == queue.built_counts
     with full_side(path, now, tz) as collection, direct:
         for deck in [None, *DECKS]:
             ours, theirs = study_queue(direct, deck, now), collection.study_queue(deck)
@@ -152,14 +156,24 @@ def test_burials_that_ended_are_lifted_as_the_collection_lifts_them(tmp_path):
         for card_id in buried:
             collection.bury(card_id)
         collection.suspend(buried[1])
-    copy = tmp_path / "copy.db"
-    shutil.copy(path, copy)
+        before = collection.deck_counts()
+    copies = [tmp_path / "copy.db", tmp_path / "counted.db", tmp_path / "counted_direct.db"]
+    for copy in copies:
+        shutil.copy(path, copy)
     tomorrow = now + timedelta(days=1)
-    with full_side(copy, tomorrow, UTC) as collection:
+    with full_side(copies[0], tomorrow, UTC) as collection:
         expected = [c.id for c in collection.study_queue().new]
+        expected_counts = collection.deck_counts()
     with direct_or_none(path, UTC) as direct:
         assert [c.id for c in study_queue(direct, None, tomorrow).new] == expected
-    assert table(path, "cards") == table(copy, "cards")
+    assert table(path, "cards") == table(copies[0], "cards")
+    # The deck tree lifts them too (on either path), so it shows what the queue will hold.
+    with full_side(copies[1], tomorrow, UTC) as collection:
+        assert collection.deck_counts() == expected_counts
+    with direct_or_none(copies[2], UTC) as direct:
+        assert deck_rows(direct, tomorrow) == expected_counts
+    assert table(copies[1], "cards") == table(copies[2], "cards") == table(path, "cards")
+    assert before != expected_counts  # the lifted cards count again
 
 
 def test_a_suspended_card_is_refused_and_nothing_is_written(tmp_path):
@@ -187,7 +201,10 @@ def test_the_collection_takes_over_where_it_must(tmp_path):
         connection.execute("UPDATE alembic_version SET version_num = '0005_older'")
     assert direct_or_none(path, UTC) is None  # to upgrade: the Collection does it
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = ?", (WRITTEN_FOR,))
+        connection.execute("UPDATE alembic_version SET version_num = '0099_newer'")
+    assert direct_or_none(path, UTC) is None  # written by a newer flashapp: not this package's to read
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (schema.HEAD_REVISION,))
     assert direct_or_none(path, UTC) is not None
     mark_damaged(path, "disk image is malformed")
     assert direct_or_none(path, UTC) is None  # the Collection refuses it, with its message
@@ -201,7 +218,39 @@ def test_sqlite_paths_are_read_as_the_collection_reads_them(tmp_path):
     assert sqlite_path("sqlite:///a%20b.db") is None and sqlite_path("sqlite+pysqlite:///c.db") is None
 
 
-def test_the_sql_here_was_written_for_the_newest_schema():
-    """A new migration turns the direct path off (every command still works, through the Collection):
-    check this package's SQL against the new schema, then move WRITTEN_FOR to the new head."""
-    assert schema.HEAD_REVISION == WRITTEN_FOR
+def test_the_columns_read_and_written_here_are_the_newest_schemas():
+    """The direct path follows `schema.HEAD_REVISION` (a new migration does not turn it off): every
+    column it names must exist at the newest schema, and its review insert must fill every column the
+    schema requires; a migration that breaks this fails here (and the comparisons above)."""
+    from flashapp.store import models, settings
+    from flashapp.store.card_state import SNAPSHOT_COLUMNS
+    from flashapp.store.direct import study
+
+    cards = models.Card.__table__.columns
+    assert set(study._CARD_COLUMNS) | set(SNAPSHOT_COLUMNS) <= set(cards.keys())
+    reviews = models.Review.__table__.columns
+    assert set(study._REVIEW_COLUMNS) <= set(reviews.keys())
+    required = {c.name for c in reviews if not c.nullable and c.default is None and c.server_default is None}
+    assert required - {"id"} <= set(study._REVIEW_COLUMNS)
+    assert (
+        direct_connection.ROLLOVER_HOUR,
+        direct_connection.LEARN_AHEAD_MINUTES,
+        direct_connection.DEFAULT_LEARN_AHEAD_MINUTES,
+        direct_connection.MAX_LEARN_AHEAD_MINUTES,
+    ) == (
+        settings.ROLLOVER_HOUR,
+        settings.LEARN_AHEAD_MINUTES,
+        settings.DEFAULT_LEARN_AHEAD_MINUTES,
+        settings.MAX_LEARN_AHEAD_MINUTES,
+    )
+
+
+def test_the_learn_ahead_setting_is_read_on_the_direct_path(tmp_path):
+    path, now = studied_collection(tmp_path, 9, UTC)
+    for minutes in (0, 45):
+        with full_side(path, now, UTC) as collection:
+            collection.set_learn_ahead_minutes(minutes)
+            expected = [(r.name, r.learning) for r in collection.deck_counts()]
+        with direct_or_none(path, UTC) as direct:
+            assert direct.learn_ahead == timedelta(minutes=minutes)
+            assert [(r.name, r.learning) for r in deck_rows(direct, now)] == expected
