@@ -179,9 +179,11 @@ def test_images_shrink_until_a_group_fits():
         "generative.taxonomy",
     ],
 )
-async def test_every_concepts_outputs_are_drawn(concept):
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+async def test_every_concepts_outputs_are_drawn(concept, size):
+    """Every concept's figures drawn at 80 and 100 columns, each panel inside the screen's width."""
     app = make_app(None)
-    async with app.run_test(size=(110, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         demo = DemoScreen(concept, TINY.get(concept, {}), device="cpu")
         app.push_screen(demo)
         await pilot.pause()
@@ -195,6 +197,12 @@ async def test_every_concepts_outputs_are_drawn(concept):
         assert len(panels) >= 2  # at least one title and one drawing
         for widget in panels:
             assert widget.size.height > 0 and widget.size.width > 0
+            assert widget.region.right <= size[0], (widget, widget.region)
+            rendered = widget.render()
+            if hasattr(rendered, "plain") and not widget.has_class("panel-title"):  # titles wrap at words
+                # a text figure: no line wider than its panel (Textual would wrap it and break the picture)
+                widest = max((len(line) for line in rendered.plain.split("\n")), default=0)
+                assert widest <= widget.size.width, (widget, widest, widget.size.width)
 
 
 def test_a_narrow_line_plot_legend_keeps_whole_entries_on_as_many_lines_as_it_needs():
