@@ -74,7 +74,8 @@ NOT_FOR_PACKAGES = (
     "flashapp.store.counts", "flashapp.store.queue", "flashapp.store.study_views",
     "flashapp.store.study_stats", "flashapp.store.editing", "flashapp.store.integrity",
     "flashapp.store.deckfile_sync", "flashapp.store.media_files", "flashapp.core.render",
-    "flashapp.store.practice", "textual", "rich", "torch", "engine",
+    "flashapp.store.practice", "flashapp.core.deckfile", "flashapp.core.predict", "textual", "rich",
+    "torch", "engine",
 )  # fmt: skip
 WATCHING = """
 import contextlib, io, json, sys
