@@ -406,13 +406,13 @@ class Collection:
     def _lift_ended_burials(self, now: datetime) -> None:
         """Burials that ended (the study day rolled over) are lifted before anything is counted or
         queued: one indexed look, a write only when some burial ended."""
-        from flashapp.store.answering import unbury_expired
-
         with self.reading() as session:
             needs_unbury = session.scalar(
                 select(Card.id).where(Card.buried_until.is_not(None), Card.buried_until <= now).limit(1)
             )
         if needs_unbury is not None:
+            from flashapp.store.answering import unbury_expired
+
             with self.writing() as session:
                 unbury_expired(session, now)
 
