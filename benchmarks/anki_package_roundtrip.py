@@ -16,6 +16,11 @@ Both exports are checked: the notes go back into `anki` with the same count.
 Wall and CPU seconds (user + system of the process and its children) are both reported; on a shared,
 loaded machine the CPU medians are the steadier comparison.
 
+Every process runs with its bytecode cached, as an installed program's is (pip compiles it): the cache
+is a scratch folder (PYTHONPYCACHEPREFIX, PYTHONDONTWRITEBYTECODE dropped), filled by one untimed
+round of every command on a 20-note package. Without it each `flashapp` process compiled its ~50
+modules from source (about 0.1 s) while `anki`'s installed modules were already compiled.
+
 With `--baseline DIR` (another checkout of flashapp, e.g. main's), that checkout's `flashapp import`
 and `export` are timed too, in the same rounds and on the same packages: a before/after comparison
 that one machine's load affects alike.
@@ -191,6 +196,28 @@ def measure(notes: int, rounds: int, folder: Path, baseline: Path | None = None)
     return times
 
 
+def warm_up(folder: Path, baseline: Path | None) -> None:
+    """One untimed round of every command on a small package: the bytecode cache holds every module."""
+    package, anki_col = folder / "warm.apkg", folder / "warm.anki2"
+    build_package(package, 20)
+    subprocess.run([sys.executable, "-c", ANKI_CREATE, str(anki_col)], check=True)
+    subprocess.run([sys.executable, "-c", ANKI_IMPORT, str(anki_col), str(package)], check=True)
+    subprocess.run(
+        [sys.executable, "-c", ANKI_EXPORT, str(anki_col), str(folder / "warm-anki.apkg")], check=True
+    )
+    for index, tree in enumerate([None, baseline] if baseline is not None else [None]):
+        env = {**os.environ, "FLASHAPP_DB": ""} | ({"PYTHONPATH": str(tree)} if tree else {})
+        db = folder / f"warm-{index}.db"
+        for args in (
+            ["decks"],
+            ["import", str(package)],
+            ["export", "Bench", "-o", str(folder / "warm-out.apkg")],
+        ):
+            subprocess.run(
+                flashapp("--db", str(db), *args), check=True, stdout=subprocess.DEVNULL, env=env, cwd=tree
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--notes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
@@ -202,6 +229,9 @@ def main() -> None:
     labels = LABELS | (BASELINE_LABELS if args.baseline else {})
     results: dict[int, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as work:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(work) / "bytecode")  # never written into a checkout
+        warm_up(Path(work), args.baseline)
         for notes in args.notes:
             results[notes] = measure(notes, args.rounds, Path(work), args.baseline)
     print()
