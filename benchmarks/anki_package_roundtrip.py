@@ -16,7 +16,17 @@ Both exports are checked: the notes go back into `anki` with the same count.
 Wall and CPU seconds (user + system of the process and its children) are both reported; on a shared,
 loaded machine the CPU medians are the steadier comparison.
 
+Every process runs with its bytecode cached, as an installed program's is (pip compiles it): the cache
+is a scratch folder (PYTHONPYCACHEPREFIX, PYTHONDONTWRITEBYTECODE dropped), filled by one untimed
+round of every command on a 20-note package. Without it each `flashapp` process compiled its ~50
+modules from source (about 0.1 s) while `anki`'s installed modules were already compiled.
+
+With `--baseline DIR` (another checkout of flashapp, e.g. main's), that checkout's `flashapp import`
+and `export` are timed too, in the same rounds and on the same packages: a before/after comparison
+that one machine's load affects alike.
+
 Run: .venv/bin/python benchmarks/anki_package_roundtrip.py [--notes 10000 50000 100000] [--rounds 3]
+     [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -86,12 +96,16 @@ ANKI_COUNT = textwrap.dedent(
 CPU: dict[str, list[float]] = {}
 
 
-def timed(argv: list[str], key: str = "") -> float:
+def timed(argv: list[str], key: str = "", tree: Path | None = None) -> float:
     """Wall seconds of one whole process; its CPU seconds (user + system, its children included) are
-    kept in CPU[key]: on a shared, loaded machine they compare the work done more steadily."""
+    kept in CPU[key]: on a shared, loaded machine they compare the work done more steadily. `tree`: the
+    flashapp checkout the process imports (the baseline's), else this one."""
+    env = {**os.environ, "FLASHAPP_DB": ""}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "FLASHAPP_DB": ""})
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env, cwd=tree)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -111,9 +125,12 @@ LABELS = {
 }
 
 
-def measure(notes: int, rounds: int, folder: Path) -> dict[str, list[float]]:
+BASELINE_LABELS = {"base-import": "baseline `flashapp import`", "base-export": "baseline `flashapp export`"}
+
+
+def measure(notes: int, rounds: int, folder: Path, baseline: Path | None = None) -> dict[str, list[float]]:
     """Wall seconds per kind for one package size (CPU seconds go to CPU[kind@notes])."""
-    times: dict[str, list[float]] = {key: [] for key in LABELS}
+    times: dict[str, list[float]] = {key: [] for key in LABELS | (BASELINE_LABELS if baseline else {})}
     package = folder / f"bench-{notes}.apkg"
     start = time.perf_counter()
     build_package(package, notes)
@@ -128,6 +145,16 @@ def measure(notes: int, rounds: int, folder: Path) -> dict[str, list[float]]:
         db, anki_col = round_dir / "fa.db", round_dir / "anki.anki2"
         # Both collections exist already (made by an untimed process), as a person's would.
         subprocess.run(flashapp("--db", str(db), "decks"), check=True, stdout=subprocess.DEVNULL)
+        base_db = round_dir / "base.db"
+        if baseline is not None:
+            env = {**os.environ, "PYTHONPATH": str(baseline), "FLASHAPP_DB": ""}
+            subprocess.run(
+                flashapp("--db", str(base_db), "decks"),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env=env,
+                cwd=baseline,
+            )
         subprocess.run([sys.executable, "-c", ANKI_CREATE, str(anki_col)], check=True)
         fa_out, anki_out = round_dir / "fa-out.apkg", round_dir / "anki-out.apkg"
         runs = {
@@ -136,12 +163,22 @@ def measure(notes: int, rounds: int, folder: Path) -> dict[str, list[float]]:
             "fa-export": flashapp("--db", str(db), "export", "Bench", "-o", str(fa_out)),
             "anki-export": [sys.executable, "-c", ANKI_EXPORT, str(anki_col), str(anki_out)],
         }
+        if baseline is not None:
+            runs["base-import"] = flashapp("--db", str(base_db), "import", str(package))
+            runs["base-export"] = flashapp(
+                "--db", str(base_db), "export", "Bench", "-o", str(round_dir / "b.apkg")
+            )
         # Alternate which program goes first, round by round.
         order = ["fa-import", "anki-import", "fa-export", "anki-export"]
         if index % 2:
             order = ["anki-import", "fa-import", "anki-export", "fa-export"]
+        if baseline is not None:  # each baseline run beside this checkout's, before or after it
+            order.insert(order.index("fa-import") + index % 2, "base-import")
+            order.insert(order.index("fa-export") + index % 2, "base-export")
         for key in order:
-            times[key].append(timed(runs[key], f"{key}@{notes}"))
+            times[key].append(
+                timed(runs[key], f"{key}@{notes}", baseline if key.startswith("base-") else None)
+            )
         if index == 0:  # both exports open in anki with every note
             for out in (fa_out, anki_out):
                 check = subprocess.run(
@@ -159,15 +196,44 @@ def measure(notes: int, rounds: int, folder: Path) -> dict[str, list[float]]:
     return times
 
 
+def warm_up(folder: Path, baseline: Path | None) -> None:
+    """One untimed round of every command on a small package: the bytecode cache holds every module."""
+    package, anki_col = folder / "warm.apkg", folder / "warm.anki2"
+    build_package(package, 20)
+    subprocess.run([sys.executable, "-c", ANKI_CREATE, str(anki_col)], check=True)
+    subprocess.run([sys.executable, "-c", ANKI_IMPORT, str(anki_col), str(package)], check=True)
+    subprocess.run(
+        [sys.executable, "-c", ANKI_EXPORT, str(anki_col), str(folder / "warm-anki.apkg")], check=True
+    )
+    for index, tree in enumerate([None, baseline] if baseline is not None else [None]):
+        env = {**os.environ, "FLASHAPP_DB": ""} | ({"PYTHONPATH": str(tree)} if tree else {})
+        db = folder / f"warm-{index}.db"
+        for args in (
+            ["decks"],
+            ["import", str(package)],
+            ["export", "Bench", "-o", str(folder / "warm-out.apkg")],
+        ):
+            subprocess.run(
+                flashapp("--db", str(db), *args), check=True, stdout=subprocess.DEVNULL, env=env, cwd=tree
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--notes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR", help="another flashapp checkout to time in the same rounds"
+    )
     args = parser.parse_args()
+    labels = LABELS | (BASELINE_LABELS if args.baseline else {})
     results: dict[int, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as work:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(work) / "bytecode")  # never written into a checkout
+        warm_up(Path(work), args.baseline)
         for notes in args.notes:
-            results[notes] = measure(notes, args.rounds, Path(work))
+            results[notes] = measure(notes, args.rounds, Path(work), args.baseline)
     print()
     print(
         f"| whole process ({args.rounds} alternating rounds) | notes "
@@ -175,7 +241,7 @@ def main() -> None:
     )
     print("|---|---:|---:|---:|---:|---:|")
     for notes, times in results.items():
-        for key, label in LABELS.items():
+        for key, label in labels.items():
             samples, cpu = times[key], CPU[f"{key}@{notes}"]
             print(
                 f"| {label} | {notes:,} | {statistics.median(samples):.2f} | {min(samples):.2f} "
@@ -189,6 +255,12 @@ def main() -> None:
                 CPU[f"anki-{kind}@{notes}"]
             )
             print(f"{notes:,} notes, {kind}: flashapp / anki, median wall {wall:.2f}, median CPU {cpu:.2f}")
+            if args.baseline:
+                wall = statistics.median(times[f"fa-{kind}"]) / statistics.median(times[f"base-{kind}"])
+                cpu = statistics.median(CPU[f"fa-{kind}@{notes}"]) / statistics.median(
+                    CPU[f"base-{kind}@{notes}"]
+                )
+                print(f"{notes:,} notes, {kind}: flashapp / baseline, median wall {wall:.2f}, CPU {cpu:.2f}")
 
 
 if __name__ == "__main__":

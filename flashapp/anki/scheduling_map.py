@@ -24,13 +24,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flashapp.anki.collection_reader import AnkiDeckConfig
+from flashapp.anki.epoch_sql import MAX_EPOCH, sql_time  # the clamp and SQL shared with notes_sql
 from flashapp.core.scheduling import MIN_EASE, SchedulerOptions
 
 SECONDS_PER_DAY = 86400
 # Learning due dates above this are epoch seconds, below it day numbers (Anki's own test).
 EPOCH_THRESHOLD = 1_000_000_000
-# Due dates are clamped to [1970, 2200): far enough for any real schedule, safe for datetime maths.
-MAX_EPOCH = 7_258_118_400
 MAX_EASE = 10.0
 MAX_INTERVAL_DAYS = 36500
 MAX_COUNT = 1_000_000
@@ -178,12 +177,6 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
         modified=modified,
         buried=buried,
     )
-
-
-def sql_time(epoch_expression: str) -> str:
-    """SQL turning epoch seconds into the text SQLAlchemy stores for a DateTime on SQLite (`datetime()`
-    writes the same text as `strftime('%Y-%m-%d %H:%M:%S')`, several times faster)."""
-    return f"(datetime({epoch_expression}, 'unixepoch') || '.000000')"
 
 
 def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:

@@ -11,60 +11,47 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from flashapp.core.scheduling import Rating, SchedulerOptions, StudyCalendar
+from flashapp.core.scheduling import SchedulerOptions, StudyCalendar
 from flashapp.core.scheduling.zone import user_zone
 from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
-from flashapp.store.anki.reports import ExportReport, PackageImportReport
-from flashapp.store.answering import (
-    AnswerResult,
-    UndoResult,
-    answer_card,
-    bury_card,
-    forget_card,
-    get_card,
-    set_suspended,
-    unbury_card,
-    unbury_expired,
-    undo_last,
-    undo_review,
-)
 from flashapp.store.backup import backup_collection, backup_due
-from flashapp.store.card_views import CardInfo, card_info, iter_cards, list_cards
-from flashapp.store.counts import DeckCounts, deck_counts, totals
 from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, shown_url, sqlite_file
-from flashapp.store.deckfile_sync import SyncReport, sync_deck
 from flashapp.store.decks import find_deck
-from flashapp.store.editing import EditableNote, card_flag, edit_note, editable_note, set_flag
-from flashapp.store.importing import read_deck_files, split_packages
-from flashapp.store.integrity import check_collection
 from flashapp.store.locking import lock_all_decks, lock_card, lock_cards, lock_for_undo, lock_note
-from flashapp.store.media_files import deck_file_folder, resolve_media
 from flashapp.store.models import Card, Deck
-from flashapp.store.queue import StudyQueue, build_queue
 from flashapp.store.settings import (
     learn_ahead_minutes,
     rollover_hour,
     set_learn_ahead_minutes,
     set_rollover_hour,
 )
-from flashapp.store.study_stats import TodayStats, UpcomingReviews, today_stats, upcoming_reviews
-from flashapp.store.study_views import ReviewEntry, StudyCard, review_history, study_card
 
-if TYPE_CHECKING:  # practice modules load on first use: `decks`, `next`, `answer` never need them
+# Modules used by only some methods load on first use: `import` and `export` of Anki packages never
+# need the study, browse, counting or deck-file modules (a whole `flashapp` process pays for each).
+if TYPE_CHECKING:
     from flashapp.core.practice.learn import CardProgress
     from flashapp.core.practice.mastery import MasteryCounts
     from flashapp.core.practice.questions import PracticeItem
     from flashapp.core.practice.scoring import AnswerCheck
+    from flashapp.core.scheduling import Rating
+    from flashapp.store.anki.reports import ExportReport, PackageImportReport
+    from flashapp.store.answering import AnswerResult, UndoResult
     from flashapp.store.bulk_actions import BulkUndo
+    from flashapp.store.card_views import CardInfo
     from flashapp.store.change_watch import ChangeWatch
+    from flashapp.store.counts import DeckCounts
+    from flashapp.store.deckfile_sync import SyncReport
+    from flashapp.store.editing import EditableNote
     from flashapp.store.note_adding import AddedNote, Duplicate
     from flashapp.store.option_presets import PresetInfo
+    from flashapp.store.queue import StudyQueue
+    from flashapp.store.study_stats import TodayStats, UpcomingReviews
+    from flashapp.store.study_views import ReviewEntry, StudyCard
 
 Clock = Callable[[], datetime]
 
@@ -157,6 +144,8 @@ class Collection:
                 if not allow_damaged:
                     raise CollectionDamaged(file, detail) from None
                 return cls(make_engine(url), url, clock=clock, tz=tz, fuzz=fuzz)
+            from sqlalchemy.engine import make_url
+
             first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
             if password := make_url(url).password:  # a driver may echo its connection string
                 first_line = first_line.replace(str(password), "***")
@@ -327,6 +316,8 @@ class Collection:
     def deck_counts(self, deck: str | None = None) -> list[DeckCounts]:
         """New / learning / due today per deck, subdecks included (see `store.counts`): what the home
         screen, `flashapp decks` and, through `study_counts`, the study header and `next` show."""
+        from flashapp.store.counts import deck_counts
+
         now = self.clock()
         self._lift_ended_burials(now)
         calendar, learn_ahead = self.calendar, self.learn_ahead
@@ -335,6 +326,8 @@ class Collection:
 
     def study_counts(self, deck: str | None = None) -> DeckCounts:
         """The counts of one deck with its subdecks (None: all decks), from the same function."""
+        from flashapp.store.counts import deck_counts, totals
+
         now = self.clock()
         self._lift_ended_burials(now)
         calendar, learn_ahead = self.calendar, self.learn_ahead
@@ -357,6 +350,8 @@ class Collection:
     ) -> list[CardInfo]:
         """Cards in deck and file order, or sorted by `order` (due, interval, ease, difficulty, reps,
         lapses, added, flag, deck, id) over the whole result before `limit` applies."""
+        from flashapp.store.card_views import list_cards
+
         calendar = self.calendar
         with self.reading() as session:
             return list_cards(
@@ -367,6 +362,8 @@ class Collection:
     def stream_cards(self, deck: str | None = None, search: str | None = None) -> Iterator[CardInfo]:
         """The same cards as `cards`, yielded as they are read: constant memory over any collection.
         The read transaction stays open until the iteration ends (or the generator is closed)."""
+        from flashapp.store.card_views import iter_cards
+
         calendar = self.calendar
         with self.reading() as session:
             yield from iter_cards(session, now=self.clock(), calendar=calendar, deck=deck, search=search)
@@ -380,17 +377,26 @@ class Collection:
             yield from iter_card_json(session, now=self.clock(), calendar=calendar, deck=deck, search=search)
 
     def card(self, card_id: int) -> CardInfo:
+        from flashapp.store.answering import get_card
+        from flashapp.store.card_views import card_info
+
         with self.reading() as session:
             card = get_card(session, card_id, with_note=True)
             return card_info(card, card.note, card.deck.name)
 
     def study_card(self, card_id: int) -> StudyCard:
         """A card ready to study: rendered text and what each answer button would do now."""
+        from flashapp.store.answering import get_card
+        from flashapp.store.study_views import study_card
+
         with self.reading() as session:
             card = get_card(session, card_id, with_note=True)
             return study_card(card, self.clock(), fuzz=self.fuzz, calendar=self.calendar)
 
     def review_history(self, card_id: int) -> list[ReviewEntry]:
+        from flashapp.store.answering import get_card
+        from flashapp.store.study_views import review_history
+
         with self.reading() as session:
             get_card(session, card_id)
             return review_history(session, card_id)
@@ -405,11 +411,15 @@ class Collection:
                 select(Card.id).where(Card.buried_until.is_not(None), Card.buried_until <= now).limit(1)
             )
         if needs_unbury is not None:
+            from flashapp.store.answering import unbury_expired
+
             with self.writing() as session:
                 unbury_expired(session, now)
 
     def study_queue(self, deck: str | None = None) -> StudyQueue:
         """Today's queue for a deck and its subdecks (None: all decks); ends expired burials first."""
+        from flashapp.store.queue import build_queue
+
         now = self.clock()
         self._lift_ended_burials(now)
         calendar, learn_ahead = self.calendar, self.learn_ahead
@@ -422,6 +432,8 @@ class Collection:
 
     def answer(self, card_id: int, rating: Rating, duration_ms: int = 0) -> AnswerResult:
         """Schedule the card and log the review, in one transaction."""
+        from flashapp.store.answering import answer_card
+
         with self.writing() as session:
             lock_card(session, card_id)
             result = answer_card(
@@ -432,6 +444,8 @@ class Collection:
 
     def undo(self) -> UndoResult | None:
         """Take back the newest answer (call again for the one before it)."""
+        from flashapp.store.answering import undo_last
+
         with self.writing() as session:
             lock_for_undo(session)
             return undo_last(session)
@@ -439,15 +453,21 @@ class Collection:
     def undo_answer(self, review_id: int) -> UndoResult:
         """Take back one given answer (a study session's own); UserError when it is no longer the
         card's newest or is gone."""
+        from flashapp.store.answering import undo_review
+
         with self.writing() as session:
             return undo_review(session, review_id)
 
     def suspend(self, card_id: int, suspended: bool = True) -> None:
+        from flashapp.store.answering import set_suspended
+
         with self.writing() as session:
             lock_card(session, card_id)
             set_suspended(session, card_id, suspended, self.clock())
 
     def bury(self, card_id: int, buried: bool = True) -> None:
+        from flashapp.store.answering import bury_card, unbury_card
+
         with self.writing() as session:
             lock_card(session, card_id)
             if buried:
@@ -456,6 +476,8 @@ class Collection:
                 unbury_card(session, card_id, self.clock())
 
     def forget(self, card_id: int) -> None:
+        from flashapp.store.answering import forget_card
+
         with self.writing() as session:
             lock_card(session, card_id)
             forget_card(session, card_id, self.clock())
@@ -542,9 +564,13 @@ class Collection:
     ) -> ImportReport:
         """Import deck files and folders of them: all parsed first, then written in one transaction.
         Anki packages (.apkg, .colpkg) among them go the same way (see the Anki packages section)."""
+        from flashapp.store.importing import read_deck_files, split_packages
+
         deck_files, packages = split_packages(paths)
         if packages:
             return self._import_with_packages(deck_files, packages, backup=backup, reset=reset)
+        from flashapp.store.deckfile_sync import sync_deck
+
         specs = read_deck_files(paths)
         if backup:
             self.backup("import")
@@ -582,6 +608,8 @@ class Collection:
 
             if damage := file_damage(self.path):
                 return damage  # rows read from damaged pages would only add noise
+        from flashapp.store.integrity import check_collection
+
         with self.reading() as session:
             return check_collection(session, self.engine, self.media_dir if self.path else None)
 
@@ -631,6 +659,8 @@ class Collection:
 
     def note_fields(self, note_id: int) -> EditableNote:
         """A note's fields and tags for the edit screen, and the deck file it came from (if any)."""
+        from flashapp.store.editing import editable_note
+
         with self.reading() as session:
             return editable_note(session, note_id)
 
@@ -639,6 +669,8 @@ class Collection:
     ) -> EditableNote:
         """Change a note's text (and tags), validated, in one transaction. A deck-file note keeps the
         change only until its deck file is imported again."""
+        from flashapp.store.editing import edit_note
+
         with self.writing() as session:
             lock_note(session, note_id)
             return edit_note(session, note_id, fields, self.clock(), None if tags is None else list(tags))
@@ -746,27 +778,37 @@ class Collection:
 
     def set_flag(self, card_id: int, flag: int) -> None:
         """0 clears the flag; 1-4 are red, orange, green, blue."""
+        from flashapp.store.editing import set_flag
+
         with self.writing() as session:
             lock_card(session, card_id)
             set_flag(session, card_id, flag, self.clock())
 
     def card_flag(self, card_id: int) -> int:
+        from flashapp.store.editing import card_flag
+
         with self.reading() as session:
             return card_flag(session, card_id)
 
     def today_stats(self) -> TodayStats:
         """Cards answered since the study day began, with again count and time spent."""
+        from flashapp.store.study_stats import today_stats
+
         with self.reading() as session:
             return today_stats(session, self.clock(), self.calendar)
 
     def upcoming_reviews(self, deck: str | None = None) -> UpcomingReviews:
         """When the first card after today is due, and how many are due the next study day."""
+        from flashapp.store.study_stats import upcoming_reviews
+
         with self.reading() as session:
             return upcoming_reviews(session, deck, self.clock(), self.calendar)
 
     def media_path(self, card_id: int, name: str) -> Path | None:
         """The image file `name` of a card: in the media folder if the collection has one, else beside
         the card's deck file; None when missing or outside those folders."""
+        from flashapp.store.media_files import deck_file_folder, resolve_media
+
         folders = []
         media_dir = getattr(self, "media_dir", None)  # the media store, where the collection has one
         if callable(media_dir):
@@ -816,6 +858,7 @@ class Collection:
         """Deck files and packages, read and checked first, then written in one transaction."""
         from flashapp.store.anki.media import install_media, remove_installed
         from flashapp.store.anki.package_import import attached_session, prepared_packages, write_package
+        from flashapp.store.importing import read_deck_files
 
         specs = read_deck_files(deck_files) if deck_files else []
         media_dir = self.media_dir
@@ -829,7 +872,11 @@ class Collection:
             installed: list[Path] = []
             try:
                 with attached_session(self.engine, prepared) as (session, aliases):
-                    decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
+                    decks: tuple[SyncReport, ...] = ()
+                    if specs:  # deck files given beside the packages
+                        from flashapp.store.deckfile_sync import sync_deck
+
+                        decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
                     reports = tuple(
                         write_package(
                             session, alias, package, now=now, reset=reset, attached=aliases, tz=self.tz

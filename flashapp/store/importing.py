@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flashapp.core.deckfile import DeckSpec, parse_deck
-from flashapp.core.predict import PredictSpec
 from flashapp.errors import UserError
+
+if TYPE_CHECKING:  # the deck-file parser loads when a deck file is read: an Anki package never needs it
+    from flashapp.core.deckfile import DeckSpec
+    from flashapp.core.predict import PredictSpec
 
 
 def validate_demo(concept: str, params: Mapping[str, Any]) -> str | None:
@@ -73,6 +75,8 @@ def split_packages(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]
 
 def read_deck_files(paths: Sequence[str | Path]) -> list[tuple[DeckSpec, str]]:
     """Every file parsed and validated, or a `UserError` for the first bad one (nothing written)."""
+    from flashapp.core.deckfile import parse_deck
+
     specs: list[tuple[DeckSpec, str]] = []
     seen: dict[str, str] = {}
     for path in expand_paths(paths):

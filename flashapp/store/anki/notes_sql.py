@@ -15,7 +15,7 @@ import re
 import sqlite3
 from collections.abc import Mapping
 
-from flashapp.anki.scheduling_map import MAX_EPOCH, sql_time
+from flashapp.anki.epoch_sql import MAX_EPOCH, sql_time
 from flashapp.core.text import strip_control
 
 # Note types with more fields than this build their JSON in Python rather than in SQL ...

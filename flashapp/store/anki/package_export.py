@@ -40,7 +40,6 @@ from flashapp.anki.package_writer import (
 from flashapp.anki.scheduling_map import MANUAL_RATING, anki_deck_config_json
 from flashapp.anki.templates import strip_html
 from flashapp.core.media_refs import media_references
-from flashapp.core.render import render_card
 from flashapp.core.scheduling import SchedulerOptions, day_start_utc
 from flashapp.errors import UserError
 from flashapp.store.anki.export_sql import (
@@ -58,7 +57,6 @@ from flashapp.store.anki.media import rename_in_html
 from flashapp.store.anki.reports import ExportReport
 from flashapp.store.db import sqlite_file
 from flashapp.store.decks import find_deck, subtree_filter
-from flashapp.store.media_files import resolve_media
 from flashapp.store.models import Card, Deck, Media, Note, NoteType
 from flashapp.store.settings import learn_ahead_minutes
 
@@ -369,6 +367,8 @@ def _note_fields(
         return FLASHAPP_TYPES[kind], {"Text": values.get("text", ""), "Extra": values.get("extra", "")}
     if note.note_type not in FLASHAPP_TYPES or "front" not in note.fields:
         # Kinds Anki has no type for (a predict card, a note from elsewhere): as flashapp shows them.
+        from flashapp.core.render import render_card  # loaded only when such a note goes out
+
         rendered = render_card(note.note_type, dict(note.fields), 0)
         return FLASHAPP_TYPES["basic"], {
             "Front": markdown_to_html(rendered.question),
@@ -495,7 +495,11 @@ def _media_files(
     session: Session, names: list[str], media_dir: Path | None, decks: list[Deck]
 ) -> tuple[list[tuple[str, Path]], list[str]]:
     """Each referenced file found in the media folder (or beside a deck file), and the names not found."""
-    known = set(session.scalars(select(Media.name).where(Media.name.in_(names)))) if names else set()
+    if not names:
+        return [], []
+    from flashapp.store.media_files import resolve_media  # it loads the study modules: only when needed
+
+    known = set(session.scalars(select(Media.name).where(Media.name.in_(names))))
     folders = list(dict.fromkeys(Path(deck.source_path).parent for deck in decks if deck.source_path))
     found, missing = [], []
     for name in names:

@@ -5,11 +5,14 @@ Alembic, the practice modes, Anki import/export, Rich, Textual, the engine or to
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from flashapp.store.collection import Collection
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -62,3 +65,68 @@ def test_a_new_collection_still_migrates(tmp_path):
 def test_the_other_commands_still_open_the_collection(collection):
     # `cards` is not a study command: it goes through the Collection (and SQLAlchemy).
     assert "sqlalchemy" in loaded_by("--db", collection.url, "cards")
+
+
+# Modules an Anki package's import or export never calls: the study, browse, counting, editing and
+# deck-file modules Collection loads on first use, and what only they load.
+NOT_FOR_PACKAGES = (
+    "flashapp.store.answering", "flashapp.store.card_views", "flashapp.store.card_info",
+    "flashapp.store.counts", "flashapp.store.queue", "flashapp.store.study_views",
+    "flashapp.store.study_stats", "flashapp.store.editing", "flashapp.store.integrity",
+    "flashapp.store.deckfile_sync", "flashapp.store.media_files", "flashapp.core.render",
+    "flashapp.store.practice", "flashapp.core.deckfile", "flashapp.core.predict", "textual", "rich",
+    "torch", "engine",
+)  # fmt: skip
+WATCHING = """
+import contextlib, io, json, sys
+from flashapp.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[2:])
+watched = json.loads(sys.argv[1])
+print(json.dumps({"code": code, "loaded": sorted(
+    name for name in sys.modules if any(name == w or name.startswith(w + ".") for w in watched)
+)}))
+"""
+
+
+def package_command_loads(*argv: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", WATCHING, json.dumps(NOT_FOR_PACKAGES), *argv],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, env={**os.environ, "FLASHAPP_DB": ""},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["code"] == 0
+    return report["loaded"]
+
+
+@pytest.mark.sqlite_only  # a subprocess per command: the PostgreSQL variant would double its cost
+def test_package_import_and_export_skip_the_study_modules(collection, write_deck, tmp_path):
+    deck = '[deck]\nname = "Out"\n\n[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n'
+    collection.import_paths([write_deck(deck)], backup=False)
+    package = tmp_path / "out.apkg"
+    assert package_command_loads("--db", collection.url, "export", "Out", "-o", str(package)) == []
+    assert package.exists()
+    other = str(tmp_path / "other.db")
+    assert "flashapp.store.deckfile_sync" in package_command_loads("--db", other, "decks")  # created, filled
+    assert package_command_loads("--db", other, "import", str(package)) == []
+    with Collection.open(other) as imported:
+        assert [card.front for card in imported.cards(deck="Out")] == ["Q"]
+
+
+def test_the_import_staging_worker_skips_the_scheduler(tmp_path):
+    # The worker's own imports run before it opens the staging file (here in a missing folder).
+    script = (
+        "import json, sys\nfrom flashapp.store.anki import stage_worker\n"
+        f"try:\n    stage_worker.stage({{'stage': {str(tmp_path / 'no' / 'x.db')!r}}})\n"
+        "except Exception:\n    pass\n"
+        "print(json.dumps(sorted(n for n in sys.modules if n.startswith(('fsrs', 'flashapp', 'sqlal')))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert "flashapp.store.anki.notes_sql" in loaded  # the worker's imports did run
+    heavy = ("fsrs", "flashapp.core.scheduling", "flashapp.anki.scheduling_map", "sqlalchemy")
+    assert [name for name in loaded if name.startswith(heavy)] == []
