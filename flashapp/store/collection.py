@@ -251,13 +251,10 @@ class Collection:
         """Once per open collection, before its first write: a damaged file is refused (and
         remembered) even where the write would not read the bad page (see `store.damage`)."""
         if self.path is not None:
-            from flashapp.store.damage import write_probe
+            from flashapp.store.damage import refuse_if_damaged
 
             with self._damage_named(), self.engine.connect() as connection:
-                problem = write_probe(connection, self.path)
-            if problem is not None:
-                mark_damaged(self.path, problem)
-                raise CollectionDamaged(self.path, problem)
+                refuse_if_damaged(connection, self.path)
         self._write_probed = True
 
     @contextmanager

@@ -98,6 +98,15 @@ def write_probe(connection, collection_file: Path) -> str | None:
     return None
 
 
+def refuse_if_damaged(connection, collection_file: Path) -> None:
+    """`write_probe`, and when it finds damage: remembered beside the file and raised as
+    CollectionDamaged (the Collection and the sqlite3 fast path both call this before a first write)."""
+    problem = write_probe(connection, collection_file)
+    if problem is not None:
+        mark_damaged(collection_file, problem)
+        raise CollectionDamaged(collection_file, problem)
+
+
 def marker_path(collection_file: Path) -> Path:
     """Beside the collection, never inside it: records that SQLite found the file damaged, so that
     later commands refuse to write until `check` finds it sound again or it is repaired or restored."""

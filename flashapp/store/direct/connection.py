@@ -10,7 +10,13 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR, StudyCalendar
-from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage, write_probe
+from flashapp.store.damage import (
+    CollectionDamaged,
+    damage_of,
+    mark_damaged,
+    recorded_damage,
+    refuse_if_damaged,
+)
 from flashapp.store.db import BUSY_TIMEOUT_MS
 from flashapp.store.schema import HEAD_REVISION
 from flashapp.store.sql_text import db_time, read_json, read_time
@@ -131,10 +137,7 @@ class DirectCollection:
         """Once per open collection, before its first write, as `Collection._probe_before_writing`: a
         damaged file is refused (and remembered) even where the write would not read the bad page."""
         with self._damage_named():
-            problem = write_probe(self.connection, self.path)
-        if problem is not None:
-            mark_damaged(self.path, problem)
-            raise CollectionDamaged(self.path, problem)
+            refuse_if_damaged(self.connection, self.path)
         self._write_probed = True
 
     @contextmanager
