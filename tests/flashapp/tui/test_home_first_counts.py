@@ -4,6 +4,9 @@ serve the collection, the home screen waits for the `Collection` as before."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 from datetime import UTC, timedelta
 
@@ -156,3 +159,24 @@ async def test_damage_met_by_the_direct_path_ends_the_app_as_before(db_path, clo
     if app.collection_ready:
         app.collection.close()
     assert db_path.read_bytes() == before
+
+
+def test_the_first_counts_load_neither_sqlalchemy_nor_torch(db_path, clock, write_deck):
+    expected = studied_collection(db_path, clock, write_deck)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from datetime import UTC, datetime
+        import flashapp.tui.app
+        from flashapp.tui.run import direct_deck_counts
+
+        counts = direct_deck_counts({str(db_path)!r}, now=datetime.fromisoformat({NOW.isoformat()!r}), tz=UTC)
+        print([[d.short_name, str(d.new), str(d.learning), str(d.due)] for d in counts])
+        print(sorted(name for name in ("sqlalchemy", "torch", "alembic") if name in sys.modules))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    counts, loaded = result.stdout.strip().splitlines()
+    assert counts == str(expected)
+    assert loaded == "[]"
