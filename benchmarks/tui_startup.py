@@ -6,14 +6,20 @@ path (argument parsing, then `run_tui`) or through `run_tui` alone, and reads th
 shared by the processes) from just before the process is spawned to:
   - the imports done: the entry calls `App.run`;
   - the first frame: the home screen painted (deck tree still filling in);
-  - the collection open: the store imported and the file opened (in a thread, after the first frame);
-  - the deck tree with its new / learning / due counts painted.
-In between, measured in the process: the count query (`HomeScreen.refresh_decks` without the tree's
-own work), building the tree's rows, and the render (from the counts read to the frame painted).
+  - the deck tree with its new / learning / due counts painted, whatever read them: on an SQLite
+    collection at the current schema, `sqlite3` alone (`run.direct_deck_counts`, in a thread, after the
+    first frame), before the collection is open;
+  - the collection open: the store imported and the file opened (in a thread, after those counts);
+  - the deck tree painted with the `Collection`'s counts.
+In between, measured in the process: the first counts through `sqlite3` (`direct_deck_counts`: its
+imports, opening the file, the count query), the `Collection`'s count query
+(`HomeScreen.refresh_decks` without the tree's own work), building the tree's rows, and the render
+(from the `Collection`'s counts read to the frame painted).
 Also timed: a bare interpreter (`python -c pass`), the floor under both; and, in this process, the
 study screen answering a card and showing the next (`StudyScreen.action_rate`).
 
 Run: .venv/bin/python benchmarks/tui_startup.py [--cards 100000] [--runs 7] [--answers 30] [--db FILE]
+(with PYTHONPATH=/path/to/another/tree, that tree's flashapp is measured: before and after a change).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ HARNESS = textwrap.dedent(
     """
     import asyncio, json, sys, time
 
+    import flashapp.tui.run
     from flashapp.tui.app import FlashApp
     from flashapp.tui.screens.home import HomeScreen
     from flashapp.tui.widgets.deck_tree import DeckTree
@@ -67,6 +74,8 @@ HARNESS = textwrap.dedent(
             mark = (time.monotonic_ns(), time.process_time_ns())
             marks.setdefault("first_frame", mark)
             tree = screen.query("#decks")
+            if "first_counts" not in marks and tree and tree.first().row_count:
+                marks["first_counts"] = mark
             if "deck_tree" not in marks and self.collection_ready and tree and tree.first().row_count:
                 marks["deck_tree"] = mark
         display(self, screen, renderable)
@@ -86,6 +95,10 @@ HARNESS = textwrap.dedent(
     FlashApp._opened = timed("opened", opened)  # the store imported and the collection open
     HomeScreen.refresh_decks = timed("refresh_decks", refresh_decks)  # counts read and shown
     DeckTree.show_decks = timed("show_decks", show_decks)  # the tree's rows built from the counts
+    # the counts through sqlite3 before the collection is open (run_tui looks the function up per call;
+    # a tree without it, measured for comparison, has none)
+    if hasattr(flashapp.tui.run, "direct_deck_counts"):
+        flashapp.tui.run.direct_deck_counts = timed("direct", flashapp.tui.run.direct_deck_counts)
 
     if sys.argv[2] == "cli":
         from flashapp.cli.main import main
@@ -148,11 +161,13 @@ PHASES = {
     # name: (row label, from process start?)
     "imports": ("imports done, the app starting (`App.run` called)", True),
     "first_frame": ("first frame (home screen, counts still coming)", True),
+    "direct": ("first counts through sqlite3 (`direct_deck_counts`, in a thread), ms in-process", False),
+    "first_counts": ("deck tree with counts painted (the first useful frame)", True),
     "opened": ("collection open (store imported in a thread, file opened)", True),
-    "counts": ("count query (`deck_counts` + today's figures), ms in-process", False),
-    "tree": ("deck tree rows built from the counts, ms in-process", False),
-    "render": ("from the counts read to the tree painted, ms", False),
-    "deck_tree": ("deck tree with counts painted", True),
+    "counts": ("the Collection's count query (`deck_counts` + today's figures), ms in-process", False),
+    "tree": ("deck tree rows built from the Collection's counts, ms in-process", False),
+    "render": ("from the Collection's counts read to the tree painted, ms", False),
+    "deck_tree": ("deck tree painted with the Collection's counts (collection open)", True),
 }
 
 
@@ -170,9 +185,12 @@ def phases(marks: dict, start: int) -> dict[str, tuple[float, float]]:
         return (span[1] - span[0]) / 1e6, (span[3] - span[2]) / 1e6
 
     counts_wall, counts_cpu = (a - b for a, b in zip(span_ms(refresh), span_ms(tree), strict=True))
+    direct = marks["direct"][0] if "direct" in marks else (0, 0, 0, 0)  # none when not the TUI's path
     return {
         "imports": since_start(marks["run"]),
         "first_frame": since_start(marks["first_frame"]),
+        "direct": span_ms(direct),
+        "first_counts": since_start(marks["first_counts"]),
         "opened": since_start((opened_start, opened_cpu)),
         "counts": (counts_wall, counts_cpu),
         "tree": span_ms(tree),

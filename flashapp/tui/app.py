@@ -1,7 +1,9 @@
 """The Textual application: holds the collection, opens on the deck tree, and knows the global keys.
 
-`flashapp` draws its first frame before the collection is open: the store (SQLAlchemy) is imported
-and the collection opened in a thread, and the deck tree fills in when it is ready.
+`flashapp` draws its first frame before the collection is open. On an SQLite collection at the current
+schema the deck tree's counts come first from `sqlite3` alone (`store/direct/`, the same count function,
+no SQLAlchemy import) in a thread; then the store (SQLAlchemy) is imported and the collection opened in
+a thread, and everything else (today's figures, studying, refreshes) waits for it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from flashapp.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
+    from flashapp.store.counts import DeckCounts
 
 # How often the app looks for changes made by other processes (a CLI import, another window).
 CHANGE_CHECK_SECONDS = 2.0
@@ -46,11 +49,13 @@ class FlashApp(App[None]):
         collection: Collection | None = None,
         *,
         open_collection: Callable[[], Collection] | None = None,
+        first_counts: Callable[[], list[DeckCounts] | None] | None = None,
         start: PracticeStart | None = None,
     ) -> None:
         super().__init__()
         self._collection = collection
         self._open_collection = open_collection
+        self._first_counts = first_counts
         self.open_error: Exception | None = None
         self.demo_cache = DemoCache()  # demo results by (concept, params, seed, device, engine version)
         self._start = start  # a practice mode to open on, once the collection is ready
@@ -71,9 +76,31 @@ class FlashApp(App[None]):
         self.set_interval(CHANGE_CHECK_SECONDS, self._check_changes)
         if self._collection is None and self._open_collection is not None:
             # After the first frame: the thread's imports would otherwise compete with it for the GIL.
-            self.call_after_refresh(self._open_in_background, self._open_collection)
+            if self._first_counts is not None:
+                self.call_after_refresh(self._first_counts_in_background, self._first_counts)
+            else:
+                self.call_after_refresh(self._open_in_background, self._open_collection)
         elif self._start is not None:
             self.call_after_refresh(self._open_start)
+
+    @work(thread=True, exit_on_error=False, group="collection")
+    def _first_counts_in_background(self, first_counts: Callable[[], list[DeckCounts] | None]) -> None:
+        """The deck tree's counts before the collection is open (None: this path does not serve the
+        collection); any error here is left to the collection's opening, which words it as today."""
+        try:
+            counts = first_counts()
+        except Exception:  # noqa: BLE001 - e.g. damage: the Collection's opening reports it
+            counts = None
+        self.call_from_thread(self._first_counts_read, counts)
+
+    def _first_counts_read(self, counts: list[DeckCounts] | None) -> None:
+        if counts is not None and self._collection is None:
+            for screen in self.screen_stack:
+                if isinstance(screen, HomeScreen):
+                    screen.show_first_counts(counts)
+        if self._open_collection is not None:
+            # Once those counts are painted: the store's imports would otherwise hold up that frame.
+            self.call_after_refresh(self._open_in_background, self._open_collection)
 
     @work(thread=True, exit_on_error=False, group="collection")
     def _open_in_background(self, open_collection: Callable[[], Collection]) -> None:
@@ -265,8 +292,10 @@ def make_app(
     collection: Collection | None = None,
     *,
     open_collection: Callable[[], Collection] | None = None,
+    first_counts: Callable[[], list[DeckCounts] | None] | None = None,
     start: PracticeStart | None = None,
 ) -> FlashApp:
     """Build the app the way the CLI does; tests call this too. `start` opens a practice mode on top
-    of the deck tree (`flashapp test DECK`, `flashapp match DECK`)."""
-    return FlashApp(collection, open_collection=open_collection, start=start)
+    of the deck tree (`flashapp test DECK`, `flashapp match DECK`); `first_counts` gives the deck
+    tree's counts before `open_collection` is done (None where it cannot, see `run.direct_deck_counts`)."""
+    return FlashApp(collection, open_collection=open_collection, first_counts=first_counts, start=start)

@@ -3,12 +3,35 @@ on a practice mode)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashapp.errors import UserError
 
 if TYPE_CHECKING:
+    from flashapp.store.counts import DeckCounts
     from flashapp.tui.practice_messages import PracticeStart
+
+
+def direct_deck_counts(
+    db: str | Path | None, *, now: datetime | None = None, tz: tzinfo | None = None
+) -> list[DeckCounts] | None:
+    """The home screen's deck counts through `sqlite3` alone (`store/direct/`, what `flashapp decks`
+    uses), before the `Collection` is open; None where that path does not serve the collection
+    (PostgreSQL, a file to create or upgrade, one marked damaged): then the home screen waits for the
+    `Collection`, as it always did. The same count function as `Collection.deck_counts`, at the same
+    time zone (`tz`: the user's) and clock (`now`: the current time)."""
+    from flashapp.core.scheduling.zone import user_zone
+    from flashapp.store.direct.connection import direct_or_none
+
+    direct = direct_or_none(db, tz or user_zone())
+    if direct is None:
+        return None
+    from flashapp.store.direct.deck_tree import deck_rows
+
+    with direct:
+        return deck_rows(direct, now or datetime.now(UTC))
 
 
 def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
@@ -22,7 +45,7 @@ def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
         return Collection.open(db)
 
     prepare_graphics()  # before the app takes the terminal: textual-image asks it about graphics
-    app = make_app(open_collection=open_collection, start=start)
+    app = make_app(open_collection=open_collection, first_counts=lambda: direct_deck_counts(db), start=start)
     try:
         app.run()
     finally:

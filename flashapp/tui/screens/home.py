@@ -76,6 +76,7 @@ class HomeScreen(Screen[None]):
     ]
 
     _info_shown_for: DeckCounts | None = None  # the deck whose size and mastery are on screen
+    _first_counts_shown = False  # the tree shows counts read before the collection opened
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,25 +100,36 @@ class HomeScreen(Screen[None]):
     def refresh_decks(self) -> None:
         """Read the counts again (after studying, editing, or once the collection has opened)."""
         if not self.app.collection_ready:  # type: ignore[attr-defined]
-            self.query_one("#empty", Static).update(Content.styled("Opening collection…", "dim"))
+            if not self._first_counts_shown:
+                self.query_one("#empty", Static).update(Content.styled("Opening collection…", "dim"))
             return
         collection = self.app.collection  # type: ignore[attr-defined]
-        decks: list[DeckCounts] = collection.deck_counts()
+        self._show_counts(collection.deck_counts())
+        self.query_one("#today", Static).update(today_content(collection.today_stats()))
+        self._info_shown_for = None
+        self.call_after_refresh(self._show_deck_info)
+
+    def show_first_counts(self, decks: list[DeckCounts]) -> None:
+        """The counts read before the collection opened (`FlashApp._first_counts_read`): the tree with
+        them; today's figures and the deck's mastery follow once the collection is open."""
+        self._first_counts_shown = True
+        self._show_counts(decks)
+
+    def _show_counts(self, decks: list[DeckCounts]) -> None:
         tree = self.query_one(DeckTree)
         tree.show_decks(decks)
         tree.display = bool(decks)
         empty = self.query_one("#empty", Static)
         empty.update(Content("No decks yet. Import some with: flashapp import PATH"))
         empty.display = not decks
-        self.query_one("#today", Static).update(today_content(collection.today_stats()))
-        self._info_shown_for = None
-        self.call_after_refresh(self._show_deck_info)
         tree.focus()
 
     def _show_deck_info(self) -> None:
         """The highlighted deck's size and mastery, after the frame that shows the tree: the mastery
         query reads every card of the deck, and the counts come first. Once per deck and refresh (the
-        tree's highlight event and a refresh both ask for it)."""
+        tree's highlight event and a refresh both ask for it); none before the collection is open."""
+        if not self.app.collection_ready:  # type: ignore[attr-defined]
+            return
         tree = self.query_one(DeckTree)
         deck = tree.counts_for(tree.selected_deck)
         if deck is not None and deck == self._info_shown_for:
@@ -160,7 +172,7 @@ class HomeScreen(Screen[None]):
         from flashapp.tui.screens.flashcards import FlashcardsScreen
 
         deck = self.query_one(DeckTree).selected_deck
-        if deck is not None:
+        if deck is not None and self.app.collection_ready:  # type: ignore[attr-defined]
             self.app.push_screen(FlashcardsScreen(self.app.collection, deck))  # type: ignore[attr-defined]
 
     def action_custom_study(self) -> None:
@@ -168,7 +180,7 @@ class HomeScreen(Screen[None]):
         from flashapp.tui.screens.custom_study import CustomStudy, CustomStudyScreen
 
         deck = self.query_one(DeckTree).selected_deck
-        if deck is None:
+        if deck is None or not self.app.collection_ready:  # type: ignore[attr-defined]
             return
         collection = self.app.collection  # type: ignore[attr-defined]
 
@@ -197,7 +209,7 @@ class HomeScreen(Screen[None]):
         from flashapp.tui.screens.deck_options import DeckOptionsScreen
 
         deck = self.query_one(DeckTree).selected_deck
-        if deck is not None:
+        if deck is not None and self.app.collection_ready:  # type: ignore[attr-defined]
             self.app.push_screen(DeckOptionsScreen(self.app.collection, deck))  # type: ignore[attr-defined]
 
     def action_browse(self) -> None:

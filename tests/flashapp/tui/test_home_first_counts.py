@@ -1,0 +1,182 @@
+"""The home screen's first counts: read through `sqlite3` alone (`store/direct/`) while the `Collection`
+is still opening, the same numbers as the `Collection`'s once it is open; where that path does not
+serve the collection, the home screen waits for the `Collection` as before."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+from datetime import UTC, timedelta
+
+from textual.widgets import DataTable
+
+from flashapp.core.scheduling import Rating
+from flashapp.store.collection import Collection
+from flashapp.store.damage import CollectionDamaged
+from flashapp.tui.app import make_app
+from flashapp.tui.run import direct_deck_counts
+from tests.conftest import NOW
+from tests.flashapp.cli.test_cli_hardening import damage
+
+DECK = """\
+[deck]
+name = "Lang::Verbs"
+
+[[cards]]
+id = "a"
+front = "Q1"
+back = "A1"
+
+[[cards]]
+id = "b"
+front = "Q2"
+back = "A2"
+
+[[cards]]
+id = "c"
+front = "Q3"
+back = "A3"
+"""
+
+OTHER = """\
+[deck]
+name = "Maths"
+
+[[cards]]
+id = "m"
+front = "2+2"
+back = "4"
+"""
+
+
+def rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def studied_collection(db_path, clock, write_deck) -> list[list[str]]:
+    """A collection with new, learning and due cards; the tree rows its `Collection` counts give."""
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC) as collection:
+        collection.import_paths([write_deck(DECK, "a.toml"), write_deck(OTHER, "b.toml")])
+        first, second = collection.cards(deck="Lang::Verbs")[:2]
+        collection.answer(first.id, Rating.AGAIN)  # learning, due in minutes
+        clock.now = NOW - timedelta(days=5)
+        collection.answer(second.id, Rating.EASY)  # a review, due by now
+        clock.now = NOW
+        counts = collection.deck_counts()
+    return [[d.short_name, str(d.new), str(d.learning), str(d.due)] for d in counts]
+
+
+async def wait_for(pilot, condition, tries: int = 400) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
+
+
+async def test_the_tree_shows_the_direct_counts_before_the_collection_opens(db_path, clock, write_deck):
+    expected = studied_collection(db_path, clock, write_deck)
+    assert any(row[2] != "0" for row in expected) and any(row[3] != "0" for row in expected)
+    release = threading.Event()
+    opened = []
+
+    def slow_open() -> Collection:  # the store's imports, as slow as the test likes
+        assert release.wait(10)
+        opened.append(Collection.open(db_path, clock=clock, tz=UTC))
+        return opened[0]
+
+    app = make_app(
+        open_collection=slow_open, first_counts=lambda: direct_deck_counts(db_path, now=NOW, tz=UTC)
+    )
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            table = app.screen.query_one("#decks", DataTable)
+            await wait_for(pilot, lambda: table.row_count > 0)
+            assert not app.collection_ready
+            first = rows(table)
+            assert [[row[0].lstrip("▾ "), *row[1:]] for row in first] == expected
+            assert not app.screen.query_one("#empty").display
+            # Keys that need the collection do nothing until it is open (no crash).
+            await pilot.press("f", "o", "c", "enter")
+            assert len(app.screen_stack) == 2 and app.return_code is None
+            release.set()
+            await wait_for(pilot, lambda: app.collection_ready)
+            await pilot.pause()
+            assert rows(table) == first  # the Collection's counts: the same numbers
+            assert "Nothing studied yet today." not in str(app.screen.query_one("#today").render())
+            assert "cards" in str(app.screen.query_one("#deck-info").render())
+            await pilot.press("q")
+        assert app.return_code == 0
+    finally:
+        release.set()
+        for collection in opened:
+            collection.close()
+
+
+async def test_without_the_direct_path_the_home_screen_waits_for_the_collection(tmp_path, clock):
+    # A collection still to create: the direct path does not serve it (and creates no file).
+    path = tmp_path / "new.db"
+    assert direct_deck_counts(path, now=NOW, tz=UTC) is None and not path.exists()
+    assert direct_deck_counts("postgresql://127.0.0.1/nowhere", now=NOW, tz=UTC) is None
+    release = threading.Event()
+    opened = []
+
+    def slow_open() -> Collection:
+        assert release.wait(10)
+        opened.append(Collection.open(path, clock=clock, tz=UTC))
+        return opened[0]
+
+    app = make_app(open_collection=slow_open, first_counts=lambda: direct_deck_counts(path, now=NOW, tz=UTC))
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause(0.2)
+            assert app.screen.query_one("#decks", DataTable).row_count == 0
+            assert "Opening collection" in str(app.screen.query_one("#empty").render())
+            release.set()
+            await wait_for(pilot, lambda: app.collection_ready)
+            await pilot.pause()
+            assert app.screen.query_one("#decks", DataTable).row_count > 0  # the shipped decks
+    finally:
+        release.set()
+        for collection in opened:
+            collection.close()
+
+
+async def test_damage_met_by_the_direct_path_ends_the_app_as_before(db_path, clock, write_deck):
+    studied_collection(db_path, clock, write_deck)
+    damage(db_path, ["cards"])
+    before = db_path.read_bytes()
+    app = make_app(
+        open_collection=lambda: Collection.open(db_path, clock=clock, tz=UTC),
+        first_counts=lambda: direct_deck_counts(db_path, now=NOW, tz=UTC),
+    )
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: app.open_error is not None)
+    assert isinstance(app.open_error, CollectionDamaged)
+    assert "check --repair" in str(app.open_error)
+    if app.collection_ready:
+        app.collection.close()
+    assert db_path.read_bytes() == before
+
+
+def test_the_first_counts_load_neither_sqlalchemy_nor_torch(db_path, clock, write_deck):
+    expected = studied_collection(db_path, clock, write_deck)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from datetime import UTC, datetime
+        import flashapp.tui.app
+        from flashapp.tui.run import direct_deck_counts
+
+        counts = direct_deck_counts({str(db_path)!r}, now=datetime.fromisoformat({NOW.isoformat()!r}), tz=UTC)
+        print([[d.short_name, str(d.new), str(d.learning), str(d.due)] for d in counts])
+        print(sorted(name for name in ("sqlalchemy", "torch", "alembic") if name in sys.modules))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    counts, loaded = result.stdout.strip().splitlines()
+    assert counts == str(expected)
+    assert loaded == "[]"
