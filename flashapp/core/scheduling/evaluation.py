@@ -12,9 +12,9 @@ Models:
 - `sm2`: SM-2 read as a forgetting curve, recall = 0.9 ** (elapsed days / scheduled interval).
 
 `evaluate_log` scores a whole log at once on arrays (`LogArrays`; FSRS replayed for every card side
-by side by `fsrs_replay`): a million reviews take seconds. `fsrs_scores` and `sm2_scores` are the same
-predictions one review at a time through py-fsrs itself, kept as the reference the tests hold the
-arrays to (within 1e-9).
+by side by `fsrs_replay`): a million reviews take seconds. The tests hold the arrays, within 1e-9, to
+the same predictions made one review at a time through py-fsrs itself
+(`tests/flashapp/core/scheduling/reference_scores.py`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-
-import fsrs
-from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from flashapp.core.scheduling.fsrs_replay import replay_recall
 from flashapp.core.scheduling.log_arrays import LogArrays, from_microseconds
@@ -38,7 +35,7 @@ from flashapp.core.scheduling.metrics import (
     log_loss,
     rmse_bins,
 )
-from flashapp.core.scheduling.review_history import HistoryReview, by_card, stand_in_instants
+from flashapp.core.scheduling.review_history import HistoryReview
 from flashapp.core.scheduling.types import Rating
 
 if TYPE_CHECKING:
@@ -49,10 +46,9 @@ __all__ = [
     "ModelScores",
     "evaluate",
     "evaluate_log",
-    "fsrs_scores",
     "predictions",
     "score",
-    "sm2_scores",
+    "scored_history",
     "split_instant",
 ]
 
@@ -72,23 +68,6 @@ class Scored:
     card_id: int
 
 
-def fsrs_scores(reviews: Sequence[HistoryReview], parameters: Sequence[float] = ()) -> list[Scored]:
-    """FSRS's predicted recall for every scorable review, replaying each card's history in order
-    through py-fsrs one review at a time (the reference for `predictions`)."""
-    scheduler = fsrs.Scheduler(parameters=tuple(parameters) or DEFAULT_PARAMETERS, enable_fuzzing=False)
-    instants = dict(zip(map(id, reviews), stand_in_instants(reviews), strict=True))
-    out: list[Scored] = []
-    for card_id, history in by_card(reviews).items():
-        card = fsrs.Card(card_id=card_id, due=instants[id(history[0])])
-        recall = []
-        for review in history:
-            instant = instants[id(review)]
-            recall.append(float(scheduler.get_card_retrievability(card, current_datetime=instant)))
-            card, _ = scheduler.review_card(card, fsrs.Rating(int(review.rating)), review_datetime=instant)
-        out += scored_history(history, recall)
-    return out
-
-
 def scored_history(history: Sequence[HistoryReview], recall: Sequence[float]) -> list[Scored]:
     """One card's scorable reviews, given the predicted recall before each of its reviews."""
     out: list[Scored] = []
@@ -101,18 +80,6 @@ def scored_history(history: Sequence[HistoryReview], recall: Sequence[float]) ->
             scored = ScoredReview(y, recall[index], elapsed, index + 1, lapses)
             out.append(Scored(review.reviewed_at, scored, review.card_id))
             lapses += 1 - y
-    return out
-
-
-def sm2_scores(reviews: Sequence[HistoryReview]) -> list[Scored]:
-    """SM-2's implied recall for the same reviews `fsrs_scores` scores."""
-    out: list[Scored] = []
-    for history in by_card(reviews).values():
-        recall = [1.0] + [
-            SM2_TARGET_RECALL ** ((r.day - history[k].day).days / max(r.interval_before_days, 1))
-            for k, r in enumerate(history[1:])
-        ]
-        out += scored_history(history, recall)
     return out
 
 

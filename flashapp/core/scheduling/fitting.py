@@ -62,7 +62,7 @@ def fit_parameters(
     full = fsrs_training.sequences([_card_sequence(h) for h in histories], limit=None)
 
     def scores(parameters: Sequence[float]) -> list[Scored]:
-        # The batched forward pass, which equals py-fsrs's replay (evaluation.fsrs_scores) to 1e-9.
+        # The batched forward pass, which equals py-fsrs's replay to 1e-9 (tested).
         predicted, _ = fsrs_training.predict(tuple(parameters) or DEFAULT_PARAMETERS, full)
         return [s for h, p in zip(histories, predicted, strict=True) for s in scored_history(h, p)]
 

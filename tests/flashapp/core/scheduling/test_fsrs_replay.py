@@ -8,20 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from flashapp.core.scheduling.evaluation import (
-    evaluate,
-    fsrs_scores,
-    predictions,
-    score,
-    sm2_scores,
-    split_instant,
-)
+from flashapp.core.scheduling.evaluation import evaluate, predictions, score, split_instant
 from flashapp.core.scheduling.fsrs_replay import replay_recall
 from flashapp.core.scheduling.log_arrays import LogArrays
 from flashapp.core.scheduling.metrics import calibration
 from flashapp.core.scheduling.review_history import HistoryReview
 from flashapp.core.scheduling.simulation import FORGETFUL_LEARNER
 from flashapp.core.scheduling.types import Rating
+from tests.flashapp.core.scheduling.reference_scores import fsrs_scores, sm2_scores
 
 START = datetime(2025, 1, 6, tzinfo=UTC)
 GAPS = (0, 0, 0, 1, 1, 2, 3, 5, 8, 13, 30, 90, 400)  # study days between a card's reviews

@@ -11,10 +11,10 @@ from fsrs import Optimizer
 
 from flashapp.core.scheduling import SchedulerOptions
 from flashapp.core.scheduling import fsrs_training as training
-from flashapp.core.scheduling.evaluation import fsrs_scores
 from flashapp.core.scheduling.fitting import MIN_TRAINING_REVIEWS, NotEnoughHistory, fit_parameters
 from flashapp.core.scheduling.review_history import HistoryReview, by_card, fsrs_review_logs
 from flashapp.core.scheduling.simulation import FORGETFUL_LEARNER, simulate_learner
+from tests.flashapp.core.scheduling.reference_scores import fsrs_scores
 
 START = datetime(2025, 1, 6, tzinfo=UTC)
 
