@@ -3,10 +3,11 @@
 The same replay as py-fsrs's `Scheduler.review_card` one card and one review at a time (the
 reference: tests/flashapp/core/scheduling/reference_scores.py): a card's first answer sets its
 stability and difficulty from the rating; each later answer on the same study day (elapsed < 1)
-applies the short-term stability update, and one a day or more later the long-term recall or forget update with the recall
-predicted at that moment; the difficulty moves after every answer. The card's state and learning
-steps decide only when it comes due, never its memory state, so they are not replayed. Recall before
-an answer is `(1 + factor * max(elapsed, 0) / stability) ** decay`, 0 before the first.
+applies the short-term stability update, and one a day or more later the long-term recall or forget
+update with the recall predicted at that moment; the difficulty moves after every answer. The card's
+state and learning steps decide only when it comes due, never its memory state, so they are not
+replayed. Recall before an answer is `(1 + factor * max(elapsed, 0) / stability) ** decay`, 0 before
+the first.
 
 Cards are replayed side by side: ordered longest first, step `t` updates the cards that have a
 `t`-th review, which are a prefix of that order, so the work is one vector operation per review
