@@ -6,25 +6,39 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR
 from flashapp.errors import UserError
 from flashapp.store.models import CollectionSetting
+from flashapp.store.setting_values import (
+    DEFAULT_LEARN_AHEAD_MINUTES,
+    LEARN_AHEAD_MINUTES,
+    MAX_LEARN_AHEAD_MINUTES,
+    ROLLOVER_HOUR,
+    learn_ahead_minutes_of,
+    rollover_hour_of,
+    valid_learn_ahead_minutes,
+    valid_rollover_hour,
+)
 
-ROLLOVER_HOUR = "rollover_hour"
-LEARN_AHEAD_MINUTES = "learn_ahead_minutes"
-DEFAULT_LEARN_AHEAD_MINUTES = 20
-MAX_LEARN_AHEAD_MINUTES = 24 * 60
+__all__ = [
+    "DEFAULT_LEARN_AHEAD_MINUTES",
+    "LEARN_AHEAD_MINUTES",
+    "MAX_LEARN_AHEAD_MINUTES",
+    "ROLLOVER_HOUR",
+    "learn_ahead_minutes",
+    "rollover_hour",
+    "set_learn_ahead_minutes",
+    "set_rollover_hour",
+]
 
 
 def rollover_hour(session: Session) -> int:
-    value = session.scalar(select(CollectionSetting.value).where(CollectionSetting.key == ROLLOVER_HOUR))
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
-        return value
-    return DEFAULT_ROLLOVER_HOUR
+    return rollover_hour_of(
+        session.scalar(select(CollectionSetting.value).where(CollectionSetting.key == ROLLOVER_HOUR))
+    )
 
 
 def set_rollover_hour(session: Session, hour: int) -> None:
-    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+    if not valid_rollover_hour(hour):
         raise UserError(f"rollover hour must be a whole hour from 0 to 23, got {hour!r}")
     row = session.get(CollectionSetting, ROLLOVER_HOUR)
     if row is None:
@@ -38,17 +52,11 @@ def learn_ahead_minutes(session: Session) -> int:
     value = session.scalar(
         select(CollectionSetting.value).where(CollectionSetting.key == LEARN_AHEAD_MINUTES)
     )
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LEARN_AHEAD_MINUTES:
-        return value
-    return DEFAULT_LEARN_AHEAD_MINUTES
+    return learn_ahead_minutes_of(value)
 
 
 def set_learn_ahead_minutes(session: Session, minutes: int) -> None:
-    if (
-        isinstance(minutes, bool)
-        or not isinstance(minutes, int)
-        or not 0 <= minutes <= MAX_LEARN_AHEAD_MINUTES
-    ):
+    if not valid_learn_ahead_minutes(minutes):
         raise UserError(
             f"learn-ahead limit must be whole minutes from 0 to {MAX_LEARN_AHEAD_MINUTES}, got {minutes!r}"
         )

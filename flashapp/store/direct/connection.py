@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR, StudyCalendar
+from flashapp.core.scheduling.day import StudyCalendar
 from flashapp.store.damage import (
     CollectionDamaged,
     damage_of,
@@ -19,16 +19,18 @@ from flashapp.store.damage import (
 )
 from flashapp.store.db import BUSY_TIMEOUT_MS
 from flashapp.store.schema import HEAD_REVISION
+from flashapp.store.setting_values import (  # noqa: F401 (the names a test compares with store.settings')
+    DEFAULT_LEARN_AHEAD_MINUTES,
+    LEARN_AHEAD_MINUTES,
+    MAX_LEARN_AHEAD_MINUTES,
+    ROLLOVER_HOUR,
+    learn_ahead_minutes_of,
+    rollover_hour_of,
+)
 from flashapp.store.sql_text import db_time, read_json, read_time
 
 __all__ = ["DirectCollection", "db_time", "direct_or_none", "py_time", "sqlite_path"]
 
-# The collection settings read here, as `store.settings` names and bounds them (a test keeps them equal;
-# importing that module would load SQLAlchemy).
-ROLLOVER_HOUR = "rollover_hour"
-LEARN_AHEAD_MINUTES = "learn_ahead_minutes"
-DEFAULT_LEARN_AHEAD_MINUTES = 20
-MAX_LEARN_AHEAD_MINUTES = 24 * 60
 
 # This package serves a collection at the newest schema only (`schema.HEAD_REVISION`, which this reads
 # without loading SQLAlchemy); any other revision is the `Collection`'s, which upgrades it. A migration
@@ -83,22 +85,14 @@ class DirectCollection:
     @property
     def calendar(self) -> StudyCalendar:
         if self._calendar is None:
-            hour = self._setting(ROLLOVER_HOUR)
-            valid = isinstance(hour, int) and not isinstance(hour, bool) and 0 <= hour <= 23
-            self._calendar = StudyCalendar(self.tz, hour if valid else DEFAULT_ROLLOVER_HOUR)
+            self._calendar = StudyCalendar(self.tz, rollover_hour_of(self._setting(ROLLOVER_HOUR)))
         return self._calendar
 
     @property
     def learn_ahead(self) -> timedelta:
         """The learn-ahead limit, read as `store.settings.learn_ahead_minutes` reads it."""
         if self._learn_ahead is None:
-            minutes = self._setting(LEARN_AHEAD_MINUTES)
-            valid = (
-                isinstance(minutes, int)
-                and not isinstance(minutes, bool)
-                and 0 <= minutes <= MAX_LEARN_AHEAD_MINUTES
-            )
-            self._learn_ahead = timedelta(minutes=minutes if valid else DEFAULT_LEARN_AHEAD_MINUTES)
+            self._learn_ahead = timedelta(minutes=learn_ahead_minutes_of(self._setting(LEARN_AHEAD_MINUTES)))
         return self._learn_ahead
 
     def _setting(self, key: str) -> object:
