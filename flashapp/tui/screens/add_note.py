@@ -127,14 +127,17 @@ class AddNoteScreen(Screen[bool]):
 
     async def _show_fields(self, keep: dict[str, str]) -> None:
         box = self.query_one("#fields", Vertical)
-        await box.remove_children()
         widgets = []
         for key, label in KIND_FIELDS[self.kind]:
             widgets.append(Label(Content(label), classes="field-label"))
             widgets.append(
                 TextArea(keep.get(key, ""), id=f"field-{key}", soft_wrap=True, tab_behavior="focus")
             )
-        await box.mount_all(widgets)
+        # No frame between removing the old fields and the new ones being styled: a TextArea drawn
+        # before its styles are applied raises in Textual ("No 'text-area--gutter' key").
+        with self.app.batch_update():
+            await box.remove_children()
+            await box.mount_all(widgets)
         first = self.query("#fields TextArea").first(TextArea)
         first.focus()
         await self._update_preview()
