@@ -26,6 +26,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flashapp.anki import svg_geometry as geometry
+
 if TYPE_CHECKING:
     from PIL.Image import Image
 
@@ -37,7 +39,7 @@ HIGHLIGHT_BORDER = (0xFF, 0x8E, 0x8E, 255)
 ROLES = {"cloze": "active", "cloze-inactive": "inactive", "cloze-highlight": "highlight"}
 _NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)$")
 _CONTAINERS = {"image-occlusion-container": "image", "io-original": "image", "io-overlay": "overlay"}
-_SVG_SHAPES = {"rect", "ellipse", "circle", "polygon", "polyline"}
+_SVG_SHAPES = {"rect", "ellipse", "circle", "polygon", "polyline", "path"}
 MASK_PREFIX = "occlusion:"
 
 
@@ -204,16 +206,25 @@ def _draw_shape(draw: Any, shape: Shape, size: tuple[int, int], line: int) -> No
     # Anki stores fractions of the image's size; notes made before it did, pixels.
     sx, sy = size if all(abs(v) <= 1 for v in values) else (1, 1)
     n = shape.numbers
+    left, top = n.get("left", 0) * sx, n.get("top", 0) * sy
     if shape.kind == "rect":
-        left, top = n.get("left", 0) * sx, n.get("top", 0) * sy
-        box = (left, top, left + n.get("width", 0) * sx, top + n.get("height", 0) * sy)
-        draw.rectangle(_ordered(box), fill=fill, outline=outline, width=line)
+        points = geometry.rectangle(left, top, n.get("width", 0) * sx, n.get("height", 0) * sy)
     elif shape.kind == "ellipse":
-        left, top = n.get("left", 0) * sx, n.get("top", 0) * sy
-        box = (left, top, left + 2 * n.get("rx", 0) * sx, top + 2 * n.get("ry", 0) * sy)
-        draw.ellipse(_ordered(box), fill=fill, outline=outline, width=line)
-    elif shape.kind == "polygon" and len(shape.points) >= 3:
+        rx, ry = n.get("rx", 0) * sx, n.get("ry", 0) * sy
+        points = geometry.ellipse(left + rx, top + ry, rx, ry)
+    else:  # polygons carry no angle in Anki
         points = [(x * sx, y * sy) for x, y in shape.points]
+    # Anki stores a turn as 10,000 steps; its editor turns a shape about its top-left corner.
+    degrees = n.get("angle", 0) % 10_000 / 10_000 * 360 if shape.kind != "polygon" else 0
+    if degrees:
+        turn = geometry.parse_transform(f"rotate({degrees} {left} {top})")
+        points = [geometry.apply(turn, point) for point in points]
+    if shape.kind == "rect" and not degrees:
+        draw.rectangle(_ordered((*points[0], *points[2])), fill=fill, outline=outline, width=line)
+    elif shape.kind == "ellipse" and not degrees:
+        box = (left, top, left + 2 * rx, top + 2 * ry)
+        draw.ellipse(_ordered(box), fill=fill, outline=outline, width=line)
+    elif len(points) >= 3:
         draw.polygon(points, fill=fill, outline=outline, width=line)
 
 
@@ -245,9 +256,10 @@ def _colour(value: str | None) -> tuple[int, int, int, int] | None:
     return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16), 255)
 
 
-def svg_shapes(text: str) -> tuple[tuple[float, float], list[tuple[str, dict[str, str]]]]:
-    """An Enhanced add-on mask SVG: ((width, height) of its coordinate space, [(element, attributes)])
-    of its shapes. Read with a plain tag scanner, never an XML parser (no entities, no DTDs)."""
+def svg_shapes(text: str) -> tuple[tuple[float, float], list[tuple[str, dict[str, str], geometry.Matrix]]]:
+    """An Enhanced add-on mask SVG: ((width, height) of its coordinate space, [(element, attributes,
+    the transform from the shape's coordinates to the SVG's)]) of its shapes. Read with a plain tag
+    scanner, never an XML parser (no entities, no DTDs)."""
     scanner = _SvgScanner()
     scanner.feed(text)
     scanner.close()
@@ -258,18 +270,52 @@ class _SvgScanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.size = (0.0, 0.0)
-        self.shapes: list[tuple[str, dict[str, str]]] = []
+        self.shapes: list[tuple[str, dict[str, str], geometry.Matrix]] = []
+        self.groups: list[geometry.Matrix] = []  # the transforms of the open <g> elements, composed
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name.lower(): value or "" for name, value in attrs}
+        outer = self.groups[-1] if self.groups else geometry.IDENTITY
         if tag == "svg" and self.size == (0.0, 0.0):
             view_box = attributes.get("viewbox", "").replace(",", " ").split()
             if len(view_box) == 4:
                 self.size = (_length(view_box[2]), _length(view_box[3]))
             else:
                 self.size = (_length(attributes.get("width")), _length(attributes.get("height")))
+        elif tag == "g":
+            self.groups.append(
+                geometry.multiply(outer, geometry.parse_transform(attributes.get("transform", "")))
+            )
         elif tag in _SVG_SHAPES:
-            self.shapes.append((tag, attributes))
+            own = geometry.parse_transform(attributes.get("transform", ""))
+            self.shapes.append((tag, attributes, geometry.multiply(outer, own)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "g" and self.groups:
+            self.groups.pop()
+
+
+def _svg_polygons(tag: str, a: dict[str, str]) -> list[list[geometry.Point]]:
+    """One SVG shape's outlines, in its own coordinates."""
+    if tag == "rect":
+        width, height = _length(a.get("width")), _length(a.get("height"))
+        return [geometry.rectangle(_length(a.get("x")), _length(a.get("y")), width, height)]
+    if tag in ("ellipse", "circle"):
+        rx, ry = _length(a.get("rx", a.get("r"))), _length(a.get("ry", a.get("r")))
+        return [geometry.ellipse(_length(a.get("cx")), _length(a.get("cy")), rx, ry)]
+    if tag == "path":
+        return geometry.path_polygons(a.get("d", ""))
+    numbers = [_length(v) for v in a.get("points", "").replace(",", " ").split()]
+    return [[(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]]
+
+
+def _style(attributes: dict[str, str], name: str) -> str | None:
+    """A presentation attribute, or the same property in the `style` attribute."""
+    for declaration in attributes.get("style", "").split(";"):
+        key, _, value = declaration.partition(":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return attributes.get(name)
 
 
 def _draw_svg(draw: Any, path: Path, size: tuple[int, int], line: int) -> None:
@@ -282,24 +328,14 @@ def _draw_svg(draw: Any, path: Path, size: tuple[int, int], line: int) -> None:
     (svg_width, svg_height), shapes = svg_shapes(text)
     sx = size[0] / svg_width if svg_width > 0 else 1.0
     sy = size[1] / svg_height if svg_height > 0 else 1.0
-    for tag, a in shapes:
-        fill = _colour(a.get("fill"))
-        outline = _colour(a.get("stroke"))
+    to_image = (sx, 0.0, 0.0, sy, 0.0, 0.0)
+    for tag, a, matrix in shapes:
+        fill = _colour(_style(a, "fill"))
+        outline = _colour(_style(a, "stroke"))
         if fill is None and outline is None:
             continue
-        if tag == "rect":
-            x, y = _length(a.get("x")) * sx, _length(a.get("y")) * sy
-            box = (x, y, x + _length(a.get("width")) * sx, y + _length(a.get("height")) * sy)
-            draw.rectangle(_ordered(box), fill=fill, outline=outline, width=line)
-        elif tag in ("ellipse", "circle"):
-            cx, cy = _length(a.get("cx")) * sx, _length(a.get("cy")) * sy
-            rx = _length(a.get("rx", a.get("r"))) * sx
-            ry = _length(a.get("ry", a.get("r"))) * sy
-            draw.ellipse(
-                _ordered((cx - rx, cy - ry, cx + rx, cy + ry)), fill=fill, outline=outline, width=line
-            )
-        else:
-            numbers = [_length(v) for v in a.get("points", "").replace(",", " ").split()]
-            points = [(numbers[i] * sx, numbers[i + 1] * sy) for i in range(0, len(numbers) - 1, 2)]
+        whole = geometry.multiply(to_image, matrix)
+        for outline_points in _svg_polygons(tag, a):
+            points = [geometry.apply(whole, point) for point in outline_points]
             if len(points) >= 3:
                 draw.polygon(points, fill=fill, outline=outline, width=line)
