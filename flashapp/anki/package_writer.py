@@ -50,15 +50,15 @@ CREATE TABLE revlog (
 );
 CREATE TABLE graves (usn integer NOT NULL, oid integer NOT NULL, type integer NOT NULL);
 """
-# Built once the rows are in: one sort per index instead of a B-tree update per row.
+# Built once the rows are in: one sort per index instead of a B-tree update per row. Only the two that
+# an importer's reads use (a note's cards, a card's review log): Anki opens a package's collection to
+# gather it, upgrading it to its current schema, which adds the indexes that schema needs, and then reads
+# it whole. Schema 11's other indexes (`ix_notes_usn`, `ix_cards_usn`, `ix_revlog_usn`, `ix_cards_sched`,
+# `ix_notes_csum`) serve a live collection's syncing, scheduling and duplicate search, never an import;
+# leaving them out saves their building and a quarter of the file's bytes to compress.
 SCHEMA_11_INDEXES = """
-CREATE INDEX ix_notes_usn ON notes (usn);
-CREATE INDEX ix_cards_usn ON cards (usn);
-CREATE INDEX ix_revlog_usn ON revlog (usn);
 CREATE INDEX ix_cards_nid ON cards (nid);
-CREATE INDEX ix_cards_sched ON cards (did, queue, due);
 CREATE INDEX ix_revlog_cid ON revlog (cid);
-CREATE INDEX ix_notes_csum ON notes (csum);
 """
 
 

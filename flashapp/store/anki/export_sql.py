@@ -27,8 +27,16 @@ STATE_TYPES_SQL = "CASE {r}.state_before WHEN 'new' THEN 0 WHEN 'learning' THEN 
 _SPACES = "' ' || char(9, 10, 11, 12, 13)"
 
 
+# `unixepoch` (SQLite 3.38) reads a time straight to an integer, about twice as fast as `strftime('%s')`,
+# which formats it as text first; older libraries get the `strftime` form, which gives the same values.
+_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38, 0)
+
+
 def epoch_sql(column: str) -> str:
-    """Whole epoch seconds of a stored time (Python's `int(dt.timestamp())` after 1970)."""
+    """Whole epoch seconds of a stored time (Python's `int(dt.timestamp())` after 1970). The fraction
+    is cut off first: `unixepoch` would round it."""
+    if _UNIXEPOCH:
+        return f"unixepoch(substr({column}, 1, 19))"
     return f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
 
 
@@ -290,7 +298,10 @@ def insert_revlog(connection: sqlite3.Connection, manual_rating: int) -> None:
     )
 
 
+# The notes that may name a media file or a LaTeX image; LIKE (case-blind, slow) only where `instr`
+# found the bracket it needs.
 MEDIA_FILTER_SQL = (
-    "(n.flds LIKE '%<img%' OR instr(n.flds, '![') > 0 OR instr(n.flds, '[sound:') > 0 "
-    "OR n.flds LIKE '%[latex]%' OR instr(n.flds, '[$') > 0)"
+    "(instr(n.flds, '<') > 0 AND n.flds LIKE '%<img%' OR instr(n.flds, '![') > 0 "
+    "OR instr(n.flds, '[sound:') > 0 OR instr(n.flds, '[') > 0 AND n.flds LIKE '%[latex]%' "
+    "OR instr(n.flds, '[$') > 0)"
 )
