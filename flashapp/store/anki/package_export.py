@@ -20,7 +20,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,7 @@ from flashapp.store.anki.export_sql import (
 from flashapp.store.anki.reports import ExportReport
 from flashapp.store.db import sqlite_file
 from flashapp.store.setting_values import LEARN_AHEAD_MINUTES, learn_ahead_minutes_of
-from flashapp.store.sql_text import read_json
+from flashapp.store.sql_text import read_json, read_time
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -107,7 +107,6 @@ _CARD_CSS = ".card {\n font-family: arial;\n font-size: 20px;\n text-align: cent
     ".cloze { font-weight: bold; }\n"
 )
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
-_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass(frozen=True)
@@ -151,6 +150,7 @@ def export_deck(
         staged = work / "rows.db"
         stage_rows(session, set(subtree_ids(session, deck_name)), staged)
         connection.execute("ATTACH DATABASE ? AS src", (staged.absolute().as_uri(),))
+        _map_source(connection)
 
     return write_export(attach, deck_name, path, now=now, tz=tz, media_dir=media_dir)
 
@@ -201,7 +201,7 @@ def write_export(
                 raise UserError(f"deck {deck_name!r} has no cards to export")
             # Day 0: the start of the earliest study day a review card is due in, never after today.
             earliest = earliest_review_due(connection)
-            first_day = now if earliest is None else min(now, _stored_time(earliest))
+            first_day = now if earliest is None else min(now, read_time(earliest))
             crt = int(day_start_utc(first_day, tz, root_options.day_rollover_hour).timestamp())
 
             note_types = _note_types(connection)
@@ -266,10 +266,6 @@ def write_export(
     )
 
 
-def _stored_time(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
-
-
 def _attach_file(connection: sqlite3.Connection, file: Path) -> bool:
     """The collection file as `src`, read-only; False when SQLite cannot attach or read it here."""
     try:
@@ -278,10 +274,17 @@ def _attach_file(connection: sqlite3.Connection, file: Path) -> bool:
         return False
     try:  # SQLite opens an attached file lazily: read it once to know it can be read
         connection.execute("SELECT count(*) FROM src.sqlite_master").fetchone()
-        return True
     except sqlite3.DatabaseError:
         connection.execute("DETACH DATABASE src")
         return False
+    _map_source(connection)
+    return True
+
+
+def _map_source(connection: sqlite3.Connection) -> None:
+    """`src` read through a memory map: the export scans its notes several times, otherwise each time
+    with a read call per page."""
+    connection.execute("PRAGMA src.mmap_size = 1073741824")
 
 
 def _subtree(connection: sqlite3.Connection, name: str) -> list[_DeckRow]:
@@ -387,11 +390,18 @@ def _media_names(connection: sqlite3.Connection) -> tuple[list[str], list[str]]:
     """The media files and Anki LaTeX images the exported notes name, in note order, each once."""
     media_names: list[str] = []
     latex_names: list[str] = []
-    rows = connection.execute(
-        "SELECT n.flds FROM note_map m JOIN main.notes n ON n.id = m.anki_id "
-        f"WHERE {MEDIA_FILTER_SQL} ORDER BY m.note_id"
+    # The package's notes scanned alone (few name a file), then put in the order of flashapp's note ids.
+    found = connection.execute(f"SELECT n.id, n.flds FROM main.notes n WHERE {MEDIA_FILTER_SQL}").fetchall()
+    if not found:
+        return [], []
+    order = dict(
+        connection.execute(
+            "SELECT anki_id, note_id FROM note_map WHERE anki_id IN (SELECT value FROM json_each(?))",
+            (json.dumps([anki_id for anki_id, _ in found]),),
+        )
     )
-    for (flds,) in rows:
+    found.sort(key=lambda row: order[row[0]])
+    for _, flds in found:
         joined = flds.replace("\x1f", " ")
         media_names += media_references(joined)
         media_names += [match.group(1) for match in _SOUND.finditer(joined)]
