@@ -52,6 +52,7 @@ from flashapp.store.anki.export_sql import (
 )
 from flashapp.store.anki.reports import ExportReport
 from flashapp.store.db import sqlite_file
+from flashapp.store.media_paths import resolve_media
 from flashapp.store.setting_values import LEARN_AHEAD_MINUTES, learn_ahead_minutes_of
 from flashapp.store.sql_text import read_json, read_time
 
@@ -576,8 +577,6 @@ def _media_files(
     """Each referenced file found in the media folder (or beside a deck file), and the names not found."""
     if not names:
         return [], []
-    from flashapp.store.media_files import resolve_media  # it loads the study modules: only when needed
-
     known = {
         name
         for (name,) in connection.execute(
