@@ -123,7 +123,13 @@ def _literal(text: str) -> str:
 
 def selected_cards_sql() -> str:
     """The cards that go: in an exported deck, not orphaned from their deck file."""
-    return "src.cards c JOIN deck_map d ON d.deck_id = c.deck_id WHERE c.orphaned = 0"
+    return f"{SELECTED_CARDS} WHERE c.orphaned = 0"
+
+
+SELECTED_CARDS = "src.cards c JOIN deck_map d ON d.deck_id = c.deck_id"
+# Whether `create_maps` takes the short way for decks of one card a note (a test turns it off to hold
+# it to the general way).
+SINGLE_CARD_PATH = True
 
 
 def create_maps(connection: sqlite3.Connection, decks: list[tuple[int, int, int, int]]) -> None:
@@ -157,29 +163,43 @@ def create_maps(connection: sqlite3.Connection, decks: list[tuple[int, int, int,
     connection.execute(
         "INSERT INTO note_map (note_id, shift, anki_id) " + unique_ids_sql("note_seq", "key, shift")
     )
+    connection.execute(
+        "CREATE TEMP TABLE card_map (card_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL, "
+        "ord INTEGER NOT NULL, position INTEGER NOT NULL, anki_id INTEGER NOT NULL)"
+    )
+    cards = f"{SELECTED_CARDS} JOIN note_map m ON m.note_id = c.note_id WHERE c.orphaned = 0"
+    (notes,) = connection.execute("SELECT count(*) FROM note_map").fetchone()
+    count, ordinals = connection.execute(
+        f"SELECT count(*), max(abs(c.ord + m.shift)) FROM {cards}"
+    ).fetchone()
+    if SINGLE_CARD_PATH and count == notes and not ordinals:
+        # One card a note, every one Anki's first (Basic notes): the id each would have is its note's,
+        # unique already, so the sort and the lifting below would leave them as they are.
+        connection.execute(
+            "INSERT INTO card_map (card_id, nid, ord, position, anki_id) "
+            "SELECT c.id, m.anki_id, 0, row_number() OVER (ORDER BY c.position, c.id), m.anki_id "
+            f"FROM {cards}"
+        )
+        return
     # Cards in order of the id they would have (note id + ordinal), then with clashes lifted.
     connection.execute(
         "CREATE TEMP TABLE card_seq (seq INTEGER PRIMARY KEY, key INTEGER NOT NULL, v INTEGER NOT NULL, "
         "nid INTEGER NOT NULL, ord INTEGER NOT NULL, position INTEGER NOT NULL)"
     )
     connection.execute(
-        """
+        f"""
         INSERT INTO card_seq (key, v, nid, ord, position)
         SELECT c.id, m.anki_id + c.ord + m.shift, m.anki_id, c.ord + m.shift,
                row_number() OVER (ORDER BY c.position, c.id)
-        FROM src.cards c JOIN deck_map d ON d.deck_id = c.deck_id JOIN note_map m ON m.note_id = c.note_id
-        WHERE c.orphaned = 0
+        FROM {cards}
         ORDER BY m.anki_id + c.ord + m.shift, c.note_id, c.ord, c.id
         """
-    )
-    connection.execute(
-        "CREATE TEMP TABLE card_map (card_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL, "
-        "ord INTEGER NOT NULL, position INTEGER NOT NULL, anki_id INTEGER NOT NULL)"
     )
     connection.execute(
         "INSERT INTO card_map (card_id, nid, ord, position, anki_id) "
         + unique_ids_sql("card_seq", "key, nid, ord, position")
     )
+    connection.execute("DROP TABLE temp.card_seq")
 
 
 def earliest_review_due(connection: sqlite3.Connection) -> str | None:
@@ -274,6 +294,8 @@ def insert_anki_notes(
 
 
 def insert_revlog(connection: sqlite3.Connection, manual_rating: int) -> None:
+    """Review-log ids: review times in ms, clashes lifted, in order of the stored time text (the order
+    of the times themselves: one fixed-width format), then of the review's id."""
     kind = "json_extract(r.previous, '$.anki_type')"
     manual = (
         f"CASE WHEN json_type(r.previous) = 'object' AND {kind} IN (0, 1, 2, 3, 4, 5) "
@@ -283,11 +305,11 @@ def insert_revlog(connection: sqlite3.Connection, manual_rating: int) -> None:
     connection.execute(
         f"""
         INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)
-        SELECT rn + max(v - rn) OVER (ORDER BY v, reviewed_at, rid ROWS UNBOUNDED PRECEDING),
+        SELECT rn + max(v - rn) OVER (ORDER BY rn ROWS UNBOUNDED PRECEDING),
                cid, -1, ease, ivl, last_ivl, factor, duration, kind
         FROM (
-          SELECT r.id AS rid, r.reviewed_at, {epoch_ms_sql("r.reviewed_at")} AS v,
-                 row_number() OVER (ORDER BY {epoch_ms_sql("r.reviewed_at")}, r.reviewed_at, r.id) AS rn,
+          SELECT {epoch_ms_sql("r.reviewed_at")} AS v,
+                 row_number() OVER (ORDER BY r.reviewed_at, r.id) AS rn,
                  k.anki_id AS cid, r.rating AS ease, r.interval_after_days AS ivl,
                  r.interval_before_days AS last_ivl, {round_sql("r.ease_after * 1000")} AS factor,
                  r.duration_ms AS duration,

@@ -245,7 +245,7 @@ def write_export(
                 "newCardsIgnoreReviewLimit": root_options.new_cards_ignore_review_limit,
                 "collapseTime": _learn_ahead_minutes(connection) * 60,
             }
-            for table in ("card_map", "card_seq", "note_map", "note_seq", "deck_map"):
+            for table in ("card_map", "note_map", "note_seq", "deck_map"):
                 connection.execute(f"DROP TABLE temp.{table}")
             finish_collection_file(
                 connection,

@@ -307,3 +307,24 @@ def test_the_command_exports_an_sqlite_collection_without_sqlalchemy(tmp_path, a
     ran = _command("--db", str(db), "export", "Nope", "-o", str(tmp_path / "nope.apkg"))
     assert ran["code"] == 2 and ran["stderr"] == f"flashapp: {unknown.value}\n"
     assert not (tmp_path / "nope.apkg").exists()
+
+
+def test_one_card_a_note_takes_the_short_way_to_the_same_ids(tmp_path, monkeypatch):
+    # Deck-file notes imported at one instant: their Anki ids clash and are lifted; one card each.
+    cards = "".join(f'[[cards]]\nid = "c{i}"\nfront = "Q{i}"\nback = "A{i}"\n\n' for i in range(40))
+    (tmp_path / "basic.toml").write_text(f'[deck]\nname = "Basic"\n\n{cards}', encoding="utf-8")
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    lifts = []
+    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+        collection.import_paths([tmp_path / "basic.toml"])
+        for card in collection.cards(deck="Basic")[::3]:
+            collection.answer(card.id, Rating.GOOD)
+        counted = export_sql.unique_ids_sql
+        monkeypatch.setattr(export_sql, "unique_ids_sql", lambda *a: lifts.append(a) or counted(*a))
+        collection.export_package("Basic", tmp_path / "short.apkg")
+        assert len(lifts) == 1  # the notes' ids only
+        monkeypatch.setattr(export_sql, "SINGLE_CARD_PATH", False)
+        collection.export_package("Basic", tmp_path / "long.apkg")
+        assert len(lifts) == 3  # the notes' and the cards'
+    short, long = _package_tables(tmp_path / "short.apkg"), _package_tables(tmp_path / "long.apkg")
+    assert short == long and len(short["cards"]) == 40
