@@ -72,10 +72,6 @@ def card_data(stability: float | None, difficulty: float | None, last_review: in
     return "{" + ",".join(parts) + "}"
 
 
-def _checksum(stripped: str | None) -> int:
-    return field_checksum(stripped or "")
-
-
 def _strip(text: str | None) -> str:
     return strip_html(text or "")
 
@@ -90,7 +86,7 @@ def _field(fields: str, name: str) -> str:
 
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., object]]] = {
-    "fa_checksum": (1, _checksum),
+    "fa_checksum": (1, field_checksum),
     "fa_strip_html": (1, _strip),
     "fa_card_data": (3, card_data),
     "fa_guid": (1, guid_for),

@@ -5,6 +5,7 @@ in-memory collections) identical to one written from the collection file attache
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sqlite3
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from anki_client import png_bytes
 
-from flashapp.anki.package_writer import unique_ids
+from flashapp.anki.package_writer import field_checksum, unique_ids
 from flashapp.anki.scheduling_map import export_card
 from flashapp.core.scheduling import Rating, SchedulerOptions
 from flashapp.errors import UserError
@@ -328,3 +329,10 @@ def test_one_card_a_note_takes_the_short_way_to_the_same_ids(tmp_path, monkeypat
         assert len(lifts) == 3  # the notes' and the cards'
     short, long = _package_tables(tmp_path / "short.apkg"), _package_tables(tmp_path / "long.apkg")
     assert short == long and len(short["cards"]) == 40
+
+
+@pytest.mark.parametrize("text", ["", "What is query token number 1?", "Größe & more", "日本語 ∑", None])
+def test_field_checksum_is_ankis_csum(text):
+    # Anki's csum: the first 8 hex digits of the SHA-1 of the first field's text, as a number.
+    expected = int(hashlib.sha1((text or "").encode("utf-8")).hexdigest()[:8], 16)
+    assert field_checksum(text) == expected
