@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from flashapp.cli.common import add_json_flag, open_collection, print_json
+from flashapp.cli.common import add_json_flag, open_collection, open_direct, parse_now, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +28,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if str(args.output).lower().endswith(".toml"):
         return _deck_file(args)
-    with open_collection(args) as collection:
-        report = collection.export_package(args.deck, args.output)
+    # An SQLite collection at the newest schema is read with sqlite3 alone (no SQLAlchemy to load).
+    direct = open_direct(args)
+    if direct is not None:
+        from flashapp.store.anki.package_export import export_collection_file
+
+        with direct, direct.reading():  # one read transaction: a damaged file is named as the Collection does
+            report = export_collection_file(
+                direct.path,
+                args.deck,
+                Path(args.output),
+                now=parse_now(None),
+                tz=direct.tz,
+                media_dir=direct.path.with_name(f"{direct.path.stem}.media"),  # as Collection.media_dir
+            )
+    else:
+        with open_collection(args) as collection:
+            report = collection.export_package(args.deck, args.output)
     if args.json:
         print_json(report.to_json())
         return 0

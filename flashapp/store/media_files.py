@@ -1,31 +1,14 @@
-"""Finding the image files cards refer to. Card text is untrusted: a name may only reach files inside
-the folders searched (no absolute paths, no `..`)."""
+"""Finding the image files cards refer to: `resolve_media` (in `media_paths`, free of SQLAlchemy) and the
+folder of a card's deck file."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import unquote
 
 from sqlalchemy.orm import Session
 
 from flashapp.store.answering import get_card
-
-
-def resolve_media(name: str, folders: Sequence[Path]) -> Path | None:
-    """The file called `name` in the first of `folders` that has it, or None."""
-    name = unquote(name.strip())
-    if not name or "\x00" in name or Path(name).is_absolute() or ".." in Path(name).parts:
-        return None
-    for folder in folders:
-        try:
-            root = folder.resolve()
-            candidate = (root / name).resolve()
-        except (OSError, RuntimeError):
-            continue
-        if candidate.is_relative_to(root) and candidate.is_file():
-            return candidate
-    return None
+from flashapp.store.media_paths import resolve_media  # noqa: F401 - where the Collection and tests find it
 
 
 def deck_file_folder(session: Session, card_id: int) -> Path | None:

@@ -1,7 +1,8 @@
 """A staging copy of the rows an export needs, for a collection SQLite cannot attach (a server
-database, an in-memory one): the exported decks' cards, their notes and review log, streamed a
-chunk at a time into an SQLite file with the collection's own column names and SQLite's storage
-forms (times as naive UTC text, JSON as text), so that `export_sql` runs on it unchanged.
+database, an in-memory one): the exported decks, their cards, notes and review log, the note types,
+the media names and the collection settings, streamed a chunk at a time into an SQLite file with the
+collection's own column names and SQLite's storage forms (times as naive UTC text, JSON as text), so
+that `package_export` and `export_sql` run on it unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flashapp.store.models import Card, Note, Review
+from flashapp.store.models import Card, CollectionSetting, Deck, Media, Note, NoteType, Review
 
 CHUNK = 5000
 _CARDS = (
@@ -27,6 +28,11 @@ _CARDS = (
 _NOTES = (
     Note.id, Note.note_type_id, Note.note_type, Note.fields, Note.key, Note.source, Note.tags,
     Note.modified_at, Note.created_at,
+)  # fmt: skip
+_DECKS = (Deck.id, Deck.name, Deck.description, Deck.options, Deck.source_path)
+_NOTE_TYPES = (
+    NoteType.id, NoteType.name, NoteType.kind, NoteType.fields, NoteType.templates, NoteType.css,
+    NoteType.properties,
 )  # fmt: skip
 _REVIEWS = (
     Review.id, Review.card_id, Review.reviewed_at, Review.rating, Review.interval_after_days,
@@ -44,6 +50,11 @@ def stored(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     return value
+
+
+def _json(value: Any) -> str:
+    """A JSON column's value as SQLite stores it (a bare number or string too)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _copy(
@@ -75,6 +86,17 @@ def stage_rows(session: Session, deck_ids: set[int], path: Path) -> None:
         _copy(target, "notes", _NOTES, core.execute(select(*_NOTES).where(Note.id.in_(notes))))
         _copy(target, "reviews", _REVIEWS, core.execute(select(*_REVIEWS).where(Review.card_id.in_(chosen))))
         target.execute("CREATE INDEX ix_reviews_card ON reviews (card_id)")
+        _copy(target, "decks", _DECKS, core.execute(select(*_DECKS).where(Deck.id.in_(deck_ids))))
+        _copy(target, "note_types", _NOTE_TYPES, core.execute(select(*_NOTE_TYPES)))
+        _copy(target, "media", (Media.id, Media.name), core.execute(select(Media.id, Media.name)))
+        target.execute("CREATE TABLE collection_settings (key TEXT PRIMARY KEY, value)")
+        target.executemany(
+            "INSERT INTO collection_settings VALUES (?, ?)",
+            [
+                (key, _json(value))
+                for key, value in core.execute(select(CollectionSetting.key, CollectionSetting.value))
+            ],
+        )
         target.execute("COMMIT")
     finally:
         target.close()

@@ -8,6 +8,12 @@ scheduling and review history, in the layout `flashapp.anki.package_writer` writ
 - Scheduling: see `scheduling_map.export_card`; day numbers count from a `crt` at the start of the
   earliest study day any review card is due in (never after today).
 - Cards orphaned from their deck file are left out; suspended cards stay suspended.
+
+Everything is read from flashapp's tables attached to the package's own SQLite connection as `src`
+(`write_export`): the collection file itself, or for a server or in-memory database a staging copy
+(`export_stage`). `flashapp export` on an SQLite file at the newest schema calls
+`export_collection_file`, which needs neither SQLAlchemy nor the models (about a fifth of the command's
+time at 100,000 notes went to loading them); `Collection.export_package` calls `export_deck`.
 """
 
 from __future__ import annotations
@@ -18,13 +24,11 @@ import os
 import re
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from flashapp.anki.latex_images import latex_images
 from flashapp.anki.markdown_html import markdown_to_html
@@ -52,13 +56,16 @@ from flashapp.store.anki.export_sql import (
     insert_revlog,
     register_functions,
 )
-from flashapp.store.anki.export_stage import stage_rows
-from flashapp.store.anki.media import rename_in_html
 from flashapp.store.anki.reports import ExportReport
 from flashapp.store.db import sqlite_file
-from flashapp.store.decks import find_deck, subtree_filter
-from flashapp.store.models import Card, Deck, Media, Note, NoteType
-from flashapp.store.settings import learn_ahead_minutes
+from flashapp.store.media_paths import resolve_media
+from flashapp.store.setting_values import LEARN_AHEAD_MINUTES, learn_ahead_minutes_of
+from flashapp.store.sql_text import read_json, read_time
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from flashapp.store.models import Card, Note
 
 DEFAULT_DECK_ID = 1
 _EXTRA = "{{#Extra}}<br><br>{{Extra}}{{/Extra}}"
@@ -107,7 +114,6 @@ _CARD_CSS = ".card {\n font-family: arial;\n font-size: 20px;\n text-align: cent
     ".cloze { font-weight: bold; }\n"
 )
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
-_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass(frozen=True)
@@ -120,44 +126,92 @@ class _NoteRow:
     fields: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _DeckRow:
+    """The columns of an exported deck the package's deck list and media lookup read."""
+
+    id: int
+    name: str
+    description: str
+    options: SchedulerOptions
+    source_path: str | None
+
+
+# Fills the `src` schema of the package's connection (given the work folder) with flashapp's tables.
+Attach = Callable[[sqlite3.Connection, Path], None]
+
+
 def export_deck(
     session: Session, deck_name: str, path: Path, *, now: datetime, tz: tzinfo, media_dir: Path | None
 ) -> ExportReport:
+    """`Collection.export_package`: the collection file itself when SQLite can attach it, else (a server
+    or in-memory database) a staging copy of the rows the export reads."""
+    file = sqlite_file(str(session.get_bind().url))
+
+    def attach(connection: sqlite3.Connection, work: Path) -> None:
+        if file is not None and file.exists() and _attach_file(connection, file):
+            return
+        from flashapp.store.anki.export_stage import stage_rows
+        from flashapp.store.decks import subtree_ids
+
+        staged = work / "rows.db"
+        stage_rows(session, set(subtree_ids(session, deck_name)), staged)
+        connection.execute("ATTACH DATABASE ? AS src", (staged.absolute().as_uri(),))
+        _map_source(connection)
+
+    return write_export(attach, deck_name, path, now=now, tz=tz, media_dir=media_dir)
+
+
+def export_collection_file(
+    file: Path, deck_name: str, path: Path, *, now: datetime, tz: tzinfo, media_dir: Path | None
+) -> ExportReport:
+    """The same export read from an SQLite collection file (at the newest schema) with `sqlite3` alone,
+    as `flashapp export` runs it: no SQLAlchemy, no models."""
+
+    def attach(connection: sqlite3.Connection, work: Path) -> None:
+        if not _attach_file(connection, file):
+            raise UserError(f"{file}: cannot be read as an SQLite collection")
+
+    return write_export(attach, deck_name, path, now=now, tz=tz, media_dir=media_dir)
+
+
+def write_export(
+    attach: Attach, deck_name: str, path: Path, *, now: datetime, tz: tzinfo, media_dir: Path | None
+) -> ExportReport:
+    """Everything from flashapp's tables as `src` (attached by `attach`), read in one transaction."""
     if path.suffix.lower() != ".apkg":
         raise UserError(f"{path}: an Anki deck package must end in .apkg")
-    root = find_deck(session, deck_name)
-    decks = list(session.scalars(select(Deck).where(subtree_filter(deck_name)).order_by(Deck.name)))
-    options = {deck.id: SchedulerOptions.from_dict(deck.options) for deck in decks}
-    root_options = options[root.id]
     now_s, now_ms = int(now.timestamp()), int(now.timestamp() * 1000)
-    deck_json, config_json, anki_deck_ids = _decks(decks, options, now_s)
-    deck_rows = [
-        (
-            deck.id,
-            anki_deck_ids[deck.id],
-            len(options[deck.id].learning_steps_minutes),
-            len(options[deck.id].relearning_steps_minutes),
-        )
-        for deck in decks
-    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".flashapp-export-", dir=path.parent) as work:
         collection_file = Path(work) / "collection.anki21"
         connection = new_collection_file(collection_file)
         try:
-            _attach_source(connection, session, set(anki_deck_ids), Path(work))
+            attach(connection, Path(work))
             register_functions(connection)
             connection.execute("BEGIN")
+            decks = _subtree(connection, deck_name)
+            root_options = next(deck for deck in decks if deck.name == deck_name).options
+            deck_json, config_json, anki_deck_ids = _decks(decks, now_s)
+            deck_rows = [
+                (
+                    deck.id,
+                    anki_deck_ids[deck.id],
+                    len(deck.options.learning_steps_minutes),
+                    len(deck.options.relearning_steps_minutes),
+                )
+                for deck in decks
+            ]
             create_maps(connection, deck_rows)
             (card_count,) = connection.execute("SELECT count(*) FROM card_map").fetchone()
             if not card_count:
                 raise UserError(f"deck {deck_name!r} has no cards to export")
             # Day 0: the start of the earliest study day a review card is due in, never after today.
             earliest = earliest_review_due(connection)
-            first_day = now if earliest is None else min(now, _stored_time(earliest))
+            first_day = now if earliest is None else min(now, read_time(earliest))
             crt = int(day_start_utc(first_day, tz, root_options.day_rollover_hour).timestamp())
 
-            note_types = _note_types(session, connection)
+            note_types = _note_types(connection)
             models, model_ids = _models(_first_notes(connection), note_types, now_s)
             for type_id, definition in note_types.items():
                 sort_index = definition.properties.get("sort_field", 0) if definition.properties else 0
@@ -169,10 +223,10 @@ def export_deck(
             insert_revlog(connection, MANUAL_RATING)
 
             media_names, latex_names = _media_names(connection)
-            media, missing = _media_files(session, media_names, media_dir, decks)
+            media, missing = _media_files(connection, media_names, media_dir, decks)
             # Anki's rendered LaTeX images go along when this collection has them (Anki makes the others).
             wanted = [name for name in latex_names if name not in set(media_names)]
-            latex_found, _ = _media_files(session, wanted, media_dir, decks)
+            latex_found, _ = _media_files(connection, wanted, media_dir, decks)
             media += latex_found
             media, renamed = _package_names(media)
             if renamed:
@@ -189,9 +243,9 @@ def export_deck(
                 "creationOffset": 0,
                 "fsrs": root_options.algorithm == "fsrs",
                 "newCardsIgnoreReviewLimit": root_options.new_cards_ignore_review_limit,
-                "collapseTime": learn_ahead_minutes(session) * 60,
+                "collapseTime": _learn_ahead_minutes(connection) * 60,
             }
-            for table in ("card_map", "card_seq", "note_map", "note_seq", "deck_map"):
+            for table in ("card_map", "note_map", "note_seq", "deck_map"):
                 connection.execute(f"DROP TABLE temp.{table}")
             finish_collection_file(
                 connection,
@@ -219,54 +273,88 @@ def export_deck(
     )
 
 
-def _stored_time(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+def _attach_file(connection: sqlite3.Connection, file: Path) -> bool:
+    """The collection file as `src`, read-only; False when SQLite cannot attach or read it here."""
+    try:
+        connection.execute("ATTACH DATABASE ? AS src", (file.absolute().as_uri() + "?mode=ro",))
+    except sqlite3.DatabaseError:
+        return False
+    try:  # SQLite opens an attached file lazily: read it once to know it can be read
+        connection.execute("SELECT count(*) FROM src.sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        connection.execute("DETACH DATABASE src")
+        return False
+    _map_source(connection)
+    return True
 
 
-def _attach_source(connection: sqlite3.Connection, session: Session, deck_ids: set[int], work: Path) -> None:
-    """flashapp's tables as `src`: the SQLite collection file itself, read-only; for a server or an
-    in-memory database, a staging copy of the rows this export reads."""
-    file = sqlite_file(str(session.get_bind().url))
-    if file is not None and file.exists():
-        try:
-            connection.execute("ATTACH DATABASE ? AS src", (file.absolute().as_uri() + "?mode=ro",))
-        except sqlite3.DatabaseError:
-            pass  # not attachable here: the staged copy below reads it through the session instead
-        else:
-            try:  # SQLite opens an attached file lazily: read it once to know it can be read
-                connection.execute("SELECT count(*) FROM src.sqlite_master").fetchone()
-                return
-            except sqlite3.DatabaseError:
-                connection.execute("DETACH DATABASE src")
-    staged = work / "rows.db"
-    stage_rows(session, deck_ids, staged)
-    connection.execute("ATTACH DATABASE ? AS src", (staged.absolute().as_uri(),))
+def _map_source(connection: sqlite3.Connection) -> None:
+    """`src` read through a memory map: the export scans its notes several times, otherwise each time
+    with a read call per page."""
+    connection.execute("PRAGMA src.mmap_size = 1073741824")
 
 
-def _note_types(session: Session, connection: sqlite3.Connection) -> dict[int, NoteTypeDef]:
-    ids = [
-        row[0]
-        for row in connection.execute(
-            "SELECT DISTINCT n.note_type_id FROM note_map m JOIN src.notes n ON n.id = m.note_id "
-            "WHERE n.note_type_id IS NOT NULL"
+def _subtree(connection: sqlite3.Connection, name: str) -> list[_DeckRow]:
+    """The deck called `name` and the decks below it, by name (as `store.decks.subtree_filter`: every
+    child's name starts with "name::", the range [prefix, prefix + U+10FFFF) holds exactly those)."""
+    prefix = name + "::"
+    rows = connection.execute(
+        "SELECT id, name, description, options, source_path FROM src.decks "
+        "WHERE name = ? OR (name >= ? AND name < ?) ORDER BY name",
+        (name, prefix, prefix + "\U0010ffff"),
+    ).fetchall()
+    if not any(row[1] == name for row in rows):
+        known = [row[0] for row in connection.execute("SELECT name FROM src.decks ORDER BY name")]
+        hint = f"; decks: {', '.join(known)}" if known else "; the collection has no decks"
+        raise UserError(f"unknown deck {name!r}{hint}")
+    return [
+        _DeckRow(
+            deck_id,
+            deck_name,
+            description or "",
+            SchedulerOptions.from_dict(read_json(options) or {}),
+            source,
         )
+        for deck_id, deck_name, description, options, source in rows
     ]
-    if not ids:
-        return {}
-    rows = session.scalars(select(NoteType).where(NoteType.id.in_(ids)).order_by(NoteType.id))
-    return {row.id: _definition(row) for row in rows}
+
+
+def _learn_ahead_minutes(connection: sqlite3.Connection) -> int:
+    """`store.settings.learn_ahead_minutes`, read from `src`."""
+    row = connection.execute(
+        "SELECT value FROM src.collection_settings WHERE key = ?", (LEARN_AHEAD_MINUTES,)
+    ).fetchone()
+    return learn_ahead_minutes_of(None if row is None else read_json(row[0]))
+
+
+def _note_types(connection: sqlite3.Connection) -> dict[int, NoteTypeDef]:
+    """The Anki note types the exported notes have, by id."""
+    rows = connection.execute(
+        "SELECT id, name, kind, fields, templates, css, properties FROM src.note_types WHERE id IN ("
+        "SELECT n.note_type_id FROM note_map m JOIN src.notes n ON n.id = m.note_id "
+        "WHERE n.note_type_id IS NOT NULL) ORDER BY id"
+    )
+    return {
+        type_id: NoteTypeDef.from_row(
+            name=name,
+            kind=kind,
+            fields=read_json(fields),
+            templates=read_json(templates),
+            css=css,
+            properties=read_json(properties),
+        )
+        for type_id, name, kind, fields, templates, css, properties in rows
+    }
 
 
 def _first_notes(connection: sqlite3.Connection) -> list[_NoteRow]:
-    """The first note (by id) of each note type the export writes: the one `_models` names it by."""
-    kinds = ", ".join(f"'{kind}'" for kind in FLASHAPP_TYPES)
-    key = (
-        "CASE WHEN n.note_type_id IS NOT NULL THEN 'nt' || n.note_type_id "
-        f"WHEN n.note_type IN ({kinds}) THEN 'kind:' || n.note_type ELSE 'kind:basic' END"
-    )
+    """The first note (by id) of each note type and kind the exported notes have, in id order: among
+    them the first of each note type `_models` names it by (grouped by the plain columns, which
+    sort faster than the note-type key `_model_key` builds from them)."""
     rows = connection.execute(
         "SELECT id, note_type_id, note_type, fields FROM src.notes WHERE id IN ("
-        f"SELECT min(n.id) FROM note_map m JOIN src.notes n ON n.id = m.note_id GROUP BY {key}) ORDER BY id"
+        "SELECT min(n.id) FROM note_map m JOIN src.notes n ON n.id = m.note_id "
+        "GROUP BY n.note_type_id, n.note_type) ORDER BY id"
     )
     return [_NoteRow(i, type_id, kind, json.loads(fields)) for i, type_id, kind, fields in rows]
 
@@ -307,11 +395,18 @@ def _media_names(connection: sqlite3.Connection) -> tuple[list[str], list[str]]:
     """The media files and Anki LaTeX images the exported notes name, in note order, each once."""
     media_names: list[str] = []
     latex_names: list[str] = []
-    rows = connection.execute(
-        "SELECT n.flds FROM note_map m JOIN main.notes n ON n.id = m.anki_id "
-        f"WHERE {MEDIA_FILTER_SQL} ORDER BY m.note_id"
+    # The package's notes scanned alone (few name a file), then put in the order of flashapp's note ids.
+    found = connection.execute(f"SELECT n.id, n.flds FROM main.notes n WHERE {MEDIA_FILTER_SQL}").fetchall()
+    if not found:
+        return [], []
+    order = dict(
+        connection.execute(
+            "SELECT anki_id, note_id FROM note_map WHERE anki_id IN (SELECT value FROM json_each(?))",
+            (json.dumps([anki_id for anki_id, _ in found]),),
+        )
     )
-    for (flds,) in rows:
+    found.sort(key=lambda row: order[row[0]])
+    for _, flds in found:
         joined = flds.replace("\x1f", " ")
         media_names += media_references(joined)
         media_names += [match.group(1) for match in _SOUND.finditer(joined)]
@@ -320,6 +415,8 @@ def _media_names(connection: sqlite3.Connection) -> tuple[list[str], list[str]]:
 
 
 def _rename_references(connection: sqlite3.Connection, renamed: dict[str, str]) -> None:
+    from flashapp.store.anki.media import rename_in_html  # loaded only when a name changes
+
     connection.create_function("fa_rename", 1, lambda text: rename_in_html(text, renamed))
     names = list(renamed)
     where = " OR ".join("instr(flds, ?) > 0" for _ in names)
@@ -342,17 +439,6 @@ def _model_key(note: _NoteRow | Note) -> str:
 
 def _flashapp_kind(note: _NoteRow | Note) -> str:
     return note.note_type if note.note_type in FLASHAPP_TYPES else "basic"
-
-
-def _definition(row: NoteType) -> NoteTypeDef:
-    return NoteTypeDef.from_row(
-        name=row.name,
-        kind=row.kind,
-        fields=row.fields,
-        templates=row.templates,
-        css=row.css,
-        properties=row.properties,
-    )
 
 
 def _note_fields(
@@ -449,19 +535,17 @@ def _models(
 # --- decks and options ----------------------------------------------------------------------------------
 
 
-def _decks(
-    decks: list[Deck], options: dict[int, SchedulerOptions], now: int
-) -> tuple[dict[str, Any], dict[str, Any], dict[int, int]]:
+def _decks(decks: list[_DeckRow], now: int) -> tuple[dict[str, Any], dict[str, Any], dict[int, int]]:
     presets: dict[str, int] = {}
     configs: dict[str, Any] = {}
     deck_json: dict[str, Any] = {str(DEFAULT_DECK_ID): _deck_json(DEFAULT_DECK_ID, "Default", "", 1, now)}
     anki_ids: dict[int, int] = {}
     for deck in decks:
-        key = repr(sorted(options[deck.id].to_dict().items()))
+        key = repr(sorted(deck.options.to_dict().items()))
         if key not in presets:
             presets[key] = len(presets) + 1
             name = "Default" if presets[key] == 1 else f"{deck.name} options"
-            configs[str(presets[key])] = anki_deck_config_json(presets[key], name, options[deck.id], now)
+            configs[str(presets[key])] = anki_deck_config_json(presets[key], name, deck.options, now)
         anki_id = 1_735_689_800_000 + deck.id
         anki_ids[deck.id] = anki_id
         deck_json[str(anki_id)] = _deck_json(anki_id, deck.name, deck.description, presets[key], now)
@@ -492,14 +576,17 @@ def _deck_json(anki_id: int, name: str, description: str, config_id: int, now: i
 
 
 def _media_files(
-    session: Session, names: list[str], media_dir: Path | None, decks: list[Deck]
+    connection: sqlite3.Connection, names: list[str], media_dir: Path | None, decks: list[_DeckRow]
 ) -> tuple[list[tuple[str, Path]], list[str]]:
     """Each referenced file found in the media folder (or beside a deck file), and the names not found."""
     if not names:
         return [], []
-    from flashapp.store.media_files import resolve_media  # it loads the study modules: only when needed
-
-    known = set(session.scalars(select(Media.name).where(Media.name.in_(names))))
+    known = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM src.media WHERE name IN (SELECT value FROM json_each(?))", (json.dumps(names),)
+        )
+    }
     folders = list(dict.fromkeys(Path(deck.source_path).parent for deck in decks if deck.source_path))
     found, missing = [], []
     for name in names:

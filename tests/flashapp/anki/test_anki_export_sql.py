@@ -5,9 +5,12 @@ in-memory collections) identical to one written from the collection file attache
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sqlite3
+import subprocess
+import sys
 import textwrap
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -15,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from anki_client import png_bytes
 
-from flashapp.anki.package_writer import unique_ids
+from flashapp.anki.package_writer import field_checksum, unique_ids
 from flashapp.anki.scheduling_map import export_card
 from flashapp.core.scheduling import Rating, SchedulerOptions
-from flashapp.store.anki import package_export
+from flashapp.errors import UserError
+from flashapp.store.anki import export_sql, package_export
 from flashapp.store.anki.export_sql import (
     card_columns_sql,
     epoch_ms_sql,
@@ -52,7 +56,11 @@ def test_unique_ids_sql_is_unique_ids(seed):
     assert [got[i] for i in range(len(values))] == unique_ids(values)
 
 
-def test_times_and_rounding_as_python_reads_them():
+@pytest.mark.parametrize("unixepoch", [True, False])
+def test_times_and_rounding_as_python_reads_them(unixepoch, monkeypatch):
+    if unixepoch and sqlite3.sqlite_version_info < (3, 38):
+        pytest.skip("SQLite before 3.38 has no unixepoch: the strftime form is the one used")
+    monkeypatch.setattr(export_sql, "_UNIXEPOCH", unixepoch)  # both forms give the same values
     connection = _memory()
     rng = random.Random(3)
     moments = [EPOCH + timedelta(microseconds=rng.randrange(4_000_000_000_000_000)) for _ in range(200)]
@@ -233,3 +241,98 @@ def test_a_collection_file_sqlite_cannot_read_attached_falls_back_to_staged_rows
         == (3, 5, 2)
     )
     assert _package_tables(tmp_path / "fallback.apkg") == _package_tables(tmp_path / "direct.apkg")
+
+
+# `flashapp export` in a process of its own: which modules it loaded, its exit code and stderr.
+EXPORT_SCRIPT = """
+import contextlib, io, json, sys
+from flashapp.cli.main import main
+errors = io.StringIO()
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "stderr": errors.getvalue(), "sqlalchemy": "sqlalchemy" in sys.modules}))
+"""
+
+
+def _command(*argv: str) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", EXPORT_SCRIPT, *argv], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _without_times(tables: dict[str, object]) -> dict[str, object]:
+    """The tables, with the `mod` times of the note types, decks and options left out of `col` (they
+    are the export's own clock, which the command reads from the system)."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "mod"}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    [(crt, *texts)] = tables["col"]
+    return {**tables, "col": [crt, *(strip(json.loads(text)) for text in texts)]}
+
+
+@pytest.mark.sqlite_only  # the command reads the SQLite file itself
+def test_the_command_exports_an_sqlite_collection_without_sqlalchemy(tmp_path, anki_packages):
+    (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
+    (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
+    (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
+    db = tmp_path / "c.db"
+    with Collection.open(db, shipped_decks=False, fuzz=False) as collection:
+        collection.import_paths([tmp_path / "mixed.toml"])
+        collection.import_package(anki_packages["modern"])
+        cards = {card.key: card for card in collection.cards(deck="Mixed")}
+        collection.answer(cards["basic"].id, Rating.GOOD)
+        collection.answer(cards["gaps"].id, Rating.AGAIN)
+        decks = sorted({"Mixed", *(name for name in collection.deck_names() if "::" not in name)})
+        through_session = {
+            deck: collection.export_package(deck, tmp_path / f"s-{deck}.apkg") for deck in decks
+        }
+        with pytest.raises(UserError) as unknown:
+            collection.export_package("Nope", tmp_path / "nope.apkg")
+    for deck in decks:  # the deck-file notes, media and reviews, and the Anki notes of every deck
+        out = tmp_path / f"c-{deck}.apkg"
+        ran = _command("--db", str(db), "export", deck, "-o", str(out))
+        assert ran == {"code": 0, "stderr": "", "sqlalchemy": False}
+        assert through_session[deck].notes > 0
+        assert _without_times(_package_tables(out)) == _without_times(
+            _package_tables(tmp_path / f"s-{deck}.apkg")
+        )
+    assert through_session["Mixed"].media == 2 and through_session["Mixed"].reviews == 2
+    # An unknown deck is worded as the Collection words it.
+    ran = _command("--db", str(db), "export", "Nope", "-o", str(tmp_path / "nope.apkg"))
+    assert ran["code"] == 2 and ran["stderr"] == f"flashapp: {unknown.value}\n"
+    assert not (tmp_path / "nope.apkg").exists()
+
+
+def test_one_card_a_note_takes_the_short_way_to_the_same_ids(tmp_path, monkeypatch):
+    # Deck-file notes imported at one instant: their Anki ids clash and are lifted; one card each.
+    cards = "".join(f'[[cards]]\nid = "c{i}"\nfront = "Q{i}"\nback = "A{i}"\n\n' for i in range(40))
+    (tmp_path / "basic.toml").write_text(f'[deck]\nname = "Basic"\n\n{cards}', encoding="utf-8")
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    lifts = []
+    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+        collection.import_paths([tmp_path / "basic.toml"])
+        for card in collection.cards(deck="Basic")[::3]:
+            collection.answer(card.id, Rating.GOOD)
+        counted = export_sql.unique_ids_sql
+        monkeypatch.setattr(export_sql, "unique_ids_sql", lambda *a: lifts.append(a) or counted(*a))
+        collection.export_package("Basic", tmp_path / "short.apkg")
+        assert len(lifts) == 1  # the notes' ids only
+        monkeypatch.setattr(export_sql, "SINGLE_CARD_PATH", False)
+        collection.export_package("Basic", tmp_path / "long.apkg")
+        assert len(lifts) == 3  # the notes' and the cards'
+    short, long = _package_tables(tmp_path / "short.apkg"), _package_tables(tmp_path / "long.apkg")
+    assert short == long and len(short["cards"]) == 40
+
+
+@pytest.mark.parametrize("text", ["", "What is query token number 1?", "Größe & more", "日本語 ∑", None])
+def test_field_checksum_is_ankis_csum(text):
+    # Anki's csum: the first 8 hex digits of the SHA-1 of the first field's text, as a number.
+    expected = int(hashlib.sha1((text or "").encode("utf-8")).hexdigest()[:8], 16)
+    assert field_checksum(text) == expected
