@@ -37,9 +37,11 @@ back = "Vaswani et al., 2017"
 
 
 @pytest.fixture
-def study_collection(db_path, clock, write_deck) -> Iterator[Collection]:
-    """Exact intervals (no fuzz), a fixed clock at 2026-03-02 12:00 UTC, and the four-card deck above."""
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def study_collection(db_path, clock, write_deck, empty_collection_file) -> Iterator[Collection]:
+    """Exact intervals (no fuzz), a fixed clock at 2026-03-02 12:00 UTC, and the four-card deck above
+    (in a copy of the migrated empty collection: no migrations per test)."""
+    path = empty_collection_file(db_path)
+    with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
         collection.import_paths([write_deck(STUDY_DECK, "study.toml")], backup=False)
         yield collection
 
