@@ -16,7 +16,7 @@ from flashapp.core.scheduling import Rating
 from flashapp.store.collection import Collection
 from flashapp.store.damage import CollectionDamaged
 from flashapp.tui.app import make_app
-from flashapp.tui.run import direct_deck_counts
+from flashapp.tui.run import counts_in_thread, direct_deck_counts
 from tests.conftest import NOW
 from tests.flashapp.cli.test_cli_hardening import damage
 
@@ -88,7 +88,8 @@ async def test_the_tree_shows_the_direct_counts_before_the_collection_opens(db_p
         return opened[0]
 
     app = make_app(
-        open_collection=slow_open, first_counts=lambda: direct_deck_counts(db_path, now=NOW, tz=UTC)
+        open_collection=slow_open,
+        first_counts=counts_in_thread(lambda: direct_deck_counts(db_path, now=NOW, tz=UTC)),
     )
     try:
         async with app.run_test(size=(100, 32)) as pilot:
@@ -128,7 +129,10 @@ async def test_without_the_direct_path_the_home_screen_waits_for_the_collection(
         opened.append(Collection.open(path, clock=clock, tz=UTC))
         return opened[0]
 
-    app = make_app(open_collection=slow_open, first_counts=lambda: direct_deck_counts(path, now=NOW, tz=UTC))
+    app = make_app(
+        open_collection=slow_open,
+        first_counts=counts_in_thread(lambda: direct_deck_counts(path, now=NOW, tz=UTC)),
+    )
     try:
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause(0.2)
@@ -150,7 +154,7 @@ async def test_damage_met_by_the_direct_path_ends_the_app_as_before(db_path, clo
     before = db_path.read_bytes()
     app = make_app(
         open_collection=lambda: Collection.open(db_path, clock=clock, tz=UTC),
-        first_counts=lambda: direct_deck_counts(db_path, now=NOW, tz=UTC),
+        first_counts=counts_in_thread(lambda: direct_deck_counts(db_path, now=NOW, tz=UTC)),
     )
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: app.open_error is not None)
