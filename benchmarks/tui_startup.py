@@ -62,14 +62,14 @@ HARNESS = textwrap.dedent(
     refresh_decks = HomeScreen.refresh_decks
     show_decks = DeckTree.show_decks
 
-    def timed(name, function):  # wall and the calling thread's CPU
+    def timed(name, function):  # wall, the calling thread's CPU, the process's CPU
         def wrapper(*args, **kwargs):
-            start, cpu = time.monotonic_ns(), time.thread_time_ns()
+            start, cpu, process = time.monotonic_ns(), time.thread_time_ns(), time.process_time_ns()
             try:
                 return function(*args, **kwargs)
             finally:
-                span = (start, time.monotonic_ns(), cpu, time.thread_time_ns())
-                marks.setdefault(name, []).append(span)
+                end = (time.monotonic_ns(), time.thread_time_ns(), time.process_time_ns())
+                marks.setdefault(name, []).append((start, end[0], cpu, end[1], process, end[2]))
         return wrapper
 
     display = FlashApp._display
@@ -195,6 +195,35 @@ def answer_times(path: Path, deck: str, answers: int) -> list[float]:
     return asyncio.run(study())
 
 
+# The sqlite3 path's parts, apart, in a fresh interpreter with nothing else loaded: its imports, opening
+# the file (pragmas, the schema check), and the count query (`deck_rows`: `store.counts.deck_counts`).
+DIRECT_HARNESS = textwrap.dedent(
+    """
+    import json, sys, time
+
+    def clock():
+        return time.monotonic_ns(), time.thread_time_ns()
+
+    def span(start, end):
+        return (end[0] - start[0]) / 1e6, (end[1] - start[1]) / 1e6
+
+    marks = [clock()]
+    from flashapp.core.scheduling.zone import user_zone
+    from flashapp.store.direct.connection import direct_or_none
+    from flashapp.store.direct.deck_tree import deck_rows
+    from datetime import UTC, datetime
+    marks.append(clock())
+    direct = direct_or_none(sys.argv[1], user_zone())
+    marks.append(clock())
+    with direct:
+        decks = deck_rows(direct, datetime.now(UTC))
+    marks.append(clock())
+    assert decks, "no decks counted"
+    print(json.dumps({"direct_imports": span(*marks[0:2]), "direct_open": span(*marks[1:3]),
+                      "direct_query": span(*marks[2:4])}))
+    """
+)
+
 ENTRIES = {
     "cli": "`flashapp --db FILE` (the console script's path)",
     "tui": "`run_tui(FILE)` (the TUI's own path, without the CLI's imports)",
@@ -209,8 +238,12 @@ PHASES = {
     # name: (row label, from process start?)
     "imports": ("imports done, the app starting (`App.run` called)", True),
     "first_frame": ("first frame (home screen)", True),
+    "app_start": ("from `App.run` to the first frame (CSS, compose, layout, render), ms", False),
     "direct": ("first counts through sqlite3 (`direct_deck_counts`, in a thread), ms in-process", False),
     "direct_done": ("first counts through sqlite3 read (in their thread)", True),
+    "direct_imports": ("  of which the sqlite3 path's imports (alone in a fresh interpreter), ms", False),
+    "direct_open": ("  of which opening the file (pragmas, schema check), ms", False),
+    "direct_query": ("  of which the count query (`deck_rows`), ms", False),
     "first_counts": ("deck tree with counts painted (the first useful frame)", True),
     "opened": ("collection open (store imported in a thread, file opened)", True),
     "counts": ("the Collection's count query (`deck_counts` + today's figures), ms in-process", False),
@@ -220,31 +253,40 @@ PHASES = {
 }
 
 
+def app_start(marks: dict) -> tuple[float, float]:
+    """From `App.run` called to the first frame: wall ms, CPU ms of the process."""
+    return (
+        (marks["first_frame"][0] - marks["run"][0]) / 1e6,
+        (marks["first_frame"][1] - marks["run"][1]) / 1e6,
+    )
+
+
 def phases(marks: dict, start: int) -> dict[str, tuple[float, float]]:
     """(wall ms, CPU ms of the process) per phase of one run (see PHASES); a phase from process start
     counts the process's CPU from its start (interpreter start-up included)."""
-    opened_start, _, opened_cpu, _ = marks["opened"][0]
+    opened_start, _, _, _, opened_cpu, _ = marks["opened"][0]
     refresh = next(span for span in marks["refresh_decks"] if span[0] >= opened_start)
     tree = next(span for span in marks["show_decks"] if span[0] >= refresh[0])
 
     def since_start(mark: tuple[int, int]) -> tuple[float, float]:
         return (mark[0] - start) / 1e6, mark[1] / 1e6
 
-    def span_ms(span) -> tuple[float, float]:
+    def span_ms(span) -> tuple[float, float]:  # wall, the thread's CPU
         return (span[1] - span[0]) / 1e6, (span[3] - span[2]) / 1e6
 
     counts_wall, counts_cpu = (a - b for a, b in zip(span_ms(refresh), span_ms(tree), strict=True))
-    direct = marks["direct"][0] if "direct" in marks else (0, 0, 0, 0)  # none when not the TUI's path
+    direct = marks["direct"][0] if "direct" in marks else (0,) * 6  # none when not the TUI's path
     return {
         "imports": since_start(marks["run"]),
         "first_frame": since_start(marks["first_frame"]),
+        "app_start": app_start(marks),
         "direct": span_ms(direct),
         "direct_done": ((direct[1] - start) / 1e6, float("nan")),  # that thread's CPU: the row above
         "first_counts": since_start(marks["first_counts"]),
         "opened": since_start((opened_start, opened_cpu)),
         "counts": (counts_wall, counts_cpu),
         "tree": span_ms(tree),
-        "render": ((marks["deck_tree"][0] - refresh[1]) / 1e6, (marks["deck_tree"][1] - refresh[3]) / 1e6),
+        "render": ((marks["deck_tree"][0] - refresh[1]) / 1e6, (marks["deck_tree"][1] - refresh[5]) / 1e6),
         "deck_tree": since_start(marks["deck_tree"]),
     }
 
@@ -283,6 +325,10 @@ def main() -> None:
                 samples[entry]["imports"].append(((marks["run"][0] - start) / 1e6, marks["run"][1] / 1e6))
                 frame = marks["first_frame"]
                 samples[entry]["first_frame"].append(((frame[0] - start) / 1e6, frame[1] / 1e6))
+                samples[entry]["app_start"].append(app_start(marks))
+            _, out = spawn([sys.executable, "-c", DIRECT_HARNESS, str(path)])
+            for phase, value in json.loads(out.strip().splitlines()[-1]).items():
+                samples["tui"][phase].append(tuple(value))
             start = time.monotonic_ns()
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             bare.append((time.monotonic_ns() - start) / 1e6)
