@@ -24,7 +24,9 @@ first frame; and, in this process, the study screen answering a card and showing
 (`StudyScreen.action_rate`).
 
 Run: .venv/bin/python benchmarks/tui_startup.py [--cards 100000] [--runs 7] [--answers 30] [--db FILE]
-(with PYTHONPATH=/path/to/another/tree, that tree's flashapp is measured: before and after a change).
+To measure another tree (before and after a change), run from that tree's folder with it first on the
+path: `cd /path/to/other && PYTHONPATH=$PWD python /path/to/this/benchmarks/tui_startup.py ...` (the
+children are `python -c`, which puts the working folder ahead of PYTHONPATH).
 """
 
 from __future__ import annotations
@@ -239,7 +241,7 @@ PHASES = {
     "imports": ("imports done, the app starting (`App.run` called)", True),
     "first_frame": ("first frame (home screen)", True),
     "app_start": ("from `App.run` to the first frame (CSS, compose, layout, render), ms", False),
-    "direct": ("first counts through sqlite3 (`direct_deck_counts`, in a thread), ms in-process", False),
+    "direct": ("first counts through sqlite3 (`direct_deck_counts`, own thread), ms, CPU: its thread", False),
     "direct_done": ("first counts through sqlite3 read (in their thread)", True),
     "direct_imports": ("  of which the sqlite3 path's imports (alone in a fresh interpreter), ms", False),
     "direct_open": ("  of which opening the file (pragmas, schema check), ms", False),
