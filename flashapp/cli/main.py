@@ -22,8 +22,9 @@ from flashapp.errors import UserError
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The parser; given the arguments, only the command they name is registered (all of them when
-    they name none, or for `--help`)."""
+    """The parser; given the arguments, only the command they name is registered: none when they name
+    none (the TUI starts: its first frame waits for no command's module), all of them for `--help`,
+    for a word that is no command, or when no arguments are given to look at."""
     parser = argparse.ArgumentParser(
         prog="flashapp",
         description="Spaced-repetition flashcards for the terminal; concept cards run in PyTorch.",
@@ -41,7 +42,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "study days and due dates follow it",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in command_modules(_command_named(argv or [])):
+    named = None if argv is None else _command_named(argv)
+    for module in [] if named == "" else command_modules(named):
         module.register(sub)
     return parser
 
@@ -52,7 +54,7 @@ _VALUED_GLOBALS = ("--db", "--tz")
 
 def _command_named(argv: list[str]) -> str | None:
     """The command word in `argv` (the first argument that is neither an option nor an option's
-    value), or None."""
+    value); "" when there is none; None for `--help`."""
     words = iter(argv)
     for word in words:
         if word in ("-h", "--help"):
@@ -61,7 +63,7 @@ def _command_named(argv: list[str]) -> str | None:
             next(words, None)
         elif not word.startswith("-"):
             return word
-    return None
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:

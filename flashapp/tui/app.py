@@ -1,9 +1,12 @@
 """The Textual application: holds the collection, opens on the deck tree, and knows the global keys.
 
 `flashapp` draws its first frame before the collection is open. On an SQLite collection at the current
-schema the deck tree's counts come first from `sqlite3` alone (`store/direct/`, the same count function,
-no SQLAlchemy import) in a thread; then the store (SQLAlchemy) is imported and the collection opened in
-a thread, and everything else (today's figures, studying, refreshes) waits for it.
+schema the deck tree's counts come from `sqlite3` alone (`store/direct/`, the same count function, no
+SQLAlchemy import), read in a thread that `run_tui` starts before the app's imports, so the home
+screen's first frame already shows them; then the store (SQLAlchemy) is imported and the collection
+opened in a thread, and everything else (today's figures, studying, refreshes) waits for it. Only the
+home screen is imported before the first frame: every other screen, and the command palette's
+commands, load on first use.
 """
 
 from __future__ import annotations
@@ -17,25 +20,38 @@ from textual.app import App
 from textual.binding import Binding
 
 from flashapp.demo_cache import DemoCache
-from flashapp.tui.commands import FlashCommands
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
-from flashapp.tui.screens.help import HelpScreen
 from flashapp.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from textual.command import Provider
+
     from flashapp.store.collection import Collection
     from flashapp.store.counts import DeckCounts
 
 # How often the app looks for changes made by other processes (a CLI import, another window).
 CHANGE_CHECK_SECONDS = 2.0
+# How long the first frame waits for counts still being read (`run.counts_in_thread`, started before
+# the app's imports, is nearly always done by then); past it, the home screen says the collection is
+# opening and the counts fill the tree when they come.
+FIRST_COUNTS_WAIT_SECONDS = 0.2
+
+
+def flash_commands() -> type[Provider]:
+    """The command palette's own commands, imported when the palette first opens."""
+    from flashapp.tui.commands import FlashCommands
+
+    return FlashCommands
 
 
 class FlashApp(App[None]):
     TITLE = "flashapp"
     SUB_TITLE = "spaced repetition, concepts that run"
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    COMMANDS = App.COMMANDS | {FlashCommands}
+    COMMANDS = App.COMMANDS | {flash_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help"),
@@ -49,7 +65,7 @@ class FlashApp(App[None]):
         collection: Collection | None = None,
         *,
         open_collection: Callable[[], Collection] | None = None,
-        first_counts: Callable[[], list[DeckCounts] | None] | None = None,
+        first_counts: Future[list[DeckCounts] | None] | None = None,
         start: PracticeStart | None = None,
     ) -> None:
         super().__init__()
@@ -71,24 +87,34 @@ class FlashApp(App[None]):
         return self._collection
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
+        first_counts = self._first_counts
+        counts = None
+        if first_counts is not None and self._collection is None:
+            try:  # waiting releases the interpreter to the thread that reads them
+                counts = first_counts.result(timeout=FIRST_COUNTS_WAIT_SECONDS)
+            except TimeoutError:
+                pass
+            except Exception:  # noqa: BLE001 - e.g. damage: the Collection's opening reports it
+                first_counts = None
+        self.push_screen(HomeScreen(first_counts=counts))
         self._seen_change: object = None
         self.set_interval(CHANGE_CHECK_SECONDS, self._check_changes)
         if self._collection is None and self._open_collection is not None:
             # After the first frame: the thread's imports would otherwise compete with it for the GIL.
-            if self._first_counts is not None:
-                self.call_after_refresh(self._first_counts_in_background, self._first_counts)
+            if first_counts is not None and not first_counts.done():
+                self.call_after_refresh(self._first_counts_in_background, first_counts)
             else:
                 self.call_after_refresh(self._open_in_background, self._open_collection)
         elif self._start is not None:
             self.call_after_refresh(self._open_start)
 
     @work(thread=True, exit_on_error=False, group="collection")
-    def _first_counts_in_background(self, first_counts: Callable[[], list[DeckCounts] | None]) -> None:
-        """The deck tree's counts before the collection is open (None: this path does not serve the
-        collection); any error here is left to the collection's opening, which words it as today."""
+    def _first_counts_in_background(self, first_counts: Future[list[DeckCounts] | None]) -> None:
+        """The deck tree's counts, still being read when the first frame was due (None: that path does
+        not serve the collection); any error here is left to the collection's opening, which words it
+        as always."""
         try:
-            counts = first_counts()
+            counts = first_counts.result()
         except Exception:  # noqa: BLE001 - e.g. damage: the Collection's opening reports it
             counts = None
         self.call_from_thread(self._first_counts_read, counts)
@@ -228,6 +254,8 @@ class FlashApp(App[None]):
             self.pop_screen()
 
     def action_help(self) -> None:
+        from flashapp.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         from flashapp.tui.screens.browse import BrowseScreen
@@ -292,10 +320,11 @@ def make_app(
     collection: Collection | None = None,
     *,
     open_collection: Callable[[], Collection] | None = None,
-    first_counts: Callable[[], list[DeckCounts] | None] | None = None,
+    first_counts: Future[list[DeckCounts] | None] | None = None,
     start: PracticeStart | None = None,
 ) -> FlashApp:
     """Build the app the way the CLI does; tests call this too. `start` opens a practice mode on top
     of the deck tree (`flashapp test DECK`, `flashapp match DECK`); `first_counts` gives the deck
-    tree's counts before `open_collection` is done (None where it cannot, see `run.direct_deck_counts`)."""
+    tree's counts before `open_collection` is done, being read in a thread (`run.counts_in_thread`;
+    they are None where that cannot be done, see `run.direct_deck_counts`)."""
     return FlashApp(collection, open_collection=open_collection, first_counts=first_counts, start=start)

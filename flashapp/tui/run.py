@@ -3,6 +3,9 @@ on a practice mode)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +37,32 @@ def direct_deck_counts(
         return deck_rows(direct, now or datetime.now(UTC))
 
 
+def counts_in_thread(read: Callable[[], list[DeckCounts] | None]) -> Future[list[DeckCounts] | None]:
+    """`read` (`direct_deck_counts`), started now in a thread of its own: its result to come. An error
+    in it comes back as None, so the `Collection`'s opening meets the problem again and words it
+    (damage, a locked file) as it always did."""
+    future: Future[list[DeckCounts] | None] = Future()
+
+    def run() -> None:
+        counts = None
+        try:
+            counts = read()
+        except BaseException:  # noqa: BLE001, S110 - see above: never lost, only left to the Collection
+            pass
+        finally:
+            future.set_result(counts)
+
+    threading.Thread(target=run, name="flashapp-first-counts", daemon=True).start()
+    return future
+
+
 def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
-    """Run the TUI until it quits; `start` opens a practice mode on top of the deck tree."""
+    """Run the TUI until it quits; `start` opens a practice mode on top of the deck tree.
+
+    The deck tree's counts are read (through `sqlite3`, where that serves the collection) in a thread
+    started before the app's own imports, which take longer: the home screen's first frame shows them."""
+    first_counts = counts_in_thread(lambda: direct_deck_counts(db))
+
     from flashapp.tui.app import make_app
     from flashapp.tui.widgets.card_image import prepare_graphics
 
@@ -45,7 +72,7 @@ def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
         return Collection.open(db)
 
     prepare_graphics()  # before the app takes the terminal: textual-image asks it about graphics
-    app = make_app(open_collection=open_collection, first_counts=lambda: direct_deck_counts(db), start=start)
+    app = make_app(open_collection=open_collection, first_counts=first_counts, start=start)
     try:
         app.run()
     finally:

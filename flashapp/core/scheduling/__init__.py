@@ -1,7 +1,9 @@
 """Pure scheduling: card state, the SM-2 and FSRS schedulers, study days, interval labels.
 
 No database, no UI. Time (`now`, tz-aware UTC) and randomness (`rng`, a seeded `random.Random`, which
-turns fuzz on) are arguments. Both schedulers share one interface, picked per deck by `scheduler_for`:
+turns fuzz on) are arguments. Both schedulers share one interface, picked per deck by `scheduler_for`
+(which imports the FSRS scheduler, and with it the `fsrs` package, only for a deck that uses FSRS: the
+package itself loads neither, so the home screen's counts and the SM-2 commands never pay for it):
 
     scheduler = scheduler_for(options)
     new_state, log = scheduler.review(card, Rating.GOOD, now, options, rng)
@@ -10,7 +12,7 @@ turns fuzz on) are arguments. Both schedulers share one interface, picked per de
 
 from __future__ import annotations
 
-from flashapp.core.scheduling import fsrs_scheduler, sm2
+from flashapp.core.scheduling import sm2
 from flashapp.core.scheduling.answering import Scheduler
 from flashapp.core.scheduling.day import StudyCalendar, day_start_utc, next_day_start_utc, study_day
 from flashapp.core.scheduling.interval_text import format_interval
@@ -44,4 +46,8 @@ __all__ = [
 
 def scheduler_for(options: SchedulerOptions) -> Scheduler:
     """The scheduler a deck with these options uses."""
-    return fsrs_scheduler.SCHEDULER if options.algorithm == "fsrs" else sm2.SCHEDULER
+    if options.algorithm == "fsrs":
+        from flashapp.core.scheduling import fsrs_scheduler
+
+        return fsrs_scheduler.SCHEDULER
+    return sm2.SCHEDULER

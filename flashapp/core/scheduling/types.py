@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
 
-from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
-
 # The SM-2 ease factor never drops below this (SuperMemo's published minimum, also Anki's).
 MIN_EASE = 1.3
 # Anki caps intervals at 100 years; it also keeps `now + interval` far inside datetime's range.
@@ -245,18 +243,19 @@ def _steps(name: str, value: object) -> tuple[float, ...]:
     return tuple(steps)
 
 
-FSRS_PARAMETER_COUNT = len(LOWER_BOUNDS_PARAMETERS)
-
-
 def _fsrs_parameters(value: object) -> tuple[float, ...]:
-    """Empty, or exactly as many numbers as the `fsrs` package uses, each inside its bounds."""
+    """Empty, or exactly as many numbers as the `fsrs` package uses, each inside its bounds (the
+    package is imported only here, where parameters are given: options without them never load it)."""
     if isinstance(value, str | bytes) or not isinstance(value, tuple | list):
         raise ValueError(f"option fsrs_parameters must be a list of numbers, got {value!r}")
     if not value:
         return ()
-    if len(value) != FSRS_PARAMETER_COUNT:
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    if len(value) != len(LOWER_BOUNDS_PARAMETERS):
         raise ValueError(
-            f"option fsrs_parameters must hold {FSRS_PARAMETER_COUNT} numbers (FSRS-6), got {len(value)}"
+            f"option fsrs_parameters must hold {len(LOWER_BOUNDS_PARAMETERS)} numbers (FSRS-6), "
+            f"got {len(value)}"
         )
     out = []
     for index, (number, low, high) in enumerate(

@@ -78,6 +78,12 @@ class HomeScreen(Screen[None]):
     _info_shown_for: DeckCounts | None = None  # the deck whose size and mastery are on screen
     _first_counts_shown = False  # the tree shows counts read before the collection opened
 
+    def __init__(self, first_counts: list[DeckCounts] | None = None) -> None:
+        """`first_counts`: the deck tree's counts read before the collection opened, for the first
+        frame (`FlashApp.on_mount`)."""
+        super().__init__()
+        self._first_counts = first_counts
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
@@ -88,6 +94,9 @@ class HomeScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if self._first_counts is not None:
+            self.show_first_counts(self._first_counts)
+            self._first_counts = None
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
@@ -110,8 +119,9 @@ class HomeScreen(Screen[None]):
         self.call_after_refresh(self._show_deck_info)
 
     def show_first_counts(self, decks: list[DeckCounts]) -> None:
-        """The counts read before the collection opened (`FlashApp._first_counts_read`): the tree with
-        them; today's figures and the deck's mastery follow once the collection is open."""
+        """The counts read before the collection opened (given to the screen, or later by
+        `FlashApp._first_counts_read`): the tree with them; today's figures and the deck's mastery
+        follow once the collection is open."""
         self._first_counts_shown = True
         self._show_counts(decks)
 
