@@ -26,11 +26,12 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from flashapp.anki.occlusion import Mask, draw_mask
 from flashapp.core.text import strip_control
 
 if TYPE_CHECKING:
     from PIL.Image import Image as Picture
+
+    from flashapp.anki.occlusion import Mask
 
 _GRAPHICS_TERM_PROGRAMS = {"WezTerm", "iTerm.app", "ghostty", "mlterm", "contour", "rio"}
 _GRAPHICS_ENV = ("KITTY_WINDOW_ID", "WEZTERM_PANE", "KONSOLE_VERSION", "GHOSTTY_RESOURCES_DIR")
@@ -168,7 +169,12 @@ def load_picture(
 
         with PILImage.open(path) as opened:
             opened.load()
-            picture = opened if mask is None else draw_mask(opened, mask, find_file)
+            if mask is None:
+                picture = opened
+            else:
+                from flashapp.anki.occlusion import draw_mask  # only for a card that has masks
+
+                picture = draw_mask(opened, mask, find_file)
             if picture is opened:
                 picture = opened.copy()
     except Exception:  # noqa: BLE001 - any file PIL cannot read gets the placeholder
