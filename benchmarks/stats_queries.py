@@ -5,9 +5,11 @@
 Reviews: 10 per card, spread over 365 days at random times, ratings 1-4 (15/10/60/15), states and
 intervals as a mature collection's; inserted in time order, as the append-only log is written.
 `--db FILE` keeps the collection there (built first if missing), so reruns skip building it.
-Times the statistics in this process (median, warm; wall and CPU), the whole `flashapp stats --json`
-process (median; wall and CPU of the child), a bare `python -c "import sqlalchemy.orm"` beside it
-(the floor any command pays, to read the figures on a loaded machine), and with `--save` one whole
+Times the statistics in this process (median, warm; wall and CPU) through the `Collection`
+(SQLAlchemy) and on a plain `sqlite3` connection (what `flashapp stats` uses on an SQLite file), the
+whole `flashapp stats --json` process (median; wall and CPU of the child), a bare interpreter that
+imports what that process imports (`flashapp.cli.main` and `flashapp.store.direct.stats`: the floor,
+to read the figures on a loaded machine), and with `--save` one whole
 `flashapp stats --save FILE.png` (which also replays the review log for the calibration panel), and
 with `--evaluate` one whole `flashapp evaluate --json` (the same replay, three models) and, in this
 process, its two parts: reading the log as arrays (`load_log`) and scoring it (`evaluate_log`).
@@ -20,6 +22,7 @@ import argparse
 import os
 import random
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -38,6 +41,7 @@ from flashapp.store.models import Card, Review  # noqa: E402
 from flashapp.store.statistics import deck_statistics  # noqa: E402
 
 REVIEWS_PER_CARD = 10
+FLOOR = "import flashapp.cli.main, flashapp.core.scheduling.zone, flashapp.store.direct.stats"
 
 
 def add_reviews(collection, seed: int = 1) -> int:
@@ -97,18 +101,27 @@ def main() -> None:
             times.append(time.perf_counter() - start)
             cpu.append(time.process_time() - used)
         collection.close()
+        plain, plain_cpu = [], []
+        connection = sqlite3.connect(db, isolation_level=None)
+        for _ in range(args.runs):
+            start, used = time.perf_counter(), time.process_time()
+            assert deck_statistics(connection, None, NOW, UTC) == stats  # one function, two connections
+            plain.append(time.perf_counter() - start)
+            plain_cpu.append(time.process_time() - used)
+        connection.close()
         print(f"load average {os.getloadavg()[0]:.1f}, heatmap days {len(stats['heatmap'])}\n")
         print("| what | median wall ms | median CPU ms |")
         print("|---|---:|---:|")
-        print(f"| statistics, in process (warm) | {ms(times)} | {ms(cpu)} |")
+        print(f"| statistics, in process (warm), through the Collection | {ms(times)} | {ms(cpu)} |")
+        print(f"| statistics, in process (warm), on sqlite3 | {ms(plain)} | {ms(plain_cpu)} |")
         command = ["-m", "flashapp", "--db", str(db), "--tz", "UTC", "stats", "--now", NOW.isoformat()]
         whole_process([*command, "--json"])  # warm: the file cache and the byte-code
         floor, json_runs = [], []
         for _ in range(args.runs):  # interleaved, so a busy moment of the machine hits both alike
             json_runs.append(whole_process([*command, "--json"]))
-            floor.append(whole_process(["-c", "import sqlalchemy.orm"]))
+            floor.append(whole_process(["-c", FLOOR]))
         for label, runs in (("`flashapp stats --json`, whole process", json_runs),
-                            ("`python -c \"import sqlalchemy.orm\"` (the floor)", floor)):  # fmt: skip
+                            ("the imports alone (the floor)", floor)):  # fmt: skip
             print(f"| {label} | {ms([w for w, _ in runs])} | {ms([c for _, c in runs])} |")
         if args.save:
             wall, used = whole_process([*command, "--save", str(Path(folder) / "stats.png")])

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from flashapp.cli.common import add_json_flag, add_now_flag, open_collection, print_json
+from flashapp.cli.common import (
+    add_json_flag,
+    add_now_flag,
+    open_collection,
+    open_direct,
+    parse_now,
+    print_json,
+)
 from flashapp.errors import UserError
 
 
@@ -18,20 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashapp.store.statistics import collection_statistics
-
     if args.save is not None and not args.save.lower().endswith(".png"):
         raise UserError(f"--save {args.save!r}: the figure is written as PNG; name a file ending in .png")
-    with open_collection(args) as collection:
-        stats = collection_statistics(collection, args.deck)
-        calibration = None
-        if args.save is not None:
-            from flashapp.core.scheduling.evaluation import evaluate_log
-            from flashapp.store.review_history import load_log
-
-            log = load_log(collection, args.deck)
-            result = evaluate_log(log)
-            calibration = result.calibration["fsrs_deck"] if result is not None else []
+    stats, calibration = (_direct(args) if args.save is None else None), None
+    if stats is None:
+        stats, calibration = _with_collection(args)
     if args.save is not None:
         from flashapp.core.stats_figure import save_figure
 
@@ -48,3 +47,31 @@ def run(args: argparse.Namespace) -> int:
     if args.save is not None:
         print(f"\nSaved the figure to {args.save}")
     return 0
+
+
+def _direct(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The statistics read with sqlite3 alone (see `store/direct/`), or None for the `Collection`."""
+    direct = open_direct(args)
+    if direct is None:
+        return None
+    from flashapp.store.direct.stats import statistics
+
+    with direct:
+        return statistics(direct, args.deck, parse_now(args.now))
+
+
+def _with_collection(args: argparse.Namespace) -> tuple[dict[str, Any], list[dict] | None]:
+    """(statistics, calibration table for `--save`) through the `Collection` (any database)."""
+    from flashapp.store.statistics import collection_statistics
+
+    with open_collection(args) as collection:
+        stats = collection_statistics(collection, args.deck)
+        calibration = None
+        if args.save is not None:
+            from flashapp.core.scheduling.evaluation import evaluate_log
+            from flashapp.store.review_history import load_log
+
+            log = load_log(collection, args.deck)
+            result = evaluate_log(log)
+            calibration = result.calibration["fsrs_deck"] if result is not None else []
+    return stats, calibration

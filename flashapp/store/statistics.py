@@ -1,51 +1,156 @@
 """Statistics of a deck (or the collection), Anki's set, computed in SQL on study days.
 
-The review log is never sorted or read row by row in Python: the study days of the past year (from
+    deck_statistics(connection, deck, now, tz) -> dict
+
+`connection`: an SQLAlchemy `Connection`/`Session` (SQLite or PostgreSQL) or a standard-library
+`sqlite3` connection (`flashapp stats` on an SQLite file, `store/direct/stats.py`, which starts
+without SQLAlchemy). The statements are plain SQL text that both databases read, written once here
+and run through `store.sql_text`; the instants in them are literals made from datetimes, in the form
+the database stores them (never from input text), so each statement is one call to the driver.
+
+The review log is never sorted or read row by row in Python. The study days of the past year (from
 `core/scheduling/day.py`, in the collection's zone and rollover hour) are a VALUES table of UTC
-ranges, and each (day, state before, rating) is counted by correlated subqueries over one range of
-the `ix_reviews_stats` index (state, rating, time, interval, answer time); the hourly breakdown
-likewise per local clock hour of the year. A million rows are each read once from the index and come
-back as a few thousand numbers. Card figures are plain aggregates over the cards table, binned in
-SQL. Every figure is a plain JSON-able value. Manual entries (rating 0, from Anki) are no answers.
+ranges, and every (day, state before, rating) is counted by one correlated subquery over one range of
+the `ix_reviews_stats` index (state, rating, time, interval, answer time), which returns its count,
+answer time and (for review cards) answers at a mature interval together: each of a million rows is
+read once and nothing is sorted. The hourly breakdown counts each local clock hour of the year, its
+answers on `ix_reviews_reviewed_at` and its again answers on `ix_reviews_stats`. The card figures
+count index ranges of `ix_cards_deck_queue_due` (the queue a card is in follows from its state and
+flags, `queue_codes.queue_for`, which `flashapp check` verifies): card counts by queue, the forecast
+per study day; one scan of the review cards bins the four histograms. Days are found by comparing
+instants with the days' starts (a binary search written as nested CASE), never by date functions per
+row. Every figure is a plain JSON-able value. Manual entries (rating 0, from Anki) are no answers.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, String, case, cast, column, func, literal, select, text, values
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
-
-from flashapp.core.scheduling import Rating
 from flashapp.core.scheduling.day import day_start_utc, next_day_start_utc, study_day
-from flashapp.store.decks import subtree_ids
-from flashapp.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, Card, Note, Review, UTCDateTime
-from flashapp.store.review_history import rollover_hour
+from flashapp.store.queue_codes import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, QUEUE_SUSPENDED
+from flashapp.store.setting_values import ROLLOVER_HOUR, rollover_hour_of
+from flashapp.store.sql_text import SqlAlchemyRunner, read_json, runner_for
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
 MATURE_DAYS = 21  # Anki: a review card with an interval of 21 days or more is mature
-BUCKET_SECONDS = 900
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 RETENTION_PERIODS = {"today": 1, "yesterday": 1, "week": 7, "month": 30, "year": 365}
 HISTOGRAM_EDGES = (1, 2, 3, 4, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365, 730)
+HISTOGRAMS = {  # the review cards' histograms: column, bin edges
+    "intervals": ("interval_days", HISTOGRAM_EDGES),
+    "stability": ("stability", HISTOGRAM_EDGES),
+    "difficulty": ("difficulty", tuple(float(d) for d in range(2, 11))),
+    "ease": ("ease", tuple(round(1.3 + 0.2 * k, 1) for k in range(1, 10))),
+}
+BIN_RADIX = max(len(edges) for _, edges in HISTOGRAMS.values()) + 2  # bins 0..len(edges), NULL
+MATURE_BIN = HISTOGRAM_EDGES.index(MATURE_DAYS) + 1  # interval bins from here on are mature
 KINDS = {"new": "learning", "learning": "learning", "review": "review", "relearning": "relearning"}
 STATES = tuple(KINDS)  # the states a review log row can have been in
 RATINGS = (1, 2, 3, 4)  # again, hard, good, easy
+AGAIN = 1
 MANUAL_RATING = 0  # an imported Anki manual entry (rescheduled or reset by hand): not an answer
+SEPARATOR = "::"
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)  # before any stored instant: the overdue cards' lower bound
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_ORDINAL = EPOCH.toordinal()
+MICROSECOND = timedelta(microseconds=1)
+HOUR_MICROS = 3_600_000_000
+MATURE_UNIT = 2**32  # the review answers' packed sum: count + MATURE_UNIT * answers at a mature interval
 
 
-def _epoch_seconds(session: Session, column: Any) -> ColumnElement[int]:
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(func.floor(func.extract("epoch", column)), Integer)
-    return cast(func.strftime("%s", column), Integer)
+class _Sql:
+    """The connection's statements and how instants are written into them: as SQLite stores them
+    (naive UTC text) or as PostgreSQL TIMESTAMP literals."""
+
+    def __init__(self, connection: Any):
+        self.runner = runner_for(connection)
+        self.postgres = isinstance(self.runner, SqlAlchemyRunner) and not self.runner.sqlite
+        self._days: dict[int, str] = {}  # day since the epoch: its ISO date
+
+    def rows(self, statement: str) -> list[tuple]:
+        if isinstance(self.runner, SqlAlchemyRunner):
+            # To the driver as it is: a year of instants is neither compiled by SQLAlchemy nor kept
+            # in its statement cache (the statements change with `now`).
+            connection = self.runner.connection
+            if not hasattr(connection, "exec_driver_sql"):
+                connection = connection.connection()  # a Session: its transaction's connection
+            return [tuple(row) for row in connection.exec_driver_sql(statement)]
+        return self.runner.rows(statement)
+
+    def instant(self, value: datetime | int) -> str:
+        """An instant (aware, or microseconds since the epoch) as a literal. Formatted here by
+        arithmetic (a year of hours is 17,520 instants): 'YYYY-MM-DD HH:MM:SS.ffffff', UTC."""
+        micros = value if isinstance(value, int) else _micros(value)
+        seconds, fraction = divmod(micros, 1_000_000)
+        days, second = divmod(seconds, 86_400)
+        if (day := self._days.get(days)) is None:
+            day = self._days[days] = date.fromordinal(EPOCH_ORDINAL + days).isoformat()
+        stored = f"{day} {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.{fraction:06d}"
+        return f"TIMESTAMP '{stored}'" if self.postgres else f"'{stored}'"
+
+    def ranges(self, name: str, rows: Sequence[tuple[int, datetime | int, datetime | int]]) -> str:
+        """A WITH clause: table `name` of (k, lo, hi), ranges of instants [lo, hi)."""
+        texts: dict[datetime | int, str] = {}  # a range's end is the next one's start: written once
+
+        def text(value: datetime | int) -> str:
+            if (found := texts.get(value)) is None:
+                found = texts[value] = self.instant(value)
+            return found
+
+        listed = ", ".join(f"({int(k)}, {text(lo)}, {text(hi)})" for k, lo, hi in rows)
+        return f"WITH {name}(k, lo, hi) AS (VALUES {listed})"
+
+
+def _bisect(column: str, edges: Sequence[str], low: int = 0, high: int | None = None) -> str:
+    """SQL for how many of the sorted SQL literals `edges` are at or below `column` (bisect_right),
+    as nested CASE: a binary search, a few comparisons a row. NULL compares as above every edge."""
+    high = len(edges) if high is None else high
+    if low == high:
+        return str(low)
+    middle = (low + high) // 2
+    below, above = _bisect(column, edges, low, middle), _bisect(column, edges, middle + 1, high)
+    return f"CASE WHEN {column} < {edges[middle]} THEN {below} ELSE {above} END"
+
+
+def _deck_ids(sql: _Sql, deck: str | None) -> list[int] | None:
+    """The ids of `deck` and its subdecks (None: every deck); UnknownDeck for a deck not there."""
+    if deck is None:
+        return None
+    decks = sql.rows("SELECT id, name FROM decks")
+    if not any(name == deck for _, name in decks):
+        from flashapp.store.queue import UnknownDeck  # the study queue's error, worded as find_deck's
+
+        raise UnknownDeck(deck, [name for _, name in decks])
+    return [deck_id for deck_id, name in decks if name == deck or name.startswith(deck + SEPARATOR)]
+
+
+def _deck_list(deck_ids: list[int] | None) -> str:
+    """The decks, as the right side of `deck_id IN`: every deck's id is listed, so the cards' index
+    (deck_id, queue, due) is searched deck by deck."""
+    return "(SELECT id FROM decks)" if deck_ids is None else "(" + ", ".join(map(str, deck_ids)) + ")"
+
+
+def _reviews_in(deck_ids: list[int] | None) -> str:
+    """The condition that keeps the reviews of the decks' cards (nothing for every deck)."""
+    return (
+        ""
+        if deck_ids is None
+        else f" AND card_id IN (SELECT id FROM cards WHERE deck_id IN {_deck_list(deck_ids)})"
+    )
+
+
+def _rollover_hour(sql: _Sql) -> int:
+    """The hour a study day starts at: the collection's (one for every deck, as in Anki)."""
+    rows = sql.rows(f"SELECT value FROM collection_settings WHERE key = '{ROLLOVER_HOUR}'")
+    return rollover_hour_of(read_json(rows[0][0]) if rows else None)
 
 
 @dataclass(frozen=True)
@@ -68,45 +173,28 @@ class _Calendar:
     def day(self, index: int) -> date:
         return self.today - timedelta(days=self.days - 1 - index)
 
-    def day_index(self, session: Session, column: Any) -> Any:
-        return _day_index(session, column, self.starts)
-
-    def hours(self, until: datetime) -> list[tuple[int, datetime, datetime]]:
+    def hours(self, until: datetime) -> list[tuple[int, int, int]]:
         """(local hour, from, to) for every local clock hour of the window up to `until`: ranges of UTC
-        instants, each in one local hour (the offset is constant inside a range)."""
-        out: list[tuple[int, datetime, datetime]] = []
-        ends = [instant for instant, _ in self.offsets[1:]] + [min(self.end, until)]
+        instants (microseconds since the epoch), each in one local hour (the offset is constant
+        inside a range)."""
+        out: list[tuple[int, int, int]] = []
+        ends = [_micros(instant) for instant, _ in self.offsets[1:]] + [_micros(min(self.end, until))]
         for (begin, offset), stop in zip(self.offsets, ends, strict=True):
-            instant = begin
+            instant, shift = _micros(begin), offset * 1_000_000
             while instant < stop:
-                seconds = _epoch(instant) + offset
-                following = min(instant + timedelta(seconds=3600 - seconds % 3600), stop)
-                out.append((seconds // 3600 % 24, instant, following))
+                local = instant + shift
+                following = min(instant + HOUR_MICROS - local % HOUR_MICROS, stop)
+                out.append((local // HOUR_MICROS % 24, instant, following))
                 instant = following
         return out
 
 
-def _day_index(session: Session, column: Any, starts: list[datetime]) -> Any:
-    """Which of the days beginning at `starts` (the last: when the last day ends) a column's instant
-    falls in, as SQL: runs of days of equal length (23, 24 or 25 hours around clock changes), each
-    `first day of its run + seconds since it began // length`. Before the first day: 0 or below."""
-    runs: list[tuple[datetime, int, int]] = []  # (start, index of its first day, day length)
-    for k in range(len(starts) - 1):
-        length = _epoch(starts[k + 1]) - _epoch(starts[k])
-        if not runs or runs[-1][2] != length:
-            runs.append((starts[k], k, length))
-    seconds = _epoch_seconds(session, column)
-    branches = [
-        (column < runs[k + 1][0], first + (seconds - _epoch(start)) // length)
-        for k, (start, first, length) in enumerate(runs[:-1])
-    ]
-    start, first, length = runs[-1]
-    last = first + (seconds - _epoch(start)) // length
-    return case(*branches, else_=last) if branches else last
-
-
 def _epoch(instant: datetime) -> int:
     return int(instant.timestamp())
+
+
+def _micros(instant: datetime) -> int:
+    return (instant - EPOCH) // MICROSECOND
 
 
 def _offset(instant: datetime, tz: tzinfo) -> int:
@@ -138,108 +226,97 @@ def _calendar(now: datetime, tz: tzinfo, hour: int, days: int = HEATMAP_DAYS) ->
 
 
 def deck_statistics(
-    session: Session, deck: str | None, now: datetime, tz: tzinfo, *, forecast_days: int = FORECAST_DAYS
+    connection: Any, deck: str | None, now: datetime, tz: tzinfo, *, forecast_days: int = FORECAST_DAYS
 ) -> dict[str, Any]:
-    deck_ids = subtree_ids(session, deck) if deck is not None else None
-    hour = rollover_hour(session, deck)
+    """Every figure for `deck` and its subdecks (None: every deck) at `now`, in zone `tz`. Raises
+    `UnknownDeck` (a UserError worded as `store.decks.find_deck`) for a deck that does not exist."""
+    sql = _Sql(connection)
+    deck_ids = _deck_ids(sql, deck)
+    hour = _rollover_hour(sql)
     calendar = _calendar(now, tz, hour)
     out: dict[str, Any] = {"deck": deck, "now": now.isoformat(), "study_day": calendar.today.isoformat()}
-    out.update(_review_figures(session, deck_ids, now, calendar))
-    out["today"]["cards"] = _cards_today(session, deck_ids, day_start_utc(now, tz, hour))
-    out["forecast"] = _forecast(session, deck_ids, now, tz, hour, forecast_days)
-    out.update(_card_figures(session, deck_ids))
-    out["added"] = _added(session, deck_ids, now, calendar)
+    out.update(_review_figures(sql, deck_ids, now, calendar))
+    out["today"]["cards"] = _cards_today(sql, deck_ids, day_start_utc(now, tz, hour))
+    out["forecast"] = _forecast(sql, deck_ids, now, tz, hour, forecast_days)
+    out.update(_card_figures(sql, deck_ids))
+    out["added"] = _added(sql, deck_ids, now, calendar)
     return out
 
 
-def _in_decks(query: Any, deck_ids: list[int] | None) -> Any:
-    return query if deck_ids is None else query.where(Card.deck_id.in_(deck_ids))
-
-
-def _ranges(session: Session, name: str, rows: list[tuple[int, datetime, datetime]]) -> Any:
-    """A table of (key, from, to) ranges of instants, as a common table expression over VALUES.
-
-    The instants are written into the SQL as literals, in the form the database stores them (SQLite:
-    the text SQLAlchemy writes; PostgreSQL: TIMESTAMP literals): bound one by one, the 26,000
-    parameters of a year's hours cost SQLAlchemy more than the query. They come from datetimes, never
-    from input text."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-
-    def instant(value: datetime) -> str:
-        stored = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return f"TIMESTAMP '{stored}'" if postgres else f"'{stored}'"
-
-    listed = ", ".join(f"({int(k)}, {instant(lo)}, {instant(hi)})" for k, lo, hi in rows)
-    sql = f"SELECT column1 AS k, column2 AS lo, column3 AS hi FROM (VALUES {listed}) AS {name}_rows"
-    columns = (column("k", Integer), column("lo", UTCDateTime()), column("hi", UTCDateTime()))
-    return text(sql).columns(*columns).cte(name)
-
-
-def _answers_in(ranges: Any, deck_ids: list[int] | None, *where: Any) -> Any:
-    """The answers of one range (a correlated subquery's conditions): `ix_reviews_stats` serves them
-    when `where` fixes the state and the rating."""
-    conditions = [*where, Review.reviewed_at >= ranges.c.lo, Review.reviewed_at < ranges.c.hi]
-    if deck_ids is not None:
-        conditions.append(Review.card_id.in_(select(Card.id).where(Card.deck_id.in_(deck_ids))))
-    return conditions
+_STATES_SQL = "(" + ", ".join(f"'{state}'" for state in STATES) + ")"
 
 
 def _review_counts(
-    session: Session, deck_ids: list[int] | None, now: datetime, cal: _Calendar
+    sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar
 ) -> list[tuple[int, str, int, int, int, int]]:
     """(day index, state before, rating, answers, milliseconds, answers at a mature interval) for every
-    study day, state and rating with answers. SQL aggregates need a sort of every row to group them
-    (a million rows: over a second); instead each (day, state, rating) is counted by a correlated
-    subquery over one range of `ix_reviews_stats`, and each row is read once. Manual entries (rating
-    0: rescheduled or reset by hand, imported from Anki) are no answers, as in Anki's statistics."""
-    until = now + timedelta(microseconds=1)  # rows at `now` count; later ones (a clock set back) not
-    days = _ranges(
-        session, "days", [(k, cal.starts[k], min(cal.starts[k + 1], until)) for k in range(cal.days)]
-    )
-    kinds = values(column("state", String), column("rating", Integer), name="kinds")
-    kinds = kinds.data([(state, rating) for state in STATES for rating in RATINGS]).cte("kinds")
-    where = _answers_in(days, deck_ids, Review.state_before == kinds.c.state, Review.rating == kinds.c.rating)
-    count = select(func.count()).where(*where).scalar_subquery()
-    milliseconds = select(func.sum(Review.duration_ms)).where(*where).scalar_subquery()
-    mature = select(func.count()).where(*where, Review.interval_before_days >= MATURE_DAYS)
-    mature_count = case((kinds.c.state == "review", mature.scalar_subquery()), else_=0)
-    per = select(days.c.k, kinds.c.state, kinds.c.rating, count, milliseconds, mature_count)
-    rows = session.execute(per.select_from(days.join(kinds, literal(True))))
-    return [(k, state, rating, n, ms or 0, m or 0) for k, state, rating, n, ms, m in rows if n]
+    study day, state and rating with answers. SQL aggregates would sort every row to group them (a
+    million rows: over a second); instead each (day, state, rating) is one correlated subquery over
+    one range of `ix_reviews_stats`, whose figures come back together as one text (count, answer time,
+    mature answers),
+    so each row is read once. Manual entries (rating 0: rescheduled or reset by hand, imported from
+    Anki) are no answers, as in Anki's statistics."""
+    until = now + MICROSECOND  # rows at `now` count; later ones (a clock set back) not
+    days = sql.ranges("days", [(k, cal.starts[k], min(cal.starts[k + 1], until)) for k in range(cal.days)])
+    kinds = [(state, rating) for state in STATES for rating in RATINGS]
+    cells = []
+    for state, rating in kinds:
+        # "count ms"; for review cards "ms packed": count + 2**32 * mature answers in one sum (no day
+        # has 2**32 answers), one aggregate less on 70% of the rows.
+        figures = "CAST(count(*) AS TEXT) || ' ' || CAST(sum(duration_ms) AS TEXT)"
+        if state == "review":
+            packed = f"sum(CASE WHEN interval_before_days >= {MATURE_DAYS} THEN {MATURE_UNIT + 1} ELSE 1 END)"
+            figures = f"CAST(sum(duration_ms) AS TEXT) || ' ' || CAST({packed} AS TEXT)"
+        cells.append(
+            f"(SELECT {figures} FROM reviews WHERE state_before = '{state}' AND rating = {rating} "
+            f"AND reviewed_at >= days.lo AND reviewed_at < days.hi{_reviews_in(deck_ids)})"
+        )
+    out = []
+    for k, *cells_of_day in sql.rows(f"{days} SELECT k, {', '.join(cells)} FROM days"):
+        for (state, rating), figures in zip(kinds, cells_of_day, strict=True):
+            if figures is None:  # NULL: no answers
+                continue
+            first, second = map(int, figures.split())
+            if state == "review":
+                mature, count = divmod(second, MATURE_UNIT)
+                out.append((k, state, rating, count, first, mature))
+            else:
+                out.append((k, state, rating, first, second, 0))
+    return out
 
 
-def _hourly(session: Session, deck_ids: list[int] | None, now: datetime, cal: _Calendar) -> list[list[int]]:
+def _hourly(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar) -> list[list[int]]:
     """[answers, recalled] per local hour over the window, counted per clock hour of the year as
     `_review_counts` counts per day (answers: all rows less manual entries; recalled: less AGAIN)."""
-    hours = _ranges(session, "hours", cal.hours(now + timedelta(microseconds=1)))
-    every = select(func.count()).where(*_answers_in(hours, deck_ids)).scalar_subquery()
-    manual = Review.state_before.in_(STATES), Review.rating == MANUAL_RATING
-    window = Review.reviewed_at >= cal.first, Review.reviewed_at < cal.end
-    manual_count: Any = literal(0)  # most logs have no manual entries: their count is not looked up
-    if session.scalar(select(Review.id).where(*manual, *window).limit(1)) is not None:
-        manual_count = select(func.count()).where(*_answers_in(hours, deck_ids, *manual)).scalar_subquery()
-    failed = Review.state_before.in_(STATES), Review.rating == int(Rating.AGAIN)
-    again = select(func.count()).where(*_answers_in(hours, deck_ids, *failed)).scalar_subquery()
+    hours = sql.ranges("hours", cal.hours(now + MICROSECOND))
+    in_hour = f"reviewed_at >= hours.lo AND reviewed_at < hours.hi{_reviews_in(deck_ids)}"
+    rated = f"SELECT count(*) FROM reviews WHERE state_before IN {_STATES_SQL} AND rating = "
+    every, again = f"(SELECT count(*) FROM reviews WHERE {in_hour})", f"({rated}{AGAIN} AND {in_hour})"
+    manual = "0"  # most logs have no manual entries: their count is not looked up
+    window = f"reviewed_at >= {sql.instant(cal.first)} AND reviewed_at < {sql.instant(cal.end)}"
+    manual_rows = f"FROM reviews WHERE state_before IN {_STATES_SQL} AND rating = {MANUAL_RATING}"
+    if sql.rows(f"SELECT 1 {manual_rows} AND {window} LIMIT 1"):
+        manual = f"({rated}{MANUAL_RATING} AND {in_hour})"
     hourly = [[0, 0] for _ in range(24)]
-    for hour, answers, failed_count in session.execute(select(hours.c.k, every - manual_count, again)):
-        hourly[hour][0] += answers
-        hourly[hour][1] += answers - failed_count
+    for hour, answers, failed, manual_count in sql.rows(
+        f"{hours} SELECT k, {every}, {again}, {manual} FROM hours"
+    ):
+        hourly[hour][0] += answers - manual_count
+        hourly[hour][1] += answers - manual_count - failed
     return hourly
 
 
-def _review_figures(
-    session: Session, deck_ids: list[int] | None, now: datetime, cal: _Calendar
-) -> dict[str, Any]:
+def _review_figures(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar) -> dict[str, Any]:
     per_day: dict[date, Counter[str]] = defaultdict(Counter)
     buttons: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
     retention: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])  # (age days, young|mature)
-    for index, state, rating, count, duration, mature in _review_counts(session, deck_ids, now, cal):
+    for index, state, rating, count, duration, mature in _review_counts(sql, deck_ids, now, cal):
         on = cal.day(int(index))
         counts = per_day[on]
         counts[KINDS[state]] += count
         counts["answers"] += count
         counts["seconds"] += duration / 1000
-        passed = count if rating > Rating.AGAIN else 0
+        passed = count if rating > AGAIN else 0
         counts["again"] += count - passed
         if state == "review":
             counts["passed"] += passed
@@ -250,7 +327,7 @@ def _review_figures(
                 retention[((cal.today - on).days, group)][1] += n if passed else 0
         else:
             buttons["learning"][rating - 1] += count
-    hourly = _hourly(session, deck_ids, now, cal)
+    hourly = _hourly(sql, deck_ids, now, cal)
     today_figures = per_day.get(cal.today, Counter())
     studied = set(per_day)  # days with answers
     return {
@@ -324,34 +401,36 @@ def _true_retention(retention: dict[tuple[int, str], list[int]]) -> dict[str, An
     return out
 
 
-def _cards_today(session: Session, deck_ids: list[int] | None, start: datetime) -> int:
-    query = select(func.count(func.distinct(Review.card_id))).join(Card, Card.id == Review.card_id)
-    return session.scalar(_in_decks(query.where(Review.reviewed_at >= start), deck_ids)) or 0
+def _cards_today(sql: _Sql, deck_ids: list[int] | None, start: datetime) -> int:
+    decks = "" if deck_ids is None else f" AND cards.deck_id IN {_deck_list(deck_ids)}"
+    [(count,)] = sql.rows(
+        "SELECT count(DISTINCT reviews.card_id) FROM reviews JOIN cards ON cards.id = reviews.card_id "
+        f"WHERE reviews.reviewed_at >= {sql.instant(start)}{decks}"
+    )
+    return count or 0
 
 
 def _forecast(
-    session: Session, deck_ids: list[int] | None, now: datetime, tz: tzinfo, hour: int, horizon: int
+    sql: _Sql, deck_ids: list[int] | None, now: datetime, tz: tzinfo, hour: int, horizon: int
 ) -> list[dict[str, Any]]:
     """Cards due on each of the next `horizon` study days (overdue ones on today), by state: counted
-    in SQL, grouped by the study day of their due instant."""
+    per study day on the cards' index (deck, queue, due). Review cards are the review queue's; the
+    learning queue's cards are told apart by their state."""
     starts = [day_start_utc(now, tz, hour)]
     for _ in range(horizon):
         starts.append(next_day_start_utc(starts[-1], tz, hour))
-    day = _day_index(session, Card.due, starts).label("day")
-    query = select(Card.state, day, func.count()).where(
-        Card.queue.notin_((QUEUE_SUSPENDED, QUEUE_BURIED)), Card.state != "new", Card.due < starts[-1]
+    days = sql.ranges("days", [(d, EARLIEST if d == 0 else starts[d], starts[d + 1]) for d in range(horizon)])
+    due = f"deck_id IN {_deck_list(deck_ids)} AND due >= days.lo AND due < days.hi"
+    counts = (
+        f"(SELECT count(*) FROM cards WHERE queue = {QUEUE_REVIEW} AND {due}), "
+        f"(SELECT count(*) FROM cards WHERE queue = {QUEUE_LEARNING} AND state = 'learning' AND {due}), "
+        f"(SELECT count(*) FROM cards WHERE queue = {QUEUE_LEARNING} AND state = 'relearning' AND {due})"
     )
-    rows = [{"day": d, "learning": 0, "review": 0, "relearning": 0} for d in range(horizon)]
-    for state, index, count in session.execute(_in_decks(query, deck_ids).group_by(Card.state, text("day"))):
-        rows[max(0, int(index))][state] += count
-    return rows
-
-
-def _bucket(value: Any, edges: tuple[float, ...]) -> Any:
-    """The histogram bin of a column, as SQL: k where edges[k-1] <= value < edges[k]; null stays null."""
-    return case(
-        (value.is_(None), None), *[(value < edge, k) for k, edge in enumerate(edges)], else_=len(edges)
-    )
+    rows = sql.rows(f"{days} SELECT k, {counts} FROM days ORDER BY k")
+    return [
+        {"day": d, "learning": learning, "review": review, "relearning": relearning}
+        for d, review, learning, relearning in rows
+    ]
 
 
 def _histogram(counts: Counter[int], edges: tuple[float, ...]) -> list[dict[str, Any]]:
@@ -362,52 +441,57 @@ def _histogram(counts: Counter[int], edges: tuple[float, ...]) -> list[dict[str,
     ]
 
 
-def _card_figures(session: Session, deck_ids: list[int] | None) -> dict[str, Any]:
-    counts = {"new": 0, "learning": 0, "relearning": 0, "young": 0, "mature": 0, "suspended": 0, "buried": 0}
-    # Grouped by its name: PostgreSQL sees `interval_days >= $1` and `>= $2` as two expressions.
-    mature = (Card.interval_days >= MATURE_DAYS).label("mature")
-    query = select(Card.state, Card.queue, mature, func.count())
-    query = query.group_by(Card.state, Card.queue, text("mature"))
-    for state, queue, is_mature, count in session.execute(_in_decks(query, deck_ids)):
-        if queue == QUEUE_SUSPENDED:
-            counts["suspended"] += count
-        elif queue == QUEUE_BURIED:
-            counts["buried"] += count
-        elif state == "review":
-            counts["mature" if is_mature else "young"] += count
-        else:
-            counts[state] += count
-    # The review cards' histograms, binned in SQL: a few hundred groups come back, not every card.
-    histograms = {
-        "intervals": (Card.interval_days, HISTOGRAM_EDGES),
-        "stability": (Card.stability, HISTOGRAM_EDGES),
-        "difficulty": (Card.difficulty, tuple(float(d) for d in range(2, 11))),
-        "ease": (Card.ease, tuple(round(1.3 + 0.2 * k, 1) for k in range(1, 10))),
-    }
-    bins = [_bucket(value, edges).label(name) for name, (value, edges) in histograms.items()]
-    query = select(*bins, func.count()).where(Card.state == "review").group_by(*(text(n) for n in histograms))
-    tallies: dict[str, Counter[int]] = {name: Counter() for name in histograms}
-    for *keys, count in session.execute(_in_decks(query, deck_ids)):
-        for name, key in zip(histograms, keys, strict=True):
-            if key is not None:
-                tallies[name][int(key)] += count
+def _card_figures(sql: _Sql, deck_ids: list[int] | None) -> dict[str, Any]:
+    """Card counts by queue, on the cards' index; then one scan of the review cards (suspended and
+    buried ones too) binning the four histograms in SQL: a few hundred groups come back, not every
+    card. Young and mature: the review queue's cards by their interval's bin."""
+    decks = _deck_list(deck_ids)
+    queues = (QUEUE_NEW, QUEUE_LEARNING, QUEUE_SUSPENDED, QUEUE_BURIED)
+    counted = [
+        f"(SELECT count(*) FROM cards WHERE deck_id IN {decks} AND queue = {queue})" for queue in queues
+    ]
+    counted.append(counted[1][:-1] + " AND state = 'relearning')")
+    [(new, learning_queue, suspended, buried, relearning)] = sql.rows("SELECT " + ", ".join(counted))
+    # One integer key per card (grouping by five columns sorts far slower): in review queue or not,
+    # then each histogram's bin, NULL written as BIN_RADIX - 1.
+    key = f"CASE WHEN queue = {QUEUE_REVIEW} THEN 1 ELSE 0 END"
+    for column, edges in HISTOGRAMS.values():
+        found = _bisect(column, [repr(edge) for edge in edges])
+        key = f"({key}) * {BIN_RADIX} + CASE WHEN {column} IS NULL THEN {BIN_RADIX - 1} ELSE {found} END"
+    in_decks = "" if deck_ids is None else f" AND deck_id IN {decks}"
+    rows = sql.rows(f"SELECT {key}, count(*) FROM cards WHERE state = 'review'{in_decks} GROUP BY 1")
+    tallies: dict[str, Counter[int]] = {name: Counter() for name in HISTOGRAMS}
+    young = mature = 0
+    for packed, count in rows:
+        bins = []
+        for _ in HISTOGRAMS:
+            packed, found = divmod(packed, BIN_RADIX)
+            bins.append(found)
+        for name, found in zip(HISTOGRAMS, reversed(bins), strict=True):
+            if found != BIN_RADIX - 1:
+                tallies[name][found] += count
+        if packed and bins[-1] >= MATURE_BIN:  # in the review queue; the interval's bin
+            mature += count
+        elif packed:
+            young += count
+    counts = {
+        "new": new, "learning": learning_queue - relearning, "relearning": relearning, "young": young,
+        "mature": mature, "suspended": suspended, "buried": buried,
+    }  # fmt: skip
     out: dict[str, Any] = {"card_counts": counts}
-    out.update({name: _histogram(tallies[name], edges) for name, (_, edges) in histograms.items()})
+    out.update({name: _histogram(tallies[name], edges) for name, (_, edges) in HISTOGRAMS.items()})
     return out
 
 
-def _added(
-    session: Session, deck_ids: list[int] | None, now: datetime, cal: _Calendar
-) -> list[dict[str, Any]]:
-    day = cal.day_index(session, Note.created_at).label("day")
-    query = (
-        select(day, func.count())
-        .select_from(Card)
-        .join(Note, Note.id == Card.note_id)
-        .where(Note.created_at >= cal.first, Note.created_at < cal.end, Note.created_at <= now)
-        .group_by(text("day"))
+def _added(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar) -> list[dict[str, Any]]:
+    """Cards by the study day their note was added, over the window."""
+    day = _bisect("notes.created_at", [sql.instant(start) for start in cal.starts[1 : cal.days]])
+    decks = "" if deck_ids is None else f" AND cards.deck_id IN {_deck_list(deck_ids)}"
+    rows = sql.rows(
+        f"SELECT {day}, count(*) FROM notes JOIN cards ON cards.note_id = notes.id "
+        f"WHERE notes.created_at >= {sql.instant(cal.first)} AND notes.created_at < {sql.instant(cal.end)} "
+        f"AND notes.created_at <= {sql.instant(now)}{decks} GROUP BY 1"
     )
-    rows = session.execute(_in_decks(query, deck_ids)).all()
     return [{"day": cal.day(int(index)).isoformat(), "cards": n} for index, n in sorted(rows)]
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC
 
 import pytest
 from cli_calls import call
 from simulated import START, write_simulated_history
 
+from flashapp.cli.common import parse_now
 from flashapp.store.collection import Collection
+from flashapp.store.statistics import collection_statistics
 
 NOW = "2025-04-20T12:00:00Z"
 
@@ -64,6 +67,34 @@ def test_stats_never_imports_torch(db):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# Runs `flashapp ARGV` in a fresh interpreter; prints its exit code, its JSON and the heavy modules it
+# had loaded.
+LIGHT = """
+import contextlib, io, json, sys
+from flashapp.cli.main import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+heavy = ("sqlalchemy", "alembic", "flashapp.store.models", "flashapp.store.collection", "numpy", "torch",
+         "matplotlib", "rich", "textual", "flashapp.core.scheduling.evaluation")
+print(json.dumps({"code": code, "stats": json.loads(out.getvalue()), "loaded": sorted(
+    name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in heavy)
+)}))
+"""
+
+
+def test_stats_on_an_sqlite_file_runs_on_sqlite3_alone_with_the_collections_figures(db):
+    done = subprocess.run(
+        [sys.executable, "-c", LIGHT, "--db", db, "--tz", "UTC", "stats", "--json", "--now", NOW],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["code"] == 0 and report["loaded"] == []  # no SQLAlchemy, numpy, torch, ...
+    with Collection.open(db, shipped_decks=False, clock=lambda: parse_now(NOW), tz=UTC) as collection:
+        assert report["stats"] == collection_statistics(collection, None)
 
 
 def test_the_text_counts_one_card_in_the_singular():

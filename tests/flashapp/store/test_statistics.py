@@ -6,6 +6,7 @@ due at 03:30 tomorrow is due today.
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -15,9 +16,12 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from flashapp.core.scheduling.day import day_start_utc, study_day
+from flashapp.errors import UserError
 from flashapp.store.collection import Collection
+from flashapp.store.direct.connection import direct_or_none
+from flashapp.store.direct.stats import statistics as direct_statistics
 from flashapp.store.models import Card, Note, Review
-from flashapp.store.statistics import STATES, deck_statistics
+from flashapp.store.statistics import STATES, collection_statistics, deck_statistics
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 DECK = """\
@@ -211,3 +215,145 @@ def test_figures_equal_a_row_by_row_reference_across_clock_changes(store, reques
         for group, counts in buttons.items()
     }
     assert stats["heatmap"][-1]["day"] == today.isoformat() == max(days)
+
+
+SUBDECK = """\
+[deck]
+name = "Hand::Sub"
+
+[[cards]]
+id = "d"
+front = "D"
+back = "d"
+
+[[cards]]
+id = "e"
+front = "E"
+back = "e"
+
+[[cards]]
+id = "f"
+front = "F"
+back = "f"
+
+[[cards]]
+id = "g"
+front = "G"
+back = "g"
+"""
+# key: state, queue, due (UTC; the figures are New York's, 4 hours behind), interval, stability,
+# difficulty, ease (on the edges of every histogram's bins)
+CARDS = {
+    "a": ("review", 2, at(13, 12), 21, 21.0, 2.0, 1.5),  # mature (21 days), due in three days
+    "b": ("review", 2, at(8, 12), 20, 20.99, 1.99, 1.49),  # young, overdue: due today
+    "c": ("review", -1, at(12, 12), 800, 0.5, 10.0, 3.1),  # suspended
+    "d": ("review", -2, at(11, 12), 0, None, None, 1.3),  # buried
+    "e": ("relearning", 1, at(11, 9), 3, 4.0, 5.0, 2.5),  # 05:00 in New York: due tomorrow
+    "f": ("learning", 1, at(10, 13), 0, None, None, 2.5),  # due today
+    "g": ("new", 0, None, 0, None, None, 2.5),
+}
+
+
+def fill(where, tz, write_deck) -> None:
+    """A collection with a deck, a subdeck, cards in every state and queue, and a log with manual
+    entries, at `where` (an SQLite file or a server URL)."""
+    with Collection.open(where, shipped_decks=False, clock=lambda: NOW, tz=tz) as collection:
+        collection.import_paths([write_deck(DECK, "hand.toml"), write_deck(SUBDECK, "sub.toml")])
+        with collection.writing() as session:
+            ids = dict(session.execute(select(Note.key, Card.id).join(Card, Card.note_id == Note.id)).all())
+            for key, (state, queue, due, interval, stability, difficulty, ease) in CARDS.items():
+                session.execute(
+                    update(Card).where(Card.id == ids[key]).values(
+                        state=state, queue=queue, due=due, interval_days=interval, stability=stability,
+                        difficulty=difficulty, ease=ease, suspended=queue == -1,
+                        buried_until=at(11, 9) if queue == -2 else None,
+                    )
+                )  # fmt: skip
+            rng = random.Random(3)
+            session.execute(
+                insert(Review),
+                [
+                    {"card_id": ids[rng.choice("abcdefg")], "rating": rng.choice((0, 1, 2, 3, 3, 4)),
+                     "reviewed_at": NOW - timedelta(minutes=rng.randint(-30, 400 * 24 * 60)),
+                     "state_before": rng.choice(STATES), "state_after": "review",
+                     "interval_before_days": rng.choice((0, 5, 20, 21, 60)), "interval_after_days": 9,
+                     "ease_after": 2.5, "duration_ms": rng.randint(0, 30_000), "previous": {}}
+                    for _ in range(300)
+                ],
+            )  # fmt: skip
+
+
+@pytest.fixture
+def two_paths(tmp_path, write_deck):
+    """An SQLite collection file (`fill`); returns (path, a function giving the Collection's figures
+    and sqlite3's for a deck)."""
+    path, tz = tmp_path / "paths.db", ZoneInfo("America/New_York")
+    fill(path, tz, write_deck)
+
+    def figures(deck: str | None) -> tuple[dict, dict]:
+        with Collection.open(path, shipped_decks=False, clock=lambda: NOW, tz=tz) as collection:
+            by_collection = collection_statistics(collection, deck)
+        direct = direct_or_none(path, tz)
+        assert direct is not None  # an SQLite file at the newest schema: sqlite3 serves it
+        with direct:
+            return by_collection, direct_statistics(direct, deck, NOW)
+
+    return path, figures
+
+
+@pytest.mark.parametrize("deck", [None, "Hand", "Hand::Sub"])
+def test_sqlite3_and_the_collection_give_the_same_figures(two_paths, deck):
+    _, figures = two_paths
+    by_collection, by_sqlite3 = figures(deck)
+    assert json.dumps(by_sqlite3) == json.dumps(by_collection)  # the same JSON, key order included
+    assert sum(row["reviews"] for row in by_sqlite3["heatmap"]) > (0 if deck == "Hand::Sub" else 100)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_card_counts_histograms_and_forecast_on_every_edge(store, request, tmp_path, write_deck):
+    tz = ZoneInfo("America/New_York")
+    where = tmp_path / "edges.db" if store == "sqlite" else request.getfixturevalue("pg_url")
+    fill(where, tz, write_deck)
+
+    def figures(deck):
+        if store == "postgresql":
+            with Collection.open(where, shipped_decks=False, clock=lambda: NOW, tz=tz) as collection:
+                return collection_statistics(collection, deck)
+        with direct_or_none(where, tz) as direct:  # sqlite3: the `stats` command's path
+            return direct_statistics(direct, deck, NOW)
+
+    stats = figures("Hand::Sub")  # d, e, f, g
+    assert stats["card_counts"] == {
+        "new": 1, "learning": 1, "relearning": 1, "young": 0, "mature": 0, "suspended": 0, "buried": 1
+    }  # fmt: skip
+    stats = figures(None)
+    assert stats["card_counts"] == {
+        "new": 1, "learning": 1, "relearning": 1, "young": 1, "mature": 1, "suspended": 1, "buried": 1
+    }  # fmt: skip
+
+    def filled(name):
+        return {(row["from"], row["to"]): row["cards"] for row in stats[name] if row["cards"]}
+
+    # Review cards a, b, c, d (suspended and buried ones too): a value on an edge opens the next bin.
+    assert filled("intervals") == {(21, 30): 1, (14, 21): 1, (730, None): 1, (0.0, 1): 1}
+    assert filled("stability") == {(21, 30): 1, (14, 21): 1, (0.0, 1): 1}  # d has none
+    assert filled("difficulty") == {(2.0, 3.0): 1, (0.0, 2.0): 1, (10.0, None): 1}
+    assert filled("ease") == {(1.5, 1.7): 1, (0.0, 1.5): 2, (3.1, None): 1}
+    due = {row["day"]: (row["learning"], row["review"], row["relearning"]) for row in stats["forecast"]}
+    assert {day: counts for day, counts in due.items() if any(counts)} == {
+        0: (1, 1, 0), 1: (0, 0, 1), 3: (0, 1, 0)
+    }  # fmt: skip
+
+
+def test_an_unknown_deck_is_the_same_error_on_both_paths(two_paths):
+    path, _ = two_paths
+    message = "unknown deck 'Nope'; decks: Hand, Hand::Sub"
+    direct = direct_or_none(path, UTC)
+    assert direct is not None
+    with direct, pytest.raises(UserError, match=message):
+        direct_statistics(direct, "Nope", NOW)
+    with (
+        Collection.open(path, shipped_decks=False, clock=lambda: NOW, tz=UTC) as collection,
+        pytest.raises(UserError, match=message),
+    ):
+        collection_statistics(collection, "Nope")
