@@ -126,8 +126,25 @@ class SteadyFooter(Footer):
         self._update_pending = False
         await self.recompose()
 
+    def sync(self) -> bool:
+        """Show the screen's keys now, in place, when every key wanted is built already and in its
+        order (the study screen calls this as it changes state, so the keys change in the same frame
+        as the card); False when keys must be built or reordered first (`recompose` does that)."""
+        if not self.is_attached or self._pruning or not self._bindings_ready:
+            return False
+        wanted = self._wanted()
+        drawn = self._drawn_in_order()
+        place = {entry: index for index, entry in enumerate(drawn)}
+        places = [place.get(entry) for entry, _ in wanted]
+        if None in places or places != sorted(places):  # type: ignore[type-var]
+            return False
+        self._show(dict(wanted))
+        return True
+
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:
+            return
+        if self.sync():
             return
         wanted = self._wanted()
         drawn = self._drawn_in_order()
@@ -139,7 +156,9 @@ class SteadyFooter(Footer):
         missing = [(entry, states) for entry, states in wanted if entry not in place]
         if missing:
             await self._mount_missing(drawn, [entry for entry, _ in wanted], dict(missing))
-        shown = dict(wanted)
+        self._show(dict(wanted))
+
+    def _show(self, shown: dict[Entry, dict[Key, KeyState]]) -> None:
         with self.app.batch_update():
             for entry, widgets in self._drawn.items():
                 states = shown.get(entry)
