@@ -15,6 +15,7 @@ The reads and writes go through a `study_session_store.SessionStore`: on an SQLi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -155,6 +156,11 @@ class StudySession:
         """Read the current card again (after its text was edited)."""
         if self._current is not None:
             self._current = self.store.study_card(self._current.id)
+
+    def backup_job(self) -> Callable[[], None] | None:
+        """The study backup, when one is due on an SQLite file (`answer` does not take it there), to
+        run off the answer's path: the study screen runs it in a thread once the next card is shown."""
+        return self.store.backup_job()
 
     def close(self) -> None:
         """Let go of the store's connection (the session is over)."""

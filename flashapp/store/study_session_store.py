@@ -14,15 +14,24 @@ queue, each one call.
 
 The two share the `Collection`'s clock, fuzz setting, calendar and learn-ahead limit, read at each
 call, so a setting changed through the `Collection` applies at once.
+
+Study backups (every 30 minutes while studying, `store.backup`): `Collection.answer` takes one when it
+is due, which lists the backup folder on every answer and copies the whole file on the answer that
+finds one due. `SqliteStore.answer` leaves that out: `backup_job()` says from the time it remembers
+(no folder listing) whether one is due and hands it over, and the study screen runs it in a thread
+once the next card is on screen.
 """
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from flashapp.store.direct.connection import DirectCollection, direct_or_none
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import timedelta
 
     from flashapp.core.scheduling import Rating, StudyCalendar
@@ -41,6 +50,8 @@ class SessionStore(Protocol):
     def study_card(self, card_id: int) -> StudyCard: ...
 
     def answer(self, card_id: int, rating: Rating, duration_ms: int) -> AnswerResult: ...
+
+    def backup_job(self) -> Callable[[], None] | None: ...
 
     def close(self) -> None: ...
 
@@ -61,7 +72,10 @@ class CollectionStore:
         return self.collection.study_card(card_id)
 
     def answer(self, card_id: int, rating: Rating, duration_ms: int) -> AnswerResult:
-        return self.collection.answer(card_id, rating, duration_ms)
+        return self.collection.answer(card_id, rating, duration_ms)  # backs up itself when due
+
+    def backup_job(self) -> Callable[[], None] | None:
+        return None
 
     def close(self) -> None:
         pass
@@ -90,6 +104,7 @@ class SqliteStore(CollectionStore):
     def __init__(self, collection: Collection, direct: DirectCollection):
         super().__init__(collection)
         self.direct = _CollectionsCalendar(direct, collection)
+        self._backup_at: datetime | None = None  # when the next study backup is due (None: not read yet)
 
     def study_queue(self, deck: str | None) -> StudyQueue:
         from flashapp.store.direct.study import Unhandled, study_queue
@@ -128,11 +143,37 @@ class SqliteStore(CollectionStore):
         collection = self.collection
         try:
             now = collection.clock()
-            result = answer(self.direct, card_id, rating, now, fuzz=collection.fuzz, duration_ms=duration_ms)
+            result = answer(
+                self.direct, card_id, rating, now, fuzz=collection.fuzz, duration_ms=duration_ms, backup=False
+            )
         except Unhandled:
             return super().answer(card_id, rating, duration_ms)
         collection.changed = True  # as `Collection.writing` notes it (the app backs up on closing)
         return result
+
+    def backup_job(self) -> Callable[[], None] | None:
+        """The study backup to run now, when one is due by `backup.backup_due`'s rule (none yet, or
+        the newest is STUDY_INTERVAL old; the folder is read once per session), else None. It counts
+        as taken from this call on. A backup that cannot be written (full disk, read-only folder) is
+        given up until the next is due, as `Collection.backup_if_due` does."""
+        import sqlite3
+
+        from flashapp.store.backup import STUDY_INTERVAL, backup_collection, list_backups
+
+        now = self.collection.clock()
+        path = self.direct.path
+        if self._backup_at is None:
+            backups = list_backups(path)
+            self._backup_at = backups[0].taken_at + STUDY_INTERVAL if backups else now
+        if now < self._backup_at:
+            return None
+        self._backup_at = now + STUDY_INTERVAL
+
+        def backup() -> None:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                backup_collection(path, now, "study")
+
+        return backup
 
     def close(self) -> None:
         self.direct.close()

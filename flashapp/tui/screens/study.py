@@ -356,6 +356,13 @@ class StudyScreen(Screen[None]):
             return
         self._undo.append(("answer", card.id))
         await self.show_next()
+        self._backup_if_due()
+
+    def _backup_if_due(self) -> None:
+        """The study backup (every 30 minutes) copies the whole file: in a thread, after the frame."""
+        job = self.session.backup_job()
+        if job is not None:
+            self.call_after_refresh(self.run_worker, job, thread=True, group="study-backup")
 
     async def action_undo(self) -> None:
         if not self._undo:
@@ -489,6 +496,7 @@ class StudyScreen(Screen[None]):
             self._error(error)
             return
         self._undo.append(("answer", card.id))
+        self._backup_if_due()
         self.graded = True
         event.prompt.show_outcome(event.check, rating, self._predict_ms / 1000, event.explanation)
         self.query_one(AnswerButtons).display = False
