@@ -236,8 +236,8 @@ class StudyScreen(Screen[None]):
             typed.focus()
         elif card is not None and card.rendered.predict is not None and not revealed:
             self.query_one(PredictPrompt).focus_answer()
-        else:
-            self.query_one("#card", VerticalScroll).focus()
+        elif self.focused is not (scroll := self.query_one("#card", VerticalScroll)):
+            scroll.focus()  # (focusing again repaints the whole card area)
         self.query_one(SteadyFooter).sync()  # the keys change in the same frame as the card
 
     def _show_status(self) -> None:
