@@ -139,6 +139,9 @@ def main() -> None:
     print(f"  key to next card painted, ms: {summary(samples.painted)}")
     print(f"  key to settled screen, ms:    {summary(samples.settled)}")
     print(f"  CPU time, key to settled, ms: {summary(samples.cpu)}")
+    slowest = max(range(len(samples.cpu)), key=samples.cpu.__getitem__)
+    others = samples.cpu[:slowest] + samples.cpu[slowest + 1 :]
+    print(f"  the slowest answer (CPU) is answer {slowest + 1}; without it: {summary(others)}")
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
 

@@ -5,13 +5,17 @@ The card on screen is pinned: `current()` keeps returning it until it is answere
 or taken back, so a learning card that comes due meanwhile waits behind it, and every action names the
 card it acts on by id (`answer(card_id, ...)`). `undo()` takes back this session's own answers only.
 
-`counts()` is what the header shows: `Collection.study_counts`, the one count function the home screen
+`counts()` is what the header shows: `counts.deck_counts`, the one count function the home screen
 and the CLI use too, read again after each change and when a learning card comes within the learn-ahead
 limit (not on every clock tick).
+
+The reads and writes go through a `study_session_store.SessionStore`: on an SQLite file, `sqlite3`
+(the study commands' path, `store/direct/`), elsewhere the `Collection`; the same functions either way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +24,7 @@ from flashapp.store.answering import AnswerResult
 from flashapp.store.collection import Collection
 from flashapp.store.counts import DeckCounts
 from flashapp.store.queue import QueuedCard, StudyQueue
+from flashapp.store.study_session_store import SessionStore, session_store
 from flashapp.store.study_views import StudyCard
 
 
@@ -41,13 +46,14 @@ class StudySession:
     def __init__(self, collection: Collection, deck: str | None = None):
         self.collection = collection
         self.deck = deck
+        self.store: SessionStore = session_store(collection)
         self.stats = SessionStats()
         self._history: list[tuple[AnswerResult, int]] = []
         self._current: StudyCard | None = None
         self._rebuild()
 
     def _rebuild(self) -> None:
-        self.queue: StudyQueue = self.collection.study_queue(self.deck)
+        self.queue: StudyQueue = self.store.study_queue(self.deck)
         self._day_end = self.collection.calendar.day_end(self.collection.clock())
         self._current: StudyCard | None = None
         self._counts: DeckCounts | None = None
@@ -57,13 +63,13 @@ class StudySession:
         home and the CLI count them."""
         now = self.collection.clock()
         if self._counts is None or now >= self._counts_valid_until:
-            self._counts = self.collection.study_counts(self.deck)
+            self._counts = self.store.study_counts(self.deck)
             left = self.queue.counts(now)
             if (left.new, left.learning, left.review) != (self._counts.new, self._counts.learning,
                                                           self._counts.due):  # fmt: skip
                 # The queue fell out of step with the collection (a buried sibling left room for a
                 # card the queue never took, another process studied): take today's queue again.
-                self.queue = self.collection.study_queue(self.deck)
+                self.queue = self.store.study_queue(self.deck)
             changes_at = self.queue.learning_count_changes_at(now)
             self._counts_valid_until = self._day_end if changes_at is None else min(changes_at, self._day_end)
         return self._counts
@@ -79,7 +85,7 @@ class StudySession:
         self.counts()  # keeps the queue in step with the counts shown
         card_id = self.queue.next_card_id(now)
         if card_id is not None:
-            self._current = self.collection.study_card(card_id)
+            self._current = self.store.study_card(card_id)
         return self._current
 
     def answer(self, card_id: int, rating: Rating, duration_ms: int = 0) -> AnswerResult:
@@ -87,7 +93,7 @@ class StudySession:
         card = self._current
         if card is None or card.id != card_id:
             raise RuntimeError(f"card {card_id} is not the card on screen")
-        result = self.collection.answer(card.id, rating, duration_ms)
+        result = self.store.answer(card.id, rating, duration_ms)
         self.queue.remove(card.id)
         for sibling_id in result.buried_siblings:
             self.queue.remove(sibling_id)
@@ -137,7 +143,7 @@ class StudySession:
             self.queue.add_learning(first)
         else:
             (self.queue.review if info.state == State.REVIEW else self.queue.new).insert(0, first)
-        self._current = self.collection.study_card(card_id)
+        self._current = self.store.study_card(card_id)
 
     def take_out(self, card_id: int) -> None:
         """Forget `card_id` for this session (it was suspended or buried)."""
@@ -149,7 +155,16 @@ class StudySession:
     def refresh(self) -> None:
         """Read the current card again (after its text was edited)."""
         if self._current is not None:
-            self._current = self.collection.study_card(self._current.id)
+            self._current = self.store.study_card(self._current.id)
+
+    def backup_job(self) -> Callable[[], None] | None:
+        """The study backup, when one is due on an SQLite file (`answer` does not take it there), to
+        run off the answer's path: the study screen runs it in a thread once the next card is shown."""
+        return self.store.backup_job()
+
+    def close(self) -> None:
+        """Let go of the store's connection (the session is over)."""
+        self.store.close()
 
     def next_due(self) -> datetime | None:
         """When the next learning card of today comes back (None: nothing more today)."""

@@ -29,6 +29,7 @@ class StudyCard:
     rendered: RenderedCard
     outcomes: dict[Rating, CardState]  # what each button does now
     labels: dict[Rating, str]  # the same as short intervals: "1m", "10m", "4d"
+    flag: int = 0  # 0 none, 1-4 red, orange, green, blue (read with the card: the header shows it)
 
     @property
     def id(self) -> int:
@@ -112,6 +113,7 @@ def study_card_of(
         rendered=rendered,
         outcomes=outcomes,
         labels={rating: format_interval(now, state.due) for rating, state in outcomes.items()},
+        flag=card.flag,
     )
 
 

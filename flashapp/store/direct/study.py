@@ -110,10 +110,18 @@ def _column_value(value: object) -> object:
 
 
 def answer(
-    collection: DirectCollection, card_id: int, rating: Rating, now: datetime, *, fuzz: bool, duration_ms: int
+    collection: DirectCollection,
+    card_id: int,
+    rating: Rating,
+    now: datetime,
+    *,
+    fuzz: bool,
+    duration_ms: int,
+    backup: bool = True,
 ) -> AnswerResult:
     """Schedule the card and log the review in one BEGIN IMMEDIATE transaction, as `Collection.answer`
-    (then a study backup when one is due)."""
+    (then a study backup when one is due, unless `backup` is False: the study screen takes its
+    backups after the frame, `study_session_store`)."""
     calendar = collection.calendar
     with collection.writing() as connection:
         card, _, options = _card_row(connection, card_id)
@@ -130,7 +138,8 @@ def answer(
         values["previous"] = json.dumps(values["previous"], ensure_ascii=False)
         cursor = connection.execute(_INSERT_REVIEW, [_column_value(values[n]) for n in _REVIEW_COLUMNS])
         review_id = cursor.lastrowid
-    _backup_if_due(collection, now)
+    if backup:
+        _backup_if_due(collection, now)
     return AnswerResult(card.id, rating, step.before, step.after, review_id, tuple(s for s, _ in rows))
 
 

@@ -109,6 +109,7 @@ class StudyScreen(Screen[None]):
         self._predict_ms = 0
         self._demo_opened_at = 0.0
         self._playback = Playback()
+        self._demo_shown: str | None = None  # the concept the demo line names
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -178,7 +179,7 @@ class StudyScreen(Screen[None]):
     async def show_card(self, card: StudyCard, *, revealed: bool = False) -> None:
         self._playback.stop()  # as Anki: a card's sound ends when the next card shows
         self.card = card
-        self.flag = self.collection.card_flag(card.id)
+        self.flag = card.flag
         rendered = card.rendered
 
         def find_image(name: str):
@@ -194,9 +195,11 @@ class StudyScreen(Screen[None]):
         await self.query_one("#question", CardText).show(question, find_image)
         await self.query_one("#answer", CardText).show(answer, find_image)
         demo = card.info.demo
-        self.query_one("#demo", Static).update(
-            Content.assemble("▶ r runs this concept's demo: ", demo["concept"]) if demo else Content()
-        )
+        concept = demo["concept"] if demo else None
+        if concept != self._demo_shown:  # most cards have none: no update, no layout
+            self._demo_shown = concept
+            demo_line = Content.assemble("▶ r runs this concept's demo: ", concept) if concept else Content()
+            self.query_one("#demo", Static).update(demo_line)
         prompt = self.query_one(PredictPrompt)
         prompt.display = predict is not None
         self.graded = False
@@ -233,8 +236,9 @@ class StudyScreen(Screen[None]):
             typed.focus()
         elif card is not None and card.rendered.predict is not None and not revealed:
             self.query_one(PredictPrompt).focus_answer()
-        else:
-            self.query_one("#card", VerticalScroll).focus()
+        elif self.focused is not (scroll := self.query_one("#card", VerticalScroll)):
+            scroll.focus()  # (focusing again repaints the whole card area)
+        self.query_one(SteadyFooter).sync()  # the keys change in the same frame as the card
 
     def _show_status(self) -> None:
         counts = self.session.counts()
@@ -352,6 +356,13 @@ class StudyScreen(Screen[None]):
             return
         self._undo.append(("answer", card.id))
         await self.show_next()
+        self._backup_if_due()
+
+    def _backup_if_due(self) -> None:
+        """The study backup (every 30 minutes) copies the whole file: in a thread, after the frame."""
+        job = self.session.backup_job()
+        if job is not None:
+            self.call_after_refresh(self.run_worker, job, thread=True, group="study-backup")
 
     async def action_undo(self) -> None:
         if not self._undo:
@@ -485,6 +496,7 @@ class StudyScreen(Screen[None]):
             self._error(error)
             return
         self._undo.append(("answer", card.id))
+        self._backup_if_due()
         self.graded = True
         event.prompt.show_outcome(event.check, rating, self._predict_ms / 1000, event.explanation)
         self.query_one(AnswerButtons).display = False
@@ -516,6 +528,9 @@ class StudyScreen(Screen[None]):
     def action_finish(self) -> None:
         if self.waiting:
             self.finish()
+
+    def on_unmount(self) -> None:
+        self.session.close()
 
     def action_back(self) -> None:
         self._playback.stop()

@@ -35,6 +35,11 @@ class AnswerButtons(Horizontal):
     class ShowAnswer(Message):
         pass
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._labels: dict[Rating, str] = {}
+        self._type_in = False
+
     def compose(self) -> ComposeResult:
         yield Button(Content.assemble("Show answer ", ("space", "dim")), id="show", compact=False)
         for rating in Rating:
@@ -50,11 +55,17 @@ class AnswerButtons(Horizontal):
             button.display = revealed if button.has_class("rating") else not revealed
 
     def set_show_label(self, *, type_in: bool) -> None:
+        if type_in == self._type_in:  # a button's label set again repaints it
+            return
+        self._type_in = type_in
         text, key = ("Check answer ", "enter") if type_in else ("Show answer ", "space")
         self.query_one("#show", Button).label = Content.assemble(text, (key, "dim"))
 
     def show_intervals(self, labels: dict[Rating, str]) -> None:
         for rating in Rating:
+            if self._labels.get(rating) == labels.get(rating, ""):
+                continue
+            self._labels[rating] = labels.get(rating, "")
             label = Content.assemble((rating.name.title(), "bold"), "  ", labels.get(rating, ""))
             self.query_one(f"#rate-{rating.value}", Button).label = label
 

@@ -31,6 +31,7 @@ from flashapp.anki.occlusion import Mask
 from flashapp.core.mathtext import latex_to_unicode
 from flashapp.tui.widgets.card_image import CardImage
 from flashapp.tui.widgets.hint_chip import HintChip
+from flashapp.tui.widgets.in_place import update_fitted
 
 _IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<md>[^)\s>]+)>?(?:\s+\"(?P<title>[^\"]*)\")?\s*\)"
@@ -190,7 +191,8 @@ class CardMarkdown(Markdown):
             assert isinstance(block, MarkdownParagraph)
             block.source_range = new.source_range
             block._copy_context(new)
-            block.set_content(new._content)
+            block._content = new._content  # what `set_content` does, but laid out only when the
+            update_fitted(block, new._content)  # new text takes another number of lines
 
 
 class CardText(Vertical):

@@ -60,6 +60,8 @@ class SteadyFooter(Footer):
         super().__init__(*args, **kwargs)
         self._drawn: dict[Entry, list[Widget]] = {}  # every entry built so far, shown or hidden
         self._update_pending = False
+        self._synced = False  # the keys shown are the screen's since its bindings last changed
+        self._shown: list[tuple[Entry, dict[Key, KeyState]]] | None = None  # what `_show` showed last
 
     def _wanted(self) -> list[tuple[Entry, dict[Key, KeyState]]]:
         """The entries `Footer` would show for the screen's bindings now, in its order."""
@@ -108,14 +110,18 @@ class SteadyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._drawn.clear()
+        self._shown = None
         if not self._bindings_ready:
             return
-        for entry, states in self._wanted():
+        wanted = self._wanted()
+        for entry, states in wanted:
             self._drawn[entry] = self._build(entry, states)
             yield from self._drawn[entry]
+        self._shown = wanted
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
+        self._synced = False
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
         if not self._update_pending:  # once however many changes come at once
@@ -124,10 +130,28 @@ class SteadyFooter(Footer):
 
     async def _update_keys(self) -> None:
         self._update_pending = False
-        await self.recompose()
+        if not self._synced:  # (`sync` ran since the change: nothing left to do)
+            await self.recompose()
+
+    def sync(self) -> bool:
+        """Show the screen's keys now, in place, when every key wanted is built already and in its
+        order (the study screen calls this as it changes state, so the keys change in the same frame
+        as the card); False when keys must be built or reordered first (`recompose` does that)."""
+        if not self.is_attached or self._pruning or not self._bindings_ready:
+            return False
+        wanted = self._wanted()
+        drawn = self._drawn_in_order()
+        place = {entry: index for index, entry in enumerate(drawn)}
+        places = [place.get(entry) for entry, _ in wanted]
+        if None in places or places != sorted(places):  # type: ignore[type-var]
+            return False
+        self._show(wanted)
+        return True
 
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:
+            return
+        if self.sync():
             return
         wanted = self._wanted()
         drawn = self._drawn_in_order()
@@ -139,6 +163,13 @@ class SteadyFooter(Footer):
         missing = [(entry, states) for entry, states in wanted if entry not in place]
         if missing:
             await self._mount_missing(drawn, [entry for entry, _ in wanted], dict(missing))
+        self._show(wanted)
+
+    def _show(self, wanted: list[tuple[Entry, dict[Key, KeyState]]]) -> None:
+        self._synced = True
+        if wanted == self._shown:
+            return
+        self._shown = wanted
         shown = dict(wanted)
         with self.app.batch_update():
             for entry, widgets in self._drawn.items():

@@ -1,4 +1,8 @@
-"""The line above a card: what is left (new / learning / due), a progress bar, and the card's flag."""
+"""The line above a card: what is left (new / learning / due), a progress bar, and the card's flag.
+
+Each piece is redrawn only when what it shows changed, and the line is laid out again only when a
+piece's width changed (most answers change a digit, not the width): see `in_place`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
+
+from flashapp.tui.widgets.in_place import update_fitted
 
 FLAG_STYLES = {1: ("red", "$text-error"), 2: ("orange", "$text-warning"), 3: ("green", "$text-success"),
                4: ("blue", "$text-primary")}  # fmt: skip
@@ -33,18 +39,33 @@ class StudyStatus(Horizontal):
     StudyStatus #done, StudyStatus #flag { width: auto; }
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: dict[str, object] = {}  # what each piece shows now, by id
+
     def compose(self) -> ComposeResult:
         yield Static(id="counts")
         yield ProgressBar(total=1, show_eta=False, show_percentage=False)
         yield Static(id="done")
         yield Static(id="flag")
 
+    def _changed(self, piece: str, shown: object) -> bool:
+        if self._shown.get(piece) == shown:
+            return False
+        self._shown[piece] = shown
+        return True
+
     def show(self, *, new: int, learning: int, due: int, current: str | None, studied: int) -> None:
-        self.query_one("#counts", Static).update(counts_content(new, learning, due, current))
+        if self._changed("counts", (new, learning, due, current)):
+            update_fitted(self.query_one("#counts", Static), counts_content(new, learning, due, current))
         remaining = new + learning + due
-        self.query_one(ProgressBar).update(total=max(1, studied + remaining), progress=studied)
-        self.query_one("#done", Static).update(Content.styled(f" {studied}/{studied + remaining} ", "dim"))
+        if self._changed("done", (studied, remaining)):
+            self.query_one(ProgressBar).update(total=max(1, studied + remaining), progress=studied)
+            done = Content.styled(f" {studied}/{studied + remaining} ", "dim")
+            update_fitted(self.query_one("#done", Static), done)
 
     def show_flag(self, flag: int) -> None:
+        if not self._changed("flag", flag):
+            return
         name, style = FLAG_STYLES.get(flag, ("", ""))
         self.query_one("#flag", Static).update(Content.styled(f"  ⚑ {name}", style) if flag else Content())

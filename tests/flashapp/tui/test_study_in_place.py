@@ -116,3 +116,57 @@ async def test_text_of_another_shape_is_built_again(study_collection):
             "And another.",
             "item",
         ]
+
+
+async def test_text_that_fits_its_size_repaints_without_a_layout_and_text_that_does_not_gets_one():
+    from textual.widgets import Static
+
+    from flashapp.tui.widgets.in_place import update_fitted
+
+    class Line(App[None]):
+        CSS = "#counts { width: auto; } #para { width: 20; }"
+
+        def compose(self) -> ComposeResult:
+            yield Static("Due 200", id="counts")
+            yield Static("one line", id="para")
+            yield Static("below", id="below")
+
+    app = Line()
+    async with app.run_test(size=(40, 10)) as pilot:
+        counts, para, below = (app.query_one(f"#{name}", Static) for name in ("counts", "para", "below"))
+        layouts = []
+        for widget in (counts, para):
+            original = widget.refresh
+
+            def noted(*regions, _original=original, **options):
+                layouts.append(options.get("layout", False))
+                return _original(*regions, **options)
+
+            widget.refresh = noted
+        update_fitted(counts, "Due 199")  # same width: a repaint
+        update_fitted(para, "another line")  # still one line at width 20
+        assert not any(layouts)
+        await pilot.pause()
+        update_fitted(counts, "Due 99")  # narrower: laid out again
+        update_fitted(para, "a longer text that needs two lines")  # taller: laid out again
+        assert layouts.count(True) == 2
+        await pilot.pause()
+        assert (counts.size.width, para.size.height, below.region.y) == (6, 2, 3)
+        assert "Due 99" in str(counts.render())
+
+
+async def test_the_study_backup_runs_after_the_answer_in_a_thread(study_collection, db_path):
+    from flashapp.store.backup import list_backups
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start_study(pilot)
+        assert list_backups(db_path) == []
+        await pilot.press("space", "3")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert [backup.reason for backup in list_backups(db_path)] == ["study"]
+        await pilot.press("space", "3")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert len(list_backups(db_path)) == 1  # the next one 30 minutes later
