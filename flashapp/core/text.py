@@ -14,7 +14,8 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
     r"|\x1b[@-Z\\-_]?"  # two-byte escapes and a lone ESC
 )
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 
 
 def has_control(text: str) -> bool:
@@ -58,3 +59,15 @@ def to_plain(markdown: str) -> str:
     if "-" in text or "*" in text or "+" in text:
         text = _BULLET.sub(r"\1• ", text)
     return text.strip()
+
+
+# What `to_plain` could change besides the surrounding whitespace: a control character (`strip_control`),
+# `$` (math), a backquote (code), `*` or `__` (emphasis: a single `_` never matches), `#` opening a line
+# (a heading), and `-` or `+` opening a line after blanks and followed by a blank (a bullet).
+_NOT_PLAIN = re.compile(f"[{_CONTROL_CHARS}$`*]|__|^#|^\\s*[-+]\\s", re.MULTILINE)
+
+
+def is_plain(markdown: str) -> bool:
+    """Whether `to_plain(markdown)` is `markdown.strip()`: one scan, for listings of many cards whose
+    fields mostly hold no markup (tests/flashapp/core/test_plain_text.py holds it to `to_plain`)."""
+    return _NOT_PLAIN.search(markdown) is None
