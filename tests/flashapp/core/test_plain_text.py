@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashapp.core.text import is_plain, to_plain
 
 
-@given(st.text(alphabet="ab #$`*_-+\n\r\t \x1b\x9b\u202e\\^{}<&", max_size=40))
+@settings(max_examples=400)
+@given(st.text(alphabet="ab #$`*_-+\n\r\t \x0c\xa0\u2003\x1b\x9b\u202e\\^{}<&", max_size=40))
 def test_plain_text_is_what_to_plain_makes_of_it(text):
+    if is_plain(text):
+        assert to_plain(text) == text.strip()
+
+
+# Pieces that make markup when they meet (a bullet after a newline, emphasis around a word).
+PIECES = ["a", "bc", " ", "\n", "\t", "\xa0", "-", "+", "#", "_", "__", "*", "$", "`", "\x1b", "- ", "\n- "]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
+def test_plain_pieces_are_what_to_plain_makes_of_them(text):
     if is_plain(text):
         assert to_plain(text) == text.strip()
 
