@@ -37,15 +37,18 @@ _LISTING = (
 _ORDER = " ORDER BY decks.name, cards.position, cards.ord, cards.id"
 # A deck and its subdecks, as `store.decks.subtree_filter`: the name, or one in [name::, name::U+10FFFF).
 _SUBTREE = " WHERE decks.name = ? OR (decks.name >= ? AND decks.name < ?)"
+# `json.loads` without its per-call set-up (the decoder built once).
+_decode = json.JSONDecoder().decode
 _NOTE_TYPE = "SELECT name, kind, fields, templates, css, properties FROM note_types WHERE id = ?"
 
 
 def card_rows(
-    collection: DirectCollection, deck: str | None = None, search: str | None = None
-) -> Iterator[list]:
+    collection: DirectCollection, deck: str | None = None, search: str | None = None, *, new_due: bool = True
+) -> Iterator[tuple]:
     """Each card's row values in the order `card_info_of` takes them (note type definition last), in
     deck-name and new-queue order. Raises `Unhandled` (before the first row) for a search query or an
-    unknown deck."""
+    unknown deck. `new_due=False` leaves a new card's due time unread (None): `cards --json` writes
+    none for a card that is not scheduled yet."""
     if search:
         raise Unhandled("search query")
     with collection.reading() as connection:
@@ -58,20 +61,22 @@ def card_rows(
             cursor = connection.execute(_LISTING + _SUBTREE + _ORDER, (deck, prefix, prefix + "\U0010ffff"))
         definitions: dict[int, NoteTypeDef | None] = {}
         while batch := cursor.fetchmany(BATCH_ROWS):
-            for row in batch:
-                values = list(row)
-                note_type_id = values.pop()
-                values[8] = read_time(values[8])  # due
-                values[13] = bool(values[13])  # suspended or orphaned
-                values[15] = json.loads(values[15])  # fields
-                values[18] = None if values[18] in (None, "null") else read_json(values[18])  # demo_params
+            for (
+                card_id, note_id, key, deck_name, deck_id, ord_, flag, state, due, interval_days, ease, reps,
+                lapses, suspended, note_type, fields, tags, demo, demo_params, note_type_id,
+            ) in batch:  # fmt: skip
                 definition = None
                 if note_type_id is not None:
                     if note_type_id not in definitions:
                         definitions[note_type_id] = _definition(connection, note_type_id)
                     definition = definitions[note_type_id]
-                values.append(definition)
-                yield values
+                yield (
+                    card_id, note_id, key, deck_name, deck_id, ord_, flag, state,
+                    read_time(due) if new_due or state != "new" else None,
+                    interval_days, ease, reps, lapses, bool(suspended), note_type, _decode(fields), tags, demo,
+                    None if demo_params is None or demo_params == "null" else read_json(demo_params),
+                    definition,
+                )  # fmt: skip
 
 
 def _definition(connection: Any, note_type_id: int) -> NoteTypeDef | None:
@@ -98,7 +103,7 @@ def card_json(
     """Each card as the JSON text `Collection.stream_card_json` yields."""
     from flashapp.store.card_info import card_json_of
 
-    for values in card_rows(collection, deck, search):
+    for values in card_rows(collection, deck, search, new_due=False):
         yield card_json_of(*values)
 
 
