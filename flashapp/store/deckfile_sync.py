@@ -26,6 +26,8 @@ from flashapp.store.sql_text import db_time
 
 # New notes written per INSERT.
 INSERT_CHUNK = 5000
+# Notes moved from another deck file of the tree, loaded per query.
+MOVE_CHUNK = 500
 
 
 @dataclass
@@ -131,9 +133,36 @@ def _move_from_tree(
     root = deck_name.split(SEPARATOR)[0]
     low, prefix = note_source(root), note_source(root + SEPARATOR)
     in_tree = (Note.source == low) | ((Note.source >= prefix) & (Note.source < prefix + "\U0010ffff"))
+    own = note_source(deck_name)
+    # The tree's other notes as (id, key) rows, matched here: an IN list of every new key (100,000 in a
+    # big first import) cost SQLite more time and memory than the import's own inserts.
+    wanted = set(keys)
+    found = sorted(
+        note_id
+        for note_id, key in session.execute(select(Note.id, Note.key).where(in_tree, Note.source != own))
+        if key in wanted
+    )
     moved: dict[str, Note] = {}
-    for note in session.scalars(select(Note).where(in_tree, Note.key.in_(keys)).order_by(Note.id)):
-        if note.key in moved or note.source == note_source(deck_name):
+    for first in range(0, len(found), MOVE_CHUNK):
+        moved_notes = session.scalars(
+            select(Note).where(Note.id.in_(found[first : first + MOVE_CHUNK])).order_by(Note.id)
+        )
+        _move_notes(session, list(moved_notes), deck_name, deck_id, moved, report)
+    session.flush()
+    return moved
+
+
+def _move_notes(
+    session: Session,
+    notes: list[Note],
+    deck_name: str,
+    deck_id: int,
+    moved: dict[str, Note],
+    report: SyncReport,
+) -> None:
+    """Each note (the lowest id of a key first) and its cards into the deck."""
+    for note in notes:
+        if note.key in moved:
             continue
         for card in session.scalars(
             select(Card).where(Card.note_id == note.id, Card.deck_id == note.deck_id)
@@ -142,8 +171,6 @@ def _move_from_tree(
         note.source, note.deck_id = note_source(deck_name), deck_id
         moved[note.key] = note
         report.moved += 1
-    session.flush()
-    return moved
 
 
 def _set_orphaned(card: Card, orphaned: bool, now: datetime, report: SyncReport) -> None:

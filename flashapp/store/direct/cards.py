@@ -73,7 +73,8 @@ def card_rows(
                 yield (
                     card_id, note_id, key, deck_name, deck_id, ord_, flag, state,
                     read_time(due) if new_due or state != "new" else None,
-                    interval_days, ease, reps, lapses, bool(suspended), note_type, _decode(fields), tags, demo,
+                    interval_days, ease, reps, lapses, bool(suspended), note_type, _decode(fields), tags,
+                    demo,
                     None if demo_params is None or demo_params == "null" else read_json(demo_params),
                     definition,
                 )  # fmt: skip
