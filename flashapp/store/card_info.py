@@ -124,7 +124,7 @@ def _texts(
     front, back = plain
     text = " ".join(map(str, fields.values()))
     # Most cards have no image: skip the two regular expressions unless a reference may be there.
-    media = tuple(media_references(text)) if ("![" in text or "<img" in text.lower()) else ()
+    media = tuple(media_references(text)) if ("![" in text or "<" in text and "<img" in text.lower()) else ()
     return front, back, media
 
 
