@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from itertools import chain, islice
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from flashapp.cli.common import add_json_flag, open_collection
+from flashapp.cli.common import add_json_flag, open_collection, open_direct
 
 if TYPE_CHECKING:
     from flashapp.store.card_views import CardInfo
@@ -29,23 +29,43 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # From sqlite3 directly where it serves the collection (no search query, a known deck): the same
+    # entries, without SQLAlchemy's import or its per-row work. See `store/direct/cards.py`.
+    direct = open_direct(args)
+    if direct is not None:
+        from flashapp.store.direct.cards import card_infos, card_json
+        from flashapp.store.direct.study import Unhandled
+
+        with direct:
+            cards = (card_json if args.json else card_infos)(direct, deck=args.deck, search=args.search)
+            try:
+                first = next(cards, None)
+            except Unhandled:
+                pass
+            else:
+                _write(args, first, cards)
+                return 0
     with open_collection(args) as collection:
         if args.json:
             cards = collection.stream_card_json(deck=args.deck, search=args.search)
         else:
             cards = collection.stream_cards(deck=args.deck, search=args.search)
-        try:
-            # The first card is read before anything is printed: an unknown deck or a bad query is a
-            # one-line error with nothing on stdout.
-            first = next(cards, None)
-            rest = cards if first is None else chain([first], cards)
-            if args.json:
-                write_json_array(rest)
-            else:
-                write_text(rest)
-        finally:
-            cards.close()
+        # The first card is read before anything is printed: an unknown deck or a bad query is a
+        # one-line error with nothing on stdout.
+        _write(args, next(cards, None), cards)
     return 0
+
+
+def _write(args: argparse.Namespace, first: Any, cards: Generator[Any, None, None]) -> None:
+    """The listing from its first card (None: no card) and the rest, the iterator closed after."""
+    try:
+        rest = cards if first is None else chain([first], cards)
+        if args.json:
+            write_json_array(rest)
+        else:
+            write_text(rest)
+    finally:
+        cards.close()
 
 
 def _chunks(cards: Iterable[T]) -> Iterator[list[T]]:

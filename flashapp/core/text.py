@@ -14,7 +14,8 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
     r"|\x1b[@-Z\\-_]?"  # two-byte escapes and a lone ESC
 )
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 
 
 def has_control(text: str) -> bool:
@@ -58,3 +59,28 @@ def to_plain(markdown: str) -> str:
     if "-" in text or "*" in text or "+" in text:
         text = _BULLET.sub(r"\1• ", text)
     return text.strip()
+
+
+# What `to_plain` could change besides the surrounding whitespace: a control character (`strip_control`),
+# `$` (math), a backquote (code), `*` or `__` (emphasis: a single `_` never matches), `#` opening a line
+# (a heading), and `-` or `+` opening a line after blanks and followed by a blank (a bullet: `_BULLET`
+# matches at the text's start or after a newline, which `_BULLET_AFTER_NEWLINE` finds by its literal).
+_MARKUP_CHAR = re.compile(f"[{_CONTROL_CHARS}$`*]")
+_BULLET_AFTER_NEWLINE = re.compile(r"\n\s*[-+]\s")
+
+
+def is_plain(markdown: str) -> bool:
+    """Whether `to_plain(markdown)` is `markdown.strip()`, in a few scans of the text: for listings of
+    many cards whose fields mostly hold no markup (tests/flashapp/core/test_plain_text.py holds it to
+    `to_plain`)."""
+    if _MARKUP_CHAR.search(markdown) is not None or "__" in markdown:
+        return False
+    if "#" in markdown and (markdown[0] == "#" or "\n#" in markdown):
+        return False
+    if "-" in markdown or "+" in markdown:
+        head = markdown.lstrip()
+        if head[:1] in ("-", "+") and head[1:2].isspace():
+            return False
+        if "\n" in markdown and _BULLET_AFTER_NEWLINE.search(markdown) is not None:
+            return False
+    return True

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
+from flashapp.core.text import is_plain
 from flashapp.core.timefmt import iso_utc
 
 if TYPE_CHECKING:
@@ -115,13 +116,37 @@ def _texts(
     flag: int,
 ) -> tuple[str, str, tuple[str, ...]]:
     """(front, back, media file names) of a card."""
-    front, back = render_card(
-        note_type, fields, ord_, definition, tags=tag_list, deck=deck_name, flag=flag
-    ).plain()
+    plain = _plain_texts(note_type, fields, ord_) if definition is None else None
+    if plain is None:
+        plain = render_card(
+            note_type, fields, ord_, definition, tags=tag_list, deck=deck_name, flag=flag
+        ).plain()
+    front, back = plain
     text = " ".join(map(str, fields.values()))
     # Most cards have no image: skip the two regular expressions unless a reference may be there.
-    media = tuple(media_references(text)) if ("![" in text or "<img" in text.lower()) else ()
+    media = tuple(media_references(text)) if ("![" in text or "<" in text and "<img" in text.lower()) else ()
     return front, back, media
+
+
+# The deck-file kinds whose question and answer are fields as they are (`render_card`'s last branch).
+_FIELD_KINDS = frozenset(("basic", "reversed", "type-in"))
+
+
+def _plain_texts(note_type: str, fields: dict[str, Any], ord_: int) -> tuple[str, str] | None:
+    """`render_card(...).plain()` of a basic, reversed or type-in card whose text holds no markup and no
+    control character (`core.text.is_plain`): the fields themselves, stripped. None for any other card,
+    which is rendered in full."""
+    if note_type not in _FIELD_KINDS:
+        return None
+    front, back, extra = fields.get("front", ""), fields.get("back", ""), fields.get("extra", "")
+    if type(front) is not str or type(back) is not str or type(extra) is not str:
+        return None
+    if note_type == "reversed" and ord_ == 1:
+        front, back = back, front
+    answer = f"{back}\n\n{extra}" if extra else back
+    if not (is_plain(front) and is_plain(answer)):
+        return None
+    return front.strip(), answer.strip()
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode

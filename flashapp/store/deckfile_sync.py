@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Table, func, insert, select
+from sqlalchemy import JSON, Boolean, DateTime, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from flashapp.core.deckfile import CardSpec, DeckSpec
 from flashapp.core.text import to_plain
 from flashapp.store.decks import SEPARATOR, ensure_deck
 from flashapp.store.models import Card, Note, queue_for
+from flashapp.store.sql_text import db_time
 
 # New notes written per INSERT.
 INSERT_CHUNK = 5000
+# Notes moved from another deck file of the tree, loaded per query.
+MOVE_CHUNK = 500
 
 
 @dataclass
@@ -53,17 +56,20 @@ def search_text(fields: dict[str, str], tags: str) -> str:
     return " ".join([*(to_plain(value) for value in fields.values() if value), tags.strip()]).lower()
 
 
-def _note_values(spec: CardSpec) -> dict:
+# What a deck-file card sets of its note (`_note_row`, in this order), and a new note's columns.
+NOTE_VALUE_COLUMNS = ("note_type", "fields", "tags", "search_text", "demo", "demo_params")
+NEW_NOTE_COLUMNS = ("source", "key", "deck_id", "created_at", "modified_at", *NOTE_VALUE_COLUMNS)
+
+
+def _note_row(spec: CardSpec) -> tuple:
+    """The values of NOTE_VALUE_COLUMNS for the card's note."""
     fields = spec.fields()
     tags = tag_text(spec.tags)
-    return {
-        "note_type": spec.kind,
-        "fields": fields,
-        "tags": tags,
-        "search_text": search_text(fields, tags),
-        "demo": spec.demo,
-        "demo_params": spec.params or None,
-    }
+    return (spec.kind, fields, tags, search_text(fields, tags), spec.demo, spec.params or None)
+
+
+def _note_values(spec: CardSpec) -> dict:
+    return dict(zip(NOTE_VALUE_COLUMNS, _note_row(spec), strict=True))
 
 
 def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: datetime) -> SyncReport:
@@ -106,16 +112,13 @@ def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: da
             _set_orphaned(card, True, now, report)
 
     # In chunks, one transaction still: memory for rows stays small however big the file.
+    position = None
     for first in range(0, len(new_specs), INSERT_CHUNK):
         chunk = new_specs[first : first + INSERT_CHUNK]
-        rows = [
-            {"source": source, "key": s.id, "deck_id": deck.id, "created_at": now, "modified_at": now}
-            | _note_values(s)
-            for s in chunk
-        ]
-        ids = _insert_notes(session, rows, source)
+        rows = [(source, s.id, deck.id, now, now, *_note_row(s)) for s in chunk]
+        ids = _insert_notes(session, NEW_NOTE_COLUMNS, rows, source)
         card_rows = [(ids[s.id], deck.id, ord_) for s in chunk for ord_ in s.card_ords()]
-        _insert_cards(session, card_rows, now)
+        position = _insert_cards(session, card_rows, now, position)
         report.added += len(card_rows)
     return report
 
@@ -130,9 +133,36 @@ def _move_from_tree(
     root = deck_name.split(SEPARATOR)[0]
     low, prefix = note_source(root), note_source(root + SEPARATOR)
     in_tree = (Note.source == low) | ((Note.source >= prefix) & (Note.source < prefix + "\U0010ffff"))
+    own = note_source(deck_name)
+    # The tree's other notes as (id, key) rows, matched here: an IN list of every new key (100,000 in a
+    # big first import) cost SQLite more time and memory than the import's own inserts.
+    wanted = set(keys)
+    found = sorted(
+        note_id
+        for note_id, key in session.execute(select(Note.id, Note.key).where(in_tree, Note.source != own))
+        if key in wanted
+    )
     moved: dict[str, Note] = {}
-    for note in session.scalars(select(Note).where(in_tree, Note.key.in_(keys)).order_by(Note.id)):
-        if note.key in moved or note.source == note_source(deck_name):
+    for first in range(0, len(found), MOVE_CHUNK):
+        moved_notes = session.scalars(
+            select(Note).where(Note.id.in_(found[first : first + MOVE_CHUNK])).order_by(Note.id)
+        )
+        _move_notes(session, list(moved_notes), deck_name, deck_id, moved, report)
+    session.flush()
+    return moved
+
+
+def _move_notes(
+    session: Session,
+    notes: list[Note],
+    deck_name: str,
+    deck_id: int,
+    moved: dict[str, Note],
+    report: SyncReport,
+) -> None:
+    """Each note (the lowest id of a key first) and its cards into the deck."""
+    for note in notes:
+        if note.key in moved:
             continue
         for card in session.scalars(
             select(Card).where(Card.note_id == note.id, Card.deck_id == note.deck_id)
@@ -141,8 +171,6 @@ def _move_from_tree(
         note.source, note.deck_id = note_source(deck_name), deck_id
         moved[note.key] = note
         report.moved += 1
-    session.flush()
-    return moved
 
 
 def _set_orphaned(card: Card, orphaned: bool, now: datetime, report: SyncReport) -> None:
@@ -159,80 +187,121 @@ def _set_orphaned(card: Card, orphaned: bool, now: datetime, report: SyncReport)
         report.restored += 1
 
 
-def _insert_notes(session: Session, rows: list[dict], source: str) -> dict[str, int]:
-    """Insert note rows; {key: id}."""
+def _insert_notes(session: Session, names: tuple[str, ...], rows: list[tuple], source: str) -> dict[str, int]:
+    """Insert note rows (values in the order of `names`, "key" among them); {key: id}."""
     connection = session.connection()
     note_table = Note.__table__
     if connection.dialect.name == "sqlite":
-        insert_plain(connection, note_table, rows)
-        keys = {row["key"] for row in rows}
-        found = connection.exec_driver_sql('SELECT "key", id FROM notes WHERE source = ?', (source,))
-        return {key: note_id for key, note_id in found if key in keys}
+        # The new rows' ids follow the highest id before them (SQLite gives max(rowid) + 1): reading
+        # back only those keeps each chunk's cost its own, not the size of the deck so far.
+        before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM notes").scalar()
+        insert_plain(connection, note_table, names, rows)
+        key_at = names.index("key")
+        keys = {row[key_at] for row in rows}
+        # Rows past `before` are this chunk's alone (the write transaction holds the database).
+        found = dict(connection.exec_driver_sql('SELECT "key", id FROM notes WHERE id > ?', (before,)).all())
+        if not keys <= found.keys():  # rowids past 2^63 - 1 are reused: then read the whole source
+            found = dict(
+                connection.exec_driver_sql('SELECT "key", id FROM notes WHERE source = ?', (source,)).all()
+            )
+        return {key: found[key] for key in keys}
     # Core executemany with RETURNING; rows may come back in any order, so match them by key.
     return dict(
-        connection.execute(insert(note_table).returning(note_table.c.key, note_table.c.id), rows).all()
+        connection.execute(
+            insert(note_table).returning(note_table.c.key, note_table.c.id), _dicts(names, rows)
+        ).all()
     )
 
 
-def insert_plain(connection, table: Table, rows: list[dict]) -> None:
-    """SQLite: one prepared INSERT run by the driver over every row, each value put in the form
-    SQLAlchemy would store (times as its UTC text, JSON as text, the columns' Python defaults) but
-    without its per-value processing, which costs more than SQLite's own work at 100k rows."""
-    columns = [column for column in table.columns if not column.primary_key]
-    names = ", ".join(f'"{column.name}"' for column in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
-    defaults = {
-        column.name: column.default.arg
-        for column in columns
-        if column.default is not None and column.default.is_scalar
-    }
-    is_json = [isinstance(column.type, JSON) for column in columns]
+def insert_plain(connection, table: Table, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """SQLite: one prepared INSERT run by the driver over every row (values in the order of `names`),
+    each value put in the form SQLAlchemy would store (times as its UTC text, JSON as text, booleans as
+    integers, the other columns' Python defaults) but without its per-value processing, which costs
+    more than SQLite's own work at 100k rows. Only the columns that need it are converted per row."""
+    columns = {column.name: column for column in table.columns if not column.primary_key}
     times: dict[datetime, str] = {}  # the same few instants over and over (`now`)
 
-    def plain(value, json_column: bool):
-        if json_column:
-            return json.dumps(value, ensure_ascii=False)
-        if isinstance(value, datetime):
-            if value not in times:
-                times[value] = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-            return times[value]
-        return int(value) if isinstance(value, bool) else value
+    def time_text(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value not in times:
+            times[value] = db_time(value)
+        return times[value]
 
-    connection.exec_driver_sql(
-        sql,
-        [
-            tuple(
-                plain(row.get(column.name, defaults.get(column.name)), json_column)
-                for column, json_column in zip(columns, is_json, strict=True)
-            )
-            for row in rows
-        ],
+    def converter(column):
+        if isinstance(column.type, JSON):
+            return _encode_json
+        # `UTCDateTime` decorates DateTime: the type it stores as.
+        if isinstance(getattr(column.type, "impl_instance", column.type), DateTime):
+            return time_text
+        if isinstance(column.type, Boolean):
+            return _int_or_none
+        return None
+
+    converters = [(at, f) for at, name in enumerate(names) if (f := converter(columns[name])) is not None]
+    rest = [column for name, column in columns.items() if name not in names]
+    for column in rest:
+        if column.default is not None and not column.default.is_scalar:
+            raise ValueError(f"{table.name}.{column.name}: a computed default needs a value")
+    constants = tuple(
+        (converter(column) or _same)(None if column.default is None else column.default.arg)
+        for column in rest
     )
+    all_names = ", ".join(f'"{name}"' for name in (*names, *(column.name for column in rest)))
+    sql = f"INSERT INTO {table.name} ({all_names}) VALUES ({', '.join('?' * (len(names) + len(rest)))})"
+
+    def stored(row: tuple) -> tuple:
+        if converters:
+            values = list(row)
+            for at, convert in converters:
+                values[at] = convert(values[at])
+            return (*values, *constants)
+        return row + constants
+
+    connection.exec_driver_sql(sql, [stored(row) for row in rows])
 
 
-def _insert_cards(session: Session, rows: list[tuple[int, int, int]], now: datetime) -> None:
-    """New cards for (note_id, deck_id, ord) rows, queued after every existing new card."""
-    start = (session.scalar(select(func.max(Card.position))) or 0) + 1
+# As SQLAlchemy's JSON type writes a value on SQLite (`json.dumps`, here with the encoder built once).
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _int_or_none(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _same(value):
+    return value
+
+
+def _dicts(names: tuple[str, ...], rows: list[tuple]) -> list[dict]:
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+NEW_CARD_COLUMNS = ("note_id", "deck_id", "ord", "position", "queue", "state", "due", "modified_at")
+
+
+def _insert_cards(
+    session: Session, rows: list[tuple[int, int, int]], now: datetime, start: int | None = None
+) -> int:
+    """New cards for (note_id, deck_id, ord) rows, queued after every existing new card (from position
+    `start` when the caller knows it: the positions are read once per deck file, not once per chunk);
+    the position after the last."""
+    if start is None:
+        start = (session.scalar(select(func.max(Card.position))) or 0) + 1
     connection = session.connection()
     write = insert_plain if connection.dialect.name == "sqlite" else _insert_core
+    queue = queue_for("new", suspended=False, orphaned=False, buried=False)
     write(
         connection,
         Card.__table__,
+        NEW_CARD_COLUMNS,
         [
-            {
-                "note_id": note_id,
-                "deck_id": deck_id,
-                "ord": ord_,
-                "position": start + index,
-                "queue": queue_for("new", suspended=False, orphaned=False, buried=False),
-                "state": "new",
-                "due": now,
-                "modified_at": now,
-            }
+            (note_id, deck_id, ord_, start + index, queue, "new", now, now)
             for index, (note_id, deck_id, ord_) in enumerate(rows)
         ],
     )
+    return start + len(rows)
 
 
-def _insert_core(connection, table: Table, rows: list[dict]) -> None:
-    connection.execute(insert(table), rows)
+def _insert_core(connection, table: Table, names: tuple[str, ...], rows: list[tuple]) -> None:
+    connection.execute(insert(table), _dicts(names, rows))

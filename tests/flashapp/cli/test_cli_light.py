@@ -63,8 +63,16 @@ def test_a_new_collection_still_migrates(tmp_path):
 
 
 def test_the_other_commands_still_open_the_collection(collection):
-    # `cards` is not a study command: it goes through the Collection (and SQLAlchemy).
-    assert "sqlalchemy" in loaded_by("--db", collection.url, "cards")
+    # A search query is the Collection's (its filters are SQLAlchemy expressions).
+    assert "sqlalchemy" in loaded_by("--db", collection.url, "cards", "--search", "word")
+
+
+@pytest.mark.sqlite_only
+def test_listing_cards_skips_the_heavy_packages(collection, write_deck):
+    deck = '[deck]\nname = "Light"\n\n[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n'
+    collection.import_paths([write_deck(deck)], backup=False)
+    assert loaded_by("--db", collection.url, "cards", "--json") == []
+    assert loaded_by("--db", collection.url, "cards", "--deck", "Light") == []
 
 
 # Modules an Anki package's import or export never calls: the study, browse, counting, editing and

@@ -57,8 +57,9 @@ def test_plain_sqlite_inserts_store_what_core_inserts_store(
     assert len(plain["cards"]) == 6
 
 
-def _core_notes(session, rows, source):
+def _core_notes(session, names, rows, source):
     from sqlalchemy import insert
 
     table = deckfile_sync.Note.__table__
-    return dict(session.connection().execute(insert(table).returning(table.c.key, table.c.id), rows).all())
+    values = [dict(zip(names, row, strict=True)) for row in rows]
+    return dict(session.connection().execute(insert(table).returning(table.c.key, table.c.id), values).all())

@@ -1,0 +1,166 @@
+"""`cards` on sqlite3 alone (`store/direct/cards.py`) lists what the `Collection` lists, and the plain-text
+shortcut for fields without markup (`card_info._plain_texts`) gives what the full rendering gives."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+import genanki
+import pytest
+
+from flashapp.core.scheduling import Rating
+from flashapp.store import card_info
+from flashapp.store.direct.cards import card_infos, card_json
+from flashapp.store.direct.connection import direct_or_none
+from flashapp.store.direct.study import Unhandled
+
+VARIED = r"""
+[deck]
+name = "Varied"
+
+[[cards]]
+id = "plain"
+front = "Question 0-1: what is snake_case in C#?"
+back = "  a - b  "
+extra = "x + y"
+tags = ["t1", "über"]
+
+[[cards]]
+id = "markdown"
+front = "**Bold** and `code` and *it*"
+back = "- one\n- two\n# heading"
+
+[[cards]]
+id = "math"
+front = "What is $\\sqrt{d_k}$?"
+back = "$$QK^\\top$$"
+
+[[cards]]
+id = "html"
+front = "<b>bold</b> &amp; <img src=\"x.png\"> ![plot](plot.png)"
+back = "a < b & c > d"
+
+[[cards]]
+id = "control"
+front = "esc \u001b[31mred\u001b[0m and \u202eback"
+back = "tab\there"
+
+[[cards]]
+id = "joined"
+kind = "type-in"
+front = "ends with a dash -"
+back = "x\n-"
+extra = "the extra"
+
+[[cards]]
+id = "rev"
+kind = "reversed"
+front = "front side"
+back = "back *side*"
+
+[[cards]]
+id = "cz"
+cloze = "Flow follows {{c1::straight::shape}} paths from {{c2::noise}}."
+extra = "more"
+
+[[cards]]
+id = "shapes"
+kind = "predict"
+concept = "attention.shapes"
+question = "One sequence: n={n}, m={m}, d={d}, h={heads}: output; weights?"
+answer = "shape"
+ranges = { n = [2, 6], m = [3, 8], heads = [1, 2, 4] }
+params = { batch = 1, d = 16 }
+demo = "attention.cross"
+
+[[cards]]
+id = "demo"
+front = "demo card"
+back = "b"
+demo = "attention.cross"
+params = { n = 2, m = 3, d = 4 }
+"""
+
+SUB = '[deck]\nname = "Varied::Sub"\n\n[[cards]]\nid = "s"\nfront = "sub"\nback = "deck"\n'
+OTHER = '[deck]\nname = "Varied2"\n\n[[cards]]\nid = "o"\nfront = "not a subdeck"\nback = "!"\n'
+
+
+def _anki_package(folder):
+    model = genanki.Model(
+        1607392321,
+        "Listing",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    )
+    deck = genanki.Deck(2059400121, "Anki deck")
+    deck.add_note(genanki.Note(model=model, fields=["<i>plain</i> front", "back &amp; more<br>line"]))
+    deck.add_note(genanki.Note(model=model, fields=["second", "answer"]))
+    package = genanki.Package(deck)
+    package.write_to_file(str(folder / "listing.apkg"))
+    return folder / "listing.apkg"
+
+
+@pytest.fixture
+def varied(collection, write_deck, tmp_path):
+    collection.import_paths(
+        [write_deck(VARIED), write_deck(SUB, "sub.toml"), write_deck(OTHER, "other.toml")], backup=False
+    )
+    collection.import_package(_anki_package(tmp_path))
+    first, second, third, *_ = collection.cards()
+    collection.answer(first.id, Rating.GOOD)  # learning: a due time
+    collection.answer(second.id, Rating.EASY)  # review: an interval and another ease
+    collection.suspend(third.id)
+    return collection
+
+
+def _fully_rendered(monkeypatch, collection, deck=None):
+    """The Collection's listing with the plain-text shortcut off: every card rendered in full."""
+    with monkeypatch.context() as patch:
+        patch.setattr(card_info, "_plain_texts", lambda *args: None)
+        as_json = list(collection.stream_card_json(deck=deck))
+        as_info = list(collection.stream_cards(deck=deck))
+    return as_json, as_info
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("deck", [None, "Varied", "Varied::Sub", "Anki deck"])
+def test_direct_listing_is_the_full_rendering(varied, monkeypatch, deck):
+    expected_json, expected_info = _fully_rendered(monkeypatch, varied, deck)
+    direct = direct_or_none(varied.url, UTC)
+    assert direct is not None
+    with direct:
+        assert list(card_json(direct, deck=deck)) == expected_json
+        assert list(card_infos(direct, deck=deck)) == expected_info
+    assert expected_json == [json.dumps(card.to_json(), ensure_ascii=False) for card in expected_info]
+    if deck is None:
+        assert len(expected_json) == 16
+        # What the fields hold reaches the JSON as the full rendering makes it.
+        fronts = {entry["key"]: entry["front"] for entry in map(json.loads, expected_json)}
+        assert fronts["plain"] == "Question 0-1: what is snake_case in C#?"
+        assert fronts["math"] == "What is √dₖ?"
+        assert "\x1b" not in fronts["control"] and "\u202e" not in fronts["control"]
+
+
+@pytest.mark.sqlite_only
+def test_the_shortcut_serves_fields_without_markup(varied):
+    # It must be taken (else it saves nothing) and only where the text is the field.
+    assert card_info._plain_texts("basic", {"front": " Q 0-1 ", "back": "a_b", "extra": "x"}, 0) == (
+        "Q 0-1",
+        "a_b\n\nx",
+    )
+    assert card_info._plain_texts("reversed", {"front": "f", "back": "b", "extra": ""}, 1) == ("b", "f")
+    assert card_info._plain_texts("basic", {"front": "f", "back": "x\n-", "extra": "e"}, 0) is None
+    assert card_info._plain_texts("basic", {"front": "$x$", "back": "b"}, 0) is None
+    assert card_info._plain_texts("cloze", {"text": "plain", "extra": ""}, 1) is None
+    assert card_info._plain_texts("basic", {"front": 3, "back": "b"}, 0) is None
+
+
+@pytest.mark.sqlite_only
+def test_search_and_unknown_decks_are_the_collections(varied):
+    direct = direct_or_none(varied.url, UTC)
+    with direct:
+        with pytest.raises(Unhandled):
+            next(card_json(direct, search="plain"))
+        with pytest.raises(Unhandled):
+            next(card_json(direct, deck="Nope"))
