@@ -418,7 +418,7 @@ def _write_package(
     register_note_functions(db, package.field_names)
     run = _Runner(db)
     try:
-        _create_temp_tables(run, alias, note_types, decks, info)
+        first_import = _create_temp_tables(run, alias, note_types, decks, info)
         params = {
             "reset": int(reset),
             "crt": info.crt,
@@ -468,7 +468,12 @@ def _write_package(
             )
             attached.append(stage)
         names = package.field_names
-        notes_added = run(_insert_notes_sql(alias, stage, names), params).rowcount
+        if first_import:
+            notes_added = run(_insert_notes_sql(alias, stage, names, keys="first"), params).rowcount
+            if notes_added < run.value("SELECT count(*) FROM temp.fa_notes"):  # guids shared
+                notes_added += run(_insert_notes_sql(alias, stage, names, keys="shared"), params).rowcount
+        else:
+            notes_added = run(_insert_notes_sql(alias, stage, names), params).rowcount
         notes_updated = run(_update_notes_sql(alias, stage, names)).rowcount if existing_notes else 0
         plan = plan_media(db, package.contents.media, now)
         package.media_plan = plan
@@ -619,7 +624,8 @@ def _deck_description(description: str) -> str:
 # --- SQL --------------------------------------------------------------------------------------------------
 
 
-def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection) -> None:
+def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection) -> bool:
+    """The temporary tables the statements below join; True for a first import (no Anki note here)."""
     run(
         "CREATE TEMP TABLE fa_ntmap (mid INTEGER PRIMARY KEY, nt_id INTEGER, templates INTEGER, "
         "cloze INTEGER)"
@@ -629,8 +635,8 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         "relearning_steps INTEGER, starting_ease REAL, fsrs INTEGER)"
     )
     run(
-        "CREATE TEMP TABLE fa_notes (note_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL UNIQUE, "
-        "existing INTEGER, deck_id INTEGER, mid INTEGER, dup_key TEXT)"
+        "CREATE TEMP TABLE fa_notes (nid INTEGER PRIMARY KEY, note_id INTEGER NOT NULL, existing INTEGER, "
+        "deck_id INTEGER, mid INTEGER, dup_key TEXT)"
     )
     run("CREATE TEMP TABLE fa_cardmap (cid INTEGER PRIMARY KEY, card_id INTEGER)")
     if note_types:
@@ -653,42 +659,46 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
                 )
             )
         run("INSERT INTO temp.fa_deckmap VALUES (?, ?, ?, ?, ?, ?)", rows)
-    # Each note: its deck (that of its first card), and the note it updates or the id it will get: a
-    # new note's id is the table's own rowid, counting on from the collection's largest id (notes that
-    # are already here wait under their negated id, out of the way, until that is done).
+    # Each note: its deck (that of its first card), and the note it updates or the id it will get: new
+    # notes count on from the collection's largest id, in the order of their Anki ids.
     # Two notes of one package may share a guid (Anki tolerates it and keeps both): the note with the
     # smallest id keeps the guid as its key, each other one gets `guid<U+001F>its Anki id` (U+001F
-    # separates Anki's fields, so no real guid holds it; the export writes the guid back).
-    run("CREATE TEMP TABLE fa_guids (guid TEXT PRIMARY KEY, nid INTEGER)")
-    run(
-        f"INSERT INTO temp.fa_guids SELECT guid, min(id) FROM {alias}.notes GROUP BY guid HAVING count(*) > 1"
-    )
+    # separates Anki's fields, so no real guid holds it; the export writes the guid back). In a first
+    # import no note can match one already here, and the notes' own insert finds the shared guids
+    # (`_insert_notes_sql`); otherwise they are found here first, so that each note finds its key.
     base = run.value("SELECT coalesce(max(id), 0) FROM main.notes")
-    run("INSERT INTO temp.fa_notes (note_id, nid) VALUES (?, ?)", (int(base), _SEED))
-    any_here = run.value(f"SELECT 1 FROM main.notes WHERE source = '{SOURCE}' LIMIT 1") is not None
-    existing, join = ("e.id", f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = {_KEY_SQL}")
-    if not any_here:  # a first import: no note can match
-        existing, join = "NULL", ""
+    first_import = run.value(f"SELECT 1 FROM main.notes WHERE source = '{SOURCE}' LIMIT 1") is None
+    existing, joins, dup_key = "NULL", "", "NULL"
+    if not first_import:
+        run("CREATE TEMP TABLE fa_guids (guid TEXT PRIMARY KEY, nid INTEGER)")
+        run(
+            f"INSERT INTO temp.fa_guids SELECT guid, min(id) FROM {alias}.notes GROUP BY guid "
+            "HAVING count(*) > 1"
+        )
+        existing = "e.id"
+        joins = (
+            "LEFT JOIN temp.fa_guids g ON g.guid = n.guid "
+            f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = {_KEY_SQL}"
+        )
+        dup_key = f"(CASE WHEN g.nid != n.id THEN {_KEY_SQL} END)"
     run(
-        f"""INSERT INTO temp.fa_notes (note_id, nid, existing, deck_id, mid, dup_key)
-        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid,
-            (CASE WHEN g.nid != n.id THEN {_KEY_SQL} END)
+        f"""INSERT INTO temp.fa_notes (nid, note_id, existing, deck_id, mid, dup_key)
+        SELECT n.id,
+            coalesce({existing}, :base + row_number() OVER (PARTITION BY {existing} IS NULL ORDER BY n.id)),
+            {existing}, d.deck_id, n.mid, {dup_key}
         FROM {alias}.notes n
         JOIN (SELECT nid, min(ord), CASE WHEN odid != 0 THEN odid ELSE did END AS home
               FROM {alias}.cards GROUP BY nid) first ON first.nid = n.id
         JOIN temp.fa_deckmap d ON d.did = first.home
         JOIN temp.fa_ntmap t ON t.mid = n.mid
-        LEFT JOIN temp.fa_guids g ON g.guid = n.guid
-        {join}"""
+        {joins}""",
+        {"base": int(base)},
     )
-    run("DELETE FROM temp.fa_notes WHERE nid = ?", (_SEED,))
-    run("UPDATE temp.fa_notes SET note_id = existing WHERE existing IS NOT NULL")
+    return first_import
 
 
 # A note's key: its guid, or for the second and later notes sharing one, the guid and its Anki id.
 _KEY_SQL = "(CASE WHEN g.nid IS NOT NULL AND g.nid != n.id THEN n.guid || char(31) || n.id ELSE n.guid END)"
-# A row holding the largest note id so far, so that new notes' rowids follow it (never a real note id).
-_SEED = -(2**63)
 
 
 def _note_source(alias: str, stage: str | None, names: FieldNames) -> tuple[str, dict[str, str]]:
@@ -699,18 +709,28 @@ def _note_source(alias: str, stage: str | None, names: FieldNames) -> tuple[str,
     return f"{notes_with_array(alias)} n", note_columns_sql(names) | {"nid": "n.id"}
 
 
-def _insert_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:
+def _insert_notes_sql(alias: str, stage: str | None, names: FieldNames, *, keys: str = "known") -> str:
+    """The new notes. `keys`: "known" (their keys found by `_create_temp_tables`), "first" (a first
+    import: each takes its guid, in the order of Anki's ids, and a note whose guid an earlier note
+    took is left out) or "shared" (those left out, under `guid<U+001F>Anki id`)."""
     source, columns = _note_source(alias, stage, names)
+    key, where, tail = f"coalesce(f.dup_key, {columns['guid']})", "", ""
+    if keys == "first":
+        key, tail = columns["guid"], "ORDER BY f.nid ON CONFLICT (source, key) DO NOTHING"
+    elif keys == "shared":
+        key = f"{columns['guid']} || char(31) || f.nid"
+        where = "AND NOT EXISTS (SELECT 1 FROM main.notes x WHERE x.id = f.note_id)"
     return f"""INSERT INTO main.notes (id, source, key, deck_id, note_type, fields, tags, search_text, demo,
             demo_params, created_at, modified_at, note_type_id)
-        SELECT f.note_id, '{SOURCE}', coalesce(f.dup_key, {columns["guid"]}), f.deck_id, '{NOTE_TYPE}',
+        SELECT f.note_id, '{SOURCE}', {key}, f.deck_id, '{NOTE_TYPE}',
             {columns["fields"]},
             {columns["tags"]}, {columns["search_text"]}, NULL, NULL, :now_text, {columns["modified_at"]},
             t.nt_id
         FROM {source}
         JOIN temp.fa_notes f ON f.nid = {columns["nid"]}
         JOIN temp.fa_ntmap t ON t.mid = f.mid
-        WHERE f.existing IS NULL"""
+        WHERE f.existing IS NULL {where}
+        {tail}"""
 
 
 def _update_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:
