@@ -635,8 +635,8 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         "relearning_steps INTEGER, starting_ease REAL, fsrs INTEGER)"
     )
     run(
-        "CREATE TEMP TABLE fa_notes (nid INTEGER PRIMARY KEY, note_id INTEGER NOT NULL, existing INTEGER, "
-        "deck_id INTEGER, mid INTEGER, dup_key TEXT)"
+        "CREATE TEMP TABLE fa_notes (note_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL UNIQUE, "
+        "existing INTEGER, deck_id INTEGER, mid INTEGER, dup_key TEXT)"
     )
     run("CREATE TEMP TABLE fa_cardmap (cid INTEGER PRIMARY KEY, card_id INTEGER)")
     if note_types:
@@ -659,8 +659,10 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
                 )
             )
         run("INSERT INTO temp.fa_deckmap VALUES (?, ?, ?, ?, ?, ?)", rows)
-    # Each note: its deck (that of its first card), and the note it updates or the id it will get: new
-    # notes count on from the collection's largest id, in the order of their Anki ids.
+    # Each note: its deck (that of its first card), and the note it updates or the id it will get: a
+    # new note's id is the table's own rowid, counting on from the collection's largest id (notes that
+    # are already here wait under their negated id, out of the way, until that is done; numbering
+    # them with a window function instead costs a sort).
     # Two notes of one package may share a guid (Anki tolerates it and keeps both): the note with the
     # smallest id keeps the guid as its key, each other one gets `guid<U+001F>its Anki id` (U+001F
     # separates Anki's fields, so no real guid holds it; the export writes the guid back). In a first
@@ -681,24 +683,29 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
             f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = {_KEY_SQL}"
         )
         dup_key = f"(CASE WHEN g.nid != n.id THEN {_KEY_SQL} END)"
+    run("INSERT INTO temp.fa_notes (note_id, nid) VALUES (?, ?)", (int(base), _SEED))
     run(
-        f"""INSERT INTO temp.fa_notes (nid, note_id, existing, deck_id, mid, dup_key)
-        SELECT n.id,
-            coalesce({existing}, :base + row_number() OVER (PARTITION BY {existing} IS NULL ORDER BY n.id)),
-            {existing}, d.deck_id, n.mid, {dup_key}
+        f"""INSERT INTO temp.fa_notes (note_id, nid, existing, deck_id, mid, dup_key)
+        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid, {dup_key}
         FROM {alias}.notes n
         JOIN (SELECT nid, min(ord), CASE WHEN odid != 0 THEN odid ELSE did END AS home
               FROM {alias}.cards GROUP BY nid) first ON first.nid = n.id
         JOIN temp.fa_deckmap d ON d.did = first.home
         JOIN temp.fa_ntmap t ON t.mid = n.mid
-        {joins}""",
-        {"base": int(base)},
+        {joins}"""
     )
+    run("DELETE FROM temp.fa_notes WHERE nid = ?", (_SEED,))
+    if not first_import:
+        run("UPDATE temp.fa_notes SET note_id = existing WHERE existing IS NOT NULL")
     return first_import
 
 
 # A note's key: its guid, or for the second and later notes sharing one, the guid and its Anki id.
 _KEY_SQL = "(CASE WHEN g.nid IS NOT NULL AND g.nid != n.id THEN n.guid || char(31) || n.id ELSE n.guid END)"
+
+
+# A row holding the largest note id so far, so that new notes' rowids follow it (never a real note id).
+_SEED = -(2**63)
 
 
 def _note_source(alias: str, stage: str | None, names: FieldNames) -> tuple[str, dict[str, str]]:
@@ -716,7 +723,7 @@ def _insert_notes_sql(alias: str, stage: str | None, names: FieldNames, *, keys:
     source, columns = _note_source(alias, stage, names)
     key, where, tail = f"coalesce(f.dup_key, {columns['guid']})", "", ""
     if keys == "first":
-        key, tail = columns["guid"], "ORDER BY f.nid ON CONFLICT (source, key) DO NOTHING"
+        key, tail = columns["guid"], f"ORDER BY {columns['nid']} ON CONFLICT (source, key) DO NOTHING"
     elif keys == "shared":
         key = f"{columns['guid']} || char(31) || f.nid"
         where = "AND NOT EXISTS (SELECT 1 FROM main.notes x WHERE x.id = f.note_id)"
