@@ -5,8 +5,9 @@
    (`quick_check` first, then its tables and rows). A big package hands the row checks and the notes'
    stored columns to a worker process (`stager`), which runs while step 3 copies cards.
 2. The caller backs the collection up.
-3. One write transaction (`BEGIN IMMEDIATE`) with every package's collection ATTACHed read-only and
-   immutable, `trusted_schema` off: note types and decks in Python (a few rows), then cards, the review
+3. One write transaction (`BEGIN IMMEDIATE`) on a plain sqlite3 connection (`write_packages`), with
+   every package's collection ATTACHed read-only and immutable (`attached_packages`), `trusted_schema`
+   off: note types and decks a statement each (a few rows), then cards, the review
    log and notes copied by `INSERT ... SELECT` inside SQLite, the scheduling mapped by the SQL of
    `scheduling_map.card_columns_sql`, the notes' columns by `notes_sql` (or taken from the
    worker's staging file). A hostile package cannot make this quadratic: every join goes through a
@@ -23,6 +24,9 @@ never replaced (one row per card and answer time). With `reset`, new cards come 
 history, and existing cards keep their scheduling.
 
 Packages are read with SQLite's own engine, so this needs an SQLite collection (file or memory).
+Two ways reach step 3 and share everything from there: the `Collection` (`attached_session`, then
+its session's own sqlite3 connection), and `flashapp import` of packages alone into an SQLite file
+at the newest schema (`direct_import`), which never loads SQLAlchemy or the mapped models.
 """
 
 from __future__ import annotations
