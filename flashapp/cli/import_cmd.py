@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flashapp.cli.common import add_json_flag, open_collection, print_json
+from flashapp.cli.common import add_json_flag, open_collection, open_direct, print_json
+
+if TYPE_CHECKING:
+    from flashapp.store.anki.reports import PackageImportReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,8 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_collection(args) as collection:
-        report = collection.import_paths(args.paths, reset=args.reset)
+    files, decks, packages = (), (), _packages_direct(args)
+    if packages is None:
+        with open_collection(args) as collection:
+            report = collection.import_paths(args.paths, reset=args.reset)
+        files, decks, packages = report.files, report.decks, report.packages
     if args.json:
         print_json(
             [
@@ -35,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
                     "orphaned": r.orphaned,
                     "restored": r.restored,
                 }
-                for f, r in zip(report.files, report.decks, strict=True)
+                for f, r in zip(files, decks, strict=True)
             ]
-            + [package.to_json() for package in report.packages]
+            + [package.to_json() for package in packages]
         )
         return 0
-    for path, deck in zip(report.files, report.decks, strict=True):
+    for path, deck in zip(files, decks, strict=True):
         if not deck.changed:
             print(f"{deck.deck}: up to date ({path})")
             continue
@@ -50,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         if deck.restored:
             parts.append(f"{deck.restored} card(s) back in the file")
         print(f"{deck.deck}: {', '.join(parts)} ({path})")
-    for package in report.packages:
+    for package in packages:
         parts = [
             f"{package.notes_added} note(s) added",
             f"{package.notes_updated} updated",
@@ -73,3 +81,22 @@ def run(args: argparse.Namespace) -> int:
         decks = ", ".join(package.decks) or "no decks"
         print(f"{package.file}: {', '.join(parts)} [{package.format}; decks: {decks}]")
     return 0
+
+
+def _packages_direct(args: argparse.Namespace) -> tuple[PackageImportReport, ...] | None:
+    """Anki packages alone, into an SQLite file at the newest schema: imported on a plain sqlite3
+    connection (`store/anki/direct_import.py`, no SQLAlchemy); None for everything else."""
+    from flashapp.store.importing import is_package
+
+    paths = [Path(path) for path in args.paths]
+    if not all(is_package(path) and path.is_file() for path in paths):
+        return None
+    direct = open_direct(args)
+    if direct is None:
+        return None
+    from datetime import UTC, datetime
+
+    from flashapp.store.anki.direct_import import import_packages
+
+    with direct:
+        return import_packages(direct, paths, reset=args.reset, now=datetime.now(UTC))

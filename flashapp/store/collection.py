@@ -825,7 +825,9 @@ class Collection:
         """Where media files live: `<collection stem>.media/` beside an SQLite file; a temporary
         folder for an in-memory collection; None for a server database (no media there)."""
         if self.path is not None:
-            return self.path.with_name(f"{self.path.stem}.media")
+            from flashapp.store.anki.media import media_folder
+
+            return media_folder(self.path)
         if self.engine.dialect.name != "sqlite":
             return None
         if getattr(self, "_memory_media", None) is None:
@@ -853,8 +855,13 @@ class Collection:
         self, deck_files: list[Path], packages: list[Path], *, backup: bool, reset: bool
     ) -> ImportReport:
         """Deck files and packages, read and checked first, then written in one transaction."""
-        from flashapp.store.anki.media import install_media, remove_installed
-        from flashapp.store.anki.package_import import attached_session, prepared_packages, write_package
+        from flashapp.store.anki.media import remove_installed
+        from flashapp.store.anki.package_import import (
+            attached_session,
+            prepared_packages,
+            session_sqlite,
+            write_packages,
+        )
         from flashapp.store.importing import read_deck_files
 
         specs = read_deck_files(deck_files) if deck_files else []
@@ -874,18 +881,17 @@ class Collection:
                         from flashapp.store.deckfile_sync import sync_deck
 
                         decks = tuple(sync_deck(session, spec, path, now) for spec, path in specs)
-                    reports = tuple(
-                        write_package(
-                            session, alias, package, now=now, reset=reset, attached=aliases, tz=self.tz
-                        )
-                        for alias, package in zip(list(aliases), prepared, strict=True)
+                    # The packages' rows on the session's own sqlite3 connection, in its transaction.
+                    reports = write_packages(
+                        session_sqlite(session),
+                        aliases,
+                        prepared,
+                        now=now,
+                        reset=reset,
+                        tz=self.tz,
+                        media_dir=media_dir,
+                        installed=installed,
                     )
-                    for package in prepared:  # an Anki collection brings its rollover and learn-ahead
-                        set_rollover_hour(session, package.collection.rollover_hour)
-                        set_learn_ahead_minutes(session, package.collection.learn_ahead_minutes)
-                    for package in prepared:  # files in place before the commit (see store.anki.media)
-                        if package.media_plan is not None and media_dir is not None:
-                            install_media(media_dir, package.media_plan.moves, installed)
             except BaseException:
                 remove_installed(installed)
                 raise

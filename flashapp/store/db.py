@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +77,9 @@ def make_engine(url: str) -> Engine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     # Card text is mostly non-ASCII math; keep it readable (and LIKE-searchable) in JSON columns.
-    engine = create_engine(url, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+    from flashapp.store.sql_text import db_json
+
+    engine = create_engine(url, json_serializer=db_json)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

@@ -8,19 +8,13 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from flashapp.errors import UserError
+from flashapp.store.decks_sql import SEPARATOR, parent_names  # noqa: F401 - shared with the sqlite3 side
 from flashapp.store.models import Deck
-
-SEPARATOR = "::"
-
-
-def parent_names(name: str) -> list[str]:
-    """ "A::B::C" -> ["A", "A::B"]."""
-    parts = name.split(SEPARATOR)
-    return [SEPARATOR.join(parts[:i]) for i in range(1, len(parts))]
 
 
 def ensure_deck(session: Session, name: str, now: datetime, description: str | None = None) -> Deck:
-    """The deck called `name`, created (with any missing parents) if needed."""
+    """The deck called `name`, created (with any missing parents) if needed (on a plain sqlite3
+    connection: `decks_sql.ensure_deck_id`, the same rule)."""
     for parent in parent_names(name):
         if session.scalar(select(Deck.id).where(Deck.name == parent)) is None:
             session.add(Deck(name=parent, description="", options={}, created_at=now))

@@ -5,6 +5,7 @@ missing one reads as the default). No SQLAlchemy here: `store.settings` (the Col
 from __future__ import annotations
 
 from flashapp.core.scheduling.day import DEFAULT_ROLLOVER_HOUR
+from flashapp.errors import UserError
 
 ROLLOVER_HOUR = "rollover_hour"
 LEARN_AHEAD_MINUTES = "learn_ahead_minutes"
@@ -33,3 +34,14 @@ def learn_ahead_minutes_of(stored: object) -> int:
     """The learn-ahead limit a stored value means (20 minutes, Anki's `collapseTime`, when missing or
     invalid)."""
     return stored if valid_learn_ahead_minutes(stored) else DEFAULT_LEARN_AHEAD_MINUTES  # type: ignore[return-value]
+
+
+def check_setting(key: str, value: object) -> None:
+    """Raise `UserError` when `value` cannot be stored as setting `key` (the rollover hour or the
+    learn-ahead limit); the `Collection` and the sqlite3 side write only values that pass."""
+    if key == ROLLOVER_HOUR and not valid_rollover_hour(value):
+        raise UserError(f"rollover hour must be a whole hour from 0 to 23, got {value!r}")
+    if key == LEARN_AHEAD_MINUTES and not valid_learn_ahead_minutes(value):
+        raise UserError(
+            f"learn-ahead limit must be whole minutes from 0 to {MAX_LEARN_AHEAD_MINUTES}, got {value!r}"
+        )

@@ -6,17 +6,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flashapp.errors import UserError
 from flashapp.store.models import CollectionSetting
 from flashapp.store.setting_values import (
     DEFAULT_LEARN_AHEAD_MINUTES,
     LEARN_AHEAD_MINUTES,
     MAX_LEARN_AHEAD_MINUTES,
     ROLLOVER_HOUR,
+    check_setting,
     learn_ahead_minutes_of,
     rollover_hour_of,
-    valid_learn_ahead_minutes,
-    valid_rollover_hour,
 )
 
 __all__ = [
@@ -38,8 +36,7 @@ def rollover_hour(session: Session) -> int:
 
 
 def set_rollover_hour(session: Session, hour: int) -> None:
-    if not valid_rollover_hour(hour):
-        raise UserError(f"rollover hour must be a whole hour from 0 to 23, got {hour!r}")
+    check_setting(ROLLOVER_HOUR, hour)
     row = session.get(CollectionSetting, ROLLOVER_HOUR)
     if row is None:
         session.add(CollectionSetting(key=ROLLOVER_HOUR, value=hour))
@@ -56,10 +53,7 @@ def learn_ahead_minutes(session: Session) -> int:
 
 
 def set_learn_ahead_minutes(session: Session, minutes: int) -> None:
-    if not valid_learn_ahead_minutes(minutes):
-        raise UserError(
-            f"learn-ahead limit must be whole minutes from 0 to {MAX_LEARN_AHEAD_MINUTES}, got {minutes!r}"
-        )
+    check_setting(LEARN_AHEAD_MINUTES, minutes)
     row = session.get(CollectionSetting, LEARN_AHEAD_MINUTES)
     if row is None:
         session.add(CollectionSetting(key=LEARN_AHEAD_MINUTES, value=minutes))

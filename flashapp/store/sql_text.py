@@ -42,6 +42,11 @@ def read_time(value: str | datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def db_json(value: Any) -> str:
+    """A JSON column's text as the engine writes it (`store.db.make_engine`'s serializer)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def read_json(value: Any) -> Any:
     """A JSON column's value: text on SQLite, already decoded by PostgreSQL's driver."""
     if isinstance(value, str | bytes):

@@ -20,15 +20,16 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from flashapp.store.sql_text import db_time
 
-from flashapp.anki.package_reader import MediaFile
-from flashapp.store.models import Media
+if TYPE_CHECKING:
+    from flashapp.anki.package_reader import MediaFile
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class MediaPlan:
     already_present: int
 
 
+def media_folder(collection_file: Path) -> Path:
+    """`<collection stem>.media/` beside an SQLite collection file."""
+    return collection_file.with_name(f"{collection_file.stem}.media")
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -49,11 +55,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def plan_media(session: Session, files: tuple[MediaFile, ...], now: datetime) -> MediaPlan:
-    """Insert the media rows (inside the import's transaction) and say which files to move."""
+def plan_media(db: sqlite3.Connection, files: tuple[MediaFile, ...], now: datetime) -> MediaPlan:
+    """Insert the media rows (inside the import's transaction, on its sqlite3 connection) and say
+    which files to move."""
     if not files:
         return MediaPlan((), {}, 0, 0)
-    known = {name: sha for name, sha in session.execute(select(Media.name, Media.sha256))}
+    known = {name: sha for name, sha in db.execute("SELECT name, sha256 FROM main.media")}
     # Case-insensitive file systems (macOS, Windows) would let "A.png" overwrite "a.png".
     folded = {name.casefold(): name for name in known}
     rows, moves, renamed, present = [], [], {}, 0
@@ -78,10 +85,10 @@ def plan_media(session: Session, files: tuple[MediaFile, ...], now: datetime) ->
             renamed[name] = name = base
         known[name] = media.sha256
         folded[name.casefold()] = name
-        rows.append({"name": name, "sha256": media.sha256, "size": media.size, "created_at": now})
+        rows.append((name, media.sha256, media.size, db_time(now)))
         moves.append((media.staged, name))
     if rows:
-        session.execute(insert(Media), rows)
+        db.executemany("INSERT INTO main.media (name, sha256, size, created_at) VALUES (?, ?, ?, ?)", rows)
     return MediaPlan(tuple(moves), renamed, len(rows), present)
 
 

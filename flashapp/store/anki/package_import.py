@@ -5,8 +5,9 @@
    (`quick_check` first, then its tables and rows). A big package hands the row checks and the notes'
    stored columns to a worker process (`stager`), which runs while step 3 copies cards.
 2. The caller backs the collection up.
-3. One write transaction (`BEGIN IMMEDIATE`) with every package's collection ATTACHed read-only and
-   immutable, `trusted_schema` off: note types and decks in Python (a few rows), then cards, the review
+3. One write transaction (`BEGIN IMMEDIATE`) on a plain sqlite3 connection (`write_packages`), with
+   every package's collection ATTACHed read-only and immutable (`attached_packages`), `trusted_schema`
+   off: note types and decks a statement each (a few rows), then cards, the review
    log and notes copied by `INSERT ... SELECT` inside SQLite, the scheduling mapped by the SQL of
    `scheduling_map.card_columns_sql`, the notes' columns by `notes_sql` (or taken from the
    worker's staging file). A hostile package cannot make this quadratic: every join goes through a
@@ -23,24 +24,25 @@ never replaced (one row per card and answer time). With `reset`, new cards come 
 history, and existing cards keep their scheduling.
 
 Packages are read with SQLite's own engine, so this needs an SQLite collection (file or memory).
+Two ways reach step 3 and share everything from there: the `Collection` (`attached_session`, then
+its session's own sqlite3 connection), and `flashapp import` of packages alone into an SQLite file
+at the newest schema (`direct_import`), which never loads SQLAlchemy or the mapped models.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-
-from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from flashapp.anki.collection_reader import (
     AnkiCollection,
@@ -80,9 +82,13 @@ from flashapp.store.anki.notes_sql import (
 )
 from flashapp.store.anki.reports import PackageImportReport
 from flashapp.store.anki.stager import STAGE_MIN_NOTES, STAGE_MIN_PACKAGE_BYTES, NoteStager
-from flashapp.store.db import IMMEDIATE
-from flashapp.store.decks import ensure_deck, parent_names
-from flashapp.store.models import Card, Deck, NoteType
+from flashapp.store.decks_sql import ensure_deck_id, parent_names
+from flashapp.store.setting_values import LEARN_AHEAD_MINUTES, ROLLOVER_HOUR, check_setting
+from flashapp.store.sql_text import db_json, db_time, read_json
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 SOURCE = "anki"
 NOTE_TYPE = "anki"
@@ -239,56 +245,122 @@ def prepared_packages(
 
 
 @contextmanager
+def attached_packages(
+    db: sqlite3.Connection, packages: Sequence[PreparedPackage], on_broken: Callable[[], None] | None = None
+) -> Iterator[list[str]]:
+    """`db` (a plain sqlite3 connection, outside a transaction) with each package's collection
+    attached read-only and the import's pragmas; everything restored and detached on exit (SQLite
+    cannot detach inside a transaction: the caller's transaction is over by then). The aliases list
+    grows with the staging files attached while writing. A connection that cannot be cleaned up is
+    handed to `on_broken` (never reused half-cleaned), or closed."""
+    aliases: list[str] = []
+    trusted = db.execute("PRAGMA trusted_schema").fetchone()[0]
+    foreign_keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    cache_size = db.execute("PRAGMA cache_size").fetchone()[0]
+    try:
+        db.create_collation("unicase", unicase_collation)
+        db.execute("PRAGMA trusted_schema=OFF")
+        # The bulk copy links rows only to ids it has just made or looked up (decks, note types,
+        # notes), so per-row foreign key lookups would only cost time; tests run foreign_key_check.
+        db.execute("PRAGMA foreign_keys=OFF")
+        db.execute(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")  # no spilling while the indexes grow
+        for index, package in enumerate(packages):
+            alias = f"anki_package_{index}"
+            db.execute(f"ATTACH DATABASE ? AS {alias}", (sqlite_uri(package.contents.collection_path),))
+            aliases.append(alias)
+        yield aliases
+    finally:
+        try:
+            for alias in aliases:
+                db.execute(f"DETACH DATABASE {alias}")
+            db.execute(f"PRAGMA trusted_schema={int(trusted)}")
+            db.execute(f"PRAGMA foreign_keys={int(foreign_keys)}")
+            db.execute(f"PRAGMA cache_size={int(cache_size)}")
+            for name, arity in _FUNCTIONS:
+                db.create_function(name, arity, None)
+        except sqlite3.Error:
+            if on_broken is not None:
+                on_broken()
+            else:
+                db.close()
+
+
+@contextmanager
 def attached_session(
     engine: Engine, packages: Sequence[PreparedPackage]
 ) -> Iterator[tuple[Session, list[str]]]:
-    """A write session (BEGIN IMMEDIATE) with each package's collection attached read-only; detached
-    again after the commit or rollback (SQLite cannot detach inside a transaction)."""
+    """The `Collection`'s way in: a write session (BEGIN IMMEDIATE) whose connection has the packages
+    attached (`attached_packages`); `write_packages` then runs on its sqlite3 connection
+    (`session_sqlite`)."""
     if engine.dialect.name != "sqlite":
         raise UserError("importing Anki packages needs an SQLite collection (a file or sqlite://)")
+    from sqlalchemy.orm import Session
+
+    from flashapp.store.db import IMMEDIATE
+
     with engine.connect() as connection:
         dbapi = connection.connection.driver_connection
-        aliases: list[str] = []
-        trusted = dbapi.execute("PRAGMA trusted_schema").fetchone()[0]
-        foreign_keys = dbapi.execute("PRAGMA foreign_keys").fetchone()[0]
-        cache_size = dbapi.execute("PRAGMA cache_size").fetchone()[0]
-        try:
-            dbapi.create_collation("unicase", unicase_collation)
-            dbapi.execute("PRAGMA trusted_schema=OFF")
-            # The bulk copy links rows only to ids it has just made or looked up (decks, note types,
-            # notes), so per-row foreign key lookups would only cost time; tests run foreign_key_check.
-            dbapi.execute("PRAGMA foreign_keys=OFF")
-            dbapi.execute(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")  # no spilling while the indexes grow
-            for index, package in enumerate(packages):
-                alias = f"anki_package_{index}"
-                dbapi.execute(
-                    f"ATTACH DATABASE ? AS {alias}", (sqlite_uri(package.contents.collection_path),)
-                )
-                aliases.append(alias)
-            connection = connection.execution_options(**IMMEDIATE)
-            with (
-                Session(bind=connection, expire_on_commit=False, autoflush=False) as session,
-                session.begin(),
-            ):
-                yield session, aliases
-        finally:
-            try:
-                for alias in aliases:
-                    dbapi.execute(f"DETACH DATABASE {alias}")
-                dbapi.execute(f"PRAGMA trusted_schema={int(trusted)}")
-                dbapi.execute(f"PRAGMA foreign_keys={int(foreign_keys)}")
-                dbapi.execute(f"PRAGMA cache_size={int(cache_size)}")
-                for name, arity in _FUNCTIONS:
-                    dbapi.create_function(name, arity, None)
-            except sqlite3.Error:
-                connection.invalidate()  # never hand a half-cleaned connection back to the pool
+        with (
+            attached_packages(dbapi, packages, connection.invalidate) as aliases,
+            Session(
+                bind=connection.execution_options(**IMMEDIATE), expire_on_commit=False, autoflush=False
+            ) as session,
+            session.begin(),
+        ):
+            yield session, aliases
+
+
+def session_sqlite(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under a session of `attached_session`, its transaction begun (BEGIN
+    IMMEDIATE) and the session's pending rows flushed."""
+    session.flush()
+    return session.connection().connection.driver_connection
 
 
 _FUNCTIONS = (*FUNCTIONS, ("fa_rename_media", 1))
 
 
+def write_packages(
+    db: sqlite3.Connection,
+    aliases: list[str],
+    packages: Sequence[PreparedPackage],
+    *,
+    now: datetime,
+    reset: bool,
+    tz: tzinfo,
+    media_dir: Path | None,
+    installed: list[Path],
+) -> tuple[PackageImportReport, ...]:
+    """Inside the caller's write transaction on `db` (packages attached as `aliases`): every
+    package's rows, the collection settings an Anki collection brings (rollover hour, learn-ahead
+    limit), then the media files moved into place, last before the commit (see `media`): each
+    file installed is appended to `installed`, which the caller removes if the transaction fails."""
+    reports = tuple(
+        write_package(db, alias, package, now=now, reset=reset, attached=aliases, tz=tz)
+        for alias, package in zip(list(aliases), packages, strict=True)
+    )
+    for package in packages:
+        write_setting(db, ROLLOVER_HOUR, package.collection.rollover_hour)
+        write_setting(db, LEARN_AHEAD_MINUTES, package.collection.learn_ahead_minutes)
+    from flashapp.store.anki import media  # looked up at the call: tests stop a process half-way here
+
+    for package in packages:
+        if package.media_plan is not None and media_dir is not None:
+            media.install_media(media_dir, package.media_plan.moves, installed)
+    return reports
+
+
+def write_setting(db: sqlite3.Connection, key: str, value: object) -> None:
+    check_setting(key, value)
+    db.execute(
+        "INSERT INTO collection_settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, db_json(value)),
+    )
+
+
 def write_package(
-    session: Session,
+    db: sqlite3.Connection,
     alias: str,
     package: PreparedPackage,
     *,
@@ -301,9 +373,9 @@ def write_package(
     error rolls it back and becomes one line naming the package). `tz`: the user's zone, for when
     the burial of a buried card ends (the next study day)."""
     try:
-        return _write_package(session, alias, package, now=now, reset=reset, attached=attached, tz=tz)
-    except DBAPIError as error:
-        reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
+        return _write_package(db, alias, package, now=now, reset=reset, attached=attached, tz=tz)
+    except sqlite3.DatabaseError as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         for constraint, meaning in _CONSTRAINTS.items():
             if constraint in reason:
                 reason = meaning
@@ -318,8 +390,24 @@ _CONSTRAINTS = {
 }
 
 
+class _Runner:
+    """`db.execute` with the answers the statements below want."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __call__(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        if isinstance(params, list):
+            return self.db.executemany(sql, params)
+        return self.db.execute(sql, params)
+
+    def value(self, sql: str, params: Any = ()) -> Any:
+        rows = self.db.execute(sql, params).fetchall()  # run to the end: no statement left active
+        return rows[0][0] if rows else None
+
+
 def _write_package(
-    session: Session,
+    db: sqlite3.Connection,
     alias: str,
     package: PreparedPackage,
     *,
@@ -328,25 +416,22 @@ def _write_package(
     attached: list[str],
     tz: tzinfo,
 ) -> PackageImportReport:
-    connection = session.connection()
-    dbapi = connection.connection.driver_connection
     info = package.collection
-    note_types = _upsert_note_types(session, package, now)
-    decks, deck_names = _decks(session, package, now)
-    session.flush()
-    register_note_functions(dbapi, package.field_names)
-    run = connection.exec_driver_sql
+    note_types = _upsert_note_types(db, package, now)
+    decks, deck_names = _decks(db, package, now)
+    register_note_functions(db, package.field_names)
+    run = _Runner(db)
     try:
-        _create_temp_tables(run, alias, note_types, decks, info)
+        first_import = _create_temp_tables(run, alias, note_types, decks, info)
         params = {
             "reset": int(reset),
             "crt": info.crt,
-            "now_text": _sqlite_time(now),
-            "buried_text": _sqlite_time(next_day_start_utc(now, tz, info.rollover_hour)),
+            "now_text": db_time(now),
+            "buried_text": db_time(next_day_start_utc(now, tz, info.rollover_hour)),
         }
-        existing_notes = run("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL").scalar_one()
+        existing_notes = run.value("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL")
         # Cards first (their notes' ids are known already): a staging worker may still be at the notes.
-        position = (session.scalar(select(func.max(Card.position))) or 0) + 1
+        position = run.value("SELECT coalesce(max(position), 0) + 1 FROM main.cards")
         cards_added = sum(
             run(
                 _insert_cards_sql(alias, new_cards=new_cards, new_notes=new_notes),
@@ -359,18 +444,18 @@ def _write_package(
         if existing_notes:  # only then the update and matching statements run at all
             if not reset:
                 cards_updated = run(_update_cards_sql(alias), params).rowcount
-            importable = run(
+            importable = run.value(
                 f"SELECT count(*) FROM {alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
                 f"JOIN temp.fa_ntmap t ON t.mid = f.mid WHERE {_CARD_VALID}"
-            ).scalar_one()
+            )
         else:
             importable = cards_added  # every valid card of a new note is added
         reviews_added = reviews_skipped = 0
         if info.has_revlog and not reset and info.revlog_count:
-            reviews_skipped = run(
+            reviews_skipped = run.value(
                 f"SELECT count(*) FROM {alias}.revlog r "
                 f"WHERE NOT ({REVLOG_FILTER_SQL.format(r='r', max_ms=MAX_EPOCH * 1000)})"
-            ).scalar_one()
+            )
             run(
                 "INSERT INTO temp.fa_cardmap (cid, card_id) SELECT c.id, e.id FROM "
                 f"{alias}.cards c JOIN temp.fa_notes f ON f.nid = c.nid "
@@ -382,17 +467,22 @@ def _write_package(
         stage = None
         if package.stager is not None:
             stage = alias.replace("package", "stage")
-            dbapi.execute(
+            db.execute(
                 f"ATTACH DATABASE ? AS {stage}", (sqlite_uri(package.stager.result(package.path.name)),)
             )
             attached.append(stage)
         names = package.field_names
-        notes_added = run(_insert_notes_sql(alias, stage, names), params).rowcount
+        if first_import:
+            notes_added = run(_insert_notes_sql(alias, stage, names, keys="first"), params).rowcount
+            if notes_added < run.value("SELECT count(*) FROM temp.fa_notes"):  # guids shared
+                notes_added += run(_insert_notes_sql(alias, stage, names, keys="shared"), params).rowcount
+        else:
+            notes_added = run(_insert_notes_sql(alias, stage, names), params).rowcount
         notes_updated = run(_update_notes_sql(alias, stage, names)).rowcount if existing_notes else 0
-        plan = plan_media(session, package.contents.media, now)
+        plan = plan_media(db, package.contents.media, now)
         package.media_plan = plan
         if plan.renamed:
-            dbapi.create_function(
+            db.create_function(
                 "fa_rename_media", 1, lambda text: rename_references(text, plan.renamed), deterministic=True
             )
             run(
@@ -420,18 +510,19 @@ def _write_package(
     )
 
 
-def _sqlite_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+# --- note types and decks (few rows, a statement each) -------------------------------------------------
 
 
-# --- note types and decks (few rows: Python and the ORM) ---------------------------------------------------
+_NOTE_TYPE_COLUMNS = ("name", "kind", "fields", "templates", "css", "properties")
+_JSON_COLUMNS = frozenset({"fields", "templates", "properties"})
 
 
 def _upsert_note_types(
-    session: Session, package: PreparedPackage, now: datetime
+    db: sqlite3.Connection, package: PreparedPackage, now: datetime
 ) -> dict[int, tuple[int, NoteTypeDef]]:
     """Anki note type id -> (our note_types.id, definition), for the types the notes use."""
     out = {}
+    stamp = db_time(now)
     for mid in package.used_note_types:
         definition = package.collection.note_types[mid]
         key = definition.signature()
@@ -443,21 +534,39 @@ def _upsert_note_types(
             "css": definition.css,
             "properties": definition.properties,
         }
-        row = session.scalar(select(NoteType).where(NoteType.source == SOURCE, NoteType.key == key))
+        stored = {name: db_json(value) if name in _JSON_COLUMNS else value for name, value in values.items()}
+        found = db.execute(
+            f"SELECT id, {', '.join(_NOTE_TYPE_COLUMNS)} FROM note_types WHERE source = ? AND key = ?",
+            (SOURCE, key),
+        ).fetchall()
+        row = found[0] if found else None
         if row is None:
-            row = NoteType(source=SOURCE, key=key, created_at=now, modified_at=now, **values)
-            session.add(row)
-            session.flush()
-        elif any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.modified_at = now
-        out[mid] = (row.id, definition)
+            cursor = db.execute(
+                f"INSERT INTO note_types (source, key, {', '.join(_NOTE_TYPE_COLUMNS)}, created_at, "
+                f"modified_at) VALUES (?, ?, {', '.join('?' for _ in _NOTE_TYPE_COLUMNS)}, ?, ?)",
+                (SOURCE, key, *stored.values(), stamp, stamp),
+            )
+            type_id = int(cursor.lastrowid)
+        else:
+            type_id = int(row[0])
+            current = dict(zip(_NOTE_TYPE_COLUMNS, row[1:], strict=True))
+            if any(
+                (read_json(current[name]) != json.loads(stored[name]))
+                if name in _JSON_COLUMNS
+                else current[name] != value
+                for name, value in values.items()
+            ):
+                db.execute(
+                    f"UPDATE note_types SET {', '.join(f'{name} = ?' for name in _NOTE_TYPE_COLUMNS)}, "
+                    "modified_at = ? WHERE id = ?",
+                    (*stored.values(), stamp, type_id),
+                )
+        out[mid] = (type_id, definition)
     return out
 
 
 def _decks(
-    session: Session, package: PreparedPackage, now: datetime
+    db: sqlite3.Connection, package: PreparedPackage, now: datetime
 ) -> tuple[dict[int, tuple[int, SchedulerOptions]], set[str]]:
     """Anki deck id -> (our deck id, its options); decks are created (with parents) as needed. A new
     deck takes its Anki options preset; an existing deck keeps its own."""
@@ -465,7 +574,7 @@ def _decks(
     out: dict[int, tuple[int, SchedulerOptions]] = {}
     names: set[str] = set()
     # Parents that are Anki decks too, first, so that each takes its own preset (not the defaults
-    # `ensure_deck` would give a parent created for its child).
+    # `ensure_deck_id` would give a parent created for its child).
     by_name = {deck.name: deck_id for deck_id, deck in info.decks.items()}
     home = list(package.home_decks)
     wanted = {by_name[parent] for i in home if i in info.decks for parent in parent_names(info.decks[i].name)
@@ -477,10 +586,11 @@ def _decks(
     for anki_id in sorted(wanted | set(home), key=depth):
         anki_deck = info.decks.get(anki_id)
         name = anki_deck.name if anki_deck is not None else "Default"
-        existing = session.scalar(select(Deck).where(Deck.name == name))
+        found = db.execute("SELECT id, options FROM decks WHERE name = ?", (name,)).fetchall()
+        existing = found[0] if found else None
         if existing is None:
-            deck = ensure_deck(
-                session, name, now, _deck_description(anki_deck.description if anki_deck else "")
+            deck_id = ensure_deck_id(
+                db, name, now, _deck_description(anki_deck.description if anki_deck else "")
             )
             config = info.deck_configs.get(anki_deck.config_id if anki_deck else 1)
             options = (
@@ -497,12 +607,12 @@ def _decks(
                     new_cards_ignore_review_limit=info.new_cards_ignore_review_limit,
                 )
             )
-            deck.options = options.to_dict()
+            db.execute("UPDATE decks SET options = ? WHERE id = ?", (db_json(options.to_dict()), deck_id))
         else:
-            deck = existing
-            options = SchedulerOptions.from_dict(deck.options)
+            deck_id = int(existing[0])
+            options = SchedulerOptions.from_dict(read_json(existing[1]) or {})
         if anki_id in package.home_decks:
-            out[anki_id] = (deck.id, options)
+            out[anki_id] = (deck_id, options)
             names.add(name)
     return out, names
 
@@ -518,7 +628,8 @@ def _deck_description(description: str) -> str:
 # --- SQL --------------------------------------------------------------------------------------------------
 
 
-def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection) -> None:
+def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection) -> bool:
+    """The temporary tables the statements below join; True for a first import (no Anki note here)."""
     run(
         "CREATE TEMP TABLE fa_ntmap (mid INTEGER PRIMARY KEY, nt_id INTEGER, templates INTEGER, "
         "cloze INTEGER)"
@@ -554,38 +665,49 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         run("INSERT INTO temp.fa_deckmap VALUES (?, ?, ?, ?, ?, ?)", rows)
     # Each note: its deck (that of its first card), and the note it updates or the id it will get: a
     # new note's id is the table's own rowid, counting on from the collection's largest id (notes that
-    # are already here wait under their negated id, out of the way, until that is done).
+    # are already here wait under their negated id, out of the way, until that is done; numbering
+    # them with a window function instead costs a sort).
     # Two notes of one package may share a guid (Anki tolerates it and keeps both): the note with the
     # smallest id keeps the guid as its key, each other one gets `guid<U+001F>its Anki id` (U+001F
-    # separates Anki's fields, so no real guid holds it; the export writes the guid back).
-    run("CREATE TEMP TABLE fa_guids (guid TEXT PRIMARY KEY, nid INTEGER)")
-    run(
-        f"INSERT INTO temp.fa_guids SELECT guid, min(id) FROM {alias}.notes GROUP BY guid HAVING count(*) > 1"
-    )
-    base = run("SELECT coalesce(max(id), 0) FROM main.notes").scalar_one()
+    # separates Anki's fields, so no real guid holds it; the export writes the guid back). In a first
+    # import no note can match one already here, and the notes' own insert finds the shared guids
+    # (`_insert_notes_sql`); otherwise they are found here first, so that each note finds its key.
+    base = run.value("SELECT coalesce(max(id), 0) FROM main.notes")
+    first_import = run.value(f"SELECT 1 FROM main.notes WHERE source = '{SOURCE}' LIMIT 1") is None
+    existing, joins, dup_key = "NULL", "", "NULL"
+    if not first_import:
+        run("CREATE TEMP TABLE fa_guids (guid TEXT PRIMARY KEY, nid INTEGER)")
+        run(
+            f"INSERT INTO temp.fa_guids SELECT guid, min(id) FROM {alias}.notes GROUP BY guid "
+            "HAVING count(*) > 1"
+        )
+        existing = "e.id"
+        joins = (
+            "LEFT JOIN temp.fa_guids g ON g.guid = n.guid "
+            f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = {_KEY_SQL}"
+        )
+        dup_key = f"(CASE WHEN g.nid != n.id THEN {_KEY_SQL} END)"
     run("INSERT INTO temp.fa_notes (note_id, nid) VALUES (?, ?)", (int(base), _SEED))
-    any_here = run(f"SELECT 1 FROM main.notes WHERE source = '{SOURCE}' LIMIT 1").first() is not None
-    existing, join = ("e.id", f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = {_KEY_SQL}")
-    if not any_here:  # a first import: no note can match
-        existing, join = "NULL", ""
     run(
         f"""INSERT INTO temp.fa_notes (note_id, nid, existing, deck_id, mid, dup_key)
-        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid,
-            (CASE WHEN g.nid != n.id THEN {_KEY_SQL} END)
+        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid, {dup_key}
         FROM {alias}.notes n
         JOIN (SELECT nid, min(ord), CASE WHEN odid != 0 THEN odid ELSE did END AS home
               FROM {alias}.cards GROUP BY nid) first ON first.nid = n.id
         JOIN temp.fa_deckmap d ON d.did = first.home
         JOIN temp.fa_ntmap t ON t.mid = n.mid
-        LEFT JOIN temp.fa_guids g ON g.guid = n.guid
-        {join}"""
+        {joins}"""
     )
     run("DELETE FROM temp.fa_notes WHERE nid = ?", (_SEED,))
-    run("UPDATE temp.fa_notes SET note_id = existing WHERE existing IS NOT NULL")
+    if not first_import:
+        run("UPDATE temp.fa_notes SET note_id = existing WHERE existing IS NOT NULL")
+    return first_import
 
 
 # A note's key: its guid, or for the second and later notes sharing one, the guid and its Anki id.
 _KEY_SQL = "(CASE WHEN g.nid IS NOT NULL AND g.nid != n.id THEN n.guid || char(31) || n.id ELSE n.guid END)"
+
+
 # A row holding the largest note id so far, so that new notes' rowids follow it (never a real note id).
 _SEED = -(2**63)
 
@@ -598,18 +720,28 @@ def _note_source(alias: str, stage: str | None, names: FieldNames) -> tuple[str,
     return f"{notes_with_array(alias)} n", note_columns_sql(names) | {"nid": "n.id"}
 
 
-def _insert_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:
+def _insert_notes_sql(alias: str, stage: str | None, names: FieldNames, *, keys: str = "known") -> str:
+    """The new notes. `keys`: "known" (their keys found by `_create_temp_tables`), "first" (a first
+    import: each takes its guid, in the order of Anki's ids, and a note whose guid an earlier note
+    took is left out) or "shared" (those left out, under `guid<U+001F>Anki id`)."""
     source, columns = _note_source(alias, stage, names)
+    key, where, tail = f"coalesce(f.dup_key, {columns['guid']})", "", ""
+    if keys == "first":
+        key, tail = columns["guid"], f"ORDER BY {columns['nid']} ON CONFLICT (source, key) DO NOTHING"
+    elif keys == "shared":
+        key = f"{columns['guid']} || char(31) || f.nid"
+        where = "AND NOT EXISTS (SELECT 1 FROM main.notes x WHERE x.id = f.note_id)"
     return f"""INSERT INTO main.notes (id, source, key, deck_id, note_type, fields, tags, search_text, demo,
             demo_params, created_at, modified_at, note_type_id)
-        SELECT f.note_id, '{SOURCE}', coalesce(f.dup_key, {columns["guid"]}), f.deck_id, '{NOTE_TYPE}',
+        SELECT f.note_id, '{SOURCE}', {key}, f.deck_id, '{NOTE_TYPE}',
             {columns["fields"]},
             {columns["tags"]}, {columns["search_text"]}, NULL, NULL, :now_text, {columns["modified_at"]},
             t.nt_id
         FROM {source}
         JOIN temp.fa_notes f ON f.nid = {columns["nid"]}
         JOIN temp.fa_ntmap t ON t.mid = f.mid
-        WHERE f.existing IS NULL"""
+        WHERE f.existing IS NULL {where}
+        {tail}"""
 
 
 def _update_notes_sql(alias: str, stage: str | None, names: FieldNames) -> str:

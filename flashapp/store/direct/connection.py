@@ -127,6 +127,11 @@ class DirectCollection:
                 raise
             self.connection.execute("COMMIT")
 
+    def probe_before_writing(self) -> None:
+        """The damage probe now, if not done yet (a caller about to attach other files first)."""
+        if not self._write_probed:
+            self._probe_before_writing()
+
     def _probe_before_writing(self) -> None:
         """Once per open collection, before its first write, as `Collection._probe_before_writing`: a
         damaged file is refused (and remembered) even where the write would not read the bad page."""

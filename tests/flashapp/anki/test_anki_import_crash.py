@@ -1,7 +1,8 @@
 """Imports are all or nothing, media included: a process killed at any step of an Anki import (after
 unpacking, after the rows are written, half-way through installing the files, after installing them,
 after the commit) leaves the old state or the new one, never media rows without their files; the
-next import finishes the job and removes what the killed one left behind."""
+next import finishes the job and removes what the killed one left behind. Both ways in: the
+`Collection`, and `flashapp import` on its plain sqlite3 connection (`store/anki/direct_import.py`)."""
 
 from __future__ import annotations
 
@@ -26,10 +27,11 @@ CHILD = textwrap.dedent(
     import os, shutil, sys
     from datetime import UTC
     import flashapp.store.anki.media as media
+    import flashapp.store.anki.direct_import as direct_import
     import flashapp.store.anki.package_import as package_import
     from flashapp.store.collection import Collection
 
-    step, db, package = sys.argv[1:4]
+    step, db, package, way = sys.argv[1:5]
 
     def die():
         os._exit(137)
@@ -39,6 +41,7 @@ CHILD = textwrap.dedent(
         def attached_session(*args, **kwargs):
             die()
         package_import.attached_session = attached_session
+        direct_import.attached_packages = attached_session
     elif step == "rows_written":
         original_plan = package_import.plan_media
         def plan_media(*args, **kwargs):
@@ -58,11 +61,17 @@ CHILD = textwrap.dedent(
                 die()
             original_rmtree(path, *args, **kwargs)
         shutil.rmtree = rmtree
-    with Collection.open(db, shipped_decks=False, tz=UTC) as collection:
-        collection.import_package(package, backup=False)
+    if way == "cli":
+        from flashapp.cli.main import main
+        main(["--db", db, "import", package])
+    else:
+        with Collection.open(db, shipped_decks=False, tz=UTC) as collection:
+            collection.import_package(package, backup=False)
     """
 )
 STEPS = ("prepared", "rows_written", "half_installed", "installed", "committed")
+# Every step through the Collection; through `flashapp import` the two around the media files.
+CASES = [(step, "collection") for step in STEPS] + [("rows_written", "cli"), ("half_installed", "cli")]
 
 
 def state(path: Path) -> tuple[int, dict[str, str]]:
@@ -73,13 +82,13 @@ def state(path: Path) -> tuple[int, dict[str, str]]:
         return notes, rows
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_a_kill_at_any_step_leaves_the_old_state_or_the_new(step, tolerant_package, tmp_path):  # noqa: F811
+@pytest.mark.parametrize(("step", "way"), CASES)
+def test_a_kill_at_any_step_leaves_the_old_state_or_the_new(step, way, tolerant_package, tmp_path):  # noqa: F811
     db = tmp_path / "c.db"
     Collection.open(db, shipped_decks=False).close()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     child = subprocess.run(
-        [sys.executable, "-c", CHILD, step, str(db), str(tolerant_package)], env=env, capture_output=True
+        [sys.executable, "-c", CHILD, step, str(db), str(tolerant_package), way], env=env, capture_output=True
     )
     assert child.returncode == KILLED, child.stderr.decode()
     notes, rows = state(db)

@@ -97,9 +97,16 @@ print(json.dumps({"code": code, "loaded": sorted(
 """
 
 
-def package_command_loads(*argv: str) -> list[str]:
+# What `flashapp import` of Anki packages alone into an SQLite file at the newest schema never loads: it
+# runs on sqlite3 (store/anki/direct_import.py).
+NOT_FOR_PACKAGE_IMPORT = (
+    *NOT_FOR_PACKAGES, "sqlalchemy", "alembic", "flashapp.store.models", "flashapp.store.collection"
+)  # fmt: skip
+
+
+def package_command_loads(*argv: str, watched: tuple[str, ...] = NOT_FOR_PACKAGES) -> list[str]:
     result = subprocess.run(
-        [sys.executable, "-c", WATCHING, json.dumps(NOT_FOR_PACKAGES), *argv],
+        [sys.executable, "-c", WATCHING, json.dumps(watched), *argv],
         capture_output=True, text=True, timeout=120, cwd=ROOT, env={**os.environ, "FLASHAPP_DB": ""},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -117,7 +124,7 @@ def test_package_import_and_export_skip_the_study_modules(collection, write_deck
     assert package.exists()
     other = str(tmp_path / "other.db")
     assert "flashapp.store.deckfile_sync" in package_command_loads("--db", other, "decks")  # created, filled
-    assert package_command_loads("--db", other, "import", str(package)) == []
+    assert package_command_loads("--db", other, "import", str(package), watched=NOT_FOR_PACKAGE_IMPORT) == []
     with Collection.open(other) as imported:
         assert [card.front for card in imported.cards(deck="Out")] == ["Q"]
 
