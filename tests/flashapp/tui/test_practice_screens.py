@@ -4,7 +4,7 @@ the review, "I was right", the retake of the missed cards, and what the collecti
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, answer, hand_in, open_practice_collection
+from practice_fixtures import DECK, answer, hand_in, open_practice_collection, opened
 from sqlalchemy import select
 from textual.widgets import Checkbox, Input, ListView, RadioButton
 
@@ -39,7 +39,7 @@ async def test_a_whole_test_then_its_results_stored_overridden_and_retaken(pract
     settings = PracticeSettings(count=5, seed=7)
     app = make_app(practice_collection, start=start(settings))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, PracticeSetupScreen)
         setup = app.screen
         assert isinstance(setup, PracticeSetupScreen)
         assert setup.query_one("#count", Input).value == "5"
@@ -114,7 +114,7 @@ async def test_going_back_changing_an_answer_and_leaving_early(practice_collecti
     settings = PracticeSettings(count=3, kinds=("multiple_choice",), seed=3, timer=True)
     app = make_app(practice_collection, start=start(settings))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, PracticeSetupScreen)
         await pilot.press("enter")
         await pilot.pause()
         test = app.screen
@@ -142,7 +142,7 @@ async def test_handing_in_early_counts_the_unanswered_as_missed(practice_collect
     settings = PracticeSettings(count=4, kinds=("true_false",), seed=5)
     app = make_app(practice_collection, start=start(settings))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, PracticeSetupScreen)
         await pilot.press("enter")
         await pilot.pause()
         await answer(pilot, app.screen.questions[0])
@@ -160,7 +160,7 @@ async def test_handing_in_early_counts_the_unanswered_as_missed(practice_collect
 async def test_the_setup_dialog_refuses_a_test_of_nothing(practice_collection, screen_text):
     app = make_app(practice_collection, start=start(PracticeSettings()))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, PracticeSetupScreen)
         setup = app.screen
         for box in setup.query(Checkbox):
             box.value = False
@@ -185,7 +185,7 @@ async def test_the_review_page_goes_back_to_a_question_and_its_answer_changes(
     settings = PracticeSettings(count=2, kinds=("multiple_choice",), seed=3)
     app = make_app(practice_collection, start=start(settings))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, PracticeSetupScreen)
         await pilot.press("enter")
         await pilot.pause()
         test = app.screen
@@ -208,7 +208,7 @@ async def test_the_review_page_goes_back_to_a_question_and_its_answer_changes(
 async def test_the_setup_count_follows_the_chosen_types(practice_collection, screen_text):
     app = make_app(practice_collection, start=start(PracticeSettings()))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, PracticeSetupScreen)
         setup = app.screen
         assert "of 8 cards these types can ask" in screen_text(app)
         for kind in ("multiple_choice", "true_false", "matching"):
