@@ -80,8 +80,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
-    from flashapp.store.damage import CollectionDamaged
-
     try:
         if args.tz:
             check_zone(args.tz)
@@ -92,10 +90,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
 
             return run_tui(args.db)
         return int(args.handler(args) or 0)
-    except CollectionDamaged as error:
-        print(f"flashapp: {error}", file=sys.stderr)
-        return 1
-    except UserError as error:
+    except UserError as error:  # bad input, a damaged collection file among it (CollectionDamaged)
         print(f"flashapp: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -105,6 +100,11 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as error:  # noqa: BLE001 - the one place where anything unexpected becomes a line
+        from flashapp.store.damage import damage_named
+
+        if (damaged := damage_named(error, args.db)) is not None:  # met where nothing named it yet
+            print(f"flashapp: {damaged}", file=sys.stderr)
+            return 2
         line = environment_problem(error) or unexpected_line(error, args.command, argv)
         print(f"flashapp: {line}", file=sys.stderr)
         return 1

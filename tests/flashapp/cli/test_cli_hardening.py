@@ -112,6 +112,29 @@ def test_unexpected_error_names_the_log_file_that_holds_the_traceback(db, capsys
     assert "Traceback" in text and "something nobody expected" in text and "decks" in text
 
 
+def test_damage_met_where_nothing_named_it_is_still_named(db, capsys, monkeypatch):
+    """A path that reads the file outside the Collection's and the fast path's guards: the CLI still
+    names the damage and the way out (exit 2), and remembers it beside the file."""
+
+    def malformed(*_args, **_kwargs):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(Collection, "deck_counts", malformed)
+    monkeypatch.setattr(deck_tree, "deck_rows", malformed)
+    code, out, err = run(capsys, "--db", str(db), "decks")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"collection {db} is damaged (database disk image is malformed)" in err
+    assert "check --repair" in err and "flashapp restore" in err
+    assert db.with_name(db.name + ".damaged").exists()
+
+
+def test_check_reports_damage_as_its_finding(db, capsys):
+    damage(db)
+    code, out, err = run(capsys, "--db", str(db), "check")
+    assert code == 1 and err == "" and "sqlite integrity" in out
+    assert "flashapp check --repair" in out and "flashapp restore" in out
+
+
 def test_control_sequences_never_reach_the_terminal(db, capsys, monkeypatch):
     def evil(*_args, **_kwargs):
         from flashapp.errors import UserError
@@ -148,12 +171,17 @@ def damage(path, tables=None) -> None:
             file.write(b"\xa5" * size)
 
 
-@pytest.mark.parametrize("argv", [["decks"], ["next"], ["cards"], ["answer", "1", "good"], ["undo"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["decks"], ["next"], ["cards"], ["answer", "1", "good"], ["undo"], ["stats"], ["plan"], ["optimize"],
+     ["evaluate"], ["card", "1", "info"], ["export", "Hard", "-o", "OUT"], ["test", "Hard", "--json"]],
+)  # fmt: skip
 def test_damaged_collection_is_named_in_every_command_and_never_written(db, capsys, argv):
     damage(db)
     before = db.read_bytes()
+    argv = [str(db.with_name("out.toml")) if word == "OUT" else word for word in argv]
     code, out, err = run(capsys, "--db", str(db), *argv)
-    assert code == 1 and err.count("\n") == 1
+    assert code == 2 and err.count("\n") == 1, (code, err)
     assert "is damaged (database disk image is malformed)" in err and "check --repair" in err
     assert db.read_bytes() == before
 
