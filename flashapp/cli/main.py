@@ -21,10 +21,21 @@ from flashapp.cli.failures import (
 from flashapp.errors import UserError
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (what is wrong, and where the help is), exit 2, as
+    every other bad input; `--help` still prints the whole usage."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from flashapp.core.text import strip_control
+
+        line = strip_control(message.replace("\n", " "))
+        self.exit(2, f"{self.prog}: {line} (see `{self.prog} --help`)\n")
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given the arguments, only the command they name is registered (all of them when
     they name none, or for `--help`)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="flashapp",
         description="Spaced-repetition flashcards for the terminal; concept cards run in PyTorch.",
     )

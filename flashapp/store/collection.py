@@ -630,7 +630,11 @@ class Collection:
                 try:
                     lost = recover_file(self.path, recovered)
                 except RuntimeError as error:
-                    raise UserError(f"cannot repair {self.path}: {error}; restore a backup instead") from None
+                    recovered.unlink(missing_ok=True)  # half a recovery is no use to anyone
+                    raise UserError(
+                        f"cannot repair {self.path}: {error}; restore a backup instead "
+                        "(`flashapp backups` lists them, `flashapp restore BACKUP`)"
+                    ) from None
                 self.engine.dispose()
                 for suffix in ("-wal", "-shm"):
                     self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)

@@ -182,3 +182,14 @@ def test_repair_mends_the_log_and_the_notes_as_anki_would(collection, clock, wri
     assert [tuple(card) for card in cards] == [(0, "new"), (1, "new")]  # a reversed note: both sides
     assert (note.fields["front"], note.fields["back"], note.fields["extra"]) == ("q2", "a2", "x; y")
     assert "db-check" in note.tags
+
+
+def test_a_file_past_recovery_is_left_as_it_was_and_names_the_backups(broken, capsys):
+    damage(broken)  # every page but the first and the version table's: the schema cannot be read
+    before = broken.read_bytes()
+    assert main(["--db", str(broken), "check", "--repair"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot repair" in err and "flashapp restore" in err
+    assert broken.read_bytes() == before
+    assert not broken.with_name(broken.name + ".recovered").exists()
+    assert any(b.reason == "repair" for b in list_backups(broken))  # the backup was taken first
