@@ -9,7 +9,9 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -171,85 +173,113 @@ def _rating_repair(rating: object, answered_here: bool) -> int:
     return min(max(round(number), low), 4) if math.isfinite(number) else 3
 
 
-def _state_repair(rows: list[tuple], index: int, card_state: object) -> tuple[str, str]:
-    """A review's states before and after, mended from what else records them: the card's own state
-    in the undo record, the neighbouring reviews of the card, the card's present state after its
-    newest review; failing those, its intervals (a review card has one)."""
-    _, _, before, after, previous, interval_before, interval_after = rows[index]
+class _Logged(NamedTuple):
+    """What `check` needs of one review row (the undo record's card state and reps, not the record)."""
+
+    id: int
+    rating: object
+    before: object
+    after: object
+    answered_here: bool  # its undo record holds the card: one of the four buttons was pressed here
+    state_then: object  # the card's state in the undo record
+    reps_then: object  # the card's reps in the undo record
+    interval_before: object
+    interval_after: object
+
+
+def _state_repair(reviews: list[_Logged], index: int, card_state: object) -> tuple[str, str]:
+    """A review's states before and after, mended from what else records them: the card's state in
+    the undo record, the neighbouring reviews of the card, the card's present state after its newest
+    review; failing those, its intervals (a review card has one)."""
+    review = reviews[index]
+    before, after = review.before, review.after
     if before not in STATES:
-        card = previous.get("card") if isinstance(previous, dict) else None
-        candidates = [card.get("state") if isinstance(card, dict) else None]
-        candidates.append(rows[index - 1][3] if index > 0 else None)
-        fallback = "review" if isinstance(interval_before, int) and interval_before > 0 else "new"
+        candidates = [review.state_then, reviews[index - 1].after if index > 0 else None]
+        fallback = (
+            "review" if isinstance(review.interval_before, int) and review.interval_before > 0 else "new"
+        )
         before = next((state for state in candidates if state in STATES), fallback)
     if after not in STATES:
-        candidates = [rows[index + 1][2] if index + 1 < len(rows) else card_state]
-        fallback = "review" if isinstance(interval_after, int) and interval_after > 0 else "learning"
-        after = next((state for state in candidates if state in STATES), fallback)
-    return before, after
+        candidate = reviews[index + 1].before if index + 1 < len(reviews) else card_state
+        fallback = (
+            "review" if isinstance(review.interval_after, int) and review.interval_after > 0 else "learning"
+        )
+        after = candidate if candidate in STATES else fallback
+    return str(before), str(after)
 
 
 def review_findings(session: Session) -> Iterator[Finding]:
     """Enums and JSON of the log, and the log against the cards: each answer given here records the
     card's reps before it, so consecutive answers must count up by one and the card must hold the
-    newest count plus one (a lost update breaks both)."""
-    log: dict[int, list[tuple]] = {}
+    newest count plus one (a lost update breaks both). The log is read one card at a time."""
+    cards = {
+        card_id: (reps, state)
+        for card_id, reps, state in session.execute(text("SELECT id, reps, state FROM cards"))
+    }
     rows = session.execute(
         text(
-            "SELECT id, card_id, rating, state_before, state_after, previous, interval_before_days, "
+            "SELECT card_id, id, rating, state_before, state_after, previous, interval_before_days, "
             "interval_after_days FROM reviews ORDER BY card_id, id"
         )
     )
-    for review_id, card_id, rating, before, after, previous, interval_before, interval_after in rows:
-        ok, parsed = _json(previous)
-        log.setdefault(card_id, []).append(
-            (review_id, rating, before, after, parsed if ok else None, interval_before, interval_after)
-        )
-        if not ok:
-            yield Finding(
-                f"review {review_id}: its undo record is not valid JSON",
-                "UPDATE reviews SET previous = :p WHERE id = :i",
-                {"p": "{}", "i": review_id},
-                "undo record cleared (that answer can no longer be undone)",
+    for card_id, group in groupby(rows, key=lambda row: row[0]):
+        reviews: list[_Logged] = []
+        for _, review_id, rating, before, after, previous, interval_before, interval_after in group:
+            ok, parsed = _json(previous)
+            if not ok:
+                yield Finding(
+                    f"review {review_id}: its undo record is not valid JSON",
+                    "UPDATE reviews SET previous = :p WHERE id = :i",
+                    {"p": "{}", "i": review_id},
+                    "undo record cleared (that answer can no longer be undone)",
+                )
+            card = parsed.get("card") if isinstance(parsed, dict) else None
+            snapshot = card if isinstance(card, dict) else {}
+            reviews.append(
+                _Logged(
+                    review_id,
+                    rating,
+                    before,
+                    after,
+                    isinstance(card, dict),
+                    snapshot.get("state"),
+                    snapshot.get("reps"),
+                    interval_before,
+                    interval_after,
+                )  # fmt: skip
             )
-    for card_id, reps_now, card_state in session.execute(text("SELECT id, reps, state FROM cards")):
-        reviews = log.pop(card_id, [])
+        reps_now, card_state = cards.get(card_id, (None, None))  # no card: `check` reports those rows
         yield from _log_findings(reviews, card_state)
-        yield from _reps_findings(card_id, reps_now, card_state, reviews)
-    for reviews in log.values():  # reviews of no card: reported (and deleted) by `check` itself
-        yield from _log_findings(reviews, None)
+        if card_id in cards:
+            yield from _reps_findings(card_id, reps_now, card_state, reviews)
 
 
-def _log_findings(reviews: list[tuple], card_state: object) -> Iterator[Finding]:
-    for index, (review_id, rating, before, after, previous, _, _) in enumerate(reviews):
-        where = f"review {review_id}"
-        card = previous.get("card") if isinstance(previous, dict) else None
-        answered_here = isinstance(card, dict)  # an undo record: one of the four buttons was pressed
-        valid = (1, 2, 3, 4) if answered_here else (MANUAL_RATING, 1, 2, 3, 4)
+def _log_findings(reviews: list[_Logged], card_state: object) -> Iterator[Finding]:
+    for index, review in enumerate(reviews):
+        where, rating = f"review {review.id}", review.rating
+        valid = (1, 2, 3, 4) if review.answered_here else (MANUAL_RATING, 1, 2, 3, 4)
         if isinstance(rating, bool) or rating not in valid:
-            mended = _rating_repair(rating, answered_here)
+            mended = _rating_repair(rating, review.answered_here)
             yield Finding(
                 f"{where}: rating {rating!r} is not {valid[0]}-4",
                 "UPDATE reviews SET rating = :r WHERE id = :i",
-                {"r": mended, "i": review_id},
+                {"r": mended, "i": review.id},
                 f"set to {mended} ({RATING_NAMES[mended]}), the nearest valid rating",
             )
-        if before not in STATES or after not in STATES:
+        if review.before not in STATES or review.after not in STATES:
             new_before, new_after = _state_repair(reviews, index, card_state)
             yield Finding(
-                f"{where}: state {before!r} -> {after!r} is not a card state",
+                f"{where}: state {review.before!r} -> {review.after!r} is not a card state",
                 "UPDATE reviews SET state_before = :b, state_after = :a WHERE id = :i",
-                {"b": new_before, "a": new_after, "i": review_id},
+                {"b": new_before, "a": new_after, "i": review.id},
                 f"set to {new_before} -> {new_after}, from its undo record and the card's other reviews",
             )
 
 
-def _reps_findings(card_id: int, reps_now: object, state: object, reviews: list[tuple]) -> Iterator[Finding]:
-    chain = []  # the reps each answer given here found on the card
-    for review in reviews:
-        card = review[4].get("card") if isinstance(review[4], dict) else None
-        if isinstance(card, dict) and isinstance(card.get("reps"), int):
-            chain.append(card["reps"])
+def _reps_findings(
+    card_id: int, reps_now: object, state: object, reviews: list[_Logged]
+) -> Iterator[Finding]:
+    chain = [r.reps_then for r in reviews if isinstance(r.reps_then, int)]  # reps each answer found
     if not chain or not isinstance(reps_now, int):
         return
     since_reset = chain[max(i for i, reps in enumerate(chain) if reps == 0 or i == 0) :]
