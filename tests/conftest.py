@@ -119,12 +119,16 @@ BOTH_BACKENDS = ("tests/flashapp/store/", "tests/flashapp/cli/", "tests/flashapp
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Store, CLI and scheduling tests that use a collection run on both backends; others on SQLite."""
-    if "backend" not in metafunc.fixturenames:
+    if "backend" not in metafunc.fixturenames and "module_backend" not in metafunc.fixturenames:
         return
     where = Path(metafunc.definition.path).resolve().relative_to(Path(__file__).resolve().parent.parent)
     sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
     if where.as_posix().startswith(BOTH_BACKENDS) and not sqlite_only:
-        metafunc.parametrize("backend", ["sqlite", "postgres"], indirect=True, scope="function")
+        # A module that fills one collection for all its tests (`module_collection_url`) is run once
+        # per backend; `backend` then follows the module's.
+        name = "module_backend" if "module_backend" in metafunc.fixturenames else "backend"
+        scope = "module" if name == "module_backend" else "function"
+        metafunc.parametrize(name, ["sqlite", "postgres"], indirect=True, scope=scope)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -136,6 +140,14 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """Which database the test's collection lives in: "sqlite" or "postgres"."""
+    if "module_backend" in request.fixturenames:
+        return request.getfixturevalue("module_backend")
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="module")
+def module_backend(request: pytest.FixtureRequest) -> str:
+    """`backend` for a module's shared collection (`module_collection_url`)."""
     return getattr(request, "param", "sqlite")
 
 
@@ -222,6 +234,28 @@ class _EmptyPgCollection:
 @pytest.fixture(scope="session")
 def _pg_collection_database() -> Iterator[_EmptyPgCollection]:
     with _scratch_database("coll") as url:
+        database = _EmptyPgCollection(url)
+        yield database
+        database.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_collection_url(
+    module_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> str:
+    """As `collection_url`, for a module that fills one collection for all its tests (a long
+    simulated history): a new empty SQLite file of its own, or a PostgreSQL scratch collection of the
+    process kept for such modules (so a test's `collection_url` beside them never empties it), emptied."""
+    if module_backend == "postgres":
+        return request.getfixturevalue("_pg_module_database").empty()
+    path = tmp_path_factory.mktemp("module-collection") / "collection.db"
+    shutil.copyfile(request.getfixturevalue("empty_collection_template"), path)
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def _pg_module_database() -> Iterator[_EmptyPgCollection]:
+    with _scratch_database("mod") as url:
         database = _EmptyPgCollection(url)
         yield database
         database.engine.dispose()

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashapp.store.damage import clear_damage
+    from flashapp.store.damage import FILE_DAMAGE, clear_damage
     from flashapp.store.db import shown_url
 
     with open_collection(args, allow_damaged=True) as collection:
@@ -41,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {where}{' left' if args.repair else ''}:")
         for problem in problems:
             print(f"  {problem}")
-        if not args.repair:
+        if not args.repair and any(problem.startswith(FILE_DAMAGE) for problem in problems):
+            print(
+                "run `flashapp check --repair` to recover the readable rows into a new file (a backup "
+                "is taken first), or `flashapp restore BACKUP` (`flashapp backups` lists them)"
+            )
+        elif not args.repair:
             print("run `flashapp check --repair` to mend what can be mended (a backup is taken first)")
     else:
         print(f"{where}: ok")

@@ -21,11 +21,22 @@ from flashapp.cli.failures import (
 from flashapp.errors import UserError
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (what is wrong, and where the help is), exit 2, as
+    every other bad input; `--help` still prints the whole usage."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from flashapp.core.text import strip_control
+
+        line = strip_control(message.replace("\n", " "))
+        self.exit(2, f"{self.prog}: {line} (see `{self.prog} --help`)\n")
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given the arguments, only the command they name is registered: none when they name
     none (the TUI starts: its first frame waits for no command's module), all of them for `--help`,
     for a word that is no command, or when no arguments are given to look at."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="flashapp",
         description="Spaced-repetition flashcards for the terminal; concept cards run in PyTorch.",
     )
@@ -82,8 +93,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
-    from flashapp.store.damage import CollectionDamaged
-
     try:
         if args.tz:
             check_zone(args.tz)
@@ -94,10 +103,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
 
             return run_tui(args.db)
         return int(args.handler(args) or 0)
-    except CollectionDamaged as error:
-        print(f"flashapp: {error}", file=sys.stderr)
-        return 1
-    except UserError as error:
+    except UserError as error:  # bad input, a damaged collection file among it (CollectionDamaged)
         print(f"flashapp: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -107,6 +113,11 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as error:  # noqa: BLE001 - the one place where anything unexpected becomes a line
+        from flashapp.store.damage import damage_named
+
+        if (damaged := damage_named(error, args.db)) is not None:  # met where nothing named it yet
+            print(f"flashapp: {damaged}", file=sys.stderr)
+            return 2
         line = environment_problem(error) or unexpected_line(error, args.command, argv)
         print(f"flashapp: {line}", file=sys.stderr)
         return 1

@@ -19,7 +19,13 @@ from flashapp.errors import UserError
 from flashapp.shipped import shipped_deck_files
 from flashapp.store import schema
 from flashapp.store.backup import backup_collection, backup_due
-from flashapp.store.damage import CollectionDamaged, damage_of, mark_damaged, recorded_damage
+from flashapp.store.damage import (
+    FILE_DAMAGE,
+    CollectionDamaged,
+    damage_of,
+    mark_damaged,
+    recorded_damage,
+)
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, shown_url, sqlite_file
 from flashapp.store.decks import find_deck
 from flashapp.store.locking import lock_all_decks, lock_card, lock_cards, lock_for_undo, lock_note
@@ -128,8 +134,8 @@ class Collection:
                 from flashapp.store.integrity import file_damage
 
                 if (damage := file_damage(file)) and not allow_damaged:  # never upgrade a damaged file
-                    mark_damaged(file, damage[0].removeprefix("sqlite integrity: "))
-                    raise CollectionDamaged(file, damage[0].removeprefix("sqlite integrity: "))
+                    mark_damaged(file, damage[0].removeprefix(FILE_DAMAGE))
+                    raise CollectionDamaged(file, damage[0].removeprefix(FILE_DAMAGE))
                 backup_collection(file, clock(), "upgrade")
             if not allow_damaged or not created:
                 fill = cls._server_fill(url, clock) if created and shipped_decks and file is None else None
@@ -624,7 +630,11 @@ class Collection:
                 try:
                     lost = recover_file(self.path, recovered)
                 except RuntimeError as error:
-                    raise UserError(f"cannot repair {self.path}: {error}; restore a backup instead") from None
+                    recovered.unlink(missing_ok=True)  # half a recovery is no use to anyone
+                    raise UserError(
+                        f"cannot repair {self.path}: {error}; restore a backup instead "
+                        "(`flashapp backups` lists them, `flashapp restore BACKUP`)"
+                    ) from None
                 self.engine.dispose()
                 for suffix in ("-wal", "-shm"):
                     self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
@@ -636,7 +646,7 @@ class Collection:
             clear_damage(self.path)
             schema.ensure_current(self.engine)
         with self.writing() as session:
-            done += repair_rows(session, self.media_dir if self.path else None)
+            done += repair_rows(session, self.clock(), self.media_dir if self.path else None)
         return done
 
     def ensure_sound(self) -> None:

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from flashapp.errors import UserError
 
+# How `check` words damage SQLite's integrity check found in the file's pages.
+FILE_DAMAGE = "sqlite integrity: "
+
 # SQLite's own messages for SQLITE_CORRUPT and SQLITE_NOTADB (and a damaged schema table).
 _DAMAGE_WORDS = ("disk image is malformed", "file is not a database", "malformed database schema")
 
@@ -47,6 +50,23 @@ def damage_of(error: BaseException) -> str | None:
                 return message
         current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return None
+
+
+def damage_named(error: BaseException, db: str | Path | None) -> CollectionDamaged | None:
+    """For an error that reached the CLI without being named (a path that reads the file outside the
+    Collection's and the sqlite3 fast path's guards): CollectionDamaged for the collection `db` (as
+    `--db` gave it), remembered beside the file, when `error` reports a damaged file; else None."""
+    if (detail := damage_of(error)) is None:
+        return None
+    from flashapp.store.db import resolve_url, shown_url, sqlite_file
+
+    try:
+        url = resolve_url(db)
+        file = sqlite_file(url)
+    except Exception:  # noqa: BLE001 - naming the damage must not fail on the way out
+        return CollectionDamaged(str(db), detail)
+    mark_damaged(file, detail)
+    return CollectionDamaged(file or shown_url(url), detail)
 
 
 def quick_check_problem(connection) -> str | None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from flashapp.store import schema
+from flashapp.store.damage import FILE_DAMAGE
 from flashapp.store.integrity_rows import row_findings
-from flashapp.store.models import Card, Deck, Note, Review, queue_for
+from flashapp.store.models import Card, Deck, Review, queue_for
 
 
 def file_damage(path: Path) -> list[str]:
@@ -27,7 +29,7 @@ def file_damage(path: Path) -> list[str]:
         lines.append(str(error))
     finally:
         connection.close()
-    return [] if lines == ["ok"] else [f"sqlite integrity: {line}" for line in lines]
+    return [] if lines == ["ok"] else [f"{FILE_DAMAGE}{line}" for line in lines]
 
 
 def check_collection(session: Session, engine: Engine, media_dir: Path | None = None) -> list[str]:
@@ -36,7 +38,7 @@ def check_collection(session: Session, engine: Engine, media_dir: Path | None = 
     if engine.dialect.name == "sqlite":
         result = session.execute(text("PRAGMA integrity_check(100)")).scalars().all()
         if result != ["ok"]:
-            return [f"sqlite integrity: {line}" for line in result]
+            return [f"{FILE_DAMAGE}{line}" for line in result]
         problems += [
             f"foreign key: {row[0]} row {row[1]} points to a missing {row[2]}"
             for row in session.execute(text("PRAGMA foreign_key_check"))
@@ -53,11 +55,6 @@ def check_collection(session: Session, engine: Engine, media_dir: Path | None = 
         expected = queue_for(state, suspended=suspended, orphaned=orphaned, buried=buried_until is not None)
         if queue != expected:
             problems.append(f"card {card_id}: queue {queue} does not match its state (expected {expected})")
-    notes_without_cards = session.scalar(
-        select(func.count()).select_from(Note).where(~select(Card.id).where(Card.note_id == Note.id).exists())
-    )
-    if notes_without_cards:
-        problems.append(f"{notes_without_cards} note(s) have no cards")
     orphan_reviews = session.scalar(
         select(func.count())
         .select_from(Review)
@@ -73,15 +70,17 @@ def check_collection(session: Session, engine: Engine, media_dir: Path | None = 
     return problems
 
 
-def repair_rows(session: Session, media_dir: Path | None = None) -> list[str]:
+def repair_rows(session: Session, now: datetime, media_dir: Path | None = None) -> list[str]:
     """Mend every finding that has a repair (impossible states reset to new, counts rebuilt from the
-    log, unreadable JSON cleared), then put each card in the queue its state calls for. One line per
-    thing done."""
+    log, unreadable JSON cleared or its text kept, missing cards made), then put each card in the
+    queue its state calls for. One line per thing done."""
     done: list[str] = []
     for finding in row_findings(session, media_dir):
         if finding.repair is not None:
             session.execute(text(finding.repair), finding.params or {})
             done.append(f"{finding.problem}: {finding.repaired}")
+        elif finding.mend is not None:
+            done.append(f"{finding.problem}: {finding.mend(session, now)}")
     session.flush()
     rows = session.execute(
         select(Card.id, Card.queue, Card.state, Card.suspended, Card.orphaned, Card.buried_until)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,12 +24,14 @@ MAX_EASE = 10.0
 
 @dataclass(frozen=True)
 class Finding:
-    """One broken row: what is wrong, and the SQL (with its parameters) that mends it, if any."""
+    """One broken row: what is wrong, and how it is mended, if it can be: the SQL (with its
+    parameters) and what it did, or `mend(session, now)`, which mends it and says what it did."""
 
     problem: str
     repair: str | None = None
     params: dict | None = None
     repaired: str = ""
+    mend: Callable[[Session, datetime], str] | None = None
 
 
 def _is_date(value: object) -> bool:
@@ -152,57 +156,150 @@ def card_findings(session: Session) -> Iterator[Finding]:
             )
 
 
+# Anki's manual entries (rescheduled, set due) come in with rating 0 and no undo record; an answer given
+# here has one of the four buttons.
+MANUAL_RATING = 0
+RATING_NAMES = {0: "a manual entry", 1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def _rating_repair(rating: object, answered_here: bool) -> int:
+    """The valid rating nearest to a broken one (Anki's Check Database likewise puts its review log's
+    out-of-range values back in range and keeps the row); good (3) when it is not a number."""
+    low = 1 if answered_here else MANUAL_RATING
+    try:
+        number = float(rating)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = math.nan
+    return min(max(round(number), low), 4) if math.isfinite(number) else 3
+
+
+class _Logged(NamedTuple):
+    """What `check` needs of one review row (the undo record's card state and reps, not the record)."""
+
+    id: int
+    rating: object
+    before: object
+    after: object
+    answered_here: bool  # its undo record holds the card: one of the four buttons was pressed here
+    state_then: object  # the card's state in the undo record
+    reps_then: object  # the card's reps in the undo record
+    interval_before: object
+    interval_after: object
+
+
+def _state_repair(reviews: list[_Logged], index: int, card_state: object) -> tuple[str, str]:
+    """A review's states before and after, mended from what else records them: the card's state in
+    the undo record, the neighbouring reviews of the card, the card's present state after its newest
+    review; failing those, its intervals (a review card has one)."""
+    review = reviews[index]
+    before, after = review.before, review.after
+    if before not in STATES:
+        candidates = [review.state_then, reviews[index - 1].after if index > 0 else None]
+        fallback = (
+            "review" if isinstance(review.interval_before, int) and review.interval_before > 0 else "new"
+        )
+        before = next((state for state in candidates if state in STATES), fallback)
+    if after not in STATES:
+        candidate = reviews[index + 1].before if index + 1 < len(reviews) else card_state
+        fallback = (
+            "review" if isinstance(review.interval_after, int) and review.interval_after > 0 else "learning"
+        )
+        after = candidate if candidate in STATES else fallback
+    return str(before), str(after)
+
+
 def review_findings(session: Session) -> Iterator[Finding]:
     """Enums and JSON of the log, and the log against the cards: each answer given here records the
     card's reps before it, so consecutive answers must count up by one and the card must hold the
-    newest count plus one (a lost update breaks both)."""
-    chains: dict[int, list[int]] = {}
+    newest count plus one (a lost update breaks both). The log is read one card at a time."""
+    cards = {
+        card_id: (reps, state)
+        for card_id, reps, state in session.execute(text("SELECT id, reps, state FROM cards"))
+    }
     rows = session.execute(
         text(
-            "SELECT id, card_id, rating, state_before, state_after, previous FROM reviews "
-            "ORDER BY card_id, id"
+            "SELECT card_id, id, rating, state_before, state_after, previous, interval_before_days, "
+            "interval_after_days FROM reviews ORDER BY card_id, id"
         )
     )
-    for review_id, card_id, rating, before, after, previous in rows:
-        where = f"review {review_id}"
-        if rating not in (1, 2, 3, 4):
-            yield Finding(f"{where}: rating {rating!r} is not 1-4")
-        if before not in STATES or after not in STATES:
-            yield Finding(f"{where}: state {before!r} -> {after!r} is not a card state")
-        ok, parsed = _json(previous)
-        if not ok:
-            yield Finding(
-                f"{where}: its undo record is not valid JSON",
-                "UPDATE reviews SET previous = :p WHERE id = :i",
-                {"p": "{}", "i": review_id},
-                "undo record cleared (that answer can no longer be undone)",
+    for card_id, group in groupby(rows, key=lambda row: row[0]):
+        reviews: list[_Logged] = []
+        for _, review_id, rating, before, after, previous, interval_before, interval_after in group:
+            ok, parsed = _json(previous)
+            if not ok:
+                yield Finding(
+                    f"review {review_id}: its undo record is not valid JSON",
+                    "UPDATE reviews SET previous = :p WHERE id = :i",
+                    {"p": "{}", "i": review_id},
+                    "undo record cleared (that answer can no longer be undone)",
+                )
+            card = parsed.get("card") if isinstance(parsed, dict) else None
+            snapshot = card if isinstance(card, dict) else {}
+            reviews.append(
+                _Logged(
+                    review_id,
+                    rating,
+                    before,
+                    after,
+                    isinstance(card, dict),
+                    snapshot.get("state"),
+                    snapshot.get("reps"),
+                    interval_before,
+                    interval_after,
+                )  # fmt: skip
             )
-            continue
-        card = parsed.get("card") if isinstance(parsed, dict) else None
-        reps = card.get("reps") if isinstance(card, dict) else None
-        if isinstance(reps, int):
-            chains.setdefault(card_id, []).append(reps)
-    for card_id, reps_now, state in session.execute(text("SELECT id, reps, state FROM cards")):
-        chain = chains.get(card_id)
-        if not chain or not isinstance(reps_now, int):
-            continue
-        since_reset = chain[max(i for i, reps in enumerate(chain) if reps == 0 or i == 0) :]
-        broken = any(b != a + 1 for a, b in zip(since_reset, since_reset[1:], strict=False))
-        if state != "new" and (broken or reps_now != since_reset[-1] + 1):
-            counted = since_reset[0] + len(since_reset)
+        reps_now, card_state = cards.get(card_id, (None, None))  # no card: `check` reports those rows
+        yield from _log_findings(reviews, card_state)
+        if card_id in cards:
+            yield from _reps_findings(card_id, reps_now, card_state, reviews)
+
+
+def _log_findings(reviews: list[_Logged], card_state: object) -> Iterator[Finding]:
+    for index, review in enumerate(reviews):
+        where, rating = f"review {review.id}", review.rating
+        valid = (1, 2, 3, 4) if review.answered_here else (MANUAL_RATING, 1, 2, 3, 4)
+        if isinstance(rating, bool) or rating not in valid:
+            mended = _rating_repair(rating, review.answered_here)
             yield Finding(
-                f"card {card_id}: reps {reps_now} disagree with its review log ({counted} answers)",
-                "UPDATE cards SET reps = :r WHERE id = :i",
-                {"r": counted, "i": card_id},
-                f"reps rebuilt from the log ({counted})",
+                f"{where}: rating {rating!r} is not {valid[0]}-4",
+                "UPDATE reviews SET rating = :r WHERE id = :i",
+                {"r": mended, "i": review.id},
+                f"set to {mended} ({RATING_NAMES[mended]}), the nearest valid rating",
             )
+        if review.before not in STATES or review.after not in STATES:
+            new_before, new_after = _state_repair(reviews, index, card_state)
+            yield Finding(
+                f"{where}: state {review.before!r} -> {review.after!r} is not a card state",
+                "UPDATE reviews SET state_before = :b, state_after = :a WHERE id = :i",
+                {"b": new_before, "a": new_after, "i": review.id},
+                f"set to {new_before} -> {new_after}, from its undo record and the card's other reviews",
+            )
+
+
+def _reps_findings(
+    card_id: int, reps_now: object, state: object, reviews: list[_Logged]
+) -> Iterator[Finding]:
+    chain = [r.reps_then for r in reviews if isinstance(r.reps_then, int)]  # reps each answer found
+    if not chain or not isinstance(reps_now, int):
+        return
+    since_reset = chain[max(i for i, reps in enumerate(chain) if reps == 0 or i == 0) :]
+    broken = any(b != a + 1 for a, b in zip(since_reset, since_reset[1:], strict=False))
+    if state != "new" and (broken or reps_now != since_reset[-1] + 1):
+        counted = since_reset[0] + len(since_reset)
+        yield Finding(
+            f"card {card_id}: reps {reps_now} disagree with its review log ({counted} answers)",
+            "UPDATE cards SET reps = :r WHERE id = :i",
+            {"r": counted, "i": card_id},
+            f"reps rebuilt from the log ({counted})",
+        )
 
 
 def note_findings(session: Session) -> Iterator[Finding]:
-    for note_id, fields, params in session.execute(text("SELECT id, fields, demo_params FROM notes")):
-        ok, parsed = _json(fields)
-        if not ok or not isinstance(parsed, dict):
-            yield Finding(f"note {note_id}: fields are not a JSON object")
+    from flashapp.store.repair_notes import childless_note_findings, note_field_findings
+
+    yield from note_field_findings(session)
+    yield from childless_note_findings(session)
+    for note_id, params in session.execute(text("SELECT id, demo_params FROM notes")):
         if not _json(params)[0]:
             yield Finding(
                 f"note {note_id}: demo parameters are not valid JSON",

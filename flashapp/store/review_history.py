@@ -232,11 +232,14 @@ def plan_inputs(collection: Collection, deck: str | None) -> PlanInputs:
             if stability is None:  # an SM-2 card: FSRS's estimate, as the scheduler makes it
                 stability = max(float(interval), 1.0)
             cards.append(SimCard(stability, difficulty, (days(due) - today).days, (days(last) - today).days))
+        # Grouped by the label: on PostgreSQL two `rating > 1` are two bound parameters, so the
+        # selected expression would not match the grouped one.
+        passed = (Review.rating > 1).label("passed")
         times = session.execute(
-            select(Review.rating > 1, func.avg(Review.duration_ms))
+            select(passed, func.avg(Review.duration_ms))
             .join(Card, Card.id == Review.card_id)
             .where(Card.deck_id.in_(deck_ids), Review.state_before == "review", Review.duration_ms > 0)
-            .group_by(Review.rating > 1)
+            .group_by(passed)
         ).all()
     averages = {bool(passed): float(ms) / 1000 for passed, ms in times}
     return PlanInputs(cards, options, averages.get(True, 8.0), averages.get(False, 15.0))

@@ -53,7 +53,7 @@ def test_a_write_that_never_reads_the_damaged_page_is_refused(
     argv = [str(write_deck(DECK.replace("Q", "Q2"), "new.toml")) if a == "DECK" else a for a in argv]
     before = digest(damaged)
     code, out, err = call(capsys, "--db", str(damaged), *argv)
-    assert code == 1 and out == "" and err.count("\n") == 1, (code, out, err)
+    assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
     assert "is damaged (" in err and "Page " in err and "check --repair" in err
     assert digest(damaged) == before
     assert (

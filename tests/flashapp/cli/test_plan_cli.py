@@ -14,11 +14,10 @@ from flashapp.store.collection import Collection
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("plan") / "plan.db"
-    with Collection.open(path, shipped_decks=False) as collection:
+def db(module_collection_url):
+    with Collection.open(module_collection_url, shipped_decks=False) as collection:
         write_simulated_history(collection, days=30, new_per_day=10, start=START)
-    return str(path)
+    return module_collection_url
 
 
 def test_plan_json_rows_grow_with_desired_retention(db, capsys):

@@ -19,11 +19,10 @@ NOW = "2025-04-20T12:00:00Z"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("stats") / "stats.db"
-    with Collection.open(path, shipped_decks=False) as collection:
+def db(module_collection_url):
+    with Collection.open(module_collection_url, shipped_decks=False) as collection:
         write_simulated_history(collection, days=40, new_per_day=10, start=START)
-    return str(path)
+    return module_collection_url
 
 
 def test_json_keys_and_text(db, capsys):

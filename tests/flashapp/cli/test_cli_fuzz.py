@@ -1,0 +1,153 @@
+"""Hypothesis-generated command lines and deck files, on SQLite and on PostgreSQL: never a traceback,
+exit 0 or 2, and nothing half-written (`check` clean after each, a deck file imported whole or not at
+all). Each example starts from the same small collection."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flashapp.cli.main import main
+from flashapp.store.collection import Collection
+
+DECK = """\
+[deck]
+name = "Hard"
+
+[[cards]]
+id = "one"
+front = "q"
+back = "a"
+
+[[cards]]
+id = "two"
+front = "q2"
+back = "a2"
+"""
+
+# Examples per test: a PostgreSQL example costs a few times an SQLite one (connections, emptying the
+# scratch database), so it gets fewer; together they stay within a few seconds.
+EXAMPLES = {"command lines": {"sqlite": 150, "postgres": 40}, "deck files": {"sqlite": 60, "postgres": 15}}
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse's own usage errors
+        code = exit_.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+@pytest.fixture
+def fresh(backend, collection_url, write_deck, tmp_path, monkeypatch, request) -> Callable[[], str]:
+    """fresh() -> the collection (path or URL) holding deck "Hard" and nothing else, whatever the
+    previous example did: a copy of one file on SQLite, the scratch database emptied and the deck
+    imported again on PostgreSQL."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    deck = write_deck(DECK)
+    if backend == "postgres":
+        database = request.getfixturevalue("_pg_collection_database")
+
+        def refilled() -> str:
+            url = database.empty()
+            assert main(["--db", url, "import", str(deck)]) == 0
+            return url
+
+        return refilled
+    assert main(["--db", collection_url, "import", str(deck)]) == 0
+    copy = tmp_path / "fuzz.db"
+
+    def copied() -> str:
+        for suffix in ("-wal", "-shm"):
+            copy.with_name(copy.name + suffix).unlink(missing_ok=True)
+        shutil.copy(collection_url, copy)
+        return str(copy)
+
+    return copied
+
+
+FUZZ_COMMANDS = ["decks", "next", "answer", "undo", "cards", "card", "check", "import", "test"]
+_TOKENS = st.one_of(
+    st.sampled_from(
+        ["1", "2", "0", "-1", str(2**63), str(2**64), "good", "again", "7", "--json", "--now",
+         "2026-01-01T00:00:00Z", "9999-12-31T00:00:00Z", "--time-ms", "--deck", "Hard", "--search",
+         "tag:", "deck:", "is:", '"', "--count", "--seed", "suspend", "bury", "forget", "info", "",
+         "\x1b[31m", "..", "/", "nan", "1e400", "--types", "mc,tf"]
+    ),
+    st.text(max_size=12),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)  # fmt: skip
+
+
+def test_generated_command_lines_never_trace_back(backend, fresh, capsys):
+    @settings(
+        max_examples=EXAMPLES["command lines"][backend],
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(command=st.sampled_from(FUZZ_COMMANDS), tokens=st.lists(_TOKENS, max_size=5))
+    def one(command, tokens):
+        argv = [command, *tokens]
+        if command == "test" and "--json" not in argv:
+            argv.append("--json")  # not the TUI
+        db = fresh()
+        code, out, err = run(capsys, "--db", db, *argv)
+        assert code in (0, 2), (argv, err)
+        with Collection.open(db) as collection:
+            assert collection.check() == []
+
+    one()
+
+
+_DECK_VALUES = st.one_of(
+    st.sampled_from(
+        ['"x"', '["36501d"]', '["1m"]', "100001", "-1", "0.5", "nan", "inf", "[[[[[[[[[[1]]]]]]]]]]",
+         '"{{c1::a {{c2::b}}}}"', '"{{c99999999999999999999::y}}"', '"a\\u001b[31mb"', '"{h:>50000000}"',
+         str(2**64), "{ n = 4 }", '"attention.self"', '"predict"', '"cloze"', '"int"', "{ h = [2, 9] }"]
+    ),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8).map(
+        lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    ),
+)  # fmt: skip
+_CARD_KEYS = st.sampled_from(
+    ["front", "back", "cloze", "kind", "tags", "demo", "params", "concept", "question", "answer", "ranges"]
+)
+
+
+def test_generated_deck_files_import_whole_or_not_at_all(backend, fresh, capsys, tmp_path):
+    @settings(
+        max_examples=EXAMPLES["deck files"][backend],
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        deck=st.dictionaries(
+            st.sampled_from(["learning_steps", "new_per_day", "desired_retention", "description"]),
+            _DECK_VALUES,
+        ),
+        cards=st.lists(st.dictionaries(_CARD_KEYS, _DECK_VALUES, max_size=5), min_size=1, max_size=3),
+        bom=st.booleans(),
+    )
+    def one(deck, cards, bom):
+        lines = ["[deck]", 'name = "Fuzzed"'] + [f"{k} = {v}" for k, v in deck.items()]
+        for index, card in enumerate(cards):
+            lines += ["[[cards]]", f'id = "c{index}"'] + [f"{k} = {v}" for k, v in card.items()]
+        path = tmp_path / "fuzz.toml"
+        path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
+        db = fresh()
+        code, out, err = run(capsys, "--db", db, "import", str(path))
+        assert code in (0, 2), err
+        with Collection.open(db) as collection:
+            assert ("Fuzzed" in collection.deck_names()) == (code == 0)  # all of the file or none of it
+            assert collection.check() == []
+        for command in (["decks"], ["next"], ["cards"]):  # whatever was accepted, every command reads it
+            assert main(["--db", db, *command]) == 0, command
+        capsys.readouterr()
+
+    one()
