@@ -62,6 +62,10 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
                     f"{path}: not a deck file or Anki package (expected .toml, .apkg, .colpkg, or a folder)"
                 )
             files.append(path)
+        elif path.exists():  # a device, a pipe, a socket
+            raise UserError(
+                f"{path}: not a regular file or folder (expected .toml, .apkg, .colpkg, or a folder)"
+            )
         else:
             raise UserError(f"{path}: no such file or folder")
     return files

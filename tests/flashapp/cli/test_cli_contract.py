@@ -126,6 +126,7 @@ def test_check_ok(db, capsys):
         (["cards", "--search", "is:green"], "flashapp: search: unknown is:green; use one of"),
         (["cards", "--search", '"unclosed'], "flashapp: search '\"unclosed': No closing quotation"),
         (["import", "missing.toml"], "flashapp: missing.toml: no such file or folder"),
+        (["import", "/dev/null"], "flashapp: /dev/null: not a regular file or folder"),
         (["decks", "--now", "yesterday"], "flashapp: --now 'yesterday' is not an ISO 8601 time"),
     ],
 )
