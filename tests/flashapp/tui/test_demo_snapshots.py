@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from flashapp.tui.app import make_app
 from flashapp.tui.screens.demo import DemoScreen
 
@@ -32,6 +34,15 @@ async def run_then_reopen(pilot, concept: str = CONCEPT, params: dict | None = N
     await pilot.pause()
 
 
+@pytest.fixture
+def steady_sdpa_gap(monkeypatch):
+    """The readable attention's gap to F.scaled_dot_product_attention is float32 rounding: one or two
+    units in the last place, which differ from one CPU to the next (1.2e-07 here, 2.4e-07 on another).
+    The snapshot is of the layout, so that one figure is held at a float32 unit; the engine's tests
+    check the gap itself."""
+    monkeypatch.setattr("engine.concepts.attention._sdpa_gap", lambda *args, **kw: 2.0**-23)
+
+
 async def run_masked_then_reopen(pilot) -> None:
     await run_then_reopen(pilot, "attention.masked", {"n": 5, "d": 4})
 
@@ -44,10 +55,10 @@ def test_demo_screen_at_80_columns(snap_compare, study_collection):
     assert snap_compare(make_app(study_collection), terminal_size=(80, 24), run_before=run_then_reopen)
 
 
-def test_masked_attention(snap_compare, study_collection):
+def test_masked_attention(snap_compare, study_collection, steady_sdpa_gap):
     assert snap_compare(make_app(study_collection), terminal_size=SIZE, run_before=run_masked_then_reopen)
 
 
-def test_masked_attention_at_80_columns(snap_compare, study_collection):
+def test_masked_attention_at_80_columns(snap_compare, study_collection, steady_sdpa_gap):
     app = make_app(study_collection)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_masked_then_reopen)
