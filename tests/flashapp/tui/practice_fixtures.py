@@ -94,13 +94,13 @@ async def hand_in(pilot) -> None:
     await pilot.pause()
 
 
-async def opened(pilot, screen_type: type, tries: int = 500) -> None:
-    """Pause until a `screen_type` screen is on top and drawn: an app started on a screen pushes it
-    after its first frame, which a loaded machine may not reach within one pause."""
+async def opened(pilot, screen_type: type, ready=lambda screen: True, tries: int = 500) -> None:
+    """Pause until a `screen_type` screen is on top, drawn and `ready(screen)`: an app started on a
+    screen pushes it after its first frame, which a loaded machine may not reach within one pause."""
     for _ in range(tries):
         screen = pilot.app.screen
-        drawn = any(strip.text.strip() for strip in screen._compositor.render_strips())
-        if isinstance(screen, screen_type) and drawn:
+        opened = isinstance(screen, screen_type) and ready(screen)
+        if opened and any(strip.text.strip() for strip in screen._compositor.render_strips()):
             return
         await pilot.pause(0.01)
     raise AssertionError(f"{screen_type.__name__} did not open; the screen is {pilot.app.screen!r}")

@@ -4,7 +4,7 @@ mastered, feedback after each answer, "I was right", recall of long answers, rou
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import answer
+from practice_fixtures import answer, opened
 from sqlalchemy import select
 from textual.widgets import Input
 
@@ -82,7 +82,7 @@ async def test_learn_a_deck_to_mastery(study_collection, screen_text):
 async def test_i_was_right_and_learn_resumes_where_it_was_left(study_collection, screen_text):
     app = make_app(study_collection, start=PracticeStart("learn", DECK))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
         screen = app.screen
         for _ in range(4):  # round 1: every multiple-choice answer right
             await learn_one(pilot)
@@ -109,7 +109,7 @@ async def test_i_was_right_and_learn_resumes_where_it_was_left(study_collection,
         await pilot.pause()
     app = make_app(study_collection, start=PracticeStart("learn", DECK))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
         screen = app.screen
         assert screen.session.progress[question.card_ids[0]].streak == 1
         assert screen.session.question().kind == "written"  # past multiple choice already
@@ -119,7 +119,7 @@ async def test_i_was_right_and_learn_resumes_where_it_was_left(study_collection,
 async def test_learn_fits_a_small_terminal(study_collection, size):
     app = make_app(study_collection, start=PracticeStart("learn", DECK))
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
         for widget in (app.screen.query_one("#levels"), app.screen.query_one("#question")):
             assert widget.region.right <= size[0] and widget.region.bottom <= size[1]
 
@@ -130,7 +130,7 @@ async def test_an_almost_right_written_answer_is_said_to_be_almost(study_collect
 
     app = make_app(study_collection, start=PracticeStart("learn", DECK))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
         screen = app.screen
         for _ in range(4):  # round 1: multiple choice, all right
             await learn_one(pilot)
