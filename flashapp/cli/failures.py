@@ -34,7 +34,8 @@ def check_int_arguments(values: dict[str, object]) -> str | None:
         low, high = INT_BOUNDS.get(dest, (-(2**63), 2**63 - 1))
         if not low <= value <= high:
             flag = dest if dest == "card_id" else "--" + dest.replace("_", "-")
-            return f"{flag} {value} is out of range ({low} to {high})"
+            bound = f"at most {high}" if value > high else f"at least {low}"
+            return f"{flag} {value} is out of range ({bound})"
     return None
 
 

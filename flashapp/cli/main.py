@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if problem := check_int_arguments(vars(args)):
-        parser.error(problem)
+        command = f"flashapp {args.command}" if getattr(args, "command", None) else "flashapp"
+        print(f"flashapp: {problem} (see `{command} --help`)", file=sys.stderr)
+        return 2
     # Every line this process prints passes through here: terminal control sequences never reach the
     # terminal, whatever a deck name, tag or file name holds (JSON escapes them itself).
     original_streams = install_safe_streams(stdout=not getattr(args, "json", False))

@@ -127,6 +127,10 @@ def test_check_ok(db, capsys):
         (["cards", "--search", '"unclosed'], "flashapp: search '\"unclosed': No closing quotation"),
         (["import", "missing.toml"], "flashapp: missing.toml: no such file or folder"),
         (["import", "/dev/null"], "flashapp: /dev/null: not a regular file or folder"),
+        (
+            ["test", "CLI", "--count", "999999999"],
+            "flashapp: --count 999999999 is out of range (at most 10000) (see `flashapp test --help`)",
+        ),
         (["decks", "--now", "yesterday"], "flashapp: --now 'yesterday' is not an ISO 8601 time"),
     ],
 )
