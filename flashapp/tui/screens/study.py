@@ -52,8 +52,9 @@ MAX_ANSWER_MS = 60_000
 TICK_SECONDS = 1.0
 QUEUE_OF_STATE = {"new": "new", "learning": "learning", "relearning": "learning", "review": "review"}
 CARD_ACTIONS = {"suspend", "bury", "flag", "info", "edit"}
-# The footer shows "1 2 3 4 Answer"; the buttons name each rating with its interval.
-RATING_KEYS = Binding.Group("Answer")
+# The footer shows "1234 Answer" (compact, so the whole footer fits 80 columns); the buttons name each
+# rating with its interval.
+RATING_KEYS = Binding.Group("Answer", compact=True)
 
 
 class StudyScreen(Screen[None]):
