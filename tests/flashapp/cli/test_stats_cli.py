@@ -84,6 +84,7 @@ print(json.dumps({"code": code, "stats": json.loads(out.getvalue()), "loaded": s
 """
 
 
+@pytest.mark.sqlite_only  # what it tests is the SQLite file's own path
 def test_stats_on_an_sqlite_file_runs_on_sqlite3_alone_with_the_collections_figures(db):
     done = subprocess.run(
         [sys.executable, "-c", LIGHT, "--db", db, "--tz", "UTC", "stats", "--json", "--now", NOW],
