@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from flashapp.store import schema
@@ -81,6 +81,10 @@ def repair_rows(session: Session, now: datetime, media_dir: Path | None = None) 
             done.append(f"{finding.problem}: {finding.repaired}")
         elif finding.mend is not None:
             done.append(f"{finding.problem}: {finding.mend(session, now)}")
+    orphans = select(Card.id).where(Card.id == Review.card_id).exists()
+    lost = session.execute(delete(Review).where(~orphans)).rowcount
+    if lost:  # what the foreign key's ON DELETE CASCADE would have done with the card
+        done.append(f"{lost} review(s) belonged to no card: deleted, as deleting their card would have")
     session.flush()
     rows = session.execute(
         select(Card.id, Card.queue, Card.state, Card.suspended, Card.orphaned, Card.buried_until)

@@ -67,6 +67,7 @@ BREAKS = [
      "its note or deck is missing", True),
     ("PRAGMA foreign_keys=OFF; UPDATE cards SET note_id = 999 WHERE id = 3",
      "its note or deck is missing", True),
+    ("PRAGMA foreign_keys=OFF; UPDATE reviews SET card_id = 999", "review(s) belong to no card", True),
 ]  # fmt: skip
 
 
