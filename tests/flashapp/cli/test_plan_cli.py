@@ -37,9 +37,9 @@ def test_plan_json_rows_grow_with_desired_retention(db, capsys):
 
 
 def test_bad_days_and_deck(db, capsys):
-    with pytest.raises(SystemExit) as exited:  # out of the CLI's bounds: argparse's usage error
-        call(capsys, "--db", db, "plan", "--days", "0")
-    assert exited.value.code == 2
+    code, out, err = call(capsys, "--db", db, "plan", "--days", "0")  # out of the CLI's bounds
+    assert (code, out) == (2, "")
+    assert err == "flashapp: --days 0 is out of range (at least 1) (see `flashapp plan --help`)\n"
     assert call(capsys, "--db", db, "plan", "--days", "5000")[0] == 2  # within them, beyond plan's
     code, out, err = call(capsys, "--db", db, "plan", "--deck", "Nope")
     assert code == 2 and out == "" and "unknown deck 'Nope'" in err
