@@ -10,24 +10,10 @@ from collections.abc import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cli_hardening import DECK  # the same two-card deck
 
 from flashapp.cli.main import main
 from flashapp.store.collection import Collection
-
-DECK = """\
-[deck]
-name = "Hard"
-
-[[cards]]
-id = "one"
-front = "q"
-back = "a"
-
-[[cards]]
-id = "two"
-front = "q2"
-back = "a2"
-"""
 
 # Examples per test: a PostgreSQL example costs a few times an SQLite one (connections, emptying the
 # scratch database), so it gets fewer; together they stay within a few seconds.
