@@ -96,7 +96,7 @@ def path_polygons(data: str) -> list[list[Point]]:
     polygons: list[list[Point]] = []
     current: list[Point] = []
     x = y = start_x = start_y = 0.0
-    control: Point | None = None  # the last curve's second control point, for S and T
+    control: tuple[str, Point] | None = None  # the last curve's family (C or Q) and second control point
     command = ""
     index = 0
     total = 0
@@ -137,36 +137,39 @@ def path_polygons(data: str) -> list[list[Point]]:
 
 
 def _segment(
-    upper: str, relative: bool, n: list[float], at: Point, control: Point | None
-) -> tuple[list[Point], Point, Point | None]:
-    """The points one path command adds from `at`, where it ends, and its control point for S/T."""
+    upper: str, relative: bool, n: list[float], at: Point, control: tuple[str, Point] | None
+) -> tuple[list[Point], Point, tuple[str, Point] | None]:
+    """The points one path command adds from `at`, where it ends, and its control point for a following
+    S (after C or S) or T (after Q or T); after any other command S and T start from `at`."""
     x, y = at
 
     def point(i: int) -> Point:
         return (x + n[i], y + n[i + 1]) if relative else (n[i], n[i + 1])
 
-    if upper == "L" or upper == "T" and control is None:
+    if upper == "L":
         end = point(0)
-        return [end], end, (end if upper == "T" else None)
+        return [end], end, None
     if upper == "H":
         end = (x + n[0] if relative else n[0], y)
         return [end], end, None
     if upper == "V":
         end = (x, y + n[0] if relative else n[0])
         return [end], end, None
-    reflected = (2 * x - control[0], 2 * y - control[1]) if control is not None else at
+    family = "C" if upper in "CS" else "Q"
+    previous = control[1] if control is not None and control[0] == family else at
+    reflected = (2 * x - previous[0], 2 * y - previous[1])
     if upper == "C":
         c1, c2, end = point(0), point(2), point(4)
-        return _cubic(at, c1, c2, end), end, c2
+        return _cubic(at, c1, c2, end), end, (family, c2)
     if upper == "S":
         c2, end = point(0), point(2)
-        return _cubic(at, reflected, c2, end), end, c2
+        return _cubic(at, reflected, c2, end), end, (family, c2)
     if upper == "Q":
         c, end = point(0), point(2)
-        return _quadratic(at, c, end), end, c
+        return _quadratic(at, c, end), end, (family, c)
     if upper == "T":
         end = point(0)
-        return _quadratic(at, reflected, end), end, reflected
+        return _quadratic(at, reflected, end), end, (family, reflected)
     end = (x + n[5], y + n[6]) if relative else (n[5], n[6])  # A
     return _arc(at, n[0], n[1], n[2], n[3] != 0, n[4] != 0, end), end, None
 

@@ -41,6 +41,8 @@ def test_curves_end_where_they_should_and_bend_the_right_way():
     (quadratic,) = geometry.path_polygons("M0 0 Q5 10 10 0 T20 0")
     close([quadratic[geometry.CURVE_SEGMENTS // 2]], [(5, 5)])
     close([quadratic[-1 - geometry.CURVE_SEGMENTS // 2]], [(15, -5)])  # T mirrors it
+    (mixed,) = geometry.path_polygons("M0 0 C0 10 10 10 10 0 T20 0")
+    assert all(y == 0 for _, y in mixed[-geometry.CURVE_SEGMENTS :])  # T mirrors only a Q or T
 
 
 @pytest.mark.parametrize(("sweep", "y"), [(1, -10), (0, 10)])
