@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cli_hardening import DECK  # the same two-card deck
+from test_cli_hardening import DECK, run  # the same two-card deck, the same call
 
 from flashapp.cli.main import main
 from flashapp.store.collection import Collection
@@ -18,16 +18,6 @@ from flashapp.store.collection import Collection
 # Examples per test: a PostgreSQL example costs a few times an SQLite one (connections, emptying the
 # scratch database), so it gets fewer; together they stay within a few seconds.
 EXAMPLES = {"command lines": {"sqlite": 150, "postgres": 40}, "deck files": {"sqlite": 60, "postgres": 15}}
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse's own usage errors
-        code = exit_.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 @pytest.fixture
