@@ -192,7 +192,8 @@ class FlashApp(App[None]):
             return
         changed = self._seen_change is not None and token != self._seen_change
         self._seen_change = token
-        refresh = getattr(self.screen, "collection_changed", None)
+        stack = self.screen_stack  # empty while the app closes, when a last tick can still come
+        refresh = getattr(stack[-1], "collection_changed", None) if stack else None
         if changed and callable(refresh):
             refresh()
 
