@@ -7,11 +7,10 @@ validates the parameters first (still torch-free), then imports the engine's run
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
+from flashapp.cli.common import print_json, writable_folder
 from flashapp.errors import UserError
 
 
@@ -108,8 +107,8 @@ def run_concept(args: argparse.Namespace) -> int:
     concept = get_concept(args.concept)
     params = validate_params(concept, {"seed": args.seed, **parse_assignments(args.assignments)})
     save_dir = Path(args.save) if args.save else None
-    if save_dir is not None and save_dir.exists() and not save_dir.is_dir():
-        raise UserError(f"--save {args.save!r} is a file, not a folder")
+    if save_dir is not None:  # before the run: an unwritable folder is found in a moment, not after training
+        writable_folder(save_dir, "--save", args.save)
 
     from engine.runner import run  # torch, numpy and matplotlib load here, and only here
 
@@ -164,8 +163,3 @@ class ProgressLine:
         if self.shown:
             sys.stderr.write("\n")
             sys.stderr.flush()
-
-
-def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")

@@ -6,7 +6,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from flashapp.cli.common import add_json_flag, open_collection, open_direct, parse_now, print_json
+from flashapp.cli.common import (
+    add_json_flag,
+    open_collection,
+    open_direct,
+    parse_now,
+    print_json,
+    writable_folder,
+)
+from flashapp.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    if output.is_dir():
+        raise UserError(f"-o {args.output!r} is a folder; name the file to write, like {output / 'a.apkg'}")
+    writable_folder(output.parent, "-o", args.output)
     if str(args.output).lower().endswith(".toml"):
         return _deck_file(args)
     # An SQLite collection at the newest schema is read with sqlite3 alone (no SQLAlchemy to load).

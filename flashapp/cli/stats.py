@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from flashapp.cli.common import (
@@ -12,6 +13,7 @@ from flashapp.cli.common import (
     open_direct,
     parse_now,
     print_json,
+    writable_folder,
 )
 from flashapp.errors import UserError
 
@@ -28,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.save is not None and not args.save.lower().endswith(".png"):
         raise UserError(f"--save {args.save!r}: the figure is written as PNG; name a file ending in .png")
+    if args.save is not None:
+        writable_folder(Path(args.save).parent, "--save", args.save)
     stats, calibration = (_direct(args) if args.save is None else None), None
     if stats is None:
         stats, calibration = _with_collection(args)

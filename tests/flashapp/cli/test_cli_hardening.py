@@ -181,3 +181,33 @@ def test_damaged_collection_is_named_in_every_command_and_never_written(db, caps
     assert code == 2 and err.count("\n") == 1, (code, err)
     assert "is damaged (database disk image is malformed)" in err and "check --repair" in err
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["export", "Hard", "-o", "{file}/x.apkg"], "is a file, not a folder"),
+        (["export", "Hard", "-o", "{file}/sub/x.toml"], "cannot create"),
+        (["export", "Hard", "-o", "{tmp}"], "is a folder; name the file"),
+        (["export", "Hard", "-o", "/proc/x.apkg"], "cannot write in /proc"),
+        (["stats", "--save", "{file}/s.png"], "is a file, not a folder"),
+        (["demo", "attention.self", "--save", "{file}"], "is a file, not a folder"),
+        (["demo", "attention.self", "--save", "/proc/figures"], "cannot create /proc/figures"),
+    ],
+)
+def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(db, capsys, tmp_path, argv, needle):
+    """Found before any work is done (no training run, no package half-written), and named as typed."""
+    (tmp_path / "file").write_text("not a folder")
+    argv = [part.format(file=tmp_path / "file", tmp=tmp_path) for part in argv]
+    before = sorted(path.name for path in tmp_path.iterdir())
+    code, out, err = run(capsys, "--db", str(db), *argv)
+    assert code == 2 and needle in err and err.count("\n") == 1, err
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+
+
+def test_export_makes_the_folders_it_names(db, capsys, tmp_path):
+    code, out, err = run(
+        capsys, "--db", str(db), "export", "Hard", "-o", str(tmp_path / "new" / "sub" / "h.apkg")
+    )
+    assert code == 0 and (tmp_path / "new" / "sub" / "h.apkg").stat().st_size > 0
+    assert [path.name for path in (tmp_path / "new" / "sub").iterdir()] == ["h.apkg"]  # no probe left behind
