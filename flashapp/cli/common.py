@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flashapp.core.timefmt import iso_utc as iso  # noqa: F401 - re-exported for the commands
@@ -73,32 +70,6 @@ def open_direct(args: argparse.Namespace) -> DirectCollection | None:
     from flashapp.store.direct.connection import direct_or_none
 
     return direct_or_none(args.db, user_zone(getattr(args, "tz", None)))
-
-
-def writable_folder(folder: Path, option: str, given: str) -> None:
-    """Make `folder` (and its parents) and check it can be written, before a command does its work:
-    an output path that cannot be written is bad input (one line, exit 2), found before anything is
-    computed or half-written. `option` and `given` name it as the user typed it."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise UserError(f"{option} {given!r}: {_first_file(folder)} is a file, not a folder") from None
-    except OSError as error:
-        raise UserError(f"{option} {given!r}: cannot create {folder} ({error.strerror or error})") from None
-    try:  # a file made and removed: permission bits alone say nothing for root or on /proc
-        handle, probe = tempfile.mkstemp(prefix=".flashapp-probe-", dir=folder)
-    except OSError as error:
-        raise UserError(f"{option} {given!r}: cannot write in {folder} ({error.strerror or error})") from None
-    os.close(handle)
-    os.unlink(probe)
-
-
-def _first_file(folder: Path) -> Path:
-    """The first component of `folder` that exists and is not a folder."""
-    for part in (*reversed(folder.parents), folder):
-        if part.exists() and not part.is_dir():
-            return part
-    return folder
 
 
 def print_json(value: Any) -> None:

@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from flashapp.cli.common import print_json, writable_folder
+from flashapp.cli.common import print_json
 from flashapp.errors import UserError
+from flashapp.folders import writable_folder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -108,7 +109,7 @@ def run_concept(args: argparse.Namespace) -> int:
     params = validate_params(concept, {"seed": args.seed, **parse_assignments(args.assignments)})
     save_dir = Path(args.save) if args.save else None
     if save_dir is not None:  # before the run: an unwritable folder is found in a moment, not after training
-        writable_folder(save_dir, "--save", args.save)
+        writable_folder(save_dir, f"--save {args.save!r}")
 
     from engine.runner import run  # torch, numpy and matplotlib load here, and only here
 

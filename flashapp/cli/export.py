@@ -12,9 +12,9 @@ from flashapp.cli.common import (
     open_direct,
     parse_now,
     print_json,
-    writable_folder,
 )
 from flashapp.errors import UserError
+from flashapp.folders import writable_folder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.is_dir():
         raise UserError(f"-o {args.output!r} is a folder; name the file to write, like {output / 'a.apkg'}")
-    writable_folder(output.parent, "-o", args.output)
+    writable_folder(output.parent, f"-o {args.output!r}")
     if str(args.output).lower().endswith(".toml"):
         return _deck_file(args)
     # An SQLite collection at the newest schema is read with sqlite3 alone (no SQLAlchemy to load).

@@ -13,9 +13,9 @@ from flashapp.cli.common import (
     open_direct,
     parse_now,
     print_json,
-    writable_folder,
 )
 from flashapp.errors import UserError
+from flashapp.folders import writable_folder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save is not None and not args.save.lower().endswith(".png"):
         raise UserError(f"--save {args.save!r}: the figure is written as PNG; name a file ending in .png")
     if args.save is not None:
-        writable_folder(Path(args.save).parent, "--save", args.save)
+        writable_folder(Path(args.save).parent, f"--save {args.save!r}")
     stats, calibration = (_direct(args) if args.save is None else None), None
     if stats is None:
         stats, calibration = _with_collection(args)

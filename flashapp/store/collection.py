@@ -120,6 +120,8 @@ class Collection:
         url = resolve_url(url_or_path)
         file = sqlite_file(url)
         is_new = file is not None and not file.exists()
+        if file is not None:
+            _usable_file(file, new=is_new)
         if is_new and shipped_decks:
             cls._create_filled(file, clock=clock)
             is_new = False
@@ -908,3 +910,14 @@ class Collection:
             self._calendar = None
             self._learn_ahead = None
         return ImportReport(files=tuple(path for _, path in specs), decks=decks, packages=reports)
+
+
+def _usable_file(file: Path, *, new: bool) -> None:
+    """A collection path that names a folder, or lies under a file or in a folder that cannot be made
+    (or, for a new file, written in) is bad input: one line naming it, before any file is made."""
+    from flashapp.folders import make_folder, writable_folder
+
+    label = f"collection {file}"
+    if file.is_dir():
+        raise UserError(f"{label} is a folder; name the collection file in it, like {file / 'collection.db'}")
+    (writable_folder if new else make_folder)(file.parent, label)

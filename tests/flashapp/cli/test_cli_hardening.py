@@ -211,3 +211,20 @@ def test_export_makes_the_folders_it_names(db, capsys, tmp_path):
     )
     assert code == 0 and (tmp_path / "new" / "sub" / "h.apkg").stat().st_size > 0
     assert [path.name for path in (tmp_path / "new" / "sub").iterdir()] == ["h.apkg"]  # no probe left behind
+
+
+@pytest.mark.parametrize(
+    "where, needle",
+    [
+        ("{tmp}", "is a folder; name the collection file in it"),
+        ("{file}/c.db", "is a file, not a folder"),
+        ("/proc/flashapp.db", "cannot write in /proc"),
+    ],
+)
+def test_a_collection_path_that_cannot_be_used_is_one_line_exit_2(capsys, tmp_path, where, needle):
+    (tmp_path / "file").write_text("not a folder")
+    before = sorted(path.name for path in tmp_path.iterdir())
+    code, out, err = run(capsys, "--db", where.format(tmp=tmp_path, file=tmp_path / "file"), "decks")
+    assert code == 2 and needle in err and err.count("\n") == 1, err
+    assert ".creating-" not in err  # the staging file's name is ours, not the user's
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
