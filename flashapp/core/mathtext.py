@@ -70,6 +70,10 @@ _SCRIPTS_ONLY = re.compile(r"[^\\{}\s]*")
 def latex_to_unicode(source: str) -> str:
     if _SCRIPTS_ONLY.fullmatch(source):
         return _render_scripts(source)
+    return _render_tokens(source)
+
+
+def _render_tokens(source: str) -> str:
     out, _ = _render(_TOKEN.findall(source), 0, stop_at_brace=False)
     if "  " in out:
         out = _SPACES.sub(" ", out)
@@ -77,8 +81,9 @@ def latex_to_unicode(source: str) -> str:
 
 
 def _render_scripts(source: str) -> str:
-    """`latex_to_unicode` of a formula that `_SCRIPTS_ONLY` matches, without tokens: each `^` or `_`
-    takes the one character after it (none at the end), as `_argument` would; nothing to strip."""
+    """`_render_tokens` of a formula that `_SCRIPTS_ONLY` matches, without tokens: each `^` or `_`
+    takes the one character after it (none at the end), as `_argument` would; nothing to strip.
+    tests/flashapp/core/test_card_text.py holds the two to the same text."""
     parts: list[str] = []
     i, end = 0, len(source)
     while i < end:
