@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flashapp.core.cloze import cloze_answers, cloze_numbers, render_cloze
 from flashapp.core import mathtext
+from flashapp.core.cloze import cloze_answers, cloze_numbers, render_cloze
 from flashapp.core.mathtext import latex_to_unicode
 from flashapp.core.media_refs import media_references
 from flashapp.core.render import render_card
