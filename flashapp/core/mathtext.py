@@ -84,17 +84,20 @@ def _render_scripts(source: str) -> str:
     """`_render_tokens` of a formula that `_SCRIPTS_ONLY` matches, without tokens: each `^` or `_`
     takes the one character after it (none at the end), as `_argument` would; nothing to strip.
     tests/flashapp/core/test_card_text.py holds the two to the same text."""
-    parts: list[str] = []
-    i, end = 0, len(source)
-    while i < end:
-        char = source[i]
-        if char == "^" or char == "_":
-            parts.append(_script(source[i + 1 : i + 2], SUPERSCRIPT if char == "^" else SUBSCRIPT, char))
-            i += 2
-        else:
-            parts.append(char)
-            i += 1
-    return "".join(parts)
+    return _SCRIPT_PAIR.sub(_pair_of, source) if "^" in source or "_" in source else source
+
+
+_SCRIPT_PAIR = re.compile(r"[\^_].?", re.DOTALL)
+
+
+def _pair_of(match: re.Match[str]) -> str:
+    return _script_pair(match[0])
+
+
+@lru_cache(maxsize=1024)
+def _script_pair(pair: str) -> str:
+    """`^2` -> `²`, `_i` -> `ᵢ`, `^@` -> `^@`."""
+    return _script(pair[1:], SUPERSCRIPT if pair[0] == "^" else SUBSCRIPT, pair[0])
 
 
 def _render(tokens: list[Token], i: int, *, stop_at_brace: bool) -> tuple[str, int]:
