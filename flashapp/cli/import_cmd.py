@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from flashapp.cli.common import add_json_flag, open_collection, open_direct, print_json
 
 if TYPE_CHECKING:
-    from flashapp.store.anki.reports import PackageImportReport
+    from flashapp.store.deckfile_rows import ImportReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,11 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    files, decks, packages = (), (), _packages_direct(args)
-    if packages is None:
+    report = _deck_files_direct(args) or _packages_direct(args)
+    if report is None:
         with open_collection(args) as collection:
             report = collection.import_paths(args.paths, reset=args.reset)
-        files, decks, packages = report.files, report.decks, report.packages
+    files, decks, packages = report.files, report.decks, report.packages
     if args.json:
         print_json(
             [
@@ -83,7 +83,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _packages_direct(args: argparse.Namespace) -> tuple[PackageImportReport, ...] | None:
+def _deck_files_direct(args: argparse.Namespace) -> ImportReport | None:
+    """Deck files (and folders of them) alone, into an SQLite file at the newest schema: imported on a
+    plain sqlite3 connection (`store/direct/deckfile_import.py`, no SQLAlchemy); None for everything
+    else."""
+    from flashapp.store.importing import is_package
+
+    if any(is_package(Path(path)) for path in args.paths):
+        return None
+    direct = open_direct(args)
+    if direct is None:
+        return None
+    from datetime import UTC, datetime
+
+    from flashapp.store.direct.deckfile_import import import_deck_files
+
+    with direct:
+        return import_deck_files(direct, args.paths, now=datetime.now(UTC))
+
+
+def _packages_direct(args: argparse.Namespace) -> ImportReport | None:
     """Anki packages alone, into an SQLite file at the newest schema: imported on a plain sqlite3
     connection (`store/anki/direct_import.py`, no SQLAlchemy); None for everything else."""
     from flashapp.store.importing import is_package
@@ -97,6 +116,8 @@ def _packages_direct(args: argparse.Namespace) -> tuple[PackageImportReport, ...
     from datetime import UTC, datetime
 
     from flashapp.store.anki.direct_import import import_packages
+    from flashapp.store.deckfile_rows import ImportReport
 
     with direct:
-        return import_packages(direct, paths, reset=args.reset, now=datetime.now(UTC))
+        packages = import_packages(direct, paths, reset=args.reset, now=datetime.now(UTC))
+    return ImportReport(files=(), decks=(), packages=packages)

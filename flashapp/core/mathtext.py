@@ -8,6 +8,7 @@ Unknown commands are kept as their name, so nothing is silently lost.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # fmt: off
 SYMBOLS = {
@@ -57,19 +58,52 @@ ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\
 OPENING = {"lVert", "lvert", "langle", "lfloor", "lceil"}
 CLOSING = {"rVert", "rvert", "rangle", "rfloor", "rceil"}
 
+# A token is (command, special, space, char): one of them non-empty.
 _TOKEN = re.compile(r"\\([A-Za-z]+|.)|([{}^_])|(\s+)|(.)", re.DOTALL)
+_SPACES = re.compile(r"[ ]{2,}")
+Token = tuple[str, str, str, str]
+# No command, group or space: characters and scripts of one character (`x_i`, `x^2`, `W_q`).
+_SCRIPTS_ONLY = re.compile(r"[^\\{}\s]*")
 
 
+@lru_cache(maxsize=4096)  # a deck's cards repeat their formulas ($QK^\top$, $\sqrt{d_k}$)
 def latex_to_unicode(source: str) -> str:
-    tokens = [m for m in _TOKEN.finditer(source)]
-    out, _ = _render(tokens, 0, stop_at_brace=False)
-    return re.sub(r"[ ]{2,}", " ", out).strip()
+    if _SCRIPTS_ONLY.fullmatch(source):
+        return _render_scripts(source)
+    return _render_tokens(source)
 
 
-def _render(tokens: list[re.Match[str]], i: int, *, stop_at_brace: bool) -> tuple[str, int]:
+def _render_tokens(source: str) -> str:
+    out, _ = _render(_TOKEN.findall(source), 0, stop_at_brace=False)
+    if "  " in out:
+        out = _SPACES.sub(" ", out)
+    return out.strip()
+
+
+def _render_scripts(source: str) -> str:
+    """`_render_tokens` of a formula that `_SCRIPTS_ONLY` matches, without tokens: each `^` or `_`
+    takes the one character after it (none at the end), as `_argument` would; nothing to strip.
+    tests/flashapp/core/test_card_text.py holds the two to the same text."""
+    return _SCRIPT_PAIR.sub(_pair_of, source) if "^" in source or "_" in source else source
+
+
+_SCRIPT_PAIR = re.compile(r"[\^_].?", re.DOTALL)
+
+
+def _pair_of(match: re.Match[str]) -> str:
+    return _script_pair(match[0])
+
+
+@lru_cache(maxsize=1024)
+def _script_pair(pair: str) -> str:
+    """`^2` -> `²`, `_i` -> `ᵢ`, `^@` -> `^@`."""
+    return _script(pair[1:], SUPERSCRIPT if pair[0] == "^" else SUBSCRIPT, pair[0])
+
+
+def _render(tokens: list[Token], i: int, *, stop_at_brace: bool) -> tuple[str, int]:
     parts: list[str] = []
     while i < len(tokens):
-        command, special, space, char = tokens[i].groups()
+        command, special, space, char = tokens[i]
         if special == "}" and stop_at_brace:
             return "".join(parts), i + 1
         if special == "{":
@@ -83,7 +117,7 @@ def _render(tokens: list[re.Match[str]], i: int, *, stop_at_brace: bool) -> tupl
         i += 1
         if space:
             parts.append(" ")
-        elif char is not None:
+        elif char:
             parts.append(char)
         elif special == "}":
             continue  # a stray closing brace
@@ -110,23 +144,23 @@ def _render(tokens: list[re.Match[str]], i: int, *, stop_at_brace: bool) -> tupl
         elif command in SYMBOLS:
             parts.append(SYMBOLS[command])
             if command in OPENING:
-                while i < len(tokens) and tokens[i].group(3):  # no space inside ‖x‖, ⟨q, k⟩
+                while i < len(tokens) and tokens[i][2]:  # no space inside ‖x‖, ⟨q, k⟩
                     i += 1
         else:
             parts.append(command + " ")  # unknown: keep its name, apart from what follows
     return "".join(parts), i
 
 
-def _argument(tokens: list[re.Match[str]], i: int) -> tuple[str, int]:
+def _argument(tokens: list[Token], i: int) -> tuple[str, int]:
     """One argument: a braced group, a command, or a single character (spaces skipped)."""
-    while i < len(tokens) and tokens[i].group(3):
+    while i < len(tokens) and tokens[i][2]:
         i += 1
     if i >= len(tokens):
         return "", i
-    command, special, _space, char = tokens[i].groups()
+    command, special, _space, char = tokens[i]
     if special == "{":
         return _render(tokens, i + 1, stop_at_brace=True)
-    if command is not None:
+    if command:
         # A command as an argument (`^\top`, `_\theta`) stands for itself.
         return _render(tokens[i : i + 1], 0, stop_at_brace=False)[0], i + 1
     return (char or special or ""), i + 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from flashapp.store.damage import (
     recorded_damage,
 )
 from flashapp.store.db import IMMEDIATE, make_engine, resolve_url, shown_url, sqlite_file
+from flashapp.store.deckfile_rows import ImportReport
 from flashapp.store.decks import find_deck
 from flashapp.store.locking import lock_all_decks, lock_card, lock_cards, lock_for_undo, lock_note
 from flashapp.store.models import Card, Deck
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from flashapp.store.card_views import CardInfo
     from flashapp.store.change_watch import ChangeWatch
     from flashapp.store.counts import DeckCounts
-    from flashapp.store.deckfile_sync import SyncReport
+    from flashapp.store.deckfile_rows import SyncReport
     from flashapp.store.editing import EditableNote
     from flashapp.store.note_adding import AddedNote, Duplicate
     from flashapp.store.option_presets import PresetInfo
@@ -64,17 +64,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    files: tuple[str, ...]
-    decks: tuple[SyncReport, ...]
-    packages: tuple[PackageImportReport, ...] = ()  # Anki packages, in the order given
-
-    @property
-    def added(self) -> int:
-        return sum(r.added for r in self.decks) + sum(p.cards_added for p in self.packages)
 
 
 class Collection:

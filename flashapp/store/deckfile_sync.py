@@ -11,18 +11,25 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from flashapp.core.deckfile import CardSpec, DeckSpec
-from flashapp.core.text import to_plain
+from flashapp.store.deckfile_rows import (  # noqa: F401 (search_text, tag_text: other modules' names here)
+    NEW_CARD_COLUMNS,
+    NEW_NOTE_COLUMNS,
+    NOTE_VALUE_COLUMNS,
+    SyncReport,
+    note_row,
+    note_source,
+    search_text,
+    tag_text,
+)
 from flashapp.store.decks import SEPARATOR, ensure_deck
 from flashapp.store.models import Card, Note, queue_for
-from flashapp.store.sql_text import db_time
+from flashapp.store.sql_text import db_json, db_time
 
 # New notes written per INSERT.
 INSERT_CHUNK = 5000
@@ -30,46 +37,8 @@ INSERT_CHUNK = 5000
 MOVE_CHUNK = 500
 
 
-@dataclass
-class SyncReport:
-    deck: str
-    added: int = 0  # cards
-    updated: int = 0  # notes whose text, tags or demo changed
-    orphaned: int = 0  # cards taken out of study because they left the file
-    restored: int = 0  # orphaned cards back in the file
-    moved: int = 0  # notes taken over from another deck file of the same deck tree
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.orphaned or self.restored or self.moved)
-
-
-def note_source(deck_name: str) -> str:
-    return f"deckfile:{deck_name}"
-
-
-def tag_text(tags: tuple[str, ...] | list[str]) -> str:
-    return f" {' '.join(tags)} " if tags else ""
-
-
-def search_text(fields: dict[str, str], tags: str) -> str:
-    return " ".join([*(to_plain(value) for value in fields.values() if value), tags.strip()]).lower()
-
-
-# What a deck-file card sets of its note (`_note_row`, in this order), and a new note's columns.
-NOTE_VALUE_COLUMNS = ("note_type", "fields", "tags", "search_text", "demo", "demo_params")
-NEW_NOTE_COLUMNS = ("source", "key", "deck_id", "created_at", "modified_at", *NOTE_VALUE_COLUMNS)
-
-
-def _note_row(spec: CardSpec) -> tuple:
-    """The values of NOTE_VALUE_COLUMNS for the card's note."""
-    fields = spec.fields()
-    tags = tag_text(spec.tags)
-    return (spec.kind, fields, tags, search_text(fields, tags), spec.demo, spec.params or None)
-
-
 def _note_values(spec: CardSpec) -> dict:
-    return dict(zip(NOTE_VALUE_COLUMNS, _note_row(spec), strict=True))
+    return dict(zip(NOTE_VALUE_COLUMNS, note_row(spec), strict=True))
 
 
 def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: datetime) -> SyncReport:
@@ -115,7 +84,7 @@ def sync_deck(session: Session, spec: DeckSpec, source_path: str | None, now: da
     position = None
     for first in range(0, len(new_specs), INSERT_CHUNK):
         chunk = new_specs[first : first + INSERT_CHUNK]
-        rows = [(source, s.id, deck.id, now, now, *_note_row(s)) for s in chunk]
+        rows = [(source, s.id, deck.id, now, now, *note_row(s)) for s in chunk]
         ids = _insert_notes(session, NEW_NOTE_COLUMNS, rows, source)
         card_rows = [(ids[s.id], deck.id, ord_) for s in chunk for ord_ in s.card_ords()]
         position = _insert_cards(session, card_rows, now, position)
@@ -230,7 +199,7 @@ def insert_plain(connection, table: Table, names: tuple[str, ...], rows: list[tu
 
     def converter(column):
         if isinstance(column.type, JSON):
-            return _encode_json
+            return db_json  # as the engine writes a JSON value
         # `UTCDateTime` decorates DateTime: the type it stores as.
         if isinstance(getattr(column.type, "impl_instance", column.type), DateTime):
             return time_text
@@ -261,10 +230,6 @@ def insert_plain(connection, table: Table, names: tuple[str, ...], rows: list[tu
     connection.exec_driver_sql(sql, [stored(row) for row in rows])
 
 
-# As SQLAlchemy's JSON type writes a value on SQLite (`json.dumps`, here with the encoder built once).
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def _int_or_none(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
@@ -275,9 +240,6 @@ def _same(value):
 
 def _dicts(names: tuple[str, ...], rows: list[tuple]) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in rows]
-
-
-NEW_CARD_COLUMNS = ("note_id", "deck_id", "ord", "position", "queue", "state", "due", "modified_at")
 
 
 def _insert_cards(

@@ -1,6 +1,6 @@
 """The commands that start, do one thing and exit (`decks`, `next`, `answer`, `stats`, `cards`,
-`export` of a package, and the TUI's first counts and study session) on an SQLite collection through
-the standard library's `sqlite3`.
+`export` of a package, `import` of deck files, and the TUI's first counts and study session) on an
+SQLite collection through the standard library's `sqlite3`.
 
 Importing SQLAlchemy alone costs a `flashapp decks` process more than the official `anki` library's
 whole deck tree, so these commands read and write the tables on a `sqlite3` connection when the

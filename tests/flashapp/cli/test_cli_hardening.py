@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from flashapp.cli.main import main
 from flashapp.store.collection import Collection
-from flashapp.store.direct import deck_tree
+from flashapp.store.direct import deck_tree, deckfile_import
 from flashapp.store.models import Review
 
 DECK = """\
@@ -90,6 +90,7 @@ def test_full_disk_is_one_line(db, capsys, monkeypatch):
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(Collection, "import_paths", full)
+    monkeypatch.setattr(deckfile_import, "import_deck_files", full)  # the same command on sqlite3 alone
     code, _, err = run(capsys, "--db", str(db), "import", str(db))
     assert code == 1 and "disk is full" in err
 

@@ -145,3 +145,19 @@ def test_the_import_staging_worker_skips_the_scheduler(tmp_path):
     assert "flashapp.store.anki.notes_sql" in loaded  # the worker's imports did run
     heavy = ("fsrs", "flashapp.core.scheduling", "flashapp.anki.scheduling_map", "sqlalchemy")
     assert [name for name in loaded if name.startswith(heavy)] == []
+
+
+@pytest.mark.sqlite_only  # a subprocess per command: the PostgreSQL variant would double its cost
+def test_deck_file_import_runs_on_sqlite3_alone(collection, write_deck):
+    # The collection exists at the newest schema: `store/direct/deckfile_import.py` imports into it.
+    path = write_deck('[deck]\nname = "Plain"\n\n[[cards]]\nid = "a"\nfront = "$x_1$"\nback = "A"\n')
+    watched = (
+        "sqlalchemy",
+        "alembic",
+        "flashapp.store.models",
+        "flashapp.store.collection",
+        "textual",
+        "torch",
+    )
+    assert package_command_loads("--db", collection.url, "import", str(path), watched=watched) == []
+    assert [(card.front, card.deck) for card in collection.cards()] == [("x₁", "Plain")]

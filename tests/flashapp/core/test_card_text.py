@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from flashapp.core import mathtext
 from flashapp.core.cloze import cloze_answers, cloze_numbers, render_cloze
 from flashapp.core.mathtext import latex_to_unicode
 from flashapp.core.media_refs import media_references
@@ -51,6 +54,14 @@ def test_strip_control(raw, clean):
 )
 def test_latex_to_unicode(latex, text):
     assert latex_to_unicode(latex) == text
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="xyzT0129^_+-=()é∞*'", max_size=12))
+def test_script_only_formulas_render_as_the_tokens_do(formula):
+    # `latex_to_unicode` renders these (`x_i`, `x^2`: most of a big deck's math) without tokens.
+    assert mathtext._SCRIPTS_ONLY.fullmatch(formula)
+    assert mathtext._render_scripts(formula) == mathtext._render_tokens(formula)
 
 
 def test_to_plain_renders_math_and_drops_markdown_markers():
