@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
+from itertools import chain
 
 import genanki
 import pytest
 
 from flashapp.core.scheduling import Rating
 from flashapp.store import card_info
-from flashapp.store.direct.cards import card_infos, card_json
+from flashapp.store.direct.cards import card_info_batches, card_json_batches
 from flashapp.store.direct.connection import direct_or_none
 from flashapp.store.direct.study import Unhandled
 
@@ -130,8 +131,8 @@ def test_direct_listing_is_the_full_rendering(varied, monkeypatch, deck):
     direct = direct_or_none(varied.url, UTC)
     assert direct is not None
     with direct:
-        assert list(card_json(direct, deck=deck)) == expected_json
-        assert list(card_infos(direct, deck=deck)) == expected_info
+        assert list(chain.from_iterable(card_json_batches(direct, deck=deck))) == expected_json
+        assert list(chain.from_iterable(card_info_batches(direct, deck=deck))) == expected_info
     assert expected_json == [json.dumps(card.to_json(), ensure_ascii=False) for card in expected_info]
     if deck is None:
         assert len(expected_json) == 16
@@ -161,6 +162,6 @@ def test_search_and_unknown_decks_are_the_collections(varied):
     direct = direct_or_none(varied.url, UTC)
     with direct:
         with pytest.raises(Unhandled):
-            next(card_json(direct, search="plain"))
+            next(card_json_batches(direct, search="plain"))
         with pytest.raises(Unhandled):
-            next(card_json(direct, deck="Nope"))
+            next(card_json_batches(direct, deck="Nope"))
