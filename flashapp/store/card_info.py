@@ -176,8 +176,18 @@ def _plain_texts(note_type: str, fields: dict[str, Any], ord_: int) -> tuple[str
 
 K = TypeVar("K")
 _encode = json.JSONEncoder(ensure_ascii=False).encode
-# `json.loads` without its per-call set-up (the decoder built once).
-_decode = json.JSONDecoder().decode
+_decoder = json.JSONDecoder()
+_scan = _decoder.scan_once  # the C scanner `JSONDecoder.decode` runs
+
+
+def _decode(text: str) -> Any:
+    """`json.loads(text)`: a stored JSON column, which starts at its first character and ends at its
+    last, is scanned at once, without `decode`'s two passes over the surrounding blanks."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:  # leading blanks, or no JSON at all: `decode` says which
+        return _decoder.decode(text)
+    return value if end == len(text) else _decoder.decode(text)
 
 
 class _EncodedOnce(dict[K, str]):
