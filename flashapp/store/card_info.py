@@ -220,8 +220,12 @@ _ease_json = _EncodedOnce(_ease_text)
 def _due_json(due: str | datetime) -> str:
     """A stored due time as the JSON text of `iso_utc(read_time(due))`."""
     if type(due) is str:
-        parsed = datetime.fromisoformat(due)
-        if parsed.tzinfo is None:  # as stored on SQLite: naive UTC, written as it is with a Z
+        parsed = datetime.fromisoformat(due)  # parsed (and checked) even where its text is used
+        if parsed.tzinfo is None:  # naive UTC, as SQLite holds it: `isoformat()` with a Z
+            if len(due) == 26 and due[4:20:3] == "-- ::.":
+                # 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's and `db_time`'s form): its digits are
+                # the fields `isoformat()` writes, and cheaper to take than to format again.
+                return f'"{due[:10]}T{due[11:19]}{due[19:] if parsed.microsecond else ""}Z"'
             return f'"{parsed.isoformat()}Z"'
         due = parsed
     return f'"{iso_utc(read_time(due))}"'
