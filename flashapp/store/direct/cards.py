@@ -40,10 +40,10 @@ _NOTE_TYPE = "SELECT name, kind, fields, templates, css, properties FROM note_ty
 
 def card_rows(
     collection: DirectCollection, deck: str | None = None, search: str | None = None
-) -> Iterator[tuple[list[CardRow], dict[int, NoteTypeDef | None]]]:
+) -> Iterator[tuple[Iterator[CardRow], _Definitions]]:
     """The cards' rows a batch at a time, in deck-name and new-queue order, each batch with the Anki note
-    types of its notes (by id; a deck-file note has none). Raises `Unhandled` (before the first row)
-    for a search query or an unknown deck."""
+    types of the collection by id (a deck-file note has none). Raises `Unhandled` (before the first
+    row) for a search query or an unknown deck."""
     from flashapp.store.card_info import CardRow
 
     if search:
@@ -56,14 +56,21 @@ def card_rows(
                 raise Unhandled("unknown deck")
             prefix = deck + "::"
             cursor = connection.execute(_LISTING + _SUBTREE + _ORDER, (deck, prefix, prefix + "\U0010ffff"))
-        definitions: dict[int, NoteTypeDef | None] = {}
-        make = CardRow._make
+        definitions = _Definitions(connection)
         while batch := cursor.fetchmany(BATCH_ROWS):
-            rows = list(map(make, batch))
-            for row in rows:
-                if row.note_type_id is not None and row.note_type_id not in definitions:
-                    definitions[row.note_type_id] = _definition(connection, row.note_type_id)
-            yield rows, definitions
+            yield map(CardRow._make, batch), definitions
+
+
+class _Definitions(dict[int, "NoteTypeDef | None"]):
+    """Anki note type id -> its definition, read from the database the first time it is asked for."""
+
+    def __init__(self, connection: Any):
+        super().__init__()
+        self.connection = connection
+
+    def __missing__(self, note_type_id: int) -> NoteTypeDef | None:
+        found = self[note_type_id] = _definition(self.connection, note_type_id)
+        return found
 
 
 def _definition(connection: Any, note_type_id: int) -> NoteTypeDef | None:
