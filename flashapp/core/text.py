@@ -73,6 +73,13 @@ def is_plain(markdown: str) -> bool:
     """Whether `to_plain(markdown)` is `markdown.strip()`, in a few scans of the text: for listings of
     many cards whose fields mostly hold no markup (tests/flashapp/core/test_plain_text.py holds it to
     `to_plain`)."""
+    if markdown.isprintable():
+        # The usual field, in one quick scan: no control character, no newline, and no blank but the
+        # space (all of them non-printable), so only these markers could make markup.
+        if "$" in markdown or "`" in markdown or "*" in markdown or "__" in markdown or markdown[:1] == "#":
+            return False
+        head = markdown.lstrip(" ")
+        return not (head[:1] in ("-", "+") and head[1:2] == " ")
     if _MARKUP_CHAR.search(markdown) is not None or "__" in markdown:
         return False
     if "#" in markdown and (markdown[0] == "#" or "\n#" in markdown):

@@ -6,9 +6,8 @@ time, so `cards --json` over the whole collection runs in constant memory.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, or_, select, type_coerce
@@ -19,7 +18,7 @@ from flashapp.core.scheduling import StudyCalendar
 from flashapp.core.search import SearchQuery, parse_search
 from flashapp.errors import UserError
 from flashapp.store.anki.definitions import definition_of, note_definition
-from flashapp.store.card_info import CardInfo, card_info_of, card_json_of
+from flashapp.store.card_info import CardInfo, CardRow, card_info_of, card_json_of, card_row
 from flashapp.store.decks import find_deck, subtree_filter
 from flashapp.store.models import QUEUE_BURIED, QUEUE_LEARNING, QUEUE_REVIEW, Card, Deck, Note, NoteType
 
@@ -31,11 +30,7 @@ if TYPE_CHECKING:
 
 
 def card_info(card: Card, note: Note, deck_name: str) -> CardInfo:
-    return card_info_of(
-        card.id, note.id, note.key, deck_name, card.deck_id, card.ord, card.flag, card.state, card.due,
-        card.interval_days, card.ease, card.reps, card.lapses, card.suspended or card.orphaned,
-        note.note_type, note.fields, note.tags, note.demo, note.demo_params, note_definition(note),
-    )  # fmt: skip
+    return card_info_of(card_row(card, note, deck_name), note_definition(note))
 
 
 def apply_search(query: Select, search: SearchQuery, now: datetime, calendar: StudyCalendar) -> Select:
@@ -91,45 +86,29 @@ def _sort_columns(order: str, descending: bool) -> list:
     return [column.desc() for column in columns] if descending else columns
 
 
-# The columns a listing needs, read as plain rows (building ORM objects costs more than rendering). The
+# The columns of a `CardRow`, read as plain rows (building ORM objects costs more than rendering). The
 # due time and the JSON columns come as the driver gives them (NullType: no SQLAlchemy result
-# processing, the costliest step per row); `_row_values` finishes them.
+# processing, the costliest step per row); `card_info_of` and `card_json_of` read them either way.
 _COLUMNS = (
     Card.id, Card.note_id, Note.key, Deck.name, Card.deck_id, Card.ord, Card.flag, Card.state,
     type_coerce(Card.due, NullType()), Card.interval_days, Card.ease, Card.reps, Card.lapses,
     Card.suspended | Card.orphaned, Note.note_type, type_coerce(Note.fields, NullType()), Note.tags,
     Note.demo, type_coerce(Note.demo_params, NullType()), Note.note_type_id,
 )  # fmt: skip
-_DUE, _FIELDS, _DEMO_PARAMS = 8, 15, 18
-
-
-def _utc(value: datetime | str | None) -> datetime | None:
-    """A time column as the driver gave it (SQLite: text; PostgreSQL: a naive datetime) in aware UTC."""
-    if value is None:
-        return None
-    return (datetime.fromisoformat(value) if isinstance(value, str) else value).replace(tzinfo=UTC)
-
-
-def _json(value: Any) -> Any:
-    """A JSON column as the driver gave it (SQLite: text; psycopg decodes it already). Most notes have
-    no demo: their `demo_params` is the text "null", not worth a parse."""
-    if value == "null":
-        return None
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def iter_cards(session: Session, **options: Any) -> Iterator[CardInfo]:
     """The cards in deck-name and new-queue order (or by `order`, a key of SORT_ORDERS), rendered one at
     a time as the rows arrive. An unknown deck or a bad query raises (UserError) before the first card.
     Options: now, calendar, deck, search, limit, order, descending (see `_rows`)."""
-    for values in _rows(session, **options):
-        yield card_info_of(*values)
+    for row, definition in _rows(session, **options):
+        yield card_info_of(row, definition)
 
 
 def iter_card_json(session: Session, **options: Any) -> Iterator[str]:
     """The same cards as `iter_cards`, each as its `to_json()` object already encoded (`cards --json`)."""
-    for values in _rows(session, **options):
-        yield card_json_of(*values)
+    for row, definition in _rows(session, **options):
+        yield card_json_of(row, definition)
 
 
 def _rows(
@@ -142,8 +121,8 @@ def _rows(
     limit: int | None = None,
     order: str | None = None,
     descending: bool = False,
-) -> Iterator[list]:
-    """Each card's row values, in the order `card_info_of` takes them (note type definition last)."""
+) -> Iterator[tuple[CardRow, NoteTypeDef | None]]:
+    """Each card's row, with its note's Anki note type (None for a deck-file note)."""
     query = select(*_COLUMNS).join(Note, Card.note_id == Note.id).join(Deck, Card.deck_id == Deck.id)
     if deck is not None:
         find_deck(session, deck)
@@ -157,17 +136,10 @@ def _rows(
     query = query.limit(limit)
     definitions: dict[int, NoteTypeDef | None] = {}
     # On the connection, not the session: plain rows without the ORM's result machinery.
-    for row in session.connection().execute(query.execution_options(yield_per=BATCH_ROWS)):
-        values = list(row)
-        note_type_id = values.pop()
-        values[_DUE] = _utc(values[_DUE])
-        values[_FIELDS] = _json(values[_FIELDS])
-        values[_DEMO_PARAMS] = _json(values[_DEMO_PARAMS])
-        definition = None
-        if note_type_id is not None:
-            if note_type_id not in definitions:
-                found = session.get(NoteType, note_type_id)
-                definitions[note_type_id] = None if found is None else definition_of(found)
-            definition = definitions[note_type_id]
-        values.append(definition)
-        yield values
+    for values in session.connection().execute(query.execution_options(yield_per=BATCH_ROWS)):
+        row = CardRow._make(values)
+        note_type_id = row.note_type_id
+        if note_type_id is not None and note_type_id not in definitions:
+            found = session.get(NoteType, note_type_id)
+            definitions[note_type_id] = None if found is None else definition_of(found)
+        yield row, None if note_type_id is None else definitions[note_type_id]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flashapp.core.predict import predict_seed
 from flashapp.core.render import RenderedCard, render_card
 from flashapp.core.scheduling import CardState, Rating, SchedulerOptions, StudyCalendar, format_interval
-from flashapp.store.card_info import CardInfo, card_info_of
+from flashapp.store.card_info import CardInfo, card_info_of, card_row
 from flashapp.store.card_state import preview_states
 
 # SQLAlchemy and the models load only where a session is used: `study_card_of` also serves the study
@@ -101,11 +101,7 @@ def study_card_of(
         # A predict card shows the case drawn for this repetition, as the study screen does.
         seed=predict_seed(card.id, card.reps) if note.note_type == "predict" else None,
     )
-    info = card_info_of(
-        card.id, note.id, note.key, deck_name, card.deck_id, card.ord, card.flag, card.state, card.due,
-        card.interval_days, card.ease, card.reps, card.lapses, bool(card.suspended or card.orphaned),
-        note.note_type, note.fields, note.tags, note.demo, note.demo_params, definition,
-    )  # fmt: skip
+    info = card_info_of(card_row(card, note, deck_name), definition)
     return StudyCard(
         info=info,
         # Anki notes: how the card behaves ("basic", "cloze", "type-in"), which is what the screen needs.

@@ -82,7 +82,7 @@ def study_card(collection: DirectCollection, card_id: int, now: datetime, *, fuz
         raise Unhandled("Anki note type")
     note = SimpleNamespace(
         id=note_id, key=key, note_type=note_type, fields=json.loads(fields), tags=tags, demo=demo,
-        demo_params=None if demo_params is None else json.loads(demo_params),
+        demo_params=None if demo_params is None else json.loads(demo_params), note_type_id=None,
     )  # fmt: skip
     return study_card_of(card, note, deck_name, options, None, now, fuzz=fuzz, calendar=collection.calendar)
 

@@ -4,16 +4,21 @@ shortcut for fields without markup (`card_info._plain_texts`) gives what the ful
 from __future__ import annotations
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import chain
 
 import genanki
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashapp.core.scheduling import Rating
+from flashapp.core.timefmt import iso_utc
 from flashapp.store import card_info
-from flashapp.store.direct.cards import card_infos, card_json
+from flashapp.store.direct.cards import card_info_batches, card_json_batches
 from flashapp.store.direct.connection import direct_or_none
 from flashapp.store.direct.study import Unhandled
+from flashapp.store.sql_text import TIME_FORMAT, read_time
 
 VARIED = r"""
 [deck]
@@ -130,8 +135,8 @@ def test_direct_listing_is_the_full_rendering(varied, monkeypatch, deck):
     direct = direct_or_none(varied.url, UTC)
     assert direct is not None
     with direct:
-        assert list(card_json(direct, deck=deck)) == expected_json
-        assert list(card_infos(direct, deck=deck)) == expected_info
+        assert list(chain.from_iterable(card_json_batches(direct, deck=deck))) == expected_json
+        assert list(chain.from_iterable(card_info_batches(direct, deck=deck))) == expected_info
     assert expected_json == [json.dumps(card.to_json(), ensure_ascii=False) for card in expected_info]
     if deck is None:
         assert len(expected_json) == 16
@@ -161,6 +166,42 @@ def test_search_and_unknown_decks_are_the_collections(varied):
     direct = direct_or_none(varied.url, UTC)
     with direct:
         with pytest.raises(Unhandled):
-            next(card_json(direct, search="plain"))
+            next(card_json_batches(direct, search="plain"))
         with pytest.raises(Unhandled):
-            next(card_json(direct, deck="Nope"))
+            next(card_json_batches(direct, deck="Nope"))
+
+
+@settings(max_examples=300)
+@given(
+    st.datetimes(min_value=datetime(1000, 1, 1), timezones=st.none() | st.just(UTC)),
+    st.sampled_from(["stored", "T", " ", "aware"]),
+)
+def test_due_times_are_written_as_iso_utc(instant, form):
+    # The stored form is taken apart rather than formatted again; any other form is parsed and formatted.
+    text = {
+        "stored": instant.strftime(TIME_FORMAT),
+        "T": instant.replace(tzinfo=None).isoformat(),
+        " ": instant.replace(tzinfo=None).isoformat(" ", "milliseconds"),
+        "aware": instant.replace(tzinfo=timezone(timedelta(hours=-3))).isoformat(),
+    }[form]
+    assert card_info._due_json(text) == f'"{iso_utc(read_time(text))}"'
+    assert card_info._due_json(read_time(text)) == f'"{iso_utc(read_time(text))}"'
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-W09-1 12:00:00.000000", "2026-03-01 12:00:00.000000", "2026-03-01 12:00:00.5"]
+)
+def test_due_times_in_other_forms_are_written_as_iso_utc(text):
+    assert card_info._due_json(text) == f'"{iso_utc(read_time(text))}"'
+
+
+def test_card_json_is_the_card_info_json_for_any_ease():
+    # Eases are written once per value and reused; 0.0 and -0.0 are one key with two texts.
+    row = card_info.CardRow(
+        1, 2, "k", "D", 3, 0, 0, "review", "2026-03-01 12:00:00.250000", 4, 2.5, 5, 0, 0, "basic",
+        '{"front": "f", "back": "b", "extra": ""}', " t ", None, None, None,
+    )  # fmt: skip
+    for ease in (0.0, -0.0, 0.0, 2.5, 2.500004, 2.50005, 1e-05, 3, 2.5):
+        info = card_info.card_info_of(row._replace(ease=ease), None)
+        expected = json.dumps(info.to_json(), ensure_ascii=False)
+        assert card_info.card_json_of(row._replace(ease=ease), None) == expected
