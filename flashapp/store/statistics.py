@@ -246,6 +246,13 @@ def deck_statistics(
 _STATES_SQL = "(" + ", ".join(f"'{state}'" for state in STATES) + ")"
 
 
+def _window_days(sql: _Sql, now: datetime, cal: _Calendar) -> str:
+    """A WITH clause: table `days` of (day index, from, to), the window's study days as ranges of
+    instants; up to `now` included (rows after it, from a clock set back, count nowhere)."""
+    until = now + MICROSECOND
+    return sql.ranges("days", [(k, cal.starts[k], min(cal.starts[k + 1], until)) for k in range(cal.days)])
+
+
 def _review_counts(
     sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar
 ) -> list[tuple[int, str, int, int, int, int]]:
@@ -256,8 +263,7 @@ def _review_counts(
     mature answers),
     so each row is read once. Manual entries (rating 0: rescheduled or reset by hand, imported from
     Anki) are no answers, as in Anki's statistics."""
-    until = now + MICROSECOND  # rows at `now` count; later ones (a clock set back) not
-    days = sql.ranges("days", [(k, cal.starts[k], min(cal.starts[k + 1], until)) for k in range(cal.days)])
+    days = _window_days(sql, now, cal)
     kinds = [(state, rating) for state in STATES for rating in RATINGS]
     cells = []
     for state, rating in kinds:
@@ -484,15 +490,16 @@ def _card_figures(sql: _Sql, deck_ids: list[int] | None) -> dict[str, Any]:
 
 
 def _added(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar) -> list[dict[str, Any]]:
-    """Cards by the study day their note was added, over the window."""
-    day = _bisect("notes.created_at", [sql.instant(start) for start in cal.starts[1 : cal.days]])
+    """Cards by the study day their note was added, over the window: each day's notes are one range
+    of `ix_notes_created_at` (migration 0008), their cards found on `uq_cards_note_ord`; nothing is
+    sorted and no other note is read."""
     decks = "" if deck_ids is None else f" AND cards.deck_id IN {_deck_list(deck_ids)}"
-    rows = sql.rows(
-        f"SELECT {day}, count(*) FROM notes JOIN cards ON cards.note_id = notes.id "
-        f"WHERE notes.created_at >= {sql.instant(cal.first)} AND notes.created_at < {sql.instant(cal.end)} "
-        f"AND notes.created_at <= {sql.instant(now)}{decks} GROUP BY 1"
+    added = (
+        "(SELECT count(*) FROM notes JOIN cards ON cards.note_id = notes.id "
+        f"WHERE notes.created_at >= days.lo AND notes.created_at < days.hi{decks})"
     )
-    return [{"day": cal.day(int(index)).isoformat(), "cards": n} for index, n in sorted(rows)]
+    rows = sql.rows(f"{_window_days(sql, now, cal)} SELECT k, {added} FROM days")
+    return [{"day": cal.day(int(index)).isoformat(), "cards": n} for index, n in sorted(rows) if n]
 
 
 def collection_statistics(collection: Collection, deck: str | None) -> dict[str, Any]:
