@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_ORDINAL = EPOCH.toordinal()
 MICROSECOND = timedelta(microseconds=1)
 HOUR_MICROS = 3_600_000_000
+DAY_MICROS = 24 * HOUR_MICROS
 MATURE_UNIT = 2**32  # the review answers' packed sum: count + MATURE_UNIT * answers at a mature interval
 
 
@@ -73,7 +74,9 @@ class _Sql:
     def __init__(self, connection: Any):
         self.runner = runner_for(connection)
         self.postgres = isinstance(self.runner, SqlAlchemyRunner) and not self.runner.sqlite
-        self._days: dict[int, str] = {}  # day since the epoch: its ISO date
+        self._quote = "TIMESTAMP '" if self.postgres else "'"
+        self._days: dict[int, str] = {}  # day since the epoch: the literal's start, to the date
+        self._clocks: dict[int, str] = {}  # microsecond of the day: the rest of the literal
 
     def rows(self, statement: str) -> list[tuple]:
         if isinstance(self.runner, SqlAlchemyRunner):
@@ -89,12 +92,14 @@ class _Sql:
         """An instant (aware, or microseconds since the epoch) as a literal. Formatted here by
         arithmetic (a year of hours is 17,520 instants): 'YYYY-MM-DD HH:MM:SS.ffffff', UTC."""
         micros = value if isinstance(value, int) else _micros(value)
-        seconds, fraction = divmod(micros, 1_000_000)
-        days, second = divmod(seconds, 86_400)
+        days, within = divmod(micros, DAY_MICROS)  # a year of hours has a few dozen clock times
         if (day := self._days.get(days)) is None:
-            day = self._days[days] = date.fromordinal(EPOCH_ORDINAL + days).isoformat()
-        stored = f"{day} {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.{fraction:06d}"
-        return f"TIMESTAMP '{stored}'" if self.postgres else f"'{stored}'"
+            day = self._days[days] = f"{self._quote}{date.fromordinal(EPOCH_ORDINAL + days).isoformat()} "
+        if (clock := self._clocks.get(within)) is None:
+            second, fraction = divmod(within, 1_000_000)
+            clock = f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.{fraction:06d}'"
+            self._clocks[within] = clock
+        return day + clock
 
     def ranges(self, name: str, rows: Sequence[tuple[int, datetime | int, datetime | int]]) -> str:
         """A WITH clause: table `name` of (k, lo, hi), ranges of instants [lo, hi)."""
@@ -226,21 +231,79 @@ def _calendar(now: datetime, tz: tzinfo, hour: int, days: int = HEATMAP_DAYS) ->
 
 
 def deck_statistics(
-    connection: Any, deck: str | None, now: datetime, tz: tzinfo, *, forecast_days: int = FORECAST_DAYS
+    connection: Any,
+    deck: str | None,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    forecast_days: int = FORECAST_DAYS,
+    beside: Any = None,
 ) -> dict[str, Any]:
     """Every figure for `deck` and its subdecks (None: every deck) at `now`, in zone `tz`. Raises
-    `UnknownDeck` (a UserError worded as `store.decks.find_deck`) for a deck that does not exist."""
+    `UnknownDeck` (a UserError worded as `store.decks.find_deck`) for a deck that does not exist.
+    `beside`: a second connection reading the same snapshot (`store/direct/stats.py`), which counts
+    the hourly breakdown, the card figures and the cards added in a thread while `connection` counts
+    the study days (sqlite3 lets other threads run while SQLite works); the figures are the same."""
     sql = _Sql(connection)
     deck_ids = _deck_ids(sql, deck)
     hour = _rollover_hour(sql)
     calendar = _calendar(now, tz, hour)
+    other = sql if beside is None else _Sql(beside)
+
+    def other_figures() -> tuple[list[list[int]], dict[str, Any], list[dict[str, Any]]]:
+        return (
+            _hourly(other, deck_ids, now, calendar),
+            _card_figures(other, deck_ids),
+            _added(other, deck_ids, now, calendar),
+        )
+
+    def day_figures() -> tuple[list[tuple[int, str, int, int, int, int]], int, list[dict[str, Any]]]:
+        return (
+            _review_counts(sql, deck_ids, now, calendar),
+            _cards_today(sql, deck_ids, day_start_utc(now, tz, hour)),
+            _forecast(sql, deck_ids, now, tz, hour, forecast_days),
+        )
+
+    if beside is None:
+        (counts, cards_today, forecast), (hourly, card_figures, added) = day_figures(), other_figures()
+    else:
+        waiting = _in_thread(other_figures)
+        try:
+            counts, cards_today, forecast = day_figures()
+        finally:  # the other connection is not left at work when this one fails
+            hourly, card_figures, added = waiting()
     out: dict[str, Any] = {"deck": deck, "now": now.isoformat(), "study_day": calendar.today.isoformat()}
-    out.update(_review_figures(sql, deck_ids, now, calendar))
-    out["today"]["cards"] = _cards_today(sql, deck_ids, day_start_utc(now, tz, hour))
-    out["forecast"] = _forecast(sql, deck_ids, now, tz, hour, forecast_days)
-    out.update(_card_figures(sql, deck_ids))
-    out["added"] = _added(sql, deck_ids, now, calendar)
+    out.update(_review_figures(counts, hourly, calendar))
+    out["today"]["cards"] = cards_today
+    out["forecast"] = forecast
+    out.update(card_figures)
+    out["added"] = added
     return out
+
+
+def _in_thread(work: Callable[[], Any]) -> Callable[[], Any]:
+    """`work` started in a thread; the function returned waits for it and returns its result (or
+    raises its error)."""
+    import threading
+
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = work()
+        except BaseException as error:  # handed to the waiting thread
+            result["error"] = error
+
+    thread = threading.Thread(target=run, name="statistics", daemon=True)
+    thread.start()
+
+    def wait() -> Any:
+        thread.join()
+        if "error" in result:
+            raise result["error"]
+        return result["value"]
+
+    return wait
 
 
 _STATES_SQL = "(" + ", ".join(f"'{state}'" for state in STATES) + ")"
@@ -312,11 +375,14 @@ def _hourly(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar
     return hourly
 
 
-def _review_figures(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar) -> dict[str, Any]:
+def _review_figures(
+    review_counts: list[tuple[int, str, int, int, int, int]], hourly: list[list[int]], cal: _Calendar
+) -> dict[str, Any]:
+    """The review log's figures from `_review_counts` (per study day) and `_hourly`."""
     per_day: dict[date, Counter[str]] = defaultdict(Counter)
     buttons: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
     retention: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])  # (age days, young|mature)
-    for index, state, rating, count, duration, mature in _review_counts(sql, deck_ids, now, cal):
+    for index, state, rating, count, duration, mature in review_counts:
         on = cal.day(int(index))
         counts = per_day[on]
         counts[KINDS[state]] += count
@@ -333,7 +399,6 @@ def _review_figures(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _
                 retention[((cal.today - on).days, group)][1] += n if passed else 0
         else:
             buttons["learning"][rating - 1] += count
-    hourly = _hourly(sql, deck_ids, now, cal)
     today_figures = per_day.get(cal.today, Counter())
     studied = set(per_day)  # days with answers
     return {
