@@ -6,7 +6,8 @@ Reviews: 10 per card, spread over 365 days at random times, ratings 1-4 (15/10/6
 intervals as a mature collection's; inserted in time order, as the append-only log is written.
 `--db FILE` keeps the collection there (built first if missing), so reruns skip building it.
 Times the statistics in this process (median, warm; wall and CPU) through the `Collection`
-(SQLAlchemy) and on a plain `sqlite3` connection (what `flashapp stats` uses on an SQLite file), the
+(SQLAlchemy), on a plain `sqlite3` connection, and as `flashapp stats` reads an SQLite file (two
+`sqlite3` connections on one snapshot, `store/direct/stats.py`; CPU of both threads), the
 whole `flashapp stats --json` process (median; wall and CPU of the child), a bare interpreter that
 imports what that process imports (`flashapp.cli.main` and `flashapp.store.direct.stats`: the floor,
 to read the figures on a loaded machine), and with `--save` one whole
@@ -37,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import NOW, build_collection  # noqa: E402
 
 from flashapp.store.collection import Collection  # noqa: E402
+from flashapp.store.direct.connection import direct_or_none  # noqa: E402
+from flashapp.store.direct.stats import statistics as direct_statistics  # noqa: E402
 from flashapp.store.models import Card, Review  # noqa: E402
 from flashapp.store.statistics import deck_statistics  # noqa: E402
 
@@ -109,11 +112,20 @@ def main() -> None:
             plain.append(time.perf_counter() - start)
             plain_cpu.append(time.process_time() - used)
         connection.close()
+        paired, paired_cpu = [], []
+        for _ in range(args.runs):
+            with direct_or_none(db, UTC) as direct:
+                start, used = time.perf_counter(), time.process_time()
+                assert direct_statistics(direct, None, NOW) == stats  # two connections, one snapshot
+                paired.append(time.perf_counter() - start)
+                paired_cpu.append(time.process_time() - used)
         print(f"load average {os.getloadavg()[0]:.1f}, heatmap days {len(stats['heatmap'])}\n")
         print("| what | median wall ms | median CPU ms |")
         print("|---|---:|---:|")
         print(f"| statistics, in process (warm), through the Collection | {ms(times)} | {ms(cpu)} |")
         print(f"| statistics, in process (warm), on sqlite3 | {ms(plain)} | {ms(plain_cpu)} |")
+        label = "statistics, in process, as `flashapp stats` reads them (two sqlite3 connections)"
+        print(f"| {label} | {ms(paired)} | {ms(paired_cpu)} |")
         command = ["-m", "flashapp", "--db", str(db), "--tz", "UTC", "stats", "--now", NOW.isoformat()]
         whole_process([*command, "--json"])  # warm: the file cache and the byte-code
         floor, json_runs = [], []

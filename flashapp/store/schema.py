@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0007_i14_stats_index"
+HEAD_REVISION = "0008_i14s_notes_created"
 
 
 def alembic_config(connection: Connection):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from sqlalchemy import insert, select, update
 from flashapp.core.scheduling.day import day_start_utc, study_day
 from flashapp.errors import UserError
 from flashapp.store.collection import Collection
+from flashapp.store.direct import stats as direct_stats
 from flashapp.store.direct.connection import direct_or_none
 from flashapp.store.direct.stats import statistics as direct_statistics
 from flashapp.store.models import Card, Note, Review
@@ -343,6 +345,93 @@ def test_card_counts_histograms_and_forecast_on_every_edge(store, request, tmp_p
     assert {day: counts for day, counts in due.items() if any(counts)} == {
         0: (1, 1, 0), 1: (0, 0, 1), 3: (0, 1, 0)
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_cards_added_by_study_day_on_the_edges(store, request, tmp_path, write_deck):
+    """Notes added on a study day's first instant, one microsecond before it, at `now`, after `now`
+    and before the window (New York, rollover at 04:00): each card counts on its note's study day
+    (row by row with `study_day`), once, up to `now`; for a deck, its subdecks' cards only."""
+    tz = ZoneInfo("America/New_York")
+    where = tmp_path / "added.db" if store == "sqlite" else request.getfixturevalue("pg_url")
+    fill(where, tz, write_deck)
+    start = day_start_utc(NOW - timedelta(days=3), tz, 4)
+    created = {
+        "a": NOW - timedelta(days=400), "b": start, "c": start - timedelta(microseconds=1), "d": NOW,
+        "e": NOW + timedelta(seconds=1), "f": start, "g": datetime(2025, 11, 2, 5, 30, tzinfo=UTC),
+    }  # fmt: skip
+    with (
+        Collection.open(where, shipped_decks=False, clock=lambda: NOW, tz=tz) as collection,
+        collection.writing() as session,
+    ):
+        for key, when in created.items():
+            session.execute(update(Note).where(Note.key == key).values(created_at=when))
+
+    def expected(keys: str) -> list[dict]:
+        today = study_day(NOW, tz, 4)
+        days = Counter(study_day(created[key], tz, 4) for key in keys if created[key] <= NOW)
+        return [{"day": d.isoformat(), "cards": n} for d, n in sorted(days.items()) if (today - d).days < 365]
+
+    for deck, keys in ((None, "abcdefg"), ("Hand::Sub", "defg")):
+        if store == "postgresql":
+            with Collection.open(where, shipped_decks=False, clock=lambda: NOW, tz=tz) as collection:
+                added = collection_statistics(collection, deck)["added"]
+        else:
+            with direct_or_none(where, tz) as direct:
+                added = direct_statistics(direct, deck, NOW)["added"]
+        assert added == expected(keys)
+    # c's day, b's and f's, today (d), and 2025-11-01 for g (01:30 in New York, the night clocks go back)
+    assert len(expected("abcdefg")) == 4
+
+
+def test_the_counts_run_on_two_connections_reading_one_snapshot(two_paths, monkeypatch):
+    """`stats` on sqlite3 counts on a second connection in a thread; when a commit lands between the
+    two connections' first reads, they may see different states, and one connection counts alone."""
+    path, _ = two_paths
+    seen = []
+
+    def spy(*args, beside=None, **kwargs):
+        seen.append(beside)
+        return deck_statistics(*args, beside=beside, **kwargs)
+
+    monkeypatch.setattr(direct_stats, "deck_statistics", spy)
+    with direct_or_none(path, UTC) as direct:
+        alone = deck_statistics(direct.connection, None, NOW, UTC)
+        assert direct_statistics(direct, None, NOW) == alone
+    assert isinstance(seen.pop(), sqlite3.Connection)
+
+    def snapshots(commit_before: bool, commit_between: bool) -> sqlite3.Connection | None:
+        """The reader's first transaction, [a commit], the first connection's snapshot, [a commit],
+        the reader's second transaction."""
+        with direct_stats._reader(path) as reader, direct_or_none(path, UTC) as direct:
+            if commit_before:
+                writer.execute("UPDATE cards SET flag = flag + 1 WHERE id = (SELECT min(id) FROM cards)")
+            with direct.reading() as connection:
+                connection.execute(direct_stats.PROBE).fetchall()
+                if commit_between:
+                    writer.execute("UPDATE cards SET flag = flag + 1 WHERE id = (SELECT min(id) FROM cards)")
+                beside = direct_stats._same_snapshot(reader)
+                if beside is not None:  # a commit now is seen by neither
+                    writer.execute("UPDATE cards SET flag = flag + 1 WHERE id = (SELECT min(id) FROM cards)")
+                    flags = [
+                        c.execute("SELECT max(flag) FROM cards").fetchone() for c in (connection, beside)
+                    ]
+                    assert flags[0] == flags[1]
+                return beside
+
+    writer = sqlite3.connect(path, isolation_level=None)
+    assert snapshots(commit_before=True, commit_between=False) is None
+    assert snapshots(commit_before=False, commit_between=True) is None
+    assert snapshots(commit_before=False, commit_between=False) is not None
+    writer.close()
+
+
+def test_an_error_on_the_second_connection_reaches_the_caller(two_paths):
+    path, _ = two_paths
+    closed = sqlite3.connect(path)
+    closed.close()
+    with direct_or_none(path, UTC) as direct, pytest.raises(sqlite3.ProgrammingError):
+        deck_statistics(direct.connection, None, NOW, UTC, beside=closed)
 
 
 def test_an_unknown_deck_is_the_same_error_on_both_paths(two_paths):
