@@ -37,8 +37,8 @@ from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
 from flashapp.tui.widgets.card_view import CardText, sides_images
+from flashapp.tui.widgets.key_bar import KeyBar
 from flashapp.tui.widgets.predict_prompt import PredictPrompt
-from flashapp.tui.widgets.steady_footer import SteadyFooter
 from flashapp.tui.widgets.study_status import StudyStatus
 from flashapp.tui.widgets.type_in_diff import TypeInDiff
 
@@ -125,7 +125,7 @@ class StudyScreen(Screen[None]):
             yield PredictPrompt(id="predict")
             yield Static(id="waiting")
         yield AnswerButtons()
-        yield SteadyFooter(compact=True, show_command_palette=False)  # room for the card keys at 80 columns
+        yield KeyBar()  # a compact footer: room for the card keys at 80 columns
 
     async def on_mount(self) -> None:
         self.sub_title = self.deck or "All decks"
@@ -239,7 +239,7 @@ class StudyScreen(Screen[None]):
             self.query_one(PredictPrompt).focus_answer()
         elif self.focused is not (scroll := self.query_one("#card", VerticalScroll)):
             scroll.focus()  # (focusing again repaints the whole card area)
-        self.query_one(SteadyFooter).sync()  # the keys change in the same frame as the card
+        self.query_one(KeyBar).sync()  # the keys change in the same frame as the card
 
     def _show_status(self) -> None:
         counts = self.session.counts()

@@ -1,42 +1,59 @@
-"""The study screen changes what it shows in place: the footer keeps its key widgets, the card keeps
-its paragraph widgets, and what is on screen is what a rebuild would show."""
+"""The study screen changes what it shows in place: the footer is one widget that paints what
+Textual's footer paints, the card keeps its paragraph widgets, and what is on screen is what a rebuild
+would show."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
+import flashapp.tui
 from flashapp.tui.app import make_app
 from flashapp.tui.widgets.card_view import CardText
-from flashapp.tui.widgets.steady_footer import SteadyFooter
+from flashapp.tui.widgets.key_bar import KeyBar
 from tests.flashapp.tui.test_study_screen import start_study
 
 GROUP = Binding.Group("Answer")
+MOVES = Binding.Group("Move", compact=True)
+APP_CSS = Path(flashapp.tui.__file__).parent / "app.tcss"  # the app's footer style (a label's space)
 
 
-def footer_text(app: App) -> str:
-    footer = app.screen.query_one(Footer)
-    strips = app.screen._compositor.render_strips()
-    return strips[footer.region.y].text.rstrip()
+def footer_line(app: App, footer: Widget) -> list[tuple[str, str]]:
+    """The footer's line as painted: each run of cells of one style, with its style."""
+    strip = app.screen._compositor.render_strips()[footer.region.y]
+    runs: list[tuple[str, str]] = []
+    for segment in strip:
+        style = str(segment.style)
+        if runs and runs[-1][1] == style:
+            runs[-1] = (runs[-1][0] + segment.text, style)
+        else:
+            runs.append((segment.text, style))
+    return runs
 
 
-def make_keys_app(footer: type[Footer]) -> App:
+def make_keys_app(footer: type[Widget]) -> App:
     class KeysApp(App[None]):
         BINDINGS = [
             Binding("space", "reveal", "Show answer"),
             Binding("1", "rate(1)", "Again", group=GROUP),
             Binding("2", "rate(2)", "Hard", group=GROUP),
-            Binding("u", "undo", "Undo"),
+            Binding("u", "undo", "Undo", tooltip="Take back the last answer"),
             Binding("f", "flag", "Flag"),
+            Binding("j", "move(1)", "Down", group=MOVES),
+            Binding("k", "move(-1)", "Up", group=MOVES),
         ]
+        CSS_PATH = APP_CSS
         revealed = reactive(False, bindings=True)
         undo = reactive(False, bindings=True)
+        flags = 0
 
         def compose(self) -> ComposeResult:
-            yield footer(compact=True, show_command_palette=False)
+            yield footer() if footer is KeyBar else footer(compact=True, show_command_palette=False)
 
         def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
             if action == "reveal":
@@ -47,40 +64,80 @@ def make_keys_app(footer: type[Footer]) -> App:
                 return True if self.undo else None  # shown dimmed until there is something to undo
             return True
 
+        def action_flag(self) -> None:
+            self.flags += 1
+
+        def action_move(self, by: int) -> None:
+            pass
+
     return KeysApp()
 
 
-async def test_the_steady_footer_shows_what_textuals_footer_shows_in_every_state():
+async def test_the_key_bar_paints_what_textuals_footer_paints_in_every_state():
     states = [(False, False), (True, False), (False, True), (True, True), (False, False)]
-    seen: dict[type, list[str]] = {}
-    for footer in (Footer, SteadyFooter):
+    seen: dict[type, list[object]] = {}
+    for footer in (Footer, KeyBar):
         app = make_keys_app(footer)
         async with app.run_test(size=(80, 3)) as pilot:
             await pilot.pause()
+            bar = app.query_one(footer)
             seen[footer] = []
             for revealed, undo in states:
                 app.revealed, app.undo = revealed, undo
                 await pilot.pause()
-                disabled = sorted(key.key for key in app.query(FooterKey) if key.display and key._disabled)
-                seen[footer].append(f"{footer_text(app)} | disabled: {disabled}")
-    assert seen[SteadyFooter] == seen[Footer]
-    assert "Show answer" in seen[Footer][0] and "Again" not in seen[Footer][0]
-    assert "Answer" in seen[Footer][1] and "Show answer" not in seen[Footer][1]
-    assert "disabled: ['u']" in seen[Footer][0] and "disabled: []" in seen[Footer][2]
+                seen[footer].append(footer_line(app, bar))
+            for x in (0, 3, 14, 19, 30, 36, 41, 60):  # keys, group keys, labels, past the last key
+                await pilot.hover(footer, offset=(x, 0))
+                await pilot.pause()
+                seen[footer].append(
+                    (x, footer_line(app, bar), str(getattr(app.mouse_over, "tooltip", None) or ""))
+                )
+    assert seen[KeyBar] == seen[Footer]
+    text = ["".join(run for run, _ in line) for line in seen[Footer][:5]]  # type: ignore[union-attr]
+    assert "Show answer" in text[0] and "Again" not in text[0]
+    assert "1" in text[1] and "Answer" in text[1] and "Show answer" not in text[1]
+    dimmed = [run for run, style in seen[Footer][0] if "dim" in style]  # type: ignore[union-attr]
+    assert dimmed == ["u", " Undo"] and not [r for r, style in seen[Footer][2] if "dim" in style]  # type: ignore[union-attr]
+    assert len({str(hovered) for hovered in seen[Footer][5:]}) == 8  # each hover paints another line
 
 
-async def test_the_steady_footer_builds_each_key_once():
-    app = make_keys_app(SteadyFooter)
+async def test_a_click_on_a_key_of_the_key_bar_presses_it_and_a_dimmed_key_rings_the_bell():
+    app = make_keys_app(KeyBar)
     async with app.run_test(size=(80, 3)) as pilot:
         await pilot.pause()
+        bar = app.query_one(KeyBar)
+        flag_x = next(start for start, _end, key in bar._spans if key.key == "f")
+        await pilot.click(KeyBar, offset=(flag_x + 1, 0))
+        await pilot.pause()
+        assert app.flags == 1
+        bells = []
+        app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+        undo_x = next(start for start, _end, key in bar._spans if key.key == "u")
+        await pilot.click(KeyBar, offset=(undo_x, 0))
+        await pilot.pause()
+        assert bells == [True] and app.flags == 1
+        await pilot.click(KeyBar, offset=(79, 0))  # past the last key: nothing
+        await pilot.pause()
+        assert bells == [True] and app.flags == 1
+
+
+async def test_the_key_bar_repaints_its_line_without_a_layout():
+    app = make_keys_app(KeyBar)
+    async with app.run_test(size=(80, 3)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        layouts = []
+        original = bar.refresh
+
+        def noted(*regions, **options):
+            layouts.append(options.get("layout", False))
+            return original(*regions, **options)
+
+        bar.refresh = noted  # type: ignore[method-assign]
         app.revealed = True
         await pilot.pause()
-        built = set(app.query(FooterKey))
-        for revealed in (False, True, False):
-            app.revealed = revealed
-            await pilot.pause()
-            assert set(app.query(FooterKey)) == built  # shown and hidden, never mounted again
-        assert "Show answer" in footer_text(app)
+        assert layouts and not any(layouts)
+        assert "Answer" in "".join(run for run, _ in footer_line(app, bar))
 
 
 async def test_a_new_card_of_one_paragraph_reuses_the_paragraph_widgets(study_collection, screen_text):
