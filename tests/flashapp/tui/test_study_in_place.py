@@ -8,14 +8,17 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, ProgressBar, Static
 
 import flashapp.tui
 from flashapp.tui.app import make_app
 from flashapp.tui.widgets.card_view import CardText
 from flashapp.tui.widgets.key_bar import KeyBar
+from flashapp.tui.widgets.study_status import StudyStatus, counts_content, flag_content
 from tests.flashapp.tui.test_study_screen import start_study
 
 GROUP = Binding.Group("Answer")
@@ -23,8 +26,8 @@ MOVES = Binding.Group("Move", compact=True)
 APP_CSS = Path(flashapp.tui.__file__).parent / "app.tcss"  # the app's footer style (a label's space)
 
 
-def footer_line(app: App, footer: Widget) -> list[tuple[str, str]]:
-    """The footer's line as painted: each run of cells of one style, with its style."""
+def painted_line(app: App, footer: Widget) -> list[tuple[str, str]]:
+    """A one-line widget's line as painted: each run of cells of one style, with its style."""
     strip = app.screen._compositor.render_strips()[footer.region.y]
     runs: list[tuple[str, str]] = []
     for segment in strip:
@@ -85,12 +88,12 @@ async def test_the_key_bar_paints_what_textuals_footer_paints_in_every_state():
             for revealed, undo in states:
                 app.revealed, app.undo = revealed, undo
                 await pilot.pause()
-                seen[footer].append(footer_line(app, bar))
+                seen[footer].append(painted_line(app, bar))
             for x in (0, 3, 14, 19, 30, 36, 41, 60):  # keys, group keys, labels, past the last key
                 await pilot.hover(footer, offset=(x, 0))
                 await pilot.pause()
                 seen[footer].append(
-                    (x, footer_line(app, bar), str(getattr(app.mouse_over, "tooltip", None) or ""))
+                    (x, painted_line(app, bar), str(getattr(app.mouse_over, "tooltip", None) or ""))
                 )
     assert seen[KeyBar] == seen[Footer]
     text = ["".join(run for run, _ in line) for line in seen[Footer][:5]]  # type: ignore[union-attr]
@@ -137,7 +140,7 @@ async def test_the_key_bar_repaints_its_line_without_a_layout():
         app.revealed = True
         await pilot.pause()
         assert layouts and not any(layouts)
-        assert "Answer" in "".join(run for run, _ in footer_line(app, bar))
+        assert "Answer" in "".join(run for run, _ in painted_line(app, bar))
 
 
 async def test_a_new_card_of_one_paragraph_reuses_the_paragraph_widgets(study_collection, screen_text):
@@ -227,3 +230,53 @@ async def test_the_study_backup_runs_after_the_answer_in_a_thread(study_collecti
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert len(list_backups(db_path)) == 1  # the next one 30 minutes later
+
+
+class StatusRow(App[None]):
+    """The status line as the row of widgets it was (counts, progress bar, done, flag), beside the
+    one widget that paints it now."""
+
+    CSS_PATH = APP_CSS
+    CSS = """
+    Horizontal { height: 1; padding: 0 1; background: $panel; }
+    #counts, #done, #flag { width: auto; }
+    ProgressBar { width: 1fr; max-width: 80; padding: 0 1 0 3; }
+    ProgressBar Bar { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(id="counts")
+            yield ProgressBar(total=1, show_eta=False, show_percentage=False)
+            yield Static(id="done")
+            yield Static(id="flag")
+        yield StudyStatus()
+
+
+async def test_the_status_line_paints_what_its_row_of_widgets_painted():
+    cases = [
+        (4, 0, 0, "new", 0, 0),
+        (3, 1, 0, "learning", 1, 2),
+        (0, 6, 198, "review", 3, 4),
+        (0, 0, 0, None, 9, 1),
+    ]
+    for width in (60, 100, 140):  # the bar squeezed, roomy, and at its widest (80 columns)
+        app = StatusRow()
+        async with app.run_test(size=(width, 3)) as pilot:
+            row, status = app.query_one(Horizontal), app.query_one(StudyStatus)
+            for new, learning, due, current, studied, flag in cases:
+                status.show(new=new, learning=learning, due=due, current=current, studied=studied)
+                status.show_flag(flag)
+                app.query_one("#counts", Static).update(counts_content(new, learning, due, current))
+                remaining = new + learning + due
+                app.query_one(ProgressBar).update(total=max(1, studied + remaining), progress=studied)
+                app.query_one("#done", Static).update(
+                    Content.styled(f" {studied}/{studied + remaining} ", "dim")
+                )
+                app.query_one("#flag", Static).update(flag_content(flag))
+                await pilot.pause()
+                app.query_one(ProgressBar).update(progress=studied + 0.000001)  # drawn at its laid-out width
+                app.query_one(ProgressBar).update(progress=studied)
+                await pilot.pause()
+                assert painted_line(app, status) == painted_line(app, row), (width, studied, flag)
+            assert "⚑ red" in "".join(text for text, _ in painted_line(app, status))
