@@ -18,8 +18,8 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.strip import Strip
-from textual.widget import Widget
+
+from flashapp.tui.widgets.one_line import OneLine
 
 if TYPE_CHECKING:
     from textual.binding import Binding
@@ -74,7 +74,7 @@ def footer_entries(screen: Screen) -> list[Entry]:
 DIM = Style(dim=True)
 
 
-class KeyBar(Widget, can_focus=False):
+class KeyBar(OneLine, can_focus=False):
     """A compact footer in one widget (the command palette's key is not shown)."""
 
     ALLOW_SELECT = False
@@ -136,17 +136,14 @@ class KeyBar(Widget, can_focus=False):
     def entries(self) -> list[Entry]:
         return list(self._entries)
 
-    def render_line(self, y: int) -> Strip:
-        """The one line: each key in the component styles as `FooterKey` draws it, each gap (the
-        footer's margins) in the bar's background alone, as Textual paints the space between widgets."""
-        width = self.size.width
-        gap = Style(bgcolor=self.rich_style.bgcolor)
-        if y != 0:
-            return Strip.blank(width, gap)
-        key_style = self.get_component_rich_style("key-bar--key")
-        description_style = self.get_component_rich_style("key-bar--description")
-        label_style = self.get_component_rich_style("key-bar--label")
-        hover = Style(bgcolor=self.get_component_rich_style("key-bar--hover").bgcolor)
+    def segments(self, width: int) -> list[Segment]:
+        """Each key in the component styles as `FooterKey` draws it, each gap (the footer's margins)
+        in the bar's background alone."""
+        gap = self.gap_style
+        key_style = self.component_style("key-bar--key")
+        description_style = self.component_style("key-bar--description")
+        label_style = self.component_style("key-bar--label")
+        hover = Style(bgcolor=self.component_style("key-bar--hover").bgcolor)
         segments: list[Segment] = []
         spans: list[tuple[int, int, Key]] = []
         column = 0
@@ -176,7 +173,7 @@ class KeyBar(Widget, can_focus=False):
                 add(entry.label, label_style)
             add(" ", gap)  # (the app's style gives a group's label this space too: app.tcss)
         self._spans = spans
-        return Strip(segments).crop(0, width).adjust_cell_length(width, gap).simplify()
+        return segments
 
     def key_at(self, x: int) -> Key | None:
         """The key drawn at column `x` of the bar, if any."""

@@ -13,9 +13,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.renderables.bar import Bar
-from textual.strip import Strip
 from textual.visual import Visual, visualize
-from textual.widget import Widget
+
+from flashapp.tui.widgets.one_line import OneLine
 
 FLAG_STYLES = {1: ("red", "$text-error"), 2: ("orange", "$text-warning"), 3: ("green", "$text-success"),
                4: ("blue", "$text-primary")}  # fmt: skip
@@ -41,7 +41,7 @@ def flag_content(flag: int) -> Content:
     return Content.styled(f"  ⚑ {name}", style) if flag else Content()
 
 
-class StudyStatus(Widget):
+class StudyStatus(OneLine):
     COMPONENT_CLASSES = {"study-status--bar", "study-status--complete"}
     DEFAULT_CSS = """
     StudyStatus {
@@ -54,8 +54,8 @@ class StudyStatus(Widget):
     }
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.counts = Content()
         self.done = Content()
         self.flag = Content()
@@ -81,14 +81,11 @@ class StudyStatus(Widget):
         if self._changed("flag", flag):
             self.flag = flag_content(flag)
 
-    def render_line(self, y: int) -> Strip:
-        width = self.content_size.width
+    def segments(self, width: int) -> list[Segment]:
         style = self.visual_style
-        gap = Style(bgcolor=style.rich_style.bgcolor)
-        if y != 0:
-            return Strip.blank(width, gap)
+        gap = self.gap_style
 
-        def piece(visual: object, piece_width: int) -> list[Segment]:
+        def piece(visual: Content | Bar, piece_width: int) -> list[Segment]:
             if piece_width <= 0:
                 return []
             strips = Visual.to_strips(self, visualize(self, visual), piece_width, 1, style)
@@ -103,8 +100,7 @@ class StudyStatus(Widget):
             bar_width = room - BAR_GAP_BEFORE - BAR_GAP_AFTER
             segments += piece(self._bar(bar_width), bar_width)
             segments += [Segment(" " * max(0, min(BAR_GAP_AFTER, room - BAR_GAP_BEFORE)), gap)]
-        segments += piece(self.done, done_width) + piece(self.flag, flag_width)
-        return Strip(segments).crop(0, width).extend_cell_length(width, gap).simplify()
+        return segments + piece(self.done, done_width) + piece(self.flag, flag_width)
 
     def _bar(self, width: int) -> Bar:
         """The bar as `textual.widgets.ProgressBar` draws it at `width` columns."""
@@ -112,9 +108,7 @@ class StudyStatus(Widget):
         percentage = studied / total
         if width > 0:  # as the progress bar rounds it: to half a column
             percentage = int(percentage * width * 2) / (width * 2)
-        style = self.get_component_rich_style(
-            "study-status--bar" if percentage < 1 else "study-status--complete"
-        )
+        style = self.component_style("study-status--bar" if percentage < 1 else "study-status--complete")
         return Bar(
             highlight_range=(0, width * percentage),
             highlight_style=Style.from_color(style.color),

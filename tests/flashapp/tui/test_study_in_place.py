@@ -280,3 +280,20 @@ async def test_the_status_line_paints_what_its_row_of_widgets_painted():
                 await pilot.pause()
                 assert painted_line(app, status) == painted_line(app, row), (width, studied, flag)
             assert "⚑ red" in "".join(text for text, _ in painted_line(app, status))
+
+
+async def test_the_heap_is_frozen_while_studying_and_thawed_after(study_collection):
+    import gc
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert gc.get_freeze_count() == 0
+        study = await start_study(pilot)
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert study.card is not None and gc.get_freeze_count() > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert gc.get_freeze_count() == 0  # thawed: what the session left is collected again
