@@ -32,6 +32,7 @@ from flashapp.errors import UserError
 from flashapp.store.study_session import StudySession
 from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import wait_text, when_text
+from flashapp.tui.layout_once import layout_once
 from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
@@ -99,6 +100,7 @@ class StudyScreen(Screen[None]):
 
     def __init__(self, collection: Collection, deck: str | None) -> None:
         super().__init__()
+        layout_once(self)
         self.collection = collection
         self.deck = deck
         self.session = StudySession(collection, deck)

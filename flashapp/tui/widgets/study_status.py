@@ -13,7 +13,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.renderables.bar import Bar
-from textual.visual import Visual, visualize
 
 from flashapp.tui.widgets.one_line import OneLine
 
@@ -42,6 +41,7 @@ def flag_content(flag: int) -> Content:
 
 
 class StudyStatus(OneLine):
+    ALLOW_SELECT = False  # (a line of figures, painted as one: nothing to copy from it)
     COMPONENT_CLASSES = {"study-status--bar", "study-status--complete"}
     DEFAULT_CSS = """
     StudyStatus {
@@ -82,25 +82,28 @@ class StudyStatus(OneLine):
             self.flag = flag_content(flag)
 
     def segments(self, width: int) -> list[Segment]:
-        style = self.visual_style
+        base = self.visual_style
         gap = self.gap_style
+        parse_style = self.app.stylesheet.parse_style  # (resolves the theme's $variables)
 
-        def piece(visual: Content | Bar, piece_width: int) -> list[Segment]:
-            if piece_width <= 0:
-                return []
-            strips = Visual.to_strips(self, visualize(self, visual), piece_width, 1, style)
-            return list(strips[0].extend_cell_length(piece_width, gap)) if strips else []
+        def text(content: Content) -> list[Segment]:
+            pieces = content.render(base, "", parse_style)
+            return [Segment(piece, style.rich_style) for piece, style in pieces if piece]
 
         counts_width, done_width = self.counts.cell_length, self.done.cell_length
         flag_width = self.flag.cell_length
         room = min(BAR_MAX_WIDTH, max(0, width - counts_width - done_width - flag_width))
-        segments = piece(self.counts, counts_width)
+        segments = text(self.counts)
         if room:
-            segments += [Segment(" " * min(room, BAR_GAP_BEFORE), gap)]
+            segments.append(Segment(" " * min(room, BAR_GAP_BEFORE), gap))
             bar_width = room - BAR_GAP_BEFORE - BAR_GAP_AFTER
-            segments += piece(self._bar(bar_width), bar_width)
-            segments += [Segment(" " * max(0, min(BAR_GAP_AFTER, room - BAR_GAP_BEFORE)), gap)]
-        return segments + piece(self.done, done_width) + piece(self.flag, flag_width)
+            if bar_width > 0:
+                console = self.app.console
+                options = console.options.update(width=bar_width, height=1)
+                bar = console.render_lines(self._bar(bar_width), options, style=base.rich_style, pad=True)
+                segments += bar[0]
+            segments.append(Segment(" " * max(0, min(BAR_GAP_AFTER, room - BAR_GAP_BEFORE)), gap))
+        return segments + text(self.done) + text(self.flag)
 
     def _bar(self, width: int) -> Bar:
         """The bar as `textual.widgets.ProgressBar` draws it at `width` columns."""

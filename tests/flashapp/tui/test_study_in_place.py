@@ -297,3 +297,28 @@ async def test_the_heap_is_frozen_while_studying_and_thawed_after(study_collecti
         await pilot.press("escape")
         await pilot.pause()
         assert gc.get_freeze_count() == 0  # thawed: what the session left is collected again
+
+
+async def test_an_answer_arranges_the_screen_once_per_layout(study_collection):
+    from flashapp.tui.layout_once import LayoutOnceCompositor
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        compositor = study._compositor
+        assert isinstance(compositor, LayoutOnceCompositor)
+        calls: list[str] = []
+        for name in ("reflow", "_arrange_root"):
+            original = getattr(compositor, name)
+
+            def noted(*args, _original=original, _name=name, **kwargs):
+                calls.append(_name)
+                return _original(*args, **kwargs)
+
+            setattr(compositor, name, noted)
+        first = study.card.id
+        await pilot.press("space", "3")  # each shows widgets that were hidden: a layout each
+        await pilot.pause()
+        assert study.card.id != first
+        assert calls.count("reflow") >= 2
+        assert calls.count("_arrange_root") == calls.count("reflow")  # not once more to find a region
