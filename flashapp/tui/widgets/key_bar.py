@@ -10,6 +10,8 @@ line, with no layout (the bar is one line high and as wide as the screen, whatev
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -109,6 +111,7 @@ class KeyBar(OneLine, can_focus=False):
         self._entries: list[Entry] = []
         self._spans: list[tuple[int, int, Key]] = []  # each key's columns on the line, [start, end)
         self._hover: Key | None = None
+        self._held = 0  # inside `held()`: bindings changes wait for its end
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -118,12 +121,23 @@ class KeyBar(OneLine, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if screen is self.screen:
+        if screen is self.screen and not self._held:
             self.sync()
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Changes of bindings inside this block are shown once, at its end (in the same frame):
+        the study screen changes several states per answer, each of which refreshes the bindings."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held:
+                self.sync()
+
     def sync(self) -> None:
-        """Show the screen's keys now (the study screen calls this as it changes state, so the keys
-        change in the same frame as the card); repaints only when they changed."""
+        """Show the screen's keys now; repaints only when they changed."""
         if not self.is_attached:
             return
         entries = footer_entries(self.screen)
@@ -131,10 +145,6 @@ class KeyBar(OneLine, can_focus=False):
             self._entries = entries
             self._hover = None
             self.refresh()
-
-    @property
-    def entries(self) -> list[Entry]:
-        return list(self._entries)
 
     def segments(self, width: int) -> list[Segment]:
         """Each key in the component styles as `FooterKey` draws it, each gap (the footer's margins)
