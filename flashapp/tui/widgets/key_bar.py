@@ -114,7 +114,8 @@ class KeyBar(OneLine, can_focus=False):
         self._held = 0  # inside `held()`: bindings changes wait for its end
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # immediate: inside `held()` a change waits for its end; outside it shows at once
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed, immediate=True)
         self.sync()
 
     def on_unmount(self) -> None:
