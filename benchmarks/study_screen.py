@@ -144,6 +144,8 @@ def main() -> None:
     print(f"  the slowest answer (CPU) is answer {slowest + 1}; without it: {summary(others)}")
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
+        if os.environ.get("PROFILE_DUMP"):
+            profile.dump_stats(os.environ["PROFILE_DUMP"])
 
 
 if __name__ == "__main__":

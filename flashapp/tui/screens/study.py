@@ -11,6 +11,8 @@ this screen's own actions, newest first, never another process's answers.
 
 from __future__ import annotations
 
+import gc
+from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -31,14 +33,15 @@ from flashapp.errors import UserError
 from flashapp.store.study_session import StudySession
 from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import wait_text, when_text
+from flashapp.tui.layout_once import layout_once
 from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
 from flashapp.tui.widgets.card_view import CardText, sides_images
+from flashapp.tui.widgets.key_bar import KeyBar
 from flashapp.tui.widgets.predict_prompt import PredictPrompt
-from flashapp.tui.widgets.steady_footer import SteadyFooter
 from flashapp.tui.widgets.study_status import StudyStatus
 from flashapp.tui.widgets.type_in_diff import TypeInDiff
 
@@ -55,6 +58,25 @@ CARD_ACTIONS = {"suspend", "bury", "flag", "info", "edit"}
 # The footer shows "1234 Answer" (compact, so the whole footer fits 80 columns); the buttons name each
 # rating with its interval.
 RATING_KEYS = Binding.Group("Answer", compact=True)
+
+
+@dataclass
+class StudyParts:
+    """The screen's widgets, built once and kept: a query for each on every card cost as much as the
+    rest of showing it."""
+
+    status: StudyStatus = field(default_factory=StudyStatus)
+    scroll: VerticalScroll = field(default_factory=lambda: VerticalScroll(id="card"))
+    question: CardText = field(default_factory=lambda: CardText(id="question"))
+    rule: Rule = field(default_factory=lambda: Rule(id="answer-rule"))
+    answer: CardText = field(default_factory=lambda: CardText(id="answer"))
+    demo: Static = field(default_factory=lambda: Static(id="demo"))
+    typed: Input = field(default_factory=lambda: Input(placeholder="Type the answer, then Enter", id="typed"))
+    diff: TypeInDiff = field(default_factory=lambda: TypeInDiff(id="diff"))
+    prompt: PredictPrompt = field(default_factory=lambda: PredictPrompt(id="predict"))
+    waiting: Static = field(default_factory=lambda: Static(id="waiting"))
+    buttons: AnswerButtons = field(default_factory=AnswerButtons)
+    keys: KeyBar = field(default_factory=KeyBar)  # a compact footer: room for the card keys at 80 columns
 
 
 class StudyScreen(Screen[None]):
@@ -98,6 +120,7 @@ class StudyScreen(Screen[None]):
 
     def __init__(self, collection: Collection, deck: str | None) -> None:
         super().__init__()
+        layout_once(self)
         self.collection = collection
         self.deck = deck
         self.session = StudySession(collection, deck)
@@ -111,26 +134,26 @@ class StudyScreen(Screen[None]):
         self._demo_opened_at = 0.0
         self._playback = Playback()
         self._demo_shown: str | None = None  # the concept the demo line names
+        self.parts = StudyParts()
 
     def compose(self) -> ComposeResult:
+        parts = self.parts
         yield Header()
-        yield StudyStatus()
-        with VerticalScroll(id="card"):
-            yield CardText(id="question")
-            yield Rule(id="answer-rule")
-            yield CardText(id="answer")
-            yield Static(id="demo")
-            yield Input(placeholder="Type the answer, then Enter", id="typed")
-            yield TypeInDiff(id="diff")
-            yield PredictPrompt(id="predict")
-            yield Static(id="waiting")
-        yield AnswerButtons()
-        yield SteadyFooter(compact=True, show_command_palette=False)  # room for the card keys at 80 columns
+        yield parts.status
+        with parts.scroll:
+            yield from (parts.question, parts.rule, parts.answer, parts.demo, parts.typed)
+            yield from (parts.diff, parts.prompt, parts.waiting)
+        yield parts.buttons
+        yield parts.keys
 
     async def on_mount(self) -> None:
         self.sub_title = self.deck or "All decks"
         self._tick_timer = self.set_interval(TICK_SECONDS, self.tick)
         await self.show_next()
+        # What exists once the first card is on screen (the app, its screens, the session) stays for
+        # the session: frozen, the collector's full passes no longer walk it (each walked ~120k objects,
+        # a 70-90 ms pause on some answer). New objects are collected as usual; `on_unmount` thaws.
+        self.call_after_refresh(gc.freeze)
 
     async def tick(self) -> None:
         """Follow the clock: a learning card coming due changes the counts, or ends a wait."""
@@ -178,6 +201,10 @@ class StudyScreen(Screen[None]):
             self.finish()
 
     async def show_card(self, card: StudyCard, *, revealed: bool = False) -> None:
+        with self.parts.keys.held():  # its keys change once, in the same frame as the card
+            await self._show_card(card, revealed=revealed)
+
+    async def _show_card(self, card: StudyCard, *, revealed: bool) -> None:
         self._playback.stop()  # as Anki: a card's sound ends when the next card shows
         self.card = card
         self.flag = card.flag
@@ -193,59 +220,62 @@ class StudyScreen(Screen[None]):
         # A predict card's case is drawn per review: the same card at the same repetition, the same case.
         case = predict.draw(predict_seed(card.id, card.info.reps)) if predict is not None else {}
         question = predict.question_for(case) if predict is not None else rendered.question
-        await self.query_one("#question", CardText).show(question, find_image)
-        await self.query_one("#answer", CardText).show(answer, find_image)
+        await self.parts.question.show(question, find_image)
+        await self.parts.answer.show(answer, find_image)
         demo = card.info.demo
         concept = demo["concept"] if demo else None
         if concept != self._demo_shown:  # most cards have none: no update, no layout
             self._demo_shown = concept
             demo_line = Content.assemble("▶ r runs this concept's demo: ", concept) if concept else Content()
-            self.query_one("#demo", Static).update(demo_line)
-        prompt = self.query_one(PredictPrompt)
+            self.parts.demo.update(demo_line)
+        prompt = self.parts.prompt
         prompt.display = predict is not None
         self.graded = False
         if predict is not None:
             prompt.start(predict, case)
-        typed = self.query_one("#typed", Input)
+        typed = self.parts.typed
         typed.value = ""
-        self.query_one("#diff", TypeInDiff).display = False
-        self.query_one("#waiting", Static).display = False
-        buttons = self.query_one(AnswerButtons)
+        self.parts.diff.display = False
+        self.parts.waiting.display = False
+        buttons = self.parts.buttons
         buttons.show_intervals(card.labels)
         typed_answer = card.note_type == "type-in" and rendered.expected is not None
         buttons.set_show_label(type_in=typed_answer or predict is not None)
         self._show_status()
         self._set_revealed(revealed)
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.parts.scroll.scroll_home(animate=False)
         self._shown_at = monotonic()
         self.refresh_bindings()
 
     def _set_revealed(self, revealed: bool) -> None:
+        with self.parts.keys.held():
+            self._show_revealed(revealed)
+
+    def _show_revealed(self, revealed: bool) -> None:
         self.revealed = revealed
         card = self.card
         is_cloze = card is not None and card.note_type == "cloze"
         type_in = card is not None and card.note_type == "type-in" and card.rendered.expected is not None
-        self.query_one("#question", CardText).display = card is not None and not (revealed and is_cloze)
-        self.query_one("#answer-rule", Rule).display = revealed and not is_cloze
-        self.query_one("#answer", CardText).display = revealed
-        self.query_one("#demo", Static).display = revealed and card is not None and card.info.demo is not None
-        typed = self.query_one("#typed", Input)
+        self.parts.question.display = card is not None and not (revealed and is_cloze)
+        self.parts.rule.display = revealed and not is_cloze
+        self.parts.answer.display = revealed
+        self.parts.demo.display = revealed and card is not None and card.info.demo is not None
+        typed = self.parts.typed
         typed.display = type_in and not revealed
-        self.query_one(AnswerButtons).revealed = revealed
-        self.query_one(AnswerButtons).display = card is not None
+        self.parts.buttons.revealed = revealed
+        self.parts.buttons.display = card is not None
         if typed.display:
             typed.focus()
         elif card is not None and card.rendered.predict is not None and not revealed:
-            self.query_one(PredictPrompt).focus_answer()
-        elif self.focused is not (scroll := self.query_one("#card", VerticalScroll)):
+            self.parts.prompt.focus_answer()
+        elif self.focused is not (scroll := self.parts.scroll):
             scroll.focus()  # (focusing again repaints the whole card area)
-        self.query_one(SteadyFooter).sync()  # the keys change in the same frame as the card
 
     def _show_status(self) -> None:
         counts = self.session.counts()
         self._shown_counts = (counts.new, counts.learning, counts.review)
         current = QUEUE_OF_STATE.get(self.card.info.state) if self.card else None
-        status = self.query_one(StudyStatus)
+        status = self.parts.status
         status.show(
             new=counts.new,
             learning=counts.learning,
@@ -275,7 +305,7 @@ class StudyScreen(Screen[None]):
             f" ({when_text(due, now, self.collection.tz)}): it will show up here by itself.\n",
             "Enter ends the session now; Esc goes back to the decks.",
         )
-        waiting = self.query_one("#waiting", Static)
+        waiting = self.parts.waiting
         waiting.update(message)
         waiting.display = True
 
@@ -336,11 +366,11 @@ class StudyScreen(Screen[None]):
         if card is None or self.revealed:
             return
         if card.rendered.predict is not None:
-            self.query_one(PredictPrompt).submit()  # graded by the engine, not revealed
+            self.parts.prompt.submit()  # graded by the engine, not revealed
             return
         if card.note_type == "type-in" and card.rendered.expected is not None:
-            result = check_typed_answer(self.query_one("#typed", Input).value, card.rendered.expected)
-            diff = self.query_one("#diff", TypeInDiff)
+            result = check_typed_answer(self.parts.typed.value, card.rendered.expected)
+            diff = self.parts.diff
             diff.show_result(result)
             diff.display = True
         self._set_revealed(True)
@@ -418,7 +448,7 @@ class StudyScreen(Screen[None]):
             self._error(error)
             return
         self.flag = flag
-        self.query_one(StudyStatus).show_flag(flag)
+        self.parts.status.show_flag(flag)
 
     def action_info(self) -> None:
         if self.card is not None:
@@ -440,7 +470,7 @@ class StudyScreen(Screen[None]):
 
     def _sides(self) -> list[CardText]:
         """The sides on screen, the newest first: the answer (once shown), then the question."""
-        question, answer = self.query_one("#question", CardText), self.query_one("#answer", CardText)
+        question, answer = self.parts.question, self.parts.answer
         return [answer, question] if self.revealed else [question]
 
     def _card_has(self, action: str) -> bool:
@@ -500,11 +530,11 @@ class StudyScreen(Screen[None]):
         self._backup_if_due()
         self.graded = True
         event.prompt.show_outcome(event.check, rating, self._predict_ms / 1000, event.explanation)
-        self.query_one(AnswerButtons).display = False
-        self.query_one("#answer", CardText).display = bool(card.rendered.extra.strip())
-        self.query_one("#demo", Static).display = card.info.demo is not None
+        self.parts.buttons.display = False
+        self.parts.answer.display = bool(card.rendered.extra.strip())
+        self.parts.demo.display = card.info.demo is not None
         self._show_status()
-        self.query_one("#card", VerticalScroll).focus()
+        self.parts.scroll.focus()
 
     async def action_continue(self) -> None:
         if self.graded:
@@ -518,7 +548,7 @@ class StudyScreen(Screen[None]):
 
         params = dict(card.info.demo.get("params") or {})
         if card.rendered.predict is not None:
-            params = self.query_one(PredictPrompt).demo_params()
+            params = self.parts.prompt.demo_params()
         self._demo_opened_at = monotonic()
         self.app.push_screen(DemoScreen(card.info.demo["concept"], params), self._demo_closed)
 
@@ -532,6 +562,7 @@ class StudyScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.session.close()
+        gc.unfreeze()
 
     def action_back(self) -> None:
         self._playback.stop()

@@ -14,6 +14,7 @@ from flashapp.tui.screens.home import HomeScreen
 from flashapp.tui.screens.study import StudyScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
+from flashapp.tui.widgets.key_bar import KeyBar
 
 
 async def test_help_lists_every_key_of_every_screen(study_collection, screen_text):
@@ -92,7 +93,7 @@ async def test_every_screen_fits(study_collection, size):
         for rating in range(1, 5):
             button = buttons.query_one(f"#rate-{rating}")
             assert inside(button) and button.region.width >= 12
-        assert inside(study.query_one("#answer")) and inside(study.query_one(Footer))
+        assert inside(study.query_one("#answer")) and inside(study.query_one(KeyBar))
         for rating in ("1", "4", "4", "4", "4"):
             await pilot.press(rating, "space")
             await pilot.pause()

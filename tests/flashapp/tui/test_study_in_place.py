@@ -1,42 +1,62 @@
-"""The study screen changes what it shows in place: the footer keeps its key widgets, the card keeps
-its paragraph widgets, and what is on screen is what a rebuild would show."""
+"""The study screen changes what it shows in place: the footer is one widget that paints what
+Textual's footer paints, the card keeps its paragraph widgets, and what is on screen is what a rebuild
+would show."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widget import Widget
+from textual.widgets import Footer, ProgressBar, Static
 
+import flashapp.tui
 from flashapp.tui.app import make_app
 from flashapp.tui.widgets.card_view import CardText
-from flashapp.tui.widgets.steady_footer import SteadyFooter
+from flashapp.tui.widgets.key_bar import KeyBar
+from flashapp.tui.widgets.study_status import StudyStatus, counts_content, flag_content
 from tests.flashapp.tui.test_study_screen import start_study
 
 GROUP = Binding.Group("Answer")
+MOVES = Binding.Group("Move", compact=True)
+APP_CSS = Path(flashapp.tui.__file__).parent / "app.tcss"  # the app's footer style (a label's space)
 
 
-def footer_text(app: App) -> str:
-    footer = app.screen.query_one(Footer)
-    strips = app.screen._compositor.render_strips()
-    return strips[footer.region.y].text.rstrip()
+def painted_line(app: App, footer: Widget) -> list[tuple[str, str]]:
+    """A one-line widget's line as painted: each run of cells of one style, with its style."""
+    strip = app.screen._compositor.render_strips()[footer.region.y]
+    runs: list[tuple[str, str]] = []
+    for segment in strip:
+        style = str(segment.style)
+        if runs and runs[-1][1] == style:
+            runs[-1] = (runs[-1][0] + segment.text, style)
+        else:
+            runs.append((segment.text, style))
+    return runs
 
 
-def make_keys_app(footer: type[Footer]) -> App:
+def make_keys_app(footer: type[Widget]) -> App:
     class KeysApp(App[None]):
         BINDINGS = [
             Binding("space", "reveal", "Show answer"),
             Binding("1", "rate(1)", "Again", group=GROUP),
             Binding("2", "rate(2)", "Hard", group=GROUP),
-            Binding("u", "undo", "Undo"),
+            Binding("u", "undo", "Undo", tooltip="Take back the last answer"),
             Binding("f", "flag", "Flag"),
+            Binding("j", "move(1)", "Down", group=MOVES),
+            Binding("k", "move(-1)", "Up", group=MOVES),
         ]
+        CSS_PATH = APP_CSS
         revealed = reactive(False, bindings=True)
         undo = reactive(False, bindings=True)
+        flags = 0
 
         def compose(self) -> ComposeResult:
-            yield footer(compact=True, show_command_palette=False)
+            yield footer() if footer is KeyBar else footer(compact=True, show_command_palette=False)
 
         def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
             if action == "reveal":
@@ -47,40 +67,84 @@ def make_keys_app(footer: type[Footer]) -> App:
                 return True if self.undo else None  # shown dimmed until there is something to undo
             return True
 
+        def action_flag(self) -> None:
+            self.flags += 1
+
+        def action_move(self, by: int) -> None:
+            pass
+
     return KeysApp()
 
 
-async def test_the_steady_footer_shows_what_textuals_footer_shows_in_every_state():
+async def test_the_key_bar_paints_what_textuals_footer_paints_in_every_state():
     states = [(False, False), (True, False), (False, True), (True, True), (False, False)]
-    seen: dict[type, list[str]] = {}
-    for footer in (Footer, SteadyFooter):
+    seen: dict[type, list[object]] = {}
+    for footer in (KeyBar, Footer):
         app = make_keys_app(footer)
         async with app.run_test(size=(80, 3)) as pilot:
             await pilot.pause()
+            bar = app.query_one(footer)
             seen[footer] = []
             for revealed, undo in states:
                 app.revealed, app.undo = revealed, undo
                 await pilot.pause()
-                disabled = sorted(key.key for key in app.query(FooterKey) if key.display and key._disabled)
-                seen[footer].append(f"{footer_text(app)} | disabled: {disabled}")
-    assert seen[SteadyFooter] == seen[Footer]
-    assert "Show answer" in seen[Footer][0] and "Again" not in seen[Footer][0]
-    assert "Answer" in seen[Footer][1] and "Show answer" not in seen[Footer][1]
-    assert "disabled: ['u']" in seen[Footer][0] and "disabled: []" in seen[Footer][2]
+                for _ in range(40):  # Textual's footer rebuilds itself after a refresh: under load, later
+                    if footer is KeyBar or painted_line(app, bar) == seen[KeyBar][len(seen[footer])]:
+                        break
+                    await pilot.pause(0.05)
+                seen[footer].append(painted_line(app, bar))
+            for x in (0, 3, 14, 19, 30, 36, 41, 60):  # keys, group keys, labels, past the last key
+                await pilot.hover(footer, offset=(x, 0))
+                await pilot.pause()
+                seen[footer].append(
+                    (x, painted_line(app, bar), str(getattr(app.mouse_over, "tooltip", None) or ""))
+                )
+    assert seen[KeyBar] == seen[Footer]
+    text = ["".join(run for run, _ in line) for line in seen[Footer][:5]]  # type: ignore[union-attr]
+    assert "Show answer" in text[0] and "Again" not in text[0]
+    assert "1" in text[1] and "Answer" in text[1] and "Show answer" not in text[1]
+    dimmed = [run for run, style in seen[Footer][0] if "dim" in style]  # type: ignore[union-attr]
+    assert dimmed == ["u", " Undo"] and not [r for r, style in seen[Footer][2] if "dim" in style]  # type: ignore[union-attr]
+    assert len({str(hovered) for hovered in seen[Footer][5:]}) == 8  # each hover paints another line
 
 
-async def test_the_steady_footer_builds_each_key_once():
-    app = make_keys_app(SteadyFooter)
+async def test_a_click_on_a_key_of_the_key_bar_presses_it_and_a_dimmed_key_rings_the_bell():
+    app = make_keys_app(KeyBar)
     async with app.run_test(size=(80, 3)) as pilot:
         await pilot.pause()
+        bar = app.query_one(KeyBar)
+        flag_x = next(start for start, _end, key in bar._spans if key.key == "f")
+        await pilot.click(KeyBar, offset=(flag_x + 1, 0))
+        await pilot.pause()
+        assert app.flags == 1
+        bells = []
+        app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+        undo_x = next(start for start, _end, key in bar._spans if key.key == "u")
+        await pilot.click(KeyBar, offset=(undo_x, 0))
+        await pilot.pause()
+        assert bells == [True] and app.flags == 1
+        await pilot.click(KeyBar, offset=(79, 0))  # past the last key: nothing
+        await pilot.pause()
+        assert bells == [True] and app.flags == 1
+
+
+async def test_the_key_bar_repaints_its_line_without_a_layout():
+    app = make_keys_app(KeyBar)
+    async with app.run_test(size=(80, 3)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        layouts = []
+        original = bar.refresh
+
+        def noted(*regions, **options):
+            layouts.append(options.get("layout", False))
+            return original(*regions, **options)
+
+        bar.refresh = noted  # type: ignore[method-assign]
         app.revealed = True
         await pilot.pause()
-        built = set(app.query(FooterKey))
-        for revealed in (False, True, False):
-            app.revealed = revealed
-            await pilot.pause()
-            assert set(app.query(FooterKey)) == built  # shown and hidden, never mounted again
-        assert "Show answer" in footer_text(app)
+        assert layouts and not any(layouts)
+        assert "Answer" in "".join(run for run, _ in painted_line(app, bar))
 
 
 async def test_a_new_card_of_one_paragraph_reuses_the_paragraph_widgets(study_collection, screen_text):
@@ -170,3 +234,95 @@ async def test_the_study_backup_runs_after_the_answer_in_a_thread(study_collecti
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert len(list_backups(db_path)) == 1  # the next one 30 minutes later
+
+
+class StatusRow(App[None]):
+    """The status line as the row of widgets it was (counts, progress bar, done, flag), beside the
+    one widget that paints it now."""
+
+    CSS_PATH = APP_CSS
+    CSS = """
+    Horizontal { height: 1; padding: 0 1; background: $panel; }
+    #counts, #done, #flag { width: auto; }
+    ProgressBar { width: 1fr; max-width: 80; padding: 0 1 0 3; }
+    ProgressBar Bar { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(id="counts")
+            yield ProgressBar(total=1, show_eta=False, show_percentage=False)
+            yield Static(id="done")
+            yield Static(id="flag")
+        yield StudyStatus()
+
+
+async def test_the_status_line_paints_what_its_row_of_widgets_painted():
+    cases = [
+        (4, 0, 0, "new", 0, 0),
+        (3, 1, 0, "learning", 1, 2),
+        (0, 6, 198, "review", 3, 4),
+        (0, 0, 0, None, 9, 1),
+    ]
+    for width in (60, 100, 140):  # the bar squeezed, roomy, and at its widest (80 columns)
+        app = StatusRow()
+        async with app.run_test(size=(width, 3)) as pilot:
+            row, status = app.query_one(Horizontal), app.query_one(StudyStatus)
+            for new, learning, due, current, studied, flag in cases:
+                status.show(new=new, learning=learning, due=due, current=current, studied=studied)
+                status.show_flag(flag)
+                app.query_one("#counts", Static).update(counts_content(new, learning, due, current))
+                remaining = new + learning + due
+                app.query_one(ProgressBar).update(total=max(1, studied + remaining), progress=studied)
+                app.query_one("#done", Static).update(
+                    Content.styled(f" {studied}/{studied + remaining} ", "dim")
+                )
+                app.query_one("#flag", Static).update(flag_content(flag))
+                await pilot.pause()
+                app.query_one(ProgressBar).update(progress=studied + 0.000001)  # drawn at its laid-out width
+                app.query_one(ProgressBar).update(progress=studied)
+                await pilot.pause()
+                assert painted_line(app, status) == painted_line(app, row), (width, studied, flag)
+            assert "⚑ red" in "".join(text for text, _ in painted_line(app, status))
+
+
+async def test_the_heap_is_frozen_while_studying_and_thawed_after(study_collection):
+    import gc
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert gc.get_freeze_count() == 0
+        study = await start_study(pilot)
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert study.card is not None and gc.get_freeze_count() > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert gc.get_freeze_count() == 0  # thawed: what the session left is collected again
+
+
+async def test_an_answer_arranges_the_screen_once_per_layout(study_collection):
+    from flashapp.tui.layout_once import LayoutOnceCompositor
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        compositor = study._compositor
+        assert isinstance(compositor, LayoutOnceCompositor)
+        calls: list[str] = []
+        for name in ("reflow", "_arrange_root"):
+            original = getattr(compositor, name)
+
+            def noted(*args, _original=original, _name=name, **kwargs):
+                calls.append(_name)
+                return _original(*args, **kwargs)
+
+            setattr(compositor, name, noted)
+        first = study.card.id
+        await pilot.press("space", "3")  # each shows widgets that were hidden: a layout each
+        await pilot.pause()
+        assert study.card.id != first
+        assert calls.count("reflow") >= 2
+        assert calls.count("_arrange_root") == calls.count("reflow")  # not once more to find a region

@@ -101,16 +101,18 @@ async def test_clicking_a_button_answers(study_collection):
         assert study_collection.card(first).state == "learning"
 
 
-async def test_status_counts_and_progress(study_collection):
+async def test_status_counts_and_progress(study_collection, screen_text):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         study = await start_study(pilot)
         status = study.query_one(StudyStatus)
-        assert str(status.query_one("#counts").render()) == "New 4  Learn 0  Due 0"
+        assert status.counts.plain == "New 4  Learn 0  Due 0"
         await pilot.press("space", "3")
         await pilot.pause()
-        assert str(status.query_one("#counts").render()) == "New 3  Learn 1  Due 0"
-        assert str(status.query_one("#done").render()).strip() == "1/5"
+        assert status.counts.plain == "New 3  Learn 1  Due 0"
+        assert status.done.plain.strip() == "1/5"
+        line = screen_text(app).splitlines()[1]  # under the header
+        assert line.startswith(" New 3  Learn 1  Due 0   ━") and line.endswith("━  1/5")
 
 
 async def test_suspend_bury_and_their_undo(study_collection):
@@ -141,7 +143,7 @@ async def test_flag_cycles_and_is_saved(study_collection):
         await pilot.press("f", "f")
         await pilot.pause()
         assert study_collection.card_flag(study.card.id) == 2
-        assert "orange" in str(study.query_one("#flag").render())
+        assert "orange" in study.query_one(StudyStatus).flag.plain
 
 
 async def test_card_info_shows_the_review_history(study_collection, screen_text):

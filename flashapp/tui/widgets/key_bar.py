@@ -1,0 +1,214 @@
+"""The screen's keys in one line, drawn as ONE widget: what Textual's compact `Footer` shows, with
+its look, its clicks, its hover and its tooltips, without a widget per key.
+
+Textual's `Footer` is a widget per key (and per group and label) that it removes and mounts again
+on every change of the bindings. Even kept in place, nine key widgets cost a layout and a repaint of
+each on every change: on the study screen the keys change twice per card. Here the line is one
+`Text` built from the screen's bindings; a change of bindings builds it again and repaints the one
+line, with no layout (the bar is one line high and as wide as the screen, whatever it holds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+
+from flashapp.tui.widgets.one_line import OneLine
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key as drawn: what it shows, what a click on it does and whether it is dimmed."""
+
+    key: str
+    display: str
+    description: str  # "" for a key of a group (the group's label follows its keys)
+    enabled: bool
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One key, or a group of keys followed by the group's label."""
+
+    keys: tuple[Key, ...]
+    label: str | None = None
+    compact: bool = False  # a group's keys side by side, without a space between them
+
+
+def footer_entries(screen: Screen) -> list[Entry]:
+    """The entries Textual's `Footer` shows for the screen's bindings now, in its order (one per
+    action, the first binding of each; consecutive actions of one group as one entry)."""
+    by_action: dict[str, tuple[Binding, bool, str]] = {}
+    for _node, binding, enabled, tooltip in screen.active_bindings.values():
+        if binding.show:
+            by_action.setdefault(binding.action, (binding, enabled, tooltip))
+    app = screen.app
+    entries: list[Entry] = []
+    for group, run in groupby(by_action.values(), lambda item: item[0].group):
+        bindings = list(run)
+        if group is not None and len(bindings) > 1:
+            keys = tuple(
+                Key(b.key, app.get_key_display(b), "", enabled, tooltip or b.description)
+                for b, enabled, tooltip in bindings
+            )
+            entries.append(Entry(keys, group.description, group.compact))
+        else:
+            entries += [
+                Entry((Key(b.key, app.get_key_display(b), b.description, enabled, tooltip),))
+                for b, enabled, tooltip in bindings
+            ]
+    return entries
+
+
+DIM = Style(dim=True)
+
+
+class KeyBar(OneLine, can_focus=False):
+    """A compact footer in one widget (the command palette's key is not shown)."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--label", "key-bar--hover"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 100%;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description, & > .key-bar--label {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-bar--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._entries: list[Entry] = []
+        self._spans: list[tuple[int, int, Key]] = []  # each key's columns on the line, [start, end)
+        self._hover: Key | None = None
+        self._held = 0  # inside `held()`: bindings changes wait for its end
+
+    def on_mount(self) -> None:
+        # immediate: inside `held()` a change waits for its end; outside it shows at once
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed, immediate=True)
+        self.sync()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen and not self._held:
+            self.sync()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Changes of bindings inside this block are shown once, at its end (in the same frame):
+        the study screen changes several states per answer, each of which refreshes the bindings."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held:
+                self.sync()
+
+    def sync(self) -> None:
+        """Show the screen's keys now; repaints only when they changed."""
+        if not self.is_attached:
+            return
+        entries = footer_entries(self.screen)
+        if entries != self._entries:
+            self._entries = entries
+            self._hover = None
+            self.refresh()
+
+    def segments(self, width: int) -> list[Segment]:
+        """Each key in the component styles as `FooterKey` draws it, each gap (the footer's margins)
+        in the bar's background alone."""
+        gap = self.gap_style
+        key_style = self.component_style("key-bar--key")
+        description_style = self.component_style("key-bar--description")
+        label_style = self.component_style("key-bar--label")
+        hover = Style(bgcolor=self.component_style("key-bar--hover").bgcolor)
+        segments: list[Segment] = []
+        spans: list[tuple[int, int, Key]] = []
+        column = 0
+
+        def add(text: str, style: Style) -> None:
+            nonlocal column
+            segments.append(Segment(text, style))
+            column += cell_len(text)
+
+        def add_key(key: Key) -> None:
+            start = column
+            over = (hover if key == self._hover else Style()) + (Style() if key.enabled else DIM)
+            add(key.display, key_style + over)
+            if key.description:
+                add(" " + key.description, description_style + over)
+            spans.append((start, column, key))
+
+        for entry in self._entries:  # the compact footer's spacing (Textual's `Footer` CSS)
+            if entry.label is None:
+                add_key(entry.keys[0])
+            else:
+                for index, key in enumerate(entry.keys):
+                    if index == 0 or not entry.compact:
+                        add(" ", gap)
+                    add_key(key)
+                add(" ", gap)
+                add(entry.label, label_style)
+            add(" ", gap)  # (the app's style gives a group's label this space too: app.tcss)
+        self._spans = spans
+        return segments
+
+    def key_at(self, x: int) -> Key | None:
+        """The key drawn at column `x` of the bar, if any."""
+        return next((key for start, end, key in self._spans if start <= x < end), None)
+
+    def _set_hover(self, key: Key | None) -> None:
+        if key == self._hover:
+            return
+        self._hover = key
+        self.tooltip = key.tooltip or None if key is not None else None
+        self.styles.pointer = "pointer" if key is not None else "default"
+        self.refresh()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._set_hover(self.key_at(event.x))
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self._set_hover(None)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        key = self.key_at(event.x)
+        if key is None:
+            return
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
