@@ -160,6 +160,28 @@ def test_images_shrink_until_a_group_fits():
     assert shrink([[0.0, 1.0], [1.0, 2.0]], 2) == [[1.0]]
 
 
+@pytest.fixture(scope="module")
+def _runs_by_request() -> dict:
+    return {}
+
+
+@pytest.fixture
+def engine_run_once_per_request(monkeypatch, _runs_by_request):
+    """engine.run through the module's memo: a concept's TINY run trains at the first screen size and
+    the other size draws the same result (what is under test is the drawing, not the training)."""
+    from engine import runner
+
+    real = runner.run
+
+    def run(name, params=None, device="auto", seed=0, progress=None, cancel=None):
+        key = (name, repr(sorted((params or {}).items())), device, seed)
+        if key not in _runs_by_request:
+            _runs_by_request[key] = real(name, params, device, seed, progress, cancel)
+        return _runs_by_request[key]
+
+    monkeypatch.setattr(runner, "run", run)
+
+
 @pytest.mark.parametrize(
     "concept",
     [
@@ -180,7 +202,7 @@ def test_images_shrink_until_a_group_fits():
     ],
 )
 @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
-async def test_every_concepts_outputs_are_drawn(concept, size):
+async def test_every_concepts_outputs_are_drawn(concept, size, engine_run_once_per_request):
     """Every concept's figures drawn at 80 and 100 columns, each panel inside the screen's width."""
     app = make_app(None)
     async with app.run_test(size=size) as pilot:
