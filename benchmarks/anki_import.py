@@ -27,6 +27,7 @@ from pathlib import Path
 import anki.collection  # noqa: F401 - first: importing anki's submodules alone is circular
 from anki.collection import AddNoteRequest
 from anki.collection import Collection as AnkiCollection
+from anki.consts import MODEL_CLOZE
 from anki.import_export_pb2 import (
     ExportAnkiPackageOptions,
     ImportAnkiPackageOptions,
@@ -38,17 +39,27 @@ from flashapp.store.collection import Collection
 WORDS = ["attention", "query", "key", "value", "softmax", "encoder", "decoder", "token", "layer", "norm"]
 
 
-def build_package(path: Path, notes: int, *, plain: bool = False) -> None:
-    """`plain`: every note plain ASCII text, every card new (a freshly shared deck)."""
+def build_package(path: Path, notes: int, *, plain: bool = False, note_types: str = "basic") -> None:
+    """`plain`: every note plain ASCII text, every card new (a freshly shared deck). `note_types`:
+    "basic" (every note Basic, one card each) or "mixed" (a third each of Basic, "Basic (and reversed
+    card)" with two cards, and Cloze with one to three deletions, so about two cards a note)."""
     with tempfile.TemporaryDirectory() as folder:
         col = AnkiCollection(str(Path(folder) / "collection.anki2"))
-        basic = col.models.by_name("Basic")
+        kinds = [col.models.by_name("Basic")]
+        if note_types == "mixed":
+            kinds += [col.models.by_name("Basic (and reversed card)"), col.models.by_name("Cloze")]
         decks = [col.decks.id(f"Bench::Deck {i:02d}") for i in range(10)]
         requests = []
         for i in range(notes):
-            note = col.new_note(basic)
+            kind = kinds[i % len(kinds)]
+            note = col.new_note(kind)
             a, b = WORDS[i % len(WORDS)], WORDS[(i * 7) % len(WORDS)]
-            if i % 5 == 0 and not plain:
+            if kind["type"] == MODEL_CLOZE:
+                hidden = [WORDS[(i + k) % len(WORDS)] for k in range(1, 2 + i % 3)]
+                deletions = " ".join(f"{{{{c{k}::{word}}}}}" for k, word in enumerate(hidden, 1))
+                note["Text"] = f"{a} {deletions} number {i}"
+                note["Back Extra"] = f"{b}<br>Größe {i}" if i % 5 == 0 and not plain else f"{b} {i}"
+            elif i % 5 == 0 and not plain:
                 note["Front"] = f"<b>{a}</b> über {b} #{i}"
                 note["Back"] = f"{b}<br>Größe {i} &amp; more"
             else:

@@ -3,7 +3,9 @@
 so both see the same machine).
 
 The package is the one `anki_import.py` builds with `anki` itself (modern `.apkg`, Basic notes over
-10 subdecks of "Bench", a quarter of the cards in review with one review-log row each).
+10 subdecks of "Bench", a quarter of the cards in review with one review-log row each); with
+`--note-types mixed` (or `basic mixed`), also one whose notes are a third each Basic, "Basic (and
+reversed card)" and Cloze with one to three deletions (about two cards a note).
 Each timing is a fresh process, from its start to its exit, as a person runs it:
 - import: `python -m flashapp --db C.db import bench.apkg` (unpack, check, back up, one write
   transaction) against a Python process that opens an `anki` collection and runs
@@ -26,7 +28,7 @@ and `export` are timed too, in the same rounds and on the same packages: a befor
 that one machine's load affects alike.
 
 Run: .venv/bin/python benchmarks/anki_package_roundtrip.py [--notes 10000 50000 100000] [--rounds 3]
-     [--baseline DIR]
+     [--baseline DIR] [--note-types basic mixed]
 """
 
 from __future__ import annotations
@@ -128,19 +130,22 @@ LABELS = {
 BASELINE_LABELS = {"base-import": "baseline `flashapp import`", "base-export": "baseline `flashapp export`"}
 
 
-def measure(notes: int, rounds: int, folder: Path, baseline: Path | None = None) -> dict[str, list[float]]:
-    """Wall seconds per kind for one package size (CPU seconds go to CPU[kind@notes])."""
+def measure(
+    notes: int, rounds: int, folder: Path, baseline: Path | None = None, note_types: str = "basic"
+) -> dict[str, list[float]]:
+    """Wall seconds per kind for one package (CPU seconds go to CPU[kind@size], size as `size_label`)."""
+    size = size_label(notes, note_types)
     times: dict[str, list[float]] = {key: [] for key in LABELS | (BASELINE_LABELS if baseline else {})}
-    package = folder / f"bench-{notes}.apkg"
+    package = folder / f"bench-{notes}-{note_types}.apkg"
     start = time.perf_counter()
-    build_package(package, notes)
+    build_package(package, notes, note_types=note_types)
     print(
         f"built {package.name} ({package.stat().st_size / 1e6:.1f} MB) "
         f"in {time.perf_counter() - start:.1f} s",
         flush=True,
     )
     for index in range(rounds):
-        round_dir = folder / f"round-{notes}-{index}"
+        round_dir = folder / f"round-{notes}-{note_types}-{index}"
         round_dir.mkdir()
         db, anki_col = round_dir / "fa.db", round_dir / "anki.anki2"
         # Both collections exist already (made by an untimed process), as a person's would.
@@ -177,7 +182,7 @@ def measure(notes: int, rounds: int, folder: Path, baseline: Path | None = None)
             order.insert(order.index("fa-export") + index % 2, "base-export")
         for key in order:
             times[key].append(
-                timed(runs[key], f"{key}@{notes}", baseline if key.startswith("base-") else None)
+                timed(runs[key], f"{key}@{size}", baseline if key.startswith("base-") else None)
             )
         if index == 0:  # both exports open in anki with every note
             for out in (fa_out, anki_out):
@@ -189,11 +194,16 @@ def measure(notes: int, rounds: int, folder: Path, baseline: Path | None = None)
                 )
                 assert int(check.stdout.strip()) == notes, (out, check.stdout)
         print(
-            f"{notes} notes, round {index + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
+            f"{size}, round {index + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
             flush=True,
         )
         shutil.rmtree(round_dir)
     return times
+
+
+def size_label(notes: int, note_types: str) -> str:
+    """How a package is named in the tables: its note count, and "mixed" for the mixed note types."""
+    return f"{notes:,}" + (" mixed" if note_types == "mixed" else "")
 
 
 def warm_up(folder: Path, baseline: Path | None) -> None:
@@ -225,42 +235,50 @@ def main() -> None:
     parser.add_argument(
         "--baseline", type=Path, metavar="DIR", help="another flashapp checkout to time in the same rounds"
     )
+    parser.add_argument(
+        "--note-types",
+        nargs="+",
+        choices=["basic", "mixed"],
+        default=["basic"],
+        help="the packages' notes: all Basic (default), and/or mixed (a third each of Basic, Basic and "
+        "reversed, and Cloze with one to three deletions)",
+    )
     args = parser.parse_args()
     labels = LABELS | (BASELINE_LABELS if args.baseline else {})
-    results: dict[int, dict[str, list[float]]] = {}
+    results: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as work:
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["PYTHONPYCACHEPREFIX"] = str(Path(work) / "bytecode")  # never written into a checkout
         warm_up(Path(work), args.baseline)
-        for notes in args.notes:
-            results[notes] = measure(notes, args.rounds, Path(work), args.baseline)
+        for note_types in args.note_types:
+            for notes in args.notes:
+                size = size_label(notes, note_types)
+                results[size] = measure(notes, args.rounds, Path(work), args.baseline, note_types)
     print()
     print(
         f"| whole process ({args.rounds} alternating rounds) | notes "
         "| median s | best s | worst s | median CPU s |"
     )
     print("|---|---:|---:|---:|---:|---:|")
-    for notes, times in results.items():
+    for size, times in results.items():
         for key, label in labels.items():
-            samples, cpu = times[key], CPU[f"{key}@{notes}"]
+            samples, cpu = times[key], CPU[f"{key}@{size}"]
             print(
-                f"| {label} | {notes:,} | {statistics.median(samples):.2f} | {min(samples):.2f} "
+                f"| {label} | {size} | {statistics.median(samples):.2f} | {min(samples):.2f} "
                 f"| {max(samples):.2f} | {statistics.median(cpu):.2f} |"
             )
     print()
-    for notes, times in results.items():
+    for size, times in results.items():
         for kind in ("import", "export"):
             wall = statistics.median(times[f"fa-{kind}"]) / statistics.median(times[f"anki-{kind}"])
-            cpu = statistics.median(CPU[f"fa-{kind}@{notes}"]) / statistics.median(
-                CPU[f"anki-{kind}@{notes}"]
-            )
-            print(f"{notes:,} notes, {kind}: flashapp / anki, median wall {wall:.2f}, median CPU {cpu:.2f}")
+            cpu = statistics.median(CPU[f"fa-{kind}@{size}"]) / statistics.median(CPU[f"anki-{kind}@{size}"])
+            print(f"{size} notes, {kind}: flashapp / anki, median wall {wall:.2f}, median CPU {cpu:.2f}")
             if args.baseline:
                 wall = statistics.median(times[f"fa-{kind}"]) / statistics.median(times[f"base-{kind}"])
-                cpu = statistics.median(CPU[f"fa-{kind}@{notes}"]) / statistics.median(
-                    CPU[f"base-{kind}@{notes}"]
+                cpu = statistics.median(CPU[f"fa-{kind}@{size}"]) / statistics.median(
+                    CPU[f"base-{kind}@{size}"]
                 )
-                print(f"{notes:,} notes, {kind}: flashapp / baseline, median wall {wall:.2f}, CPU {cpu:.2f}")
+                print(f"{size} notes, {kind}: flashapp / baseline, median wall {wall:.2f}, CPU {cpu:.2f}")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,11 @@ class AnkiCollection:
     new_cards_ignore_review_limit: bool = False
 
 
+# A package's collection is read through a memory map (no copy of each page into SQLite's cache): it
+# is a private, unchanging file in the import's own work folder.
+READ_MMAP_BYTES = 1 << 30
+
+
 def sqlite_uri(path: Path, *, immutable: bool = True) -> str:
     """A read-only URI for `path` (quoted: a `?` or `#` in a folder name stays part of the path)."""
     quoted = urllib.parse.quote(str(path.resolve()))
@@ -125,6 +130,7 @@ def open_readonly(path: Path, label: str) -> sqlite3.Connection:
         connection.create_collation("unicase", unicase_collation)
         connection.execute("PRAGMA trusted_schema=OFF")
         connection.execute("PRAGMA query_only=ON")
+        connection.execute(f"PRAGMA mmap_size={READ_MMAP_BYTES}")
         result = [row[0] for row in connection.execute("PRAGMA quick_check")]
         if result != ["ok"]:
             raise UserError(f"{label}: its collection is damaged (sqlite quick_check: {result[0]})")

@@ -179,16 +179,14 @@ def import_card(card: AnkiCardRow, *, crt: int, deck: DeckScheduling, reset: boo
     )
 
 
-def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
+def card_columns_sql(card: str = "c", deck: str = "d", *, derived: bool = False) -> dict[str, str]:
     """SQL for each flashapp card column, from an Anki cards row `card` and a deck row `deck` with
     columns learning_steps, relearning_steps, starting_ease, fsrs. Parameters: :crt, :now_text
     (the import time, stored as a new card's due), :reset (1 imports every card as new),
-    :buried_text (when a buried card's burial ends: the next study day)."""
-    kind = (
-        f"(CASE WHEN :reset THEN 0 WHEN {card}.type = 2 AND {card}.queue IN (1, 3) THEN 3 "
-        f"WHEN {card}.type IN (1, 2, 3) THEN {card}.type ELSE 0 END)"
-    )
-    home = f"(CASE WHEN {card}.odid != 0 AND {card}.odue != 0 THEN {card}.odue ELSE {card}.due END)"
+    :buried_text (when a buried card's burial ends: the next study day). `derived`: `card` has the
+    columns of `derived_columns_sql` too, and the columns read them instead of working them out again
+    (a scheduled card's columns use its kind some thirty times)."""
+    kind, home = (f"{card}.fa_kind", f"{card}.fa_home") if derived else _kind_and_home(card)
     due = (
         f"max(0, min({MAX_EPOCH}, CASE WHEN {kind} IN (1, 3) AND {home} > {EPOCH_THRESHOLD} THEN {home} "
         f"ELSE :crt + {home} * {SECONDS_PER_DAY} END))"
@@ -242,6 +240,23 @@ def card_columns_sql(card: str = "c", deck: str = "d") -> dict[str, str]:
         "modified_at": sql_time(f"max(0, min({MAX_EPOCH}, {card}.mod))"),
         "buried_until": f"(CASE WHEN {buried} THEN :buried_text END)",
     }
+
+
+def derived_columns_sql(card: str = "c") -> str:
+    """The columns `card_columns_sql(..., derived=True)` reads, worked out once from the cards row
+    `card`: for a subquery that adds them to its row (`SELECT c.*, {derived_columns_sql()} ...`)."""
+    kind, home = _kind_and_home(card)
+    return f"{kind} AS fa_kind, {home} AS fa_home"
+
+
+def _kind_and_home(card: str) -> tuple[str, str]:
+    """The card's kind (0 new, 1 learning, 2 review, 3 relearning) and its due in its home deck."""
+    kind = (
+        f"(CASE WHEN :reset THEN 0 WHEN {card}.type = 2 AND {card}.queue IN (1, 3) THEN 3 "
+        f"WHEN {card}.type IN (1, 2, 3) THEN {card}.type ELSE 0 END)"
+    )
+    home = f"(CASE WHEN {card}.odid != 0 AND {card}.odue != 0 THEN {card}.odue ELSE {card}.due END)"
+    return kind, home
 
 
 def is_new_sql(card: str = "c") -> str:

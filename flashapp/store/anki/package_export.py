@@ -366,7 +366,7 @@ def _insert_deck_file_notes(
     rows = connection.execute(
         "SELECT m.anki_id, n.id, n.note_type, n.fields, n.key, n.source, n.tags, "
         f"{epoch_sql('n.modified_at')} FROM note_map m JOIN src.notes n ON n.id = m.note_id "
-        "WHERE n.note_type_id IS NULL"
+        "WHERE m.note_type_id IS NULL"
     ).fetchall()
     out = []
     for anki_id, note_id, note_type, fields_json, key, source, tags, modified in rows:

@@ -31,6 +31,7 @@ at the newest schema (`direct_import`), which never loads SQLAlchemy or the mapp
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flashapp.anki.collection_reader import (
+    READ_MMAP_BYTES,
     AnkiCollection,
     check_row_types,
     is_placeholder,
@@ -61,6 +63,7 @@ from flashapp.anki.scheduling_map import (
     REVLOG_FILTER_SQL,
     card_columns_sql,
     deck_scheduling,
+    derived_columns_sql,
     is_new_sql,
     new_card_columns_sql,
     new_position_sql,
@@ -268,6 +271,7 @@ def attached_packages(
             alias = f"anki_package_{index}"
             db.execute(f"ATTACH DATABASE ? AS {alias}", (sqlite_uri(package.contents.collection_path),))
             aliases.append(alias)
+            db.execute(f"PRAGMA {alias}.mmap_size={READ_MMAP_BYTES}")
         yield aliases
     finally:
         try:
@@ -317,7 +321,7 @@ def session_sqlite(session: Session) -> sqlite3.Connection:
     return session.connection().connection.driver_connection
 
 
-_FUNCTIONS = (*FUNCTIONS, ("fa_rename_media", 1))
+_FUNCTIONS = (*FUNCTIONS, ("fa_rename_media", 1), ("fa_note_id", 0))
 
 
 def write_packages(
@@ -471,6 +475,7 @@ def _write_package(
                 f"ATTACH DATABASE ? AS {stage}", (sqlite_uri(package.stager.result(package.path.name)),)
             )
             attached.append(stage)
+            db.execute(f"PRAGMA {stage}.mmap_size={READ_MMAP_BYTES}")
         names = package.field_names
         if first_import:
             notes_added = run(_insert_notes_sql(alias, stage, names, keys="first"), params).rowcount
@@ -639,8 +644,8 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         "relearning_steps INTEGER, starting_ease REAL, fsrs INTEGER)"
     )
     run(
-        "CREATE TEMP TABLE fa_notes (note_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL UNIQUE, "
-        "existing INTEGER, deck_id INTEGER, mid INTEGER, dup_key TEXT)"
+        "CREATE TEMP TABLE fa_notes (nid INTEGER PRIMARY KEY, note_id INTEGER NOT NULL, existing INTEGER, "
+        "deck_id INTEGER, mid INTEGER, dup_key TEXT)"
     )
     run("CREATE TEMP TABLE fa_cardmap (cid INTEGER PRIMARY KEY, card_id INTEGER)")
     if note_types:
@@ -663,10 +668,10 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
                 )
             )
         run("INSERT INTO temp.fa_deckmap VALUES (?, ?, ?, ?, ?, ?)", rows)
-    # Each note: its deck (that of its first card), and the note it updates or the id it will get: a
-    # new note's id is the table's own rowid, counting on from the collection's largest id (notes that
-    # are already here wait under their negated id, out of the way, until that is done; numbering
-    # them with a window function instead costs a sort).
+    # Each note, keyed by its Anki id (every statement below looks notes up by it): its deck (that of
+    # its first card), and the note it updates or the id it will get. New notes are numbered on from
+    # the collection's largest id, in the order the rows come (`note_ids`: a window function would
+    # cost a sort).
     # Two notes of one package may share a guid (Anki tolerates it and keeps both): the note with the
     # smallest id keeps the guid as its key, each other one gets `guid<U+001F>its Anki id` (U+001F
     # separates Anki's fields, so no real guid holds it; the export writes the guid back). In a first
@@ -687,10 +692,11 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
             f"LEFT JOIN main.notes e ON e.source = '{SOURCE}' AND e.key = {_KEY_SQL}"
         )
         dup_key = f"(CASE WHEN g.nid != n.id THEN {_KEY_SQL} END)"
-    run("INSERT INTO temp.fa_notes (note_id, nid) VALUES (?, ?)", (int(base), _SEED))
+    run.db.create_function("fa_note_id", 0, note_ids(int(base)))
     run(
-        f"""INSERT INTO temp.fa_notes (note_id, nid, existing, deck_id, mid, dup_key)
-        SELECT -{existing}, n.id, {existing}, d.deck_id, n.mid, {dup_key}
+        f"""INSERT INTO temp.fa_notes (nid, note_id, existing, deck_id, mid, dup_key)
+        SELECT n.id, (CASE WHEN {existing} IS NULL THEN fa_note_id() ELSE {existing} END), {existing},
+            d.deck_id, n.mid, {dup_key}
         FROM {alias}.notes n
         JOIN (SELECT nid, min(ord), CASE WHEN odid != 0 THEN odid ELSE did END AS home
               FROM {alias}.cards GROUP BY nid) first ON first.nid = n.id
@@ -698,18 +704,16 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         JOIN temp.fa_ntmap t ON t.mid = n.mid
         {joins}"""
     )
-    run("DELETE FROM temp.fa_notes WHERE nid = ?", (_SEED,))
-    if not first_import:
-        run("UPDATE temp.fa_notes SET note_id = existing WHERE existing IS NOT NULL")
     return first_import
+
+
+def note_ids(base: int) -> Callable[[], int]:
+    """The ids of new notes, one a call: base + 1, base + 2, ..."""
+    return itertools.count(base + 1).__next__
 
 
 # A note's key: its guid, or for the second and later notes sharing one, the guid and its Anki id.
 _KEY_SQL = "(CASE WHEN g.nid IS NOT NULL AND g.nid != n.id THEN n.guid || char(31) || n.id ELSE n.guid END)"
-
-
-# A row holding the largest note id so far, so that new notes' rowids follow it (never a real note id).
-_SEED = -(2**63)
 
 
 def _note_source(alias: str, stage: str | None, names: FieldNames) -> tuple[str, dict[str, str]]:
@@ -771,8 +775,10 @@ def _insert_cards_sql(alias: str, *, new_cards: bool, new_notes: bool) -> str:
     lookups), those that come in with scheduling, and the missing cards of notes already here."""
     if new_cards:
         mapped, which = new_card_columns_sql("c", "d"), is_new_sql("c")
+        cards = f"{alias}.cards c"
     else:
-        mapped, which = card_columns_sql("c", "d"), f"NOT {is_new_sql('c')}"
+        mapped, which = card_columns_sql("c", "d", derived=True), f"NOT {is_new_sql('c')}"
+        cards = _derived_cards_sql(alias, which)
     names = ", ".join(_CARD_STATE_COLUMNS)
     values = ", ".join(mapped[name] for name in _CARD_STATE_COLUMNS)
     if new_notes:
@@ -783,7 +789,7 @@ def _insert_cards_sql(alias: str, *, new_cards: bool, new_notes: bool) -> str:
         existing_join = "LEFT JOIN main.cards e ON e.note_id = f.note_id AND e.ord = c.ord"
     return f"""INSERT INTO main.cards (note_id, deck_id, ord, position, orphaned, {names})
         SELECT f.note_id, d.deck_id, c.ord, {new_position_sql("c")}, 0, {values}
-        FROM {alias}.cards c
+        FROM {cards}
         JOIN temp.fa_notes f ON f.nid = c.nid
         JOIN temp.fa_ntmap t ON t.mid = f.mid
         JOIN temp.fa_deckmap d ON d.did = (CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END)
@@ -791,13 +797,29 @@ def _insert_cards_sql(alias: str, *, new_cards: bool, new_notes: bool) -> str:
         WHERE {missing} AND {which} AND {_CARD_VALID}"""
 
 
+# The columns of a package's cards that the statements read (never `c.*`: a package's own extra
+# columns could shadow the derived ones).
+_PACKAGE_CARD_COLUMNS = (
+    "id", "nid", "did", "ord", "mod", "type", "queue", "due", "ivl", "factor", "reps", "lapses", "left",
+    "odue", "odid", "flags", "data",
+)  # fmt: skip
+
+
+def _derived_cards_sql(alias: str, where: str = "1") -> str:
+    """The package's cards (those `where` selects) as `c`, each with `derived_columns_sql` worked out
+    once (LIMIT -1 keeps the subquery from being flattened into the statement, which would put the
+    expressions back in every place that reads them)."""
+    columns = ", ".join(f"c.{name}" for name in _PACKAGE_CARD_COLUMNS)
+    return f"(SELECT {columns}, {derived_columns_sql('c')} FROM {alias}.cards c WHERE {where} LIMIT -1) c"
+
+
 def _update_cards_sql(alias: str) -> str:
-    mapped = card_columns_sql("c", "d")
+    mapped = card_columns_sql("c", "d", derived=True)
     assignments = ", ".join(f"{name} = src.{name}" for name in _CARD_STATE_COLUMNS)
     selected = ", ".join(f"{mapped[name]} AS {name}" for name in _CARD_STATE_COLUMNS)
     return f"""UPDATE main.cards SET {assignments}
         FROM (SELECT e.id AS target, {selected}
-              FROM {alias}.cards c
+              FROM {_derived_cards_sql(alias)}
               JOIN temp.fa_notes f ON f.nid = c.nid AND f.existing IS NOT NULL
               JOIN temp.fa_ntmap t ON t.mid = f.mid
               JOIN temp.fa_deckmap d ON d.did = (CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END)

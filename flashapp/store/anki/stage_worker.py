@@ -15,7 +15,12 @@ from pathlib import Path
 
 
 def stage(job: dict) -> None:
-    from flashapp.anki.collection_reader import check_row_types, sqlite_uri, unicase_collation
+    from flashapp.anki.collection_reader import (
+        READ_MMAP_BYTES,
+        check_row_types,
+        sqlite_uri,
+        unicase_collation,
+    )
     from flashapp.store.anki.notes_sql import stage_notes
 
     connection = sqlite3.connect(job["stage"], isolation_level=None)
@@ -25,6 +30,7 @@ def stage(job: dict) -> None:
         connection.execute("PRAGMA trusted_schema=OFF")
         connection.create_collation("unicase", unicase_collation)
         connection.execute("ATTACH DATABASE ? AS package", (sqlite_uri(Path(job["collection"])),))
+        connection.execute(f"PRAGMA package.mmap_size={READ_MMAP_BYTES}")
         check_row_types(connection, job["label"], job["has_revlog"])
         names = {int(mid): tuple(fields) for mid, fields in job["fields"].items()}
         stage_notes(connection, "package", names)

@@ -56,6 +56,17 @@ def test_unique_ids_sql_is_unique_ids(seed):
     assert [got[i] for i in range(len(values))] == unique_ids(values)
 
 
+def test_unique_ids_sql_starts_afresh_for_each_table_on_one_connection():
+    # `fa_lift` carries the last id from row to row: the second table must not continue the first.
+    connection = _memory()
+    for table, values in (("a", [50, 50, 50]), ("b", [10, 10, 12, 12]), ("c", [7])):
+        connection.execute(f"CREATE TABLE {table} (seq INTEGER PRIMARY KEY, key INTEGER, v INTEGER)")
+        connection.executemany(f"INSERT INTO {table} (key, v) VALUES (?, ?)", list(enumerate(values)))
+    lifted = {"a": [50, 51, 52], "b": [10, 11, 12, 13], "c": [7]}
+    for table, expected in [*lifted.items(), ("b", lifted["b"])]:
+        assert [row[1] for row in connection.execute(unique_ids_sql(table))] == expected
+
+
 @pytest.mark.parametrize("unixepoch", [True, False])
 def test_times_and_rounding_as_python_reads_them(unixepoch, monkeypatch):
     if unixepoch and sqlite3.sqlite_version_info < (3, 38):
