@@ -29,7 +29,8 @@ class TrainingProgress(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="demo-progress"):
-            yield ProgressBar(id="demo-bar", show_eta=False)
+            # A total from the start: an indeterminate bar repaints 15 times a second, hidden or not.
+            yield ProgressBar(total=1, id="demo-bar", show_eta=False)
             yield Static(id="demo-loss")
         yield LinePlot(id="live-loss", log_y=True, x_label="step")
 
@@ -38,12 +39,16 @@ class TrainingProgress(Vertical):
         self.losses = []
         self._phase_starts = [0]
         self.set_class(shown, "-running")
-        self.query_one("#demo-bar", ProgressBar).update(total=None, progress=0)
+        # Indeterminate (animated) only while a training run is shown and has not yet reported.
+        self.query_one("#demo-bar", ProgressBar).update(total=None if shown else 1, progress=0)
         self.query_one("#demo-loss", Static).update(Content("starting…"))
         self.query_one("#live-loss", LinePlot).set_series([])
 
     def stop(self) -> None:
         self.set_class(False, "-running")
+        bar = self.query_one("#demo-bar", ProgressBar)
+        if bar.total is None:  # a run that ended before its first report: stop the animation
+            bar.update(total=1, progress=0)
 
     def report(self, step: int, total: int, loss: float) -> None:
         self.query_one("#demo-bar", ProgressBar).update(total=total, progress=step)

@@ -275,3 +275,35 @@ async def test_long_column_names_become_numbers_with_a_key_so_the_values_still_s
     key = " ".join(" ".join(lines[5:]).split())
     assert key == "1 explicit_p 2 exact_loglik 3 one_pass_sample 4 latent_z"  # full names, none cut
     assert HeatmapGrid(values, rows, cols)._mode(80)[0] == "values"  # wide enough: the names themselves
+
+
+async def test_the_training_bar_animates_only_while_a_shown_run_waits_for_its_first_report():
+    """An indeterminate ProgressBar repaints 15 times a second, hidden or not: on a demo screen it must
+    not, except between a training run's start and its first report."""
+    from textual.app import App
+    from textual.widgets import ProgressBar
+    from textual.widgets._progress_bar import Bar
+
+    from flashapp.tui.widgets.training_progress import TrainingProgress
+
+    class Host(App[None]):
+        def compose(self):
+            yield TrainingProgress(id="progress")
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        progress = pilot.app.query_one(TrainingProgress)
+        bar = progress.query_one(ProgressBar).query_one(Bar)
+        assert bar.auto_refresh is None  # mounted, hidden, no run
+        progress.start(shown=False)  # a concept that does not train
+        await pilot.pause()
+        assert bar.auto_refresh is None
+        progress.start(shown=True)
+        await pilot.pause()
+        assert bar.auto_refresh is not None  # waiting for the first step: the animation says so
+        progress.report(1, 10, 0.5)
+        await pilot.pause()
+        assert bar.auto_refresh is None
+        progress.start(shown=True)
+        progress.stop()  # ended (cancelled, failed) before any report
+        await pilot.pause()
+        assert bar.auto_refresh is None
