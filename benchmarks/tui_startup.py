@@ -1,9 +1,12 @@
 """TUI start-up on a 100,000-card collection (budget: the deck tree with its counts under 0.5 s from
 process start, torch not imported).
 
-Each run starts a fresh interpreter, headless at 100x32, either through the `flashapp` command-line
-path (argument parsing, then `run_tui`) or through `run_tui` alone, and reads the clock (monotonic,
-shared by the processes) from just before the process is spawned to:
+Each run starts a fresh interpreter, headless at 100x32, either through the `flashapp` console script
+(`.venv/bin/flashapp`, what `make run` starts: argument parsing, then `run_tui`) or through `run_tui`
+alone, and reads the clock (monotonic, shared by the processes) from just before the process is
+spawned to the points below. The harness imports nothing of the app itself: the app's classes are
+timed as the entry imports them, so the entry's own order of work is what is measured (`run_tui`
+starts the counts' thread before it imports Textual). The points:
   - the imports done: the entry calls `App.run`;
   - the first frame: the home screen painted;
   - the deck tree with its new / learning / due counts painted, whatever read them: on an SQLite
