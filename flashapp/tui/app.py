@@ -161,7 +161,7 @@ class FlashApp(App[None]):
     def notify(self, message: str, *, title: str = "", **options) -> None:
         """Every notice passes here: file names, deck names and errors in it reach the terminal without
         control sequences."""
-        from flashapp.core.text import strip_control
+        from flashapp.core.control import strip_control
 
         super().notify(strip_control(str(message)), title=strip_control(title), **options)
 

@@ -259,8 +259,11 @@ print(json.dumps({"code": main(sys.argv[1:]), **seen}))
 HEAVY = ("sqlalchemy", "alembic", "fsrs", "torch", "numpy", "engine", "markdown_it", "PIL")
 STORE = ("flashapp.store.collection", "flashapp.store.models", "flashapp.store.queue")
 # Loaded on first use, not for the first frame: the card types and schedulers (the counts need the
-# study calendar alone) and the practice modes' questions (the deck tree only asks for a mode).
+# study calendar alone), the practice modes' questions (the deck tree only asks for a mode), and the
+# Markdown and math patterns of card text (deck names need `core.control` alone).
 DEFERRED = (
+    "flashapp.core.text",
+    "flashapp.core.mathtext",
     "flashapp.core.scheduling.types",
     "flashapp.core.scheduling.sm2",
     "flashapp.core.scheduling.answering",
