@@ -4,32 +4,10 @@ from __future__ import annotations
 
 import re
 
+from flashapp.core.control import CONTROL_CHARS, has_control, strip_control
 from flashapp.core.mathtext import latex_to_unicode
 
-# ESC-introduced sequences (CSI, OSC with BEL or ST, other two-byte escapes) as whole units, then any
-# remaining C0 control except tab and newline, DEL, C1 controls, and bidi overrides/isolates.
-_ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
-    r"|\x1b[@-Z\\-_]?"  # two-byte escapes and a lone ESC
-)
-_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
-
-
-def has_control(text: str) -> bool:
-    """Whether `strip_control` would change anything but a CRLF (a fast test for output streams)."""
-    return _CONTROL.search(text) is not None
-
-
-def strip_control(text: str) -> str:
-    """`text` without terminal control sequences, C0/C1 controls or bidi overrides (tab, newline kept)."""
-    if _CONTROL.search(text) is None:  # the usual case, one scan: ESC and CR are controls too
-        return text
-    text = text.replace("\r\n", "\n")
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
-
+__all__ = ["has_control", "is_plain", "render_math", "strip_control", "to_plain"]
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)")
@@ -65,7 +43,7 @@ def to_plain(markdown: str) -> str:
 # `$` (math), a backquote (code), `*` or `__` (emphasis: a single `_` never matches), `#` opening a line
 # (a heading), and `-` or `+` opening a line after blanks and followed by a blank (a bullet: `_BULLET`
 # matches at the text's start or after a newline, which `_BULLET_AFTER_NEWLINE` finds by its literal).
-_MARKUP_CHAR = re.compile(f"[{_CONTROL_CHARS}$`*]")
+_MARKUP_CHAR = re.compile(f"[{CONTROL_CHARS}$`*]")
 _BULLET_AFTER_NEWLINE = re.compile(r"\n\s*[-+]\s")
 
 

@@ -52,7 +52,6 @@ class FlashApp(App[None]):
     SUB_TITLE = "spaced repetition, concepts that run"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {flash_commands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help"),
         # `q` quits from the deck tree only; on every other screen it does what Escape does there, so
@@ -162,7 +161,7 @@ class FlashApp(App[None]):
     def notify(self, message: str, *, title: str = "", **options) -> None:
         """Every notice passes here: file names, deck names and errors in it reach the terminal without
         control sequences."""
-        from flashapp.core.text import strip_control
+        from flashapp.core.control import strip_control
 
         super().notify(strip_control(str(message)), title=strip_control(title), **options)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
-from flashapp.core.practice.questions import PracticeSettings
+if TYPE_CHECKING:  # the practice code loads with its screens, not with the deck tree that asks for them
+    from flashapp.core.practice.questions import PracticeSettings
 
 PracticeMode = Literal["test", "learn", "match"]
 

@@ -12,19 +12,36 @@ package itself loads neither, so the home screen's counts and the SM-2 commands 
 
 from __future__ import annotations
 
-from flashapp.core.scheduling import sm2
-from flashapp.core.scheduling.answering import Scheduler
-from flashapp.core.scheduling.day import StudyCalendar, day_start_utc, next_day_start_utc, study_day
-from flashapp.core.scheduling.interval_text import format_interval
-from flashapp.core.scheduling.types import (
-    MIN_EASE,
-    CardState,
-    Rating,
-    ReviewLog,
-    SchedulerOptions,
-    State,
-    ensure_utc,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flashapp.core.scheduling.answering import Scheduler
+    from flashapp.core.scheduling.day import StudyCalendar, day_start_utc, next_day_start_utc, study_day
+    from flashapp.core.scheduling.interval_text import format_interval
+    from flashapp.core.scheduling.types import (
+        MIN_EASE,
+        CardState,
+        Rating,
+        ReviewLog,
+        SchedulerOptions,
+        State,
+        ensure_utc,
+    )
+
+# Each name, from its module on first use: importing one submodule runs this file, and the home
+# screen's first counts need the study calendar (`day`) alone, not the card types and schedulers.
+_MODULE_OF = {
+    "Scheduler": "answering",
+    "StudyCalendar": "day",
+    "day_start_utc": "day",
+    "next_day_start_utc": "day",
+    "study_day": "day",
+    "format_interval": "interval_text",
+    **dict.fromkeys(
+        ("MIN_EASE", "CardState", "Rating", "ReviewLog", "SchedulerOptions", "State", "ensure_utc"), "types"
+    ),
+}
 
 __all__ = [
     "MIN_EASE",
@@ -44,10 +61,20 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> object:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_MODULE_OF[name]}"), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
 def scheduler_for(options: SchedulerOptions) -> Scheduler:
     """The scheduler a deck with these options uses."""
     if options.algorithm == "fsrs":
         from flashapp.core.scheduling import fsrs_scheduler
 
         return fsrs_scheduler.SCHEDULER
+    from flashapp.core.scheduling import sm2
+
     return sm2.SCHEDULER

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from flashapp.core.scheduling.types import ensure_utc
+from flashapp.core.scheduling.utc import ensure_utc
 
 __all__ = ["StudyCalendar", "day_start_utc", "next_day_start_utc", "study_day"]
 

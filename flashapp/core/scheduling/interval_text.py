@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from flashapp.core.scheduling.types import ensure_utc
+from flashapp.core.scheduling.utc import ensure_utc
 
 __all__ = ["format_interval"]
 

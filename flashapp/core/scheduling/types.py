@@ -9,24 +9,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
+
+from flashapp.core.scheduling.utc import ensure_utc
 
 # The SM-2 ease factor never drops below this (SuperMemo's published minimum, also Anki's).
 MIN_EASE = 1.3
 # Anki caps intervals at 100 years; it also keeps `now + interval` far inside datetime's range.
 MAX_INTERVAL_LIMIT_DAYS = 36500
 SECONDS_PER_DAY = 86400.0
-
-
-def ensure_utc(name: str, value: datetime) -> datetime:
-    """Return `value` as a UTC datetime; `name` is the argument named in the error for a naive one."""
-    if not isinstance(value, datetime):
-        raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime: {name} must be timezone-aware UTC (got {value.isoformat()})")
-    return value.astimezone(UTC)
 
 
 class State(StrEnum):

@@ -66,6 +66,9 @@ class BrowseScreen(Screen[None]):
     BrowseScreen #preview { width: 2fr; max-width: 80; height: 1fr; padding: 0 2; border-left: tall $panel; }
     BrowseScreen.-narrow #preview { display: none; }
     """
+    # Narrower than 110 cells, the preview gives its room to the results. Set here, not on the app: an
+    # app's breakpoints restyle every screen, the home screen's first frame among them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", show=False),
         Binding("slash", "focus_search", "Search", id="search"),

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from flashapp.core.text import strip_control
+from flashapp.core.control import strip_control
 from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested

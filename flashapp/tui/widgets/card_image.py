@@ -26,7 +26,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from flashapp.core.text import strip_control
+from flashapp.core.control import strip_control
 
 if TYPE_CHECKING:
     from PIL.Image import Image as Picture

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
-from flashapp.core.text import strip_control
+from flashapp.core.control import strip_control
 
 if TYPE_CHECKING:
     from flashapp.store.counts import DeckCounts

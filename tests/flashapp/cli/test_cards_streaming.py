@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from flashapp.cli import cards as cards_cmd
 from flashapp.cli.main import main
-from flashapp.core import text
+from flashapp.core import control, text
 
 DECK = """\
 [deck]
@@ -70,7 +70,7 @@ def test_unknown_deck_fails_before_anything_is_written(collection, capsys):
 def _to_plain_without_shortcuts(markdown: str) -> str:
     """`to_plain` as it was before its markers were checked first: every pattern, every time."""
     stripped = markdown.replace("\r\n", "\n")
-    stripped = text._CONTROL.sub("", text._ESCAPE_SEQUENCE.sub("", stripped))
+    stripped = control._CONTROL.sub("", control._ESCAPE_SEQUENCE.sub("", stripped))
     value = text.render_math(stripped)
     value = text._CODE.sub(r"\1", value)
     value = text._EMPHASIS.sub(lambda m: m.group(2) or m.group(3), value)
