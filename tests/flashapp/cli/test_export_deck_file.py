@@ -98,5 +98,9 @@ def test_export_errors_are_one_line(tmp_path, write_deck, capsys):
     assert main(["--db", str(db), "export", "Nope", "-o", str(tmp_path / "x.toml")]) == 2
     err = capsys.readouterr().err
     assert "unknown deck 'Nope'" in err and "Traceback" not in err
-    assert main(["--db", str(db), "export", "Round::Trip", "-o", str(tmp_path / "no" / "x.toml")]) == 2
-    assert "cannot write" in capsys.readouterr().err
+    (tmp_path / "file").write_text("")
+    assert main(["--db", str(db), "export", "Round::Trip", "-o", str(tmp_path / "file" / "x.toml")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    # A missing folder is made, as for a package.
+    assert main(["--db", str(db), "export", "Round::Trip", "-o", str(tmp_path / "no" / "x.toml")]) == 0
+    assert (tmp_path / "no" / "x.toml").read_text().startswith("[deck]")
