@@ -59,6 +59,7 @@ from flashapp.store.anki.export_sql import (
 from flashapp.store.anki.reports import ExportReport
 from flashapp.store.db import sqlite_file
 from flashapp.store.media_paths import resolve_media
+from flashapp.store.note_type_rows import NOTE_TYPE_COLUMNS, definition_from_row
 from flashapp.store.setting_values import LEARN_AHEAD_MINUTES, learn_ahead_minutes_of
 from flashapp.store.sql_text import read_json, read_time
 
@@ -330,21 +331,11 @@ def _learn_ahead_minutes(connection: sqlite3.Connection) -> int:
 def _note_types(connection: sqlite3.Connection) -> dict[int, NoteTypeDef]:
     """The Anki note types the exported notes have, by id."""
     rows = connection.execute(
-        "SELECT id, name, kind, fields, templates, css, properties FROM src.note_types WHERE id IN ("
+        f"SELECT id, {NOTE_TYPE_COLUMNS} FROM src.note_types WHERE id IN ("
         "SELECT n.note_type_id FROM note_map m JOIN src.notes n ON n.id = m.note_id "
         "WHERE n.note_type_id IS NOT NULL) ORDER BY id"
     )
-    return {
-        type_id: NoteTypeDef.from_row(
-            name=name,
-            kind=kind,
-            fields=read_json(fields),
-            templates=read_json(templates),
-            css=css,
-            properties=read_json(properties),
-        )
-        for type_id, name, kind, fields, templates, css, properties in rows
-    }
+    return {row[0]: definition_from_row(row[1:]) for row in rows}
 
 
 def _first_notes(connection: sqlite3.Connection) -> list[_NoteRow]:

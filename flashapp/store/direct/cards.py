@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from flashapp.store.direct.connection import DirectCollection
 from flashapp.store.direct.study import Unhandled
-from flashapp.store.sql_text import read_json
 
 if TYPE_CHECKING:
     from flashapp.anki.note_types import NoteTypeDef
@@ -35,7 +34,6 @@ _LISTING = (
 _ORDER = " ORDER BY decks.name, cards.position, cards.ord, cards.id"
 # A deck and its subdecks, as `store.decks.subtree_filter`: the name, or one in [name::, name::U+10FFFF).
 _SUBTREE = " WHERE decks.name = ? OR (decks.name >= ? AND decks.name < ?)"
-_NOTE_TYPE = "SELECT name, kind, fields, templates, css, properties FROM note_types WHERE id = ?"
 
 
 def card_rows(
@@ -75,20 +73,11 @@ class _Definitions(dict[int, "NoteTypeDef | None"]):
 
 def _definition(connection: Any, note_type_id: int) -> NoteTypeDef | None:
     """An imported Anki note type as the renderer wants it (as `store.anki.definitions.definition_of`)."""
-    from flashapp.anki.note_types import NoteTypeDef
+    from flashapp.store.note_type_rows import NOTE_TYPE_COLUMNS, definition_from_row
 
-    row = connection.execute(_NOTE_TYPE, (note_type_id,)).fetchone()
-    if row is None:
-        return None
-    name, kind, fields, templates, css, properties = row
-    return NoteTypeDef.from_row(
-        name=name,
-        kind=kind,
-        fields=read_json(fields),
-        templates=read_json(templates),
-        css=css,
-        properties=read_json(properties),
-    )
+    sql = f"SELECT {NOTE_TYPE_COLUMNS} FROM note_types WHERE id = ?"
+    row = connection.execute(sql, (note_type_id,)).fetchone()
+    return None if row is None else definition_from_row(row)
 
 
 def card_json_batches(
