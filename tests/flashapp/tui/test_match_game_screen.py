@@ -4,7 +4,7 @@ second, the running clock, the game stored with its time, and the deck's best ti
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, open_practice_collection
+from practice_fixtures import DECK, open_practice_collection, opened
 from sqlalchemy import select
 
 from flashapp.store.models import PracticeSession
@@ -122,7 +122,12 @@ async def test_the_clock_runs_and_a_tile_can_be_unpicked(practice_collection, ma
 async def test_the_board_fits(practice_collection, match_clock, size):
     app = make_app(practice_collection, start=PracticeStart("match", DECK))
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        # The board laid out (every tile given a region), which a loaded machine may not reach in one pause.
+        def laid_out(screen: MatchScreen) -> bool:
+            tiles = screen.query(MatchTile)
+            return bool(tiles) and all(tile.region.height for tile in tiles)
+
+        await opened(pilot, MatchScreen, ready=laid_out)
         for tile in app.screen.query(MatchTile):
             assert tile.region.right <= size[0] and tile.region.bottom <= size[1] and tile.region.height >= 3
 
