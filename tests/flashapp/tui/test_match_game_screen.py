@@ -58,7 +58,7 @@ async def test_a_game_with_a_wrong_pair_then_a_better_one(practice_collection, m
     async with app.run_test(size=(100, 32)) as pilot:
         app.screen.query_one("#decks").move_to(DECK)
         await pilot.press("m")
-        await pilot.pause()
+        await opened(pilot, MatchScreen)  # pushed and drawn: a loaded machine may need more than one pause
         screen = app.screen
         assert isinstance(screen, MatchScreen)
         tiles = list(screen.query(MatchTile))
@@ -139,7 +139,7 @@ async def test_leaving_a_game_in_progress_asks_first(practice_collection, match_
     async with app.run_test(size=(100, 32)) as pilot:
         app.screen.query_one("#decks").move_to(DECK)
         await pilot.press("m")
-        await pilot.pause()
+        await opened(pilot, MatchScreen)  # pushed and drawn: a loaded machine may need more than one pause
         screen = app.screen
         assert isinstance(screen, MatchScreen)
         await pilot.press(TILE_KEYS[0], TILE_KEYS[partner(screen, 0)])  # one pair cleared
