@@ -262,7 +262,7 @@ class StudyScreen(Screen[None]):
         self.parts.demo.display = revealed and card is not None and card.info.demo is not None
         typed = self.parts.typed
         typed.display = type_in and not revealed
-        self.parts.buttons.revealed = revealed
+        self.parts.buttons.show_revealed(revealed)
         self.parts.buttons.display = card is not None
         if typed.display:
             typed.focus()

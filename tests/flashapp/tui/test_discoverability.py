@@ -91,8 +91,8 @@ async def test_every_screen_fits(study_collection, size):
         assert isinstance(study, StudyScreen)
         buttons = study.query_one(AnswerButtons)
         for rating in range(1, 5):
-            button = buttons.query_one(f"#rate-{rating}")
-            assert inside(button) and button.region.width >= 12
+            key = buttons.key_region(f"rate-{rating}")
+            assert key.width >= 12 and key.right <= size[0] and key.bottom <= size[1]
         assert inside(study.query_one("#answer")) and inside(study.query_one(KeyBar))
         for rating in ("1", "4", "4", "4", "4"):
             await pilot.press(rating, "space")
