@@ -58,6 +58,8 @@ CARD_ACTIONS = {"suspend", "bury", "flag", "info", "edit"}
 # The footer shows "1234 Answer" (compact, so the whole footer fits 80 columns); the buttons name each
 # rating with its interval.
 RATING_KEYS = Binding.Group("Answer", compact=True)
+# The footer keys left out first when the line is too narrow for all of them (actions).
+GIVE_WAY = ("info", "edit", "flag", "bury", "suspend")
 
 
 @dataclass
@@ -76,7 +78,9 @@ class StudyParts:
     prompt: PredictPrompt = field(default_factory=lambda: PredictPrompt(id="predict"))
     waiting: Static = field(default_factory=lambda: Static(id="waiting"))
     buttons: AnswerButtons = field(default_factory=AnswerButtons)
-    keys: KeyBar = field(default_factory=KeyBar)  # a compact footer: room for the card keys at 80 columns
+    # A compact footer: room for the card keys at 80 columns; where even that is too narrow, the
+    # keys a session needs least give way (whole; `?` lists them all).
+    keys: KeyBar = field(default_factory=lambda: KeyBar(give_way=GIVE_WAY))
 
 
 class StudyScreen(Screen[None]):
