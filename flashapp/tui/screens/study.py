@@ -11,7 +11,6 @@ this screen's own actions, newest first, never another process's answers.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ from flashapp.core.scheduling import Rating
 from flashapp.core.typed_answer import check_typed_answer
 from flashapp.errors import UserError
 from flashapp.store.study_session import StudySession
+from flashapp.tui import frozen_heap
 from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import wait_text, when_text
 from flashapp.tui.layout_once import layout_once
@@ -138,6 +138,7 @@ class StudyScreen(Screen[None]):
         self._demo_opened_at = 0.0
         self._playback = Playback()
         self._demo_shown: str | None = None  # the concept the demo line names
+        self._heap_held = False  # a hold on the frozen heap (`frozen_heap`), from the first card on
         self.parts = StudyParts()
 
     def compose(self) -> ComposeResult:
@@ -156,8 +157,14 @@ class StudyScreen(Screen[None]):
         await self.show_next()
         # What exists once the first card is on screen (the app, its screens, the session) stays for
         # the session: frozen, the collector's full passes no longer walk it (each walked ~120k objects,
-        # a 70-90 ms pause on some answer). New objects are collected as usual; `on_unmount` thaws.
-        self.call_after_refresh(gc.freeze)
+        # a 70-90 ms pause on some answer). New objects are collected as usual; `on_unmount` gives the
+        # hold back (`frozen_heap`: the heap thaws when no one else, such as the start-up, holds it).
+        self.call_after_refresh(self._hold_heap)
+
+    def _hold_heap(self) -> None:
+        if self.is_attached and not self._heap_held:
+            frozen_heap.freeze()
+            self._heap_held = True
 
     async def tick(self) -> None:
         """Follow the clock: a learning card coming due changes the counts, or ends a wait."""
@@ -566,7 +573,9 @@ class StudyScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.session.close()
-        gc.unfreeze()
+        if self._heap_held:
+            self._heap_held = False
+            frozen_heap.release()
 
     def action_back(self) -> None:
         self._playback.stop()

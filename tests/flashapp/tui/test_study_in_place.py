@@ -289,18 +289,62 @@ async def test_the_status_line_paints_what_its_row_of_widgets_painted():
 async def test_the_heap_is_frozen_while_studying_and_thawed_after(study_collection):
     import gc
 
+    from flashapp.tui import frozen_heap
+
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() == 0 and frozen_heap.holds() == 0
         study = await start_study(pilot)
         await pilot.pause()
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0 and frozen_heap.holds() == 1
         await pilot.press("space", "3")
         await pilot.pause()
         assert study.card is not None and gc.get_freeze_count() > 0
         await pilot.press("escape")
         await pilot.pause()
         assert gc.get_freeze_count() == 0  # thawed: what the session left is collected again
+        assert frozen_heap.holds() == 0
+
+
+async def test_leaving_the_study_screen_keeps_the_start_ups_freeze(study_collection):
+    """`run_tui` freezes the heap after Textual's imports, for the app's life: the study screen's own
+    freeze, given back when it closes, must not thaw that one."""
+    import gc
+
+    from flashapp.tui import frozen_heap
+
+    frozen_heap.freeze()  # as `run_tui` does before the app starts
+    try:
+        started = gc.get_freeze_count()
+        app = make_app(study_collection)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await start_study(pilot)
+            await pilot.pause()
+            assert frozen_heap.holds() == 2
+            await pilot.press("escape")
+            await pilot.pause()
+            assert frozen_heap.holds() == 1
+            assert gc.get_freeze_count() >= started  # still frozen: the start-up's objects among them
+    finally:
+        frozen_heap.release()
+    assert frozen_heap.holds() == 0 and gc.get_freeze_count() == 0
+
+
+def test_the_heap_thaws_with_the_last_hold():
+    import gc
+
+    import pytest
+
+    from flashapp.tui import frozen_heap
+
+    frozen_heap.freeze()
+    frozen_heap.freeze()
+    frozen_heap.release()
+    assert gc.get_freeze_count() > 0 and frozen_heap.holds() == 1
+    frozen_heap.release()
+    assert gc.get_freeze_count() == 0 and frozen_heap.holds() == 0
+    with pytest.raises(RuntimeError):
+        frozen_heap.release()
 
 
 async def test_an_answer_arranges_the_screen_once_per_layout(study_collection):
