@@ -24,6 +24,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.strip import Strip
 
 from flashapp.tui.widgets.one_line import OneLine
 
@@ -151,6 +152,7 @@ class KeyBar(OneLine, can_focus=False):
         self._spans: list[tuple[int, int, Key]] = []  # each key's columns on the line, [start, end)
         self._hover: Key | None = None
         self._held = 0  # inside `held()`: bindings changes wait for its end
+        self._drawn: dict[tuple[object, ...], tuple[Strip, list[tuple[int, int, Key]]]] = {}
 
     def on_mount(self) -> None:
         # immediate: inside `held()` a change waits for its end; outside it shows at once
@@ -234,6 +236,25 @@ class KeyBar(OneLine, can_focus=False):
                 column = end
         self._spans = spans
         return segments
+
+    def render_line(self, y: int) -> Strip:
+        """The line, drawn again only when its keys, its hover or its width changed: on the study
+        screen the keys go back and forth between two states, each drawn once."""
+        if y != 0:
+            return super().render_line(y)
+        key = (self.content_size.width, tuple(self._entries), self._hover)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if len(self._drawn) > 8:
+                self._drawn.clear()
+            line = super().render_line(0)
+            drawn = self._drawn[key] = (line, self._spans)
+        line, self._spans = drawn
+        return line
+
+    def notify_style_update(self) -> None:
+        self._drawn.clear()
+        super().notify_style_update()
 
     def key_at(self, x: int) -> Key | None:
         """The key drawn at column `x` of the bar, if any."""
