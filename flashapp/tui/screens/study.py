@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Rule, Static
+from textual.widgets import Header, Input, Static
 
 from flashapp.core.predict import predict_seed, rating_for
 from flashapp.core.scheduling import Rating
@@ -39,7 +39,7 @@ from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
-from flashapp.tui.widgets.card_view import CardText, sides_images
+from flashapp.tui.widgets.card_view import AnswerRule, CardText, sides_images
 from flashapp.tui.widgets.key_bar import KeyBar
 from flashapp.tui.widgets.predict_prompt import PredictPrompt
 from flashapp.tui.widgets.study_status import StudyStatus
@@ -70,7 +70,7 @@ class StudyParts:
     status: StudyStatus = field(default_factory=StudyStatus)
     scroll: VerticalScroll = field(default_factory=lambda: VerticalScroll(id="card"))
     question: CardText = field(default_factory=lambda: CardText(id="question"))
-    rule: Rule = field(default_factory=lambda: Rule(id="answer-rule"))
+    rule: AnswerRule = field(default_factory=lambda: AnswerRule(id="answer-rule"))
     answer: CardText = field(default_factory=lambda: CardText(id="answer"))
     demo: Static = field(default_factory=lambda: Static(id="demo"))
     typed: Input = field(default_factory=lambda: Input(placeholder="Type the answer, then Enter", id="typed"))
@@ -139,6 +139,7 @@ class StudyScreen(Screen[None]):
         self._playback = Playback()
         self._demo_shown: str | None = None  # the concept the demo line names
         self._heap_held = False  # a hold on the frozen heap (`frozen_heap`), from the first card on
+        self._same_shape = False  # the card shown took the last one's place at its size
         self.parts = StudyParts()
 
     def compose(self) -> ComposeResult:
@@ -231,8 +232,9 @@ class StudyScreen(Screen[None]):
         # A predict card's case is drawn per review: the same card at the same repetition, the same case.
         case = predict.draw(predict_seed(card.id, card.info.reps)) if predict is not None else {}
         question = predict.question_for(case) if predict is not None else rendered.question
-        await self.parts.question.show(question, find_image)
-        await self.parts.answer.show(answer, find_image)
+        same_question = await self.parts.question.show(question, find_image)
+        same_answer = await self.parts.answer.show(answer, find_image)
+        self._same_shape = same_question and same_answer
         demo = card.info.demo
         concept = demo["concept"] if demo else None
         if concept != self._demo_shown:  # most cards have none: no update, no layout
@@ -268,8 +270,14 @@ class StudyScreen(Screen[None]):
         is_cloze = card is not None and card.note_type == "cloze"
         type_in = card is not None and card.note_type == "type-in" and card.rendered.expected is not None
         self.parts.question.display = card is not None and not (revealed and is_cloze)
-        self.parts.rule.display = revealed and not is_cloze
-        self.parts.answer.display = revealed
+        # The answer waits concealed in its place where it can (then the reveal repaints it, and
+        # the next card does not lay the screen out either), else hidden.
+        conceal = not revealed and self._can_conceal()
+        rule, answer = self.parts.rule, self.parts.answer
+        rule.conceal(conceal)
+        answer.conceal(conceal)
+        rule.display = (revealed or conceal) and not is_cloze
+        answer.display = revealed or conceal
         self.parts.demo.display = revealed and card is not None and card.info.demo is not None
         typed = self.parts.typed
         typed.display = type_in and not revealed
@@ -281,6 +289,25 @@ class StudyScreen(Screen[None]):
             self.parts.prompt.focus_answer()
         elif self.focused is not (scroll := self.parts.scroll):
             scroll.focus()  # (focusing again repaints the whole card area)
+
+    def _can_conceal(self) -> bool:
+        """Whether the card's answer can wait concealed in place rather than hidden: a plain card
+        (text alone, nothing else shown or hidden by the reveal), the screen laid out for it already
+        (the last card's answer was on screen, at the same size), with room for the answer without
+        scrolling (concealed, it must not stretch the card area)."""
+        card = self.card
+        if card is None or card.note_type in ("cloze", "type-in") or card.rendered.predict is not None:
+            return False
+        parts = self.parts
+        return (
+            self._same_shape
+            and card.info.demo is None
+            and parts.answer.display
+            and parts.rule.display
+            and parts.question.display
+            and parts.answer.concealable
+            and parts.scroll.max_scroll_y == 0
+        )
 
     def _show_status(self) -> None:
         counts = self.session.counts()

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, ProgressBar, Static
 
@@ -370,3 +371,58 @@ async def test_an_answer_arranges_the_screen_once_per_layout(study_collection):
         assert study.card.id != first
         assert calls.count("reflow") >= 2
         assert calls.count("_arrange_root") == calls.count("reflow")  # not once more to find a region
+
+
+async def test_the_answer_waits_concealed_in_its_place_and_the_next_cards_lay_out_nothing(study_collection):
+    """Once a card's answer has been on screen, the next cards of the same shape keep it in place,
+    painted blank until the reveal: what the screen shows is what it showed with the answer hidden,
+    nothing of it can be selected, and neither the reveal nor the next card lays the screen out."""
+    from flashapp.tui.widgets.card_view import CardParagraph
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        await pilot.press("space", "3")  # the first answer was hidden; shown once, it stays in place
+        await pilot.pause()
+        answer, rule = study.parts.answer, study.parts.rule
+        assert answer.concealed and answer.display and rule.concealed
+        text = study.card.rendered.answer
+        lines = app.screen._compositor.render_strips()
+        assert text not in "".join(segment.text for strip in lines for segment in strip)
+        assert not any(paragraph.allow_select for paragraph in answer.query(CardParagraph))
+
+        compositor = study._compositor
+        reflows = []
+        original = compositor.reflow
+
+        def noted(*args, **kwargs):
+            reflows.append(True)
+            return original(*args, **kwargs)
+
+        compositor.reflow = noted  # type: ignore[method-assign]
+        first = study.card.id
+        await pilot.press("space")
+        await pilot.pause()
+        assert not answer.concealed and text in screen_lines(app)
+        await pilot.press("3")
+        await pilot.pause()
+        assert study.card.id != first and answer.concealed
+        assert reflows == []  # a repaint of the lines that changed, each time
+
+        # Concealed looks as hidden: the same cells, in the same styles.
+        concealed = [list(strip) for strip in app.screen._compositor.render_strips()]
+        compositor.reflow = original  # type: ignore[method-assign]
+        answer.conceal(False)
+        rule.conceal(False)
+        answer.display = rule.display = False
+        await pilot.pause()
+        hidden = [list(strip) for strip in app.screen._compositor.render_strips()]
+        assert [[(s.text, s.style) for s in Strip(line).simplify()] for line in concealed] == [
+            [(s.text, s.style) for s in Strip(line).simplify()] for line in hidden
+        ]
+
+
+def screen_lines(app: App) -> str:
+    return "\n".join(
+        "".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()
+    )
