@@ -33,7 +33,6 @@ from textual.containers import Vertical
 from textual.filter import LineFilter
 from textual.widget import Widget
 from textual.widgets import Markdown, Rule
-from textual.widgets.markdown import MarkdownBlock
 
 from flashapp.anki.html_text import HINT_END, HINT_START
 from flashapp.anki.occlusion import Mask
@@ -231,30 +230,41 @@ class CardMarkdown(Markdown):
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
 
-    def paragraphs_for(self, markdown: str) -> list[MarkdownBlock] | None:
-        """The new paragraphs when `markdown` is paragraphs only, as many as on screen (then
-        `show_paragraphs` changes the text in place); None when the blocks must be rebuilt."""
+    def paragraphs_for(self, markdown: str) -> list[tuple[Token, Token]] | None:
+        """The new paragraphs (each its `paragraph_open` and `inline` tokens) when `markdown` is
+        paragraphs only, as many as on screen (then `show_paragraphs` changes the text in place);
+        None when the blocks must be rebuilt. (Parsed, not built: no block widget is made.)"""
         current = list(self.children)
         if not current or any(type(block) is not CardParagraph for block in current):
             return None
-        blocks = self._build_from_source(markdown)
-        if len(blocks) != len(current) or any(type(block) is not CardParagraph for block in blocks):
+        tokens = card_markdown_parser().parse(markdown)
+        if len(tokens) != 3 * len(current):
             return None
-        return blocks  # type: ignore[return-value]
+        plan = []
+        for index in range(0, len(tokens), 3):
+            opening, inline, closing = tokens[index : index + 3]
+            if (opening.type, inline.type, closing.type, opening.level) != (
+                "paragraph_open", "inline", "paragraph_close", 0,
+            ):  # fmt: skip
+                return None
+            plan.append((opening, inline))
+        return plan
 
-    def show_paragraphs(self, markdown: str, paragraphs: list[MarkdownBlock]) -> bool:
-        """Show `markdown` by giving the paragraphs on screen the new text: no widget is removed or
-        mounted, so nothing is restyled. Whether the screen must be laid out again (a paragraph
-        takes another number of lines)."""
+    def show_paragraphs(self, markdown: str, paragraphs: list[tuple[Token, Token]]) -> bool:
+        """Show `markdown` by giving the paragraphs on screen the new text (what building them from
+        the tokens gives): no widget is removed or mounted, so nothing is restyled. Whether the
+        screen must be laid out again (a paragraph takes another number of lines)."""
         self._markdown = markdown
         self._table_of_contents = None
         laid_out = False
-        for block, new in zip(self.children, paragraphs, strict=True):
+        for block, (opening, inline) in zip(self.children, paragraphs, strict=True):
             assert isinstance(block, CardParagraph)
-            block.source_range = new.source_range
-            block._copy_context(new)
-            block._content = new._content  # what `set_content` does, but laid out only when the
-            laid_out |= update_fitted(block, new._content)  # new text takes another number of lines
+            block._token = opening
+            block.source_range = (opening.map[0], opening.map[1]) if opening.map is not None else (0, 0)
+            block._inline_token = inline
+            content = block._token_to_content(inline)
+            block._content = content  # what `set_content` does, but laid out only when the
+            laid_out |= update_fitted(block, content)  # new text takes another number of lines
         return laid_out
 
     @property
@@ -361,8 +371,8 @@ class CardText(Concealable, Vertical):
         if concealed == self.concealed:
             return
         self.concealed = concealed
-        for widget in self.walk_children(with_self=True):
-            widget.refresh()
+        for paragraph in self.query(CardParagraph):  # (the containers around them draw no text)
+            paragraph.refresh()
 
 
 def sides_images(sides: list[CardText]) -> list[ImageRef]:
