@@ -172,6 +172,13 @@ class Blank(LineFilter):
 BLANK = Blank()
 
 
+def repaint_through_filters(widget: Widget) -> None:
+    """Paint `widget` again from the lines it has drawn, through its line filters now: what
+    concealing or showing it needs, without drawing its text again (`refresh()` would)."""
+    widget._repaint_required = True  # Textual's own flag: an update of its region once idle
+    widget.check_idle()
+
+
 class Concealable:
     """For a widget (mixed in before its class): painted blank, and not selectable, while
     `concealed` or while the `CardText` it belongs to is. (A mixin, not a `Widget`: a widget class of
@@ -212,7 +219,7 @@ class AnswerRule(Concealable, Rule):
     def conceal(self, concealed: bool) -> None:
         if concealed != self.concealed:
             self.concealed = concealed
-            self.refresh()
+            repaint_through_filters(self)
 
 
 class CardMarkdown(Markdown):
@@ -372,7 +379,7 @@ class CardText(Concealable, Vertical):
             return
         self.concealed = concealed
         for paragraph in self.query(CardParagraph):  # (the containers around them draw no text)
-            paragraph.refresh()
+            repaint_through_filters(paragraph)
 
 
 def sides_images(sides: list[CardText]) -> list[ImageRef]:
