@@ -38,7 +38,6 @@ from flashapp.core.scheduling import Rating
 VARIANTS = {Rating.AGAIN: "error", Rating.HARD: "warning", Rating.GOOD: "success", Rating.EASY: "primary"}
 SHOW = "show"
 RATINGS = tuple(f"rate-{rating.value}" for rating in Rating)  # the keys once the answer shows
-ACTIVE_EFFECT_SECONDS = 0.2  # as a Button's pressed flash
 
 
 class Stamp(Button):
@@ -92,7 +91,9 @@ class AnswerButtons(Widget, can_focus=False):
         self._stamps: dict[str, Stamp] = {}
         self._spans: dict[tuple[int, bool], list[Span]] = {}  # (width, revealed) -> the keys' places
         self._drawn: dict[tuple[object, ...], list[Strip]] = {}  # a key's three lines, by what they show
+        self._lines: dict[tuple[object, ...], Strip] = {}  # the bar's lines, by what they show
         self._hover: str | None = None
+        self.active_effect_duration = 0.2  # seconds, as a Button's pressed flash
 
     def compose(self) -> ComposeResult:
         self._stamps[SHOW] = Stamp(classes="show-key")  # (no ids: the stamps are never on screen)
@@ -170,19 +171,31 @@ class AnswerButtons(Widget, can_focus=False):
 
     def notify_style_update(self) -> None:
         self._drawn.clear()  # the theme or the CSS changed: every key is drawn again
+        self._lines.clear()
         self._spans.clear()
         super().notify_style_update()
 
     def stamp_restyled(self) -> None:
         self._drawn.clear()
+        self._lines.clear()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
+        spans = self.spans()
+        key = (y, self.size.width, tuple((span, self._labels[span.name].markup) for span in spans))
+        line = self._lines.get(key)
+        if line is None:
+            if len(self._lines) > 24:
+                self._lines.clear()
+            line = self._lines[key] = self._render_line(y, spans)
+        return line
+
+    def _render_line(self, y: int, spans: list[Span]) -> Strip:
         width = self.size.width
         gap = Style(bgcolor=self.rich_style.bgcolor)
         segments: list[Segment] = []
         column = 0
-        for span in self.spans():
+        for span in spans:
             if span.x > column:
                 segments.append(Segment(" " * (span.x - column), gap))
             segments += self._key_lines(span)[y]
@@ -261,7 +274,7 @@ class AnswerButtons(Widget, can_focus=False):
         if stamp.has_class("-active"):  # as a Button: a click during the pressed flash is ignored
             return
         stamp.add_class("-active")  # (the bar repaints once Textual has restyled the stamp)
-        self.set_timer(ACTIVE_EFFECT_SECONDS, partial(self._end_active, stamp))
+        self.set_timer(self.active_effect_duration, partial(self._end_active, stamp))
         if span.name == SHOW:
             self.post_message(self.ShowAnswer())
         else:

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, ProgressBar, Static
 
 import flashapp.tui
+from flashapp.core.scheduling import Rating
 from flashapp.tui.app import make_app
 from flashapp.tui.widgets.card_view import CardText
 from flashapp.tui.widgets.key_bar import KeyBar
@@ -426,3 +427,92 @@ def screen_lines(app: App) -> str:
     return "\n".join(
         "".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()
     )
+
+
+class ButtonRow(App[None]):
+    """The answer bar as the row of Buttons it was (one of them shown at a time: "Show answer", or
+    the four ratings), beside the one widget that paints it now."""
+
+    CSS_PATH = APP_CSS
+    CSS = """
+    #row { height: 3; width: 100%; align-horizontal: center; }
+    #row Button { width: 1fr; max-width: 24; min-width: 12; margin: 0 1; }
+    #row #show { max-width: 40; }
+    """
+
+    def __init__(self, revealed: bool, type_in: bool) -> None:
+        super().__init__()
+        self.revealed, self.type_in = revealed, type_in
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Button
+
+        from flashapp.tui.widgets.answer_buttons import VARIANTS, AnswerButtons
+
+        with Horizontal(id="row"):
+            if self.revealed:
+                for rating in Rating:
+                    label = Content.assemble((rating.name.title(), "bold"), "  ", INTERVALS[rating])
+                    yield Button(label, id=f"rate-{rating.value}", variant=VARIANTS[rating])
+            else:
+                text, key = ("Check answer ", "enter") if self.type_in else ("Show answer ", "space")
+                yield Button(Content.assemble(text, (key, "dim")), id="show", compact=False)
+        bar = AnswerButtons()
+        bar.show_intervals(INTERVALS)
+        bar.set_show_label(type_in=self.type_in)
+        bar.show_revealed(self.revealed)
+        yield bar
+
+    def on_mount(self) -> None:
+        from textual.widgets import Button
+
+        for button in self.query(Button):
+            button.can_focus = False  # as on the study screen: keys drive it, the mouse clicks
+            button.active_effect_duration = 30  # the pressed flash lasts until it has been read
+
+
+INTERVALS = {Rating.AGAIN: "1m", Rating.HARD: "6m", Rating.GOOD: "10m", Rating.EASY: "4d"}
+
+
+def painted_block(app: App, widget: Widget) -> list[list[tuple[str, str]]]:
+    strips = app.screen._compositor.render_strips()
+    lines = []
+    for y in range(widget.region.y, widget.region.bottom):
+        runs: list[tuple[str, str]] = []
+        for segment in strips[y]:
+            style = str(segment.style)
+            if runs and runs[-1][1] == style:
+                runs[-1] = (runs[-1][0] + segment.text, style)
+            else:
+                runs.append((segment.text, style))
+        lines.append(runs)
+    return lines
+
+
+async def test_the_answer_bar_paints_what_the_row_of_buttons_painted_hovered_and_pressed_too():
+    from flashapp.tui.widgets.answer_buttons import AnswerButtons
+
+    for width in (60, 80, 100, 140):
+        for revealed, type_in in ((False, False), (False, True), (True, False)):
+            app = ButtonRow(revealed, type_in)
+            async with app.run_test(size=(width, 8)) as pilot:
+                await pilot.pause()
+                row, bar = app.query_one("#row"), app.query_one(AnswerButtons)
+                bar.active_effect_duration = 30
+                assert painted_block(app, bar) == painted_block(app, row), (width, revealed, type_in)
+                names = [span.name for span in bar.spans()]
+                assert names == ([f"rate-{r.value}" for r in Rating] if revealed else ["show"])
+                for span in bar.spans():  # each key where its button was, hovered, then pressed
+                    button = app.query_one(f"#{span.name}")
+                    assert (button.region.x, button.region.width) == (span.x, span.width)
+                    middle = span.x + span.width // 2
+                    await pilot.hover(row, offset=(middle, 1))  # (the mouse is over one at a time)
+                    await pilot.pause()
+                    hovered_row = painted_block(app, row)
+                    await pilot.hover(bar, offset=(middle, 1))
+                    await pilot.pause()
+                    assert painted_block(app, bar) == hovered_row, (width, span.name, "hover")
+                    await pilot.click(row, offset=(middle, 1))
+                    await pilot.click(bar, offset=(middle, 1))
+                    await pilot.pause()
+                    assert painted_block(app, bar) == painted_block(app, row), (width, span.name, "pressed")
