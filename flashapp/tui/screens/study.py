@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -308,6 +308,15 @@ class StudyScreen(Screen[None]):
             and parts.answer.concealable
             and parts.scroll.max_scroll_y == 0
         )
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self._check_concealed_fits)
+
+    def _check_concealed_fits(self) -> None:
+        """After a resize: a concealed answer that no longer fits (it would stretch the card area
+        and show a scroll bar) is hidden instead."""
+        if self.parts.answer.concealed and self.parts.scroll.max_scroll_y > 0:
+            self._set_revealed(False)  # (`_can_conceal` now says no)
 
     def _show_status(self) -> None:
         counts = self.session.counts()

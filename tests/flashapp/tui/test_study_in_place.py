@@ -516,3 +516,20 @@ async def test_the_answer_bar_paints_what_the_row_of_buttons_painted_hovered_and
                     await pilot.click(bar, offset=(middle, 1))
                     await pilot.pause()
                     assert painted_block(app, bar) == painted_block(app, row), (width, span.name, "pressed")
+
+
+async def test_a_concealed_answer_that_no_longer_fits_after_a_resize_is_hidden(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        await pilot.press("space", "3")
+        await pilot.pause()
+        answer, scroll = study.parts.answer, study.parts.scroll
+        assert answer.concealed and scroll.max_scroll_y == 0
+        await pilot.resize_terminal(100, 9)  # room for the question, not for the answer under it
+        for _ in range(5):
+            await pilot.pause()
+        assert not answer.concealed and not answer.display
+        await pilot.press("space")
+        await pilot.pause()
+        assert answer.display and not answer.concealed
