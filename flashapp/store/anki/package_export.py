@@ -246,7 +246,7 @@ def write_export(
                 "newCardsIgnoreReviewLimit": root_options.new_cards_ignore_review_limit,
                 "collapseTime": _learn_ahead_minutes(connection) * 60,
             }
-            for table in ("card_map", "note_map", "note_seq", "deck_map"):
+            for table in ("card_map", "note_map", "deck_map"):
                 connection.execute(f"DROP TABLE temp.{table}")
             finish_collection_file(
                 connection,
