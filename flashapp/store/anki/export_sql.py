@@ -238,6 +238,7 @@ def card_columns_sql(crt: int, c: str = "c", d: str = "d", k: str = "k") -> dict
     learning = f"{c}.state = 'learning'"
     due = epoch_sql(f"{c}.due")
     memory = f"({c}.stability IS NOT NULL AND {c}.difficulty IS NOT NULL OR {c}.last_review IS NOT NULL)"
+    last_review = epoch_sql(f"{c}.last_review")
     return {
         "type": f"CASE WHEN {new} THEN 0 WHEN {review} THEN 2 WHEN {learning} THEN 1 ELSE 3 END",
         "queue": f"CASE WHEN {c}.suspended THEN -1 WHEN {new} THEN 0 WHEN {review} THEN 2 ELSE 1 END",
@@ -248,8 +249,11 @@ def card_columns_sql(crt: int, c: str = "c", d: str = "d", k: str = "k") -> dict
         "factor": f"CASE WHEN {new} THEN 0 ELSE {round_sql(f'{c}.ease * 1000')} END",
         "left": f"CASE WHEN {new} OR {review} THEN 0 WHEN {learning} THEN max({d}.learn_steps - {c}.step, 1) "
         f"ELSE max({d}.relearn_steps - {c}.step, 1) END",
+        # Without FSRS memory (SM-2 cards: only the last review), the JSON is written in SQL.
         "data": f"CASE WHEN {new} OR NOT {memory} THEN '{{}}' "
-        f"ELSE fa_card_data({c}.stability, {c}.difficulty, {epoch_sql(f'{c}.last_review')}) END",
+        f"WHEN {c}.stability IS NULL OR {c}.difficulty IS NULL "
+        f"THEN coalesce('{{\"lrt\":' || {last_review} || '}}', '{{}}') "
+        f"ELSE fa_card_data({c}.stability, {c}.difficulty, {last_review}) END",
     }
 
 

@@ -141,8 +141,9 @@ def test_card_columns_sql_is_export_card():
             interval_days=rng.randrange(0, 400),
             ease=rng.choice([2.5, 1.3, 1.0625, 2.3005, round(rng.uniform(1.3, 3.5), 6)]),
             step=rng.randrange(0, 5),
-            stability=rng.uniform(0.1, 400) if memory else None,
-            difficulty=rng.uniform(1, 10) if memory else None,
+            # Now and then one of the two alone (no FSRS memory then, as for SM-2 cards).
+            stability=rng.uniform(0.1, 400) if memory or rng.random() < 0.1 else None,
+            difficulty=rng.uniform(1, 10) if memory or rng.random() < 0.1 else None,
             last_review=now - timedelta(days=rng.randrange(0, 90)) if rng.random() < 0.6 else None,
             suspended=rng.random() < 0.2,
         )
