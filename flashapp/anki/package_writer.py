@@ -98,11 +98,11 @@ def guid_for(text: str) -> str:
     return base64.b85encode(digest[:8]).decode("ascii")
 
 
-def field_checksum(first_field_text: str | None) -> int:
+def field_checksum(first_field_text: str | None, _from_bytes: Any = int.from_bytes) -> int:
     """Anki's `csum`: the first 8 hex digits of the SHA-1 of the first field's plain text (None: '').
-    An export calls it once a note, from SQLite."""
-    digest = _sha1((first_field_text or "").encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big")  # the first 8 hex digits are the first 4 bytes
+    An export calls it once a note, from SQLite (`int.from_bytes` bound once, not looked up each call)."""
+    digest = _sha1((first_field_text or "").encode()).digest()
+    return _from_bytes(digest[:4], "big")  # the first 8 hex digits are the first 4 bytes
 
 
 def new_collection_file(path: Path) -> sqlite3.Connection:
