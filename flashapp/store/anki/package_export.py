@@ -339,9 +339,9 @@ def _note_types(connection: sqlite3.Connection) -> dict[int, NoteTypeDef]:
 
 def _first_notes(connection: sqlite3.Connection) -> list[_NoteRow]:
     """The first note (by id) of each note type and kind the exported notes have, in id order: among
-    them the first of each note type `_models` names it by. An Anki note type's first note is found
-    from the note map's own type column; a note type's notes of another kind come after it and would
-    go unused, so they are not looked for. Deck-file notes (no note type) by their kind."""
+    them the first of each note type `_models` names it by. An Anki note type's first note is the
+    least note id the note map holds for that type (read from the map alone); its notes of another
+    kind, which come after it, would go unused by `_models`. Deck-file notes (no note type) by kind."""
     rows = connection.execute(
         "SELECT id, note_type_id, note_type, fields FROM src.notes WHERE id IN ("
         "SELECT min(note_id) FROM note_map WHERE note_type_id IS NOT NULL GROUP BY note_type_id "
