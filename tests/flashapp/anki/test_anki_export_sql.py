@@ -375,3 +375,26 @@ def test_field_checksum_is_ankis_csum(text):
     # Anki's csum: the first 8 hex digits of the SHA-1 of the first field's text, as a number.
     expected = int(hashlib.sha1((text or "").encode("utf-8")).hexdigest()[:8], 16)
     assert field_checksum(text) == expected
+
+
+def test_card_ids_lift_clashes_in_order_of_note_and_ordinal(tmp_path):
+    # Notes imported at one instant get consecutive Anki ids, so their cards' ids (note id + ordinal)
+    # clash across notes; lifted in order of that id, ties by note, as `unique_ids` lifts them.
+    reversed_cards = "".join(
+        f'[[cards]]\nid = "r{i}"\nkind = "reversed"\nfront = "Q{i}"\nback = "A{i}"\n\n' for i in range(6)
+    )
+    gaps = [" ".join(f"{{{{c{k}::w{k}}}}}" for k in range(1, 2 + i % 3)) for i in range(6)]
+    cloze_cards = "".join(f'[[cards]]\nid = "c{i}"\ncloze = "{gap}"\n\n' for i, gap in enumerate(gaps))
+    (tmp_path / "mixed.toml").write_text(
+        f'[deck]\nname = "Clash"\n\n{reversed_cards}{cloze_cards}', encoding="utf-8"
+    )
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+        collection.import_paths([tmp_path / "mixed.toml"])
+        collection.export_package("Clash", tmp_path / "clash.apkg")
+    cards = sorted(
+        (nid, ord_, card_id)
+        for card_id, nid, _, ord_, *_ in _package_tables(tmp_path / "clash.apkg")["cards"]
+    )
+    assert len(cards) == 12 + sum(1 + i % 3 for i in range(6))
+    assert [card_id for _, _, card_id in cards] == unique_ids([nid + ord_ for nid, ord_, _ in cards])
