@@ -7,16 +7,24 @@ the TOML reader gives values without positions.
 The TOML reader is `tomli` where it is installed (its wheels are compiled with mypyc: a 100,000-card
 file parses in a third of the time), else the standard library's `tomllib`, which is tomli's pure-Python
 code: the same values and the same error messages, so either reads a file the same way.
+
+`rtoml` (Rust), where installed, reads a file first, in about 60% of tomli's time; tomli stays the
+judge: a file rtoml refuses is read again by tomli, which gives the error (or the values, for what
+rtoml does not read), and a file with any problem is checked again from tomli's values, so every
+message is tomli's. Where rtoml reads a file its values are tomli's (tests/flashapp/core/
+test_deckfile_reader.py holds the two together), but for the time zone object of an offset date-time,
+which no deck-file key accepts.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flashapp.core.cloze import CLOZE_PATTERN, cloze_numbers, cloze_problem
+from flashapp.core.gc_pause import gc_paused
 from flashapp.core.predict import PredictSpec, PredictSpecError, parse_predict
 from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.errors import UserError
@@ -25,6 +33,11 @@ try:
     import tomli as toml_reader
 except ImportError:  # pragma: no cover - depends on what is installed
     import tomllib as toml_reader
+
+try:
+    import rtoml as fast_toml_reader
+except ImportError:  # pragma: no cover - depends on what is installed
+    fast_toml_reader = None
 
 CARD_KINDS = ("basic", "reversed", "cloze", "type-in", "predict")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -185,36 +198,40 @@ def parse_deck(
 
     `validate_demo(concept, params)` and `validate_predict(spec)` check what the engine knows (concept
     names, parameter ranges, predict tasks) and return a one-line problem or None."""
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as Windows editors write
+    checks = (path, validate_demo, validate_predict)
     # The line numbers of every card and key (`_scan_blocks`) only serve error messages: a file is read
-    # without them, and read again with them only when it has a problem to report.
-    try:
-        return _parse_deck(text, path, validate_demo, validate_predict, with_lines=False)
-    except DeckFileError:
-        return _parse_deck(text, path, validate_demo, validate_predict, with_lines=True)
+    # without them (by the fast TOML reader where installed), and read again with them (by tomli, whose
+    # values and messages are the reference) only when it has a problem to report.
+    with gc_paused():
+        if fast_toml_reader is not None:
+            try:
+                return _check_deck(*_read_fast(text), *checks, lines=None)
+            except _FastReadRefused:
+                pass
+            except DeckFileError:
+                return _check_deck(_read_toml(text, path), None, *checks, lines=_scan_blocks(text))
+        try:
+            return _check_deck(_read_toml(text, path), None, *checks, lines=None)
+        except DeckFileError:
+            return _check_deck(_read_toml(text, path), None, *checks, lines=_scan_blocks(text))
 
 
 _NO_LINES = _Block(0)
 
 
-def _parse_deck(
-    text: str,
+def _check_deck(
+    data: dict[str, Any],
+    more_cards: Iterable[dict[str, Any]] | None,
     path: str,
     validate_demo: DemoValidator | None,
     validate_predict: PredictValidator | None,
     *,
-    with_lines: bool,
+    lines: tuple[_Block, _Block, list[_Block]] | None,
 ) -> DeckSpec:
-    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as Windows editors write
-    try:
-        data = toml_reader.loads(text)
-    except toml_reader.TOMLDecodeError as error:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise DeckFileError(path, line, f"invalid TOML: {reason}") from None
-    except RecursionError:
-        raise DeckFileError(path, _deepest_line(text), f"values nested more than {MAX_DEPTH} deep") from None
-    top_block, deck_block, card_blocks = _scan_blocks(text) if with_lines else (_NO_LINES, _NO_LINES, [])
+    """The deck of a file's TOML values: its cards are `data["cards"]`, or `more_cards` where the fast
+    reader gives them piece by piece. `lines` (`_scan_blocks`) say where each problem is."""
+    top_block, deck_block, card_blocks = lines or (_NO_LINES, _NO_LINES, [])
 
     def fail(message: str, line: int | None = None, card_id: str | None = None) -> DeckFileError:
         return DeckFileError(path, line, message, card_id)
@@ -233,7 +250,7 @@ def _parse_deck(
         raise fail("cards must be written as [[cards]] tables", card_blocks[0].line if card_blocks else 1)
     cards: list[CardSpec] = []
     first_line: dict[str, int] = {}
-    for index, raw in enumerate(raw_cards):
+    for index, raw in enumerate(_taken(raw_cards) if more_cards is None else more_cards):
         block = card_blocks[index] if index < len(card_blocks) else _NO_LINES
         if problem := _value_problem(raw):
             key, reason = problem
@@ -243,7 +260,6 @@ def _parse_deck(
                 raw.get("id") if isinstance(raw.get("id"), str) else None,
             )
         card = _parse_card(raw, block, fail, validate_demo, validate_predict)
-        raw_cards[index] = None  # the parsed table goes as its card comes: not both held for every card
         if card.id in first_line:
             raise fail(
                 f"duplicate card id (first used at line {first_line[card.id]})",
@@ -253,6 +269,90 @@ def _parse_deck(
         first_line[card.id] = block.keys.get("id", block.line)
         cards.append(card)
     return DeckSpec(name=name, description=description, options=options, cards=tuple(cards))
+
+
+def _taken(items: list[Any]) -> Iterator[Any]:
+    """Each item, let go from the list as it is given: the parsed tables go as their cards come, not
+    both held for every card."""
+    for index, item in enumerate(items):
+        items[index] = None
+        yield item
+
+
+def _read_toml(text: str, path: str) -> dict[str, Any]:
+    """The file's TOML values by tomli; its error as the `DeckFileError`."""
+    try:
+        return toml_reader.loads(text)
+    except toml_reader.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise DeckFileError(path, line, f"invalid TOML: {reason}") from None
+    except RecursionError:
+        raise DeckFileError(path, _deepest_line(text), f"values nested more than {MAX_DEPTH} deep") from None
+    except ValueError:  # Python's own cap on converting an integer of thousands of digits to int
+        line = _longest_number_line(text)
+        raise DeckFileError(path, line, "a number too long to read (thousands of digits)") from None
+
+
+# --- the fast reader -----------------------------------------------------------------------------
+
+_CARDS_HEADER = "\n[[cards]]\n"  # a `[[cards]]` line as the deck files that flashapp writes have it
+FAST_PIECE_CARDS = 1000  # cards per piece the fast reader reads at once
+FAST_WHOLE_CHARS = 1_000_000  # a file it cannot cut is read whole up to this size (it holds ~30x in memory)
+
+
+class _FastReadRefused(Exception):
+    """The fast reader refused the file, or a piece of it is not what a cut file's piece must be: tomli
+    reads the file."""
+
+
+def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[dict[str, Any]] | None]:
+    """The file's TOML values by the fast reader, in pieces cut before `[[cards]]` lines: the head
+    (everything before the first such line: the `[deck]` table and any cards written otherwise), then
+    the cards FAST_PIECE_CARDS at a time, each piece read when its cards are wanted.
+
+    Read whole, rtoml holds the whole tree in Rust beside the Python values (350 MB for 100,000 cards);
+    in pieces it holds one piece's. The pieces mean what the whole file means (tomli's values) when:
+    - the head, read with the `[[cards]]` line after it, reads: then it ends outside every string,
+      array and table (anything still open at the end of a document is an error), and its `cards`, if
+      any, is an array of tables that more `[[cards]]` tables extend;
+    - every other piece reads and holds nothing but `cards`: it starts with a `[[cards]]` line at the
+      top level (the piece before it ended there), and all it defines is within its own cards.
+    Anything else raises `_FastReadRefused` (and tomli reads the whole file)."""
+    parts = text.split(_CARDS_HEADER)
+    if len(parts) == 1:
+        if len(text) > FAST_WHOLE_CHARS:
+            raise _FastReadRefused
+        return _fast_loads(text), None
+    head = _fast_loads(parts[0] + _CARDS_HEADER)
+    head_cards = head.get("cards")
+    if type(head_cards) is not list or head_cards[-1:] != [{}]:
+        raise _FastReadRefused
+    head_cards.pop()  # the table that the first `[[cards]]` line opened: the first piece's
+    return head, _fast_cards(head_cards, parts)
+
+
+def _fast_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[dict[str, Any]]:
+    yield from _taken(head_cards)
+    last = len(parts)
+    for first in range(1, last, FAST_PIECE_CARDS):
+        end = min(first + FAST_PIECE_CARDS, last)
+        # The piece as the file has it: its `[[cards]]` line, its cards' text with the `[[cards]]` lines
+        # between them, and the newline before the next piece's first line.
+        piece = "[[cards]]\n" + _CARDS_HEADER.join(parts[first:end]) + ("\n" if end < last else "")
+        parts[first:end] = [""] * (end - first)  # the text goes as it is read
+        values = _fast_loads(piece)
+        if len(values) != 1 or type(values.get("cards")) is not list:
+            raise _FastReadRefused
+        yield from _taken(values["cards"])
+
+
+def _fast_loads(text: str) -> dict[str, Any]:
+    try:
+        return fast_toml_reader.loads(text)  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - whatever it refuses, tomli reads or names the error
+        raise _FastReadRefused from None
 
 
 def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, str, dict[str, Any]]:
@@ -500,6 +600,16 @@ def _deepest_line(text: str) -> int:
     """The line with the most opening brackets: where a too-deep value is written."""
     counts = [line.count("{") + line.count("[") for line in text.splitlines()] or [0]
     return counts.index(max(counts)) + 1
+
+
+def _longest_number_line(text: str) -> int | None:
+    """The line with the longest run of digits: where a number too long to read is written."""
+    best, best_line = 0, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        for run in re.findall(r"[0-9_]{100,}", line):
+            if len(run) > best:
+                best, best_line = len(run), number
+    return best_line
 
 
 def _cloze_bounds(text: str) -> str | None:
