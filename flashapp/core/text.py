@@ -18,7 +18,11 @@ _BULLET = re.compile(r"^(\s*)[-*+]\s+", re.MULTILINE)
 
 def render_math(text: str) -> str:
     """Replace each `$...$` / `$$...$$` span with its Unicode rendering."""
-    return _MATH.sub(lambda m: latex_to_unicode(m.group(1) or m.group(2)), text)
+    return _MATH.sub(_math_of, text)
+
+
+def _math_of(match: re.Match[str]) -> str:
+    return latex_to_unicode(match[1] or match[2])
 
 
 def to_plain(markdown: str) -> str:
