@@ -222,15 +222,16 @@ _NO_LINES = _Block(0)
 
 def _check_deck(
     data: dict[str, Any],
-    more_cards: Iterable[dict[str, Any]] | None,
+    more_cards: Iterable[Iterable[dict[str, Any]]] | None,
     path: str,
     validate_demo: DemoValidator | None,
     validate_predict: PredictValidator | None,
     *,
     lines: tuple[_Block, _Block, list[_Block]] | None,
 ) -> DeckSpec:
-    """The deck of a file's TOML values: its cards are `data["cards"]`, or `more_cards` where the fast
-    reader gives them piece by piece. `lines` (`_scan_blocks`) say where each problem is."""
+    """The deck of a file's TOML values: its cards are `data["cards"]`, or the lists of `more_cards`
+    where the fast reader gives them piece by piece. `lines` (`_scan_blocks`) say where each problem
+    is."""
     top_block, deck_block, card_blocks = lines or (_NO_LINES, _NO_LINES, [])
 
     def fail(message: str, line: int | None = None, card_id: str | None = None) -> DeckFileError:
@@ -248,9 +249,13 @@ def _check_deck(
     raw_cards = data.get("cards", [])
     if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
         raise fail("cards must be written as [[cards]] tables", card_blocks[0].line if card_blocks else 1)
-    cards: list[CardSpec] = []
+    pieces = (_taken(raw_cards),) if more_cards is None else more_cards
+    if lines is None:
+        cards = _cards_of(pieces, fail, validate_demo, validate_predict)
+        return DeckSpec(name=name, description=description, options=options, cards=tuple(cards))
+    cards = []
     first_line: dict[str, int] = {}
-    for index, raw in enumerate(_taken(raw_cards) if more_cards is None else more_cards):
+    for index, raw in enumerate(card for piece in pieces for card in piece):
         block = card_blocks[index] if index < len(card_blocks) else _NO_LINES
         if problem := _value_problem(raw):
             key, reason = problem
@@ -269,6 +274,28 @@ def _check_deck(
         first_line[card.id] = block.keys.get("id", block.line)
         cards.append(card)
     return DeckSpec(name=name, description=description, options=options, cards=tuple(cards))
+
+
+def _cards_of(
+    pieces: Iterable[Iterable[dict[str, Any]]],
+    fail: Callable[..., DeckFileError],
+    validate_demo: DemoValidator | None,
+    validate_predict: PredictValidator | None,
+) -> list[CardSpec]:
+    """`_check_deck`'s cards without line numbers: the loop of a file's first reading, which has no
+    line to name (a problem makes `parse_deck` read the file again with them)."""
+    cards: list[CardSpec] = []
+    ids: set[str] = set()
+    for piece in pieces:
+        for raw in piece:
+            if problem := _value_problem(raw):
+                raise fail(problem[1])
+            card = _parse_card(raw, _NO_LINES, fail, validate_demo, validate_predict)
+            if card.id in ids:
+                raise fail("duplicate card id", None, card.id)
+            ids.add(card.id)
+            cards.append(card)
+    return cards
 
 
 def _taken(items: list[Any]) -> Iterator[Any]:
@@ -307,7 +334,7 @@ class _FastReadRefused(Exception):
     reads the file."""
 
 
-def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[dict[str, Any]] | None]:
+def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[list[dict[str, Any]]] | None]:
     """The file's TOML values by the fast reader, in pieces cut before `[[cards]]` lines: the head
     (everything before the first such line: the `[deck]` table and any cards written otherwise), then
     the cards FAST_PIECE_CARDS at a time, each piece read when its cards are wanted.
@@ -333,8 +360,8 @@ def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[dict[str, Any]] | No
     return head, _fast_cards(head_cards, parts)
 
 
-def _fast_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[dict[str, Any]]:
-    yield from _taken(head_cards)
+def _fast_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[list[dict[str, Any]]]:
+    yield head_cards
     last = len(parts)
     for first in range(1, last, FAST_PIECE_CARDS):
         end = min(first + FAST_PIECE_CARDS, last)
@@ -345,7 +372,7 @@ def _fast_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[
         values = _fast_loads(piece)
         if len(values) != 1 or type(values.get("cards")) is not list:
             raise _FastReadRefused
-        yield from _taken(values["cards"])
+        yield values["cards"]
 
 
 def _fast_loads(text: str) -> dict[str, Any]:
