@@ -9,7 +9,11 @@ from flashapp.core.mathtext import latex_to_unicode
 
 __all__ = ["has_control", "is_plain", "render_math", "strip_control", "to_plain"]
 
-_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$", re.DOTALL)
+# `$$...$$`, or `$...$` not after a backslash or a `$`, with no blank inside either dollar. The opening
+# `$` comes first (the inline form's look-behind checks the character before it), so that the regex
+# engine finds candidates by that literal: twice as fast over a field as `\$\$(.+?)\$\$|(?<![\\$])\$...`
+# (tests/flashapp/core/test_card_text.py holds the two to the same matches).
+_MATH = re.compile(r"\$(?:\$(.+?)\$\$|(?<![\\$]\$)(?!\s)(.+?)(?<![\s\\])\$)", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)")
 _CODE = re.compile(r"`([^`\n]+)`")
 _HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
