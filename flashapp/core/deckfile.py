@@ -325,8 +325,9 @@ def _read_toml(text: str, path: str) -> dict[str, Any]:
 # --- the fast reader -----------------------------------------------------------------------------
 
 _CARDS_HEADER = "\n[[cards]]\n"  # a `[[cards]]` line as the deck files that flashapp writes have it
-FAST_PIECE_CARDS = 1000  # cards per piece the fast reader reads at once
-FAST_WHOLE_CHARS = 1_000_000  # a file it cannot cut is read whole up to this size (it holds ~30x in memory)
+# A piece: at most this many cards, or this much text (rtoml holds some 30 times a piece's text at once).
+FAST_PIECE_CARDS = 1000
+FAST_PIECE_CHARS = 1_000_000
 
 
 class _FastReadRefused(Exception):
@@ -337,7 +338,7 @@ class _FastReadRefused(Exception):
 def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[list[dict[str, Any]]] | None]:
     """The file's TOML values by the fast reader, in pieces cut before `[[cards]]` lines: the head
     (everything before the first such line: the `[deck]` table and any cards written otherwise), then
-    the cards FAST_PIECE_CARDS at a time, each piece read when its cards are wanted.
+    the cards in pieces of FAST_PIECE_CARDS (or FAST_PIECE_CHARS), each read when its cards are wanted.
 
     Read whole, rtoml holds the whole tree in Rust beside the Python values (350 MB for 100,000 cards);
     in pieces it holds one piece's. The pieces mean what the whole file means (tomli's values) when:
@@ -346,11 +347,12 @@ def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[list[dict[str, Any]]
       any, is an array of tables that more `[[cards]]` tables extend;
     - every other piece reads and holds nothing but `cards`: it starts with a `[[cards]]` line at the
       top level (the piece before it ended there), and all it defines is within its own cards.
-    Anything else raises `_FastReadRefused` (and tomli reads the whole file)."""
+    Anything else, and a head or a card longer than a piece may be, raises `_FastReadRefused` (and
+    tomli reads the whole file)."""
     parts = text.split(_CARDS_HEADER)
+    if len(parts[0]) > FAST_PIECE_CHARS:
+        raise _FastReadRefused
     if len(parts) == 1:
-        if len(text) > FAST_WHOLE_CHARS:
-            raise _FastReadRefused
         return _fast_loads(text), None
     head = _fast_loads(parts[0] + _CARDS_HEADER)
     head_cards = head.get("cards")
@@ -362,13 +364,19 @@ def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[list[dict[str, Any]]
 
 def _fast_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[list[dict[str, Any]]]:
     yield head_cards
-    last = len(parts)
-    for first in range(1, last, FAST_PIECE_CARDS):
-        end = min(first + FAST_PIECE_CARDS, last)
+    last, first = len(parts), 1
+    while first < last:
+        end, size = first, 0
+        while end < last and end - first < FAST_PIECE_CARDS and size < FAST_PIECE_CHARS:
+            size += len(parts[end])
+            end += 1
+        if size > 2 * FAST_PIECE_CHARS:  # one card of megabytes (a field may hold 100,000 characters)
+            raise _FastReadRefused
         # The piece as the file has it: its `[[cards]]` line, its cards' text with the `[[cards]]` lines
         # between them, and the newline before the next piece's first line.
         piece = "[[cards]]\n" + _CARDS_HEADER.join(parts[first:end]) + ("\n" if end < last else "")
         parts[first:end] = [""] * (end - first)  # the text goes as it is read
+        first = end
         values = _fast_loads(piece)
         if len(values) != 1 or type(values.get("cards")) is not list:
             raise _FastReadRefused
@@ -378,7 +386,9 @@ def _fast_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[
 def _fast_loads(text: str) -> dict[str, Any]:
     try:
         return fast_toml_reader.loads(text)  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001 - whatever it refuses, tomli reads or names the error
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - whatever it refuses (a Rust panic too), tomli reads or names
         raise _FastReadRefused from None
 
 

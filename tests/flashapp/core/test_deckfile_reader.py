@@ -218,3 +218,43 @@ def test_card_text_of_any_characters_means_the_same_either_way(texts, monkeypatc
     )
     same_either_way(HEAD + body, monkeypatch)
     same_either_way(HEAD + raw, monkeypatch)
+
+
+def test_pieces_are_cut_by_length_too(monkeypatch) -> None:
+    monkeypatch.setattr(deckfile, "FAST_PIECE_CHARS", 60)  # a card or two per piece
+    text = HEAD + "".join(card(i, f'extra = "{"x" * (i * 7)}"\n') for i in range(9))
+    deck = same_either_way(text, monkeypatch)
+    assert isinstance(deck, DeckSpec) and deck.cards[8].extra == "x" * 56
+
+
+def read_by(monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
+    """Which readers `parse_deck` used on `text`: "fast" for each piece, "tomli" for the whole file."""
+    used: list[str] = []
+    fast, judge = deckfile.fast_toml_reader.loads, deckfile.toml_reader.loads
+    monkeypatch.setattr(deckfile.fast_toml_reader, "loads", lambda text: used.append("fast") or fast(text))
+    monkeypatch.setattr(deckfile.toml_reader, "loads", lambda text: used.append("tomli") or judge(text))
+    parse_deck(text, "deck.toml")
+    return used
+
+
+def test_a_head_or_a_card_longer_than_a_piece_is_read_by_tomli(monkeypatch) -> None:
+    monkeypatch.setattr(deckfile, "FAST_PIECE_CHARS", 200)
+    long_head = HEAD.replace('"Reader"', '"Reader"\ndescription = "' + "d" * 300 + '"')
+    assert read_by(monkeypatch, long_head + card(0) + card(1)) == ["tomli"]
+    long_card = HEAD + card(0) + card(1, f'extra = "{"e" * 500}"\n')
+    assert read_by(monkeypatch, long_card) == ["fast", "tomli"]  # the head, then the refused piece
+    assert read_by(monkeypatch, HEAD + card(0) + card(1)) == ["fast", "fast"]
+
+
+def test_a_fast_reader_that_panics_leaves_the_file_to_tomli(monkeypatch) -> None:
+    class Panic(BaseException):  # what a Rust panic becomes in Python: not an Exception
+        pass
+
+    class Panicking:
+        @staticmethod
+        def loads(text: str):
+            raise Panic("explicit panic")
+
+    monkeypatch.setattr(deckfile, "fast_toml_reader", Panicking)
+    deck = parse_deck(HEAD + card(0) + card(1), "deck.toml")
+    assert [c.id for c in deck.cards] == ["c0", "c1"]
