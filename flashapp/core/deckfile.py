@@ -8,12 +8,13 @@ The TOML reader is `tomli` where it is installed (its wheels are compiled with m
 file parses in a third of the time), else the standard library's `tomllib`, which is tomli's pure-Python
 code: the same values and the same error messages, so either reads a file the same way.
 
-`rtoml` (Rust), where installed, reads a file first, in about 60% of tomli's time; tomli stays the
-judge: a file rtoml refuses is read again by tomli, which gives the error (or the values, for what
-rtoml does not read), and a file with any problem is checked again from tomli's values, so every
-message is tomli's. Where rtoml reads a file its values are tomli's (tests/flashapp/core/
-test_deckfile_reader.py holds the two together), but for the time zone object of an offset date-time,
-which no deck-file key accepts.
+A big file is read in pieces cut before its `[[cards]]` lines (`_read_in_pieces`): each piece's values
+are made, checked and let go before the next is read, so the whole file's values are never held at
+once. `rtoml` (Rust) reads the pieces where it is installed, in about 40% of tomli's time; tomli stays
+the judge: a file that cannot be cut, or whose pieces a reader refuses, is read whole by tomli, which
+gives the values or the error, and a file with any problem is checked again from tomli's values, so
+every message is tomli's. Where rtoml reads a file its values are tomli's but for the time zone object
+of an offset date-time, which no deck-file key accepts (tests/flashapp/core/test_deckfile_reader.py).
 """
 
 from __future__ import annotations
@@ -201,16 +202,15 @@ def parse_deck(
     text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as Windows editors write
     checks = (path, validate_demo, validate_predict)
     # The line numbers of every card and key (`_scan_blocks`) only serve error messages: a file is read
-    # without them (by the fast TOML reader where installed), and read again with them (by tomli, whose
+    # without them (in pieces where it can be cut), and read again with them (whole, by tomli, whose
     # values and messages are the reference) only when it has a problem to report.
     with gc_paused():
-        if fast_toml_reader is not None:
-            try:
-                return _check_deck(*_read_fast(text), *checks, lines=None)
-            except _FastReadRefused:
-                pass
-            except DeckFileError:
-                return _check_deck(_read_toml(text, path), None, *checks, lines=_scan_blocks(text))
+        try:
+            return _check_deck(*_read_in_pieces(text), *checks, lines=None)
+        except _PiecesRefused:
+            pass
+        except DeckFileError:
+            return _check_deck(_read_toml(text, path), None, *checks, lines=_scan_blocks(text))
         try:
             return _check_deck(_read_toml(text, path), None, *checks, lines=None)
         except DeckFileError:
@@ -230,7 +230,7 @@ def _check_deck(
     lines: tuple[_Block, _Block, list[_Block]] | None,
 ) -> DeckSpec:
     """The deck of a file's TOML values: its cards are `data["cards"]`, or the lists of `more_cards`
-    where the fast reader gives them piece by piece. `lines` (`_scan_blocks`) say where each problem
+    where the file is read in pieces. `lines` (`_scan_blocks`) say where each problem
     is."""
     top_block, deck_block, card_blocks = lines or (_NO_LINES, _NO_LINES, [])
 
@@ -322,74 +322,77 @@ def _read_toml(text: str, path: str) -> dict[str, Any]:
         raise DeckFileError(path, line, "a number too long to read (thousands of digits)") from None
 
 
-# --- the fast reader -----------------------------------------------------------------------------
+# --- reading in pieces -----------------------------------------------------------------------------
 
 _CARDS_HEADER = "\n[[cards]]\n"  # a `[[cards]]` line as the deck files that flashapp writes have it
 # A piece: at most this many cards, or this much text (rtoml holds some 30 times a piece's text at once).
-FAST_PIECE_CARDS = 1000
-FAST_PIECE_CHARS = 1_000_000
+PIECE_CARDS = 1000
+PIECE_CHARS = 1_000_000
 
 
-class _FastReadRefused(Exception):
-    """The fast reader refused the file, or a piece of it is not what a cut file's piece must be: tomli
-    reads the file."""
+class _PiecesRefused(Exception):
+    """A reader refused a piece, or a piece is not what a cut file's piece must be: tomli reads the
+    whole file."""
 
 
-def _read_fast(text: str) -> tuple[dict[str, Any], Iterator[list[dict[str, Any]]] | None]:
-    """The file's TOML values by the fast reader, in pieces cut before `[[cards]]` lines: the head
-    (everything before the first such line: the `[deck]` table and any cards written otherwise), then
-    the cards in pieces of FAST_PIECE_CARDS (or FAST_PIECE_CHARS), each read when its cards are wanted.
+def _read_in_pieces(text: str) -> tuple[dict[str, Any], Iterator[list[dict[str, Any]]] | None]:
+    """The file's TOML values read in pieces cut before `[[cards]]` lines (by rtoml where installed,
+    else by tomli): the head (everything before the first such line: the `[deck]` table and any cards
+    written otherwise), then the cards in pieces of PIECE_CARDS (or PIECE_CHARS), each read when its
+    cards are wanted.
 
-    Read whole, rtoml holds the whole tree in Rust beside the Python values (350 MB for 100,000 cards);
-    in pieces it holds one piece's. The pieces mean what the whole file means (tomli's values) when:
+    Read whole, rtoml holds the whole tree in Rust beside the Python values (350 MB for 100,000 cards),
+    and either reader holds every card's values (110 MB); in pieces they hold one piece's. The pieces
+    mean what the whole file means when:
     - the head, read with the `[[cards]]` line after it, reads: then it ends outside every string,
       array and table (anything still open at the end of a document is an error), and its `cards`, if
       any, is an array of tables that more `[[cards]]` tables extend;
     - every other piece reads and holds nothing but `cards`: it starts with a `[[cards]]` line at the
       top level (the piece before it ended there), and all it defines is within its own cards.
-    Anything else, and a head or a card longer than a piece may be, raises `_FastReadRefused` (and
+    Anything else, and a head or a card longer than a piece may be, raises `_PiecesRefused` (and
     tomli reads the whole file)."""
     parts = text.split(_CARDS_HEADER)
-    if len(parts[0]) > FAST_PIECE_CHARS:
-        raise _FastReadRefused
+    if len(parts[0]) > PIECE_CHARS:
+        raise _PiecesRefused
     if len(parts) == 1:
-        return _fast_loads(text), None
-    head = _fast_loads(parts[0] + _CARDS_HEADER)
+        return _piece_loads(text), None
+    head = _piece_loads(parts[0] + _CARDS_HEADER)
     head_cards = head.get("cards")
     if type(head_cards) is not list or head_cards[-1:] != [{}]:
-        raise _FastReadRefused
+        raise _PiecesRefused
     head_cards.pop()  # the table that the first `[[cards]]` line opened: the first piece's
-    return head, _fast_cards(head_cards, parts)
+    return head, _piece_cards(head_cards, parts)
 
 
-def _fast_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[list[dict[str, Any]]]:
+def _piece_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[list[dict[str, Any]]]:
     yield head_cards
     last, first = len(parts), 1
     while first < last:
         end, size = first, 0
-        while end < last and end - first < FAST_PIECE_CARDS and size < FAST_PIECE_CHARS:
+        while end < last and end - first < PIECE_CARDS and size < PIECE_CHARS:
             size += len(parts[end])
             end += 1
-        if size > 2 * FAST_PIECE_CHARS:  # one card of megabytes (a field may hold 100,000 characters)
-            raise _FastReadRefused
+        if size > 2 * PIECE_CHARS:  # one card of megabytes (a field may hold 100,000 characters)
+            raise _PiecesRefused
         # The piece as the file has it: its `[[cards]]` line, its cards' text with the `[[cards]]` lines
         # between them, and the newline before the next piece's first line.
         piece = "[[cards]]\n" + _CARDS_HEADER.join(parts[first:end]) + ("\n" if end < last else "")
         parts[first:end] = [""] * (end - first)  # the text goes as it is read
         first = end
-        values = _fast_loads(piece)
+        values = _piece_loads(piece)
         if len(values) != 1 or type(values.get("cards")) is not list:
-            raise _FastReadRefused
+            raise _PiecesRefused
         yield values["cards"]
 
 
-def _fast_loads(text: str) -> dict[str, Any]:
+def _piece_loads(text: str) -> dict[str, Any]:
+    reader = toml_reader if fast_toml_reader is None else fast_toml_reader
     try:
-        return fast_toml_reader.loads(text)  # type: ignore[union-attr]
+        return reader.loads(text)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # noqa: BLE001 - whatever it refuses (a Rust panic too), tomli reads or names
-        raise _FastReadRefused from None
+    except BaseException:  # noqa: BLE001 - whatever a reader refuses (a Rust panic too) tomli names whole
+        raise _PiecesRefused from None
 
 
 def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, str, dict[str, Any]]:

@@ -1,7 +1,8 @@
-"""The fast TOML reader (`rtoml`, read in pieces cut before `[[cards]]` lines) gives a deck file the
-meaning tomli gives it: the same deck, or the same one-line error, for files that cut cleanly and for
-every file where a cut could mislead (strings, arrays and tables across a cut, `cards` written as an
-array or a table, other tables after the cards, line endings, date-times, nesting, long numbers)."""
+"""Reading a deck file in pieces cut before its `[[cards]]` lines, by `rtoml` where installed and by
+tomli, gives the file the meaning tomli gives it read whole: the same deck, or the same one-line error,
+for files that cut cleanly and for every file where a cut could mislead (strings, arrays and tables
+across a cut, `cards` written as an array or a table, other tables after the cards, line endings,
+date-times, nesting, long numbers)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,27 @@ from hypothesis import strategies as st
 from flashapp.core import deckfile
 from flashapp.core.deckfile import DeckFileError, DeckSpec, parse_deck
 
-pytestmark = pytest.mark.skipif(deckfile.fast_toml_reader is None, reason="rtoml is not installed")
-
 HEAD = '[deck]\nname = "Reader"\n'
+# Who reads the pieces: rtoml where installed, and tomli (what reads them where rtoml is not).
+PIECE_READERS = ["tomli"] + (["rtoml"] if deckfile.fast_toml_reader is not None else [])
+needs_rtoml = pytest.mark.skipif(deckfile.fast_toml_reader is None, reason="rtoml is not installed")
 
 
 def card(i: int, extra: str = "") -> str:
     return f'\n[[cards]]\nid = "c{i}"\nfront = "Front {i}: $x_{i}$"\nback = "Back {i}"\n{extra}'
 
 
-def outcome(text: str, monkeypatch: pytest.MonkeyPatch, *, fast: bool) -> DeckSpec | str:
-    """The deck, or the error's one line, as `parse_deck` gives it with or without the fast reader."""
+def outcome(text: str, monkeypatch: pytest.MonkeyPatch, pieces_by: str | None) -> DeckSpec | str:
+    """The deck, or the error's one line, as `parse_deck` gives it with the pieces read by `pieces_by`
+    ("rtoml" or "tomli"), or with the whole file read by tomli (None)."""
     with monkeypatch.context() as patch:
-        if not fast:
+        if pieces_by is None:
+
+            def refuse(text: str):
+                raise deckfile._PiecesRefused
+
+            patch.setattr(deckfile, "_read_in_pieces", refuse)
+        elif pieces_by == "tomli":
             patch.setattr(deckfile, "fast_toml_reader", None)
         try:
             return parse_deck(text, "deck.toml")
@@ -33,15 +42,16 @@ def outcome(text: str, monkeypatch: pytest.MonkeyPatch, *, fast: bool) -> DeckSp
 
 
 def same_either_way(text: str, monkeypatch: pytest.MonkeyPatch) -> DeckSpec | str:
-    slow = outcome(text, monkeypatch, fast=False)
-    assert outcome(text, monkeypatch, fast=True) == slow
-    return slow
+    whole = outcome(text, monkeypatch, None)
+    for reader in PIECE_READERS:
+        assert outcome(text, monkeypatch, reader) == whole, reader
+    return whole
 
 
 @pytest.fixture(params=[1, 2, 1000], ids=lambda n: f"pieces of {n}")
 def piece_cards(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Small pieces put a cut between every pair of cards."""
-    monkeypatch.setattr(deckfile, "FAST_PIECE_CARDS", request.param)
+    monkeypatch.setattr(deckfile, "PIECE_CARDS", request.param)
     return request.param
 
 
@@ -52,7 +62,8 @@ def test_a_plain_file_is_read_in_pieces_to_the_same_deck(monkeypatch, piece_card
     assert deck.cards[3].front == "Front 3: $x_3$" and deck.cards[6].tags == ("t",)
 
 
-def test_the_fast_reader_is_the_one_that_reads_a_clean_file(monkeypatch) -> None:
+@needs_rtoml
+def test_rtoml_is_the_one_that_reads_a_clean_file(monkeypatch) -> None:
     calls: list[str] = []
     reader = deckfile.fast_toml_reader
 
@@ -63,7 +74,7 @@ def test_the_fast_reader_is_the_one_that_reads_a_clean_file(monkeypatch) -> None
             return reader.loads(text)
 
     monkeypatch.setattr(deckfile, "fast_toml_reader", Counting)
-    monkeypatch.setattr(deckfile, "FAST_PIECE_CARDS", 2)
+    monkeypatch.setattr(deckfile, "PIECE_CARDS", 2)
     monkeypatch.setattr(deckfile.toml_reader, "loads", lambda text: pytest.fail("tomli read it"))
     deck = parse_deck(HEAD + "".join(card(i) for i in range(5)), "deck.toml")
     assert len(deck.cards) == 5
@@ -198,7 +209,7 @@ LINES = [
     ending=st.sampled_from(["\n", "\r\n"]),
 )
 def test_generated_files_mean_the_same_either_way(lines, pieces, ending, monkeypatch) -> None:
-    monkeypatch.setattr(deckfile, "FAST_PIECE_CARDS", pieces)
+    monkeypatch.setattr(deckfile, "PIECE_CARDS", pieces)
     text = ending.join(["[deck]", 'name = "Gen"', *lines]) + ending
     same_either_way(text, monkeypatch)
 
@@ -208,7 +219,7 @@ def test_generated_files_mean_the_same_either_way(lines, pieces, ending, monkeyp
     texts=st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), min_size=1, max_size=6),
 )
 def test_card_text_of_any_characters_means_the_same_either_way(texts, monkeypatch) -> None:
-    monkeypatch.setattr(deckfile, "FAST_PIECE_CARDS", 1)
+    monkeypatch.setattr(deckfile, "PIECE_CARDS", 1)
     escaped = [deckfile.toml_string(text) for text in texts]
     body = "".join(
         f'\n[[cards]]\nid = "c{i}"\nfront = {text}\nback = "b"\n' for i, text in enumerate(escaped)
@@ -221,7 +232,7 @@ def test_card_text_of_any_characters_means_the_same_either_way(texts, monkeypatc
 
 
 def test_pieces_are_cut_by_length_too(monkeypatch) -> None:
-    monkeypatch.setattr(deckfile, "FAST_PIECE_CHARS", 60)  # a card or two per piece
+    monkeypatch.setattr(deckfile, "PIECE_CHARS", 60)  # a card or two per piece
     text = HEAD + "".join(card(i, f'extra = "{"x" * (i * 7)}"\n') for i in range(9))
     deck = same_either_way(text, monkeypatch)
     assert isinstance(deck, DeckSpec) and deck.cards[8].extra == "x" * 56
@@ -237,8 +248,9 @@ def read_by(monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
     return used
 
 
+@needs_rtoml
 def test_a_head_or_a_card_longer_than_a_piece_is_read_by_tomli(monkeypatch) -> None:
-    monkeypatch.setattr(deckfile, "FAST_PIECE_CHARS", 200)
+    monkeypatch.setattr(deckfile, "PIECE_CHARS", 200)
     long_head = HEAD.replace('"Reader"', '"Reader"\ndescription = "' + "d" * 300 + '"')
     assert read_by(monkeypatch, long_head + card(0) + card(1)) == ["tomli"]
     long_card = HEAD + card(0) + card(1, f'extra = "{"e" * 500}"\n')
@@ -246,7 +258,7 @@ def test_a_head_or_a_card_longer_than_a_piece_is_read_by_tomli(monkeypatch) -> N
     assert read_by(monkeypatch, HEAD + card(0) + card(1)) == ["fast", "fast"]
 
 
-def test_a_fast_reader_that_panics_leaves_the_file_to_tomli(monkeypatch) -> None:
+def test_a_reader_that_panics_leaves_the_file_to_tomli(monkeypatch) -> None:
     class Panic(BaseException):  # what a Rust panic becomes in Python: not an Exception
         pass
 
