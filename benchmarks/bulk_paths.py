@@ -9,10 +9,10 @@ Memory at two sizes shows whether a path streams: constant memory does not grow 
 
 Run: .venv/bin/python benchmarks/bulk_paths.py [--cards 140000 70000] [--import-cards 100000 50000]
      [--runs 3] [--db-url postgresql+psycopg://postgres@127.0.0.1:5432/i19_bench]
-Prints a Markdown table for benchmarks/README.md, and which TOML readers the import used (`rtoml` in
-pieces of 1,000 cards where it is installed, judged by `tomli`, compiled, where it is installed; else the
-standard library's `tomllib`, three times slower than tomli on a big file); `--json FILE` also writes the
-raw numbers.
+Prints a Markdown table for benchmarks/README.md, and which TOML readers the import used (the file is
+read in pieces of 200 cards by `rtoml` where it is installed, else by `tomli`; tomli, compiled, where it
+is installed, else the standard library's `tomllib`, three times slower, judges any file the pieces do not
+read); `--json FILE` also writes the raw numbers.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def main() -> None:
         print(f"| {row['operation']} | {row['wall_s']:.2f} | {row['cpu_s']:.2f} | {row['rss_mb']:.0f} |")
     readers = toml_reader.__name__
     if fast_toml_reader is not None:
-        readers = f"{fast_toml_reader.__name__} {fast_toml_reader.__version__}, judged by {readers}"
+        readers = f"{fast_toml_reader.__name__} {fast_toml_reader.__version__} in pieces, judged by {readers}"
     print(f"\nTOML reader: {readers}")
     if args.json:
         args.json.write_text(json.dumps({"backend": backend, "toml_reader": readers, "rows": rows}, indent=2))

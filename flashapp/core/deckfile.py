@@ -326,7 +326,7 @@ def _read_toml(text: str, path: str) -> dict[str, Any]:
 
 _CARDS_HEADER = "\n[[cards]]\n"  # a `[[cards]]` line as the deck files that flashapp writes have it
 # A piece: at most this many cards, or this much text (rtoml holds some 30 times a piece's text at once).
-PIECE_CARDS = 1000
+PIECE_CARDS = 200
 PIECE_CHARS = 1_000_000
 
 
