@@ -67,8 +67,8 @@ _SCRIPTS_ONLY = re.compile(r"[^\\{}\s]*")
 
 
 # Formulas rendered lately: a deck's cards repeat theirs ($QK^\top$, $\sqrt{d_k}$, $x_i$). A plain dict,
-# emptied when full: a new formula costs a third of what `lru_cache`'s bookkeeping did, and a big import
-# gives every card its own ($x_{12345}$).
+# emptied when full: a formula not in it costs less than `lru_cache`'s bookkeeping of a miss, and a big
+# import may give every card its own ($x_{12345}$).
 _RENDERED: dict[str, str] = {}
 RENDERED_MAX = 4096
 
