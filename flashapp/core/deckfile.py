@@ -10,8 +10,8 @@ code: the same values and the same error messages, so either reads a file the sa
 
 A big file is read in pieces cut before its `[[cards]]` lines (`_read_in_pieces`): each piece's values
 are made, checked and let go before the next is read, so the whole file's values are never held at
-once. `rtoml` (Rust) reads the pieces where it is installed, in about 40% of tomli's time; tomli stays
-the judge: a file that cannot be cut, or whose pieces a reader refuses, is read whole by tomli, which
+once. `rtoml` (Rust) reads the pieces where it is installed, in under a third of tomli's time; tomli
+stays the judge: a file that cannot be cut, or whose pieces a reader refuses, is read whole by tomli, which
 gives the values or the error, and a file with any problem is checked again from tomli's values, so
 every message is tomli's. Where rtoml reads a file its values are tomli's but for the time zone object
 of an offset date-time, which no deck-file key accepts (tests/flashapp/core/test_deckfile_reader.py).
@@ -230,8 +230,7 @@ def _check_deck(
     lines: tuple[_Block, _Block, list[_Block]] | None,
 ) -> DeckSpec:
     """The deck of a file's TOML values: its cards are `data["cards"]`, or the lists of `more_cards`
-    where the file is read in pieces. `lines` (`_scan_blocks`) say where each problem
-    is."""
+    where the file is read in pieces. `lines` (`_scan_blocks`) say where each problem is."""
     top_block, deck_block, card_blocks = lines or (_NO_LINES, _NO_LINES, [])
 
     def fail(message: str, line: int | None = None, card_id: str | None = None) -> DeckFileError:
