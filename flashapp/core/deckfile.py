@@ -11,9 +11,9 @@ code: the same values and the same error messages, so either reads a file the sa
 A big file is read in pieces cut before its `[[cards]]` lines (`_read_in_pieces`): each piece's values
 are made, checked and let go before the next is read, so the whole file's values are never held at
 once. `rtoml` (Rust) reads the pieces where it is installed, in under a third of tomli's time; tomli
-stays the judge: a file that cannot be cut, or whose pieces a reader refuses, is read whole by tomli, which
-gives the values or the error, and a file with any problem is checked again from tomli's values, so
-every message is tomli's. Where rtoml reads a file its values are tomli's but for the time zone object
+stays the judge: a file that cannot be cut, or whose pieces a reader refuses, is read whole by tomli,
+which gives the values or the error, and a file with any problem is checked again from tomli's values,
+so every message is tomli's. Where rtoml reads a file its values are tomli's but for the time zone object
 of an offset date-time, which no deck-file key accepts (tests/flashapp/core/test_deckfile_reader.py).
 """
 
