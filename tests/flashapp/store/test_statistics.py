@@ -71,7 +71,7 @@ def new_collection(tmp_path, empty_collection_file, request):
 
     def new(store: str, name: str) -> Path | str:
         if store == "postgresql":
-            return request.getfixturevalue("_pg_collection_database").empty()
+            return request.getfixturevalue("pg_collection_url")
         return empty_collection_file(tmp_path / name)
 
     return new
