@@ -30,8 +30,9 @@ back = "back"
 
 
 @pytest.fixture
-def pg_collection(pg_url, clock, write_deck):
-    with Collection.open(pg_url, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def pg_collection(pg_collection_url, clock, write_deck):
+    url = pg_collection_url
+    with Collection.open(url, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
         collection.import_paths([write_deck(DECK)])
         yield collection
 
@@ -61,22 +62,22 @@ def test_long_names_have_no_arbitrary_limit(pg_collection, write_deck):
     assert name in pg_collection.deck_names()
 
 
-def test_backups_and_check_on_postgres_never_print_the_password(pg_url, capsys, pg_collection):
+def test_backups_and_check_on_postgres_never_print_the_password(pg_collection_url, capsys, pg_collection):
     from sqlalchemy.engine import make_url
 
-    url = make_url(pg_url).set(password="s3cret-pw").render_as_string(hide_password=False)
+    url = make_url(pg_collection_url).set(password="s3cret-pw").render_as_string(hide_password=False)
     assert main(["--db", url, "backups"]) == 0
     assert main(["--db", url, "check"]) == 0  # trust auth: the password is not needed, only shown
     out, err = capsys.readouterr()
     assert "s3cret-pw" not in out + err and "pg_dump" in out and "***" in out
 
 
-def test_two_processes_answering_and_undoing_beside_a_browser_lose_nothing(pg_collection, pg_url):
+def test_two_processes_answering_and_undoing_beside_a_browser_lose_nothing(pg_collection, pg_collection_url):
     """Two processes answer one card and undo while a third runs bulk actions on its note's cards
     (and undoes them), edits the note and changes the deck's options: before the row locks and the
     undo that keeps newer values, this lost 27 answers and deadlocked 4 times in 10 s."""
     pg_collection.close()
-    tally = race(pg_url, seconds=4, workers=2, browsers=1)
+    tally = race(pg_collection_url, seconds=4, workers=2, browsers=1)
     assert tally["answers"] > 10 and tally["undos"] > 0 and tally["bulk_actions_and_edits"] > 5, tally
     assert tally["failures"] == [] and tally["lost_updates"] == 0 and tally["double_undos"] == 0, tally
     assert tally["check"] == []
