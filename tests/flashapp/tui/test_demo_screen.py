@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import UTC
 
@@ -64,6 +65,25 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await pilot.pause(0.05)
+
+
+def hold_each_report(monkeypatch) -> threading.Event:
+    """From now on, engine.run waits after each progress report until the returned event is set: a
+    demo stays mid-run, its thread waiting rather than training, for as long as a test looks at it (a
+    run left training spends CPU all that while, and the more the busier the machine)."""
+    from engine import runner
+
+    real, release = runner.run, threading.Event()
+
+    def run(name, params=None, device="auto", seed=0, progress=None, cancel=None):
+        def report(step: int, total: int, loss: float) -> None:
+            progress(step, total, loss)
+            release.wait(timeout=60)
+
+        return real(name, params, device, seed, report if progress else None, cancel)
+
+    monkeypatch.setattr(runner, "run", run)
+    return release
 
 
 async def run_demo(pilot, screen: DemoScreen) -> None:
@@ -266,7 +286,7 @@ def test_torch_stays_out_until_the_first_run(tmp_path, empty_collection_file):
 
 
 async def test_a_training_demo_runs_on_enter_saves_then_trains_with_progress_and_stops_on_escape(
-    runnable_collection, tmp_path
+    runnable_collection, tmp_path, monkeypatch
 ):
     """A short run started by Enter in a field, saved with s; then a long run of the same demo shows its
     progress, answers keys while it trains, stops on Esc (the short run's figures do not stay) and
@@ -287,6 +307,7 @@ async def test_a_training_demo_runs_on_enter_saves_then_trains_with_progress_and
 
         field.value = "20000"
         demo.query_one("#demo-output").focus()
+        release = hold_each_report(monkeypatch)  # the long run stays at its first report until Esc
         await pilot.press("r")
         await wait_for(pilot, lambda: demo.losses)  # a progress report with the live loss arrived
         assert demo.running and footer_keys(demo) == {"escape", "question_mark"}  # no Run, no Save meanwhile
@@ -298,7 +319,8 @@ async def test_a_training_demo_runs_on_enter_saves_then_trains_with_progress_and
         worker = demo._worker
         await pilot.press("escape")  # stopped: the figures of the earlier run must not stay
         assert not demo.running and worker.state == WorkerState.CANCELLED
-        await wait_for(pilot, demo.engine_idle.is_set, timeout=10)  # the engine stopped at its next check
+        release.set()  # the engine goes on to its next check, and stops there
+        await wait_for(pilot, demo.engine_idle.is_set, timeout=10)
         steps = len(demo.losses)
         await pilot.pause(0.3)
         assert len(demo.losses) == steps and demo.result is None
