@@ -130,8 +130,8 @@ def test_scaling_keeps_entropy_while_unscaled_softmax_saturates():
 @pytest.mark.parametrize(
     "name", ["attention.scaled_dot_product", "attention.self", "attention.cross", "attention.masked"]
 )
-def test_demos_agree_with_sdpa(name):
-    result = engine.run(name, device="cpu")
+def test_demos_agree_with_sdpa(name, default_run):
+    result = default_run(name)
     gap = next(value for key, value in result.metrics.items() if key.startswith("max_abs_diff_vs_sdpa"))
     assert gap < 1e-5
 
@@ -166,8 +166,8 @@ def test_masked_scores_are_minus_infinity_and_their_weights_exactly_zero():
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-6)
 
 
-def test_it_attends_to_what_it_refers_to_in_the_hand_built_sentence():
-    result = engine.run("attention.self", device="cpu")
+def test_it_attends_to_what_it_refers_to_in_the_hand_built_sentence(default_run):
+    result = default_run("attention.self")
     weights = result.arrays["weights"]
     it = SENTENCE.index("it")
     assert weights.shape == (len(SENTENCE), len(SENTENCE))
@@ -180,7 +180,7 @@ def test_it_attends_to_what_it_refers_to_in_the_hand_built_sentence():
     assert random.arrays["weights"].shape == (5, 5) and "it_to_animal" not in random.metrics
 
 
-def test_the_hand_set_heads_do_four_different_jobs():
+def test_the_hand_set_heads_do_four_different_jobs(default_run):
     weights = specialised_heads(HEAD_SENTENCE)  # (4, T, T)
     T = len(HEAD_SENTENCE)
     previous, same, first, nouns = weights
@@ -190,6 +190,6 @@ def test_the_hand_set_heads_do_four_different_jobs():
         assert same[i, copies].sum() > 0.95
         assert nouns[i, [j for j, w in enumerate(HEAD_SENTENCE) if w in ("cat", "mat")]].sum() > 0.95
     assert (first[:, 0] > 0.95).all()
-    result = engine.run("attention.multihead", device="cpu")
+    result = default_run("attention.multihead")
     assert result.metrics["specialised_min_difference"] > 0.5
     assert result.metrics["untrained_mean_max_weight"] < 0.5  # untrained heads: no sharp job

@@ -94,8 +94,8 @@ def test_rope_rotating_pairs_turn_by_theta_and_scores_survive_a_common_shift():
     assert abs(float(apply_rope(q[None], torch.tensor([2]))[0] @ moved_k) - score) > 1e-3
 
 
-def test_demos_report_the_checks():
-    sinusoidal = engine.run("positional.sinusoidal", device="cpu")
+def test_demos_report_the_checks(default_run):
+    sinusoidal = default_run("positional.sinusoidal")
     assert sinusoidal.metrics["formula_max_abs_error"] < 1e-6
     assert sinusoidal.arrays["PE"].shape == (64, 32)
     rope = engine.run("positional.rope", {"positions": 32, "d": 16}, device="cpu")
@@ -103,8 +103,8 @@ def test_demos_report_the_checks():
     assert rope.metrics["additive_pe_max_spread"] > 0.1
 
 
-def test_the_dot_product_text_is_honest_about_a_non_monotone_falloff():
-    result = engine.run("positional.sinusoidal", device="cpu")
+def test_the_dot_product_text_is_honest_about_a_non_monotone_falloff(default_run):
+    result = default_run("positional.sinusoidal")
     falloff = result.arrays["falloff"]
     rises = int((np.diff(falloff) > 1e-9).sum())
     assert rises > 0 and result.metrics["falloff_increases"] == rises  # it does come back up

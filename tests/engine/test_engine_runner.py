@@ -18,18 +18,9 @@ from engine.registry import CONCEPTS
 
 TRAINING = sorted(name for name, concept in CONCEPTS.items() if concept.trains)
 INSTANT = sorted(name for name, concept in CONCEPTS.items() if not concept.trains)
-_defaults: dict[str, DemoResult] = {}
 
 
-def default_run(name: str) -> DemoResult:
-    """Each concept's default run, computed once per test session."""
-    if name not in _defaults:
-        _defaults[name] = engine.run(name, device="cpu")
-    return _defaults[name]
-
-
-def check_default_run(name: str) -> None:
-    result = default_run(name)
+def check_default_run(name: str, result: DemoResult) -> None:
     assert result.concept == name and result.device == "cpu"
     assert result.params == CONCEPTS[name].defaults()
     assert result.figures and result.explanation.strip() and result.metrics
@@ -52,14 +43,14 @@ def check_default_run(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", INSTANT)
-def test_default_run_succeeds_and_draws(name):
-    check_default_run(name)
+def test_default_run_succeeds_and_draws(name, default_run):
+    check_default_run(name, default_run(name))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", TRAINING)
-def test_default_training_run_succeeds_and_draws(name):
-    check_default_run(name)
+def test_default_training_run_succeeds_and_draws(name, default_run):
+    check_default_run(name, default_run(name))
 
 
 def test_summary_prints_labelled_matrices():
@@ -85,7 +76,7 @@ def assert_same(a: DemoResult, b: DemoResult) -> None:
         ("attention.multihead", {}),
         ("transposed_conv", {}),
         ("positional.rope", {}),
-        ("flow_matching", {"steps": 30, "reflow_steps": 10}),
+        ("flow_matching", {"steps": 30, "reflow_steps": 10, "sample_steps": 4}),
         ("segmentation.unet", {"steps": 3, "size": 16}),
         ("autoencoder", {"steps": 30}),
     ],
@@ -111,7 +102,7 @@ def test_training_reports_progress(name):
     calls = []
     params = {"steps": 25, "size": 16} if name == "segmentation.unet" else {"steps": 25}
     if name == "flow_matching":  # both flows on one count: 25 + 10 steps (the default reflow is 300)
-        params["reflow_steps"] = 10
+        params.update(reflow_steps=10, sample_steps=4)
     engine.run(
         name, params, device="cpu", progress=lambda step, total, loss: calls.append((step, total, loss))
     )

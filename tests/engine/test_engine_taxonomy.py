@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import engine
 from engine.concepts.taxonomy import FAMILIES, NODES, PROPERTY_HEADERS, PROPERTY_TABLE, PROPERTY_WORDS
 
 
@@ -19,9 +18,9 @@ def test_the_tree_is_the_courses():
     )
 
 
-def test_the_property_table_is_drawn_with_its_labels():
+def test_the_property_table_is_drawn_with_its_labels(default_run):
     assert PROPERTY_TABLE.shape == (len(FAMILIES), len(PROPERTY_HEADERS)) == (len(PROPERTY_WORDS), 4)
-    result = engine.run("generative.taxonomy", device="cpu")
+    result = default_run("generative.taxonomy")
     (table,) = (t for ax in result.figures["taxonomy"].axes for t in ax.tables)
     texts = {cell.get_text().get_text() for cell in table.get_celld().values()}
     assert set(PROPERTY_HEADERS) <= texts

@@ -109,7 +109,7 @@ def test_dilation_2_stride_2_is_reported_as_holes_where_it_used_to_be_even():
     assert kernel.shape == (5, 5) and kernel.sum() == 9 and kernel[1].sum() == 0
 
 
-def test_constant_input_checkerboards_through_transposed_conv_and_not_through_resize_conv():
+def test_constant_input_checkerboards_through_transposed_conv_and_not_through_resize_conv(default_run):
     g = torch.Generator().manual_seed(0)
     weights = [torch.rand(1, 1, 3, 3, generator=g) + 0.5 for _ in range(2)]
     for depth in (1, 2):
@@ -118,7 +118,7 @@ def test_constant_input_checkerboards_through_transposed_conv_and_not_through_re
         assert transposed.max() / transposed.min() > 1.2  # alternating rows and columns
         assert transposed[0, 0] != transposed[0, 1] and transposed[0, 0] != transposed[1, 0]
         torch.testing.assert_close(resized, torch.full_like(resized, resized.mean().item()))
-    result = engine.run("transposed_conv", device="cpu")
+    result = default_run("transposed_conv")
     assert result.metrics["constant_spread_transposed_2_layers"] > 0.1
     assert result.metrics["constant_spread_resize_conv_2_layers"] < 1e-6
 

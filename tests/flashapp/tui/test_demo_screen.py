@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import UTC
 
@@ -41,8 +42,10 @@ back = "Right."
 
 
 @pytest.fixture
-def runnable_collection(db_path, clock, write_deck):
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def runnable_collection(db_path, clock, write_deck, empty_collection_file):
+    """The runnable deck in a copy of the migrated empty collection (no migrations per test)."""
+    path = empty_collection_file(db_path)
+    with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
         collection.import_paths([write_deck(RUNNABLE_DECK, "runnable.toml")], backup=False)
         yield collection
 
@@ -62,6 +65,25 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await pilot.pause(0.05)
+
+
+def hold_each_report(monkeypatch) -> threading.Event:
+    """From now on, engine.run waits after each progress report until the returned event is set: a
+    demo stays mid-run, its thread waiting rather than training, for as long as a test looks at it (a
+    run left training spends CPU all that while, and the more the busier the machine)."""
+    from engine import runner
+
+    real, release = runner.run, threading.Event()
+
+    def run(name, params=None, device="auto", seed=0, progress=None, cancel=None):
+        def report(step: int, total: int, loss: float) -> None:
+            progress(step, total, loss)
+            release.wait(timeout=60)
+
+        return real(name, params, device, seed, report if progress else None, cancel)
+
+    monkeypatch.setattr(runner, "run", run)
+    return release
 
 
 async def run_demo(pilot, screen: DemoScreen) -> None:
@@ -151,36 +173,6 @@ async def test_an_invalid_parameter_is_refused_with_the_engines_message(runnable
         )
 
 
-async def test_a_training_demo_shows_progress_stays_responsive_and_stops_on_escape(runnable_collection):
-    app = make_app(runnable_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        demo = DemoScreen("flow_matching", {"steps": 20000, "batch": 64})
-        app.push_screen(demo)
-        await pilot.pause()
-        await pilot.press("r")
-        await wait_for(pilot, lambda: demo.losses)  # a progress report with the live loss arrived
-        assert demo.running and footer_keys(demo) == {"escape", "question_mark"}  # no Run, no Save meanwhile
-        assert demo.active_bindings["escape"].binding.description == "Stop"
-        assert "loss" in str(demo.query_one("#demo-loss").render())
-        focused = app.focused
-        await pilot.press("tab")  # the interface answers keys while the engine trains
-        assert app.focused is not focused
-        worker = demo._worker
-        await pilot.press("escape")
-        assert not demo.running and worker.state == WorkerState.CANCELLED
-        await wait_for(pilot, demo.engine_idle.is_set, timeout=10)  # the engine stopped at its next check
-        steps = len(demo.losses)
-        await pilot.pause(0.3)
-        assert len(demo.losses) == steps and demo.result is None
-        assert isinstance(app.screen, DemoScreen)
-        await pilot.press("escape")  # Esc again closes
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("d")  # and the app is as usable as before
-        await pilot.pause()
-        assert isinstance(app.screen, ConceptsScreen)
-
-
 async def test_reopening_a_demo_shows_the_cached_result_at_once(runnable_collection):
     app = make_app(runnable_collection)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -257,7 +249,8 @@ async def test_concept_demos_from_the_deck_tree_and_the_palette(runnable_collect
         assert isinstance(app.screen, ConceptsScreen)
 
 
-def test_torch_stays_out_until_the_first_run(tmp_path):
+def test_torch_stays_out_until_the_first_run(tmp_path, empty_collection_file):
+    collection_path = empty_collection_file(tmp_path / "c.db")  # migrated already: no Alembic run
     deck = tmp_path / "runnable.toml"
     deck.write_text(RUNNABLE_DECK, encoding="utf-8")
     script = textwrap.dedent(
@@ -268,7 +261,7 @@ def test_torch_stays_out_until_the_first_run(tmp_path):
         from flashapp.tui.screens.demo import DemoScreen
 
         async def main():
-            with Collection.open({str(tmp_path / "c.db")!r}, shipped_decks=False) as collection:
+            with Collection.open({str(collection_path)!r}, shipped_decks=False) as collection:
                 collection.import_paths([{str(deck)!r}], backup=False)
                 app = make_app(collection)
                 async with app.run_test(size=(100, 32)) as pilot:
@@ -292,9 +285,12 @@ def test_torch_stays_out_until_the_first_run(tmp_path):
     assert result.stdout.strip() == "ok"
 
 
-async def test_after_enter_in_a_field_s_saves_and_a_stopped_run_clears_the_old_figures(
-    runnable_collection, tmp_path
+async def test_a_training_demo_runs_on_enter_saves_then_trains_with_progress_and_stops_on_escape(
+    runnable_collection, tmp_path, monkeypatch
 ):
+    """A short run started by Enter in a field, saved with s; then a long run of the same demo shows its
+    progress, answers keys while it trains, stops on Esc (the short run's figures do not stay) and
+    leaves the app as usable as before."""
     app = make_app(runnable_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         demo = DemoScreen("transformer.toy_task", {"steps": 5, "batch": 8}, figures_dir=tmp_path / "figs")
@@ -311,9 +307,29 @@ async def test_after_enter_in_a_field_s_saves_and_a_stopped_run_clears_the_old_f
 
         field.value = "20000"
         demo.query_one("#demo-output").focus()
+        release = hold_each_report(monkeypatch)  # the long run stays at its first report until Esc
         await pilot.press("r")
-        await wait_for(pilot, lambda: demo.losses)
+        await wait_for(pilot, lambda: demo.losses)  # a progress report with the live loss arrived
+        assert demo.running and footer_keys(demo) == {"escape", "question_mark"}  # no Run, no Save meanwhile
+        assert demo.active_bindings["escape"].binding.description == "Stop"
+        assert "loss" in str(demo.query_one("#demo-loss").render())
+        focused = app.focused
+        await pilot.press("tab")  # the interface answers keys while the engine trains
+        assert app.focused is not focused
+        worker = demo._worker
         await pilot.press("escape")  # stopped: the figures of the earlier run must not stay
-        await pilot.pause()
-        assert demo.result is None and not demo.query_one("#demo-panels").children
+        assert not demo.running and worker.state == WorkerState.CANCELLED
+        release.set()  # the engine goes on to its next check, and stops there
+        await wait_for(pilot, demo.engine_idle.is_set, timeout=10)
+        steps = len(demo.losses)
+        await pilot.pause(0.3)
+        assert len(demo.losses) == steps and demo.result is None
+        assert not demo.query_one("#demo-panels").children
         assert "s" not in footer_keys(demo)
+        assert isinstance(app.screen, DemoScreen)
+        await pilot.press("escape")  # Esc again closes
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("d")  # and the app is as usable as before
+        await pilot.pause()
+        assert isinstance(app.screen, ConceptsScreen)

@@ -1,37 +1,41 @@
 """Snapshots at 100x32 and 80x24 of the demo screen after a run: the parameters, the checkerboard and
 the transposed convolution's overlap map as labelled heatmap grids (the same on every CPU); and causal
 attention's scores and weights with the masked cells grey, outside the colour scale. Shown from the
-cache (a second opening), so no run time in it. Regenerate with
-`pytest tests/flashapp/tui/test_demo_snapshots.py --snapshot-update`."""
+cache (the run is put there before the app starts, as a first opening would), so no run time in it.
+Regenerate with `pytest tests/flashapp/tui/test_demo_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from flashapp.demo_cache import demo_key
 from flashapp.tui.app import make_app
-from flashapp.tui.screens.demo import DemoScreen
+from flashapp.tui.screens.demo import CachedRun, DemoScreen
+from flashapp.tui.screens.demo_outputs import demo_view
 
 SIZE = (100, 32)
 CONCEPT = "transposed_conv"
 PARAMS = {"size": 4, "kernel": 3, "stride": 2}
 
 
-async def run_then_reopen(pilot, concept: str = CONCEPT, params: dict | None = None) -> None:
-    app = pilot.app
-    params = PARAMS if params is None else params
-    first = DemoScreen(concept, params, device="cpu")
-    app.push_screen(first)
+def with_cached_run(app, concept: str = CONCEPT, params: dict | None = None):
+    """The app with the concept's run already in its demo cache, as after a first opening and Run: the
+    demo screen then shows it at once, from the cache (what the snapshots are of)."""
+    from engine.registry import ENGINE_VERSION, validate_params
+    from engine.runner import run
+
+    values = validate_params(concept, PARAMS if params is None else params)
+    result = run(concept, values, device="cpu", seed=int(values["seed"]))
+    key = demo_key(concept, values, "cpu", ENGINE_VERSION)
+    app.demo_cache.put(key, CachedRun(result, demo_view(result)))
+    return app
+
+
+async def open_demo(pilot, concept: str = CONCEPT, params: dict | None = None) -> None:
+    demo = DemoScreen(concept, PARAMS if params is None else params, device="cpu")
+    pilot.app.push_screen(demo)
     await pilot.pause()
-    await pilot.press("r")
-    deadline = time.monotonic() + 60
-    while first.result is None:
-        assert time.monotonic() < deadline
-        await pilot.pause(0.05)
-    await pilot.press("escape")
-    app.push_screen(DemoScreen(concept, params, device="cpu"))
-    await pilot.pause()
+    assert demo.result is not None and "from the cache" in str(demo.query_one("#demo-status").content)
 
 
 @pytest.fixture
@@ -43,22 +47,28 @@ def steady_sdpa_gap(monkeypatch):
     monkeypatch.setattr("engine.concepts.attention._sdpa_gap", lambda *args, **kw: 2.0**-23)
 
 
-async def run_masked_then_reopen(pilot) -> None:
-    await run_then_reopen(pilot, "attention.masked", {"n": 5, "d": 4})
+MASKED = {"n": 5, "d": 4}
+
+
+async def open_masked(pilot) -> None:
+    await open_demo(pilot, "attention.masked", MASKED)
 
 
 def test_demo_screen(snap_compare, study_collection):
-    assert snap_compare(make_app(study_collection), terminal_size=SIZE, run_before=run_then_reopen)
+    app = with_cached_run(make_app(study_collection))
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_demo)
 
 
 def test_demo_screen_at_80_columns(snap_compare, study_collection):
-    assert snap_compare(make_app(study_collection), terminal_size=(80, 24), run_before=run_then_reopen)
+    app = with_cached_run(make_app(study_collection))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_demo)
 
 
 def test_masked_attention(snap_compare, study_collection, steady_sdpa_gap):
-    assert snap_compare(make_app(study_collection), terminal_size=SIZE, run_before=run_masked_then_reopen)
+    app = with_cached_run(make_app(study_collection), "attention.masked", MASKED)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_masked)
 
 
 def test_masked_attention_at_80_columns(snap_compare, study_collection, steady_sdpa_gap):
-    app = make_app(study_collection)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_masked_then_reopen)
+    app = with_cached_run(make_app(study_collection), "attention.masked", MASKED)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_masked)

@@ -84,10 +84,25 @@ async def test_a_heatmap_too_wide_for_its_space_averages_columns_so_the_last_one
     assert styles[len(drawn) - 1] != styles[len(drawn) - 2]  # only the last group holds position 63
 
 
-@pytest.mark.parametrize("columns", [80, 100])
-async def test_the_sinusoidal_matrix_shows_all_its_positions_on_the_demo_screen(columns):
+def check_all_positions_shown(demo: DemoScreen) -> None:
+    """The sinusoidal matrix's 64 positions in a grid too narrow for one column each: the columns are
+    averaged in groups, the header names the last position, and the last position is drawn."""
+    grid = demo.query(HeatmapGrid).first()
+    width = grid.size.width
+    text = grid.render()
+    assert len(grid.col_names) == 64 and width - grid._label_width() < 64  # too narrow for one per column
+    lines = text.plain.split("\n")
+    assert lines[0].rstrip().endswith(grid.col_names[-1])  # the header tells the real range
+    assert "all 64 columns" in lines[-1]
+    shown = len(lines[1]) - grid._label_width()
+    assert 63 in grid._groups(shown)[-1]  # the last position is in the last drawn column
+    assert all(len(line) <= width for line in lines)
+
+
+async def test_the_sinusoidal_matrix_shows_all_its_positions_on_the_demo_screen():
+    """At 80 columns, then (the terminal widened, the same run) at 100."""
     app = make_app(None)
-    async with app.run_test(size=(columns, 32)) as pilot:
+    async with app.run_test(size=(80, 32)) as pilot:
         demo = DemoScreen("positional.sinusoidal", {}, device="cpu")
         app.push_screen(demo)
         await pilot.pause()
@@ -97,16 +112,12 @@ async def test_the_sinusoidal_matrix_shows_all_its_positions_on_the_demo_screen(
             assert time.monotonic() < deadline
             await pilot.pause(0.05)
         await pilot.pause()
-        grid = demo.query(HeatmapGrid).first()
-        width = grid.size.width
-        text = grid.render()
-    assert len(grid.col_names) == 64 and width - grid._label_width() < 64  # too narrow for one per column
-    lines = text.plain.split("\n")
-    assert lines[0].rstrip().endswith(grid.col_names[-1])  # the header tells the real range
-    assert "all 64 columns" in lines[-1]
-    shown = len(lines[1]) - grid._label_width()
-    assert 63 in grid._groups(shown)[-1]  # the last position is in the last drawn column
-    assert all(len(line) <= width for line in lines)
+        narrow = demo.query(HeatmapGrid).first().size.width
+        check_all_positions_shown(demo)
+        await pilot.resize_terminal(100, 32)
+        await pilot.pause()
+        assert demo.query(HeatmapGrid).first().size.width > narrow
+        check_all_positions_shown(demo)
 
 
 def test_a_line_plot_has_its_axis_ends_and_a_legend():
@@ -160,52 +171,44 @@ def test_images_shrink_until_a_group_fits():
     assert shrink([[0.0, 1.0], [1.0, 2.0]], 2) == [[1.0]]
 
 
-@pytest.fixture(scope="module")
-def _runs_by_request() -> dict:
-    return {}
+CONCEPTS = [
+    "attention.scaled_dot_product",
+    "attention.self",
+    "attention.cross",
+    "attention.multihead",
+    "attention.masked",
+    "attention.permutation",
+    "positional.sinusoidal",
+    "positional.rope",
+    "transposed_conv",
+    "segmentation.unet",
+    "autoencoder",
+    "flow_matching",
+    "transformer.toy_task",
+    "generative.taxonomy",
+]
 
 
-@pytest.fixture
-def engine_run_once_per_request(monkeypatch, _runs_by_request):
-    """engine.run through the module's memo: a concept's TINY run trains at the first screen size and
-    the other size draws the same result (what is under test is the drawing, not the training)."""
-    from engine import runner
-
-    real = runner.run
-
-    def run(name, params=None, device="auto", seed=0, progress=None, cancel=None):
-        key = (name, repr(sorted((params or {}).items())), device, seed)
-        if key not in _runs_by_request:
-            _runs_by_request[key] = real(name, params, device, seed, progress, cancel)
-        return _runs_by_request[key]
-
-    monkeypatch.setattr(runner, "run", run)
+def check_panels_fit(demo: DemoScreen, columns: int) -> None:
+    """Every panel is drawn, inside the screen's `columns`, and no text figure is wider than its panel."""
+    panels = demo.query_one("#demo-panels").children
+    assert len(panels) >= 2  # at least one title and one drawing
+    for widget in panels:
+        assert widget.size.height > 0 and widget.size.width > 0
+        assert widget.region.right <= columns, (widget, widget.region)
+        rendered = widget.render()
+        if hasattr(rendered, "plain") and not widget.has_class("panel-title"):  # titles wrap at words
+            # a text figure: no line wider than its panel (Textual would wrap it and break the picture)
+            widest = max((len(line) for line in rendered.plain.split("\n")), default=0)
+            assert widest <= widget.size.width, (widget, widest, widget.size.width)
 
 
-@pytest.mark.parametrize(
-    "concept",
-    [
-        "attention.scaled_dot_product",
-        "attention.self",
-        "attention.cross",
-        "attention.multihead",
-        "attention.masked",
-        "attention.permutation",
-        "positional.sinusoidal",
-        "positional.rope",
-        "transposed_conv",
-        "segmentation.unet",
-        "autoencoder",
-        "flow_matching",
-        "transformer.toy_task",
-        "generative.taxonomy",
-    ],
-)
-@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
-async def test_every_concepts_outputs_are_drawn(concept, size, engine_run_once_per_request):
-    """Every concept's figures drawn at 80 and 100 columns, each panel inside the screen's width."""
+@pytest.mark.parametrize("concept", CONCEPTS)
+async def test_every_concepts_outputs_are_drawn(concept):
+    """Every concept's figures drawn at 80 columns, then, the terminal widened, at 100: each panel inside
+    the screen's width. One run per concept (TINY parameters): what is under test is the drawing."""
     app = make_app(None)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         demo = DemoScreen(concept, TINY.get(concept, {}), device="cpu")
         app.push_screen(demo)
         await pilot.pause()
@@ -215,16 +218,12 @@ async def test_every_concepts_outputs_are_drawn(concept, size, engine_run_once_p
             assert time.monotonic() < deadline and "Error" not in str(demo.query_one("#demo-status").content)
             await pilot.pause(0.05)
         await pilot.pause()
-        panels = demo.query_one("#demo-panels").children
-        assert len(panels) >= 2  # at least one title and one drawing
-        for widget in panels:
-            assert widget.size.height > 0 and widget.size.width > 0
-            assert widget.region.right <= size[0], (widget, widget.region)
-            rendered = widget.render()
-            if hasattr(rendered, "plain") and not widget.has_class("panel-title"):  # titles wrap at words
-                # a text figure: no line wider than its panel (Textual would wrap it and break the picture)
-                widest = max((len(line) for line in rendered.plain.split("\n")), default=0)
-                assert widest <= widget.size.width, (widget, widest, widget.size.width)
+        narrow = demo.query_one("#demo-panels").size.width
+        check_panels_fit(demo, 80)
+        await pilot.resize_terminal(100, 32)
+        await pilot.pause()
+        assert demo.query_one("#demo-panels").size.width > narrow  # laid out again at the new width
+        check_panels_fit(demo, 100)
 
 
 def test_a_narrow_line_plot_legend_keeps_whole_entries_on_as_many_lines_as_it_needs():
