@@ -98,7 +98,7 @@ NOTE_TYPE = "anki"
 # SQLite attaches at most 10 databases to one connection: a package and its staged notes each.
 MAX_PACKAGES = 4
 # Page cache while importing (negative: KiB), so a big import does not spill pages mid-transaction.
-IMPORT_CACHE_KIB = -65536
+IMPORT_CACHE_KIB = -262144
 IMPORTED_REVIEW = '{"imported":"anki"}'
 
 
@@ -436,6 +436,7 @@ def _write_package(
         existing_notes = run.value("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL")
         # Cards first (their notes' ids are known already): a staging worker may still be at the notes.
         position = run.value("SELECT coalesce(max(position), 0) + 1 FROM main.cards")
+        rebuild = _drop_deferred_indexes(run, info.card_count)
         cards_added = sum(
             run(
                 _insert_cards_sql(alias, new_cards=new_cards, new_notes=new_notes),
@@ -444,6 +445,8 @@ def _write_package(
             for new_notes in ((True, False) if existing_notes else (True,))
             for new_cards in (True, False)
         )
+        for sql in rebuild:
+            run(sql)
         cards_updated = 0
         if existing_notes:  # only then the update and matching statements run at all
             if not reset:
@@ -705,6 +708,34 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         {joins}"""
     )
     return first_import
+
+
+# Plain indexes of the cards table whose keys come in scattered (each deck's due times), built again
+# after a big insert rather than grown a row at a time (see `_drop_deferred_indexes`).
+DEFERRED_CARD_INDEXES = ("ix_cards_deck_queue_due",)
+# Fewer incoming cards than this: the index takes them as they come.
+DEFER_INDEX_MIN_CARDS = 10_000
+
+
+def _drop_deferred_indexes(run: _Runner, incoming: int) -> list[str]:
+    """Drop `DEFERRED_CARD_INDEXES` when the package brings at least as many cards as the collection
+    holds, and return the statements that build them again, as they were, once the cards are in:
+    SQLite builds an index from sorted keys, tightly packed, for less than inserting the same keys one
+    card at a time at scattered places. The drop is part of the caller's transaction: a failure or a
+    crash anywhere before the commit leaves the index as it was. Unique indexes (constraints) stay."""
+    if incoming < DEFER_INDEX_MIN_CARDS or incoming < run.value("SELECT count(*) FROM main.cards"):
+        return []
+    rebuild = []
+    for name in DEFERRED_CARD_INDEXES:
+        found = run.db.execute(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = 'cards' AND name = ? "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            (name,),
+        ).fetchall()
+        if found:
+            run(f'DROP INDEX main."{name}"')
+            rebuild.append(found[0][0])
+    return rebuild
 
 
 def note_ids(base: int) -> Callable[[], int]:
