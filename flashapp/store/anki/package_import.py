@@ -2,8 +2,10 @@
 
 1. Prepare (nothing written): each package is unpacked into a work folder by `package_reader` (zip and
    media checks, size caps), its collection opened read-only and checked by `collection_reader`
-   (`quick_check` first, then its tables and rows). A big package hands the row checks and the notes'
-   stored columns to a worker process (`stager`), which runs while step 3 copies cards.
+   (`quick_check` first, then its tables and rows). A big package hands `quick_check`, the row checks
+   and the notes' stored columns to a worker process (`stager`), which runs while step 3 copies cards:
+   what the import read is committed only once the worker found the package sound (and a failure of
+   the reading here is reported as the damage `quick_check` finds, if it finds one).
 2. The caller backs the collection up.
 3. One write transaction (`BEGIN IMMEDIATE`) on a plain sqlite3 connection (`write_packages`), with
    every package's collection ATTACHed read-only and immutable (`attached_packages`), `trusted_schema`
@@ -51,6 +53,7 @@ from flashapp.anki.collection_reader import (
     check_row_types,
     is_placeholder,
     open_readonly,
+    quick_check,
     read_collection,
     sqlite_uri,
     unicase_collation,
@@ -128,7 +131,10 @@ def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_L
     stager = NoteStager.start() if path.stat().st_size >= STAGE_MIN_PACKAGE_BYTES else None
     try:
         contents = read_package(path, workdir, limits)
-        connection = open_readonly(contents.collection_path, label)
+        # With a worker, the worker runs the package's quick_check (its first step, beside the writing
+        # here, which the import commits only once the worker's checks passed); else it is run here.
+        checked = stager is None
+        connection = open_readonly(contents.collection_path, label, check=checked)
         try:
             info = read_collection(connection, label, check_rows=False)
             if contents.collection_entry == "collection.anki2" and is_placeholder(connection):
@@ -154,6 +160,9 @@ def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_L
                 if stager is not None:
                     stager.cancel()
                     stager = None
+                if not checked:
+                    quick_check(connection, label)
+                    checked = True
                 check_row_types(connection, label, info.has_revlog)
             home_decks = [
                 row[0]
@@ -161,7 +170,11 @@ def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_L
                     "SELECT DISTINCT CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
                 )
             ]
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UserError) as error:
+            if not checked:  # a damaged file says so, whatever reading it ran into first
+                quick_check(connection, label)
+            if isinstance(error, UserError):
+                raise
             raise UserError(f"{label}: its collection is malformed ({error})") from None
         finally:
             connection.close()
@@ -379,6 +392,8 @@ def write_package(
     try:
         return _write_package(db, alias, package, now=now, reset=reset, attached=attached, tz=tz)
     except sqlite3.DatabaseError as error:
+        if package.stager is not None and package.stager.pending:
+            package.stager.result(package.path.name)  # a damaged package: the worker's check says so
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         for constraint, meaning in _CONSTRAINTS.items():
             if constraint in reason:
