@@ -320,7 +320,12 @@ def test_a_damaged_package_is_refused_by_its_quick_check(staged, parts, collecti
         monkeypatch.setattr(anki_import, "STAGE_MIN_NOTES", 0)
     sent = []
     original = anki_import.NoteStager.send
-    monkeypatch.setattr(anki_import.NoteStager, "send", lambda self, **job: sent.append(original(self, **job)))
+
+    def send(self, **job):
+        sent.append(job["label"])
+        original(self, **job)
+
+    monkeypatch.setattr(anki_import.NoteStager, "send", send)
     refused(collection, _keys_out_of_order(parts, tmp_path), r"collection is damaged \(sqlite quick_check: ")
     assert len(sent) == int(staged)  # the worker got the job, and its check refused the package
     half = parts["anki21"][: len(parts["anki21"]) // 2]
