@@ -2,8 +2,10 @@
 
 The file (already a temporary copy, unpacked by `package_reader`) is opened read-only and immutable,
 with `trusted_schema` off (so no view or trigger can call functions) and `query_only` on, and must
-pass `PRAGMA quick_check` before anything else is read. Its tables must be real tables with the
-columns Anki writes and values of the types Anki stores; anything else is a clear `UserError`.
+pass `PRAGMA quick_check` before anything read from it is trusted: before anything is read, or, for a
+big package whose staging worker runs the check, before the import commits. Its tables must be real
+tables with the columns Anki writes and values of the types Anki stores; anything else is a clear
+`UserError`.
 
 Both layouts are read: schema 11 (note types, decks and deck options as JSON in the `col` row) and
 schema 15-18 (separate `notetypes`, `fields`, `templates`, `decks`, `deck_config` and `config` tables,
@@ -120,8 +122,9 @@ def unicase_collation(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
-def open_readonly(path: Path, label: str) -> sqlite3.Connection:
-    """The collection at `path`, read-only, checked with `quick_check`."""
+def open_readonly(path: Path, label: str, *, check: bool = True) -> sqlite3.Connection:
+    """The collection at `path`, read-only, checked with `quick_check` (unless `check` is False: the
+    caller has it checked elsewhere before trusting what it reads, see `quick_check`)."""
     try:
         connection = sqlite3.connect(sqlite_uri(path), uri=True, check_same_thread=False)
     except sqlite3.Error as error:
@@ -131,9 +134,8 @@ def open_readonly(path: Path, label: str) -> sqlite3.Connection:
         connection.execute("PRAGMA trusted_schema=OFF")
         connection.execute("PRAGMA query_only=ON")
         connection.execute(f"PRAGMA mmap_size={READ_MMAP_BYTES}")
-        result = [row[0] for row in connection.execute("PRAGMA quick_check")]
-        if result != ["ok"]:
-            raise UserError(f"{label}: its collection is damaged (sqlite quick_check: {result[0]})")
+        if check:
+            quick_check(connection, label)
     except sqlite3.DatabaseError as error:
         connection.close()
         raise UserError(f"{label}: its collection is not a valid SQLite database ({error})") from None
@@ -141,6 +143,17 @@ def open_readonly(path: Path, label: str) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def quick_check(connection: sqlite3.Connection, label: str, schema: str = "main") -> None:
+    """`PRAGMA quick_check` of the collection attached as `schema`: a `UserError` naming the first
+    damage (out-of-order keys, broken pages), or one saying it is no SQLite database at all."""
+    try:
+        result = [row[0] for row in connection.execute(f"PRAGMA {schema}.quick_check")]
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"{label}: its collection is not a valid SQLite database ({error})") from None
+    if result != ["ok"]:
+        raise UserError(f"{label}: its collection is damaged (sqlite quick_check: {result[0]})")
 
 
 def read_collection(connection: sqlite3.Connection, label: str, *, check_rows: bool = True) -> AnkiCollection:

@@ -2,8 +2,10 @@
 
 1. Prepare (nothing written): each package is unpacked into a work folder by `package_reader` (zip and
    media checks, size caps), its collection opened read-only and checked by `collection_reader`
-   (`quick_check` first, then its tables and rows). A big package hands the row checks and the notes'
-   stored columns to a worker process (`stager`), which runs while step 3 copies cards.
+   (`quick_check` first, then its tables and rows). A big package hands `quick_check`, the row checks
+   and the notes' stored columns to a worker process (`stager`), which runs while step 3 copies cards:
+   what the import read is committed only once the worker found the package sound (and a failure of
+   the reading here is reported as the damage `quick_check` finds, if it finds one).
 2. The caller backs the collection up.
 3. One write transaction (`BEGIN IMMEDIATE`) on a plain sqlite3 connection (`write_packages`), with
    every package's collection ATTACHed read-only and immutable (`attached_packages`), `trusted_schema`
@@ -51,6 +53,7 @@ from flashapp.anki.collection_reader import (
     check_row_types,
     is_placeholder,
     open_readonly,
+    quick_check,
     read_collection,
     sqlite_uri,
     unicase_collation,
@@ -98,7 +101,7 @@ NOTE_TYPE = "anki"
 # SQLite attaches at most 10 databases to one connection: a package and its staged notes each.
 MAX_PACKAGES = 4
 # Page cache while importing (negative: KiB), so a big import does not spill pages mid-transaction.
-IMPORT_CACHE_KIB = -65536
+IMPORT_CACHE_KIB = -262144
 IMPORTED_REVIEW = '{"imported":"anki"}'
 
 
@@ -128,7 +131,10 @@ def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_L
     stager = NoteStager.start() if path.stat().st_size >= STAGE_MIN_PACKAGE_BYTES else None
     try:
         contents = read_package(path, workdir, limits)
-        connection = open_readonly(contents.collection_path, label)
+        # With a worker, the worker runs the package's quick_check (its first step, beside the writing
+        # here, which the import commits only once the worker's checks passed); else it is run here.
+        checked = stager is None
+        connection = open_readonly(contents.collection_path, label, check=checked)
         try:
             info = read_collection(connection, label, check_rows=False)
             if contents.collection_entry == "collection.anki2" and is_placeholder(connection):
@@ -154,6 +160,9 @@ def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_L
                 if stager is not None:
                     stager.cancel()
                     stager = None
+                if not checked:
+                    quick_check(connection, label)
+                    checked = True
                 check_row_types(connection, label, info.has_revlog)
             home_decks = [
                 row[0]
@@ -161,7 +170,11 @@ def prepare_package(path: Path, workdir: Path, limits: PackageLimits = DEFAULT_L
                     "SELECT DISTINCT CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
                 )
             ]
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UserError) as error:
+            if not checked:  # a damaged file says so, whatever reading it ran into first
+                quick_check(connection, label)
+            if isinstance(error, UserError):
+                raise
             raise UserError(f"{label}: its collection is malformed ({error})") from None
         finally:
             connection.close()
@@ -379,6 +392,8 @@ def write_package(
     try:
         return _write_package(db, alias, package, now=now, reset=reset, attached=attached, tz=tz)
     except sqlite3.DatabaseError as error:
+        if package.stager is not None and package.stager.pending:
+            package.stager.result(package.path.name)  # a damaged package: the worker's check says so
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         for constraint, meaning in _CONSTRAINTS.items():
             if constraint in reason:
@@ -436,6 +451,7 @@ def _write_package(
         existing_notes = run.value("SELECT count(*) FROM temp.fa_notes WHERE existing IS NOT NULL")
         # Cards first (their notes' ids are known already): a staging worker may still be at the notes.
         position = run.value("SELECT coalesce(max(position), 0) + 1 FROM main.cards")
+        rebuild = _drop_deferred_indexes(run, info.card_count)
         cards_added = sum(
             run(
                 _insert_cards_sql(alias, new_cards=new_cards, new_notes=new_notes),
@@ -444,6 +460,8 @@ def _write_package(
             for new_notes in ((True, False) if existing_notes else (True,))
             for new_cards in (True, False)
         )
+        for sql in rebuild:
+            run(sql)
         cards_updated = 0
         if existing_notes:  # only then the update and matching statements run at all
             if not reset:
@@ -705,6 +723,34 @@ def _create_temp_tables(run, alias: str, note_types, decks, info: AnkiCollection
         {joins}"""
     )
     return first_import
+
+
+# Plain indexes of the cards table whose keys come in scattered (each deck's due times), built again
+# after a big insert rather than grown a row at a time (see `_drop_deferred_indexes`).
+DEFERRED_CARD_INDEXES = ("ix_cards_deck_queue_due",)
+# Fewer incoming cards than this: the index takes them as they come.
+DEFER_INDEX_MIN_CARDS = 10_000
+
+
+def _drop_deferred_indexes(run: _Runner, incoming: int) -> list[str]:
+    """Drop `DEFERRED_CARD_INDEXES` when the package brings at least as many cards as the collection
+    holds, and return the statements that build them again, as they were, once the cards are in:
+    SQLite builds an index from sorted keys, tightly packed, for less than inserting the same keys one
+    card at a time at scattered places. The drop is part of the caller's transaction: a failure or a
+    crash anywhere before the commit leaves the index as it was. Unique indexes (constraints) stay."""
+    if incoming < DEFER_INDEX_MIN_CARDS or incoming < run.value("SELECT count(*) FROM main.cards"):
+        return []
+    rebuild = []
+    for name in DEFERRED_CARD_INDEXES:
+        found = run.db.execute(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = 'cards' AND name = ? "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            (name,),
+        ).fetchall()
+        if found:
+            run(f'DROP INDEX main."{name}"')
+            rebuild.append(found[0][0])
+    return rebuild
 
 
 def note_ids(base: int) -> Callable[[], int]:

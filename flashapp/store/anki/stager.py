@@ -1,11 +1,12 @@
 """Staging a big package's notes in another process while the import writes its cards.
 
 Most of an import's work is turning notes into stored columns (fields JSON, search text) and checking
-the package's rows. For a big package the importer starts `stage_worker` (a plain Python
-process: SQLite in two threads of one process contends on its own locks, two processes do not) as soon
-as it opens the package, hands it the job once the package passed `quick_check`, copies cards and
-reviews meanwhile, and then copies the notes from the staging file in one plain statement. A worker
-that fails makes the import fail before it commits; a cancelled one is killed.
+the package. For a big package the importer starts `stage_worker` (a plain Python process: SQLite in
+two threads of one process contends on its own locks, two processes do not) as soon as it opens the
+package, hands it the job once it has read the package's small tables (the worker runs the package's
+`quick_check` first, then its row checks, then stages the notes), copies cards and reviews meanwhile,
+and then copies the notes from the staging file in one plain statement. A worker that fails makes the
+import fail before it commits; a cancelled one is killed.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class NoteStager:
         fields: dict[int, tuple[str, ...]],
         has_revlog: bool,
     ) -> None:
-        """Hand the worker its job (the package passed quick_check)."""
+        """Hand the worker its job: the package's quick_check, its row checks, then the notes."""
         assert self._process is not None and self._process.stdin is not None
         self.stage_path = stage
         job = {
@@ -67,6 +68,11 @@ class NoteStager:
             self._process.stdin.close()
         except OSError:
             pass  # the worker is gone: result() says so
+
+    @property
+    def pending(self) -> bool:
+        """Given its job, and its answer not yet read."""
+        return self._process is not None and self.stage_path is not None
 
     def result(self, label: str) -> Path:
         """Wait for the worker; the staging file, or a `UserError` saying what was wrong."""

@@ -281,3 +281,55 @@ def test_the_staging_worker_refuses_malformed_rows_too(
     monkeypatch.setattr(anki_import, "STAGE_MIN_PACKAGE_BYTES", 0)
     monkeypatch.setattr(anki_import, "STAGE_MIN_NOTES", 0)
     refused(collection, _altered(parts, tmp_path, sql), message)
+
+
+def _keys_out_of_order(parts, tmp_path: Path) -> Path:
+    """A package whose notes table holds its rows out of key order (two cell pointers of its leaf page
+    swapped): every row still reads, only `quick_check` sees the damage (an import trusting the order
+    could match the wrong rows)."""
+    database = tmp_path / "swapped.anki21"
+    database.write_bytes(parts["anki21"])
+    connection = sqlite3.connect(database)
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'notes'").fetchone()[0]
+    count = connection.execute("SELECT count(*) FROM notes").fetchone()[0]
+    connection.close()
+    data = bytearray(database.read_bytes())
+    page = (root - 1) * page_size
+    assert root > 1 and data[page] == 0x0D, "the notes table is one leaf page"  # a table leaf
+    assert int.from_bytes(data[page + 3 : page + 5], "big") == count >= 2
+    first, second = page + 8, page + 10  # the cell pointer array follows the 8-byte header
+    data[first : first + 2], data[second : second + 2] = data[second : second + 2], data[first : first + 2]
+    database.write_bytes(bytes(data))
+    check = sqlite3.connect(database)
+    assert check.execute("SELECT count(*) FROM notes").fetchone() == (count,)  # reads see nothing wrong
+    assert check.execute("PRAGMA quick_check").fetchone() != ("ok",)
+    check.close()
+    return write_zip(tmp_path / "swapped.apkg", {"collection.anki21": database.read_bytes()})
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["in-process", "staging-worker"])
+def test_a_damaged_package_is_refused_by_its_quick_check(staged, parts, collection, tmp_path, monkeypatch):
+    """Out-of-order keys, a truncated file, garbage: refused, naming the damage, and nothing written,
+    whether the import runs the check itself or its staging worker runs it while the cards are copied
+    (then the import reads the package before the check's answer, and commits only after it)."""
+    import flashapp.store.anki.package_import as anki_import
+
+    if staged:
+        monkeypatch.setattr(anki_import, "STAGE_MIN_PACKAGE_BYTES", 0)
+        monkeypatch.setattr(anki_import, "STAGE_MIN_NOTES", 0)
+    sent = []
+    original = anki_import.NoteStager.send
+
+    def send(self, **job):
+        sent.append(job["label"])
+        original(self, **job)
+
+    monkeypatch.setattr(anki_import.NoteStager, "send", send)
+    refused(collection, _keys_out_of_order(parts, tmp_path), r"collection is damaged \(sqlite quick_check: ")
+    assert len(sent) == int(staged)  # the worker got the job, and its check refused the package
+    half = parts["anki21"][: len(parts["anki21"]) // 2]
+    truncated = write_zip(tmp_path / "t.apkg", {"collection.anki21": half})
+    refused(collection, truncated, "collection is (damaged|not a valid SQLite database)")
+    garbage = write_zip(tmp_path / "g.apkg", {"collection.anki21": b"definitely not sqlite" * 100})
+    refused(collection, garbage, "not a valid SQLite database")

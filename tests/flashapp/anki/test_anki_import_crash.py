@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -32,6 +33,8 @@ CHILD = textwrap.dedent(
     from flashapp.store.collection import Collection
 
     step, db, package, way = sys.argv[1:5]
+    # However small the package, the cards' deferred index is dropped and built again in the transaction.
+    package_import.DEFER_INDEX_MIN_CARDS = 0
 
     def die():
         os._exit(137)
@@ -69,9 +72,19 @@ CHILD = textwrap.dedent(
             collection.import_package(package, backup=False)
     """
 )
+DEFERRED_SQL = "CREATE INDEX ix_cards_deck_queue_due ON cards (deck_id, queue, due, position)"
 STEPS = ("prepared", "rows_written", "half_installed", "installed", "committed")
 # Every step through the Collection; through `flashapp import` the two around the media files.
 CASES = [(step, "collection") for step in STEPS] + [("rows_written", "cli"), ("half_installed", "cli")]
+
+
+def indexes(path: Path) -> list[tuple[str, str]]:
+    """Every index of the file, with the SQL that made it."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+    finally:
+        db.close()
 
 
 def state(path: Path) -> tuple[int, dict[str, str]]:
@@ -86,6 +99,8 @@ def state(path: Path) -> tuple[int, dict[str, str]]:
 def test_a_kill_at_any_step_leaves_the_old_state_or_the_new(step, way, tolerant_package, tmp_path):  # noqa: F811
     db = tmp_path / "c.db"
     Collection.open(db, shipped_decks=False).close()
+    before = indexes(db)
+    assert ("ix_cards_deck_queue_due", DEFERRED_SQL) in before
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     child = subprocess.run(
         [sys.executable, "-c", CHILD, step, str(db), str(tolerant_package), way], env=env, capture_output=True
@@ -94,6 +109,7 @@ def test_a_kill_at_any_step_leaves_the_old_state_or_the_new(step, way, tolerant_
     notes, rows = state(db)
     media_dir = tmp_path / "c.media"
     assert (notes, len(rows)) in ((0, 0), (3, 4)), step
+    assert indexes(db) == before, step  # the index dropped for the cards is there, committed or not
     if step in ("committed",):
         assert (notes, len(rows)) == (3, 4)
     for name, sha in rows.items():  # never a row without its file
@@ -109,4 +125,5 @@ def test_a_kill_at_any_step_leaves_the_old_state_or_the_new(step, way, tolerant_
     for name, sha in rows.items():
         assert hashlib.sha256((media_dir / name).read_bytes()).hexdigest() == sha
     assert not list(tmp_path.glob(".flashapp-import-*"))  # ... the next import did
+    assert indexes(db) == before
     assert not list(media_dir.glob(".flashapp-partial-*"))

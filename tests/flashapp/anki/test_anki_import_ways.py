@@ -53,3 +53,52 @@ def test_both_ways_write_the_same_rows(tolerant_package, scheduled_package, tmp_
     rows = table_rows(direct_file)  # the packages did come in (the comparison is not of empty tables)
     assert (len(rows["notes"]), len(rows["media"])) == (3 + len(scheduled_package[1]), 4)
     assert rows["reviews"] and any(card[7] is not None for card in rows["cards"])
+
+
+def test_the_cards_index_built_after_the_rows_holds_what_growing_it_did(
+    tolerant_package,  # noqa: F811
+    scheduled_package,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """A package bringing at least as many cards as the collection holds has `DEFERRED_CARD_INDEXES`
+    dropped and built again after its cards (`package_import._drop_deferred_indexes`): the same rows,
+    the same index (name and SQL), and every index entry matching its row (integrity_check)."""
+    from flashapp.store.anki import package_import
+
+    packages = [tolerant_package, scheduled_package[0]]
+    files = {"grown": tmp_path / "grown.db", "rebuilt": tmp_path / "rebuilt.db"}
+    for path in files.values():
+        Collection.open(path, shipped_decks=False).close()
+    dropped: list[str] = []
+    original = package_import._drop_deferred_indexes
+
+    def drop(run, incoming):
+        rebuild = original(run, incoming)
+        dropped.extend(rebuild)
+        return rebuild
+
+    monkeypatch.setattr(package_import, "_drop_deferred_indexes", drop)
+    drops = []
+    for now in (NOW, LATER):  # a first import (each package brings more cards than are here), then again
+        for name, path in files.items():
+            monkeypatch.setattr(package_import, "DEFER_INDEX_MIN_CARDS", 0 if name == "rebuilt" else 10**9)
+            with direct_or_none(path, UTC) as direct:
+                import_packages(direct, packages, reset=False, now=now, backup=False)
+        assert table_rows(files["rebuilt"]) == table_rows(files["grown"])
+        drops.append(dropped[:])
+        dropped.clear()
+    index_sql = "CREATE INDEX ix_cards_deck_queue_due ON cards (deck_id, queue, due, position)"
+    assert drops == [[index_sql, index_sql], []]  # the second time, the cards held outnumber those coming
+    schemas = {}
+    for name, path in files.items():
+        db = sqlite3.connect(path)
+        try:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            schemas[name] = db.execute(
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            ).fetchall()
+        finally:
+            db.close()
+    assert schemas["rebuilt"] == schemas["grown"]
+    assert ("ix_cards_deck_queue_due", "cards", index_sql) in schemas["rebuilt"]
