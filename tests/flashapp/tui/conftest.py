@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC
 
 import pytest
+from pilot_waits import install as install_pilot_waits
 from textual.app import App
 
 from flashapp.store.collection import Collection
@@ -34,6 +35,14 @@ id = "q4"
 front = "Who wrote *Attention Is All You Need*?"
 back = "Vaswani et al., 2017"
 """
+
+
+@pytest.fixture(autouse=True)
+def pilot_waits_on_the_app(request, monkeypatch) -> None:
+    """Pilot's pauses and key presses wait until the app has handled what it was sent (pilot_waits),
+    not for 20 ms slices of idle CPU. The concept demos' tests keep Textual's own wait."""
+    if not request.node.path.name.startswith("test_demo_"):
+        install_pilot_waits(monkeypatch)
 
 
 @pytest.fixture
