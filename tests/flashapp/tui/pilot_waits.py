@@ -80,3 +80,12 @@ def install(monkeypatch) -> None:
     """Pilot and key presses wait with `wait_for_idle` above for the rest of the test."""
     monkeypatch.setattr(textual.pilot, "wait_for_idle", wait_for_idle)
     monkeypatch.setattr(textual.app, "wait_for_idle", wait_for_idle)
+
+
+async def until(pilot, condition, *, timeout: float = 10.0, what: str = "the condition") -> None:
+    """Pause in short steps until `condition()` holds: for what a timer does (a flash ending, a clock's
+    tick), which no pause waits for. Fails after `timeout` seconds."""
+    deadline = monotonic() + timeout
+    while not condition():
+        assert monotonic() < deadline, f"{what} did not come within {timeout} s"
+        await pilot.pause(0.01)
