@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from pilot_waits import until
-from practice_fixtures import DECK, open_practice_collection, opened
+from practice_fixtures import DECK, opened
 from sqlalchemy import select
 
 from flashapp.store.models import PracticeSession
@@ -14,11 +14,6 @@ from flashapp.tui.practice_messages import PracticeStart
 from flashapp.tui.screens.home import HomeScreen
 from flashapp.tui.screens.match import TILE_KEYS, MatchScreen
 from flashapp.tui.widgets.match_tile import MatchTile
-
-
-@pytest.fixture
-def practice_collection(db_path, clock, write_deck):
-    yield from open_practice_collection(db_path, clock, write_deck)
 
 
 @pytest.fixture
