@@ -7,7 +7,8 @@ to the frames Textual paints for it, read from the app's display calls:
   - "settled": the last frame painted before the app goes idle (footer keys, counts, everything).
 Pilot's own waits (`press` and `pause` each sleep until the process has been idle for 20 ms) are
 outside both figures: they are how the script knows the app is done, not part of the app's work.
-"CPU" is the process time spent from the key to the settled frame.
+"CPU" is the process time spent from the key to the settled frame. The reveal before each answer
+(space) is timed the same way and shown on a line of its own.
 
 Run: .venv/bin/python benchmarks/study_screen.py [--cards 100000] [--answers 150] [--db FILE]
      [--profile N]   (cProfile over the answers; prints the N costliest functions)
@@ -55,6 +56,7 @@ class Samples:
     painted: list[float] = field(default_factory=list)  # ms, key to the next card's first frame
     settled: list[float] = field(default_factory=list)  # ms, key to the last frame before idle
     cpu: list[float] = field(default_factory=list)  # ms of process time, key to settled
+    reveal_cpu: list[float] = field(default_factory=list)  # ms of process time, space to settled
 
 
 async def measure(
@@ -81,8 +83,15 @@ async def measure(
         for i in range(answers):
             if study.card is None:
                 break
-            await pilot.press("space")
+            frames.clear()
+            reveal = events.Key("space", " ")
+            reveal.set_sender(app)
+            start_cpu = time.process_time()
+            app._driver.send_message(reveal)
+            await wait_for_idle(0)
             await pilot.pause()
+            assert study.revealed and frames
+            samples.reveal_cpu.append((frames[-1][1] - start_cpu) * 1000)
             clock.now += timedelta(seconds=5)
             shown = study.card.id
             frames.clear()
@@ -139,6 +148,7 @@ def main() -> None:
     print(f"  key to next card painted, ms: {summary(samples.painted)}")
     print(f"  key to settled screen, ms:    {summary(samples.settled)}")
     print(f"  CPU time, key to settled, ms: {summary(samples.cpu)}")
+    print(f"  the reveal before it (space), CPU time to settled, ms: {summary(samples.reveal_cpu)}")
     slowest = max(range(len(samples.cpu)), key=samples.cpu.__getitem__)
     others = samples.cpu[:slowest] + samples.cpu[slowest + 1 :]
     print(f"  the slowest answer (CPU) is answer {slowest + 1}; without it: {summary(others)}")

@@ -7,16 +7,25 @@ the TOML reader gives values without positions.
 The TOML reader is `tomli` where it is installed (its wheels are compiled with mypyc: a 100,000-card
 file parses in a third of the time), else the standard library's `tomllib`, which is tomli's pure-Python
 code: the same values and the same error messages, so either reads a file the same way.
+
+A big file is read in pieces cut before its `[[cards]]` lines (`_read_in_pieces`): each piece's values
+are made, checked and let go before the next is read, so the whole file's values are never held at
+once. `rtoml` (Rust) reads the pieces where it is installed, in under a third of tomli's time; tomli
+stays the judge: a file that cannot be cut, or whose pieces a reader refuses, is read whole by tomli,
+which gives the values or the error, and a file with any problem is checked again from tomli's values,
+so every message is tomli's. Where rtoml reads a file its values are tomli's but for the time zone object
+of an offset date-time, which no deck-file key accepts (tests/flashapp/core/test_deckfile_reader.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flashapp.core.cloze import CLOZE_PATTERN, cloze_numbers, cloze_problem
+from flashapp.core.gc_pause import gc_paused
 from flashapp.core.predict import PredictSpec, PredictSpecError, parse_predict
 from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.errors import UserError
@@ -25,6 +34,11 @@ try:
     import tomli as toml_reader
 except ImportError:  # pragma: no cover - depends on what is installed
     import tomllib as toml_reader
+
+try:
+    import rtoml as fast_toml_reader
+except ImportError:  # pragma: no cover - depends on what is installed
+    fast_toml_reader = None
 
 CARD_KINDS = ("basic", "reversed", "cloze", "type-in", "predict")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -185,36 +199,39 @@ def parse_deck(
 
     `validate_demo(concept, params)` and `validate_predict(spec)` check what the engine knows (concept
     names, parameter ranges, predict tasks) and return a one-line problem or None."""
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as Windows editors write
+    checks = (path, validate_demo, validate_predict)
     # The line numbers of every card and key (`_scan_blocks`) only serve error messages: a file is read
-    # without them, and read again with them only when it has a problem to report.
-    try:
-        return _parse_deck(text, path, validate_demo, validate_predict, with_lines=False)
-    except DeckFileError:
-        return _parse_deck(text, path, validate_demo, validate_predict, with_lines=True)
+    # without them (in pieces where it can be cut), and read again with them (whole, by tomli, whose
+    # values and messages are the reference) only when it has a problem to report.
+    with gc_paused():
+        try:
+            return _check_deck(*_read_in_pieces(text), *checks, lines=None)
+        except _PiecesRefused:
+            pass
+        except DeckFileError:
+            return _check_deck(_read_toml(text, path), None, *checks, lines=_scan_blocks(text))
+        try:
+            return _check_deck(_read_toml(text, path), None, *checks, lines=None)
+        except DeckFileError:
+            return _check_deck(_read_toml(text, path), None, *checks, lines=_scan_blocks(text))
 
 
 _NO_LINES = _Block(0)
 
 
-def _parse_deck(
-    text: str,
+def _check_deck(
+    data: dict[str, Any],
+    more_cards: Iterable[Iterable[dict[str, Any]]] | None,
     path: str,
     validate_demo: DemoValidator | None,
     validate_predict: PredictValidator | None,
     *,
-    with_lines: bool,
+    lines: tuple[_Block, _Block, list[_Block]] | None,
 ) -> DeckSpec:
-    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as Windows editors write
-    try:
-        data = toml_reader.loads(text)
-    except toml_reader.TOMLDecodeError as error:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise DeckFileError(path, line, f"invalid TOML: {reason}") from None
-    except RecursionError:
-        raise DeckFileError(path, _deepest_line(text), f"values nested more than {MAX_DEPTH} deep") from None
-    top_block, deck_block, card_blocks = _scan_blocks(text) if with_lines else (_NO_LINES, _NO_LINES, [])
+    """The deck of a file's TOML values: its cards are `data["cards"]`, or the lists of `more_cards`
+    where the file is read in pieces. `lines` (`_scan_blocks`) say where each problem is."""
+    top_block, deck_block, card_blocks = lines or (_NO_LINES, _NO_LINES, [])
 
     def fail(message: str, line: int | None = None, card_id: str | None = None) -> DeckFileError:
         return DeckFileError(path, line, message, card_id)
@@ -231,9 +248,13 @@ def _parse_deck(
     raw_cards = data.get("cards", [])
     if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
         raise fail("cards must be written as [[cards]] tables", card_blocks[0].line if card_blocks else 1)
-    cards: list[CardSpec] = []
+    pieces = (_taken(raw_cards),) if more_cards is None else more_cards
+    if lines is None:
+        cards = _cards_of(pieces, fail, validate_demo, validate_predict)
+        return DeckSpec(name=name, description=description, options=options, cards=tuple(cards))
+    cards = []
     first_line: dict[str, int] = {}
-    for index, raw in enumerate(raw_cards):
+    for index, raw in enumerate(card for piece in pieces for card in piece):
         block = card_blocks[index] if index < len(card_blocks) else _NO_LINES
         if problem := _value_problem(raw):
             key, reason = problem
@@ -243,7 +264,6 @@ def _parse_deck(
                 raw.get("id") if isinstance(raw.get("id"), str) else None,
             )
         card = _parse_card(raw, block, fail, validate_demo, validate_predict)
-        raw_cards[index] = None  # the parsed table goes as its card comes: not both held for every card
         if card.id in first_line:
             raise fail(
                 f"duplicate card id (first used at line {first_line[card.id]})",
@@ -253,6 +273,125 @@ def _parse_deck(
         first_line[card.id] = block.keys.get("id", block.line)
         cards.append(card)
     return DeckSpec(name=name, description=description, options=options, cards=tuple(cards))
+
+
+def _cards_of(
+    pieces: Iterable[Iterable[dict[str, Any]]],
+    fail: Callable[..., DeckFileError],
+    validate_demo: DemoValidator | None,
+    validate_predict: PredictValidator | None,
+) -> list[CardSpec]:
+    """`_check_deck`'s cards without line numbers: the loop of a file's first reading, which has no
+    line to name (a problem makes `parse_deck` read the file again with them)."""
+    cards: list[CardSpec] = []
+    ids: set[str] = set()
+    for piece in pieces:
+        for raw in piece:
+            if problem := _value_problem(raw):
+                raise fail(problem[1])
+            card = _parse_card(raw, _NO_LINES, fail, validate_demo, validate_predict)
+            if card.id in ids:
+                raise fail("duplicate card id", None, card.id)
+            ids.add(card.id)
+            cards.append(card)
+    return cards
+
+
+def _taken(items: list[Any]) -> Iterator[Any]:
+    """Each item, let go from the list as it is given: the parsed tables go as their cards come, not
+    both held for every card."""
+    for index, item in enumerate(items):
+        items[index] = None
+        yield item
+
+
+def _read_toml(text: str, path: str) -> dict[str, Any]:
+    """The file's TOML values by tomli; its error as the `DeckFileError`."""
+    try:
+        return toml_reader.loads(text)
+    except toml_reader.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise DeckFileError(path, line, f"invalid TOML: {reason}") from None
+    except RecursionError:
+        raise DeckFileError(path, _deepest_line(text), f"values nested more than {MAX_DEPTH} deep") from None
+    except ValueError:  # Python's own cap on converting an integer of thousands of digits to int
+        line = _longest_number_line(text)
+        raise DeckFileError(path, line, "a number too long to read (thousands of digits)") from None
+
+
+# --- reading in pieces -----------------------------------------------------------------------------
+
+_CARDS_HEADER = "\n[[cards]]\n"  # a `[[cards]]` line as the deck files that flashapp writes have it
+# A piece: at most this many cards, or this much text (rtoml holds some 30 times a piece's text at once).
+PIECE_CARDS = 200
+PIECE_CHARS = 1_000_000
+
+
+class _PiecesRefused(Exception):
+    """A reader refused a piece, or a piece is not what a cut file's piece must be: tomli reads the
+    whole file."""
+
+
+def _read_in_pieces(text: str) -> tuple[dict[str, Any], Iterator[list[dict[str, Any]]] | None]:
+    """The file's TOML values read in pieces cut before `[[cards]]` lines (by rtoml where installed,
+    else by tomli): the head (everything before the first such line: the `[deck]` table and any cards
+    written otherwise), then the cards in pieces of PIECE_CARDS (or PIECE_CHARS), each read when its
+    cards are wanted.
+
+    Read whole, rtoml holds the whole tree in Rust beside the Python values (350 MB for 100,000 cards),
+    and either reader holds every card's values (110 MB); in pieces they hold one piece's. The pieces
+    mean what the whole file means when:
+    - the head, read with the `[[cards]]` line after it, reads: then it ends outside every string,
+      array and table (anything still open at the end of a document is an error), and its `cards`, if
+      any, is an array of tables that more `[[cards]]` tables extend;
+    - every other piece reads and holds nothing but `cards`: it starts with a `[[cards]]` line at the
+      top level (the piece before it ended there), and all it defines is within its own cards.
+    Anything else, and a head or a card longer than a piece may be, raises `_PiecesRefused` (and
+    tomli reads the whole file)."""
+    parts = text.split(_CARDS_HEADER)
+    if len(parts[0]) > PIECE_CHARS:
+        raise _PiecesRefused
+    if len(parts) == 1:
+        return _piece_loads(text), None
+    head = _piece_loads(parts[0] + _CARDS_HEADER)
+    head_cards = head.get("cards")
+    if type(head_cards) is not list or head_cards[-1:] != [{}]:
+        raise _PiecesRefused
+    head_cards.pop()  # the table that the first `[[cards]]` line opened: the first piece's
+    return head, _piece_cards(head_cards, parts)
+
+
+def _piece_cards(head_cards: list[dict[str, Any]], parts: list[str]) -> Iterator[list[dict[str, Any]]]:
+    yield head_cards
+    last, first = len(parts), 1
+    while first < last:
+        end, size = first, 0
+        while end < last and end - first < PIECE_CARDS and size < PIECE_CHARS:
+            size += len(parts[end])
+            end += 1
+        if size > 2 * PIECE_CHARS:  # one card of megabytes (a field may hold 100,000 characters)
+            raise _PiecesRefused
+        # The piece as the file has it: its `[[cards]]` line, its cards' text with the `[[cards]]` lines
+        # between them, and the newline before the next piece's first line.
+        piece = "[[cards]]\n" + _CARDS_HEADER.join(parts[first:end]) + ("\n" if end < last else "")
+        parts[first:end] = [""] * (end - first)  # the text goes as it is read
+        first = end
+        values = _piece_loads(piece)
+        if len(values) != 1 or type(values.get("cards")) is not list:
+            raise _PiecesRefused
+        yield values["cards"]
+
+
+def _piece_loads(text: str) -> dict[str, Any]:
+    reader = toml_reader if fast_toml_reader is None else fast_toml_reader
+    try:
+        return reader.loads(text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - whatever a reader refuses (a Rust panic too) tomli names whole
+        raise _PiecesRefused from None
 
 
 def _parse_deck_table(table: dict[str, Any], block: _Block, fail) -> tuple[str, str, dict[str, Any]]:
@@ -500,6 +639,16 @@ def _deepest_line(text: str) -> int:
     """The line with the most opening brackets: where a too-deep value is written."""
     counts = [line.count("{") + line.count("[") for line in text.splitlines()] or [0]
     return counts.index(max(counts)) + 1
+
+
+def _longest_number_line(text: str) -> int | None:
+    """The line with the longest run of digits: where a number too long to read is written."""
+    best, best_line = 0, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        for run in re.findall(r"[0-9_]{100,}", line):
+            if len(run) > best:
+                best, best_line = len(run), number
+    return best_line
 
 
 def _cloze_bounds(text: str) -> str | None:

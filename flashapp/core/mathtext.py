@@ -66,11 +66,21 @@ Token = tuple[str, str, str, str]
 _SCRIPTS_ONLY = re.compile(r"[^\\{}\s]*")
 
 
-@lru_cache(maxsize=4096)  # a deck's cards repeat their formulas ($QK^\top$, $\sqrt{d_k}$)
+# Formulas rendered lately: a deck's cards repeat theirs ($QK^\top$, $\sqrt{d_k}$, $x_i$). A plain dict,
+# emptied when full: a formula not in it costs less than `lru_cache`'s bookkeeping of a miss, and a big
+# import may give every card its own ($x_{12345}$).
+_RENDERED: dict[str, str] = {}
+RENDERED_MAX = 4096
+
+
 def latex_to_unicode(source: str) -> str:
-    if _SCRIPTS_ONLY.fullmatch(source):
-        return _render_scripts(source)
-    return _render_tokens(source)
+    rendered = _RENDERED.get(source)
+    if rendered is None:
+        rendered = _render_scripts(source) if _SCRIPTS_ONLY.fullmatch(source) else _render_tokens(source)
+        if len(_RENDERED) >= RENDERED_MAX:
+            _RENDERED.clear()
+        _RENDERED[source] = rendered
+    return rendered
 
 
 def _render_tokens(source: str) -> str:

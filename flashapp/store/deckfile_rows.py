@@ -48,7 +48,9 @@ def tag_text(tags: tuple[str, ...] | list[str]) -> str:
 
 
 def search_text(fields: dict[str, str], tags: str) -> str:
-    return " ".join([*(to_plain(value) for value in fields.values() if value), tags.strip()]).lower()
+    parts = [to_plain(value) for value in fields.values() if value]
+    parts.append(tags.strip())
+    return " ".join(parts).lower()
 
 
 # What a deck-file card sets of its note (`note_row`, in this order), and a new note's columns.

@@ -6,8 +6,14 @@ or taken back, so a learning card that comes due meanwhile waits behind it, and 
 card it acts on by id (`answer(card_id, ...)`). `undo()` takes back this session's own answers only.
 
 `counts()` is what the header shows: `counts.deck_counts`, the one count function the home screen
-and the CLI use too, read again after each change and when a learning card comes within the learn-ahead
-limit (not on every clock tick).
+and the CLI use too, read again when a learning card comes within the learn-ahead limit (not on every
+clock tick) and after a change the queue cannot follow by itself: an undo, a card put first, or an
+answer that buried siblings (a daily limit may then let in a card the queue never took). After any
+other answer the queue gives the counts: it held the cards the counts counted, and an answer takes
+the same card off both (the limits are nested, each answer uses up its own card's room: the review
+count, the new count and the interday learning count each lose the answered card or keep their
+number; a randomized test checks it against counting again). What another process studies shows
+at the next count.
 
 The reads and writes go through a `study_session_store.SessionStore`: on an SQLite file, `sqlite3`
 (the study commands' path, `store/direct/`), elsewhere the `Collection`; the same functions either way.
@@ -16,13 +22,13 @@ The reads and writes go through a `study_session_store.SessionStore`: on an SQLi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flashapp.core.scheduling import Rating, State
 from flashapp.store.answering import AnswerResult
 from flashapp.store.collection import Collection
-from flashapp.store.counts import DeckCounts
+from flashapp.store.counts import DeckCounts, is_interday
 from flashapp.store.queue import QueuedCard, StudyQueue
 from flashapp.store.study_session_store import SessionStore, session_store
 from flashapp.store.study_views import StudyCard
@@ -70,9 +76,27 @@ class StudySession:
                 # The queue fell out of step with the collection (a buried sibling left room for a
                 # card the queue never took, another process studied): take today's queue again.
                 self.queue = self.store.study_queue(self.deck)
-            changes_at = self.queue.learning_count_changes_at(now)
-            self._counts_valid_until = self._day_end if changes_at is None else min(changes_at, self._day_end)
+            self._follow_learning(now)
         return self._counts
+
+    def _follow_learning(self, now: datetime) -> None:
+        changes_at = self.queue.learning_count_changes_at(now)
+        self._counts_valid_until = self._day_end if changes_at is None else min(changes_at, self._day_end)
+
+    def _counts_after(self, result: AnswerResult) -> None:
+        """The counts after `result`: from the queue (see the module's docstring), unless the answer
+        buried siblings; then None: counted again at the next `counts()`."""
+        if self._counts is None or result.buried_siblings:
+            self._counts = None
+            return
+        now = self.collection.clock()
+        left = self.queue.counts(now)
+        calendar = self.collection.calendar
+        interday = sum(1 for card in self.queue.learning if is_interday(card.due, calendar))
+        self._counts = replace(
+            self._counts, new=left.new, learning=left.learning, due=left.review, interday=interday
+        )
+        self._follow_learning(now)
 
     def current(self) -> StudyCard | None:
         """The card to show: the one already shown until it is dealt with, else the next one due now
@@ -105,7 +129,7 @@ class StudySession:
         ):
             self.queue.add_learning(QueuedCard(after.due, 0, card.id, card.info.deck_id))
         self._current = None
-        self._counts = None
+        self._counts_after(result)
         self._history.append((result, max(0, duration_ms)))
         self.stats.studied += 1
         self.stats.again += rating == Rating.AGAIN

@@ -67,12 +67,15 @@ def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
     # Textual's import makes some 200,000 objects that live as long as the app: the cyclic collector,
     # run meanwhile every 700 allocations, would walk them again and again (~10% of the start-up's
     # CPU). Paused for the imports; after them they are frozen (never walked again) and it resumes.
+    # The hold is the app's: the study screen's own hold, given back when it closes, leaves it frozen.
+    from flashapp.tui import frozen_heap
+
     gc.disable()
     try:
         from flashapp.tui.app import make_app
         from flashapp.tui.widgets.card_image import prepare_graphics
     finally:
-        gc.freeze()
+        frozen_heap.freeze()
         gc.enable()
 
     def open_collection():
@@ -85,6 +88,7 @@ def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
     try:
         app.run()
     finally:
+        frozen_heap.release()
         if app.collection_ready:
             if app.open_error is None:
                 app.collection.backup_if_changed()  # closing after studying or editing, as Anki does

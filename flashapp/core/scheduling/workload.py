@@ -93,6 +93,7 @@ def plan_workload(
             state = None
             if card.stability is not None:
                 state = fsrs.Card(
+                    card_id=0,  # py-fsrs sleeps a millisecond when it must make up an id
                     state=fsrs.State.Review,
                     stability=card.stability,
                     difficulty=card.difficulty or 5.0,
@@ -104,9 +105,8 @@ def plan_workload(
                 day = math.floor(position / new_quota) if new_quota > 0 else days
                 if day >= days:
                     continue
-                state, _ = scheduler.review_card(
-                    fsrs.Card(due=_DAY0 + timedelta(days=day)), fsrs.Rating.Good, _DAY0 + timedelta(days=day)
-                )
+                at = _DAY0 + timedelta(days=day)
+                state, _ = scheduler.review_card(fsrs.Card(card_id=0, due=at), fsrs.Rating.Good, at)
                 reviews += 1
             while True:
                 last = (state.last_review - _DAY0).days

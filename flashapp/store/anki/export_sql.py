@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 from flashapp.anki.package_writer import field_checksum, guid_for
 from flashapp.anki.templates import strip_html
@@ -51,29 +52,47 @@ def round_sql(value: str) -> str:
     return f"(CAST(round({value}) AS INTEGER) - ({value} - {whole} = 0.5 AND {whole} % 2 = 0))"
 
 
-def unique_ids_sql(sequence: str, columns: str = "key") -> str:
-    """`SELECT columns, id` over a table `(seq INTEGER PRIMARY KEY, key, v)` filled in order of `v`:
-    each `v` made unique as `package_writer.unique_ids` does. In that order id_i = max(v_i,
-    id_(i-1) + 1): `fa_lift` carries id_(i-1) from row to row, read along the table's own order (no
-    sort; a running-maximum window did the same at three times the cost)."""
-    return f"SELECT {columns}, fa_lift(v, seq) AS id FROM {sequence} ORDER BY seq"
+def lifted_ids_sql(rows: str, columns: str, order: tuple[str, str]) -> str:
+    """`SELECT columns, id` over `rows` (a SELECT with a column `v` and the two columns named in
+    `order`), taken in that order, each `v` made unique as `package_writer.unique_ids` does: in that
+    order id_i = max(v_i, id_(i-1) + 1). The rows come from the ordered subquery straight into `fa_lift`,
+    which carries id_(i-1) from row to row (no table in between to number them, no second sort; a
+    running-maximum window did the same at three times the cost). LIMIT -1 keeps the subquery's ORDER
+    BY, and `fa_lift` checks that the order columns do rise from row to row: rows in any other order
+    stop the statement with an error, never give other ids. Run each such statement after `fresh_lift`."""
+    first, second = order
+    return (
+        f"SELECT {columns}, fa_lift(v, {first}, {second}) AS id "
+        f"FROM ({rows} ORDER BY {first}, {second} LIMIT -1)"
+    )
 
 
-class _Lifter:
-    """`fa_lift(v, seq)` for `unique_ids_sql`: rows come in increasing `seq`; one whose `seq` is not
-    above the last one's starts a new table."""
+class RowsOutOfOrder(Exception):
+    """`fa_lift` was given rows out of the order its statement sorted them in."""
 
-    def __init__(self) -> None:
-        self.seq: int | None = None
-        self.last = 0
 
-    def __call__(self, value: int, seq: int) -> int:
-        if self.seq is None or seq <= self.seq:
-            self.last = value
-        else:
-            self.last = max(value, self.last + 1)
-        self.seq = seq
-        return self.last
+def _lifter() -> Callable[[int, object, object], int]:
+    """`fa_lift(v, a, b)` for one `lifted_ids_sql` statement: rows in strictly rising (a, b)."""
+    last: int | None = None
+    last_a: object = None
+    last_b: object = None
+
+    def lift(value: int, a: Any, b: Any) -> int:
+        nonlocal last, last_a, last_b
+        if last is not None:
+            if a < last_a or (a == last_a and b <= last_b):
+                raise RowsOutOfOrder(f"fa_lift: ({a!r}, {b!r}) came after ({last_a!r}, {last_b!r})")
+            if value <= last:
+                value = last + 1
+        last, last_a, last_b = value, a, b
+        return value
+
+    return lift
+
+
+def fresh_lift(connection: sqlite3.Connection) -> None:
+    """A new `fa_lift` (starting from no row) for the next `lifted_ids_sql` statement."""
+    connection.create_function("fa_lift", 3, _lifter())
 
 
 def card_data(stability: float | None, difficulty: float | None, last_review: int | None) -> str:
@@ -114,7 +133,7 @@ FUNCTIONS: dict[str, tuple[int, Callable[..., object]]] = {
 def register_functions(connection: sqlite3.Connection) -> None:
     for name, (arity, function) in FUNCTIONS.items():
         connection.create_function(name, arity, function, deterministic=True)
-    connection.create_function("fa_lift", 2, _Lifter())  # keeps state from row to row
+    fresh_lift(connection)
 
 
 def stripped_sql(text: str) -> str:
@@ -157,36 +176,31 @@ def create_maps(connection: sqlite3.Connection, decks: list[tuple[int, int, int,
     # Notes in creation order (the stored text sorts as the time does), each with the shift from
     # flashapp's card ordinal to Anki's (deck-file cloze cards count from 1, Anki's from 0).
     connection.execute(
-        "CREATE TEMP TABLE note_seq (seq INTEGER PRIMARY KEY, key INTEGER NOT NULL, v INTEGER NOT NULL, "
-        "shift INTEGER NOT NULL, note_type_id INTEGER)"
-    )
-    connection.execute(
-        f"""
-        INSERT INTO note_seq (key, v, shift, note_type_id)
-        SELECT n.id, {epoch_ms_sql("n.created_at")},
-               CASE WHEN n.note_type_id IS NULL AND n.note_type = 'cloze' THEN -1 ELSE 0 END, n.note_type_id
-        FROM src.notes n WHERE n.id IN (SELECT c.note_id FROM {selected_cards_sql()})
-        ORDER BY n.created_at, n.id
-        """
-    )
-    connection.execute(
         "CREATE TEMP TABLE note_map (note_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL, "
         "shift INTEGER NOT NULL, note_type_id INTEGER)"
     )
+    notes = f"""
+        SELECT n.id AS key, n.created_at AS at, {epoch_ms_sql("n.created_at")} AS v,
+               CASE WHEN n.note_type_id IS NULL AND n.note_type = 'cloze' THEN -1 ELSE 0 END AS shift,
+               n.note_type_id
+        FROM src.notes n WHERE n.id IN (SELECT c.note_id FROM {selected_cards_sql()})
+        """
+    fresh_lift(connection)
     connection.execute(
         "INSERT INTO note_map (note_id, shift, note_type_id, anki_id) "
-        + unique_ids_sql("note_seq", "key, shift, note_type_id")
+        + lifted_ids_sql(notes, "key, shift, note_type_id", ("at", "key"))
     )
     connection.execute(
         "CREATE TEMP TABLE card_map (card_id INTEGER PRIMARY KEY, nid INTEGER NOT NULL, "
         "ord INTEGER NOT NULL, position INTEGER NOT NULL, anki_id INTEGER NOT NULL)"
     )
     cards = f"{SELECTED_CARDS} JOIN note_map m ON m.note_id = c.note_id WHERE c.orphaned = 0"
-    (notes,) = connection.execute("SELECT count(*) FROM note_map").fetchone()
-    count, ordinals = connection.execute(
-        f"SELECT count(*), max(abs(c.ord + m.shift)) FROM {cards}"
+    # Every exported note has a card, and a note has one card an ordinal: when every ordinal is Anki's
+    # first, there is one card a note. (EXISTS stops at the first other ordinal.)
+    (other_ordinals,) = connection.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {cards} AND c.ord + m.shift != 0)"
     ).fetchone()
-    if SINGLE_CARD_PATH and count == notes and not ordinals:
+    if SINGLE_CARD_PATH and not other_ordinals:
         # One card a note, every one Anki's first (Basic notes): the id each would have is its note's,
         # unique already, so the sort and the lifting below would leave them as they are.
         connection.execute(
@@ -195,25 +209,18 @@ def create_maps(connection: sqlite3.Connection, decks: list[tuple[int, int, int,
             f"FROM {cards}"
         )
         return
-    # Cards in order of the id they would have (note id + ordinal), then with clashes lifted.
-    connection.execute(
-        "CREATE TEMP TABLE card_seq (seq INTEGER PRIMARY KEY, key INTEGER NOT NULL, v INTEGER NOT NULL, "
-        "nid INTEGER NOT NULL, ord INTEGER NOT NULL, position INTEGER NOT NULL)"
-    )
-    connection.execute(
-        f"""
-        INSERT INTO card_seq (key, v, nid, ord, position)
-        SELECT c.id, m.anki_id + c.ord + m.shift, m.anki_id, c.ord + m.shift,
-               row_number() OVER (ORDER BY c.position, c.id)
+    # Cards in order of the id they would have (note id + ordinal; a note has one card an ordinal, so
+    # the note breaks every tie), then with clashes lifted.
+    ordered = f"""
+        SELECT c.id, c.note_id AS note, m.anki_id + c.ord + m.shift AS v, m.anki_id AS nid,
+               c.ord + m.shift AS ord, row_number() OVER (ORDER BY c.position, c.id) AS position
         FROM {cards}
-        ORDER BY m.anki_id + c.ord + m.shift, c.note_id, c.ord, c.id
         """
-    )
+    fresh_lift(connection)
     connection.execute(
         "INSERT INTO card_map (card_id, nid, ord, position, anki_id) "
-        + unique_ids_sql("card_seq", "key, nid, ord, position")
+        + lifted_ids_sql(ordered, "id, nid, ord, position", ("v", "note"))
     )
-    connection.execute("DROP TABLE temp.card_seq")
 
 
 def earliest_review_due(connection: sqlite3.Connection) -> str | None:
@@ -231,6 +238,7 @@ def card_columns_sql(crt: int, c: str = "c", d: str = "d", k: str = "k") -> dict
     learning = f"{c}.state = 'learning'"
     due = epoch_sql(f"{c}.due")
     memory = f"({c}.stability IS NOT NULL AND {c}.difficulty IS NOT NULL OR {c}.last_review IS NOT NULL)"
+    last_review = epoch_sql(f"{c}.last_review")
     return {
         "type": f"CASE WHEN {new} THEN 0 WHEN {review} THEN 2 WHEN {learning} THEN 1 ELSE 3 END",
         "queue": f"CASE WHEN {c}.suspended THEN -1 WHEN {new} THEN 0 WHEN {review} THEN 2 ELSE 1 END",
@@ -241,8 +249,11 @@ def card_columns_sql(crt: int, c: str = "c", d: str = "d", k: str = "k") -> dict
         "factor": f"CASE WHEN {new} THEN 0 ELSE {round_sql(f'{c}.ease * 1000')} END",
         "left": f"CASE WHEN {new} OR {review} THEN 0 WHEN {learning} THEN max({d}.learn_steps - {c}.step, 1) "
         f"ELSE max({d}.relearn_steps - {c}.step, 1) END",
+        # Without FSRS memory (SM-2 cards: only the last review), the JSON is written in SQL.
         "data": f"CASE WHEN {new} OR NOT {memory} THEN '{{}}' "
-        f"ELSE fa_card_data({c}.stability, {c}.difficulty, {epoch_sql(f'{c}.last_review')}) END",
+        f"WHEN {c}.stability IS NULL OR {c}.difficulty IS NULL "
+        f"THEN coalesce('{{\"lrt\":' || {last_review} || '}}', '{{}}') "
+        f"ELSE fa_card_data({c}.stability, {c}.difficulty, {last_review}) END",
     }
 
 
@@ -316,21 +327,18 @@ def insert_revlog(connection: sqlite3.Connection, manual_rating: int) -> None:
         f"THEN CAST({kind} AS INTEGER) ELSE 4 END"
     )
     review_type = STATE_TYPES_SQL.format(r="r")
-    connection.execute(
-        f"""
-        INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)
-        SELECT fa_lift(v, rn), cid, -1, ease, ivl, last_ivl, factor, duration, kind
-        FROM (
-          SELECT {epoch_ms_sql("r.reviewed_at")} AS v,
-                 row_number() OVER (ORDER BY r.reviewed_at, r.id) AS rn,
-                 k.anki_id AS cid, r.rating AS ease, r.interval_after_days AS ivl,
-                 r.interval_before_days AS last_ivl, {round_sql("r.ease_after * 1000")} AS factor,
-                 r.duration_ms AS duration,
-                 CASE WHEN r.rating = {manual_rating} THEN {manual} ELSE {review_type} END AS kind
-          FROM src.reviews r JOIN card_map k ON k.card_id = r.card_id
-        )
-        ORDER BY rn
+    reviews = f"""
+        SELECT r.reviewed_at AS at, r.id AS rid, {epoch_ms_sql("r.reviewed_at")} AS v,
+               k.anki_id AS cid, r.rating AS ease, r.interval_after_days AS ivl,
+               r.interval_before_days AS last_ivl, {round_sql("r.ease_after * 1000")} AS factor,
+               r.duration_ms AS duration,
+               CASE WHEN r.rating = {manual_rating} THEN {manual} ELSE {review_type} END AS kind
+        FROM src.reviews r JOIN card_map k ON k.card_id = r.card_id
         """
+    fresh_lift(connection)
+    connection.execute(
+        "INSERT INTO revlog (cid, usn, ease, ivl, lastIvl, factor, time, type, id) "
+        + lifted_ids_sql(reviews, "cid, -1, ease, ivl, last_ivl, factor, duration, kind", ("at", "rid"))
     )
 
 

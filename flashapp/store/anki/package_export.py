@@ -246,7 +246,7 @@ def write_export(
                 "newCardsIgnoreReviewLimit": root_options.new_cards_ignore_review_limit,
                 "collapseTime": _learn_ahead_minutes(connection) * 60,
             }
-            for table in ("card_map", "note_map", "note_seq", "deck_map"):
+            for table in ("card_map", "note_map", "deck_map"):
                 connection.execute(f"DROP TABLE temp.{table}")
             finish_collection_file(
                 connection,
@@ -331,21 +331,22 @@ def _learn_ahead_minutes(connection: sqlite3.Connection) -> int:
 def _note_types(connection: sqlite3.Connection) -> dict[int, NoteTypeDef]:
     """The Anki note types the exported notes have, by id."""
     rows = connection.execute(
-        f"SELECT id, {NOTE_TYPE_COLUMNS} FROM src.note_types WHERE id IN ("
-        "SELECT n.note_type_id FROM note_map m JOIN src.notes n ON n.id = m.note_id "
-        "WHERE n.note_type_id IS NOT NULL) ORDER BY id"
+        f"SELECT id, {NOTE_TYPE_COLUMNS} FROM src.note_types "
+        "WHERE id IN (SELECT note_type_id FROM note_map) ORDER BY id"
     )
     return {row[0]: definition_from_row(row[1:]) for row in rows}
 
 
 def _first_notes(connection: sqlite3.Connection) -> list[_NoteRow]:
     """The first note (by id) of each note type and kind the exported notes have, in id order: among
-    them the first of each note type `_models` names it by (grouped by the plain columns, which
-    sort faster than the note-type key `_model_key` builds from them)."""
+    them the first of each note type `_models` names it by. An Anki note type's first note is the
+    least note id the note map holds for that type (read from the map alone); its notes of another
+    kind, which come after it, would go unused by `_models`. Deck-file notes (no note type) by kind."""
     rows = connection.execute(
         "SELECT id, note_type_id, note_type, fields FROM src.notes WHERE id IN ("
-        "SELECT min(n.id) FROM note_map m JOIN src.notes n ON n.id = m.note_id "
-        "GROUP BY n.note_type_id, n.note_type) ORDER BY id"
+        "SELECT min(note_id) FROM note_map WHERE note_type_id IS NOT NULL GROUP BY note_type_id "
+        "UNION ALL SELECT min(n.id) FROM note_map m JOIN src.notes n ON n.id = m.note_id "
+        "WHERE m.note_type_id IS NULL GROUP BY n.note_type) ORDER BY id"
     )
     return [_NoteRow(i, type_id, kind, json.loads(fields)) for i, type_id, kind, fields in rows]
 

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from flashapp.core.deckfile import DeckSpec
+from flashapp.core.deckfile import CardSpec, DeckSpec
+from flashapp.core.gc_pause import gc_paused
 from flashapp.store.backup import backup_collection
 from flashapp.store.deckfile_rows import (
     NEW_CARD_COLUMNS,
@@ -49,7 +50,7 @@ def import_deck_files(
     specs = read_deck_files(paths)
     if backup:
         backup_collection(direct.path, now, "import")
-    with direct.writing() as db:
+    with direct.writing() as db, gc_paused():  # rows of new notes and cards: no cycles to look for
         reports = tuple(sync_deck(db, spec, path, now) for spec, path in specs)
     return ImportReport(files=tuple(path for _, path in specs), decks=reports)
 
@@ -122,8 +123,14 @@ def sync_deck(db: sqlite3.Connection, spec: DeckSpec, source_path: str | None, n
     position = None
     for first in range(0, len(new_specs), INSERT_CHUNK):
         chunk = new_specs[first : first + INSERT_CHUNK]
-        ids = _insert_notes(db, [(source, s.id, deck_id, stamp, stamp, *_stored(note_row(s))) for s in chunk])
-        card_rows = [(ids[s.id], deck_id, ord_) for s in chunk for ord_ in s.card_ords()]
+        ids = _insert_notes(db, chunk, (source, deck_id, stamp, stamp))
+        if isinstance(ids, range) and all(s.kind not in _SEVERAL_CARD_KINDS for s in chunk):
+            position = _insert_first_cards(db, ids, deck_id, stamp, position)
+            report.added += len(ids)
+            continue
+        card_rows = [
+            (note_id, deck_id, ord_) for note_id, s in zip(ids, chunk, strict=True) for ord_ in s.card_ords()
+        ]
         position = _insert_cards(db, card_rows, stamp, position)
         report.added += len(card_rows)
     return report
@@ -216,20 +223,29 @@ def _move_from_tree(
 _INSERT_NOTE = (
     f"INSERT INTO notes ({_names(NEW_NOTE_COLUMNS)}) VALUES ({', '.join('?' * len(NEW_NOTE_COLUMNS))})"
 )
+_INSERT_NOTE_WITH_ID = _INSERT_NOTE.replace("INSERT INTO notes (", "INSERT INTO notes (id, ").replace(
+    "VALUES (", "VALUES (?, "
+)
+MAX_ROWID = 2**63 - 1
 
 
-def _insert_notes(db: sqlite3.Connection, rows: list[tuple]) -> dict[str, int]:
-    """Insert note rows (NEW_NOTE_COLUMNS, stored values); {key: id}."""
-    # The new rows' ids follow the highest id before them (SQLite gives max(rowid) + 1): reading back
-    # only those keeps each chunk's cost its own, not the size of the deck so far.
+def _insert_notes(db: sqlite3.Connection, specs: list[CardSpec], head: tuple) -> range | list[int]:
+    """New notes for `specs`, each row `head` (NEW_NOTE_COLUMNS before the key: source, deck id and
+    times) with the card's key and values; their ids, in the order of `specs`."""
+    # SQLite gives a new row max(rowid) + 1 (until that passes 2^63 - 1, when it picks an unused one at
+    # random): the ids are written as SQLite would pick them, so they need not be read back.
     before = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
-    db.executemany(_INSERT_NOTE, rows)
-    key_at, source = NEW_NOTE_COLUMNS.index("key"), rows[0][NEW_NOTE_COLUMNS.index("source")]
-    keys = {row[key_at] for row in rows}
-    found = dict(db.execute('SELECT "key", id FROM notes WHERE id > ?', (before,)).fetchall())
-    if not keys <= found.keys():  # rowids past 2^63 - 1 are reused: then read the whole source
-        found = dict(db.execute('SELECT "key", id FROM notes WHERE source = ?', (source,)).fetchall())
-    return {key: found[key] for key in keys}
+    source, *rest = head
+    if before + len(specs) < MAX_ROWID:
+        first = before + 1
+        db.executemany(
+            _INSERT_NOTE_WITH_ID,
+            [(at, source, s.id, *rest, *_stored(note_row(s))) for at, s in enumerate(specs, first)],
+        )
+        return range(first, first + len(specs))
+    db.executemany(_INSERT_NOTE, [(source, s.id, *rest, *_stored(note_row(s))) for s in specs])
+    found = dict(db.execute('SELECT "key", id FROM notes WHERE source = ?', (source,)).fetchall())
+    return [found[s.id] for s in specs]
 
 
 # A new card: NEW_CARD_COLUMNS, then the schema's defaults (`models.Card`) for the rest.
@@ -237,6 +253,28 @@ _INSERT_CARD = (
     f"INSERT INTO cards ({', '.join(NEW_CARD_COLUMNS)}, interval_days, ease, reps, lapses, step, "
     f"suspended, orphaned, flag) VALUES ({', '.join('?' * len(NEW_CARD_COLUMNS))}, 0, 2.5, 0, 0, 0, 0, 0, 0)"
 )
+
+
+# Kinds whose note may have more than the one card of ordinal 0 (`CardSpec.card_ords`).
+_SEVERAL_CARD_KINDS = ("reversed", "cloze")
+_INSERT_FIRST_CARDS = (
+    f"INSERT INTO cards ({', '.join(NEW_CARD_COLUMNS)}, interval_days, ease, reps, lapses, step, "
+    "suspended, orphaned, flag) SELECT id, ?, 0, id + ?, ?, ?, ?, ?, 0, 2.5, 0, 0, 0, 0, 0, 0 "
+    "FROM notes WHERE id BETWEEN ? AND ? ORDER BY id"
+)
+
+
+def _insert_first_cards(
+    db: sqlite3.Connection, note_ids: range, deck_id: int, stamp: str, start: int | None
+) -> int:
+    """`_insert_cards` of one card of ordinal 0 for each of these new notes (consecutive ids), made
+    from the notes' rows in one statement: the same rows, in the same order (so the same ids)."""
+    if start is None:
+        start = (db.execute("SELECT max(position) FROM cards").fetchone()[0] or 0) + 1
+    queue = queue_for("new", suspended=False, orphaned=False, buried=False)
+    first, last = note_ids[0], note_ids[-1]
+    db.execute(_INSERT_FIRST_CARDS, (deck_id, start - first, queue, "new", stamp, stamp, first, last))
+    return start + len(note_ids)
 
 
 def _insert_cards(

@@ -11,12 +11,11 @@ this screen's own actions, newest first, never another process's answers.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,13 +23,14 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Rule, Static
+from textual.widgets import Header, Input, Static
 
 from flashapp.core.predict import predict_seed, rating_for
 from flashapp.core.scheduling import Rating
 from flashapp.core.typed_answer import check_typed_answer
 from flashapp.errors import UserError
 from flashapp.store.study_session import StudySession
+from flashapp.tui import frozen_heap
 from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import wait_text, when_text
 from flashapp.tui.layout_once import layout_once
@@ -39,7 +39,7 @@ from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.summary import SummaryScreen
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
-from flashapp.tui.widgets.card_view import CardText, sides_images
+from flashapp.tui.widgets.card_view import AnswerRule, CardText, sides_images
 from flashapp.tui.widgets.key_bar import KeyBar
 from flashapp.tui.widgets.predict_prompt import PredictPrompt
 from flashapp.tui.widgets.study_status import StudyStatus
@@ -58,6 +58,8 @@ CARD_ACTIONS = {"suspend", "bury", "flag", "info", "edit"}
 # The footer shows "1234 Answer" (compact, so the whole footer fits 80 columns); the buttons name each
 # rating with its interval.
 RATING_KEYS = Binding.Group("Answer", compact=True)
+# The footer keys left out first when the line is too narrow for all of them (actions).
+GIVE_WAY = ("info", "edit", "flag", "bury", "suspend")
 
 
 @dataclass
@@ -68,7 +70,7 @@ class StudyParts:
     status: StudyStatus = field(default_factory=StudyStatus)
     scroll: VerticalScroll = field(default_factory=lambda: VerticalScroll(id="card"))
     question: CardText = field(default_factory=lambda: CardText(id="question"))
-    rule: Rule = field(default_factory=lambda: Rule(id="answer-rule"))
+    rule: AnswerRule = field(default_factory=lambda: AnswerRule(id="answer-rule"))
     answer: CardText = field(default_factory=lambda: CardText(id="answer"))
     demo: Static = field(default_factory=lambda: Static(id="demo"))
     typed: Input = field(default_factory=lambda: Input(placeholder="Type the answer, then Enter", id="typed"))
@@ -76,7 +78,9 @@ class StudyParts:
     prompt: PredictPrompt = field(default_factory=lambda: PredictPrompt(id="predict"))
     waiting: Static = field(default_factory=lambda: Static(id="waiting"))
     buttons: AnswerButtons = field(default_factory=AnswerButtons)
-    keys: KeyBar = field(default_factory=KeyBar)  # a compact footer: room for the card keys at 80 columns
+    # A compact footer: room for the card keys at 80 columns; where even that is too narrow, the
+    # keys a session needs least give way (whole; `?` lists them all).
+    keys: KeyBar = field(default_factory=lambda: KeyBar(give_way=GIVE_WAY))
 
 
 class StudyScreen(Screen[None]):
@@ -134,6 +138,8 @@ class StudyScreen(Screen[None]):
         self._demo_opened_at = 0.0
         self._playback = Playback()
         self._demo_shown: str | None = None  # the concept the demo line names
+        self._heap_held = False  # a hold on the frozen heap (`frozen_heap`), from the first card on
+        self._same_shape = False  # the card shown took the last one's place at its size
         self.parts = StudyParts()
 
     def compose(self) -> ComposeResult:
@@ -152,8 +158,14 @@ class StudyScreen(Screen[None]):
         await self.show_next()
         # What exists once the first card is on screen (the app, its screens, the session) stays for
         # the session: frozen, the collector's full passes no longer walk it (each walked ~120k objects,
-        # a 70-90 ms pause on some answer). New objects are collected as usual; `on_unmount` thaws.
-        self.call_after_refresh(gc.freeze)
+        # a 70-90 ms pause on some answer). New objects are collected as usual; `on_unmount` gives the
+        # hold back (`frozen_heap`: the heap thaws when no one else, such as the start-up, holds it).
+        self.call_after_refresh(self._hold_heap)
+
+    def _hold_heap(self) -> None:
+        if self.is_attached and not self._heap_held:
+            frozen_heap.freeze()
+            self._heap_held = True
 
     async def tick(self) -> None:
         """Follow the clock: a learning card coming due changes the counts, or ends a wait."""
@@ -220,8 +232,9 @@ class StudyScreen(Screen[None]):
         # A predict card's case is drawn per review: the same card at the same repetition, the same case.
         case = predict.draw(predict_seed(card.id, card.info.reps)) if predict is not None else {}
         question = predict.question_for(case) if predict is not None else rendered.question
-        await self.parts.question.show(question, find_image)
-        await self.parts.answer.show(answer, find_image)
+        same_question = await self.parts.question.show(question, find_image)
+        same_answer = await self.parts.answer.show(answer, find_image)
+        self._same_shape = same_question and same_answer
         demo = card.info.demo
         concept = demo["concept"] if demo else None
         if concept != self._demo_shown:  # most cards have none: no update, no layout
@@ -257,12 +270,18 @@ class StudyScreen(Screen[None]):
         is_cloze = card is not None and card.note_type == "cloze"
         type_in = card is not None and card.note_type == "type-in" and card.rendered.expected is not None
         self.parts.question.display = card is not None and not (revealed and is_cloze)
-        self.parts.rule.display = revealed and not is_cloze
-        self.parts.answer.display = revealed
+        # The answer waits concealed in its place where it can (then the reveal repaints it, and
+        # the next card does not lay the screen out either), else hidden.
+        conceal = not revealed and self._can_conceal()
+        rule, answer = self.parts.rule, self.parts.answer
+        rule.conceal(conceal)
+        answer.conceal(conceal)
+        rule.display = (revealed or conceal) and not is_cloze
+        answer.display = revealed or conceal
         self.parts.demo.display = revealed and card is not None and card.info.demo is not None
         typed = self.parts.typed
         typed.display = type_in and not revealed
-        self.parts.buttons.revealed = revealed
+        self.parts.buttons.show_revealed(revealed)
         self.parts.buttons.display = card is not None
         if typed.display:
             typed.focus()
@@ -270,6 +289,34 @@ class StudyScreen(Screen[None]):
             self.parts.prompt.focus_answer()
         elif self.focused is not (scroll := self.parts.scroll):
             scroll.focus()  # (focusing again repaints the whole card area)
+
+    def _can_conceal(self) -> bool:
+        """Whether the card's answer can wait concealed in place rather than hidden: a plain card
+        (text alone, nothing else shown or hidden by the reveal), the screen laid out for it already
+        (the last card's answer was on screen, at the same size), with room for the answer without
+        scrolling (concealed, it must not stretch the card area)."""
+        card = self.card
+        if card is None or card.note_type in ("cloze", "type-in") or card.rendered.predict is not None:
+            return False
+        parts = self.parts
+        return (
+            self._same_shape
+            and card.info.demo is None
+            and parts.answer.display
+            and parts.rule.display
+            and parts.question.display
+            and parts.answer.concealable
+            and parts.scroll.max_scroll_y == 0
+        )
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self._check_concealed_fits)
+
+    def _check_concealed_fits(self) -> None:
+        """After a resize: a concealed answer that no longer fits (it would stretch the card area
+        and show a scroll bar) is hidden instead."""
+        if self.parts.answer.concealed and self.parts.scroll.max_scroll_y > 0:
+            self._set_revealed(False)  # (`_can_conceal` now says no)
 
     def _show_status(self) -> None:
         counts = self.session.counts()
@@ -562,7 +609,9 @@ class StudyScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.session.close()
-        gc.unfreeze()
+        if self._heap_held:
+            self._heap_held = False
+            frozen_heap.release()
 
     def action_back(self) -> None:
         self._playback.stop()

@@ -4,6 +4,10 @@ masks drawn on them) and hints as chips a key opens, never read as markup.
 Card text is data. Textual's Markdown widget builds `Content` from the parsed tokens (no Rich/Textual
 markup parsing), and its links only post `LinkClicked`, which nothing here opens. HTML is not
 executed: inline tags are dropped and block HTML is shown as its text.
+
+A side of text alone can be concealed (`CardText.conceal`): it keeps its place and is painted blank,
+nothing of its text drawn or selectable, so showing it again is a repaint of its lines, not a layout
+of the screen (the study screen's answer, between the question and the reveal).
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Vertical
+from textual.filter import LineFilter
 from textual.widget import Widget
-from textual.widgets import Markdown
-from textual.widgets.markdown import MarkdownBlock
+from textual.widgets import Markdown, Rule
 
 from flashapp.anki.html_text import HINT_END, HINT_START
 from flashapp.anki.occlusion import Mask
@@ -153,8 +161,65 @@ def card_markdown_parser() -> MarkdownIt:
     return parser
 
 
+class Blank(LineFilter):
+    """Paints a line blank: as many cells, each a space on the background, no text left."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        width = sum(cell_len(segment.text) for segment in segments if not segment.control)
+        return [Segment(" " * width, Style(bgcolor=background.rich_color))]
+
+
+BLANK = Blank()
+
+
+def repaint_through_filters(widget: Widget) -> None:
+    """Paint `widget` again from the lines it has drawn, through its line filters now: what
+    concealing or showing it needs, without drawing its text again (`refresh()` would)."""
+    widget._repaint_required = True  # Textual's own flag: an update of its region once idle
+    widget.check_idle()
+
+
+class Concealable:
+    """For a widget (mixed in before its class): painted blank, and not selectable, while
+    `concealed` or while the `CardText` it belongs to is. (A mixin, not a `Widget`: a widget class of
+    its own would take part in the CSS of every class it is mixed into.)"""
+
+    concealed = False
+
+    def is_concealed(self) -> bool:
+        node: object = self
+        while isinstance(node, Widget):
+            if isinstance(node, Concealable) and node.concealed:
+                return True
+            if isinstance(node, CardText):
+                return False
+            node = node.parent
+        return False
+
+    def get_line_filters(self):  # noqa: ANN201 (Textual's Sequence[LineFilter])
+        filters = super().get_line_filters()  # type: ignore[misc]
+        return [BLANK, *filters] if self.is_concealed() else filters
+
+    @property
+    def allow_select(self) -> bool:
+        return super().allow_select and not self.is_concealed()  # type: ignore[misc]
+
+
 # Textual's paragraph block (not exported by name): its text can be changed in place.
 MarkdownParagraph = Markdown.BLOCKS["paragraph_open"]
+
+
+class CardParagraph(Concealable, MarkdownParagraph):  # type: ignore[misc, valid-type]
+    """A card's paragraph: its text changes in place, and it is blank while its side is concealed."""
+
+
+class AnswerRule(Concealable, Rule):
+    """The rule over the answer: concealed with it."""
+
+    def conceal(self, concealed: bool) -> None:
+        if concealed != self.concealed:
+            self.concealed = concealed
+            repaint_through_filters(self)
 
 
 class CardMarkdown(Markdown):
@@ -164,6 +229,7 @@ class CardMarkdown(Markdown):
     CardMarkdown { margin: 0; padding: 0; background: transparent; }
     CardMarkdown > MarkdownBlock:last-child { margin-bottom: 0; }
     """
+    BLOCKS = {**Markdown.BLOCKS, "paragraph_open": CardParagraph}
 
     def __init__(self, markdown: str, **kwargs) -> None:
         super().__init__(markdown, open_links=False, parser_factory=card_markdown_parser, **kwargs)
@@ -171,31 +237,49 @@ class CardMarkdown(Markdown):
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
 
-    def paragraphs_for(self, markdown: str) -> list[MarkdownBlock] | None:
-        """The new paragraphs when `markdown` is paragraphs only, as many as on screen (then
-        `show_paragraphs` changes the text in place); None when the blocks must be rebuilt."""
+    def paragraphs_for(self, markdown: str) -> list[tuple[Token, Token]] | None:
+        """The new paragraphs (each its `paragraph_open` and `inline` tokens) when `markdown` is
+        paragraphs only, as many as on screen (then `show_paragraphs` changes the text in place);
+        None when the blocks must be rebuilt. (Parsed, not built: no block widget is made.)"""
         current = list(self.children)
-        if not current or any(type(block) is not MarkdownParagraph for block in current):
+        if not current or any(type(block) is not CardParagraph for block in current):
             return None
-        blocks = self._build_from_source(markdown)
-        if len(blocks) != len(current) or any(type(block) is not MarkdownParagraph for block in blocks):
+        tokens = card_markdown_parser().parse(markdown)
+        if len(tokens) != 3 * len(current):
             return None
-        return blocks  # type: ignore[return-value]
+        plan = []
+        for index in range(0, len(tokens), 3):
+            opening, inline, closing = tokens[index : index + 3]
+            if (opening.type, inline.type, closing.type, opening.level) != (
+                "paragraph_open", "inline", "paragraph_close", 0,
+            ):  # fmt: skip
+                return None
+            plan.append((opening, inline))
+        return plan
 
-    def show_paragraphs(self, markdown: str, paragraphs: list[MarkdownBlock]) -> None:
-        """Show `markdown` by giving the paragraphs on screen the new text: no widget is removed or
-        mounted, so nothing is restyled."""
+    def show_paragraphs(self, markdown: str, paragraphs: list[tuple[Token, Token]]) -> bool:
+        """Show `markdown` by giving the paragraphs on screen the new text (what building them from
+        the tokens gives): no widget is removed or mounted, so nothing is restyled. Whether the
+        screen must be laid out again (a paragraph takes another number of lines)."""
         self._markdown = markdown
         self._table_of_contents = None
-        for block, new in zip(self.children, paragraphs, strict=True):
-            assert isinstance(block, MarkdownParagraph)
-            block.source_range = new.source_range
-            block._copy_context(new)
-            block._content = new._content  # what `set_content` does, but laid out only when the
-            update_fitted(block, new._content)  # new text takes another number of lines
+        laid_out = False
+        for block, (opening, inline) in zip(self.children, paragraphs, strict=True):
+            assert isinstance(block, CardParagraph)
+            block._token = opening
+            block.source_range = (opening.map[0], opening.map[1]) if opening.map is not None else (0, 0)
+            block._inline_token = inline
+            content = block._token_to_content(inline)
+            block._content = content  # what `set_content` does, but laid out only when the
+            laid_out |= update_fitted(block, content)  # new text takes another number of lines
+        return laid_out
+
+    @property
+    def paragraphs_only(self) -> bool:
+        return all(type(block) is CardParagraph for block in self.children)
 
 
-class CardText(Vertical):
+class CardText(Concealable, Vertical):
     """One side of a card: Markdown pieces with images and hints between them. Hints start closed
     (`reveal_hints` opens them) unless `hints_open`."""
 
@@ -249,34 +333,53 @@ class CardText(Vertical):
     def compose(self) -> ComposeResult:
         yield from self._pieces()
 
-    async def show(self, markdown: str, find_image: Callable[[str], Path | None] | None = None) -> None:
-        """Replace the text (and the image lookup, when given)."""
+    async def show(self, markdown: str, find_image: Callable[[str], Path | None] | None = None) -> bool:
+        """Replace the text (and the image lookup, when given). True when it took the place of the
+        text on screen at the same size: no layout of the screen."""
         self.markdown = markdown
         if find_image is not None:
             self.find_image = find_image
-        if self._show_in_place(markdown):
-            return
+        shown = self._show_in_place(markdown)
+        if shown is not None:
+            return not shown
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(self._pieces())
+        return False
 
-    def _show_in_place(self, markdown: str) -> bool:
+    def _show_in_place(self, markdown: str) -> bool | None:
         """Text without images, laid out as the text on screen: its paragraphs take the new text in
         place (mounting new Markdown widgets per card restyles them all, several times the cost of the
-        rest of showing a card). False when nothing could be done so (images or hints among it)."""
+        rest of showing a card); whether that needs a layout (another number of lines). None when
+        nothing could be done so (images or hints among it)."""
         parts = split_card(markdown)
         pieces = list(self.children)
         if len(parts) != len(pieces) or not all(isinstance(piece, CardMarkdown) for piece in pieces):
-            return False
+            return None
         plans = [
             piece.paragraphs_for(part) if isinstance(part, str) else None
             for piece, part in zip(pieces, parts, strict=True)
         ]
         if any(plan is None for plan in plans):
-            return False
+            return None
+        laid_out = False
         for piece, part, plan in zip(pieces, parts, plans, strict=True):
-            piece.show_paragraphs(part, plan)  # type: ignore[arg-type]
-        return True
+            laid_out |= piece.show_paragraphs(part, plan)  # type: ignore[arg-type]
+        return laid_out
+
+    @property
+    def concealable(self) -> bool:
+        """Text alone (paragraphs, no images or hints): it can be concealed in place."""
+        pieces = list(self.children)
+        return bool(pieces) and all(isinstance(p, CardMarkdown) and p.paragraphs_only for p in pieces)
+
+    def conceal(self, concealed: bool) -> None:
+        """Paint this side blank in its place (True) or show it again: a repaint, no layout."""
+        if concealed == self.concealed:
+            return
+        self.concealed = concealed
+        for paragraph in self.query(CardParagraph):  # (the containers around them draw no text)
+            repaint_through_filters(paragraph)
 
 
 def sides_images(sides: list[CardText]) -> list[ImageRef]:

@@ -30,15 +30,21 @@ def needs_layout(widget: Widget) -> bool:
     return auto_height and widget.get_content_height(container, viewport, size.width) != size.height
 
 
-def refresh_fitted(widget: Widget) -> None:
-    """Repaint `widget`, and lay out the screen again only when its content needs another size."""
+def refresh_fitted(widget: Widget) -> bool:
+    """Repaint `widget`, and lay out the screen again only when its content needs another size;
+    whether it does."""
     widget.refresh()  # clears the widget's cached content sizes
     if needs_layout(widget):
         widget.refresh(layout=True)
+        return True
+    return False
 
 
-def update_fitted(static: Static, content: VisualType) -> None:
-    """`static.update(content)` that lays out again only when the new content needs another size."""
+def update_fitted(static: Static, content: VisualType) -> bool:
+    """`static.update(content)` that lays out again only when the new content needs another size;
+    whether it does."""
     static.update(content, layout=False)
     if needs_layout(static):
         static.refresh(layout=True)
+        return True
+    return False

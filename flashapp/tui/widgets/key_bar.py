@@ -6,6 +6,10 @@ on every change of the bindings. Even kept in place, nine key widgets cost a lay
 each on every change: on the study screen the keys change twice per card. Here the line is one
 `Text` built from the screen's bindings; a change of bindings builds it again and repaints the one
 line, with no layout (the bar is one line high and as wide as the screen, whatever it holds).
+
+When the keys do not all fit (80 columns, a card with a demo, a sound and an image), whole keys give
+way, the least needed first (`give_way`: the screen's order; then from the right), so no label is
+ever cut; a key left out still works, and `?` lists them all.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.strip import Strip
 
 from flashapp.tui.widgets.one_line import OneLine
 
@@ -37,6 +42,7 @@ class Key:
     description: str  # "" for a key of a group (the group's label follows its keys)
     enabled: bool
     tooltip: str
+    action: str = ""  # the binding's action, without its parameters ("rate", "undo")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,10 @@ class Entry:
     keys: tuple[Key, ...]
     label: str | None = None
     compact: bool = False  # a group's keys side by side, without a space between them
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return frozenset(key.action for key in self.keys)
 
 
 def footer_entries(screen: Screen) -> list[Entry]:
@@ -61,16 +71,42 @@ def footer_entries(screen: Screen) -> list[Entry]:
         bindings = list(run)
         if group is not None and len(bindings) > 1:
             keys = tuple(
-                Key(b.key, app.get_key_display(b), "", enabled, tooltip or b.description)
+                Key(b.key, app.get_key_display(b), "", enabled, tooltip or b.description, _action_name(b))
                 for b, enabled, tooltip in bindings
             )
             entries.append(Entry(keys, group.description, group.compact))
         else:
             entries += [
-                Entry((Key(b.key, app.get_key_display(b), b.description, enabled, tooltip),))
+                Entry((Key(b.key, app.get_key_display(b), b.description, enabled, tooltip, _action_name(b)),))
                 for b, enabled, tooltip in bindings
             ]
     return entries
+
+
+def _action_name(binding: Binding) -> str:
+    return binding.action.split("(", 1)[0]
+
+
+def kept_entries(
+    widths: list[int], actions: list[frozenset[str]], room: int, give_way: tuple[str, ...]
+) -> list[bool]:
+    """Which entries to draw in `room` columns: all when they fit; else entries give way whole, those
+    whose action comes first in `give_way` first, then the others from the right."""
+    kept = [True] * len(widths)
+    order = sorted(
+        range(len(widths)),
+        key=lambda index: (
+            min((give_way.index(a) for a in actions[index] if a in give_way), default=len(give_way)),
+            -index,
+        ),
+    )
+    total = sum(widths)
+    for index in order:
+        if total <= room:
+            break
+        kept[index] = False
+        total -= widths[index]
+    return kept
 
 
 DIM = Style(dim=True)
@@ -106,12 +142,17 @@ class KeyBar(OneLine, can_focus=False):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, give_way: tuple[str, ...] = (), id: str | None = None, classes: str | None = None
+    ) -> None:
+        """`give_way`: actions whose keys are left out first when the line is too narrow for all."""
         super().__init__(id=id, classes=classes)
+        self.give_way = give_way
         self._entries: list[Entry] = []
         self._spans: list[tuple[int, int, Key]] = []  # each key's columns on the line, [start, end)
         self._hover: Key | None = None
         self._held = 0  # inside `held()`: bindings changes wait for its end
+        self._drawn: dict[tuple[object, ...], tuple[Strip, list[tuple[int, int, Key]]]] = {}
 
     def on_mount(self) -> None:
         # immediate: inside `held()` a change waits for its end; outside it shows at once
@@ -155,36 +196,65 @@ class KeyBar(OneLine, can_focus=False):
         description_style = self.component_style("key-bar--description")
         label_style = self.component_style("key-bar--label")
         hover = Style(bgcolor=self.component_style("key-bar--hover").bgcolor)
-        segments: list[Segment] = []
-        spans: list[tuple[int, int, Key]] = []
-        column = 0
+        # Each entry as pieces (text, style, its key or None), in the compact footer's spacing (Textual's
+        # `Footer` CSS; the app's style gives a group's label its trailing space too: app.tcss).
+        drawn: list[list[tuple[str, Style, Key | None]]] = []
+        for entry in self._entries:
+            pieces: list[tuple[str, Style, Key | None]] = []
 
-        def add(text: str, style: Style) -> None:
-            nonlocal column
-            segments.append(Segment(text, style))
-            column += cell_len(text)
+            def add_key(key: Key, pieces: list[tuple[str, Style, Key | None]] = pieces) -> None:
+                over = (hover if key == self._hover else Style()) + (Style() if key.enabled else DIM)
+                text = key.display + (" " + key.description if key.description else "")
+                pieces.append((key.display, key_style + over, key))
+                if key.description:
+                    pieces.append((text[len(key.display) :], description_style + over, key))
 
-        def add_key(key: Key) -> None:
-            start = column
-            over = (hover if key == self._hover else Style()) + (Style() if key.enabled else DIM)
-            add(key.display, key_style + over)
-            if key.description:
-                add(" " + key.description, description_style + over)
-            spans.append((start, column, key))
-
-        for entry in self._entries:  # the compact footer's spacing (Textual's `Footer` CSS)
             if entry.label is None:
                 add_key(entry.keys[0])
             else:
                 for index, key in enumerate(entry.keys):
                     if index == 0 or not entry.compact:
-                        add(" ", gap)
+                        pieces.append((" ", gap, None))
                     add_key(key)
-                add(" ", gap)
-                add(entry.label, label_style)
-            add(" ", gap)  # (the app's style gives a group's label this space too: app.tcss)
+                pieces += [(" ", gap, None), (entry.label, label_style, None)]
+            pieces.append((" ", gap, None))
+            drawn.append(pieces)
+        widths = [sum(cell_len(text) for text, _, _ in pieces) for pieces in drawn]
+        kept = kept_entries(widths, [entry.actions for entry in self._entries], width, self.give_way)
+        segments: list[Segment] = []
+        spans: list[tuple[int, int, Key]] = []
+        column = 0
+        for pieces in (pieces for pieces, keep in zip(drawn, kept, strict=True) if keep):
+            for text, style, key in pieces:
+                segments.append(Segment(text, style))
+                end = column + cell_len(text)
+                if key is not None:  # a key's display and description: one span
+                    if spans and spans[-1][2] is key and spans[-1][1] == column:
+                        spans[-1] = (spans[-1][0], end, key)
+                    else:
+                        spans.append((column, end, key))
+                column = end
         self._spans = spans
         return segments
+
+    def render_line(self, y: int) -> Strip:
+        """The line, drawn again only when its keys, its hover or its width changed: on the study
+        screen the keys go back and forth between two states, each drawn once."""
+        if y != 0:
+            return super().render_line(y)
+        key = (self.content_size.width, tuple(self._entries), self._hover)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if len(self._drawn) > 8:
+                self._drawn.clear()
+            line = super().render_line(0)
+            drawn = self._drawn[key] = (line, self._spans)
+        line, self._spans = drawn
+        return line
+
+    def notify_style_update(self) -> None:
+        self._drawn.clear()
+        super().notify_style_update()
 
     def key_at(self, x: int) -> Key | None:
         """The key drawn at column `x` of the bar, if any."""

@@ -61,6 +61,7 @@ class StudyStatus(OneLine):
         self.flag = Content()
         self._progress = (0, 1)  # studied, total
         self._shown: dict[str, object] = {}  # what each piece shows now
+        self._bar_drawn: dict[tuple[int, float, Style], list[Segment]] = {}  # the last bar drawn
 
     def _changed(self, piece: str, shown: object) -> bool:
         if self._shown.get(piece) == shown:
@@ -98,19 +99,37 @@ class StudyStatus(OneLine):
             segments.append(Segment(" " * min(room, BAR_GAP_BEFORE), gap))
             bar_width = room - BAR_GAP_BEFORE - BAR_GAP_AFTER
             if bar_width > 0:
-                console = self.app.console
-                options = console.options.update(width=bar_width, height=1)
-                bar = console.render_lines(self._bar(bar_width), options, style=base.rich_style, pad=True)
-                segments += bar[0]
+                segments += self._bar_segments(bar_width, base.rich_style)
             segments.append(Segment(" " * max(0, min(BAR_GAP_AFTER, room - BAR_GAP_BEFORE)), gap))
         return segments + text(self.done) + text(self.flag)
 
-    def _bar(self, width: int) -> Bar:
-        """The bar as `textual.widgets.ProgressBar` draws it at `width` columns."""
+    def _bar_segments(self, width: int, base: Style) -> list[Segment]:
+        """The bar's line at `width` columns, drawn again only when what it shows changes: on a big
+        deck, one answer seldom moves it by half a column."""
+        key = (width, self._drawn_percentage(width), base)
+        segments = self._bar_drawn.get(key)
+        if segments is None:
+            console = self.app.console
+            options = console.options.update(width=width, height=1)
+            segments = console.render_lines(self._bar(width), options, style=base, pad=True)[0]
+            self._bar_drawn = {key: segments}
+        return segments
+
+    def notify_style_update(self) -> None:
+        self._bar_drawn = {}
+        super().notify_style_update()
+
+    def _drawn_percentage(self, width: int) -> float:
+        """The part of the bar drawn highlighted, as the progress bar rounds it: to half a column."""
         studied, total = self._progress
         percentage = studied / total
-        if width > 0:  # as the progress bar rounds it: to half a column
+        if width > 0:
             percentage = int(percentage * width * 2) / (width * 2)
+        return percentage
+
+    def _bar(self, width: int) -> Bar:
+        """The bar as `textual.widgets.ProgressBar` draws it at `width` columns."""
+        percentage = self._drawn_percentage(width)
         style = self.component_style("study-status--bar" if percentage < 1 else "study-status--complete")
         return Bar(
             highlight_range=(0, width * percentage),

@@ -27,9 +27,10 @@ from flashapp.store.anki.export_sql import (
     card_columns_sql,
     epoch_ms_sql,
     epoch_sql,
+    fresh_lift,
+    lifted_ids_sql,
     register_functions,
     round_sql,
-    unique_ids_sql,
 )
 from flashapp.store.anki.export_stage import stored
 from flashapp.store.collection import Collection
@@ -44,27 +45,51 @@ def _memory() -> sqlite3.Connection:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_unique_ids_sql_is_unique_ids(seed):
+def test_lifted_ids_sql_is_unique_ids(seed):
     rng = random.Random(seed)
     # Many clashes (a whole import in one millisecond) and runs that bump into later values.
     values = [1_700_000_000_000 + rng.choice([0, 0, 0, 1, 2, 5, rng.randrange(50)]) for _ in range(300)]
     connection = _memory()
-    connection.execute("CREATE TABLE t (seq INTEGER PRIMARY KEY, key INTEGER, v INTEGER)")
-    ordered = sorted(enumerate(values), key=lambda pair: (pair[1], pair[0]))
-    connection.executemany("INSERT INTO t (key, v) VALUES (?, ?)", ordered)
-    got = dict(connection.execute(unique_ids_sql("t")))
+    connection.execute("CREATE TABLE t (key INTEGER, v INTEGER)")
+    connection.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
+    fresh_lift(connection)
+    # unique_ids takes equal values in their index order: here the key breaks ties.
+    got = dict(connection.execute(lifted_ids_sql("SELECT key, v FROM t", "key", ("v", "key"))))
     assert [got[i] for i in range(len(values))] == unique_ids(values)
 
 
-def test_unique_ids_sql_starts_afresh_for_each_table_on_one_connection():
-    # `fa_lift` carries the last id from row to row: the second table must not continue the first.
+def test_each_lifted_statement_starts_afresh_on_one_connection():
+    # `fa_lift` carries the last id from row to row: a statement after `fresh_lift` must not continue
+    # the one before.
     connection = _memory()
     for table, values in (("a", [50, 50, 50]), ("b", [10, 10, 12, 12]), ("c", [7])):
-        connection.execute(f"CREATE TABLE {table} (seq INTEGER PRIMARY KEY, key INTEGER, v INTEGER)")
-        connection.executemany(f"INSERT INTO {table} (key, v) VALUES (?, ?)", list(enumerate(values)))
+        connection.execute(f"CREATE TABLE {table} (key INTEGER, v INTEGER)")
+        connection.executemany(f"INSERT INTO {table} VALUES (?, ?)", list(enumerate(values)))
     lifted = {"a": [50, 51, 52], "b": [10, 11, 12, 13], "c": [7]}
     for table, expected in [*lifted.items(), ("b", lifted["b"])]:
-        assert [row[1] for row in connection.execute(unique_ids_sql(table))] == expected
+        fresh_lift(connection)
+        rows = connection.execute(lifted_ids_sql(f"SELECT key, v FROM {table}", "key", ("v", "key")))
+        assert [row[1] for row in rows] == expected
+
+
+def test_rows_out_of_order_stop_the_lifting():
+    # `fa_lift` numbers rows in the order they come: any order but the one asked for is an error,
+    # never other ids; so is a second statement run without `fresh_lift` (its rows go back down).
+    connection = _memory()
+    connection.execute("CREATE TABLE t (key INTEGER, v INTEGER)")
+    connection.executemany("INSERT INTO t VALUES (?, ?)", [(0, 30), (1, 10), (2, 20)])
+    fresh_lift(connection)
+    with pytest.raises(sqlite3.OperationalError):
+        connection.execute("SELECT fa_lift(v, v, key) FROM t ORDER BY key").fetchall()
+    fresh_lift(connection)
+    ordered = lifted_ids_sql("SELECT key, v FROM t", "key", ("v", "key"))
+    assert connection.execute(ordered).fetchall() == [(1, 10), (2, 20), (0, 30)]
+    with pytest.raises(sqlite3.OperationalError):
+        connection.execute(ordered).fetchall()
+    connection.execute("INSERT INTO t VALUES (3, 10)")  # two rows at 10
+    fresh_lift(connection)
+    with pytest.raises(sqlite3.OperationalError):  # order columns that tie give no order
+        connection.execute(lifted_ids_sql("SELECT key, v FROM t", "key", ("v", "v"))).fetchall()
 
 
 @pytest.mark.parametrize("unixepoch", [True, False])
@@ -116,8 +141,9 @@ def test_card_columns_sql_is_export_card():
             interval_days=rng.randrange(0, 400),
             ease=rng.choice([2.5, 1.3, 1.0625, 2.3005, round(rng.uniform(1.3, 3.5), 6)]),
             step=rng.randrange(0, 5),
-            stability=rng.uniform(0.1, 400) if memory else None,
-            difficulty=rng.uniform(1, 10) if memory else None,
+            # Now and then one of the two alone (no FSRS memory then, as for SM-2 cards).
+            stability=rng.uniform(0.1, 400) if memory or rng.random() < 0.1 else None,
+            difficulty=rng.uniform(1, 10) if memory or rng.random() < 0.1 else None,
             last_review=now - timedelta(days=rng.randrange(0, 90)) if rng.random() < 0.6 else None,
             suspended=rng.random() < 0.2,
         )
@@ -331,13 +357,15 @@ def test_one_card_a_note_takes_the_short_way_to_the_same_ids(tmp_path, monkeypat
         collection.import_paths([tmp_path / "basic.toml"])
         for card in collection.cards(deck="Basic")[::3]:
             collection.answer(card.id, Rating.GOOD)
-        counted = export_sql.unique_ids_sql
-        monkeypatch.setattr(export_sql, "unique_ids_sql", lambda *a: lifts.append(a) or counted(*a))
+        counted = export_sql.lifted_ids_sql
+        monkeypatch.setattr(export_sql, "lifted_ids_sql", lambda *a: lifts.append(a[1]) or counted(*a))
         collection.export_package("Basic", tmp_path / "short.apkg")
-        assert len(lifts) == 1  # the notes' ids only
+        card_lifts = [columns for columns in lifts if "position" in columns]
+        assert len(lifts) == 2 and not card_lifts  # the notes' and the reviews' ids only
         monkeypatch.setattr(export_sql, "SINGLE_CARD_PATH", False)
         collection.export_package("Basic", tmp_path / "long.apkg")
-        assert len(lifts) == 3  # the notes' and the cards'
+        card_lifts = [columns for columns in lifts if "position" in columns]
+        assert len(lifts) == 5 and len(card_lifts) == 1  # the notes', the cards' and the reviews'
     short, long = _package_tables(tmp_path / "short.apkg"), _package_tables(tmp_path / "long.apkg")
     assert short == long and len(short["cards"]) == 40
 
@@ -347,3 +375,26 @@ def test_field_checksum_is_ankis_csum(text):
     # Anki's csum: the first 8 hex digits of the SHA-1 of the first field's text, as a number.
     expected = int(hashlib.sha1((text or "").encode("utf-8")).hexdigest()[:8], 16)
     assert field_checksum(text) == expected
+
+
+def test_card_ids_lift_clashes_in_order_of_note_and_ordinal(tmp_path):
+    # Notes imported at one instant get consecutive Anki ids, so their cards' ids (note id + ordinal)
+    # clash across notes; lifted in order of that id, ties by note, as `unique_ids` lifts them.
+    reversed_cards = "".join(
+        f'[[cards]]\nid = "r{i}"\nkind = "reversed"\nfront = "Q{i}"\nback = "A{i}"\n\n' for i in range(6)
+    )
+    gaps = [" ".join(f"{{{{c{k}::w{k}}}}}" for k in range(1, 2 + i % 3)) for i in range(6)]
+    cloze_cards = "".join(f'[[cards]]\nid = "c{i}"\ncloze = "{gap}"\n\n' for i, gap in enumerate(gaps))
+    (tmp_path / "mixed.toml").write_text(
+        f'[deck]\nname = "Clash"\n\n{reversed_cards}{cloze_cards}', encoding="utf-8"
+    )
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+        collection.import_paths([tmp_path / "mixed.toml"])
+        collection.export_package("Clash", tmp_path / "clash.apkg")
+    cards = sorted(
+        (nid, ord_, card_id)
+        for card_id, nid, _, ord_, *_ in _package_tables(tmp_path / "clash.apkg")["cards"]
+    )
+    assert len(cards) == 12 + sum(1 + i % 3 for i in range(6))
+    assert [card_id for _, _, card_id in cards] == unique_ids([nid + ord_ for nid, ord_, _ in cards])

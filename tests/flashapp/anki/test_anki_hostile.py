@@ -86,8 +86,8 @@ def modern_package(
 
 
 @pytest.fixture
-def collection(tmp_path):
-    with Collection.open(tmp_path / "c.db", shipped_decks=False) as opened:
+def collection(tmp_path, empty_collection_file):
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False) as opened:
         yield opened
 
 

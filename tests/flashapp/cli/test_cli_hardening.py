@@ -30,10 +30,9 @@ back = "a2"
 
 
 @pytest.fixture
-def db(tmp_path, write_deck, monkeypatch):
+def db(tmp_path, write_deck, monkeypatch, empty_collection_file):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    path = tmp_path / "c.db"
-    Collection.open(path, shipped_decks=False).close()
+    path = empty_collection_file(tmp_path / "c.db")  # a new collection without the shipped decks
     assert main(["--db", str(path), "import", str(write_deck(DECK))]) == 0
     return path
 

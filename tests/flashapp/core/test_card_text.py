@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashapp.core import mathtext
+from flashapp.core import text as text_module
 from flashapp.core.cloze import cloze_answers, cloze_numbers, render_cloze
 from flashapp.core.mathtext import latex_to_unicode
 from flashapp.core.media_refs import media_references
@@ -108,3 +111,21 @@ def test_parse_search():
         parse_search("is:later")
     with pytest.raises(UserError, match="tag: needs a value"):
         parse_search("tag:")
+
+
+# `core.text._MATH` as it was written first: the same matches, found by a slower scan.
+_MATH_FIRST = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$", re.DOTALL)
+
+
+@settings(max_examples=600)
+@given(st.text(alphabet="ab $\\ \n\t{}_^", max_size=24))
+def test_the_math_pattern_finds_what_its_first_form_found(text):
+    found = [(m.span(), m.groups()) for m in text_module._MATH.finditer(text)]
+    assert found == [(m.span(), m.groups()) for m in _MATH_FIRST.finditer(text)]
+
+
+def test_the_formula_cache_stays_within_its_size():
+    formulas = [f"x_{{{i}}}" for i in range(mathtext.RENDERED_MAX + 10)]
+    assert [latex_to_unicode(f) for f in formulas] == [mathtext._render_tokens(f) for f in formulas]
+    assert len(mathtext._RENDERED) <= mathtext.RENDERED_MAX
+    assert latex_to_unicode("x_{12}") == "x₁₂" and latex_to_unicode("x_{12}") == "x₁₂"

@@ -9,7 +9,7 @@ from flashapp.core.scheduling import Rating
 from flashapp.store.collection import Collection
 
 
-def test_counts_and_queue_agree_on_postgres_and_sqlite(pg_url, tmp_path):
+def test_counts_and_queue_agree_on_postgres_and_sqlite(pg_collection_url, tmp_path, empty_collection_file):
     """The one count function and the queue (plain SQL text, `store.sql_text`) give the same numbers
     and cards on PostgreSQL as on SQLite, after the same study: subdeck limits, interday learning
     steps (read back from the review log's JSON), relearning, the learn-ahead limit, a burial lifted."""
@@ -24,7 +24,7 @@ def test_counts_and_queue_agree_on_postgres_and_sqlite(pg_url, tmp_path):
         files.append(tmp_path / f"d{i}.toml")
         files[-1].write_text(deck_text(name, count, options, reversed_), encoding="utf-8")
     sides = {}
-    for label, url in (("pg", pg_url), ("sqlite", str(tmp_path / "c.db"))):
+    for label, url in (("pg", pg_collection_url), ("sqlite", str(empty_collection_file(tmp_path / "c.db")))):
         clock = Clock(START)
         rng = random.Random(11)
         seen = []

@@ -170,3 +170,33 @@ def test_the_sqlite3_import_writes_what_the_collection_writes(tmp_path, empty_co
 
     again = both([mix, sub], START + timedelta(days=3))
     assert not any(report.changed for report in again)
+
+
+def test_chunks_of_one_card_notes_and_of_mixed_kinds_write_what_the_collection_writes(
+    tmp_path, empty_collection_file, monkeypatch
+):
+    """New notes go in chunks: a chunk of one-card notes gets its cards from the notes' rows in one
+    statement, a chunk with reversed or cloze notes card by card; ids and positions run on across
+    chunks of both kinds and after the cards already there."""
+    from flashapp.store.direct import deckfile_import
+
+    monkeypatch.setattr(deckfile_import, "INSERT_CHUNK", 2)
+    kinds = ["basic", "type-in", "basic", "reversed", "cloze", "basic", "basic", "basic", "reversed"]
+    cards = []
+    for i, kind in enumerate(kinds):
+        text = (
+            f'cloze = "{{{{c1::a{i}}}}} and {{{{c2::b{i}}}}}"'
+            if kind == "cloze"
+            else f'front = "q{i}"\nback = "a{i}"'
+        )
+        cards.append(f'\n[[cards]]\nid = "n{i}"\nkind = "{kind}"\n{text}\n')
+    deck = tmp_path / "chunks.toml"
+    deck.write_text('[deck]\nname = "Chunks"\n' + "".join(cards), encoding="utf-8")
+    dbs = {}
+    for name, run in (("orm", import_with_collection), ("direct", import_direct)):
+        (tmp_path / name).mkdir()
+        dbs[name] = empty_collection_file(tmp_path / name / "c.db")
+        run(dbs[name], [ROOT / "decks" / "attention-toy-transformer.toml"], START)
+        files, reports = run(dbs[name], [deck], START + timedelta(hours=1))
+        assert [report.added for report in reports] == [12]
+    assert dump(dbs["orm"]) == dump(dbs["direct"])

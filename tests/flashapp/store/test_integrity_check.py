@@ -72,8 +72,8 @@ BREAKS = [
 
 
 @pytest.fixture
-def broken(tmp_path, write_deck, clock):
-    path = tmp_path / "c.db"
+def broken(tmp_path, write_deck, clock, empty_collection_file):
+    path = empty_collection_file(tmp_path / "c.db")
     with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC) as collection:
         collection.import_paths([write_deck(DECK)])
         collection.answer(1, Rating.GOOD)

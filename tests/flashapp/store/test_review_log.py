@@ -74,9 +74,9 @@ def test_log_arrays_hold_the_history(two_decks, deck):
         assert result.models["fsrs_deck"] != result.models["fsrs_default"]
 
 
-def test_log_arrays_on_postgres(pg_url):
+def test_log_arrays_on_postgres(pg_collection_url):
     """The server returns datetimes where SQLite returns text: both become the same arrays."""
-    with Collection.open(pg_url, shipped_decks=False, tz=BERLIN) as collection:
+    with Collection.open(pg_collection_url, shipped_decks=False, tz=BERLIN) as collection:
         write_simulated_history(collection, days=20, new_per_day=5, seed=4)
         history = load_history(collection, None)
         log = load_log(collection, "Simulated")

@@ -11,6 +11,7 @@ import random
 import sqlite3
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,8 +64,23 @@ LOG = [
 
 
 @pytest.fixture
-def stats(tmp_path, write_deck):
-    with Collection.open(tmp_path / "s.db", shipped_decks=False, clock=lambda: NOW, tz=UTC) as collection:
+def new_collection(tmp_path, empty_collection_file, request):
+    """new_collection(store, name) -> where a new, empty collection (no shipped decks) is: a copy of
+    the migrated SQLite template named `name` in tmp_path, or the PostgreSQL scratch collection of
+    the test process, emptied (neither migrated again for each test)."""
+
+    def new(store: str, name: str) -> Path | str:
+        if store == "postgresql":
+            return request.getfixturevalue("pg_collection_url")
+        return empty_collection_file(tmp_path / name)
+
+    return new
+
+
+@pytest.fixture
+def stats(tmp_path, write_deck, empty_collection_file):
+    path = empty_collection_file(tmp_path / "s.db")
+    with Collection.open(path, shipped_decks=False, clock=lambda: NOW, tz=UTC) as collection:
         collection.import_paths([write_deck(DECK)])
         with collection.writing() as session:
             ids = dict(session.execute(select(Note.key, Card.id).join(Card, Card.note_id == Note.id)).all())
@@ -154,7 +170,7 @@ def test_cards_buttons_hours(stats):
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
-def test_figures_equal_a_row_by_row_reference_across_clock_changes(store, request, tmp_path, write_deck):
+def test_figures_equal_a_row_by_row_reference_across_clock_changes(store, new_collection, write_deck):
     """New York, rollover at 04:00: a year with both clock changes, rows on day and hour boundaries,
         manual entries (rating 0, no answers) and rows before the window and after `now`. Every review
         figure equals the same figure worked out row by row with `study_day` and the local clock; on
@@ -171,7 +187,7 @@ def test_figures_equal_a_row_by_row_reference_across_clock_changes(store, reques
         (instant, rng.choice((0, 1, 1, 2, 3, 3, 3, 4)), rng.choice(STATES), rng.choice((0, 3, 20, 21, 90)))
         for instant in instants
     ]  # fmt: skip
-    where = tmp_path / "r.db" if store == "sqlite" else request.getfixturevalue("pg_url")
+    where = new_collection(store, "r.db")
     with Collection.open(where, shipped_decks=False, clock=lambda: now, tz=tz) as collection:
         collection.import_paths([write_deck(DECK)])
         with collection.writing() as session:
@@ -286,10 +302,10 @@ def fill(where, tz, write_deck) -> None:
 
 
 @pytest.fixture
-def two_paths(tmp_path, write_deck):
+def two_paths(tmp_path, write_deck, empty_collection_file):
     """An SQLite collection file (`fill`); returns (path, a function giving the Collection's figures
     and sqlite3's for a deck)."""
-    path, tz = tmp_path / "paths.db", ZoneInfo("America/New_York")
+    path, tz = empty_collection_file(tmp_path / "paths.db"), ZoneInfo("America/New_York")
     fill(path, tz, write_deck)
 
     def figures(deck: str | None) -> tuple[dict, dict]:
@@ -312,9 +328,9 @@ def test_sqlite3_and_the_collection_give_the_same_figures(two_paths, deck):
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
-def test_card_counts_histograms_and_forecast_on_every_edge(store, request, tmp_path, write_deck):
+def test_card_counts_histograms_and_forecast_on_every_edge(store, new_collection, write_deck):
     tz = ZoneInfo("America/New_York")
-    where = tmp_path / "edges.db" if store == "sqlite" else request.getfixturevalue("pg_url")
+    where = new_collection(store, "edges.db")
     fill(where, tz, write_deck)
 
     def figures(deck):
@@ -348,12 +364,12 @@ def test_card_counts_histograms_and_forecast_on_every_edge(store, request, tmp_p
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
-def test_cards_added_by_study_day_on_the_edges(store, request, tmp_path, write_deck):
+def test_cards_added_by_study_day_on_the_edges(store, new_collection, write_deck):
     """Notes added on a study day's first instant, one microsecond before it, at `now`, after `now`
     and before the window (New York, rollover at 04:00): each card counts on its note's study day
     (row by row with `study_day`), once, up to `now`; for a deck, its subdecks' cards only."""
     tz = ZoneInfo("America/New_York")
-    where = tmp_path / "added.db" if store == "sqlite" else request.getfixturevalue("pg_url")
+    where = new_collection(store, "added.db")
     fill(where, tz, write_deck)
     start = day_start_utc(NOW - timedelta(days=3), tz, 4)
     created = {

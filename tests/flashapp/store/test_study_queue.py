@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, timedelta
 
 import pytest
@@ -141,11 +142,14 @@ gaps = st.lists(st.integers(min_value=-600, max_value=40 * 24 * 60), min_size=12
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answers=ratings, minutes=gaps)
-def test_undo_after_any_answers_restores_every_step(tmp_path_factory, answers, minutes):
+def test_undo_after_any_answers_restores_every_step(
+    tmp_path_factory, empty_collection_template, answers, minutes
+):
     from tests.conftest import Clock
 
     clock = Clock()
     path = tmp_path_factory.mktemp("undo") / "c.db"
+    shutil.copyfile(empty_collection_template, path)  # a new collection, not migrated again per example
     deck = path.parent / "d.toml"
     deck.write_text(deck_file("H", 1, "h", reversed_=True))
     with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC, fuzz=True) as collection:

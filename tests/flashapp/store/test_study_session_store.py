@@ -117,3 +117,57 @@ def test_an_in_memory_collection_studies_through_the_collection(clock, write_dec
         card = session.current()
         session.answer(card.id, Rating.GOOD)
         assert collection.review_history(card.id)[0].rating == Rating.GOOD
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_counts_from_the_queue_after_an_answer_are_the_collections(db_path, clock, write_deck, seed):
+    """After each answer the session's counts are what counting again finds, whether it counted
+    again (an answer that buried a sibling, a learning card coming due) or took them from its queue
+    (most answers), under daily limits that bind or not, in nested decks, with interday learning."""
+    import random
+
+    from tests.flashapp.store.test_study_queue import deck_file
+
+    options = [
+        "reviews_per_day = 12",  # the review limit binds; new cards count against it
+        "reviews_per_day = 30\nnew_per_day = 4",
+        'learning_steps = ["1m", "1d"]\nreviews_per_day = 9',  # interday learning under the review limit
+        "reviews_per_day = 10\nnew_cards_ignore_review_limit = true\nnew_per_day = 3",
+        'learning_steps = ["1d", "2d"]\nreviews_per_day = 4\nnew_per_day = 6',
+        "new_per_day = 5\nreviews_per_day = 7",
+        "",
+    ]
+    rng = random.Random(seed)
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+        decks = [("P", 12, "p"), ("P::C", 10, "c"), ("P::D", 8, "d")]
+        files = []
+        for name, count, key in decks:
+            text = deck_file(name, count, key, options=rng.choice(options), reversed_=rng.random() < 0.4)
+            files.append(write_deck(text, f"{key}.toml"))
+        collection.import_paths(files, backup=False)
+        for card in rng.sample(collection.cards(), 25):  # reviews and learning cards due later
+            collection.answer(card.id, rng.choice([Rating.AGAIN, Rating.GOOD, Rating.EASY]))
+        clock.now += timedelta(days=rng.choice([1, 2, 5]))
+        deck = rng.choice(["P", "P::C", None])
+        session = StudySession(collection, deck)
+        reads = []
+        counted = session.store.study_counts
+
+        def noted(deck):
+            reads.append(deck)
+            return counted(deck)
+
+        session.store.study_counts = noted
+        answers = 0
+        while (card := session.current()) is not None and answers < 60:
+            session.answer(card.id, rng.choice(list(Rating)))
+            answers += 1
+            clock.now += timedelta(seconds=rng.choice([5, 40, 400, 2000]))
+            shown, expected = session.counts(), collection.study_counts(deck)
+            assert (shown.new, shown.learning, shown.due) == (
+                expected.new,
+                expected.learning,
+                expected.due,
+            ), answers
+        assert answers >= 10 and len(reads) < answers  # most answers were not counted again
+        session.close()

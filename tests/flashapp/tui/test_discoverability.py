@@ -91,8 +91,8 @@ async def test_every_screen_fits(study_collection, size):
         assert isinstance(study, StudyScreen)
         buttons = study.query_one(AnswerButtons)
         for rating in range(1, 5):
-            button = buttons.query_one(f"#rate-{rating}")
-            assert inside(button) and button.region.width >= 12
+            key = buttons.key_region(f"rate-{rating}")
+            assert key.width >= 12 and key.right <= size[0] and key.bottom <= size[1]
         assert inside(study.query_one("#answer")) and inside(study.query_one(KeyBar))
         for rating in ("1", "4", "4", "4", "4"):
             await pilot.press(rating, "space")
@@ -103,3 +103,75 @@ async def test_every_screen_fits(study_collection, size):
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
         assert inside(app.screen.query_one("#results"))
+
+
+FULL_DECK = """\
+[deck]
+name = "Full"
+
+[[cards]]
+id = "first"
+front = "Where do Q, K and V come from? [sound:first.mp3] ![plot](plot.png)"
+back = "Q from the target, K and V from the source."
+demo = "attention.cross"
+params = { n = 3, m = 5, d = 4 }
+
+[[cards]]
+id = "second"
+front = "And the weights? [sound:second.mp3] ![plot](plot.png)"
+back = "softmax(QK/sqrt(d))"
+demo = "attention.cross"
+params = { n = 3, m = 5, d = 4 }
+"""
+
+
+def footer_line(app, bar: KeyBar) -> str:
+    strip = app.screen._compositor.render_strips()[bar.region.y]
+    return "".join(segment.text for segment in strip)
+
+
+def drawn_whole(line: str, bar: KeyBar) -> list[str]:
+    """Each key as drawn on the footer line, checked to be drawn whole (its key and its label)."""
+    drawn = []
+    for start, end, key in bar._spans:
+        text = key.display + (f" {key.description}" if key.description else "")
+        assert end <= len(line) and line[start:end] == text, (line, text)
+        drawn.append(text)
+    return drawn
+
+
+async def test_at_80_columns_every_footer_key_is_drawn_whole_and_help_stays(collection, write_deck):
+    collection.import_paths([write_deck(FULL_DECK, "full.toml")], backup=False)
+    app = make_app(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#decks").move_to("Full")
+        await pilot.press("enter")
+        await pilot.pause()
+        study = app.screen
+        assert isinstance(study, StudyScreen)
+        bar = study.query_one(KeyBar)
+        seen = []
+        for keys in ((), ("space",), ("3",), ("space",)):  # question, answer, the next (with u Undo), answer
+            await pilot.press(*keys)
+            await pilot.pause()
+            line = footer_line(app, bar)
+            drawn = drawn_whole(line, bar)
+            assert "? Help" in drawn and "esc Decks" in drawn and "r Run demo" in drawn, line
+            seen.append(drawn)
+        assert "u Undo" in seen[2] and "u Undo" in seen[3]
+        # Too many keys for 80 columns: the least needed gave way, whole, and still work.
+        assert "i Info" not in seen[2] and "e Edit" not in seen[2]
+        await pilot.press("i")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CardInfoScreen"
+
+
+def test_keys_give_way_whole_in_the_screens_order_then_from_the_right():
+    from flashapp.tui.widgets.key_bar import kept_entries
+
+    widths = [10, 8, 8, 8, 9]
+    actions = [frozenset({name}) for name in ("reveal", "undo", "info", "edit", "help")]
+    assert kept_entries(widths, actions, 43, ("info",)) == [True] * 5
+    assert kept_entries(widths, actions, 42, ("info", "edit")) == [True, True, False, True, True]
+    assert kept_entries(widths, actions, 30, ("info", "edit")) == [True, True, False, False, True]
+    assert kept_entries(widths, actions, 20, ("info", "edit")) == [True, True, False, False, False]

@@ -11,10 +11,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, ProgressBar, Static
 
 import flashapp.tui
+from flashapp.core.scheduling import Rating
 from flashapp.tui.app import make_app
 from flashapp.tui.widgets.card_view import CardText
 from flashapp.tui.widgets.key_bar import KeyBar
@@ -289,18 +291,62 @@ async def test_the_status_line_paints_what_its_row_of_widgets_painted():
 async def test_the_heap_is_frozen_while_studying_and_thawed_after(study_collection):
     import gc
 
+    from flashapp.tui import frozen_heap
+
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() == 0 and frozen_heap.holds() == 0
         study = await start_study(pilot)
         await pilot.pause()
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0 and frozen_heap.holds() == 1
         await pilot.press("space", "3")
         await pilot.pause()
         assert study.card is not None and gc.get_freeze_count() > 0
         await pilot.press("escape")
         await pilot.pause()
         assert gc.get_freeze_count() == 0  # thawed: what the session left is collected again
+        assert frozen_heap.holds() == 0
+
+
+async def test_leaving_the_study_screen_keeps_the_start_ups_freeze(study_collection):
+    """`run_tui` freezes the heap after Textual's imports, for the app's life: the study screen's own
+    freeze, given back when it closes, must not thaw that one."""
+    import gc
+
+    from flashapp.tui import frozen_heap
+
+    frozen_heap.freeze()  # as `run_tui` does before the app starts
+    try:
+        started = gc.get_freeze_count()
+        app = make_app(study_collection)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await start_study(pilot)
+            await pilot.pause()
+            assert frozen_heap.holds() == 2
+            await pilot.press("escape")
+            await pilot.pause()
+            assert frozen_heap.holds() == 1
+            assert gc.get_freeze_count() >= started  # still frozen: the start-up's objects among them
+    finally:
+        frozen_heap.release()
+    assert frozen_heap.holds() == 0 and gc.get_freeze_count() == 0
+
+
+def test_the_heap_thaws_with_the_last_hold():
+    import gc
+
+    import pytest
+
+    from flashapp.tui import frozen_heap
+
+    frozen_heap.freeze()
+    frozen_heap.freeze()
+    frozen_heap.release()
+    assert gc.get_freeze_count() > 0 and frozen_heap.holds() == 1
+    frozen_heap.release()
+    assert gc.get_freeze_count() == 0 and frozen_heap.holds() == 0
+    with pytest.raises(RuntimeError):
+        frozen_heap.release()
 
 
 async def test_an_answer_arranges_the_screen_once_per_layout(study_collection):
@@ -326,3 +372,164 @@ async def test_an_answer_arranges_the_screen_once_per_layout(study_collection):
         assert study.card.id != first
         assert calls.count("reflow") >= 2
         assert calls.count("_arrange_root") == calls.count("reflow")  # not once more to find a region
+
+
+async def test_the_answer_waits_concealed_in_its_place_and_the_next_cards_lay_out_nothing(study_collection):
+    """Once a card's answer has been on screen, the next cards of the same shape keep it in place,
+    painted blank until the reveal: what the screen shows is what it showed with the answer hidden,
+    nothing of it can be selected, and neither the reveal nor the next card lays the screen out."""
+    from flashapp.tui.widgets.card_view import CardParagraph
+
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        await pilot.press("space", "3")  # the first answer was hidden; shown once, it stays in place
+        await pilot.pause()
+        answer, rule = study.parts.answer, study.parts.rule
+        assert answer.concealed and answer.display and rule.concealed
+        text = study.card.rendered.answer
+        lines = app.screen._compositor.render_strips()
+        assert text not in "".join(segment.text for strip in lines for segment in strip)
+        assert not any(paragraph.allow_select for paragraph in answer.query(CardParagraph))
+
+        compositor = study._compositor
+        reflows = []
+        original = compositor.reflow
+
+        def noted(*args, **kwargs):
+            reflows.append(True)
+            return original(*args, **kwargs)
+
+        compositor.reflow = noted  # type: ignore[method-assign]
+        first = study.card.id
+        await pilot.press("space")
+        await pilot.pause()
+        assert not answer.concealed and text in screen_lines(app)
+        await pilot.press("3")
+        await pilot.pause()
+        assert study.card.id != first and answer.concealed
+        assert reflows == []  # a repaint of the lines that changed, each time
+
+        # Concealed looks as hidden: the same cells, in the same styles.
+        concealed = [list(strip) for strip in app.screen._compositor.render_strips()]
+        compositor.reflow = original  # type: ignore[method-assign]
+        answer.conceal(False)
+        rule.conceal(False)
+        answer.display = rule.display = False
+        await pilot.pause()
+        hidden = [list(strip) for strip in app.screen._compositor.render_strips()]
+        assert [[(s.text, s.style) for s in Strip(line).simplify()] for line in concealed] == [
+            [(s.text, s.style) for s in Strip(line).simplify()] for line in hidden
+        ]
+
+
+def screen_lines(app: App) -> str:
+    return "\n".join(
+        "".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()
+    )
+
+
+class ButtonRow(App[None]):
+    """The answer bar as the row of Buttons it was (one of them shown at a time: "Show answer", or
+    the four ratings), beside the one widget that paints it now."""
+
+    CSS_PATH = APP_CSS
+    CSS = """
+    #row { height: 3; width: 100%; align-horizontal: center; }
+    #row Button { width: 1fr; max-width: 24; min-width: 12; margin: 0 1; }
+    #row #show { max-width: 40; }
+    """
+
+    def __init__(self, revealed: bool, type_in: bool) -> None:
+        super().__init__()
+        self.revealed, self.type_in = revealed, type_in
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Button
+
+        from flashapp.tui.widgets.answer_buttons import VARIANTS, AnswerButtons
+
+        with Horizontal(id="row"):
+            if self.revealed:
+                for rating in Rating:
+                    label = Content.assemble((rating.name.title(), "bold"), "  ", INTERVALS[rating])
+                    yield Button(label, id=f"rate-{rating.value}", variant=VARIANTS[rating])
+            else:
+                text, key = ("Check answer ", "enter") if self.type_in else ("Show answer ", "space")
+                yield Button(Content.assemble(text, (key, "dim")), id="show", compact=False)
+        bar = AnswerButtons()
+        bar.show_intervals(INTERVALS)
+        bar.set_show_label(type_in=self.type_in)
+        bar.show_revealed(self.revealed)
+        yield bar
+
+    def on_mount(self) -> None:
+        from textual.widgets import Button
+
+        for button in self.query(Button):
+            button.can_focus = False  # as on the study screen: keys drive it, the mouse clicks
+            button.active_effect_duration = 30  # the pressed flash lasts until it has been read
+
+
+INTERVALS = {Rating.AGAIN: "1m", Rating.HARD: "6m", Rating.GOOD: "10m", Rating.EASY: "4d"}
+
+
+def painted_block(app: App, widget: Widget) -> list[list[tuple[str, str]]]:
+    strips = app.screen._compositor.render_strips()
+    lines = []
+    for y in range(widget.region.y, widget.region.bottom):
+        runs: list[tuple[str, str]] = []
+        for segment in strips[y]:
+            style = str(segment.style)
+            if runs and runs[-1][1] == style:
+                runs[-1] = (runs[-1][0] + segment.text, style)
+            else:
+                runs.append((segment.text, style))
+        lines.append(runs)
+    return lines
+
+
+async def test_the_answer_bar_paints_what_the_row_of_buttons_painted_hovered_and_pressed_too():
+    from flashapp.tui.widgets.answer_buttons import AnswerButtons
+
+    for width in (60, 80, 100, 140):
+        for revealed, type_in in ((False, False), (False, True), (True, False)):
+            app = ButtonRow(revealed, type_in)
+            async with app.run_test(size=(width, 8)) as pilot:
+                await pilot.pause()
+                row, bar = app.query_one("#row"), app.query_one(AnswerButtons)
+                bar.active_effect_duration = 30
+                assert painted_block(app, bar) == painted_block(app, row), (width, revealed, type_in)
+                names = [span.name for span in bar.spans()]
+                assert names == ([f"rate-{r.value}" for r in Rating] if revealed else ["show"])
+                for span in bar.spans():  # each key where its button was, hovered, then pressed
+                    button = app.query_one(f"#{span.name}")
+                    assert (button.region.x, button.region.width) == (span.x, span.width)
+                    middle = span.x + span.width // 2
+                    await pilot.hover(row, offset=(middle, 1))  # (the mouse is over one at a time)
+                    await pilot.pause()
+                    hovered_row = painted_block(app, row)
+                    await pilot.hover(bar, offset=(middle, 1))
+                    await pilot.pause()
+                    assert painted_block(app, bar) == hovered_row, (width, span.name, "hover")
+                    await pilot.click(row, offset=(middle, 1))
+                    await pilot.click(bar, offset=(middle, 1))
+                    await pilot.pause()
+                    assert painted_block(app, bar) == painted_block(app, row), (width, span.name, "pressed")
+
+
+async def test_a_concealed_answer_that_no_longer_fits_after_a_resize_is_hidden(study_collection):
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        study = await start_study(pilot)
+        await pilot.press("space", "3")
+        await pilot.pause()
+        answer, scroll = study.parts.answer, study.parts.scroll
+        assert answer.concealed and scroll.max_scroll_y == 0
+        await pilot.resize_terminal(100, 9)  # room for the question, not for the answer under it
+        for _ in range(5):
+            await pilot.pause()
+        assert not answer.concealed and not answer.display
+        await pilot.press("space")
+        await pilot.pause()
+        assert answer.display and not answer.concealed

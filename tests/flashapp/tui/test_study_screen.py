@@ -24,6 +24,13 @@ def footer_keys(screen) -> set[str]:
     return {key for key, active in screen.active_bindings.items() if active.enabled and active.binding.show}
 
 
+async def click_key(pilot, name: str) -> None:
+    """Click the answer bar's key `name` ("show", "rate-1" ... "rate-4") in its middle."""
+    bar = pilot.app.screen.query_one(AnswerButtons)
+    span = next(span for span in bar.spans() if span.name == name)
+    await pilot.click(AnswerButtons, offset=(span.x + span.width // 2, 1))
+
+
 async def start_study(pilot, deck: str = "Study::Basics") -> StudyScreen:
     tree = pilot.app.screen.query_one("#decks")
     tree.move_to(deck)
@@ -70,32 +77,35 @@ async def test_a_whole_session_with_an_undo_and_the_database_after(study_collect
     assert cards[seen[0]].due == study_collection.calendar.due_after(clock.now, 4)  # a study day
 
 
-async def test_rating_keys_and_buttons_appear_only_after_the_reveal(study_collection):
+async def test_rating_keys_and_buttons_appear_only_after_the_reveal(study_collection, screen_text):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         study = await start_study(pilot)
         buttons = study.query_one(AnswerButtons)
         assert "space" in footer_keys(study) and not {"1", "2", "3", "4"} & footer_keys(study)
-        assert not buttons.query_one("#rate-3").display or not buttons.revealed
+        assert not buttons.revealed and [span.name for span in buttons.spans()] == ["show"]
         await pilot.press("3")  # ignored before the reveal
         await pilot.pause()
         assert study.session.stats.studied == 0
         await pilot.press("space")
         await pilot.pause()
         assert {"1", "2", "3", "4"} <= footer_keys(study) and "space" not in footer_keys(study)
-        labels = [str(buttons.query_one(f"#rate-{r.value}").label) for r in Rating]
+        assert [span.name for span in buttons.spans()] == [f"rate-{r.value}" for r in Rating]
+        labels = [str(buttons.label(f"rate-{r.value}")) for r in Rating]
         assert labels == ["Again  1m", "Hard  6m", "Good  10m", "Easy  4d"]
+        bar_text = screen_text(app).splitlines()[buttons.region.y + 1]
+        assert all(label in bar_text for label in labels) and "Show answer" not in bar_text
 
 
 async def test_clicking_a_button_answers(study_collection):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         study = await start_study(pilot)
-        await pilot.click("#show")
+        await click_key(pilot, "show")
         await pilot.pause()
         assert study.revealed
         first = study.card.id
-        await pilot.click("#rate-3")
+        await click_key(pilot, "rate-3")
         await pilot.pause()
         assert study.card.id != first
         assert study_collection.card(first).state == "learning"
@@ -301,7 +311,7 @@ async def test_type_in_cards_are_graded_character_by_character(collection, write
         study = await start_study(pilot, "Typed")
         typed = study.query_one("#typed")
         assert typed.display and typed.has_focus
-        assert "Check answer" in str(study.query_one("#show").label)
+        assert "Check answer" in screen_text(app).splitlines()[study.query_one(AnswerButtons).region.y + 1]
         await pilot.press(*"Softmx", "enter")
         await pilot.pause()
         assert study.revealed and not typed.display

@@ -35,7 +35,7 @@ def sample_items(n: int = 12) -> list[PracticeItem]:
     ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)  # hypothesis's default; each run draws new ones
 @given(
     items=item_pools(),
     count=st.integers(min_value=1, max_value=12),
@@ -193,7 +193,7 @@ def notes_with_siblings(draw) -> list[PracticeItem]:
     return items
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)  # hypothesis's default; each run draws new ones
 @given(
     items=notes_with_siblings(),
     count=st.integers(min_value=1, max_value=12),
