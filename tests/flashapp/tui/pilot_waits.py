@@ -9,7 +9,8 @@ slice in which the process got no CPU passes for idle while the app still has wo
 test itself (every message pump of the app waits for a message, a timer, a thread or a dialog's
 answer: whatever the key or message set off has been handled, however many messages it posted on),
 and the screen on top has no layout, repaint or after-refresh callback left (what its update timer,
-up to 1/60 s away, would do is done at once). What Textual's wait did not wait for is not waited for
+up to 1/60 s away, would do is done at once; so is the delivery of a resize, which the app holds back
+1/120 s in case another follows). What Textual's wait did not wait for is not waited for
 here either: timers and threads (workers); a test that needs one waits for its effect on a condition
 (`practice_fixtures.opened`, `app.workers.wait_for_complete()`). Bounded by `SETTLE_LIMIT_SECONDS`,
 not Textual's one second: on a loaded machine a screen's first mount can take longer than that, and the
@@ -60,6 +61,9 @@ async def until_settled(app: App) -> None:
         await asyncio.sleep(0)
         if _loop_busy(loop):
             quiet_rounds = 0
+        elif app._resize_timer is not None:  # a resize, held back 1/120 s for the next one
+            quiet_rounds = 0
+            app._check_resize()  # what that timer does, now
         elif _screen_pending(app):
             quiet_rounds = 0
             app.screen._on_timer_update()  # what the screen's update timer does, now
