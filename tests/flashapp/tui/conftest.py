@@ -1,14 +1,20 @@
-"""TUI test helpers: a no-fuzz collection with a small study deck, and the text on screen."""
+"""TUI test helpers: no-fuzz collections with a small study deck or the practice deck, the text on
+screen, and Pilot's waits (pilot_waits)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import UTC
+from pathlib import Path
 
 import pytest
+from pilot_waits import install as install_pilot_waits
+from practice_fixtures import PRACTICE_DECK
 from textual.app import App
 
 from flashapp.store.collection import Collection
+from tests.conftest import Clock
 
 STUDY_DECK = """\
 [deck]
@@ -36,14 +42,54 @@ back = "Vaswani et al., 2017"
 """
 
 
-@pytest.fixture
-def study_collection(db_path, clock, write_deck, empty_collection_file) -> Iterator[Collection]:
-    """Exact intervals (no fuzz), a fixed clock at 2026-03-02 12:00 UTC, and the four-card deck above
-    (in a copy of the migrated empty collection: no migrations per test)."""
-    path = empty_collection_file(db_path)
-    with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
-        collection.import_paths([write_deck(STUDY_DECK, "study.toml")], backup=False)
+@pytest.fixture(autouse=True)
+def pilot_waits_on_the_app(request, monkeypatch) -> None:
+    """Pilot's pauses and key presses wait until the app has handled what it was sent (pilot_waits),
+    not for 20 ms slices of idle CPU. The concept demos' tests keep Textual's own wait."""
+    if not request.node.path.name.startswith("test_demo_"):
+        install_pilot_waits(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def deck_collection_template(
+    empty_collection_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], Path]:
+    """deck_collection_template(deck) -> a collection file with the deck file `deck` (TOML text)
+    imported at the tests' fixed clock, made once per test process (the deck file stays beside it)."""
+    made: dict[str, Path] = {}
+
+    def template(deck: str) -> Path:
+        if deck not in made:
+            folder = tmp_path_factory.mktemp("deck-template")
+            path = Path(shutil.copyfile(empty_collection_template, folder / "collection.db"))
+            deck_file = folder / "deck.toml"
+            deck_file.write_text(deck, encoding="utf-8")
+            with Collection.open(path, shipped_decks=False, clock=Clock(), tz=UTC, fuzz=False) as collection:
+                collection.import_paths([deck_file], backup=False)
+            assert not path.with_name(path.name + "-wal").exists()  # closed: all of it in the file
+            made[deck] = path
+        return made[deck]
+
+    return template
+
+
+def _open_copy(template: Path, db_path: Path, clock: Clock) -> Iterator[Collection]:
+    shutil.copyfile(template, db_path)
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
         yield collection
+
+
+@pytest.fixture
+def study_collection(db_path, clock, deck_collection_template) -> Iterator[Collection]:
+    """Exact intervals (no fuzz), a fixed clock at 2026-03-02 12:00 UTC, and the four-card deck above
+    (a copy of a collection it was imported into once per test process: no migrations or import)."""
+    yield from _open_copy(deck_collection_template(STUDY_DECK), db_path, clock)
+
+
+@pytest.fixture
+def practice_collection(db_path, clock, deck_collection_template) -> Iterator[Collection]:
+    """As `study_collection`, with practice_fixtures' deck of short answers."""
+    yield from _open_copy(deck_collection_template(PRACTICE_DECK), db_path, clock)
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
-"""Shared by the practice TUI tests: a small deck of short answers, and how to answer a question."""
+"""Shared by the practice TUI tests: a small deck of short answers (conftest's `practice_collection`
+holds it), how to answer a question, and waiting for a screen to open."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from datetime import UTC
 
 from textual.widgets import Input
 
 from flashapp.core.practice.questions import Question
-from flashapp.store.collection import Collection
 
 PRACTICE_DECK = """\
 [deck]
@@ -56,13 +53,6 @@ front = "Heads in the base Transformer?"
 back = "8"
 """
 DECK = "Practice::Words"
-
-
-def open_practice_collection(db_path, clock, write_deck) -> Iterator[Collection]:
-    """The body of each test file's `practice_collection` fixture: the deck above, no fuzz, the clock."""
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
-        collection.import_paths([write_deck(PRACTICE_DECK, "practice.toml")], backup=False)
-        yield collection
 
 
 async def answer(pilot, question: Question, *, right: bool = True) -> None:

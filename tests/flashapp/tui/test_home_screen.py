@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from textual.widgets import DataTable
 
@@ -127,12 +128,18 @@ def test_deck_queries_quote_the_whole_name():
 
 
 def test_a_whole_study_session_does_not_import_torch(tmp_path):
+    # Pilot waits as in this process (pilot_waits), not for 20 ms slices of idle CPU.
     script = textwrap.dedent(
         f"""
         import asyncio, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import pilot_waits
+        import textual.app, textual.pilot
         from flashapp.store.collection import Collection
         from flashapp.tui.app import make_app
         from flashapp.tui.screens.summary import SummaryScreen
+
+        textual.app.wait_for_idle = textual.pilot.wait_for_idle = pilot_waits.wait_for_idle
 
         async def main():
             with Collection.open({str(tmp_path / "t.db")!r}) as collection:

@@ -4,7 +4,8 @@ second, the running clock, the game stored with its time, and the deck's best ti
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, open_practice_collection, opened
+from pilot_waits import until
+from practice_fixtures import DECK, opened
 from sqlalchemy import select
 
 from flashapp.store.models import PracticeSession
@@ -13,11 +14,6 @@ from flashapp.tui.practice_messages import PracticeStart
 from flashapp.tui.screens.home import HomeScreen
 from flashapp.tui.screens.match import TILE_KEYS, MatchScreen
 from flashapp.tui.widgets.match_tile import MatchTile
-
-
-@pytest.fixture
-def practice_collection(db_path, clock, write_deck):
-    yield from open_practice_collection(db_path, clock, write_deck)
 
 
 @pytest.fixture
@@ -77,8 +73,8 @@ async def test_a_game_with_a_wrong_pair_then_a_better_one(practice_collection, m
         await pilot.pause()
         assert tiles[0].has_class("-wrong") and tiles[wrong].has_class("-wrong")
         assert "(+1 s)" in screen_text(app)
-        await pilot.pause(0.6)
-        assert not tiles[0].has_class("-wrong")  # the flash is over
+        await until(pilot, lambda: not tiles[0].has_class("-wrong"), what="the end of the flash")
+        assert not tiles[wrong].has_class("-wrong")  # the flash is over
 
         await clear_board(pilot, screen, match_clock, 2.0)
         assert screen.game.finished and all(tile.has_class("-cleared") for tile in tiles)
@@ -111,8 +107,8 @@ async def test_the_clock_runs_and_a_tile_can_be_unpicked(practice_collection, ma
         await pilot.pause()
         screen = app.screen
         match_clock.now += 4.25
-        await pilot.pause(0.25)
-        assert "⏱ 4.2 s" in screen_text(app) or "⏱ 4.3 s" in screen_text(app)
+        shown = ("⏱ 4.2 s", "⏱ 4.3 s")
+        await until(pilot, lambda: any(time in screen_text(app) for time in shown), what="the clock's tick")
         await pilot.press("a", "a")
         await pilot.pause()
         assert screen.game.selected is None and not screen.query(".-selected")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
+from practice_fixtures import opened
 from textual.widgets import Input
 
 from flashapp.core.practice.questions import PracticeSettings
@@ -28,8 +29,7 @@ async def test_a_test_of_computed_questions(shipped, screen_text):
     settings = PracticeSettings(count=2, kinds=("computed",), seed=8)
     app = make_app(shipped, start=PracticeStart("test", DECK, settings))
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, PracticeSetupScreen)
+        await opened(pilot, PracticeSetupScreen)  # pushed after the first frame
         assert app.screen.query_one("#kind-computed").value  # offered: the deck has predict cards
         await pilot.press("enter")
         await pilot.pause()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, answer, hand_in, open_practice_collection
+from practice_fixtures import DECK, answer, hand_in
 
 from flashapp.tui.app import make_app
 from flashapp.tui.commands import FlashCommands
@@ -12,11 +12,6 @@ from flashapp.tui.screens.learn import LearnScreen
 from flashapp.tui.screens.match import MatchScreen
 from flashapp.tui.screens.practice_setup import PracticeSetupScreen
 from flashapp.tui.screens.practice_test import PracticeTestScreen
-
-
-@pytest.fixture
-def practice_collection(db_path, clock, write_deck):
-    yield from open_practice_collection(db_path, clock, write_deck)
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,7 @@ the review, "I was right", the retake of the missed cards, and what the collecti
 
 from __future__ import annotations
 
-import pytest
-from practice_fixtures import DECK, answer, hand_in, open_practice_collection, opened
+from practice_fixtures import DECK, answer, hand_in, opened
 from sqlalchemy import select
 from textual.widgets import Checkbox, Input, ListView, RadioButton
 
@@ -19,11 +18,6 @@ from flashapp.tui.screens.practice_review import PracticeReviewScreen
 from flashapp.tui.screens.practice_setup import PracticeSetupScreen
 from flashapp.tui.screens.practice_test import PracticeTestScreen
 from flashapp.tui.widgets.choice_option import ChoiceOption
-
-
-@pytest.fixture
-def practice_collection(db_path, clock, write_deck):
-    yield from open_practice_collection(db_path, clock, write_deck)
 
 
 def sessions(collection) -> list[PracticeSession]:

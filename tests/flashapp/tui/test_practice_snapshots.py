@@ -5,18 +5,13 @@ regenerate with `pytest tests/flashapp/tui/test_practice_snapshots.py --snapshot
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, answer, hand_in, open_practice_collection
+from practice_fixtures import DECK, answer, hand_in
 
 from flashapp.core.practice.questions import PracticeSettings
 from flashapp.tui.app import make_app
 from flashapp.tui.practice_messages import PracticeStart
 
 SIZE = (100, 32)
-
-
-@pytest.fixture
-def practice_collection(db_path, clock, write_deck):
-    yield from open_practice_collection(db_path, clock, write_deck)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ progress is never lost to a stray `q` (issue #12, point 6)."""
 from __future__ import annotations
 
 import pytest
-from practice_fixtures import DECK, open_practice_collection
+from practice_fixtures import DECK
 
 from flashapp.tui.app import make_app
 from flashapp.tui.screens.browse import BrowseScreen
@@ -19,11 +19,6 @@ from flashapp.tui.screens.practice_confirm import PracticeConfirmScreen
 from flashapp.tui.screens.practice_setup import PracticeSetupScreen
 from flashapp.tui.screens.practice_test import PracticeTestScreen
 from flashapp.tui.screens.study import StudyScreen
-
-
-@pytest.fixture
-def practice_collection(db_path, clock, write_deck):
-    yield from open_practice_collection(db_path, clock, write_deck)
 
 
 async def test_q_on_the_deck_tree_quits(practice_collection):
