@@ -46,18 +46,21 @@ def private_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
             os.environ[name] = value
 
 
-# The cyclic collector's first threshold for the test processes (Python's default: 700). A test
-# process holds some 130-250k long-lived objects (Textual, SQLAlchemy, torch, hypothesis) and the TUI
-# tests allocate millions more; at 700 the collector's full passes, each walking all of them, came every
-# few tests and took a third of the TUI tests' CPU. At 10,000 they come some twenty times less often;
-# the cycles each test leaves are still collected (peak memory of a TUI test process +~50 MB).
-GC_FIRST_THRESHOLD = 10_000
+# The cyclic collector's thresholds for the test processes (Python's default: 700, 10, 10). A test
+# process holds some 130-250k long-lived objects (Textual, SQLAlchemy, torch, hypothesis) and a million
+# or more once the demo tests have run; the TUI tests allocate millions more. At the default thresholds
+# the collector's full passes, each walking all of them (0.4-0.7 s), came every few tests: a third of the
+# TUI tests' CPU and 22 of the demo and engine tests' 84 s. At (100,000, 50, 50) a process makes a few
+# full passes; the cycles each test leaves are still collected (a worker's peak memory +~200 MB).
+# The whole suite on 2 cores: 118 s at (10,000, 10, 10), 111 s at these (quiet, back to back).
+GC_FIRST_THRESHOLD = 100_000
+GC_OLDER_THRESHOLD = 50
 
 
 @pytest.fixture(autouse=True, scope="session")
 def fewer_collector_passes() -> Iterator[None]:
     saved = gc.get_threshold()
-    gc.set_threshold(GC_FIRST_THRESHOLD, *saved[1:])
+    gc.set_threshold(GC_FIRST_THRESHOLD, GC_OLDER_THRESHOLD, GC_OLDER_THRESHOLD)
     yield
     gc.set_threshold(*saved)
 
