@@ -8,6 +8,7 @@ import time
 import pytest
 from rich.text import Text
 
+from engine.registry import concept_names
 from flashapp.tui.app import make_app
 from flashapp.tui.screens.demo import DemoScreen
 from flashapp.tui.widgets.braille_canvas import BrailleCanvas
@@ -171,22 +172,7 @@ def test_images_shrink_until_a_group_fits():
     assert shrink([[0.0, 1.0], [1.0, 2.0]], 2) == [[1.0]]
 
 
-CONCEPTS = [
-    "attention.scaled_dot_product",
-    "attention.self",
-    "attention.cross",
-    "attention.multihead",
-    "attention.masked",
-    "attention.permutation",
-    "positional.sinusoidal",
-    "positional.rope",
-    "transposed_conv",
-    "segmentation.unet",
-    "autoencoder",
-    "flow_matching",
-    "transformer.toy_task",
-    "generative.taxonomy",
-]
+CONCEPTS = concept_names()  # every concept the engine registers (the registry test lists them)
 
 
 def check_panels_fit(demo: DemoScreen, columns: int) -> None:
