@@ -3,7 +3,6 @@ on a practice mode)."""
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -68,15 +67,15 @@ def run_tui(db: str | None, *, start: PracticeStart | None = None) -> int:
     # run meanwhile every 700 allocations, would walk them again and again (~10% of the start-up's
     # CPU). Paused for the imports; after them they are frozen (never walked again) and it resumes.
     # The hold is the app's: the study screen's own hold, given back when it closes, leaves it frozen.
+    from flashapp.core.gc_pause import gc_paused
     from flashapp.tui import frozen_heap
 
-    gc.disable()
-    try:
-        from flashapp.tui.app import make_app
-        from flashapp.tui.widgets.card_image import prepare_graphics
-    finally:
-        frozen_heap.freeze()
-        gc.enable()
+    with gc_paused():
+        try:
+            from flashapp.tui.app import make_app
+            from flashapp.tui.widgets.card_image import prepare_graphics
+        finally:
+            frozen_heap.freeze()
 
     def open_collection():
         from flashapp.store.collection import Collection

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pytest
@@ -9,14 +10,11 @@ import pytest
 import engine
 from engine import DemoResult
 
-_DEFAULT_RUNS: dict[str, DemoResult] = {}
 
-
+@functools.cache
 def default_run_of(name: str) -> DemoResult:
     """`engine.run(name, device="cpu")`, run once per test process (each xdist worker has its own)."""
-    if name not in _DEFAULT_RUNS:
-        _DEFAULT_RUNS[name] = engine.run(name, device="cpu")
-    return _DEFAULT_RUNS[name]
+    return engine.run(name, device="cpu")
 
 
 @pytest.fixture
