@@ -329,7 +329,9 @@ def test_every_predict_card_computes_at_the_ends_of_its_ranges():
             cases += [{**base, name: values[0]}, {**base, name: values[-1]}]
         cases.append({name: values[0] for name, values in spec.candidates().items()})
         cases.append({name: values[-1] for name, values in spec.candidates().items()})
-        for case in cases:
+        # Each case once: of the 257 cases built this way, 100 repeat another (a range whose end is
+        # the drawn value, a card with one range).
+        for case in {repr(sorted(case.items())): case for case in cases}.values():
             truth = solve(spec.task, case)
             assert len(truth.parts) >= 1 and truth.explanation.strip(), (card.id, case)
             question = spec.question_for(case)
