@@ -25,14 +25,18 @@ class WrittenGrade:
     reason: str = ""  # why it is only almost: "spelling", "abbreviation", "singular or plural"
 
 
+_SPELLED_OUT = str.maketrans(EQUIVALENTS)
+_NOT_A_WORD = re.compile(r"[^\w\s]|_")
+
+
 def normalize_answer(text: str) -> str:
     """Lowercase, accents and punctuation removed, math symbols spelled out, spaces collapsed."""
-    text = "".join(EQUIVALENTS.get(char, char) for char in text)
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    words = [word for word in text.split() if word not in ARTICLES]
-    return " ".join(words)
+    text = text.translate(_SPELLED_OUT).casefold()
+    if not text.isascii():  # ASCII has no accents to take off (a practice test's answers mostly)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _NOT_A_WORD.sub(" ", text)
+    return " ".join(word for word in text.split() if word not in ARTICLES)
 
 
 def grade_written(given: str, expected: str | list[str]) -> WrittenGrade:

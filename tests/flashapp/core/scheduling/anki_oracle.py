@@ -38,6 +38,9 @@ class Outcome:
 class AnkiOracle:
     def __init__(self, folder: Path, options: SchedulerOptions, fsrs_parameters: tuple[float, ...]):
         self.col = Collection(str(folder / "oracle.anki2"))
+        # Each answer rewrites the card, a commit of its own: unsynced, a commit is 0.2 ms instead of a
+        # 6 ms fsync (the oracle's file is thrown away; what Anki computes does not depend on it).
+        self.col.db.execute("pragma synchronous = off")
         self.options = options
         fsrs = options.algorithm == "fsrs"
         self.col.set_config("fsrs", fsrs)
