@@ -29,8 +29,10 @@ def deck_file(name: str, count: int, prefix: str, *, reversed_: bool = False, op
 
 
 @pytest.fixture
-def study(db_path, clock):
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def study(db_path, clock, empty_collection_file):
+    with Collection.open(
+        empty_collection_file(db_path), shipped_decks=False, clock=clock, tz=UTC, fuzz=False
+    ) as collection:
         yield collection
 
 
