@@ -16,6 +16,7 @@ from flashapp.store.backup import (
     backup_dir,
     backups_to_keep,
     list_backups,
+    newest_backup_time,
 )
 from flashapp.store.collection import Collection
 
@@ -55,6 +56,12 @@ def test_neighbouring_collections_never_touch_each_others_backups(tmp_path, empt
     assert [b.reason for b in list_backups(second)] == ["import"]
     assert backup_dir(first) != backup_dir(second)
     assert RECENT <= len(list_backups(first)) < 40
+    # The newest time, read from the names alone, is list_backups' first (whatever else lies there).
+    (backup_dir(first) / "20991231-000000-000000-study.db.part").write_bytes(b"")
+    (backup_dir(first) / "notes.txt").write_bytes(b"")
+    assert newest_backup_time(first) == list_backups(first)[0].taken_at == NOW + timedelta(hours=39)
+    assert newest_backup_time(second) == NOW
+    assert newest_backup_time(tmp_path / "c-3.db") is None
 
 
 def test_studying_backs_up_at_most_every_30_minutes(tmp_path, clock, write_deck, empty_collection_file):
