@@ -1,5 +1,5 @@
-"""Two processes (or more) answering one card and undoing, on a PostgreSQL collection; each prints a
-JSON line of what it did. With `browsers`, that many more processes meanwhile run the browser's bulk
+"""Two processes (or more) answering one card and undoing, on a PostgreSQL collection; each reports
+(in JSON) what it did. With `browsers`, that many more processes meanwhile run the browser's bulk
 actions (suspend, bury, flag, tag, move ...) on the same note's cards and undo each one, edit
 the note and change the deck's options. `python -m tests.flashapp.store.pg_race URL SECONDS WORKERS
 [BROWSERS]` runs the race and prints the tally: tries, failures (deadlocks, errors), lost updates
