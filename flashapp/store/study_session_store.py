@@ -158,13 +158,13 @@ class SqliteStore(CollectionStore):
         given up until the next is due, as `Collection.backup_if_due` does."""
         import sqlite3
 
-        from flashapp.store.backup import STUDY_INTERVAL, backup_collection, list_backups
+        from flashapp.store.backup import STUDY_INTERVAL, backup_collection, newest_backup_time
 
         now = self.collection.clock()
         path = self.direct.path
         if self._backup_at is None:
-            backups = list_backups(path)
-            self._backup_at = backups[0].taken_at + STUDY_INTERVAL if backups else now
+            newest = newest_backup_time(path)
+            self._backup_at = newest + STUDY_INTERVAL if newest is not None else now
         if now < self._backup_at:
             return None
         self._backup_at = now + STUDY_INTERVAL

@@ -1,17 +1,24 @@
-"""Two processes (or more) answering one card and undoing, on a PostgreSQL collection; each prints a
-JSON line of what it did. With `browsers`, that many more processes meanwhile run the browser's bulk
+"""Two processes (or more) answering one card and undoing, on a PostgreSQL collection; each reports
+(in JSON) what it did. With `browsers`, that many more processes meanwhile run the browser's bulk
 actions (suspend, bury, flag, tag, move ...) on the same note's cards and undo each one, edit
 the note and change the deck's options. `python -m tests.flashapp.store.pg_race URL SECONDS WORKERS
 [BROWSERS]` runs the race and prints the tally: tries, failures (deadlocks, errors), lost updates
-(a card's reps against its review log), double undos, and what `check` finds afterwards."""
+(a card's reps against its review log), double undos, and what `check` finds afterwards.
+
+The racing processes are forked at once from one launcher process (`--fork`) that imported the app
+once: each opens the collection and races as a new `python` would, without its own second of imports."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
 import time
+import traceback
+from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -88,26 +95,75 @@ def browser(url: str, seconds: float, card_id: int, seed: int) -> dict:
     return {"answered": 0, "undone": [], "browsed": done, "failures": failures}
 
 
+def first_open(url: str) -> list:
+    """A machine's first start on a database: open it (creating and filling it unless another has)."""
+    with Collection.open(url) as collection:
+        return [len(collection.cards()), sorted(collection.deck_names())]
+
+
+JOBS: dict[str, Callable[..., object]] = {"answer": worker, "browse": browser, "first_open": first_open}
+
+
+def forked(jobs: list[Callable[[], object]]) -> list[dict]:
+    """Run each job in a process of its own, all forked from this one at once: for each, its exit status
+    and what it returned (JSON), in order."""
+    children = []
+    for job in jobs:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(read)
+                with os.fdopen(write, "w") as out:
+                    out.write(json.dumps(job()))
+                status = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(status)  # never back into the launcher
+        os.close(write)
+        children.append((pid, read))
+    done = []
+    for pid, read in children:
+        with os.fdopen(read) as stream:
+            text = stream.read()
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        done.append({"status": status, "result": json.loads(text) if text else None})
+    return done
+
+
+def launch(jobs: list[list], timeout: float) -> list[dict]:
+    """`forked` in a launcher process of its own: jobs are [name in JOBS, *arguments]."""
+    command = [sys.executable, "-m", "tests.flashapp.store.pg_race", "--fork", json.dumps(jobs)]
+    out = subprocess.run(command, stdout=subprocess.PIPE, text=True, timeout=timeout, check=True).stdout
+    return json.loads(out)
+
+
+def _launcher(jobs: list[list]) -> None:
+    # What the jobs would each import on their first answer, bulk action, edit or first start: once here.
+    import alembic.command  # noqa: F401
+
+    import flashapp.store.answering  # noqa: F401
+    import flashapp.store.bulk_actions  # noqa: F401
+    import flashapp.store.deckfile_sync  # noqa: F401
+    import flashapp.store.editing  # noqa: F401
+    import flashapp.store.importing  # noqa: F401
+    import flashapp.store.integrity  # noqa: F401
+    import flashapp.store.option_presets  # noqa: F401
+
+    print(json.dumps(forked([partial(JOBS[name], *args) for name, *args in jobs])))
+
+
 def race(url: str, seconds: float, workers: int = 2, browsers: int = 0) -> dict:
     """Run `workers` answering processes on the collection's first card (and `browsers` processes of
     bulk actions, edits and option changes on its note); the tally."""
     with Collection.open(url, shipped_decks=False) as collection:
         card_id = collection.cards()[0].id
-    command = [
-        sys.executable,
-        "-m",
-        "tests.flashapp.store.pg_race",
-        "--worker",
-        url,
-        str(seconds),
-        str(card_id),
-    ]
     roles = ["answer"] * workers + ["browse"] * browsers
-    procs = [
-        subprocess.Popen([*command, str(seed), role], stdout=subprocess.PIPE, text=True)
-        for seed, role in enumerate(roles)
-    ]
-    results = [json.loads(proc.communicate(timeout=seconds + 120)[0]) for proc in procs]
+    ran = launch([[role, url, seconds, card_id, seed] for seed, role in enumerate(roles)], seconds + 120)
+    assert all(job["status"] == 0 for job in ran), ran
+    results = [job["result"] for job in ran]
     undone = [key for result in results for key in result["undone"]]
     with Collection.open(url, shipped_decks=False) as collection:
         with collection.reading() as session:
@@ -131,10 +187,8 @@ def race(url: str, seconds: float, workers: int = 2, browsers: int = 0) -> dict:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--worker":
-        url, seconds, card_id, seed = sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-        role = browser if sys.argv[6:] == ["browse"] else worker
-        print(json.dumps(role(url, seconds, card_id, seed)))
+    if sys.argv[1] == "--fork":
+        _launcher(json.loads(sys.argv[2]))
     else:
         counts = [int(arg) for arg in sys.argv[3:5]]
         print(json.dumps(race(sys.argv[1], float(sys.argv[2]), *counts)))

@@ -16,6 +16,7 @@ from flashapp.store.backup import (
     backup_dir,
     backups_to_keep,
     list_backups,
+    newest_backup_time,
 )
 from flashapp.store.collection import Collection
 
@@ -45,20 +46,26 @@ def test_thinning_keeps_recent_daily_weekly_monthly():
     assert len(keep) < RECENT + DAILY + WEEKLY + MONTHLY + 1
 
 
-def test_neighbouring_collections_never_touch_each_others_backups(tmp_path):
+def test_neighbouring_collections_never_touch_each_others_backups(tmp_path, empty_collection_file):
     first, second = tmp_path / "c.db", tmp_path / "c-2.db"
     for path in (first, second):
-        Collection.open(path, shipped_decks=False).close()
+        Collection.open(empty_collection_file(path), shipped_decks=False).close()
     for hour in range(40):
         backup_collection(first, NOW + timedelta(hours=hour), "study")
     backup_collection(second, NOW, "import")
     assert [b.reason for b in list_backups(second)] == ["import"]
     assert backup_dir(first) != backup_dir(second)
     assert RECENT <= len(list_backups(first)) < 40
+    # The newest time, read from the names alone, is list_backups' first (whatever else lies there).
+    (backup_dir(first) / "20991231-000000-000000-study.db.part").write_bytes(b"")
+    (backup_dir(first) / "notes.txt").write_bytes(b"")
+    assert newest_backup_time(first) == list_backups(first)[0].taken_at == NOW + timedelta(hours=39)
+    assert newest_backup_time(second) == NOW
+    assert newest_backup_time(tmp_path / "c-3.db") is None
 
 
-def test_studying_backs_up_at_most_every_30_minutes(tmp_path, clock, write_deck):
-    path = tmp_path / "c.db"
+def test_studying_backs_up_at_most_every_30_minutes(tmp_path, clock, write_deck, empty_collection_file):
+    path = empty_collection_file(tmp_path / "c.db")
     with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC) as collection:
         collection.import_paths([write_deck(DECK)], backup=False)
         card = collection.cards()[0].id
@@ -73,8 +80,8 @@ def test_studying_backs_up_at_most_every_30_minutes(tmp_path, clock, write_deck)
         assert collection.backup_if_changed() is not None  # the TUI's backup on closing
 
 
-def test_backups_and_restore_commands(tmp_path, write_deck, capsys):
-    path = tmp_path / "c.db"
+def test_backups_and_restore_commands(tmp_path, write_deck, capsys, empty_collection_file):
+    path = empty_collection_file(tmp_path / "c.db")
     db = ["--db", str(path)]
     Collection.open(path, shipped_decks=False).close()
     assert main([*db, "import", str(write_deck(DECK))]) == 0  # a backup of the empty collection first
@@ -113,8 +120,10 @@ def test_a_schema_upgrade_is_backed_up_first(tmp_path):
     assert backup.reason == "upgrade"
 
 
-def test_a_backup_that_cannot_be_written_never_fails_the_answer(tmp_path, clock, write_deck, monkeypatch):
-    path = tmp_path / "c.db"
+def test_a_backup_that_cannot_be_written_never_fails_the_answer(
+    tmp_path, clock, write_deck, monkeypatch, empty_collection_file
+):
+    path = empty_collection_file(tmp_path / "c.db")
     with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC) as collection:
         collection.import_paths([write_deck(DECK)], backup=False)
 

@@ -18,8 +18,10 @@ from tests.flashapp.store.test_study_queue import deck_file
 
 
 @pytest.fixture
-def study(db_path, clock):
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def study(db_path, clock, empty_collection_file):
+    with Collection.open(
+        empty_collection_file(db_path), shipped_decks=False, clock=clock, tz=UTC, fuzz=False
+    ) as collection:
         yield collection
 
 

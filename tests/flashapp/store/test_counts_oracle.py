@@ -112,9 +112,11 @@ def build_anki(folder, seed: int) -> tuple[str, dict[str, tuple[int, int, int]],
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_deck_counts_agree_with_ankis_deck_tree(seed, tmp_path):
+def test_deck_counts_agree_with_ankis_deck_tree(seed, tmp_path, empty_collection_file):
     package, theirs, counted_at = build_anki(tmp_path, seed)
-    with Collection.open(tmp_path / "flashapp.db", shipped_decks=False, clock=lambda: counted_at) as ours:
+    with Collection.open(
+        empty_collection_file(tmp_path / "flashapp.db"), shipped_decks=False, clock=lambda: counted_at
+    ) as ours:
         ours.import_paths([package])
         assert ours.learn_ahead == timedelta(minutes=LEARN_AHEAD_MINUTES[seed % 3])
         assert ours.deck_options("P").new_cards_ignore_review_limit is (seed % 3 == 2)
@@ -129,7 +131,9 @@ def test_deck_counts_agree_with_ankis_deck_tree(seed, tmp_path):
     print(f"counts oracle seed {seed}: {len(DECKS)} decks x 3 counts agree with Anki ({theirs})")
 
 
-def test_export_writes_the_learn_ahead_limit_and_the_review_limit_option(tmp_path, write_deck):
+def test_export_writes_the_learn_ahead_limit_and_the_review_limit_option(
+    tmp_path, write_deck, empty_collection_file
+):
     from flashapp.anki.collection_reader import open_readonly, read_collection
     from flashapp.anki.package_reader import read_package
 
@@ -137,7 +141,7 @@ def test_export_writes_the_learn_ahead_limit_and_the_review_limit_option(tmp_pat
         '[deck]\nname = "E"\nnew_cards_ignore_review_limit = true\n\n'
         '[[cards]]\nid = "a"\nfront = "f"\nback = "b"\n'
     )
-    with Collection.open(tmp_path / "flashapp.db", shipped_decks=False) as ours:
+    with Collection.open(empty_collection_file(tmp_path / "flashapp.db"), shipped_decks=False) as ours:
         ours.import_paths([write_deck(deck)])
         ours.set_learn_ahead_minutes(7)
         ours.export_package("E", tmp_path / "e.apkg")

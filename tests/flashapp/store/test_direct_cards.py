@@ -4,6 +4,8 @@ shortcut for fields without markup (`card_info._plain_texts`) gives what the ful
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import chain
 
@@ -15,10 +17,12 @@ from hypothesis import strategies as st
 from flashapp.core.scheduling import Rating
 from flashapp.core.timefmt import iso_utc
 from flashapp.store import card_info
+from flashapp.store.collection import Collection
 from flashapp.store.direct.cards import card_info_batches, card_json_batches
 from flashapp.store.direct.connection import direct_or_none
 from flashapp.store.direct.study import Unhandled
 from flashapp.store.sql_text import TIME_FORMAT, read_time
+from tests.conftest import Clock
 
 VARIED = r"""
 [deck]
@@ -106,17 +110,32 @@ def _anki_package(folder):
     return folder / "listing.apkg"
 
 
+@pytest.fixture(scope="module")
+def varied_folder(tmp_path_factory, empty_collection_template):
+    """A folder holding collection.db with the decks, the Anki package and a few answers (at the clock's
+    start), with its deck files and backups: built once, copied for each test."""
+    folder = tmp_path_factory.mktemp("varied")
+    path = folder / "collection.db"
+    shutil.copyfile(empty_collection_template, path)
+    decks = []
+    for text, name in ((VARIED, "deck.toml"), (SUB, "sub.toml"), (OTHER, "other.toml")):
+        decks.append(folder / name)
+        decks[-1].write_text(textwrap.dedent(text), encoding="utf-8")
+    with Collection.open(path, shipped_decks=False, clock=Clock(), tz=UTC) as collection:
+        collection.import_paths(decks, backup=False)
+        collection.import_package(_anki_package(folder))
+        first, second, third, *_ = collection.cards()
+        collection.answer(first.id, Rating.GOOD)  # learning: a due time
+        collection.answer(second.id, Rating.EASY)  # review: an interval and another ease
+        collection.suspend(third.id)
+    return folder
+
+
 @pytest.fixture
-def varied(collection, write_deck, tmp_path):
-    collection.import_paths(
-        [write_deck(VARIED), write_deck(SUB, "sub.toml"), write_deck(OTHER, "other.toml")], backup=False
-    )
-    collection.import_package(_anki_package(tmp_path))
-    first, second, third, *_ = collection.cards()
-    collection.answer(first.id, Rating.GOOD)  # learning: a due time
-    collection.answer(second.id, Rating.EASY)  # review: an interval and another ease
-    collection.suspend(third.id)
-    return collection
+def varied(tmp_path, clock, varied_folder):
+    shutil.copytree(varied_folder, tmp_path, dirs_exist_ok=True)
+    with Collection.open(tmp_path / "collection.db", shipped_decks=False, clock=clock, tz=UTC) as collection:
+        yield collection
 
 
 def _fully_rendered(monkeypatch, collection, deck=None):
@@ -147,8 +166,7 @@ def test_direct_listing_is_the_full_rendering(varied, monkeypatch, deck):
         assert "\x1b" not in fronts["control"] and "\u202e" not in fronts["control"]
 
 
-@pytest.mark.sqlite_only
-def test_the_shortcut_serves_fields_without_markup(varied):
+def test_the_shortcut_serves_fields_without_markup():
     # It must be taken (else it saves nothing) and only where the text is the field.
     assert card_info._plain_texts("basic", {"front": " Q 0-1 ", "back": "a_b", "extra": "x"}, 0) == (
         "Q 0-1",

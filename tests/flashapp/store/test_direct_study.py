@@ -42,11 +42,13 @@ def deck_text(name: str, count: int, options: str, reversed_: bool) -> str:
     return f'[deck]\nname = "{name}"\n{options}\n{cards}'
 
 
-def studied_collection(folder: Path, seed: int, tz) -> tuple[Path, datetime]:
+def studied_collection(folder: Path, seed: int, tz, template: Path) -> tuple[Path, datetime]:
     """A collection after a few days of random study in `tz`: cards in every state, reviews logged
-    today, burials, siblings; returns (file, the instant to compare at)."""
+    today, burials, siblings; returns (file, the instant to compare at). `template`: the migrated empty
+    collection (`empty_collection_template`), copied rather than migrated again."""
     clock = Clock(START)
     path = folder / f"c{seed}.db"
+    shutil.copyfile(template, path)
     rng = random.Random(seed)
     with Collection.open(path, shipped_decks=False, clock=clock, tz=tz, fuzz=True) as collection:
         files = []
@@ -78,9 +80,11 @@ def table(path: Path, name: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize(("seed", "zone"), [(1, "UTC"), (2, "Europe/Berlin"), (3, "America/New_York")])
-def test_the_deck_tree_the_queue_and_the_next_card_agree_with_the_collection(tmp_path, seed, zone):
+def test_the_deck_tree_the_queue_and_the_next_card_agree_with_the_collection(
+    tmp_path, seed, zone, empty_collection_template
+):
     tz = ZoneInfo(zone)
-    path, now = studied_collection(tmp_path, seed, tz)
+    path, now = studied_collection(tmp_path, seed, tz, empty_collection_template)
     direct = direct_or_none(path, tz)
     assert direct is not None
     for minutes in (0, 4, 9, 13, 19, 23, 28, 37, 44):  # learning cards come into the learn-ahead window
@@ -120,8 +124,8 @@ def test_the_deck_tree_the_queue_and_the_next_card_agree_with_the_collection(tmp
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-def test_an_answer_writes_the_rows_the_collection_writes(tmp_path, seed):
-    path, now = studied_collection(tmp_path, seed, UTC)
+def test_an_answer_writes_the_rows_the_collection_writes(tmp_path, seed, empty_collection_template):
+    path, now = studied_collection(tmp_path, seed, UTC, empty_collection_template)
     theirs_file, ours_file = tmp_path / "theirs.db", tmp_path / "ours.db"
     shutil.copy(path, theirs_file)
     shutil.copy(path, ours_file)
@@ -149,8 +153,8 @@ def test_an_answer_writes_the_rows_the_collection_writes(tmp_path, seed):
         assert collection.check() == []
 
 
-def test_burials_that_ended_are_lifted_as_the_collection_lifts_them(tmp_path):
-    path, now = studied_collection(tmp_path, 8, UTC)
+def test_burials_that_ended_are_lifted_as_the_collection_lifts_them(tmp_path, empty_collection_template):
+    path, now = studied_collection(tmp_path, 8, UTC, empty_collection_template)
     with full_side(path, now, UTC) as collection:
         buried = [card.id for card in collection.cards()[:3]]
         for card_id in buried:
@@ -176,8 +180,8 @@ def test_burials_that_ended_are_lifted_as_the_collection_lifts_them(tmp_path):
     assert before != expected_counts  # the lifted cards count again
 
 
-def test_a_suspended_card_is_refused_and_nothing_is_written(tmp_path):
-    path, now = studied_collection(tmp_path, 6, UTC)
+def test_a_suspended_card_is_refused_and_nothing_is_written(tmp_path, empty_collection_template):
+    path, now = studied_collection(tmp_path, 6, UTC, empty_collection_template)
     with full_side(path, now, UTC) as collection:
         card_id = collection.cards()[0].id
         collection.suspend(card_id)
@@ -187,8 +191,8 @@ def test_a_suspended_card_is_refused_and_nothing_is_written(tmp_path):
     assert (table(path, "cards"), table(path, "reviews")) == before
 
 
-def test_the_collection_takes_over_where_it_must(tmp_path):
-    path, now = studied_collection(tmp_path, 7, UTC)
+def test_the_collection_takes_over_where_it_must(tmp_path, empty_collection_template):
+    path, now = studied_collection(tmp_path, 7, UTC, empty_collection_template)
     with direct_or_none(path, UTC) as direct:
         with pytest.raises(Unhandled):
             study_queue(direct, "No such deck", now)  # the Collection words the error
@@ -245,8 +249,8 @@ def test_the_columns_read_and_written_here_are_the_newest_schemas():
     )
 
 
-def test_the_learn_ahead_setting_is_read_on_the_direct_path(tmp_path):
-    path, now = studied_collection(tmp_path, 9, UTC)
+def test_the_learn_ahead_setting_is_read_on_the_direct_path(tmp_path, empty_collection_template):
+    path, now = studied_collection(tmp_path, 9, UTC, empty_collection_template)
     for minutes in (0, 45):
         with full_side(path, now, UTC) as collection:
             collection.set_learn_ahead_minutes(minutes)

@@ -144,8 +144,10 @@ def test_today_stats_count_answers_since_the_study_day_began(imported, clock):
     assert collection.today_stats().answers == 0
 
 
-def test_upcoming_reviews_after_today(db_path, clock, write_deck):
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def test_upcoming_reviews_after_today(db_path, clock, write_deck, empty_collection_file):
+    with Collection.open(
+        empty_collection_file(db_path), shipped_decks=False, clock=clock, tz=UTC, fuzz=False
+    ) as collection:
         collection.import_paths([write_deck(DECK)])
         assert collection.upcoming_reviews("Edit").next_due is None
         ids = [c.id for c in collection.cards()]

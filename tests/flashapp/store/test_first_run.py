@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
+import gc
+import os
+import signal
+import time
+import traceback
 
+from flashapp.store import collection as collection_module
 from flashapp.store.collection import Collection
 
 
 def test_a_kill_between_schema_and_shipped_decks_leaves_no_empty_collection(tmp_path):
     path = tmp_path / "first.db"
-    killed = textwrap.dedent(
-        f"""
-        import os, signal
-        from flashapp.store import collection as module
+    pid = os.fork()  # a process of its own, killed halfway through its first start
+    if pid == 0:
+        gc.disable()  # a short life: no pass of the collector through the test process's copied heap
+        try:
 
-        def die(*args, **kwargs):
-            os.kill(os.getpid(), signal.SIGKILL)  # schema made, shipped decks not yet written
+            def die(*args, **kwargs):
+                os.kill(os.getpid(), signal.SIGKILL)  # schema made, shipped decks not yet written
 
-        module.Collection.import_paths = die
-        module.Collection.open({str(path)!r})
-        """
-    )
-    result = subprocess.run([sys.executable, "-c", killed], capture_output=True, timeout=120)
-    assert result.returncode == -9
+            collection_module.Collection.import_paths = die
+            collection_module.Collection.open(path)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(1)  # only if it was not killed: never back into pytest
+    deadline = time.monotonic() + 120
+    while (waited := os.waitpid(pid, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if waited == (0, 0):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert waited[0] == pid and os.waitstatus_to_exitcode(waited[1]) == -signal.SIGKILL
     assert not path.exists()
     with Collection.open(path) as collection:  # the next start builds it whole
         assert collection.deck_names() and len(collection.cards()) > 50

@@ -3,6 +3,7 @@ mended after a backup; damaged pages are salvaged into a new file."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from flashapp.cli.main import main
 from flashapp.core.scheduling import Rating
 from flashapp.store.backup import list_backups
 from flashapp.store.collection import Collection
+from tests.conftest import Clock
 from tests.flashapp.cli.test_cli_hardening import damage
 
 DECK = """\
@@ -71,16 +73,31 @@ BREAKS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def broken(tmp_path, write_deck, clock, empty_collection_file):
-    path = empty_collection_file(tmp_path / "c.db")
+@pytest.fixture(scope="module")
+def sound_folder(tmp_path_factory, empty_collection_template):
+    """A folder holding a sound collection c.db (a deck, two answers 20 minutes apart from the clock's
+    start), its deck file and its backups: built once, copied for each test that breaks it."""
+    folder = tmp_path_factory.mktemp("sound")
+    path = folder / "c.db"
+    shutil.copyfile(empty_collection_template, path)
+    (folder / "deck.toml").write_text(DECK, encoding="utf-8")
+    clock = Clock()
     with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC) as collection:
-        collection.import_paths([write_deck(DECK)])
+        collection.import_paths([folder / "deck.toml"])
         collection.answer(1, Rating.GOOD)
         clock.now += timedelta(minutes=20)
         collection.answer(1, Rating.GOOD)
         assert collection.check() == []
-    return path
+    return folder
+
+
+@pytest.fixture
+def broken(tmp_path, clock, sound_folder):
+    """A copy of the sound collection in tmp_path (with its backups), the test's clock where its
+    building left it."""
+    shutil.copytree(sound_folder, tmp_path, dirs_exist_ok=True)
+    clock.now += timedelta(minutes=20)
+    return tmp_path / "c.db"
 
 
 def run_sql(path, sql: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from flashapp.cli.main import main
 from flashapp.core.scheduling import Rating
 from flashapp.store.collection import Collection
-from tests.flashapp.store.pg_race import race
+from tests.flashapp.store.pg_race import launch, race
 
 DECK = """\
 [deck]
@@ -94,27 +94,12 @@ def test_a_connection_error_never_prints_the_password(pg_url, capsys):
     assert "no_such_db_i13" in err
 
 
-FIRST_OPEN = """
-import json, sys
-from flashapp.store.collection import Collection
-with Collection.open(sys.argv[1]) as collection:
-    print(json.dumps([len(collection.cards()), sorted(collection.deck_names())]))
-"""
-
-
 def test_machines_starting_on_one_new_database_at_once_get_one_full_collection(pg_url):
     """Each creates the tables and fills the shipped decks unless another already has: before the
     advisory lock all but one failed on a duplicate key, and the others saw an empty collection."""
-    import json
-    import subprocess
-    import sys
-
-    procs = [
-        subprocess.Popen([sys.executable, "-c", FIRST_OPEN, pg_url], stdout=subprocess.PIPE, text=True)
-        for _ in range(3)
-    ]
-    seen = [json.loads(proc.communicate(timeout=120)[0]) for proc in procs]
-    assert all(proc.returncode == 0 for proc in procs)
+    ran = launch([["first_open", pg_url]] * 3, timeout=120)  # three processes, started at once
+    assert all(job["status"] == 0 for job in ran), ran
+    seen = [job["result"] for job in ran]
     assert seen[0][0] > 0 and seen == [seen[0]] * 3
 
 

@@ -29,8 +29,10 @@ def deck_file(name: str, count: int, prefix: str, *, reversed_: bool = False, op
 
 
 @pytest.fixture
-def study(db_path, clock):
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def study(db_path, clock, empty_collection_file):
+    with Collection.open(
+        empty_collection_file(db_path), shipped_decks=False, clock=clock, tz=UTC, fuzz=False
+    ) as collection:
         yield collection
 
 
@@ -140,20 +142,30 @@ ratings = st.lists(st.sampled_from(list(Rating)), min_size=1, max_size=12)
 gaps = st.lists(st.integers(min_value=-600, max_value=40 * 24 * 60), min_size=12, max_size=12)
 
 
+@pytest.fixture(scope="module")
+def one_reversed_note(tmp_path_factory, empty_collection_template):
+    """A new collection with one reversed note imported at the clock's start, built once: each example
+    copies it rather than migrating and importing again."""
+    from tests.conftest import Clock
+
+    path = tmp_path_factory.mktemp("undo-template") / "c.db"
+    shutil.copyfile(empty_collection_template, path)
+    deck = path.parent / "d.toml"
+    deck.write_text(deck_file("H", 1, "h", reversed_=True))
+    with Collection.open(path, shipped_decks=False, clock=Clock(), tz=UTC, fuzz=True) as collection:
+        collection.import_paths([deck], backup=False)
+    return path
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answers=ratings, minutes=gaps)
-def test_undo_after_any_answers_restores_every_step(
-    tmp_path_factory, empty_collection_template, answers, minutes
-):
+def test_undo_after_any_answers_restores_every_step(tmp_path_factory, one_reversed_note, answers, minutes):
     from tests.conftest import Clock
 
     clock = Clock()
     path = tmp_path_factory.mktemp("undo") / "c.db"
-    shutil.copyfile(empty_collection_template, path)  # a new collection, not migrated again per example
-    deck = path.parent / "d.toml"
-    deck.write_text(deck_file("H", 1, "h", reversed_=True))
+    shutil.copyfile(one_reversed_note, path)  # imported at the clock's start, not again per example
     with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC, fuzz=True) as collection:
-        collection.import_paths([deck], backup=False)
         card_id = collection.cards()[0].id
         states = []
         for rating, gap in zip(answers, minutes, strict=False):

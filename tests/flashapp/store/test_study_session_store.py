@@ -37,8 +37,10 @@ back = "three"
 
 
 @pytest.fixture
-def study_file(db_path, clock, write_deck):
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+def study_file(db_path, clock, write_deck, empty_collection_file):
+    with Collection.open(
+        empty_collection_file(db_path), shipped_decks=False, clock=clock, tz=UTC, fuzz=False
+    ) as collection:
         collection.import_paths([write_deck(DECK)], backup=False)
         yield collection, db_path
 
@@ -120,7 +122,9 @@ def test_an_in_memory_collection_studies_through_the_collection(clock, write_dec
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_counts_from_the_queue_after_an_answer_are_the_collections(db_path, clock, write_deck, seed):
+def test_counts_from_the_queue_after_an_answer_are_the_collections(
+    db_path, clock, write_deck, seed, empty_collection_file
+):
     """After each answer the session's counts are what counting again finds, whether it counted
     again (an answer that buried a sibling, a learning card coming due) or took them from its queue
     (most answers), under daily limits that bind or not, in nested decks, with interday learning."""
@@ -138,7 +142,9 @@ def test_counts_from_the_queue_after_an_answer_are_the_collections(db_path, cloc
         "",
     ]
     rng = random.Random(seed)
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+    with Collection.open(
+        empty_collection_file(db_path), shipped_decks=False, clock=clock, tz=UTC, fuzz=False
+    ) as collection:
         decks = [("P", 12, "p"), ("P::C", 10, "c"), ("P::D", 8, "d")]
         files = []
         for name, count, key in decks:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from flashapp.errors import UserError
 from flashapp.store.collection import Collection
 from flashapp.store.models import Card
 from flashapp.store.study_session import StudySession
+from tests.conftest import Clock
 
 REVERSED = """\
 [deck]
@@ -81,19 +83,30 @@ ACTIONS = st.lists(
 )
 
 
+@pytest.fixture(scope="module")
+def reversed_collection(tmp_path_factory, empty_collection_template):
+    """A new collection with REVERSED imported at the clock's start, built once: each example copies it
+    rather than migrating and importing again."""
+    folder = tmp_path_factory.mktemp("undo-template")
+    deck = folder / "r.toml"
+    deck.write_text(REVERSED, encoding="utf-8")
+    path = folder / "c.db"
+    shutil.copyfile(empty_collection_template, path)
+    with Collection.open(path, shipped_decks=False, clock=Clock(), fuzz=False) as collection:
+        collection.import_paths([deck], backup=False)
+    return path
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(actions=ACTIONS)
 def test_any_sequence_of_answers_undos_suspends_and_buries_leaves_a_sound_collection(
-    tmp_path_factory, empty_collection_template, clock, actions
+    tmp_path_factory, reversed_collection, clock, actions
 ):
     folder = tmp_path_factory.mktemp("undo")
-    deck = folder / "r.toml"
-    deck.write_text(REVERSED, encoding="utf-8")
     start = clock.now
     path = folder / "c.db"
-    shutil.copyfile(empty_collection_template, path)  # a new collection, not migrated again per example
+    shutil.copyfile(reversed_collection, path)  # REVERSED imported at `start`, not again per example
     with Collection.open(path, shipped_decks=False, clock=clock, fuzz=False) as collection:
-        collection.import_paths([deck], backup=False)
         with collection.reading() as session:
             ids = sorted(session.scalars(select(Card.id)))
         for action, which, rating in actions:
