@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,11 +91,5 @@ def test_unknown_deck_is_one_line_exit_2(simulated_db, capsys):
         assert code == 2 and out == "" and err.startswith("flashapp: unknown deck 'Nope'")
 
 
-def test_evaluate_never_imports_torch(simulated_db):
-    code = (
-        "import sys\nfrom flashapp.cli.main import main\n"
-        f"main(['--db', {simulated_db!r}, 'evaluate', '--json'])\n"
-        "assert 'torch' not in sys.modules, 'torch imported'\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+# That `evaluate` never imports torch: test_stats_cli.py::test_the_statistics_commands_never_import_torch
+# (one interpreter runs stats, evaluate and plan in turn).
