@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from cli_calls import call
@@ -38,7 +40,31 @@ def test_json_keys_and_text(db, capsys):
     assert code == 0 and "True retention" in out and "Forecast" in out
 
 
-def test_save_writes_one_png(db, tmp_path, capsys):
+@pytest.fixture
+def figures_drawn_once(monkeypatch):
+    """`save_figure`, drawing each (statistics, calibration) once per test process and writing the same
+    bytes for the same again: a figure is a function of those alone (core/stats_figure.py reads no
+    database), and a module's SQLite and PostgreSQL collections hold the same history, so the second
+    backend's `stats --save` gets the PNG the first one drew (matplotlib's 2 s)."""
+    from flashapp.core import stats_figure
+
+    draw = stats_figure.save_figure
+
+    def save_figure(stats, calibration, path):
+        key = json.dumps([stats, [dataclasses.asdict(b) for b in calibration]], sort_keys=True)
+        if key in _DRAWN:
+            Path(path).write_bytes(_DRAWN[key])
+            return
+        draw(stats, calibration, path)
+        _DRAWN[key] = Path(path).read_bytes()
+
+    monkeypatch.setattr(stats_figure, "save_figure", save_figure)
+
+
+_DRAWN: dict[str, bytes] = {}
+
+
+def test_save_writes_one_png(db, tmp_path, capsys, figures_drawn_once):
     target = tmp_path / "stats.png"
     code, out, _ = call(capsys, "--db", db, "stats", "--now", NOW, "--save", str(target))
     assert code == 0 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
