@@ -6,73 +6,85 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from flashapp.store.anki.media import media_folder
 from flashapp.store.collection import Collection
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Runs the command in-process, then reports which of the heavy packages it had loaded.
+# Runs each command of a JSON list in turn, in-process, reporting after each which of the heavy packages
+# had been loaded so far (a module once loaded stays loaded: none after the last means none after each).
 SCRIPT = """
 import contextlib, io, json, sys
 from flashapp.cli.main import main
-with contextlib.redirect_stdout(io.StringIO()):
-    code = main(sys.argv[1:])
 heavy = (
     "alembic", "flashapp.store.practice", "flashapp.core.practice.generator", "flashapp.core.practice.learn",
     "flashapp.store.anki_import", "flashapp.store.anki_export", "textual", "engine", "torch", "numpy",
     "sqlalchemy", "flashapp.store.models", "flashapp.store.collection", "rich", "markdown_it",
     "flashapp.cli.demo", "flashapp.cli.stats",
 )
-print(json.dumps({"code": code, "loaded": sorted(
-    name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in heavy)
-)}))
+reports = []
+for argv in json.loads(sys.argv[1]):
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    reports.append({"code": code, "loaded": sorted(
+        name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in heavy)
+    )})
+print(json.dumps(reports))
 """
 
 
-def loaded_by(*argv: str) -> list[str]:
+def loaded_after_each(*commands: list[str]) -> list[list[str]]:
+    """The heavy packages loaded after each command, the commands run in turn in one fresh process."""
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=120, cwd=ROOT
+        [sys.executable, "-c", SCRIPT, json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
-    assert report["code"] == 0
-    return report["loaded"]
+    reports = json.loads(result.stdout)
+    assert [report["code"] for report in reports] == [0] * len(commands)
+    return [report["loaded"] for report in reports]
 
 
-@pytest.mark.sqlite_only  # a subprocess per command: the PostgreSQL variant would double its cost
-def test_study_commands_skip_the_heavy_packages(collection, write_deck):
+def loaded_by(*argv: str) -> list[str]:
+    [loaded] = loaded_after_each(list(argv))
+    return loaded
+
+
+@pytest.mark.sqlite_only  # sqlite3 alone is an SQLite file's path (a server's is SQLAlchemy's)
+def test_study_and_listing_commands_skip_the_heavy_packages(collection, write_deck):
     deck = '[deck]\nname = "Light"\n\n[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n'
     collection.import_paths([write_deck(deck)], backup=False)
     [card] = collection.cards()
     db = collection.url
-    assert loaded_by("--db", db, "decks") == []
-    assert loaded_by("--db", db, "next", "--json") == []
-    assert loaded_by("--db", db, "answer", str(card.id), "good") == []
+    commands = [
+        ["--db", db, "decks"],
+        ["--db", db, "next", "--json"],
+        ["--db", db, "cards", "--json"],
+        ["--db", db, "cards", "--deck", "Light"],
+        ["--db", db, "answer", str(card.id), "good"],
+    ]
+    assert loaded_after_each(*commands) == [[]] * len(commands)
 
 
-def test_a_new_collection_still_migrates(tmp_path):
-    db = str(tmp_path / "new.db")
-    loaded = loaded_by("--db", db, "decks")
+def test_a_new_collection_still_migrates(created_by_decks, tmp_path):
+    created, loaded = created_by_decks
     assert "alembic" in loaded and "sqlalchemy.orm" in loaded  # created by the Collection
-    assert loaded_by("--db", db, "decks") == []
+    assert loaded_by("--db", str(copy_of(created, tmp_path / "new.db")), "decks") == []
 
 
 def test_the_other_commands_still_open_the_collection(collection):
     # A search query is the Collection's (its filters are SQLAlchemy expressions).
     assert "sqlalchemy" in loaded_by("--db", collection.url, "cards", "--search", "word")
-
-
-@pytest.mark.sqlite_only
-def test_listing_cards_skips_the_heavy_packages(collection, write_deck):
-    deck = '[deck]\nname = "Light"\n\n[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n'
-    collection.import_paths([write_deck(deck)], backup=False)
-    assert loaded_by("--db", collection.url, "cards", "--json") == []
-    assert loaded_by("--db", collection.url, "cards", "--deck", "Light") == []
 
 
 # Modules an Anki package's import or export never calls: the study, browse, counting, editing and
@@ -115,15 +127,36 @@ def package_command_loads(*argv: str, watched: tuple[str, ...] = NOT_FOR_PACKAGE
     return report["loaded"]
 
 
+@pytest.fixture(scope="module")
+def created_by_decks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """(path, loaded): a new collection created by `flashapp decks` in a fresh process (migrated, filled
+    from the shipped decks), and which of Alembic, SQLAlchemy and the deck-file sync that process
+    loaded. Tests take copies (`copy_of`): creating one cost a second."""
+    path = tmp_path_factory.mktemp("created") / "new.db"
+    watched = ("alembic", "sqlalchemy", "flashapp.store.deckfile_sync")
+    loaded = package_command_loads("--db", str(path), "decks", watched=watched)
+    assert not path.with_name(path.name + "-wal").exists()  # all in the file: its copies are whole
+    return path, loaded
+
+
+def copy_of(created: Path, path: Path) -> Path:
+    """A copy of the collection file `created` (and of its media folder, where it has one) at `path`."""
+    shutil.copyfile(created, path)
+    if media_folder(created).exists():
+        shutil.copytree(media_folder(created), media_folder(path))
+    return path
+
+
 @pytest.mark.sqlite_only  # a subprocess per command: the PostgreSQL variant would double its cost
-def test_package_import_and_export_skip_the_study_modules(collection, write_deck, tmp_path):
+def test_package_import_and_export_skip_the_study_modules(collection, write_deck, tmp_path, created_by_decks):
     deck = '[deck]\nname = "Out"\n\n[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n'
     collection.import_paths([write_deck(deck)], backup=False)
     package = tmp_path / "out.apkg"
     assert package_command_loads("--db", collection.url, "export", "Out", "-o", str(package)) == []
     assert package.exists()
-    other = str(tmp_path / "other.db")
-    assert "flashapp.store.deckfile_sync" in package_command_loads("--db", other, "decks")  # created, filled
+    created, loaded = created_by_decks
+    assert "flashapp.store.deckfile_sync" in loaded  # created, filled
+    other = str(copy_of(created, tmp_path / "other.db"))
     assert package_command_loads("--db", other, "import", str(package), watched=NOT_FOR_PACKAGE_IMPORT) == []
     with Collection.open(other) as imported:
         assert [card.front for card in imported.cards(deck="Out")] == ["Q"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from cli_calls import call
@@ -45,11 +43,5 @@ def test_bad_days_and_deck(db, capsys):
     assert code == 2 and out == "" and "unknown deck 'Nope'" in err
 
 
-def test_plan_never_imports_torch(db):
-    code = (
-        "import sys\nfrom flashapp.cli.main import main\n"
-        f"main(['--db', {db!r}, 'plan', '--days', '10', '--json'])\n"
-        "assert 'torch' not in sys.modules, 'torch imported'\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+# That `plan` never imports torch: test_stats_cli.py::test_the_statistics_commands_never_import_torch
+# (one interpreter runs stats, evaluate and plan in turn).

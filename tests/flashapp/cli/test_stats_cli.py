@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from cli_calls import call
@@ -38,7 +40,31 @@ def test_json_keys_and_text(db, capsys):
     assert code == 0 and "True retention" in out and "Forecast" in out
 
 
-def test_save_writes_one_png(db, tmp_path, capsys):
+@pytest.fixture
+def figures_drawn_once(monkeypatch):
+    """`save_figure`, drawing each (statistics, calibration) once per test process and writing the same
+    bytes for the same again: a figure is a function of those alone (core/stats_figure.py reads no
+    database), and a module's SQLite and PostgreSQL collections hold the same history, so the second
+    backend's `stats --save` gets the PNG the first one drew (matplotlib's 2 s)."""
+    from flashapp.core import stats_figure
+
+    draw = stats_figure.save_figure
+
+    def save_figure(stats, calibration, path):
+        key = json.dumps([stats, [dataclasses.asdict(b) for b in calibration]], sort_keys=True)
+        if key in _DRAWN:
+            Path(path).write_bytes(_DRAWN[key])
+            return
+        draw(stats, calibration, path)
+        _DRAWN[key] = Path(path).read_bytes()
+
+    monkeypatch.setattr(stats_figure, "save_figure", save_figure)
+
+
+_DRAWN: dict[str, bytes] = {}
+
+
+def test_save_writes_one_png(db, tmp_path, capsys, figures_drawn_once):
     target = tmp_path / "stats.png"
     code, out, _ = call(capsys, "--db", db, "stats", "--now", NOW, "--save", str(target))
     assert code == 0 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -58,43 +84,50 @@ def test_bad_input_is_one_line_exit_2(db, capsys, argv, message):
     assert code == 2 and out == "" and message in err and err.count("\n") == 1
 
 
-def test_stats_never_imports_torch(db):
-    code = (
-        "import sys\nfrom flashapp.cli.main import main\n"
-        f"main(['--db', {db!r}, 'stats', '--json', '--now', {NOW!r}])\n"
-        "assert 'torch' not in sys.modules, 'torch imported'\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
-# Runs `flashapp ARGV` in a fresh interpreter; prints its exit code, its JSON and the heavy modules it
-# had loaded.
-LIGHT = """
+# Runs each `flashapp ARGV` of a JSON list in turn in one fresh interpreter; prints, per command, its exit
+# code, its JSON and the heavy modules loaded so far (a module once loaded stays loaded: one absent after
+# the last command was loaded by none of them).
+IN_ONE_PROCESS = """
 import contextlib, io, json, sys
 from flashapp.cli.main import main
-out = io.StringIO()
-with contextlib.redirect_stdout(out):
-    code = main(sys.argv[1:])
 heavy = ("sqlalchemy", "alembic", "flashapp.store.models", "flashapp.store.collection", "numpy", "torch",
          "matplotlib", "rich", "textual", "flashapp.core.scheduling.evaluation")
-print(json.dumps({"code": code, "stats": json.loads(out.getvalue()), "loaded": sorted(
-    name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in heavy)
-)}))
+reports = []
+for argv in json.loads(sys.argv[1]):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(argv)
+    reports.append({"code": code, "output": json.loads(out.getvalue()), "loaded": sorted(
+        name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in heavy)
+    )})
+print(json.dumps(reports))
 """
 
 
-@pytest.mark.sqlite_only  # what it tests is the SQLite file's own path
-def test_stats_on_an_sqlite_file_runs_on_sqlite3_alone_with_the_collections_figures(db):
+def test_the_statistics_commands_never_import_torch(db, backend):
+    # `stats`, then `evaluate` and `plan` (test_fsrs_cli.py and test_plan_cli.py test their output), in
+    # one interpreter: a process each cost a second apiece. On an SQLite file `stats` comes first and
+    # runs on sqlite3 alone (no SQLAlchemy, numpy, torch, ...), with the collection's own figures.
+    commands = [
+        ["--db", db, "--tz", "UTC", "stats", "--json", "--now", NOW],
+        ["--db", db, "evaluate", "--json"],
+        ["--db", db, "plan", "--days", "10", "--json"],
+    ]
     done = subprocess.run(
-        [sys.executable, "-c", LIGHT, "--db", db, "--tz", "UTC", "stats", "--json", "--now", NOW],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-c", IN_ONE_PROCESS, json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
-    assert report["code"] == 0 and report["loaded"] == []  # no SQLAlchemy, numpy, torch, ...
-    with Collection.open(db, shipped_decks=False, clock=lambda: parse_now(NOW), tz=UTC) as collection:
-        assert report["stats"] == collection_statistics(collection, None)
+    reports = json.loads(done.stdout)
+    assert [report["code"] for report in reports] == [0, 0, 0]
+    assert "torch" not in reports[-1]["loaded"], "torch imported"
+    if backend == "sqlite":  # the SQLite file's own path
+        stats = reports[0]
+        assert stats["loaded"] == []
+        with Collection.open(db, shipped_decks=False, clock=lambda: parse_now(NOW), tz=UTC) as collection:
+            assert stats["output"] == collection_statistics(collection, None)
 
 
 def test_the_text_counts_one_card_in_the_singular():
