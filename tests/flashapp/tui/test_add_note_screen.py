@@ -3,7 +3,6 @@ duplicates flagged, errors shown, and nothing lost without asking."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Select, TextArea
 
 from flashapp.tui.app import make_app
@@ -27,50 +26,53 @@ async def fill(pilot, screen: AddNoteScreen, **fields: str) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize(
-    ("kind", "fields", "cards"),
-    [
-        ("basic", {"front": "What is $\\sqrt{d_k}$ for?", "back": "Scaling the **scores**"}, 1),
-        ("reversed", {"front": "U-Net", "back": "Encoder-decoder with skips"}, 2),
-        ("type-in", {"front": "Heads in the base Transformer?", "back": "8"}, 1),
-        ("cloze", {"text": "Flow follows {{c1::straight}} paths from {{c2::noise}}."}, 2),
-        (
-            "predict",
-            {"concept": "softmax", "front": "softmax({s0}, {s1}, {s2})?", "answer": '{ kind = "vector" }',
-             "ranges": "{ s0 = [-2, 3], s1 = [-2, 3], s2 = [-2, 3] }"},
-            1,
-        ),
-    ],
-)  # fmt: skip
-async def test_each_kind_is_added(study_collection, screen_text, kind, fields, cards):
+# (kind, its fields, the cards one note of it makes)
+KINDS = [
+    ("basic", {"front": "What is $\\sqrt{d_k}$ for?", "back": "Scaling the **scores**"}, 1),
+    ("reversed", {"front": "U-Net", "back": "Encoder-decoder with skips"}, 2),
+    ("type-in", {"front": "Heads in the base Transformer?", "back": "8"}, 1),
+    ("cloze", {"text": "Flow follows {{c1::straight}} paths from {{c2::noise}}."}, 2),
+    (
+        "predict",
+        {"concept": "softmax", "front": "softmax({s0}, {s1}, {s2})?", "answer": '{ kind = "vector" }',
+         "ranges": "{ s0 = [-2, 3], s1 = [-2, 3], s2 = [-2, 3] }"},
+        1,
+    ),
+]  # fmt: skip
+
+
+async def test_each_kind_is_added(study_collection, screen_text):
+    """One note of each kind of KINDS in turn, in one app: the Add screen opened from the deck tree,
+    filled, saved and left each time (a failure names the kind)."""
     app = make_app(study_collection)
-    before = len(study_collection.cards(deck="Study::Basics"))
     async with app.run_test(size=(100, 32)) as pilot:
-        screen = await open_add(pilot)
-        assert screen.query_one("#deck", Input).value == "Study"  # the deck highlighted at home
-        assert "comes from" not in screen_text(app)
-        screen.query_one("#deck", Input).value = "Study::Basics"
-        await pilot.pause()
-        assert "This deck comes from" in screen_text(
-            app
-        )  # a deck-file deck: the file wins on its next import
-        screen.query_one("#kind", Select).value = kind
-        await pilot.pause()
-        await fill(pilot, screen, **fields)
-        screen.query_one("#tags", Input).value = "added mine"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert str(screen.query_one("#error").render()) == ""
-        assert all(area.text == "" for area in screen.query(TextArea))  # ready for the next one
-        await pilot.press("escape")
-        for _ in range(50):  # the screen pops on a later frame when the machine is busy
-            if isinstance(app.screen, HomeScreen):
-                break
-            await pilot.pause(0.02)
-        assert isinstance(app.screen, HomeScreen)
-    added = study_collection.cards(deck="Study::Basics")
-    assert len(added) == before + cards
-    assert set(added[-1].tags) == {"added", "mine"}
+        for kind, fields, cards in KINDS:
+            before = len(study_collection.cards(deck="Study::Basics"))
+            screen = await open_add(pilot)
+            deck = screen.query_one("#deck", Input)
+            assert deck.value == "Study", f"{kind}: {deck.value!r}"  # the deck highlighted at home
+            assert "comes from" not in screen_text(app), kind
+            deck.value = "Study::Basics"
+            await pilot.pause()
+            # a deck-file deck: the file wins on its next import
+            assert "This deck comes from" in screen_text(app), kind
+            screen.query_one("#kind", Select).value = kind
+            await pilot.pause()
+            await fill(pilot, screen, **fields)
+            screen.query_one("#tags", Input).value = "added mine"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert str(screen.query_one("#error").render()) == "", kind
+            assert all(area.text == "" for area in screen.query(TextArea)), kind  # ready for the next one
+            await pilot.press("escape")
+            for _ in range(50):  # the screen pops on a later frame when the machine is busy
+                if isinstance(app.screen, HomeScreen):
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, HomeScreen), kind
+            added = study_collection.cards(deck="Study::Basics")
+            assert len(added) == before + cards, kind
+            assert set(added[-1].tags) == {"added", "mine"}, kind
 
 
 async def test_preview_duplicates_errors_and_the_cloze_key(study_collection, screen_text):

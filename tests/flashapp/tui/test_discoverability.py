@@ -17,7 +17,9 @@ from flashapp.tui.widgets.answer_buttons import AnswerButtons
 from flashapp.tui.widgets.key_bar import KeyBar
 
 
-async def test_help_lists_every_key_of_every_screen(study_collection, screen_text):
+async def test_help_lists_every_key_of_every_screen_and_starts_with_the_current_one(
+    study_collection, screen_text
+):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.press("question_mark")
@@ -35,16 +37,13 @@ async def test_help_lists_every_key_of_every_screen(study_collection, screen_tex
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
-
-async def test_help_starts_with_the_current_screen(study_collection, screen_text):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 50)) as pilot:
+        # Help starts with the current screen's keys: from the study screen, "Studying" comes first.
         await pilot.press("enter", "question_mark")
         await pilot.pause()
         assert screen_text(app).split("Studying")[0].count("Decks") == 0
 
 
-async def test_the_palette_offers_study_browse_and_keys(study_collection):
+async def test_slash_opens_the_palette_which_offers_study_browse_and_keys(study_collection):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         provider = FlashCommands(app.screen)
@@ -52,6 +51,12 @@ async def test_the_palette_offers_study_browse_and_keys(study_collection):
         assert "Study Study::Basics" in found
         discovered = [hit.text async for hit in provider.discover()]
         assert {"Browse cards", "Keys", "Decks", "Study all decks"} <= set(discovered)
+        await pilot.press("slash")  # `/` opens the palette
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
         hit = [hit async for hit in provider.search("browse")][0]
         hit.command()
         await pilot.pause()
@@ -65,14 +70,6 @@ async def test_deck_names_in_the_palette_are_not_markup(collection, write_deck):
     async with app.run_test(size=(100, 32)):
         hits = [hit async for hit in FlashCommands(app.screen).search("study x")]
         assert any(hit.match_display.plain == "Study [b]x[/b]" for hit in hits)
-
-
-async def test_slash_opens_the_palette(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("slash")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "CommandPalette"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])

@@ -58,8 +58,10 @@ def rows(table: DataTable) -> list[list[str]]:
     return [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-def studied_collection(db_path, clock, write_deck) -> list[list[str]]:
-    """A collection with new, learning and due cards; the tree rows its `Collection` counts give."""
+def studied_collection(db_path, clock, write_deck, empty_collection_file) -> list[list[str]]:
+    """A collection with new, learning and due cards (in a copy of the migrated empty collection); the
+    tree rows its `Collection` counts give."""
+    empty_collection_file(db_path)
     with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC) as collection:
         collection.import_paths([write_deck(DECK, "a.toml"), write_deck(OTHER, "b.toml")])
         first, second = collection.cards(deck="Lang::Verbs")[:2]
@@ -100,9 +102,9 @@ def shown(tree_rows: list[list[str]]) -> list[list[str]]:
 
 
 async def test_the_first_frame_shows_the_direct_counts_before_the_collection_opens(
-    db_path, clock, write_deck
+    db_path, clock, write_deck, empty_collection_file
 ):
-    expected = studied_collection(db_path, clock, write_deck)
+    expected = studied_collection(db_path, clock, write_deck, empty_collection_file)
     assert any(row[2] != "0" for row in expected) and any(row[3] != "0" for row in expected)
     release = threading.Event()
     opened = []
@@ -175,9 +177,9 @@ async def test_without_the_direct_path_the_home_screen_waits_for_the_collection(
 
 
 async def test_counts_read_past_the_first_frame_fill_the_tree_when_they_come(
-    db_path, clock, write_deck, monkeypatch
+    db_path, clock, write_deck, empty_collection_file, monkeypatch
 ):
-    expected = studied_collection(db_path, clock, write_deck)
+    expected = studied_collection(db_path, clock, write_deck, empty_collection_file)
     monkeypatch.setattr(app_module, "FIRST_COUNTS_WAIT_SECONDS", 0.01)
     release = threading.Event()
     still_reading = threading.Event()
@@ -211,8 +213,10 @@ async def test_counts_read_past_the_first_frame_fill_the_tree_when_they_come(
             collection.close()
 
 
-async def test_damage_met_by_the_direct_path_ends_the_app_as_before(db_path, clock, write_deck):
-    studied_collection(db_path, clock, write_deck)
+async def test_damage_met_by_the_direct_path_ends_the_app_as_before(
+    db_path, clock, write_deck, empty_collection_file
+):
+    studied_collection(db_path, clock, write_deck, empty_collection_file)
     damage(db_path, ["cards"])
     before = db_path.read_bytes()
     app = make_app(
@@ -271,8 +275,10 @@ DEFERRED = (
 )
 
 
-def test_the_first_frame_of_flashapp_shows_the_counts_and_loads_nothing_heavy(db_path, clock, write_deck):
-    studied_collection(db_path, clock, write_deck)
+def test_the_first_frame_of_flashapp_shows_the_counts_and_loads_nothing_heavy(
+    db_path, clock, write_deck, empty_collection_file
+):
+    studied_collection(db_path, clock, write_deck, empty_collection_file)
     result = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME, "--db", str(db_path), "--tz", "UTC"],
         capture_output=True, text=True, timeout=120,

@@ -10,6 +10,7 @@ from practice_fixtures import opened
 from textual.widgets import Input
 
 from flashapp.core.practice.questions import PracticeSettings
+from flashapp.shipped import shipped_deck_files
 from flashapp.store.collection import Collection
 from flashapp.tui.app import make_app
 from flashapp.tui.practice_messages import PracticeStart
@@ -20,8 +21,12 @@ DECK = "Attention and Transformers"
 
 
 @pytest.fixture
-def shipped(db_path, clock):
-    with Collection.open(db_path, clock=clock, tz=UTC, fuzz=False) as collection:
+def shipped(db_path, clock, empty_collection_file):
+    """The shipped decks, imported as a new collection imports them, into a copy of the migrated empty
+    collection (the migrations are not what is tested here)."""
+    empty_collection_file(db_path)
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
+        collection.import_paths(shipped_deck_files(), backup=False)
         yield collection
 
 

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import pytest
 from practice_fixtures import DECK, answer, hand_in
 
 from flashapp.tui.app import make_app
 from flashapp.tui.commands import FlashCommands
 from flashapp.tui.screens.help import HelpScreen
+from flashapp.tui.screens.home import HomeScreen
 from flashapp.tui.screens.learn import LearnScreen
 from flashapp.tui.screens.match import MatchScreen
 from flashapp.tui.screens.practice_setup import PracticeSetupScreen
 from flashapp.tui.screens.practice_test import PracticeTestScreen
 
 
-@pytest.mark.parametrize(
-    ("key", "screen"), [("t", PracticeSetupScreen), ("l", LearnScreen), ("m", MatchScreen)]
-)
-async def test_deck_tree_keys_open_practice_on_the_selected_deck(practice_collection, key, screen):
+async def test_deck_tree_keys_open_practice_on_the_selected_deck(practice_collection):
+    """Each key in turn, in one app: pressed on the deck tree, then Escape back to it."""
     app = make_app(practice_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        app.screen.query_one("#decks").move_to(DECK)
-        await pilot.press(key)
-        await pilot.pause()
-        assert isinstance(app.screen, screen) and app.screen.deck == DECK
+        for key, screen in (("t", PracticeSetupScreen), ("l", LearnScreen), ("m", MatchScreen)):
+            assert isinstance(app.screen, HomeScreen), f"{key}: not started from the deck tree"
+            app.screen.query_one("#decks").move_to(DECK)
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, screen), f"{key} opened {app.screen!r}, not {screen.__name__}"
+            assert app.screen.deck == DECK, f"{key}: {app.screen.deck!r}"
+            await pilot.press("escape")
+            await pilot.pause()
 
 
 async def test_the_mastery_line_follows_practice(practice_collection, screen_text):

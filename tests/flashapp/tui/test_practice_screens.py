@@ -151,28 +151,6 @@ async def test_handing_in_early_counts_the_unanswered_as_missed(practice_collect
     assert (stored.score, stored.total) == (1, 4)
 
 
-async def test_the_setup_dialog_refuses_a_test_of_nothing(practice_collection, screen_text):
-    app = make_app(practice_collection, start=start(PracticeSettings()))
-    async with app.run_test(size=(100, 32)) as pilot:
-        await opened(pilot, PracticeSetupScreen)
-        setup = app.screen
-        for box in setup.query(Checkbox):
-            box.value = False
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, PracticeSetupScreen)
-        assert "Pick at least one type of question." in screen_text(app)
-        setup.query_one("#kind-written", Checkbox).value = True
-        setup.query_one("#count", Input).value = "0"
-        setup.query_one("#count", Input).focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "The number of questions must be 1 or more." in screen_text(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-
-
 async def test_the_review_page_goes_back_to_a_question_and_its_answer_changes(
     practice_collection, screen_text
 ):
@@ -199,7 +177,9 @@ async def test_the_review_page_goes_back_to_a_question_and_its_answer_changes(
         assert "100%  2 of 2 right" in screen_text(app)
 
 
-async def test_the_setup_count_follows_the_chosen_types(practice_collection, screen_text):
+async def test_the_setup_count_follows_the_chosen_types_and_a_test_of_nothing_is_refused(
+    practice_collection, screen_text
+):
     app = make_app(practice_collection, start=start(PracticeSettings()))
     async with app.run_test(size=(100, 32)) as pilot:
         await opened(pilot, PracticeSetupScreen)
@@ -217,3 +197,21 @@ async def test_the_setup_count_follows_the_chosen_types(practice_collection, scr
         setup.query_one("#kind-matching", Checkbox).value = True
         await pilot.pause()
         assert "of 8 cards these types can ask" in screen_text(app)
+
+        # A test of nothing is refused: no type of question, then no questions (answering as by default).
+        setup.query_one(f"#with-{PracticeSettings().answer_with}", RadioButton).value = True
+        for box in setup.query(Checkbox):
+            box.value = False
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeSetupScreen)
+        assert "Pick at least one type of question." in screen_text(app)
+        setup.query_one("#kind-written", Checkbox).value = True
+        setup.query_one("#count", Input).value = "0"
+        setup.query_one("#count", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "The number of questions must be 1 or more." in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

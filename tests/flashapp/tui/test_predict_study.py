@@ -4,6 +4,7 @@ only once the card is graded."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from datetime import UTC
 
@@ -43,9 +44,10 @@ params = { s0 = 0, s1 = 0, s2 = 0 }
 
 
 @pytest.fixture
-def predict_collection(db_path, clock, write_deck):
+def predict_collection(db_path, clock, deck_collection_template):
+    """The deck above in a copy of a collection it was imported into once per test process."""
+    shutil.copyfile(deck_collection_template(PREDICT_DECK), db_path)
     with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
-        collection.import_paths([write_deck(PREDICT_DECK, "predict.toml")], backup=False)
         yield collection
 
 

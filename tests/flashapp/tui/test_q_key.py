@@ -3,7 +3,6 @@ progress is never lost to a stray `q` (issue #12, point 6)."""
 
 from __future__ import annotations
 
-import pytest
 from practice_fixtures import DECK
 
 from flashapp.tui.app import make_app
@@ -44,22 +43,29 @@ SCREENS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("keys", "opened", "back"), SCREENS, ids=[screen.__name__ for _, screen, _ in SCREENS]
-)
-async def test_q_elsewhere_does_what_escape_does(practice_collection, keys, opened, back):
+async def test_q_elsewhere_does_what_escape_does(practice_collection):
+    """Each screen of SCREENS in turn, in one app: opened from the deck tree, `q` pressed, then back to
+    the deck tree for the next (a failure names the screen)."""
     app = make_app(practice_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        app.screen.query_one("#decks").move_to(DECK)
-        for key in keys:
-            await pilot.press(key)
+        for keys, opened, back in SCREENS:
+            case = opened.__name__
+            assert isinstance(app.screen, HomeScreen), f"{case}: not started from the deck tree"
+            app.screen.query_one("#decks").move_to(DECK)
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            assert isinstance(app.screen, opened), f"{case}: {keys} opened {app.screen!r}"
+            app.screen.set_focus(None)  # `q` typed into a text field is a letter, not a key binding
+            await pilot.press("q")
             await pilot.pause()
-        assert isinstance(app.screen, opened)
-        app.screen.set_focus(None)  # `q` typed into a text field is a letter, not a key binding
-        await pilot.press("q")
-        await pilot.pause()
-        assert app.is_running
-        assert isinstance(app.screen, back)
+            assert app.is_running, f"{case}: q ended the app"
+            assert isinstance(app.screen, back), f"{case}: q went to {app.screen!r}, not {back.__name__}"
+            for _ in range(len(keys)):  # back to the deck tree the way the keys came
+                if isinstance(app.screen, HomeScreen):
+                    break
+                await pilot.press("escape")
+                await pilot.pause()
 
 
 async def test_q_in_a_practice_test_asks_before_ending_it(practice_collection):

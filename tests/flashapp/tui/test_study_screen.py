@@ -174,29 +174,13 @@ async def test_card_info_shows_the_review_history(study_collection, screen_text)
         assert app.screen is study
 
 
-async def test_edit_the_card_text_from_the_study_screen(study_collection, screen_text):
+async def test_an_invalid_edit_says_why_then_the_card_text_is_edited_from_the_study_screen(
+    study_collection, screen_text
+):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         study = await start_study(pilot)
         note_id = study.card.info.note_id
-        await pilot.press("e")
-        await pilot.pause()
-        edit = app.screen
-        assert isinstance(edit, EditCardScreen)
-        assert "re-importing that file overwrites it" in screen_text(app)
-        edit.query_one("#field-front").text = "What does attention compute, exactly?"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.screen is study
-        fields = study_collection.note_fields(note_id).fields
-        assert fields["front"] == "What does attention compute, exactly?"
-        assert "compute, exactly?" in screen_text(app)
-
-
-async def test_an_invalid_edit_says_why_and_stays_open(study_collection, screen_text):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await start_study(pilot)
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#field-back").text = "   "
@@ -212,6 +196,20 @@ async def test_an_invalid_edit_says_why_and_stays_open(study_collection, screen_
                 break
             await pilot.pause(0.02)
         assert isinstance(app.screen, StudyScreen)
+
+        # The same card edited again, validly: saved, and shown.
+        await pilot.press("e")
+        await pilot.pause()
+        edit = app.screen
+        assert isinstance(edit, EditCardScreen)
+        assert "re-importing that file overwrites it" in screen_text(app)
+        edit.query_one("#field-front").text = "What does attention compute, exactly?"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is study
+        fields = study_collection.note_fields(note_id).fields
+        assert fields["front"] == "What does attention compute, exactly?"
+        assert "compute, exactly?" in screen_text(app)
 
 
 async def test_waits_for_learning_cards_due_later_today(study_collection, clock, screen_text):

@@ -27,7 +27,10 @@ back = "A"
 
 
 @pytest.mark.parametrize("answered", [False, True], ids=["found-by-quick-check", "met-while-counting"])
-async def test_a_damaged_page_anywhere_closes_the_tui_with_the_line(db_path, clock, write_deck, answered):
+async def test_a_damaged_page_anywhere_closes_the_tui_with_the_line(
+    db_path, clock, write_deck, empty_collection_file, answered
+):
+    empty_collection_file(db_path)  # migrated once per test process
     with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC) as collection:
         collection.import_paths([write_deck(DECK)])
         if answered:  # today's line then reads the damaged review pages while the decks fill in
@@ -49,7 +52,10 @@ async def test_a_damaged_page_anywhere_closes_the_tui_with_the_line(db_path, clo
     assert db_path.read_bytes() == before
 
 
-async def test_deck_names_and_notices_are_stripped_of_control_sequences(db_path, clock, write_deck):
+async def test_deck_names_and_notices_are_stripped_of_control_sequences(
+    db_path, clock, write_deck, empty_collection_file
+):
+    empty_collection_file(db_path)  # migrated once per test process
     collection = Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC)
     collection.import_paths([write_deck(DECK)])
     with collection.writing() as session:  # as an old collection or another program could have left it
