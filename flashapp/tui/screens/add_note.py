@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from flashapp.core.deckfile import CARD_KINDS
 from flashapp.core.render import render_card
@@ -25,6 +25,7 @@ from flashapp.core.text import strip_control
 from flashapp.errors import UserError
 from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
 from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection

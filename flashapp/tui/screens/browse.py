@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from flashapp.errors import UserError
 from flashapp.tui.formatting import due_text
@@ -27,6 +27,7 @@ from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.text_prompt import TextPromptScreen
 from flashapp.tui.widgets.card_preview import CardPreview
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.bulk_actions import BulkUndo

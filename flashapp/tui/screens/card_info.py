@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from flashapp.errors import UserError
 from flashapp.store.editing import FLAG_NAMES
@@ -19,6 +19,7 @@ from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import due_text, duration_text
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.widgets.card_view import CardText, sides_images
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.card_views import CardInfo

@@ -9,7 +9,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from flashapp.tui.widgets.footer import Footer
 
 
 class ConfirmDiscardScreen(ModalScreen[bool]):

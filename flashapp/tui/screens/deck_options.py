@@ -16,12 +16,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.core.text import strip_control
 from flashapp.errors import UserError
 from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection

@@ -14,9 +14,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from flashapp.errors import UserError
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection

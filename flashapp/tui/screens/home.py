@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from flashapp.core.control import strip_control
 from flashapp.errors import UserError
@@ -19,6 +19,7 @@ from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
 from flashapp.tui.widgets.deck_tree import DeckTree
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.mastery_bar import mastery_content
 
 if TYPE_CHECKING:

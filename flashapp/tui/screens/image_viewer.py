@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flashapp.core.text import strip_control
 from flashapp.tui.widgets.card_image import CardImage
 from flashapp.tui.widgets.card_view import ImageRef
+from flashapp.tui.widgets.footer import Footer
 
 VIEW_IMAGE_KEY = "v"
 

@@ -16,10 +16,11 @@ from textual.containers import Grid, Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashapp.core.practice.match import BOARD_PAIRS, MatchGame
 from flashapp.errors import UserError
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.match_tile import MatchTile
 
 if TYPE_CHECKING:

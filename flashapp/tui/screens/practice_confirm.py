@@ -8,7 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from flashapp.tui.widgets.footer import Footer
 
 
 class PracticeConfirmScreen(ModalScreen[str | None]):

@@ -14,12 +14,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.widgets import Header, ListItem, ListView, Static
 
 from flashapp.core.practice.questions import KIND_TITLES, PracticeSettings, PracticeTest
 from flashapp.core.practice.scoring import AnswerCheck, check_answer, missed_card_ids, overridden, score
 from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection

@@ -14,10 +14,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, ListItem, ListView, Static
+from textual.widgets import Button, Label, ListItem, ListView, Static
 
 from flashapp.core.practice.questions import KIND_TITLES, Question
 from flashapp.core.text import strip_control
+from flashapp.tui.widgets.footer import Footer
 
 PROMPT_CHARS = 60
 

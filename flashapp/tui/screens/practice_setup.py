@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from flashapp.core.practice.generator import askable_cards
 from flashapp.core.practice.questions import (
@@ -28,6 +28,7 @@ from flashapp.core.practice.questions import (
 )
 from flashapp.errors import UserError
 from flashapp.tui.practice_messages import PracticeStart
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection

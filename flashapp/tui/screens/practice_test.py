@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from flashapp.core.practice.computed import Solver
 from flashapp.core.practice.generator import generate_test
@@ -27,6 +27,7 @@ from flashapp.core.practice.questions import PracticeItem, PracticeSettings, Pra
 from flashapp.core.practice.scoring import AnswerCheck, check_answer
 from flashapp.errors import UserError
 from flashapp.tui.screens.practice_confirm import PracticeConfirmScreen
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.question_view import QuestionView
 
 if TYPE_CHECKING:

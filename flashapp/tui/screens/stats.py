@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flashapp.core.text import strip_control
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection

@@ -8,7 +8,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+
+from flashapp.tui.widgets.footer import Footer
 
 
 class TextPromptScreen(ModalScreen[str | None]):
