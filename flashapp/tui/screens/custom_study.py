@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from flashapp.core.text import strip_control
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.footer import Footer
 
 MODE_TITLES = {
@@ -37,7 +38,7 @@ class CustomStudy:
         return self.mode != "cram"
 
 
-class CustomStudyScreen(ModalScreen[CustomStudy | None]):
+class CustomStudyScreen(StyledOnMount, ModalScreen[CustomStudy | None]):
     DEFAULT_CSS = """
     CustomStudyScreen { align: center middle; }
     CustomStudyScreen #custom {

@@ -22,6 +22,7 @@ from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.core.text import strip_control
 from flashapp.errors import UserError
 from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def parse_option(name: str, text: str, default: Any) -> Any:
     return text
 
 
-class DeckOptionsScreen(Screen[bool]):
+class DeckOptionsScreen(StyledOnMount, Screen[bool]):
     DEFAULT_CSS = """
     DeckOptionsScreen #options { height: 1fr; padding: 0 2; }
     DeckOptionsScreen .option { height: auto; margin: 1 0 0 0; }

@@ -23,6 +23,7 @@ from textual.widgets import Header, Static
 from flashapp.core.practice.flashcards import FlashcardsRound
 from flashapp.core.text import strip_control
 from flashapp.errors import UserError
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.card_view import CardText
 from flashapp.tui.widgets.footer import Footer
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
 
-class FlashcardsScreen(Screen[None]):
+class FlashcardsScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     FlashcardsScreen #flash-status { height: 1; padding: 0 2; margin: 1 0 0 0; }
     FlashcardsScreen #flash-side { height: 1; padding: 0 2; color: $text-muted; }

@@ -18,6 +18,7 @@ from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.deck_tree import DeckTree
 from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.mastery_bar import mastery_content
@@ -51,7 +52,7 @@ def deck_query(deck: str) -> str:
 PRACTICE_KEYS = Binding.Group("Practice")
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     HomeScreen { align-horizontal: center; }
     HomeScreen #home { width: 100%; max-width: 100; height: 1fr; padding: 1 2 0 2; }

@@ -20,6 +20,7 @@ from flashapp.core.practice.questions import KIND_TITLES, PracticeSettings, Prac
 from flashapp.core.practice.scoring import AnswerCheck, check_answer, missed_card_ids, overridden, score
 from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def score_content(checks: list[AnswerCheck], duration_ms: int, notes: tuple[str,
     return Content("\n").join(lines)
 
 
-class PracticeResultsScreen(Screen[None]):
+class PracticeResultsScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     PracticeResultsScreen #results { height: 1fr; padding: 1 2 0 2; }
     PracticeResultsScreen #score { height: auto; margin: 0 0 1 0; }

@@ -18,6 +18,7 @@ from textual.widgets import Button, Label, ListItem, ListView, Static
 
 from flashapp.core.practice.questions import KIND_TITLES, Question
 from flashapp.core.text import strip_control
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.footer import Footer
 
 PROMPT_CHARS = 60
@@ -42,7 +43,7 @@ def _clip(text: str, width: int = PROMPT_CHARS) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class PracticeReviewScreen(ModalScreen[int | str | None]):
+class PracticeReviewScreen(StyledOnMount, ModalScreen[int | str | None]):
     DEFAULT_CSS = """
     PracticeReviewScreen { align: center middle; }
     PracticeReviewScreen #review-box {

@@ -28,6 +28,7 @@ from flashapp.core.practice.questions import (
 )
 from flashapp.errors import UserError
 from flashapp.tui.practice_messages import PracticeStart
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 ANSWER_WITH_TITLES = {"answer": "Answer", "question": "Question", "both": "Both"}
 
 
-class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
+class PracticeSetupScreen(StyledOnMount, ModalScreen[PracticeSettings | None]):
     DEFAULT_CSS = """
     PracticeSetupScreen { align: center middle; }
     PracticeSetupScreen #setup {

@@ -18,6 +18,7 @@ from textual.widgets import Header, Static
 
 from flashapp.core.scheduling import Rating
 from flashapp.tui.formatting import duration_text, percent, when_text
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def summary_content(
     return Content("\n").join(lines)
 
 
-class SummaryScreen(Screen[str]):
+class SummaryScreen(StyledOnMount, Screen[str]):
     DEFAULT_CSS = """
     SummaryScreen { align: center middle; }
     SummaryScreen #summary {
