@@ -17,14 +17,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from flashapp.core.deckfile import CARD_KINDS
 from flashapp.core.render import render_card
 from flashapp.core.text import strip_control
 from flashapp.errors import UserError
 from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
@@ -54,7 +56,7 @@ def next_cloze(text: str, selected: str) -> str:
     return f"{{{{c{max(numbers, default=0) + 1}::{selected}}}}}"
 
 
-class AddNoteScreen(Screen[bool]):
+class AddNoteScreen(StyledOnMount, Screen[bool]):
     DEFAULT_CSS = """
     AddNoteScreen #add { height: 1fr; padding: 0 1; }
     AddNoteScreen #form { width: 1fr; height: 1fr; padding: 0 1 0 0; }

@@ -19,14 +19,16 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from flashapp.errors import UserError
 from flashapp.tui.formatting import due_text
 from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.text_prompt import TextPromptScreen
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.card_preview import CardPreview
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.bulk_actions import BulkUndo
@@ -56,7 +58,7 @@ def first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     BrowseScreen #search { margin: 0 1; }
     BrowseScreen #browse-status { margin: 0 2; height: 1; color: $text-muted; }

@@ -11,14 +11,16 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from flashapp.errors import UserError
 from flashapp.store.editing import FLAG_NAMES
 from flashapp.tui.audio_player import Playback, play_card_sounds, sound_names
 from flashapp.tui.formatting import due_text, duration_text
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.card_view import CardText, sides_images
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.card_views import CardInfo
@@ -42,7 +44,7 @@ def facts_content(info: CardInfo, flag: int, due: str) -> Content:
     return Content("\n").join(Content.assemble((f"{label:<10}", "dim"), value) for label, value in facts)
 
 
-class CardInfoScreen(ModalScreen[None]):
+class CardInfoScreen(StyledOnMount, ModalScreen[None]):
     DEFAULT_CSS = """
     CardInfoScreen { align: center middle; }
     CardInfoScreen #info {

@@ -9,10 +9,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 
-class ConfirmDiscardScreen(ModalScreen[bool]):
+class ConfirmDiscardScreen(StyledOnMount, ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmDiscardScreen { align: center middle; }
     ConfirmDiscardScreen #discard {

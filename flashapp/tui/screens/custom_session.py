@@ -16,19 +16,21 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashapp.core.scheduling import Rating
 from flashapp.core.text import strip_control
 from flashapp.errors import UserError
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
     from flashapp.tui.screens.custom_study import CustomStudy
 
 
-class CustomSessionScreen(Screen[None]):
+class CustomSessionScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     CustomSessionScreen #custom-status { height: 1; padding: 0 2; margin: 1 0 0 0; }
     CustomSessionScreen #custom-card { height: 1fr; margin: 0 2 1 2; padding: 1 2; border: round $primary; }

@@ -11,9 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from flashapp.core.text import strip_control
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 MODE_TITLES = {
     "ahead": "Study ahead: reviews due in the next N days",
@@ -36,7 +38,7 @@ class CustomStudy:
         return self.mode != "cram"
 
 
-class CustomStudyScreen(ModalScreen[CustomStudy | None]):
+class CustomStudyScreen(StyledOnMount, ModalScreen[CustomStudy | None]):
     DEFAULT_CSS = """
     CustomStudyScreen { align: center middle; }
     CustomStudyScreen #custom {

@@ -16,12 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from flashapp.core.scheduling.types import SchedulerOptions
 from flashapp.core.text import strip_control
 from flashapp.errors import UserError
 from flashapp.tui.screens.confirm_discard import ConfirmDiscardScreen
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
@@ -66,7 +68,7 @@ def parse_option(name: str, text: str, default: Any) -> Any:
     return text
 
 
-class DeckOptionsScreen(Screen[bool]):
+class DeckOptionsScreen(StyledOnMount, Screen[bool]):
     DEFAULT_CSS = """
     DeckOptionsScreen #options { height: 1fr; padding: 0 2; }
     DeckOptionsScreen .option { height: auto; margin: 1 0 0 0; }

@@ -14,9 +14,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from flashapp.errors import UserError
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 FIELD_LABELS = {"front": "Front", "back": "Back", "text": "Cloze text", "extra": "Extra"}
 
 
-class EditCardScreen(ModalScreen[bool]):
+class EditCardScreen(StyledOnMount, ModalScreen[bool]):
     DEFAULT_CSS = """
     EditCardScreen { align: center middle; }
     EditCardScreen #edit {

@@ -18,18 +18,20 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashapp.core.practice.flashcards import FlashcardsRound
 from flashapp.core.text import strip_control
 from flashapp.errors import UserError
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
 
-class FlashcardsScreen(Screen[None]):
+class FlashcardsScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     FlashcardsScreen #flash-status { height: 1; padding: 0 2; margin: 1 0 0 0; }
     FlashcardsScreen #flash-side { height: 1; padding: 0 2; color: $text-muted; }

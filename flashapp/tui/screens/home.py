@@ -11,14 +11,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from flashapp.core.control import strip_control
 from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text, percent
 from flashapp.tui.messages import BrowseRequested, StudyRequested
 from flashapp.tui.practice_messages import PracticeRequested, PracticeStart
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.deck_tree import DeckTree
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.mastery_bar import mastery_content
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ def deck_query(deck: str) -> str:
 PRACTICE_KEYS = Binding.Group("Practice")
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     HomeScreen { align-horizontal: center; }
     HomeScreen #home { width: 100%; max-width: 100; height: 1fr; padding: 1 2 0 2; }
@@ -77,6 +79,7 @@ class HomeScreen(Screen[None]):
 
     _info_shown_for: DeckCounts | None = None  # the deck whose size and mastery are on screen
     _first_counts_shown = False  # the tree shows counts read before the collection opened
+    _read_on_mount = True  # until the first resume, which follows the mount at once
 
     def __init__(self, first_counts: list[DeckCounts] | None = None) -> None:
         """`first_counts`: the deck tree's counts read before the collection opened, for the first
@@ -100,7 +103,9 @@ class HomeScreen(Screen[None]):
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
-        self.refresh_decks()
+        if not self._read_on_mount:  # the counts read a moment ago, as the screen mounted
+            self.refresh_decks()
+        self._read_on_mount = False
 
     def collection_changed(self) -> None:
         """Another process changed the collection (see `FlashApp._check_changes`)."""

@@ -11,16 +11,18 @@ from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flashapp.core.text import strip_control
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.card_image import CardImage
 from flashapp.tui.widgets.card_view import ImageRef
+from flashapp.tui.widgets.footer import Footer
 
 VIEW_IMAGE_KEY = "v"
 
 
-class ImageViewerScreen(ModalScreen[None]):
+class ImageViewerScreen(StyledOnMount, ModalScreen[None]):
     DEFAULT_CSS = """
     ImageViewerScreen { background: $background; }
     ImageViewerScreen #image-title { dock: top; height: 1; padding: 0 1; color: $text-muted; }

@@ -18,13 +18,15 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashapp.core.practice.learn import LearnSession
 from flashapp.core.practice.questions import PracticeItem, markdown_lookup
 from flashapp.core.practice.scoring import AnswerCheck
 from flashapp.errors import UserError
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.choice_option import card_text
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.mastery_bar import MasteryBar
 from flashapp.tui.widgets.question_view import QuestionView
 
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
 
-class LearnScreen(Screen[None]):
+class LearnScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     LearnScreen #learn-status { height: auto; padding: 0 2; margin: 1 0 0 0; }
     LearnScreen #round { color: $text-muted; height: 1; }

@@ -16,10 +16,12 @@ from textual.containers import Grid, Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashapp.core.practice.match import BOARD_PAIRS, MatchGame
 from flashapp.errors import UserError
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.match_tile import MatchTile
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:.1f} s"
 
 
-class MatchScreen(Screen[None]):
+class MatchScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     MatchScreen #match-status { height: 1; padding: 0 2; margin: 1 0 0 0; }
     MatchScreen #clock { width: 1fr; text-style: bold; }

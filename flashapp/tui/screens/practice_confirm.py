@@ -8,10 +8,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 
-class PracticeConfirmScreen(ModalScreen[str | None]):
+class PracticeConfirmScreen(StyledOnMount, ModalScreen[str | None]):
     """Dismissed with "submit", "leave", or None (keep going)."""
 
     DEFAULT_CSS = """

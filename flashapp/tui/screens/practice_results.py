@@ -14,12 +14,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.widgets import Header, ListItem, ListView, Static
 
 from flashapp.core.practice.questions import KIND_TITLES, PracticeSettings, PracticeTest
 from flashapp.core.practice.scoring import AnswerCheck, check_answer, missed_card_ids, overridden, score
 from flashapp.errors import UserError
 from flashapp.tui.formatting import duration_text
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
@@ -109,7 +111,7 @@ def score_content(checks: list[AnswerCheck], duration_ms: int, notes: tuple[str,
     return Content("\n").join(lines)
 
 
-class PracticeResultsScreen(Screen[None]):
+class PracticeResultsScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     PracticeResultsScreen #results { height: 1fr; padding: 1 2 0 2; }
     PracticeResultsScreen #score { height: auto; margin: 0 0 1 0; }

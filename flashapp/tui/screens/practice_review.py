@@ -14,10 +14,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, ListItem, ListView, Static
+from textual.widgets import Button, Label, ListItem, ListView, Static
 
 from flashapp.core.practice.questions import KIND_TITLES, Question
 from flashapp.core.text import strip_control
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 PROMPT_CHARS = 60
 
@@ -41,7 +43,7 @@ def _clip(text: str, width: int = PROMPT_CHARS) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class PracticeReviewScreen(ModalScreen[int | str | None]):
+class PracticeReviewScreen(StyledOnMount, ModalScreen[int | str | None]):
     DEFAULT_CSS = """
     PracticeReviewScreen { align: center middle; }
     PracticeReviewScreen #review-box {

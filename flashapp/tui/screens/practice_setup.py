@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from flashapp.core.practice.generator import askable_cards
 from flashapp.core.practice.questions import (
@@ -28,6 +28,8 @@ from flashapp.core.practice.questions import (
 )
 from flashapp.errors import UserError
 from flashapp.tui.practice_messages import PracticeStart
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 ANSWER_WITH_TITLES = {"answer": "Answer", "question": "Question", "both": "Both"}
 
 
-class PracticeSetupScreen(ModalScreen[PracticeSettings | None]):
+class PracticeSetupScreen(StyledOnMount, ModalScreen[PracticeSettings | None]):
     DEFAULT_CSS = """
     PracticeSetupScreen { align: center middle; }
     PracticeSetupScreen #setup {

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from flashapp.core.practice.computed import Solver
 from flashapp.core.practice.generator import generate_test
@@ -27,6 +27,8 @@ from flashapp.core.practice.questions import PracticeItem, PracticeSettings, Pra
 from flashapp.core.practice.scoring import AnswerCheck, check_answer
 from flashapp.errors import UserError
 from flashapp.tui.screens.practice_confirm import PracticeConfirmScreen
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.question_view import QuestionView
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ def clock_text(seconds: float) -> str:
     return f"{minutes:02d}:{seconds:02d}"
 
 
-class PracticeTestScreen(Screen[None]):
+class PracticeTestScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     PracticeTestScreen #test-status { height: 1; padding: 0 2; margin: 1 0 0 0; }
     PracticeTestScreen #position { width: 1fr; }

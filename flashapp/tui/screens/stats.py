@@ -16,15 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flashapp.core.text import strip_control
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.collection import Collection
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     StatsScreen #stats-title { padding: 0 1; text-style: bold; background: $panel; }
     StatsScreen #stats-body, StatsScreen #stats-fsrs { padding: 0 1; }

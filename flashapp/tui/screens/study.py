@@ -38,6 +38,7 @@ from flashapp.tui.screens.card_info import CardInfoScreen
 from flashapp.tui.screens.edit_card import EditCardScreen
 from flashapp.tui.screens.image_viewer import ImageViewerScreen
 from flashapp.tui.screens.summary import SummaryScreen
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.answer_buttons import AnswerButtons
 from flashapp.tui.widgets.card_view import AnswerRule, CardText, sides_images
 from flashapp.tui.widgets.key_bar import KeyBar
@@ -83,7 +84,7 @@ class StudyParts:
     keys: KeyBar = field(default_factory=lambda: KeyBar(give_way=GIVE_WAY))
 
 
-class StudyScreen(Screen[None]):
+class StudyScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     StudyScreen #card { height: 1fr; padding: 1 2; align-horizontal: center; }
     StudyScreen #card > * { width: 100%; max-width: 100; }

@@ -14,10 +14,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from flashapp.core.scheduling import Rating
 from flashapp.tui.formatting import duration_text, percent, when_text
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from flashapp.store.study_session import SessionStats
@@ -95,7 +97,7 @@ def summary_content(
     return Content("\n").join(lines)
 
 
-class SummaryScreen(Screen[str]):
+class SummaryScreen(StyledOnMount, Screen[str]):
     DEFAULT_CSS = """
     SummaryScreen { align: center middle; }
     SummaryScreen #summary {

@@ -8,10 +8,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 
-class TextPromptScreen(ModalScreen[str | None]):
+class TextPromptScreen(StyledOnMount, ModalScreen[str | None]):
     DEFAULT_CSS = """
     TextPromptScreen { align: center middle; }
     TextPromptScreen #prompt-box {
