@@ -43,11 +43,10 @@ back = "Right."
 
 
 @pytest.fixture
-def runnable_collection(db_path, clock, write_deck, empty_collection_file):
-    """The runnable deck in a copy of the migrated empty collection (no migrations per test)."""
-    path = empty_collection_file(db_path)
-    with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
-        collection.import_paths([write_deck(RUNNABLE_DECK, "runnable.toml")], backup=False)
+def runnable_collection(db_path, clock, deck_collection_template):
+    """The runnable deck: a copy of a collection it was imported into once per test process."""
+    shutil.copyfile(deck_collection_template(RUNNABLE_DECK), db_path)
+    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC, fuzz=False) as collection:
         yield collection
 
 
