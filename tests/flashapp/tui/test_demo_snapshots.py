@@ -6,9 +6,11 @@ Regenerate with `pytest tests/flashapp/tui/test_demo_snapshots.py --snapshot-upd
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
-from flashapp.demo_cache import demo_key
+from flashapp.demo_cache import DemoKey, demo_key
 from flashapp.tui.app import make_app
 from flashapp.tui.screens.demo import CachedRun, DemoScreen
 from flashapp.tui.screens.demo_outputs import demo_view
@@ -18,16 +20,23 @@ CONCEPT = "transposed_conv"
 PARAMS = {"size": 4, "kernel": 3, "stride": 2}
 
 
-def with_cached_run(app, concept: str = CONCEPT, params: dict | None = None):
-    """The app with the concept's run already in its demo cache, as after a first opening and Run: the
-    demo screen then shows it at once, from the cache (what the snapshots are of)."""
+@functools.cache
+def engine_run(concept: str, params: tuple[tuple[str, int], ...]) -> tuple[DemoKey, CachedRun]:
+    """The concept's run with `params` (the dict's items), made once per test process: the snapshots
+    at both sizes show the same run (read only). Attention's runs are made under `steady_sdpa_gap`, as
+    every snapshot of them is."""
     from engine.registry import ENGINE_VERSION, validate_params
     from engine.runner import run
 
-    values = validate_params(concept, PARAMS if params is None else params)
+    values = validate_params(concept, dict(params))
     result = run(concept, values, device="cpu", seed=int(values["seed"]))
-    key = demo_key(concept, values, "cpu", ENGINE_VERSION)
-    app.demo_cache.put(key, CachedRun(result, demo_view(result)))
+    return demo_key(concept, values, "cpu", ENGINE_VERSION), CachedRun(result, demo_view(result))
+
+
+def with_cached_run(app, concept: str = CONCEPT, params: dict | None = None):
+    """The app with the concept's run already in its demo cache, as after a first opening and Run: the
+    demo screen then shows it at once, from the cache (what the snapshots are of)."""
+    app.demo_cache.put(*engine_run(concept, tuple((PARAMS if params is None else params).items())))
     return app
 
 

@@ -21,7 +21,6 @@ TINY = {
     "segmentation.unet": {"steps": 2, "size": 8, "width": 2},
     "autoencoder": {"steps": 3},
     "flow_matching": {"steps": 3, "reflow_steps": 2, "batch": 16, "sample_steps": 4},
-    "positional.sinusoidal": {"positions": 40, "d": 16},
     "transformer.toy_task": {"steps": 12, "batch": 16},
 }
 
@@ -100,27 +99,6 @@ def check_all_positions_shown(demo: DemoScreen) -> None:
     assert all(len(line) <= width for line in lines)
 
 
-async def test_the_sinusoidal_matrix_shows_all_its_positions_on_the_demo_screen():
-    """At 80 columns, then (the terminal widened, the same run) at 100."""
-    app = make_app(None)
-    async with app.run_test(size=(80, 32)) as pilot:
-        demo = DemoScreen("positional.sinusoidal", {}, device="cpu")
-        app.push_screen(demo)
-        await pilot.pause()
-        await pilot.press("r")
-        deadline = time.monotonic() + 60
-        while demo.running or demo.result is None:
-            assert time.monotonic() < deadline
-            await pilot.pause(0.05)
-        await pilot.pause()
-        narrow = demo.query(HeatmapGrid).first().size.width
-        check_all_positions_shown(demo)
-        await pilot.resize_terminal(100, 32)
-        await pilot.pause()
-        assert demo.query(HeatmapGrid).first().size.width > narrow
-        check_all_positions_shown(demo)
-
-
 def test_a_line_plot_has_its_axis_ends_and_a_legend():
     plot = render_line_plot([Series("loss", [4.0, 2.0, 1.0, 0.5])], 40, 8, log_y=True, x_label="step")
     lines = plot.plain.split("\n")
@@ -189,27 +167,52 @@ def check_panels_fit(demo: DemoScreen, columns: int) -> None:
             assert widest <= widget.size.width, (widget, widest, widget.size.width)
 
 
-@pytest.mark.parametrize("concept", CONCEPTS)
-async def test_every_concepts_outputs_are_drawn(concept):
+async def draw_at_80_then_100(pilot, concept: str) -> None:
+    """The concept's demo opened and run at 80x24 (TINY parameters), the terminal widened to 100x32
+    (the same run laid out again), each time every panel inside the screen; then closed. The
+    sinusoidal matrix (its default 64 positions) also shows all its positions at both widths."""
+    app = pilot.app
+    await pilot.resize_terminal(80, 24)
+    await pilot.pause()
+    demo = DemoScreen(concept, TINY.get(concept, {}), device="cpu")
+    app.push_screen(demo)
+    await pilot.pause()
+    await pilot.press("r")
+    deadline = time.monotonic() + 60
+    while demo.running or demo.result is None:
+        assert time.monotonic() < deadline and "Error" not in str(demo.query_one("#demo-status").content)
+        await pilot.pause(0.05)
+    await pilot.pause()
+    narrow = demo.query_one("#demo-panels").size.width
+    check_panels_fit(demo, 80)
+    if concept == "positional.sinusoidal":
+        grid_width = demo.query(HeatmapGrid).first().size.width
+        check_all_positions_shown(demo)
+    await pilot.resize_terminal(100, 32)
+    await pilot.pause()
+    assert demo.query_one("#demo-panels").size.width > narrow  # laid out again at the new width
+    check_panels_fit(demo, 100)
+    if concept == "positional.sinusoidal":
+        assert demo.query(HeatmapGrid).first().size.width > grid_width
+        check_all_positions_shown(demo)
+    await pilot.press("escape")
+    await pilot.pause()
+    assert app.screen is not demo
+
+
+async def test_every_concepts_outputs_are_drawn():
     """Every concept's figures drawn at 80 columns, then, the terminal widened, at 100: each panel inside
-    the screen's width. One run per concept (TINY parameters): what is under test is the drawing."""
+    the screen's width. One run per concept (TINY parameters): what is under test is the drawing. One
+    app serves them all, each concept's demo opened, run, widened and closed in turn (a failure names
+    the concept)."""
+    assert "positional.sinusoidal" in CONCEPTS
     app = make_app(None)
     async with app.run_test(size=(80, 24)) as pilot:
-        demo = DemoScreen(concept, TINY.get(concept, {}), device="cpu")
-        app.push_screen(demo)
-        await pilot.pause()
-        await pilot.press("r")
-        deadline = time.monotonic() + 60
-        while demo.running or demo.result is None:
-            assert time.monotonic() < deadline and "Error" not in str(demo.query_one("#demo-status").content)
-            await pilot.pause(0.05)
-        await pilot.pause()
-        narrow = demo.query_one("#demo-panels").size.width
-        check_panels_fit(demo, 80)
-        await pilot.resize_terminal(100, 32)
-        await pilot.pause()
-        assert demo.query_one("#demo-panels").size.width > narrow  # laid out again at the new width
-        check_panels_fit(demo, 100)
+        for concept in CONCEPTS:
+            try:
+                await draw_at_80_then_100(pilot, concept)
+            except AssertionError as error:
+                raise AssertionError(f"{concept}: {error}") from error
 
 
 def test_a_narrow_line_plot_legend_keeps_whole_entries_on_as_many_lines_as_it_needs():
