@@ -183,7 +183,7 @@ class FlashApp(App[None]):
     def _check_changes(self) -> None:
         """Another process changed the collection: the screen on top reads its counts and lists again
         (screens that show them have `collection_changed`)."""
-        if self._collection is None:
+        if self._collection is None or not self.is_running:  # closing: the screens' widgets are going
             return
         try:
             token = self._collection.change_token()
@@ -191,7 +191,7 @@ class FlashApp(App[None]):
             return
         changed = self._seen_change is not None and token != self._seen_change
         self._seen_change = token
-        stack = self.screen_stack  # empty while the app closes, when a last tick can still come
+        stack = self.screen_stack
         refresh = getattr(stack[-1], "collection_changed", None) if stack else None
         if changed and callable(refresh):
             refresh()

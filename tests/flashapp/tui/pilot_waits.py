@@ -33,8 +33,9 @@ SETTLE_LIMIT_SECONDS = 10.0
 
 
 def _loop_busy(loop: asyncio.AbstractEventLoop) -> bool:
-    """Callbacks other than the running one are ready: a task to step, a message to handle."""
-    return any(not handle._cancelled for handle in loop._ready)
+    """Callbacks other than the running one are ready: a task to step, a message to handle. Worker
+    threads add to the queue as it is read: it is copied first, in one step that holds the GIL."""
+    return any(not handle._cancelled for handle in list(loop._ready))
 
 
 def _screen_pending(app: App) -> bool:

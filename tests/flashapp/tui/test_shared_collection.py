@@ -8,6 +8,7 @@ from datetime import UTC
 from flashapp.store.collection import Collection
 from flashapp.tui.app import make_app
 from flashapp.tui.screens.browse import BrowseScreen
+from flashapp.tui.screens.home import HomeScreen
 from flashapp.tui.widgets.deck_tree import DeckTree
 
 NEW_DECK = """\
@@ -52,3 +53,24 @@ def test_the_token_moves_only_when_something_changed(study_collection, db_path, 
     with Collection.open(db_path, shipped_decks=False, tz=UTC) as other:
         other.import_paths([write_deck(NEW_DECK, "cli.toml")], backup=False)
     assert study_collection.change_token() != first
+
+
+async def test_a_change_check_while_the_app_closes_refreshes_nothing(study_collection, monkeypatch):
+    """The change check runs on a timer, and a tick can come while the app takes its screens down: it
+    refreshed the home screen after its deck tree had gone (NoMatches, a failed run). Here the check
+    runs as the home screen unmounts, and every look sees a change."""
+    moves = iter(range(1_000_000))
+    monkeypatch.setattr(study_collection, "change_token", lambda: next(moves))
+    ticks = []
+
+    def tick_while_unmounting(home: HomeScreen) -> None:  # its widgets have gone; it is still on the stack
+        ticks.append(home.app.is_running)
+        home.app._check_changes()
+
+    monkeypatch.setattr(HomeScreen, "on_unmount", tick_while_unmounting, raising=False)
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app._check_changes()
+    assert ticks == [False]  # the tick came during the close, and the app closed without an error
+    assert app.return_code in (None, 0)
