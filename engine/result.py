@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,42 @@ from matplotlib.figure import Figure
 from engine.text import wrap_paragraph
 
 Labels = tuple[list[str], list[str]]  # (row names, column names)
+FigureBuilder = Callable[[], Figure]
+
+
+class LazyFigures(Mapping[str, Figure]):
+    """Figures by name, each drawn the first time it is read (then kept): a run's names are known at
+    once, but drawing costs most of a run's CPU and the TUI needs the figures only when asked to save.
+
+    Values given are Figures or builders (no-argument callables returning one). A builder reads only
+    what its run computed, so drawing it later gives the same figure as drawing it at once. Pickling
+    draws every figure first and keeps plain Figures (builders are closures)."""
+
+    def __init__(self, figures: Mapping[str, Figure | FigureBuilder] | None = None):
+        self._items: dict[str, Figure | FigureBuilder] = dict(figures or {})
+
+    def __getitem__(self, name: str) -> Figure:
+        value = self._items[name]
+        if not isinstance(value, Figure):
+            value = value()
+            self._items[name] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def built(self) -> list[str]:
+        """The names of the figures drawn so far."""
+        return [name for name, value in self._items.items() if isinstance(value, Figure)]
+
+    def __reduce__(self):
+        return (LazyFigures, ({name: self[name] for name in self},))
+
+    def __repr__(self) -> str:
+        return f"LazyFigures({list(self._items)}, built={self.built()})"
 
 
 @dataclass
@@ -28,7 +65,7 @@ class ConceptOutput:
     arrays: dict[str, np.ndarray]
     metrics: dict[str, float]
     explanation: str
-    figures: dict[str, Figure]
+    figures: Mapping[str, Figure | FigureBuilder]
     labels: dict[str, Labels] = field(default_factory=dict)
 
 
@@ -36,7 +73,8 @@ class ConceptOutput:
 class DemoResult:
     """One run of a concept. `params` are the validated values (seed included), `device` the one used,
     `arrays` numpy copies of the tensors worth looking at, `metrics` plain floats, `explanation` a few
-    paragraphs of plain text with the formula, `figures` Agg-backed matplotlib figures by name,
+    paragraphs of plain text with the formula, `figures` Agg-backed matplotlib figures by name (a
+    read-only `LazyFigures`: each is drawn when first read),
     `elapsed_s` the wall time of the run, `labels` the row and column names of the arrays that
     `summary()` prints as matrices."""
 
@@ -47,7 +85,7 @@ class DemoResult:
     arrays: dict[str, np.ndarray]
     metrics: dict[str, float]
     explanation: str
-    figures: dict[str, Figure]
+    figures: Mapping[str, Figure]
     elapsed_s: float
     labels: dict[str, Labels] = field(default_factory=dict)
 

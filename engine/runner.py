@@ -12,7 +12,7 @@ import torch
 from engine.context import CancelFn, ProgressFn, RunContext
 from engine.devices import pick_device
 from engine.registry import ParamValue, get_concept, validate_params
-from engine.result import ConceptOutput, DemoResult
+from engine.result import ConceptOutput, DemoResult, LazyFigures
 
 # The demos' models are tiny (an MLP of width 128, a U-Net of 8-32 channels): split over several threads,
 # each step is mostly threads waiting for each other, and when another process holds a core the waits
@@ -73,7 +73,7 @@ def run(
         arrays=output.arrays,
         metrics={key: float(value) for key, value in output.metrics.items()},
         explanation=output.explanation,
-        figures=output.figures,
+        figures=LazyFigures(output.figures),
         elapsed_s=elapsed,
         labels=output.labels,
     )

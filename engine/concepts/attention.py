@@ -146,65 +146,74 @@ def scaled_dot_product(p: dict, ctx: RunContext) -> ConceptOutput:
     scores = q @ k.T  # (n, n), spread ≈ √d
     table = scaling_study(g)
     rows, cols = labels("q", n), labels("k", n)
-    fig_w = new_figure(10, 4.2)
-    ax1, ax2 = fig_w.subplots(1, 2)
-    heatmap(
-        ax1,
-        weights.cpu(),
-        rows,
-        cols,
-        title=f"softmax(QKᵀ/√{d})",
-        xlabel="key",
-        ylabel="query",
-        vmin=0,
-        vmax=1,
-    )
-    heatmap(
-        ax2,
-        weights_unscaled.cpu(),
-        rows,
-        cols,
-        title="softmax(QKᵀ), no scaling",
-        xlabel="key",
-        vmin=0,
-        vmax=1,
-    )
-    fig_s = new_figure(16, 4)
-    ax0, ax1, ax2, ax3 = fig_s.subplots(1, 4)
-    for column, style, name in ((0, "o-", "with 1/√d"), (1, "s--", "without")):
-        ax0.plot(SCALING_DIMS, table[:, column + 4], style, label=name)
-        ax1.plot(SCALING_DIMS, table[:, column], style, label=name)
-        ax2.plot(SCALING_DIMS, table[:, column + 2], style, label=name)
-        ax3.plot(SCALING_DIMS, table[:, column + 6], style, label=name)
-    ax0.set(
-        xscale="log",
-        yscale="log",
-        xlabel="dimension d",
-        ylabel="std of the scores",
-        title="Score spread vs d",
-    )
-    ax3.set(
-        xscale="log",
-        yscale="log",
-        xlabel="dimension d",
-        ylabel="‖∂softmax/∂scores‖_F",
-        title="Gradient through the softmax vs d",
-    )
-    ax0.legend()
-    ax3.legend()
-    ax1.axhline(math.log(SCALING_KEYS), color="gray", lw=0.8, ls=":", label=f"uniform: log {SCALING_KEYS}")
-    ax1.set(
-        xscale="log", xlabel="dimension d", ylabel="entropy of a softmax row (nats)", title="Entropy vs d"
-    )
-    ax2.set(
-        xscale="log",
-        xlabel="dimension d",
-        ylabel="largest weight in a row",
-        title="Saturation vs d",
-        ylim=(0, 1.02),
-    )
-    ax1.legend()
-    ax2.legend()
+
+    def draw_weights() -> Figure:
+        fig_w = new_figure(10, 4.2)
+        ax1, ax2 = fig_w.subplots(1, 2)
+        heatmap(
+            ax1,
+            weights.cpu(),
+            rows,
+            cols,
+            title=f"softmax(QKᵀ/√{d})",
+            xlabel="key",
+            ylabel="query",
+            vmin=0,
+            vmax=1,
+        )
+        heatmap(
+            ax2,
+            weights_unscaled.cpu(),
+            rows,
+            cols,
+            title="softmax(QKᵀ), no scaling",
+            xlabel="key",
+            vmin=0,
+            vmax=1,
+        )
+        return fig_w
+
+    def draw_scaling() -> Figure:
+        fig_s = new_figure(16, 4)
+        ax0, ax1, ax2, ax3 = fig_s.subplots(1, 4)
+        for column, style, name in ((0, "o-", "with 1/√d"), (1, "s--", "without")):
+            ax0.plot(SCALING_DIMS, table[:, column + 4], style, label=name)
+            ax1.plot(SCALING_DIMS, table[:, column], style, label=name)
+            ax2.plot(SCALING_DIMS, table[:, column + 2], style, label=name)
+            ax3.plot(SCALING_DIMS, table[:, column + 6], style, label=name)
+        ax0.set(
+            xscale="log",
+            yscale="log",
+            xlabel="dimension d",
+            ylabel="std of the scores",
+            title="Score spread vs d",
+        )
+        ax3.set(
+            xscale="log",
+            yscale="log",
+            xlabel="dimension d",
+            ylabel="‖∂softmax/∂scores‖_F",
+            title="Gradient through the softmax vs d",
+        )
+        ax0.legend()
+        ax3.legend()
+        ax1.axhline(
+            math.log(SCALING_KEYS), color="gray", lw=0.8, ls=":", label=f"uniform: log {SCALING_KEYS}"
+        )
+        ax1.set(
+            xscale="log", xlabel="dimension d", ylabel="entropy of a softmax row (nats)", title="Entropy vs d"
+        )
+        ax2.set(
+            xscale="log",
+            xlabel="dimension d",
+            ylabel="largest weight in a row",
+            title="Saturation vs d",
+            ylim=(0, 1.02),
+        )
+        ax1.legend()
+        ax2.legend()
+        return fig_s
+
     arrays = arrays_from(
         Q=q,
         K=k,
@@ -252,7 +261,7 @@ matches F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
         arrays,
         metrics,
         explanation,
-        {"weights": fig_w, "scaling": fig_s},
+        {"weights": draw_weights, "scaling": draw_scaling},
         labels={
             "weights": (rows, cols),
             "weights_unscaled": (rows, cols),
@@ -342,32 +351,39 @@ def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
     n, d = x.shape
     q, k, v = x @ w_q, x @ w_k, x @ w_v  # (n, d) each: all three from the same sequence
     out, weights = attention(q, k, v)  # (n, d), (n, n)
-    fig = new_figure(5.5, 4.6) if n <= 8 else new_figure(8.5, 7.2)
-    ax = fig.subplots()
-    heatmap(
-        ax,
-        weights.cpu(),
-        tokens,
-        tokens,
-        title="Self-attention weights (rows sum to 1)",
-        xlabel="key token (attended to)",
-        ylabel="query token (attending)",
-        vmin=0,
-        vmax=1,
-    )
-    if p["input"] == "sentence":  # the row to read first: where "it" looks
-        row = SENTENCE.index("it")
-        ax.add_patch(Rectangle((-0.5, row - 0.5), n, 1, fill=False, edgecolor="red", lw=2))
-        ax.set_title('Self-attention weights (rows sum to 1): "it" attends to "animal"')
-    fig_qkv = _qkv_figure(
-        {
-            "X": (x, tokens),
-            "Q = X W_q": (q, tokens),
-            "K = X W_k": (k, tokens),
-            "V = X W_v": (v, tokens),
-            "output": (out, tokens),
-        }
-    )
+
+    def draw_weights() -> Figure:
+        fig = new_figure(5.5, 4.6) if n <= 8 else new_figure(8.5, 7.2)
+        ax = fig.subplots()
+        heatmap(
+            ax,
+            weights.cpu(),
+            tokens,
+            tokens,
+            title="Self-attention weights (rows sum to 1)",
+            xlabel="key token (attended to)",
+            ylabel="query token (attending)",
+            vmin=0,
+            vmax=1,
+        )
+        if p["input"] == "sentence":  # the row to read first: where "it" looks
+            row = SENTENCE.index("it")
+            ax.add_patch(Rectangle((-0.5, row - 0.5), n, 1, fill=False, edgecolor="red", lw=2))
+            ax.set_title('Self-attention weights (rows sum to 1): "it" attends to "animal"')
+        return fig
+
+    def draw_qkv() -> Figure:
+        fig_qkv = _qkv_figure(
+            {
+                "X": (x, tokens),
+                "Q = X W_q": (q, tokens),
+                "K = X W_k": (k, tokens),
+                "V = X W_v": (v, tokens),
+                "output": (out, tokens),
+            }
+        )
+        return fig_qkv
+
     metrics = {
         "max_abs_diff_vs_sdpa": _sdpa_gap(q, k, v, out),
         "row_sum_max_error": (weights.sum(-1) - 1).abs().max().item(),
@@ -401,7 +417,7 @@ vectors. Matches F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdp
         arrays_from(X=x, Q=q, K=k, V=v, weights=weights, output=out),
         metrics,
         explanation,
-        {"weights": fig, "qkv": fig_qkv},
+        {"weights": draw_weights, "qkv": draw_qkv},
         labels={"weights": (tokens, tokens)},
     )
 
@@ -416,21 +432,28 @@ def cross_attention(p: dict, ctx: RunContext) -> ConceptOutput:
     k, v = x @ w_k, x @ w_v  # (m, d) each: keys and values come from the source
     out, weights = attention(q, k, v)  # (n, d), (n, m)
     rows, cols = labels("y", n), labels("x", m)
-    fig = new_figure(max(5.0, 0.7 * m + 2.5), max(3.5, 0.5 * n + 1.8))
-    heatmap(
-        fig.subplots(),
-        weights.cpu(),
-        rows,
-        cols,
-        title=f"Cross-attention weights ({n} x {m})",
-        xlabel="source token (key / value)",
-        ylabel="target token (query)",
-        vmin=0,
-        vmax=1,
-    )
-    fig_qkv = _qkv_figure(
-        {"Q = Y W_q": (q, rows), "K = X W_k": (k, cols), "V = X W_v": (v, cols), "output": (out, rows)}
-    )
+
+    def draw_weights() -> Figure:
+        fig = new_figure(max(5.0, 0.7 * m + 2.5), max(3.5, 0.5 * n + 1.8))
+        heatmap(
+            fig.subplots(),
+            weights.cpu(),
+            rows,
+            cols,
+            title=f"Cross-attention weights ({n} x {m})",
+            xlabel="source token (key / value)",
+            ylabel="target token (query)",
+            vmin=0,
+            vmax=1,
+        )
+        return fig
+
+    def draw_qkv() -> Figure:
+        fig_qkv = _qkv_figure(
+            {"Q = Y W_q": (q, rows), "K = X W_k": (k, cols), "V = X W_v": (v, cols), "output": (out, rows)}
+        )
+        return fig_qkv
+
     metrics = {
         "max_abs_diff_vs_sdpa": _sdpa_gap(q, k, v, out),
         "row_sum_max_error": (weights.sum(-1) - 1).abs().max().item(),
@@ -453,7 +476,7 @@ F.scaled_dot_product_attention to {metrics["max_abs_diff_vs_sdpa"]:.1e}.
         arrays_from(Y=y, X=x, Q=q, K=k, V=v, weights=weights, output=out),
         metrics,
         explanation,
-        {"weights": fig, "qkv": fig_qkv},
+        {"weights": draw_weights, "qkv": draw_qkv},
         labels={"weights": (rows, cols)},
     )
 
@@ -499,48 +522,56 @@ def multihead(p: dict, ctx: RunContext) -> ConceptOutput:
     tokens = labels("t", n)
     cols = min(heads, 4)
     rows_of_plots = math.ceil(heads / cols)
-    fig = new_figure(3.2 * cols + 0.8, 3.0 * rows_of_plots + 0.4)
-    axes = np.atleast_1d(fig.subplots(rows_of_plots, cols)).ravel()
-    for head, ax in enumerate(axes):
-        if head >= heads:
-            ax.set_axis_off()
-            continue
-        heatmap(
-            ax,
-            weights[0, head].cpu(),
-            tokens,
-            tokens,
-            title=f"head {head}",
-            xlabel="key",
-            ylabel="query" if head % cols == 0 else "",
-            vmin=0,
-            vmax=1,
-            annotate=n <= 8,
-            colorbar=None if head % cols != cols - 1 and head != heads - 1 else "weight",
+
+    def draw_untrained_heads() -> Figure:
+        fig = new_figure(3.2 * cols + 0.8, 3.0 * rows_of_plots + 0.4)
+        axes = np.atleast_1d(fig.subplots(rows_of_plots, cols)).ravel()
+        for head, ax in enumerate(axes):
+            if head >= heads:
+                ax.set_axis_off()
+                continue
+            heatmap(
+                ax,
+                weights[0, head].cpu(),
+                tokens,
+                tokens,
+                title=f"head {head}",
+                xlabel="key",
+                ylabel="query" if head % cols == 0 else "",
+                vmin=0,
+                vmax=1,
+                annotate=n <= 8,
+                colorbar=None if head % cols != cols - 1 and head != heads - 1 else "weight",
+            )
+        fig.suptitle(
+            f"{heads} untrained heads (random weights, random tokens): arbitrary patterns, no head has a job"
         )
-    fig.suptitle(
-        f"{heads} untrained heads (random weights, random tokens): arbitrary patterns, no head has a job"
-    )
+        return fig
+
     special = specialised_heads(HEAD_SENTENCE)  # (4, T, T)
-    fig_heads = new_figure(12.5, 11)
-    for head, ax in enumerate(fig_heads.subplots(2, 2).ravel()):
-        heatmap(
-            ax,
-            special[head],
-            HEAD_SENTENCE,
-            HEAD_SENTENCE,
-            title=f"head {head}: {HEAD_KINDS[head]}",
-            xlabel="key (attended to)",
-            ylabel="query" if head % 2 == 0 else "",
-            vmin=0,
-            vmax=1,
-            annotate=False,
-            colorbar="weight" if head % 2 else None,
-            aspect="equal",
+
+    def draw_heads() -> Figure:
+        fig_heads = new_figure(12.5, 11)
+        for head, ax in enumerate(fig_heads.subplots(2, 2).ravel()):
+            heatmap(
+                ax,
+                special[head],
+                HEAD_SENTENCE,
+                HEAD_SENTENCE,
+                title=f"head {head}: {HEAD_KINDS[head]}",
+                xlabel="key (attended to)",
+                ylabel="query" if head % 2 == 0 else "",
+                vmin=0,
+                vmax=1,
+                annotate=False,
+                colorbar="weight" if head % 2 else None,
+                aspect="equal",
+            )
+        fig_heads.suptitle(
+            "Four heads with different jobs on one sentence (hand-set Q and K from the tokens' features)"
         )
-    fig_heads.suptitle(
-        "Four heads with different jobs on one sentence (hand-set Q and K from the tokens' features)"
-    )
+        return fig_heads
+
     differs = min(
         (special[a] - special[b]).abs().sum(-1).mean().item() / 2 for a in range(4) for b in range(a + 1, 4)
     )
@@ -577,7 +608,9 @@ weights by {metrics["max_abs_diff_vs_torch_weights"]:.1e}.
         X=x[0], weights=weights[0], output=out[0], torch_output=ref_out[0], specialised_weights=special
     )
     arrays["head_words"] = np.array(HEAD_SENTENCE)  # the specialised heads' tokens, for the terminal
-    return ConceptOutput(arrays, metrics, explanation, {"heads": fig_heads, "untrained_heads": fig})
+    return ConceptOutput(
+        arrays, metrics, explanation, {"heads": draw_heads, "untrained_heads": draw_untrained_heads}
+    )
 
 
 def _masked_panel(ax, values: torch.Tensor, mask: torch.Tensor, title: str, bar: str, cmap: str = "viridis"):
@@ -643,12 +676,18 @@ def masked(p: dict, ctx: RunContext) -> ConceptOutput:
     above = weights.masked_select(~mask)
     tokens = labels("t", n)
     scores = (q @ k.T / math.sqrt(d)).masked_fill(~mask, float("-inf"))  # (n, n): what the softmax sees
-    fig = new_figure(11, 4.8)
-    ax1, ax2 = fig.subplots(1, 2)
-    _masked_panel(
-        ax1, scores.cpu(), mask.cpu(), "Scores Q Kᵀ/√d + M: -∞ above the diagonal", "score", "RdBu_r"
-    )
-    _masked_panel(ax2, weights.cpu(), mask.cpu(), "Weights after softmax: exactly 0 where masked", "weight")
+
+    def draw_weights() -> Figure:
+        fig = new_figure(11, 4.8)
+        ax1, ax2 = fig.subplots(1, 2)
+        _masked_panel(
+            ax1, scores.cpu(), mask.cpu(), "Scores Q Kᵀ/√d + M: -∞ above the diagonal", "score", "RdBu_r"
+        )
+        _masked_panel(
+            ax2, weights.cpu(), mask.cpu(), "Weights after softmax: exactly 0 where masked", "weight"
+        )
+        return fig
+
     metrics = {
         "max_weight_above_diagonal": above.abs().max().item() if above.numel() else 0.0,
         "max_abs_diff_vs_sdpa_causal": _sdpa_gap(q, k, v, out, is_causal=True),
@@ -671,7 +710,7 @@ torch's F.scaled_dot_product_attention with is_causal=True to {metrics["max_abs_
         arrays_from(X=x, mask=mask, scores=scores, weights=weights, output=out),
         metrics,
         explanation,
-        {"weights": fig},
+        {"weights": draw_weights},
         labels={"weights": (tokens, tokens)},
     )
 
@@ -705,37 +744,42 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
     error_causal = (causal_after - causal_before).abs().max().item()
     tokens = [f"t{j}" for j in perm.tolist()]  # rows in permuted order
     dims = labels("d", d)
-    fig = new_figure(12, 10)
-    grid = fig.subplots(3, 3)
-    scale = float(max(permute_after.abs().max(), pe_after.abs().max(), causal_after.abs().max()))
-    panels = [
-        (permute_after, "P·f(X)"),
-        (permute_before, "f(P·X)"),
-        (permute_after - permute_before, f"difference (max {error:.1e})"),
-        (pe_after, "P·f(X + PE)"),
-        (pe_before, "f(P·X + PE)"),
-        (pe_after - pe_before, f"difference (max {error_pe:.2f})"),
-        (causal_after, "P·f_causal(X)"),
-        (causal_before, "f_causal(P·X)"),
-        (causal_after - causal_before, f"difference (max {error_causal:.2f})"),
-    ]
-    for ax, (matrix, title) in zip(grid.ravel(), panels, strict=True):
-        heatmap(
-            ax,
-            matrix.cpu(),
-            tokens,
-            labels("", d),
-            title=title,
-            xlabel="dimension",
-            cmap="RdBu_r",
-            vmin=-scale,
-            vmax=scale,
-            annotate=False,
-            colorbar=None if "diff" not in title else "value",
-        )
-    grid[0, 0].set_ylabel("no positions\ntoken (permuted order)")
-    grid[1, 0].set_ylabel("with sinusoidal PE\ntoken (permuted order)")
-    grid[2, 0].set_ylabel("causal mask, no PE\ntoken (permuted order)")
+
+    def draw_equivariance() -> Figure:
+        fig = new_figure(12, 10)
+        grid = fig.subplots(3, 3)
+        scale = float(max(permute_after.abs().max(), pe_after.abs().max(), causal_after.abs().max()))
+        panels = [
+            (permute_after, "P·f(X)"),
+            (permute_before, "f(P·X)"),
+            (permute_after - permute_before, f"difference (max {error:.1e})"),
+            (pe_after, "P·f(X + PE)"),
+            (pe_before, "f(P·X + PE)"),
+            (pe_after - pe_before, f"difference (max {error_pe:.2f})"),
+            (causal_after, "P·f_causal(X)"),
+            (causal_before, "f_causal(P·X)"),
+            (causal_after - causal_before, f"difference (max {error_causal:.2f})"),
+        ]
+        for ax, (matrix, title) in zip(grid.ravel(), panels, strict=True):
+            heatmap(
+                ax,
+                matrix.cpu(),
+                tokens,
+                labels("", d),
+                title=title,
+                xlabel="dimension",
+                cmap="RdBu_r",
+                vmin=-scale,
+                vmax=scale,
+                annotate=False,
+                colorbar=None if "diff" not in title else "value",
+            )
+        grid[0, 0].set_ylabel("no positions\ntoken (permuted order)")
+        grid[1, 0].set_ylabel("with sinusoidal PE\ntoken (permuted order)")
+        grid[2, 0].set_ylabel("causal mask, no PE\ntoken (permuted order)")
+        fig.suptitle(f"Permuting the {n} tokens by P = {perm.tolist()}")
+        return fig
+
     # The same on a sentence and its permutation: the weight matrix is permuted rows and columns.
     words = ["dog", "bites", "man"]
     swap = torch.tensor([2, 1, 0])  # "man bites dog"
@@ -747,17 +791,25 @@ def permutation(p: dict, ctx: RunContext) -> ConceptOutput:
         embed[swap] @ w_q, embed[swap] @ w_k, embed[swap] @ w_v, causal_mask(3, ctx.device)
     )[1]
     swapped_words = [words[j] for j in swap.tolist()]
-    fig_words = new_figure(11, 7.6)
-    axes = fig_words.subplots(2, 2)
-    for ax, matrix, names, title in (
-        (axes[0, 0], w_sentence, words, '"dog bites man"'),
-        (axes[0, 1], w_swapped, swapped_words, '"man bites dog": the same weights, rows and columns moved'),
-        (axes[1, 0], w_sentence_causal, words, '"dog bites man", causal mask'),
-        (axes[1, 1], w_swapped_causal, swapped_words, '"man bites dog", causal: new weights'),
-    ):
-        heatmap(ax, matrix.cpu(), names, names, title=title, xlabel="key", ylabel="query", vmin=0, vmax=1)
-    fig_words.suptitle("No positions: a sentence and its permutation get the same attention, moved")
-    fig.suptitle(f"Permuting the {n} tokens by P = {perm.tolist()}")
+
+    def draw_sentence() -> Figure:
+        fig_words = new_figure(11, 7.6)
+        axes = fig_words.subplots(2, 2)
+        for ax, matrix, names, title in (
+            (axes[0, 0], w_sentence, words, '"dog bites man"'),
+            (
+                axes[0, 1],
+                w_swapped,
+                swapped_words,
+                '"man bites dog": the same weights, rows and columns moved',
+            ),
+            (axes[1, 0], w_sentence_causal, words, '"dog bites man", causal mask'),
+            (axes[1, 1], w_swapped_causal, swapped_words, '"man bites dog", causal: new weights'),
+        ):
+            heatmap(ax, matrix.cpu(), names, names, title=title, xlabel="key", ylabel="query", vmin=0, vmax=1)
+        fig_words.suptitle("No positions: a sentence and its permutation get the same attention, moved")
+        return fig_words
+
     metrics = {
         "equivariance_error": error,
         "equivariance_error_with_pe": error_pe,
@@ -792,6 +844,6 @@ sees tokens 0..i, and which tokens those are changes when they move (difference 
         arrays,
         metrics,
         explanation,
-        {"equivariance": fig, "sentence": fig_words},
+        {"equivariance": draw_equivariance, "sentence": draw_sentence},
         labels={name: (tokens, dims) for name in ("P_f_X", "f_P_X", "P_f_X_plus_PE", "f_P_X_plus_PE")},
     )

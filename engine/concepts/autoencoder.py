@@ -6,6 +6,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from matplotlib.figure import Figure
 
 from engine.context import RunContext
 from engine.plots import new_figure
@@ -96,67 +97,74 @@ def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
     loss_curve = torch.stack(losses).cpu()
 
     shown = 8
-    fig_rec = new_figure(12, 3.4)
-    grid = fig_rec.subplots(2, shown)
-    for i in range(shown):
-        for row, images in enumerate((x_test, recon)):
-            ax = grid[row, i]
-            ax.imshow(images[i].reshape(SIDE, SIDE).cpu().numpy(), cmap="magma", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-        grid[0, i].set_title(f"test {i}", fontsize=9)
-    grid[0, 0].set_ylabel("input")
-    grid[1, 0].set_ylabel("reconstruction")
-    fig_rec.suptitle(f"144 pixels -> {latent} numbers -> 144 pixels (test MSE {test_mse:.4f})")
 
-    fig_lat = new_figure(13, 4.4)
-    ax1, ax2, ax3 = fig_lat.subplots(1, 3)
-    zc = z2.cpu().numpy()
-    if latent == 1:  # a flat axis hides the points: spread them a little vertically (no meaning)
-        zc[:, 1] = np.random.default_rng(ctx.seed).uniform(-0.3, 0.3, len(zc)) * cell_span(zc[:, 0])
-    for ax, column, name in ((ax1, 0, "x"), (ax2, 1, "y")):
-        points = ax.scatter(zc[:, 0], zc[:, 1], c=pos_test[:, column].cpu().numpy(), cmap="viridis", s=8)
-        fig_lat.colorbar(points, ax=ax, label=f"true blob {name} position")
-        ax.set(
-            title=f"Latent codes, coloured by blob {name}",
-            xlabel="z[0]",
-            ylabel="z[1]" if latent >= 2 else "",
-        )
-    # The decoded grid drawn where its codes lie, over the codes of the test images
-    cell_w = float(gx[1] - gx[0]) if cols > 1 else 1.0
-    cell_h = float(gy[0] - gy[1]) if rows > 1 else cell_w
-    for r in range(rows):
-        for c in range(cols):
-            x0, y0 = float(gx[c]), float(gy[r])
-            ax3.imshow(
-                decoded[r, c].cpu().numpy(),
-                cmap="magma",
-                vmin=0,
-                vmax=1,
-                extent=(x0 - 0.45 * cell_w, x0 + 0.45 * cell_w, y0 - 0.45 * cell_h, y0 + 0.45 * cell_h),
+    def draw_reconstructions() -> Figure:
+        fig_rec = new_figure(12, 3.4)
+        grid = fig_rec.subplots(2, shown)
+        for i in range(shown):
+            for row, images in enumerate((x_test, recon)):
+                ax = grid[row, i]
+                ax.imshow(images[i].reshape(SIDE, SIDE).cpu().numpy(), cmap="magma", vmin=0, vmax=1)
+                ax.set_xticks([])
+                ax.set_yticks([])
+            grid[0, i].set_title(f"test {i}", fontsize=9)
+        grid[0, 0].set_ylabel("input")
+        grid[1, 0].set_ylabel("reconstruction")
+        fig_rec.suptitle(f"144 pixels -> {latent} numbers -> 144 pixels (test MSE {test_mse:.4f})")
+        return fig_rec
+
+    def draw_latent() -> Figure:
+        fig_lat = new_figure(13, 4.4)
+        ax1, ax2, ax3 = fig_lat.subplots(1, 3)
+        zc = z2.cpu().numpy().copy()
+        if latent == 1:  # a flat axis hides the points: spread them a little vertically (no meaning)
+            zc[:, 1] = np.random.default_rng(ctx.seed).uniform(-0.3, 0.3, len(zc)) * cell_span(zc[:, 0])
+        for ax, column, name in ((ax1, 0, "x"), (ax2, 1, "y")):
+            points = ax.scatter(zc[:, 0], zc[:, 1], c=pos_test[:, column].cpu().numpy(), cmap="viridis", s=8)
+            fig_lat.colorbar(points, ax=ax, label=f"true blob {name} position")
+            ax.set(
+                title=f"Latent codes, coloured by blob {name}",
+                xlabel="z[0]",
+                ylabel="z[1]" if latent >= 2 else "",
             )
-    ax3.scatter(zc[:, 0], zc[:, 1], s=4, color="cyan", alpha=0.5, label="test codes")
-    ax3.set(
-        xlim=(float(gx[0]) - 0.6 * cell_w, float(gx[-1]) + 0.6 * cell_w),
-        ylim=(float(gy[-1]) - 0.6 * cell_h, float(gy[0]) + 0.6 * cell_h),
-        aspect="auto",
-        title="Decoded grid over the codes",
-        xlabel="z[0]",
-        ylabel="z[1]" if latent >= 2 else "(one latent number: a single row)",
-    )
-    ax3.legend(loc="upper right", fontsize=7)
-    if latent == 1:
-        for ax in (ax1, ax2):  # one number: the codes on a line, with a little vertical jitter to see them
-            ax.set_yticks([])
+        # The decoded grid drawn where its codes lie, over the codes of the test images
+        cell_w = float(gx[1] - gx[0]) if cols > 1 else 1.0
+        cell_h = float(gy[0] - gy[1]) if rows > 1 else cell_w
+        for r in range(rows):
+            for c in range(cols):
+                x0, y0 = float(gx[c]), float(gy[r])
+                ax3.imshow(
+                    decoded[r, c].cpu().numpy(),
+                    cmap="magma",
+                    vmin=0,
+                    vmax=1,
+                    extent=(x0 - 0.45 * cell_w, x0 + 0.45 * cell_w, y0 - 0.45 * cell_h, y0 + 0.45 * cell_h),
+                )
+        ax3.scatter(zc[:, 0], zc[:, 1], s=4, color="cyan", alpha=0.5, label="test codes")
+        ax3.set(
+            xlim=(float(gx[0]) - 0.6 * cell_w, float(gx[-1]) + 0.6 * cell_w),
+            ylim=(float(gy[-1]) - 0.6 * cell_h, float(gy[0]) + 0.6 * cell_h),
+            aspect="auto",
+            title="Decoded grid over the codes",
+            xlabel="z[0]",
+            ylabel="z[1]" if latent >= 2 else "(one latent number: a single row)",
+        )
+        ax3.legend(loc="upper right", fontsize=7)
+        if latent == 1:
+            for ax in (ax1, ax2):  # one number: the codes on a line, a little vertical jitter to see them
+                ax.set_yticks([])
+        return fig_lat
 
-    fig_loss = new_figure(7, 4)
-    ax = fig_loss.subplots()
-    ax.plot(np.arange(1, steps + 1), loss_curve.numpy(), lw=1, label="training batch")
-    ax.axhline(mean_mse, color="gray", ls="--", lw=1, label="predict the mean image")
-    ax.axhline(test_mse, color="tab:red", ls=":", lw=1, label="final, test set")
-    ax.set(title="Reconstruction loss", xlabel="step", ylabel="mean squared error", yscale="log")
-    ax.legend()
-    ax.grid(alpha=0.3)
+    def draw_loss() -> Figure:
+        fig_loss = new_figure(7, 4)
+        ax = fig_loss.subplots()
+        ax.plot(np.arange(1, steps + 1), loss_curve.numpy(), lw=1, label="training batch")
+        ax.axhline(mean_mse, color="gray", ls="--", lw=1, label="predict the mean image")
+        ax.axhline(test_mse, color="tab:red", ls=":", lw=1, label="final, test set")
+        ax.set(title="Reconstruction loss", xlabel="step", ylabel="mean squared error", yscale="log")
+        ax.legend()
+        ax.grid(alpha=0.3)
+        return fig_loss
 
     metrics = {
         "test_mse": test_mse,
@@ -192,5 +200,5 @@ training asks codes off the data to decode to anything sensible; a VAE's prior i
         ),
         metrics,
         explanation,
-        {"reconstructions": fig_rec, "latent": fig_lat, "loss": fig_loss},
+        {"reconstructions": draw_reconstructions, "latent": draw_latent, "loss": draw_loss},
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 import torch.nn as nn
+from matplotlib.figure import Figure
 
 from engine.context import RunContext
 from engine.plots import new_figure
@@ -308,17 +309,31 @@ def _reflow_figure(name, reference, pairs, paths, one_step, quality_one, straigh
     return fig
 
 
-def _velocity_figure(models, lim):
-    fig = new_figure(13, 8.6)
-    grid = fig.subplots(2, 3)
+VELOCITY_TIMES = (0.0, 0.5, 0.9)
+
+
+def _velocity_fields(models, lim) -> tuple[torch.Tensor, dict[str, list[torch.Tensor]]]:
+    """The grid of points the velocity figure draws, and each model's velocity there at t = 0, 0.5, 0.9
+    (computed with the run, so the figure drawn later reads only these)."""
     ticks = torch.linspace(lim[0] + 0.3, lim[1] - 0.3, 15)
     gx, gy = torch.meshgrid(ticks, ticks, indexing="xy")
     points = torch.stack([gx.flatten(), gy.flatten()], dim=1)  # (225, 2)
-    for row, (rf, model) in enumerate(models.items()):
+    fields = {}
+    for rf, model in models.items():
         device = next(model.parameters()).device
-        for col, t in enumerate((0.0, 0.5, 0.9)):
-            with torch.no_grad():
-                v = model(points.to(device), torch.full((len(points), 1), t, device=device)).cpu()  # (225, 2)
+        with torch.no_grad():
+            fields[rf] = [
+                model(points.to(device), torch.full((len(points), 1), t, device=device)).cpu()  # (225, 2)
+                for t in VELOCITY_TIMES
+            ]
+    return points, fields
+
+
+def _velocity_figure(points, fields, lim):
+    fig = new_figure(13, 8.6)
+    grid = fig.subplots(2, 3)
+    for row, (rf, velocities) in enumerate(fields.items()):
+        for col, (t, v) in enumerate(zip(VELOCITY_TIMES, velocities, strict=True)):
             ax = grid[row, col]
             speed = v.norm(dim=1).numpy()
             arrows = ax.quiver(*points.numpy().T, *v.numpy().T, speed, cmap="viridis", angles="xy")
@@ -389,62 +404,77 @@ def flow_matching(p: dict, ctx: RunContext) -> ConceptOutput:
     pairs = {"1-RF": independent, "2-RF": (pair_x0, pair_x1)}
     lim = _limits(reference, x0[:SHOWN_PATHS].cpu(), *paths.values())
 
-    fig = new_figure(16, 4.3)
-    axes = fig.subplots(1, 4)
-    panels = [
-        (reference, f"data ({name})", "tab:gray", floor),
-        (samples, f"1-RF, {n_euler} Euler steps", "tab:blue", q),
-        (one_step["1-RF"], "1-RF, 1 Euler step", "tab:orange", quality_one["1-RF"]),
-        (one_step["2-RF"], "2-RF (reflow), 1 Euler step", "tab:green", quality_one["2-RF"]),
-    ]
-    for ax, (points, title, color, scores) in zip(axes, panels, strict=True):
-        ax.scatter(*points[:1000].numpy().T, s=3, alpha=0.6, color=color)
-        which = "a second data sample: " if points is reference else ""
-        ax.set(
-            title=f"{title}\n{which}precision {scores['precision']:.2f}, recall {scores['recall']:.2f}",
-            xlabel="x₁",
-            xlim=lim,
-            ylim=lim,
+    def draw_samples() -> Figure:
+        fig = new_figure(16, 4.3)
+        axes = fig.subplots(1, 4)
+        panels = [
+            (reference, f"data ({name})", "tab:gray", floor),
+            (samples, f"1-RF, {n_euler} Euler steps", "tab:blue", q),
+            (one_step["1-RF"], "1-RF, 1 Euler step", "tab:orange", quality_one["1-RF"]),
+            (one_step["2-RF"], "2-RF (reflow), 1 Euler step", "tab:green", quality_one["2-RF"]),
+        ]
+        for ax, (points, title, color, scores) in zip(axes, panels, strict=True):
+            ax.scatter(*points[:1000].numpy().T, s=3, alpha=0.6, color=color)
+            which = "a second data sample: " if points is reference else ""
+            ax.set(
+                title=f"{title}\n{which}precision {scores['precision']:.2f}, recall {scores['recall']:.2f}",
+                xlabel="x₁",
+                xlim=lim,
+                ylim=lim,
+            )
+            ax.set_aspect("equal", adjustable="box")
+        axes[0].set_ylabel("x₂")
+        fig.suptitle(
+            f"Rectified flow on {name}: samples, and k-NN precision (samples on the data) / "
+            "recall (data covered)"
         )
-        ax.set_aspect("equal", adjustable="box")
-    axes[0].set_ylabel("x₂")
-    fig.suptitle(
-        f"Rectified flow on {name}: samples, and k-NN precision (samples on the data) / recall (data covered)"
-    )
-    fig_reflow = _reflow_figure(name, reference, pairs, paths, one_step, quality_one, straight, lim)
-    fig_velocity = _velocity_figure(models, lim)
+        return fig
 
-    fig_train = new_figure(12, 4.2)
-    ax1, ax2 = fig_train.subplots(1, 2)
-    for rf, curve, offset in (("1-RF", losses, 0), ("2-RF", reflow_losses, steps)):
-        window = max(1, len(curve) // 50)
-        smooth = np.convolve(curve.numpy(), np.ones(window) / window, mode="valid")
-        x = np.arange(offset + window, offset + len(curve) + 1)
-        ax1.plot(x, smooth, color=RF_COLOURS[rf], label=f"{rf} (mean of {window} batches)")
-    ax1.set(title="Flow matching loss", xlabel="step", ylabel="‖v_θ(x_t, t) - (x1 - x0)‖²", yscale="log")
-    ax1.legend()
-    for rf in models:
-        ax2.plot(
-            compared,
-            [m["precision"] for m in by_steps[rf]],
-            "o-",
-            color=RF_COLOURS[rf],
-            label=f"{rf} precision",
+    def draw_reflow() -> Figure:
+        return _reflow_figure(name, reference, pairs, paths, one_step, quality_one, straight, lim)
+
+    velocity_points, velocity_fields = _velocity_fields(models, lim)
+
+    def draw_velocity() -> Figure:
+        return _velocity_figure(velocity_points, velocity_fields, lim)
+
+    def draw_training() -> Figure:
+        fig_train = new_figure(12, 4.2)
+        ax1, ax2 = fig_train.subplots(1, 2)
+        for rf, curve, offset in (("1-RF", losses, 0), ("2-RF", reflow_losses, steps)):
+            window = max(1, len(curve) // 50)
+            smooth = np.convolve(curve.numpy(), np.ones(window) / window, mode="valid")
+            x = np.arange(offset + window, offset + len(curve) + 1)
+            ax1.plot(x, smooth, color=RF_COLOURS[rf], label=f"{rf} (mean of {window} batches)")
+        ax1.set(title="Flow matching loss", xlabel="step", ylabel="‖v_θ(x_t, t) - (x1 - x0)‖²", yscale="log")
+        ax1.legend()
+        for rf in models:
+            ax2.plot(
+                compared,
+                [m["precision"] for m in by_steps[rf]],
+                "o-",
+                color=RF_COLOURS[rf],
+                label=f"{rf} precision",
+            )
+            ax2.plot(
+                compared,
+                [m["recall"] for m in by_steps[rf]],
+                "s--",
+                color=RF_COLOURS[rf],
+                label=f"{rf} recall",
+            )
+        ax2.axhline(floor["precision"], color="gray", ls=":", label="data vs data")
+        ax2.set(
+            title="Sample quality vs Euler steps",
+            xlabel="Euler steps N",
+            ylabel="k-NN precision / recall",
+            xscale="log",
+            ylim=(0, 1.02),
         )
-        ax2.plot(
-            compared, [m["recall"] for m in by_steps[rf]], "s--", color=RF_COLOURS[rf], label=f"{rf} recall"
-        )
-    ax2.axhline(floor["precision"], color="gray", ls=":", label="data vs data")
-    ax2.set(
-        title="Sample quality vs Euler steps",
-        xlabel="Euler steps N",
-        ylabel="k-NN precision / recall",
-        xscale="log",
-        ylim=(0, 1.02),
-    )
-    ax2.legend(fontsize=8)
-    for ax in (ax1, ax2):
-        ax.grid(alpha=0.3)
+        ax2.legend(fontsize=8)
+        for ax in (ax1, ax2):
+            ax.grid(alpha=0.3)
+        return fig_train
 
     metrics = {
         "sliced_w2": q["sliced_w2"],
@@ -518,6 +548,11 @@ looks at 1-D projections only and can call a blurred sample good: trust precisio
         ),
         metrics,
         explanation,
-        {"samples": fig, "reflow": fig_reflow, "velocity": fig_velocity, "training": fig_train},
+        {
+            "samples": draw_samples,
+            "reflow": draw_reflow,
+            "velocity": draw_velocity,
+            "training": draw_training,
+        },
         labels={"quality_by_euler_steps": (table_rows, ["1RF_prec", "1RF_rec", "2RF_prec", "2RF_rec"])},
     )

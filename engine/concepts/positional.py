@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import torch
+from matplotlib.figure import Figure
 
 from engine.context import RunContext
 from engine.plots import heatmap, labels, new_figure
@@ -127,72 +128,84 @@ def sinusoidal(p: dict, ctx: RunContext) -> ConceptOutput:
     falloff = (gram[0] / gram[0, 0]).cpu()  # (P,): PE[0]·PE[k] / PE[0]·PE[0]
     # Laid out sines first, then cosines: interleaved columns stripe the picture.
     order = torch.cat([torch.arange(0, d, 2), torch.arange(1, d, 2)]).to(pe.device)  # (d,)
-    fig_pe = new_figure(13, 5.2)
-    ax, ax_circles = fig_pe.subplots(1, 2, width_ratios=[1.6, 1])
-    row_names = [f"sin {i}" for i in range(d // 2)] + [f"cos {i}" for i in range(d // 2)]
-    heatmap(
-        ax,
-        pe[:, order].T.cpu(),
-        row_names,
-        None,
-        title="PE (pair x position): sines of pairs 0..d/2-1, then their cosines",
-        xlabel="position",
-        ylabel="pair i: sin (top half), cos (bottom half)",
-        cmap="RdBu_r",
-        vmin=-1,
-        vmax=1,
-        annotate=False,
-        colorbar="PE value",
-    )
-    every = max(1, math.ceil(d / 2 / 8))  # at most 8 names per half, each half starting at pair 0
-    ticks = [*range(0, d // 2, every), *range(d // 2, d, every)]
-    ax.set_yticks(ticks, labels=[row_names[t] for t in ticks])
-    ax.axhline(d // 2 - 0.5, color="black", lw=1)
-    # Each (sin, cos) pair is a point on the unit circle that turns by ω_i per position.
-    shown_pairs = sorted({0, 1, min(3, d // 2 - 1)})
-    for offset, i in enumerate(shown_pairs):
-        radius = 1.0 - 0.25 * offset  # concentric circles, one per pair
-        angles = torch.arange(min(P, 24), dtype=torch.float64) * omega[i]
-        theta = torch.linspace(0, 2 * math.pi, 200)
-        ax_circles.plot(radius * theta.cos(), radius * theta.sin(), color="0.85", lw=0.8)
-        points = ax_circles.scatter(
-            radius * angles.sin(), radius * angles.cos(), c=range(len(angles)), cmap="viridis", s=18, zorder=3
+
+    def draw_encoding() -> Figure:
+        fig_pe = new_figure(13, 5.2)
+        ax, ax_circles = fig_pe.subplots(1, 2, width_ratios=[1.6, 1])
+        row_names = [f"sin {i}" for i in range(d // 2)] + [f"cos {i}" for i in range(d // 2)]
+        heatmap(
+            ax,
+            pe[:, order].T.cpu(),
+            row_names,
+            None,
+            title="PE (pair x position): sines of pairs 0..d/2-1, then their cosines",
+            xlabel="position",
+            ylabel="pair i: sin (top half), cos (bottom half)",
+            cmap="RdBu_r",
+            vmin=-1,
+            vmax=1,
+            annotate=False,
+            colorbar="PE value",
         )
-        ax_circles.annotate(  # at position 0, the top of its circle: the labels do not collide
-            f"pair {i}: {float(omega[i]):.3g} rad/position",
-            (0.0, radius),
-            fontsize=8,
-            xytext=(-6, 2),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
+        every = max(1, math.ceil(d / 2 / 8))  # at most 8 names per half, each half starting at pair 0
+        ticks = [*range(0, d // 2, every), *range(d // 2, d, every)]
+        ax.set_yticks(ticks, labels=[row_names[t] for t in ticks])
+        ax.axhline(d // 2 - 0.5, color="black", lw=1)
+        # Each (sin, cos) pair is a point on the unit circle that turns by ω_i per position.
+        shown_pairs = sorted({0, 1, min(3, d // 2 - 1)})
+        for offset, i in enumerate(shown_pairs):
+            radius = 1.0 - 0.25 * offset  # concentric circles, one per pair
+            angles = torch.arange(min(P, 24), dtype=torch.float64) * omega[i]
+            theta = torch.linspace(0, 2 * math.pi, 200)
+            ax_circles.plot(radius * theta.cos(), radius * theta.sin(), color="0.85", lw=0.8)
+            points = ax_circles.scatter(
+                radius * angles.sin(),
+                radius * angles.cos(),
+                c=range(len(angles)),
+                cmap="viridis",
+                s=18,
+                zorder=3,
+            )
+            ax_circles.annotate(  # at position 0, the top of its circle: the labels do not collide
+                f"pair {i}: {float(omega[i]):.3g} rad/position",
+                (0.0, radius),
+                fontsize=8,
+                xytext=(-6, 2),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+            )
+        fig_pe.colorbar(points, ax=ax_circles, label="position")
+        ax_circles.set(
+            title=f"(sin, cos) of pairs {', '.join(map(str, shown_pairs))}, positions 0-{len(angles) - 1}:\n"
+            "each a point turning round its own circle",
+            xlabel="sin",
+            ylabel="cos",
         )
-    fig_pe.colorbar(points, ax=ax_circles, label="position")
-    ax_circles.set(
-        title=f"(sin, cos) of pairs {', '.join(map(str, shown_pairs))}, positions 0-{len(angles) - 1}:\n"
-        "each a point turning round its own circle",
-        xlabel="sin",
-        ylabel="cos",
-    )
-    ax_circles.set_aspect("equal")
-    fig_dot = new_figure(11, 4.2)
-    ax1, ax2 = fig_dot.subplots(1, 2)
-    heatmap(
-        ax1,
-        gram.cpu(),
-        None,
-        None,
-        title="PE[p]·PE[q]: constant along diagonals",
-        xlabel="position q",
-        ylabel="position p",
-        annotate=False,
-        colorbar="dot product",
-    )
-    ax2.plot(range(P), falloff.numpy(), "o-", ms=3)
-    ax2.set(
-        title="Dot product vs distance", xlabel="distance k = |p - q|", ylabel="PE[0]·PE[k] / PE[0]·PE[0]"
-    )
-    ax2.grid(alpha=0.3)
+        ax_circles.set_aspect("equal")
+        return fig_pe
+
+    def draw_dot_products() -> Figure:
+        fig_dot = new_figure(11, 4.2)
+        ax1, ax2 = fig_dot.subplots(1, 2)
+        heatmap(
+            ax1,
+            gram.cpu(),
+            None,
+            None,
+            title="PE[p]·PE[q]: constant along diagonals",
+            xlabel="position q",
+            ylabel="position p",
+            annotate=False,
+            colorbar="dot product",
+        )
+        ax2.plot(range(P), falloff.numpy(), "o-", ms=3)
+        ax2.set(
+            title="Dot product vs distance", xlabel="distance k = |p - q|", ylabel="PE[0]·PE[k] / PE[0]·PE[0]"
+        )
+        ax2.grid(alpha=0.3)
+        return fig_dot
+
     at = {k: falloff[k].item() for k in (1, 4, 16) if k < P}
     metrics = {
         "formula_max_abs_error": formula_error,
@@ -227,7 +240,7 @@ tokens are and how far apart.
         arrays_from(PE=pe, dot_products=gram, falloff=falloff),
         metrics,
         explanation,
-        {"encoding": fig_pe, "dot_products": fig_dot},
+        {"encoding": draw_encoding, "dot_products": draw_dot_products},
         labels={"PE": (labels("pos", P), labels("d", d))},
     )
 
@@ -257,59 +270,71 @@ def rotary(p: dict, ctx: RunContext) -> ConceptOutput:
     step = (pair_angles(q_rot[1:]) - pair_angles(q_rot[:-1])).cpu().double()  # (P-1, d/2)
     step = torch.remainder(step + math.pi, 2 * math.pi) - math.pi  # the turn from pos to pos+1, in [-π, π)
     metrics["pair_turn_vs_theta_max_error"] = (step - torch.from_numpy(theta)).abs().max().item()
-    shown = min(d // 2, 8)
-    fig_pairs = new_figure(2.2 * shown + 1.5, 3.2)
-    _draw_rotating_pairs(fig_pairs, q_rot.cpu().numpy(), theta, shown)
-    ticks = labels("", P)
-    fig = new_figure(11, 4.6)
-    ax1, ax2 = fig.subplots(1, 2)
-    heatmap(
-        ax1,
-        scores.cpu(),
-        ticks,
-        ticks,
-        title="RoPE: q_m·k_n (constant along diagonals)",
-        xlabel="key position n",
-        ylabel="query position m",
-        cmap="RdBu_r",
-        annotate=False,
-        colorbar="score",
-    )
-    heatmap(
-        ax2,
-        additive.cpu(),
-        ticks,
-        ticks,
-        title="Added PE: (q + PE_m)·(k + PE_n)",
-        xlabel="key position n",
-        ylabel="query position m",
-        cmap="RdBu_r",
-        annotate=False,
-        colorbar="score",
-    )
-    fig_offset = new_figure(8, 4.2)
-    ax = fig_offset.subplots()
-    m_idx, n_idx = np.meshgrid(np.arange(P), np.arange(P), indexing="ij")
-    ax.scatter(
-        (m_idx - n_idx).ravel(),
-        additive.cpu().numpy().ravel(),
-        s=8,
-        alpha=0.5,
-        color="tab:gray",
-        label="added PE: many values per offset",
-    )
-    ax.scatter(
-        (m_idx - n_idx).ravel(),
-        scores.cpu().numpy().ravel(),
-        s=14,
-        color="tab:red",
-        label="RoPE: one value per offset",
-    )
-    ax.set(
-        title="Every (m, n) pair, plotted against its offset m - n", xlabel="offset m - n", ylabel="q·k score"
-    )
-    ax.legend()
-    ax.grid(alpha=0.3)
+
+    def draw_rotating_pairs() -> Figure:
+        shown = min(d // 2, 8)
+        fig_pairs = new_figure(2.2 * shown + 1.5, 3.2)
+        _draw_rotating_pairs(fig_pairs, q_rot.cpu().numpy(), theta, shown)
+        return fig_pairs
+
+    def draw_scores() -> Figure:
+        ticks = labels("", P)
+        fig = new_figure(11, 4.6)
+        ax1, ax2 = fig.subplots(1, 2)
+        heatmap(
+            ax1,
+            scores.cpu(),
+            ticks,
+            ticks,
+            title="RoPE: q_m·k_n (constant along diagonals)",
+            xlabel="key position n",
+            ylabel="query position m",
+            cmap="RdBu_r",
+            annotate=False,
+            colorbar="score",
+        )
+        heatmap(
+            ax2,
+            additive.cpu(),
+            ticks,
+            ticks,
+            title="Added PE: (q + PE_m)·(k + PE_n)",
+            xlabel="key position n",
+            ylabel="query position m",
+            cmap="RdBu_r",
+            annotate=False,
+            colorbar="score",
+        )
+        return fig
+
+    def draw_by_offset() -> Figure:
+        fig_offset = new_figure(8, 4.2)
+        ax = fig_offset.subplots()
+        m_idx, n_idx = np.meshgrid(np.arange(P), np.arange(P), indexing="ij")
+        ax.scatter(
+            (m_idx - n_idx).ravel(),
+            additive.cpu().numpy().ravel(),
+            s=8,
+            alpha=0.5,
+            color="tab:gray",
+            label="added PE: many values per offset",
+        )
+        ax.scatter(
+            (m_idx - n_idx).ravel(),
+            scores.cpu().numpy().ravel(),
+            s=14,
+            color="tab:red",
+            label="RoPE: one value per offset",
+        )
+        ax.set(
+            title="Every (m, n) pair, plotted against its offset m - n",
+            xlabel="offset m - n",
+            ylabel="q·k score",
+        )
+        ax.legend()
+        ax.grid(alpha=0.3)
+        return fig_offset
+
     explanation = f"""
 Rotary positional embedding (RoPE, used in LLaMA and most recent LLMs) does not add anything to the
 tokens: it rotates the query and the key. Each pair of dimensions (2i, 2i+1) is rotated by the angle
@@ -341,6 +366,6 @@ to {additive_spread:.2f}. The real-pair form matches the complex form q·e^(i·p
         ),
         metrics,
         explanation,
-        {"scores": fig, "rotating_pairs": fig_pairs, "by_offset": fig_offset},
+        {"scores": draw_scores, "rotating_pairs": draw_rotating_pairs, "by_offset": draw_by_offset},
         labels={"scores": (labels("m", P), labels("n", P))},
     )

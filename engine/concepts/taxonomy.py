@@ -4,6 +4,7 @@ views as notes, and a labelled table of what each family offers."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from engine.context import RunContext
 from engine.plots import new_figure
@@ -138,10 +139,13 @@ def _table(ax) -> None:
 
 
 def taxonomy(p: dict, ctx: RunContext) -> ConceptOutput:
-    fig = new_figure(15, 11)
-    ax_tree, ax_table = fig.subplots(2, 1, height_ratios=[1.25, 1])
-    _tree(ax_tree)
-    _table(ax_table)
+    def draw_taxonomy() -> Figure:
+        fig = new_figure(15, 11)
+        ax_tree, ax_table = fig.subplots(2, 1, height_ratios=[1.25, 1])
+        _tree(ax_tree)
+        _table(ax_table)
+        return fig
+
     explanation = f"""
 A generative model learns a distribution p(x) from samples so it can draw new ones. Stanford's CS231n
 (2025) splits them first by the density: explicit models compute p(x), exactly (tractable) or through
@@ -166,6 +170,6 @@ log p(x) = log p(z) - log|det ∂f/∂z|.
         {"properties": PROPERTY_TABLE},
         {"families": float(len(FAMILIES))},
         explanation,
-        {"taxonomy": fig},
+        {"taxonomy": draw_taxonomy},
         labels={"properties": (FAMILIES, PROPERTIES)},
     )

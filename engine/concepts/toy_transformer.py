@@ -16,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from matplotlib.figure import Figure
 
 from engine.concepts.attention import attention
 from engine.context import RunContext
@@ -189,50 +190,55 @@ def toy_transformer(p: dict, ctx: RunContext) -> ConceptOutput:
     in_labels = [f"{d} @{j}" for j, d in enumerate(digits)]
     out_labels = [f"{j}: {d}" for j, d in enumerate(answer)]
 
-    fig_attn = new_figure(3.2 * len(snapshot_at) + 1, 3.0 * cfg.heads + 0.8)
-    grid = fig_attn.subplots(cfg.heads, len(snapshot_at), squeeze=False)
-    for col, (at, snap) in enumerate(zip(snapshot_at, snapshots, strict=True)):
-        token_acc = next(acc for s, acc, *_ in history if s == at)
-        for head in range(cfg.heads):
-            ax = grid[head, col]
-            heatmap(
-                ax,
-                snap[-1, head],
-                out_labels if col == 0 else None,
-                in_labels,
-                title=f"step {at} (accuracy {token_acc:.0%})\nread-out head {head}",
-                xlabel="input digit @ position" if head == cfg.heads - 1 else "",
-                ylabel="output position: answer" if col == 0 else "",
-                vmin=0,
-                vmax=1,
-                annotate=False,
-                colorbar="weight" if col == len(snapshot_at) - 1 else None,
-                aspect="equal",
-            )
-    fig_attn.suptitle(
-        f"Task {task}: {' '.join(digits)} -> {' '.join(answer)}. "
-        "Where each output position looks, as training goes"
-    )
-    fig_train = new_figure(13, 3.8)
-    ax1, ax2, ax3 = fig_train.subplots(1, 3)
-    if len(loss_curve):
-        ax1.plot(
-            np.arange(1, steps + 1), loss_curve.numpy(), color="tab:blue", lw=0.8, label="training batch"
+    def draw_attention() -> Figure:
+        fig_attn = new_figure(3.2 * len(snapshot_at) + 1, 3.0 * cfg.heads + 0.8)
+        grid = fig_attn.subplots(cfg.heads, len(snapshot_at), squeeze=False)
+        for col, (at, snap) in enumerate(zip(snapshot_at, snapshots, strict=True)):
+            token_acc = next(acc for s, acc, *_ in history if s == at)
+            for head in range(cfg.heads):
+                ax = grid[head, col]
+                heatmap(
+                    ax,
+                    snap[-1, head],
+                    out_labels if col == 0 else None,
+                    in_labels,
+                    title=f"step {at} (accuracy {token_acc:.0%})\nread-out head {head}",
+                    xlabel="input digit @ position" if head == cfg.heads - 1 else "",
+                    ylabel="output position: answer" if col == 0 else "",
+                    vmin=0,
+                    vmax=1,
+                    annotate=False,
+                    colorbar="weight" if col == len(snapshot_at) - 1 else None,
+                    aspect="equal",
+                )
+        fig_attn.suptitle(
+            f"Task {task}: {' '.join(digits)} -> {' '.join(answer)}. "
+            "Where each output position looks, as training goes"
         )
-        ax1.axhline(np.log(VOCAB), color="gray", ls=":", label=f"chance: ln {VOCAB}")
-        ax1.legend()
-    ax1.set(title="Cross-entropy loss", xlabel="step", ylabel="nats per digit", yscale="log")
-    ax2.plot(curve[:, 0], curve[:, 1], "o-", ms=3, label="digits right")
-    ax2.plot(curve[:, 0], curve[:, 2], "s-", ms=3, label="whole sequences right")
-    ax2.axhline(1 / VOCAB, color="gray", ls=":", label="chance (digits)")
-    ax2.set(title=f"Accuracy on {EVAL_SEQUENCES} held-out sequences", xlabel="step", ylim=(0, 1.02))
-    ax2.legend()
-    ax3.plot(curve[:, 0], curve[:, 3], "o-", ms=3, color="tab:purple", label="weight on the source")
-    ax3.axhline(1 / n, color="gray", ls=":", label=f"uniform: 1/{n}")
-    ax3.set(title="Read-out attention on the right input", xlabel="step", ylim=(0, 1.02))
-    ax3.legend()
-    for ax in (ax1, ax2, ax3):
-        ax.grid(alpha=0.3)
+        return fig_attn
+
+    def draw_training() -> Figure:
+        fig_train = new_figure(13, 3.8)
+        ax1, ax2, ax3 = fig_train.subplots(1, 3)
+        if len(loss_curve):
+            ax1.plot(
+                np.arange(1, steps + 1), loss_curve.numpy(), color="tab:blue", lw=0.8, label="training batch"
+            )
+            ax1.axhline(np.log(VOCAB), color="gray", ls=":", label=f"chance: ln {VOCAB}")
+            ax1.legend()
+        ax1.set(title="Cross-entropy loss", xlabel="step", ylabel="nats per digit", yscale="log")
+        ax2.plot(curve[:, 0], curve[:, 1], "o-", ms=3, label="digits right")
+        ax2.plot(curve[:, 0], curve[:, 2], "s-", ms=3, label="whole sequences right")
+        ax2.axhline(1 / VOCAB, color="gray", ls=":", label="chance (digits)")
+        ax2.set(title=f"Accuracy on {EVAL_SEQUENCES} held-out sequences", xlabel="step", ylim=(0, 1.02))
+        ax2.legend()
+        ax3.plot(curve[:, 0], curve[:, 3], "o-", ms=3, color="tab:purple", label="weight on the source")
+        ax3.axhline(1 / n, color="gray", ls=":", label=f"uniform: 1/{n}")
+        ax3.set(title="Read-out attention on the right input", xlabel="step", ylim=(0, 1.02))
+        ax3.legend()
+        for ax in (ax1, ax2, ax3):
+            ax.grid(alpha=0.3)
+        return fig_train
 
     final = history[-1]
     metrics = {
@@ -278,6 +284,6 @@ layer before the read-out (layers = 2) that can compare the digits with each oth
         ),
         metrics,
         explanation,
-        {"attention": fig_attn, "training": fig_train},
+        {"attention": draw_attention, "training": draw_training},
         labels={"attention": (out_labels, in_labels)},
     )

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from engine.context import RunContext
@@ -182,12 +183,19 @@ def upsample_constant(
 CHECKER_INPUT = 6  # side of the constant image pushed through the stacked upsampling layers
 
 
-def _overlap_panel(ax, size: int, kernel: int, stride: int, dilation: int, vmax: float) -> tuple[int, int]:
-    """One overlap map (no padding) with its interior outlined; returns the interior's (min, max)."""
+def _overlap(size: int, kernel: int, stride: int, dilation: int) -> tuple[int, np.ndarray, int, int]:
+    """The overlap map (no padding) of a probe input of side n: (n, the map, the interior's min, max)."""
     n = probe_size(size, kernel, stride, dilation)
     counts = overlap_map(n, kernel, stride, dilation=dilation)  # (H_out, W_out)
     inner = interior(counts, n, kernel, stride, dilation)
-    low, high = int(inner.min()), int(inner.max())
+    return n, counts, int(inner.min()), int(inner.max())
+
+
+def _overlap_panel(
+    ax, overlap: tuple[int, np.ndarray, int, int], kernel: int, stride: int, dilation: int, vmax: float
+) -> None:
+    """One overlap map (from `_overlap`) with its interior outlined."""
+    n, counts, low, high = overlap
     verdict = coverage_verdict(low, high)
     dil = f", dilation {dilation}" if dilation > 1 else ""
     heatmap(
@@ -217,7 +225,6 @@ def _overlap_panel(ax, size: int, kernel: int, stride: int, dilation: int, vmax:
         )
     )
     ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
-    return low, high
 
 
 def transposed_conv(p: dict, ctx: RunContext) -> ConceptOutput:
@@ -245,14 +252,21 @@ def transposed_conv(p: dict, ctx: RunContext) -> ConceptOutput:
     counts = overlap_map(size, k, s, pad, out_pad, dil)  # (H_out, W_out)
     phases = stamps_per_phase(k, s, dil)  # (s,) taps landing on each phase of a row
     other_k, other_dil = fixing_kernel(k, s, dil)
-    fig_overlap = new_figure(11, 5.2)
-    ax1, ax2 = fig_overlap.subplots(1, 2)
-    vmax = float(max(phases.max() ** 2, stamps_per_phase(other_k, s, other_dil).max() ** 2))
-    low, high = _overlap_panel(ax1, size, k, s, dil, vmax)
-    other_low, other_high = _overlap_panel(ax2, size, other_k, s, other_dil, vmax)
-    fig_overlap.suptitle(
-        "Overlap map: kernel stamps landing on each output pixel (all-ones input and kernel, no padding)"
-    )
+    overlap, other_overlap = _overlap(size, k, s, dil), _overlap(size, other_k, s, other_dil)
+    low, high = overlap[2:]
+    other_low, other_high = other_overlap[2:]
+
+    def draw_overlap() -> Figure:
+        fig_overlap = new_figure(11, 5.2)
+        ax1, ax2 = fig_overlap.subplots(1, 2)
+        vmax = float(max(phases.max() ** 2, stamps_per_phase(other_k, s, other_dil).max() ** 2))
+        _overlap_panel(ax1, overlap, k, s, dil, vmax)
+        _overlap_panel(ax2, other_overlap, other_k, s, other_dil, vmax)
+        fig_overlap.suptitle(
+            "Overlap map: kernel stamps landing on each output pixel (all-ones input and kernel, no padding)"
+        )
+        return fig_overlap
+
     # 3. zero insertion, shown on one channel with small whole numbers so the grids are readable
     x_small = torch.randint(1, 4, (1, 1, size, size), generator=g).float()  # (1, 1, H, W)
     w_small = torch.randint(1, 3, (1, 1, k, k), generator=g).float()  # (1, 1, k, k)
@@ -272,85 +286,93 @@ def transposed_conv(p: dict, ctx: RunContext) -> ConceptOutput:
         return ((image.max() - image.min()) / image.mean()).item()
 
     out_rows, out_cols = labels("r", h_out), labels("c", h_out)
-    fig_zero = new_figure(14, 4)
-    axes = fig_zero.subplots(1, 4)
-    top = float(x_small.max())
-    square = dict(fmt=".0f", aspect="equal", colorbar=None)
-    heatmap(
-        axes[0],
-        x_small[0, 0],
-        labels("", size),
-        labels("", size),
-        title=f"input {size}x{size}",
-        cmap="Blues",
-        vmin=0,
-        vmax=top,
-        **square,
-    )
-    heatmap(
-        axes[1],
-        inserted,
-        None,
-        None,
-        title=f"{s - 1} zero(s) between pixels, pad {edge}",
-        cmap="Blues",
-        vmin=0,
-        vmax=top,
-        annotate=inserted.shape[0] <= 16,
-        **square,
-    )
-    span = drawn_kernel.shape[-1]
-    kernel_title = "kernel rotated 180°" + (f",\ndilated: {dil - 1} zero(s) between taps" if dil > 1 else "")
-    heatmap(
-        axes[2],
-        drawn_kernel,
-        labels("", span),
-        labels("", span),
-        title=kernel_title,
-        cmap="Greens",
-        vmin=0,
-        annotate=span <= 12,
-        **square,
-    )
-    heatmap(
-        axes[3],
-        out_small,
-        None,
-        None,
-        title=f"= ConvTranspose2d output {h_out}x{h_out}",
-        cmap="Oranges",
-        fmt=".0f",
-        aspect="equal",
-        colorbar="value",
-        annotate=h_out <= 12,
-    )
-    fig_zero.suptitle("Transposed convolution = zero insertion, padding, and an ordinary convolution")
 
-    fig_checker = new_figure(11, 9)
-    grid = fig_checker.subplots(2, 2)
-    ratios = {key: image / image.mean() for key, image in outputs.items()}  # 1.0 = the image's mean
-    reach = max(float((r - 1).abs().max()) for r in ratios.values()) or 1.0
-    for (resize, depth), image in ratios.items():
-        ax = grid[int(resize), depth - 1]
-        how = f"resize x{s} (nearest) + conv" if resize else f"ConvTranspose2d, stride {s}"
+    def draw_zero_insertion() -> Figure:
+        fig_zero = new_figure(14, 4)
+        axes = fig_zero.subplots(1, 4)
+        top = float(x_small.max())
+        square = dict(fmt=".0f", aspect="equal", colorbar=None)
         heatmap(
-            ax,
-            image,
-            title=f"{how}, {depth} layer{'s' if depth > 1 else ''}: "
-            f"spread {spread(outputs[(resize, depth)]):.2f}",
-            xlabel="output column",
-            ylabel="output row",
-            cmap="RdBu_r",
-            vmin=1 - reach,
-            vmax=1 + reach,
-            annotate=False,
-            colorbar="value / image mean",
-            aspect="equal",
+            axes[0],
+            x_small[0, 0],
+            labels("", size),
+            labels("", size),
+            title=f"input {size}x{size}",
+            cmap="Blues",
+            vmin=0,
+            vmax=top,
+            **square,
         )
-    fig_checker.suptitle(
-        f"A constant {CHECKER_INPUT}x{CHECKER_INPUT} image upsampled (kernel {k}, random positive weights; "
-        "the middle, away from borders)"
-    )
+        heatmap(
+            axes[1],
+            inserted,
+            None,
+            None,
+            title=f"{s - 1} zero(s) between pixels, pad {edge}",
+            cmap="Blues",
+            vmin=0,
+            vmax=top,
+            annotate=inserted.shape[0] <= 16,
+            **square,
+        )
+        span = drawn_kernel.shape[-1]
+        kernel_title = "kernel rotated 180°" + (
+            f",\ndilated: {dil - 1} zero(s) between taps" if dil > 1 else ""
+        )
+        heatmap(
+            axes[2],
+            drawn_kernel,
+            labels("", span),
+            labels("", span),
+            title=kernel_title,
+            cmap="Greens",
+            vmin=0,
+            annotate=span <= 12,
+            **square,
+        )
+        heatmap(
+            axes[3],
+            out_small,
+            None,
+            None,
+            title=f"= ConvTranspose2d output {h_out}x{h_out}",
+            cmap="Oranges",
+            fmt=".0f",
+            aspect="equal",
+            colorbar="value",
+            annotate=h_out <= 12,
+        )
+        fig_zero.suptitle("Transposed convolution = zero insertion, padding, and an ordinary convolution")
+        return fig_zero
+
+    def draw_checkerboard() -> Figure:
+        fig_checker = new_figure(11, 9)
+        grid = fig_checker.subplots(2, 2)
+        ratios = {key: image / image.mean() for key, image in outputs.items()}  # 1.0 = the image's mean
+        reach = max(float((r - 1).abs().max()) for r in ratios.values()) or 1.0
+        for (resize, depth), image in ratios.items():
+            ax = grid[int(resize), depth - 1]
+            how = f"resize x{s} (nearest) + conv" if resize else f"ConvTranspose2d, stride {s}"
+            heatmap(
+                ax,
+                image,
+                title=f"{how}, {depth} layer{'s' if depth > 1 else ''}: "
+                f"spread {spread(outputs[(resize, depth)]):.2f}",
+                xlabel="output column",
+                ylabel="output row",
+                cmap="RdBu_r",
+                vmin=1 - reach,
+                vmax=1 + reach,
+                annotate=False,
+                colorbar="value / image mean",
+                aspect="equal",
+            )
+        fig_checker.suptitle(
+            f"A constant {CHECKER_INPUT}x{CHECKER_INPUT} image upsampled (kernel {k}, "
+            "random positive weights; the middle, away from borders)"
+        )
+        return fig_checker
+
     metrics = {
         "h_out_formula": h_out,
         "h_out_torch": reference.shape[-1],
@@ -424,7 +446,7 @@ kernel rotated by 180° (and dilated). Both from-scratch versions agree with nn.
         ),
         metrics,
         explanation,
-        {"overlap": fig_overlap, "zero_insertion": fig_zero, "checkerboard": fig_checker},
+        {"overlap": draw_overlap, "zero_insertion": draw_zero_insertion, "checkerboard": draw_checkerboard},
         labels={
             "output_sizes": ([f"H_in={h}" for h in sizes], ["formula", "torch"]),
             "overlap": (out_rows, out_cols),

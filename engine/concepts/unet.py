@@ -6,6 +6,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from matplotlib.figure import Figure
 
 from engine.context import RunContext
 from engine.plots import new_figure
@@ -228,74 +229,88 @@ def unet(p: dict, ctx: RunContext) -> ConceptOutput:
     threshold_iou = iou(x_test - 0.5, mask_test)  # per-pixel "brighter than 0.5" baseline
 
     shown = 4
-    fig = new_figure(9, 2.2 * shown + 0.4)
-    grid = fig.subplots(shown, 4)
-    titles = [
-        "input",
-        "true mask",
-        f"U-Net (IoU {scores['skip']:.2f})",
-        f"no skips (IoU {scores['no_skip']:.2f})",
-    ]
-    for row in range(shown):
-        panels = [x_test[row, 0], mask_test[row, 0], preds["skip"][row, 0], preds["no_skip"][row, 0]]
-        for col, image in enumerate(panels):
-            ax = grid[row, col]
-            shown_image = ax.imshow(
-                image.cpu().numpy(),
+
+    def draw_predictions() -> Figure:
+        fig = new_figure(9, 2.2 * shown + 0.4)
+        grid = fig.subplots(shown, 4)
+        titles = [
+            "input",
+            "true mask",
+            f"U-Net (IoU {scores['skip']:.2f})",
+            f"no skips (IoU {scores['no_skip']:.2f})",
+        ]
+        for row in range(shown):
+            panels = [x_test[row, 0], mask_test[row, 0], preds["skip"][row, 0], preds["no_skip"][row, 0]]
+            for col, image in enumerate(panels):
+                ax = grid[row, col]
+                shown_image = ax.imshow(
+                    image.cpu().numpy(),
+                    cmap="gray" if col == 0 else "viridis",
+                    vmin=None if col == 0 else 0,
+                    vmax=None if col == 0 else 1,
+                )
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if row == 0:
+                    ax.set_title(titles[col], fontsize=10)
+            grid[row, 0].set_ylabel(f"test image {row}")
+        fig.colorbar(shown_image, ax=grid[:, 3], label="P(foreground)", shrink=0.6)
+        fig.suptitle(f"Segmentation of noisy shapes, {steps} training steps per net")
+        return fig
+
+    def draw_edge_zoom() -> Figure:
+        crop = max(6, size // 2)
+        fig_zoom = new_figure(10, 3.4)
+        zoom_axes = fig_zoom.subplots(1, 4)
+        y0, x0 = edge_crop(mask_test[0, 0].cpu(), crop)
+        window = (slice(y0, y0 + crop), slice(x0, x0 + crop))
+        zoom_titles = [
+            "input (crop)",
+            "true mask",
+            f"U-Net: {edge_errors['skip']:.0%} of edge\npixels wrong (all test images)",
+            f"no skips: {edge_errors['no_skip']:.0%} of edge\npixels wrong (all test images)",
+        ]
+        truth0 = mask_test[0, 0].cpu().numpy()[window]  # (crop, crop)
+        zoom_panels = [x_test[0, 0], mask_test[0, 0], preds["skip"][0, 0], preds["no_skip"][0, 0]]
+        for col, (ax, image) in enumerate(zip(zoom_axes, zoom_panels, strict=True)):
+            shown_zoom = ax.imshow(
+                image.cpu().numpy()[window],
                 cmap="gray" if col == 0 else "viridis",
                 vmin=None if col == 0 else 0,
                 vmax=None if col == 0 else 1,
+                interpolation="nearest",
             )
+            if col > 0:  # the true edge drawn over the mask and both predictions
+                ax.contour(truth0, levels=[0.5], colors="tab:red", linewidths=1.2)
+            if col > 1:  # and the edge each net predicts: where its P(foreground) crosses 0.5
+                ax.contour(
+                    image.cpu().numpy()[window], levels=[0.5], colors="white", linewidths=1.2, linestyles="--"
+                )
+            ax.set_title(zoom_titles[col], fontsize=9)
             ax.set_xticks([])
             ax.set_yticks([])
-            if row == 0:
-                ax.set_title(titles[col], fontsize=10)
-        grid[row, 0].set_ylabel(f"test image {row}")
-    fig.colorbar(shown_image, ax=grid[:, 3], label="P(foreground)", shrink=0.6)
-    fig.suptitle(f"Segmentation of noisy shapes, {steps} training steps per net")
-    crop = max(6, size // 2)
-    fig_zoom = new_figure(10, 3.4)
-    zoom_axes = fig_zoom.subplots(1, 4)
-    y0, x0 = edge_crop(mask_test[0, 0].cpu(), crop)
-    window = (slice(y0, y0 + crop), slice(x0, x0 + crop))
-    zoom_titles = [
-        "input (crop)",
-        "true mask",
-        f"U-Net: {edge_errors['skip']:.0%} of edge\npixels wrong (all test images)",
-        f"no skips: {edge_errors['no_skip']:.0%} of edge\npixels wrong (all test images)",
-    ]
-    truth0 = mask_test[0, 0].cpu().numpy()[window]  # (crop, crop)
-    zoom_panels = [x_test[0, 0], mask_test[0, 0], preds["skip"][0, 0], preds["no_skip"][0, 0]]
-    for col, (ax, image) in enumerate(zip(zoom_axes, zoom_panels, strict=True)):
-        shown_zoom = ax.imshow(
-            image.cpu().numpy()[window],
-            cmap="gray" if col == 0 else "viridis",
-            vmin=None if col == 0 else 0,
-            vmax=None if col == 0 else 1,
-            interpolation="nearest",
+        fig_zoom.colorbar(shown_zoom, ax=zoom_axes[3], label="P(foreground)", shrink=0.8)
+        fig_zoom.suptitle(
+            f"Zoom on an edge of test image 0: rows {y0}-{y0 + crop - 1}, columns {x0}-{x0 + crop - 1}\n"
+            "(red: the true edge; white dashed: the predicted edge, P = 0.5)"
         )
-        if col > 0:  # the true edge drawn over the mask and both predictions
-            ax.contour(truth0, levels=[0.5], colors="tab:red", linewidths=1.2)
-        if col > 1:  # and the edge each net predicts: where its P(foreground) crosses 0.5
-            ax.contour(
-                image.cpu().numpy()[window], levels=[0.5], colors="white", linewidths=1.2, linestyles="--"
-            )
-        ax.set_title(zoom_titles[col], fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig_zoom.colorbar(shown_zoom, ax=zoom_axes[3], label="P(foreground)", shrink=0.8)
-    fig_zoom.suptitle(
-        f"Zoom on an edge of test image 0: rows {y0}-{y0 + crop - 1}, columns {x0}-{x0 + crop - 1}\n"
-        "(red: the true edge; white dashed: the predicted edge, P = 0.5)"
-    )
-    fig_arch = architecture_figure(feature_shapes(nets["skip"], size), size)
-    fig_loss = new_figure(7, 4)
-    ax = fig_loss.subplots()
-    for name, label in (("skip", "U-Net with skips"), ("no_skip", "without skips")):
-        ax.plot(np.arange(1, steps + 1), losses[name].numpy(), label=label, lw=1)
-    ax.set(title="Training loss", xlabel="step", ylabel="binary cross-entropy", yscale="log")
-    ax.legend()
-    ax.grid(alpha=0.3)
+        return fig_zoom
+
+    arch_shapes = feature_shapes(nets["skip"], size)
+
+    def draw_architecture() -> Figure:
+        return architecture_figure(arch_shapes, size)
+
+    def draw_loss() -> Figure:
+        fig_loss = new_figure(7, 4)
+        ax = fig_loss.subplots()
+        for name, label in (("skip", "U-Net with skips"), ("no_skip", "without skips")):
+            ax.plot(np.arange(1, steps + 1), losses[name].numpy(), label=label, lw=1)
+        ax.set(title="Training loss", xlabel="step", ylabel="binary cross-entropy", yscale="log")
+        ax.legend()
+        ax.grid(alpha=0.3)
+        return fig_loss
+
     metrics = {
         "iou_unet": scores["skip"],
         "iou_no_skip": scores["no_skip"],
@@ -337,5 +352,10 @@ shows one edge of test image 0 up close, the crop chosen from the true mask alon
         ),
         metrics,
         explanation,
-        {"predictions": fig, "edge_zoom": fig_zoom, "architecture": fig_arch, "loss": fig_loss},
+        {
+            "predictions": draw_predictions,
+            "edge_zoom": draw_edge_zoom,
+            "architecture": draw_architecture,
+            "loss": draw_loss,
+        },
     )

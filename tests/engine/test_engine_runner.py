@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -201,3 +202,25 @@ def test_run_uses_one_cpu_thread_and_restores_the_setting():
     assert torch.get_num_threads() == before
     engine.run("attention.cross", device="cpu")
     assert torch.get_num_threads() == before
+
+
+def test_figures_are_drawn_when_first_read_and_the_same_as_drawn_at_once():
+    """A run draws no figure: their names are known at once (summary, the TUI's list), each is drawn
+    the first time it is read and kept; drawn later, after torch's RNG moved on, it is the figure the
+    run would have drawn at once; pickling draws them all."""
+    params = {"steps": 5, "batch": 8}
+    now = engine.run("transformer.toy_task", params, device="cpu")
+    drawn_now = {name: render_rgba(fig) for name, fig in now.figures.items()}
+    later = engine.run("transformer.toy_task", params, device="cpu")
+    assert list(later.figures) == ["attention", "training"] and len(later.figures) == 2
+    assert "figures: attention, training" in later.summary()
+    assert later.figures.built() == []
+    torch.randn(1000)  # the global RNG moves on, as in the app
+    engine.run("attention.cross", device="cpu")
+    first = later.figures["training"]
+    assert later.figures.built() == ["training"] and later.figures["training"] is first
+    copy = pickle.loads(pickle.dumps(later))
+    assert later.figures.built() == ["attention", "training"] and copy.figures.built() == list(copy.figures)
+    for result in (later, copy):
+        for name, pixels in drawn_now.items():
+            assert np.array_equal(render_rgba(result.figures[name]), pixels), name

@@ -200,8 +200,10 @@ async def test_s_saves_every_figure_as_png(runnable_collection, tmp_path):
         app.push_screen(demo)
         await pilot.pause()
         await run_demo(pilot, demo)
+        assert demo.result.figures.built() == []  # the panels come from the arrays: s draws the figures
         await pilot.press("s")
         await wait_for(pilot, lambda: demo.query_one("#demo-saved").display, timeout=30)
+        assert sorted(demo.result.figures.built()) == ["qkv", "weights"]
         saved = sorted((tmp_path / "figures").glob("*.png"))
         names = [demo.result.figure_file("qkv"), demo.result.figure_file("weights")]
         assert [path.name for path in saved] == names

@@ -195,6 +195,7 @@ async def draw_at_80_then_100(pilot, concept: str) -> None:
     if concept == "positional.sinusoidal":
         assert demo.query(HeatmapGrid).first().size.width > grid_width
         check_all_positions_shown(demo)
+    assert demo.result.figures.built() == []  # the panels come from the arrays: no figure was drawn
     await pilot.press("escape")
     await pilot.pause()
     assert app.screen is not demo
