@@ -16,7 +16,8 @@ from textual import events
 class StyledOnMount:
     """Mix into a `Screen` (before it in the bases): its first resume does not restyle it."""
 
-    _resumed = False
+    _resumed = False  # True from the end of the first resume: a subclass's own handler, which runs
+    # before this one, sees False during the first resume and True at every later one
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual calls each class's handler, the screen's own before this and Screen's after.

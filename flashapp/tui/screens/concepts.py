@@ -8,12 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from engine.registry import CONCEPTS
+from flashapp.tui.styled_on_mount import StyledOnMount
+from flashapp.tui.widgets.footer import Footer
 
 
-class ConceptsScreen(Screen[None]):
+class ConceptsScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     ConceptsScreen { align-horizontal: center; }
     ConceptsScreen #concepts-intro { width: 100%; max-width: 120; padding: 1 2 0 2; color: $text-muted; }

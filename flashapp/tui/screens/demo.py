@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Header, Input, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from engine.errors import ConceptError
@@ -32,7 +32,9 @@ from engine.registry import ENGINE_VERSION, get_concept, validate_params
 from flashapp.demo_cache import DemoCache, DemoKey, demo_key
 from flashapp.tui.screens.demo_controls import ParamControls
 from flashapp.tui.screens.demo_outputs import DemoView, demo_view
+from flashapp.tui.styled_on_mount import StyledOnMount
 from flashapp.tui.widgets.demo_output import DemoOutput
+from flashapp.tui.widgets.footer import Footer
 from flashapp.tui.widgets.training_progress import TrainingProgress
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ class CachedRun:
     view: DemoView
 
 
-class DemoScreen(Screen[None]):
+class DemoScreen(StyledOnMount, Screen[None]):
     DEFAULT_CSS = """
     DemoScreen #demo-body { height: 1fr; }
     DemoScreen #demo-controls { width: 34; height: 1fr; padding: 1 1 0 1; border-right: tall $panel; }

@@ -79,7 +79,6 @@ class HomeScreen(StyledOnMount, Screen[None]):
 
     _info_shown_for: DeckCounts | None = None  # the deck whose size and mastery are on screen
     _first_counts_shown = False  # the tree shows counts read before the collection opened
-    _read_on_mount = True  # until the first resume, which follows the mount at once
 
     def __init__(self, first_counts: list[DeckCounts] | None = None) -> None:
         """`first_counts`: the deck tree's counts read before the collection opened, for the first
@@ -103,9 +102,8 @@ class HomeScreen(StyledOnMount, Screen[None]):
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
-        if not self._read_on_mount:  # the counts read a moment ago, as the screen mounted
+        if self._resumed:  # not the first resume (StyledOnMount's), which follows the mount at once
             self.refresh_decks()
-        self._read_on_mount = False
 
     def collection_changed(self) -> None:
         """Another process changed the collection (see `FlashApp._check_changes`)."""
