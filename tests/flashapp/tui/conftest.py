@@ -1,5 +1,5 @@
 """TUI test helpers: no-fuzz collections with a small study deck or the practice deck, the text on
-screen, and Pilot's waits (pilot_waits)."""
+screen, Pilot's waits (pilot_waits), and style sheets parsed once per test process (css_parse_cache)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from css_parse_cache import SharedParseCache
 from pilot_waits import install as install_pilot_waits
 from practice_fixtures import PRACTICE_DECK
 from textual.app import App
@@ -48,6 +49,13 @@ def pilot_waits_on_the_app(request, monkeypatch) -> None:
     not for 20 ms slices of idle CPU. The concept demos' tests keep Textual's own wait."""
     if not request.node.path.name.startswith("test_demo_"):
         install_pilot_waits(monkeypatch)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def css_parsed_once() -> Iterator[SharedParseCache]:
+    """Each TCSS source is parsed once per test process, not again by every app (css_parse_cache)."""
+    with SharedParseCache().installed() as cache:
+        yield cache
 
 
 @pytest.fixture(scope="session")
