@@ -40,43 +40,36 @@ async def search(pilot, screen: BrowseScreen, query: str) -> None:
     await pilot.pause()
 
 
-async def test_search_words_decks_tags_and_states(study_collection, write_deck):
+async def test_typed_searches_words_decks_tags_states_and_invalid_queries(study_collection, write_deck):
+    """In one Browse screen: a search typed into the search box, then searches by words, decks, tags
+    and states, then queries that cannot be read (a failure names its query)."""
     study_collection.import_paths([write_deck(EXTRA, "other.toml")], backup=False)
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_browse(app, pilot)
         assert len(questions(screen)) == 5
-        await search(pilot, screen, "example")
-        assert questions(screen) == ["Encoder-only example?", "Decoder-only example?"]
-        await search(pilot, screen, "deck:Other")
-        assert questions(screen) == ["Cross attention takes K and V from where?"]
-        await search(pilot, screen, "tag:attention is:new")
-        assert questions(screen) == ["Cross attention takes K and V from where?"]
-        await search(pilot, screen, "is:due")
-        assert questions(screen) == []
-        assert str(screen.query_one("#browse-status").render()) == "0 cards"
-
-
-async def test_typing_in_the_search_box_searches(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        screen = await open_browse(app, pilot)
+        # typed: `/` opens the search box, Enter searches and gives the results the focus
         await pilot.press("slash")
         await pilot.press(*"bert")
         await pilot.press("enter")
         await pilot.pause()
-        assert questions(screen) == ["Encoder-only example?"]
-        assert screen.query_one("#results").has_focus
+        assert questions(screen) == ["Encoder-only example?"], "typed bert"
+        assert screen.query_one("#results").has_focus, "typed bert"
 
-
-async def test_an_invalid_query_shows_its_message(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        screen = await open_browse(app, pilot)
-        await search(pilot, screen, "is:[bold]nope")
+        await search(pilot, screen, "example")
+        assert questions(screen) == ["Encoder-only example?", "Decoder-only example?"], "example"
+        await search(pilot, screen, "deck:Other")
+        assert questions(screen) == ["Cross attention takes K and V from where?"], "deck:Other"
+        await search(pilot, screen, "tag:attention is:new")
+        assert questions(screen) == ["Cross attention takes K and V from where?"], "tag:attention is:new"
+        await search(pilot, screen, "is:due")
+        assert questions(screen) == [], "is:due"
         status = screen.query_one("#browse-status")
+        assert str(status.render()) == "0 cards", "is:due"
+
+        await search(pilot, screen, "is:[bold]nope")
         assert "unknown is:[bold]nope" in str(status.render())
-        assert status.has_class("-error")
+        assert status.has_class("-error"), "is:[bold]nope"
         await search(pilot, screen, 'deck:"unclosed')
         assert "No closing quotation" in str(status.render())
 
