@@ -36,7 +36,10 @@ def box(screen, name: str) -> Input:
     return screen.query_one(f"#option-{name}", Input)
 
 
-async def test_every_option_validated_and_saved(study_collection):
+async def test_every_option_validated_and_saved_with_the_collections_rollover_hour(study_collection):
+    """Every option shown, checked and saved; the study day's rollover hour shown and saved is the
+    collection's (set to 5 before the app starts), saved last."""
+    study_collection.set_rollover_hour(5)
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_options(pilot)
@@ -46,6 +49,7 @@ async def test_every_option_validated_and_saved(study_collection):
             for widget in screen.query(Input)
             if widget.id.startswith("option-")
         }
+        assert box(screen, "day_rollover_hour").value == "5"  # the collection's, not a deck default
         box(screen, "desired_retention").value = "1.5"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -67,6 +71,12 @@ async def test_every_option_validated_and_saved(study_collection):
         options = study_collection.deck_options(deck)
         assert (options.new_per_day, options.desired_retention, options.algorithm) == (7, 0.85, "fsrs")
         assert options.learning_steps_minutes == (1.0, 10.0, 60.0)
+        assert study_collection.rollover_hour == 5
+        box(screen, "day_rollover_hour").value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert study_collection.rollover_hour == 2
+        assert not screen.changed
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -109,16 +119,3 @@ async def test_a_preset_is_shared_and_unsaved_changes_ask(study_collection, writ
         await pilot.press("d")
         await pilot.pause()
         assert study_collection.deck_options(second).new_per_day == 9
-
-
-async def test_the_rollover_hour_shown_and_saved_is_the_collections(study_collection):
-    study_collection.set_rollover_hour(5)
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        screen = await open_options(pilot)
-        assert box(screen, "day_rollover_hour").value == "5"  # the collection's, not a deck default
-        box(screen, "day_rollover_hour").value = "2"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert study_collection.rollover_hour == 2
-        assert not screen.changed
