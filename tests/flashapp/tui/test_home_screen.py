@@ -41,7 +41,9 @@ def rows(table: DataTable) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def test_home_shows_the_deck_tree_with_counts(collection, write_deck):
+async def test_home_shows_the_deck_tree_with_counts_b_browses_and_q_quits(collection, write_deck):
+    """In one app: the deck tree with its counts, `b` browsing the selected deck, then (back on the
+    deck tree) `q` quitting."""
     collection.import_paths([write_deck(DECK)])
     app = make_app(collection)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -49,6 +51,15 @@ async def test_home_shows_the_deck_tree_with_counts(collection, write_deck):
         # The deck name is shown literally: "[bold]" is data, not markup.
         assert rows(table) == [["▾ Home", "1", "0", "0"], ["    [bold]Child[/bold]", "1", "0", "0"]]
         assert "Nothing studied yet today." in str(app.screen.query_one("#today").render())
+
+        await pilot.press("down", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen), "b"
+        assert app.screen.query_one("#search").value == 'deck:"Home::[bold]Child[/bold]"'
+        assert app.screen.query_one("#results", DataTable).row_count == 1, "b"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#decks", DataTable) is table, "b, then escape"
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -107,17 +118,6 @@ async def test_a_collection_that_cannot_open_ends_the_app_with_its_error():
         await pilot.pause()
     assert app.return_code == 2
     assert "not a database" in str(app.open_error)
-
-
-async def test_b_browses_the_selected_deck(collection, write_deck):
-    collection.import_paths([write_deck(DECK)])
-    app = make_app(collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("down", "b")
-        await pilot.pause()
-        assert isinstance(app.screen, BrowseScreen)
-        assert app.screen.query_one("#search").value == 'deck:"Home::[bold]Child[/bold]"'
-        assert app.screen.query_one("#results", DataTable).row_count == 1
 
 
 def test_deck_queries_quote_the_whole_name():
