@@ -42,20 +42,21 @@ KINDS = [
 
 
 async def test_each_kind_is_added(study_collection, screen_text):
-    """One note of each kind of KINDS in turn, in one app: the Add screen opened from the deck tree,
-    filled, saved and left each time (a failure names the kind)."""
+    """The Add screen opened from the deck tree (its deck the one highlighted there), then one note of
+    each kind of KINDS in turn on it: chosen, filled, saved, the fields emptied for the next (a failure
+    names the kind); then left with nothing to ask."""
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_add(pilot)
+        deck = screen.query_one("#deck", Input)
+        assert deck.value == "Study", deck.value  # the deck highlighted at home
+        assert "comes from" not in screen_text(app)
+        deck.value = "Study::Basics"
+        await pilot.pause()
+        # a deck-file deck: the file wins on its next import
+        assert "This deck comes from" in screen_text(app)
         for kind, fields, cards in KINDS:
             before = len(study_collection.cards(deck="Study::Basics"))
-            screen = await open_add(pilot)
-            deck = screen.query_one("#deck", Input)
-            assert deck.value == "Study", f"{kind}: {deck.value!r}"  # the deck highlighted at home
-            assert "comes from" not in screen_text(app), kind
-            deck.value = "Study::Basics"
-            await pilot.pause()
-            # a deck-file deck: the file wins on its next import
-            assert "This deck comes from" in screen_text(app), kind
             screen.query_one("#kind", Select).value = kind
             await pilot.pause()
             await fill(pilot, screen, **fields)
@@ -64,15 +65,16 @@ async def test_each_kind_is_added(study_collection, screen_text):
             await pilot.pause()
             assert str(screen.query_one("#error").render()) == "", kind
             assert all(area.text == "" for area in screen.query(TextArea)), kind  # ready for the next one
-            await pilot.press("escape")
-            for _ in range(50):  # the screen pops on a later frame when the machine is busy
-                if isinstance(app.screen, HomeScreen):
-                    break
-                await pilot.pause(0.02)
-            assert isinstance(app.screen, HomeScreen), kind
+            assert deck.value == "Study::Basics" and "This deck comes from" in screen_text(app), kind
             added = study_collection.cards(deck="Study::Basics")
             assert len(added) == before + cards, kind
             assert set(added[-1].tags) == {"added", "mine"}, kind
+        await pilot.press("escape")  # everything saved: nothing to ask
+        for _ in range(50):  # the screen pops on a later frame when the machine is busy
+            if isinstance(app.screen, HomeScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_preview_duplicates_errors_and_the_cloze_key(study_collection, screen_text):
