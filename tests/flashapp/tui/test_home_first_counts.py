@@ -5,12 +5,15 @@ where that path does not serve the collection, the home screen waits for the `Co
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import threading
 from concurrent.futures import Future
 from datetime import UTC, timedelta
+from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable
 
 from flashapp.cli import COMMAND_MODULES
@@ -20,7 +23,7 @@ from flashapp.store.damage import CollectionDamaged
 from flashapp.tui import app as app_module
 from flashapp.tui.app import make_app
 from flashapp.tui.run import counts_in_thread, direct_deck_counts
-from tests.conftest import NOW
+from tests.conftest import NOW, Clock
 from tests.flashapp.cli.test_cli_hardening import damage
 
 DECK = """\
@@ -58,19 +61,32 @@ def rows(table: DataTable) -> list[list[str]]:
     return [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-def studied_collection(db_path, clock, write_deck, empty_collection_file) -> list[list[str]]:
-    """A collection with new, learning and due cards (in a copy of the migrated empty collection); the
-    tree rows its `Collection` counts give."""
-    empty_collection_file(db_path)
-    with Collection.open(db_path, shipped_decks=False, clock=clock, tz=UTC) as collection:
-        collection.import_paths([write_deck(DECK, "a.toml"), write_deck(OTHER, "b.toml")])
+@pytest.fixture(scope="module")
+def studied_template(tmp_path_factory, empty_collection_template) -> tuple[Path, list[list[str]]]:
+    """A collection with new, learning and due cards (in a copy of the migrated empty collection), made
+    once for this module's tests, which each copy it; and the tree rows its `Collection` counts give."""
+    folder = tmp_path_factory.mktemp("studied")
+    path = Path(shutil.copyfile(empty_collection_template, folder / "collection.db"))
+    (folder / "a.toml").write_text(DECK, encoding="utf-8")
+    (folder / "b.toml").write_text(OTHER, encoding="utf-8")
+    clock = Clock()
+    with Collection.open(path, shipped_decks=False, clock=clock, tz=UTC) as collection:
+        collection.import_paths([folder / "a.toml", folder / "b.toml"])
         first, second = collection.cards(deck="Lang::Verbs")[:2]
         collection.answer(first.id, Rating.AGAIN)  # learning, due in minutes
         clock.now = NOW - timedelta(days=5)
         collection.answer(second.id, Rating.EASY)  # a review, due by now
         clock.now = NOW
         counts = collection.deck_counts()
-    return [[d.short_name, str(d.new), str(d.learning), str(d.due)] for d in counts]
+    assert not path.with_name(path.name + "-wal").exists()  # closed: all of it in the file
+    return path, [[d.short_name, str(d.new), str(d.learning), str(d.due)] for d in counts]
+
+
+def studied_collection(db_path, studied_template) -> list[list[str]]:
+    """A copy of `studied_template`'s collection at `db_path`; the tree rows its counts give."""
+    template, expected = studied_template
+    shutil.copyfile(template, db_path)
+    return expected
 
 
 async def wait_for(pilot, condition, tries: int = 400) -> None:
@@ -102,9 +118,9 @@ def shown(tree_rows: list[list[str]]) -> list[list[str]]:
 
 
 async def test_the_first_frame_shows_the_direct_counts_before_the_collection_opens(
-    db_path, clock, write_deck, empty_collection_file
+    db_path, clock, studied_template
 ):
-    expected = studied_collection(db_path, clock, write_deck, empty_collection_file)
+    expected = studied_collection(db_path, studied_template)
     assert any(row[2] != "0" for row in expected) and any(row[3] != "0" for row in expected)
     release = threading.Event()
     opened = []
@@ -177,9 +193,9 @@ async def test_without_the_direct_path_the_home_screen_waits_for_the_collection(
 
 
 async def test_counts_read_past_the_first_frame_fill_the_tree_when_they_come(
-    db_path, clock, write_deck, empty_collection_file, monkeypatch
+    db_path, clock, studied_template, monkeypatch
 ):
-    expected = studied_collection(db_path, clock, write_deck, empty_collection_file)
+    expected = studied_collection(db_path, studied_template)
     monkeypatch.setattr(app_module, "FIRST_COUNTS_WAIT_SECONDS", 0.01)
     release = threading.Event()
     still_reading = threading.Event()
@@ -213,10 +229,8 @@ async def test_counts_read_past_the_first_frame_fill_the_tree_when_they_come(
             collection.close()
 
 
-async def test_damage_met_by_the_direct_path_ends_the_app_as_before(
-    db_path, clock, write_deck, empty_collection_file
-):
-    studied_collection(db_path, clock, write_deck, empty_collection_file)
+async def test_damage_met_by_the_direct_path_ends_the_app_as_before(db_path, clock, studied_template):
+    studied_collection(db_path, studied_template)
     damage(db_path, ["cards"])
     before = db_path.read_bytes()
     app = make_app(
@@ -275,10 +289,8 @@ DEFERRED = (
 )
 
 
-def test_the_first_frame_of_flashapp_shows_the_counts_and_loads_nothing_heavy(
-    db_path, clock, write_deck, empty_collection_file
-):
-    studied_collection(db_path, clock, write_deck, empty_collection_file)
+def test_the_first_frame_of_flashapp_shows_the_counts_and_loads_nothing_heavy(db_path, studied_template):
+    studied_collection(db_path, studied_template)
     result = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME, "--db", str(db_path), "--tz", "UTC"],
         capture_output=True, text=True, timeout=120,
