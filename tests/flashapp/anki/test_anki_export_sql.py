@@ -280,20 +280,26 @@ def test_a_collection_file_sqlite_cannot_read_attached_falls_back_to_staged_rows
     assert _package_tables(tmp_path / "fallback.apkg") == _package_tables(tmp_path / "direct.apkg")
 
 
-# `flashapp export` in a process of its own: which modules it loaded, its exit code and stderr.
+# `flashapp export` commands in one process of their own, one after another (a process per command
+# spent most of its CPU starting Python and importing flashapp again): for each, its exit code, its
+# stderr, and whether sqlalchemy was loaded by then (once loaded it stays: the first command that loads
+# it, and every one after, shows it).
 EXPORT_SCRIPT = """
 import contextlib, io, json, sys
 from flashapp.cli.main import main
-errors = io.StringIO()
-with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
-    code = main(sys.argv[1:])
-print(json.dumps({"code": code, "stderr": errors.getvalue(), "sqlalchemy": "sqlalchemy" in sys.modules}))
+ran = []
+for argv in json.loads(sys.argv[1]):
+    errors = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
+        code = main(argv)
+    ran.append({"code": code, "stderr": errors.getvalue(), "sqlalchemy": "sqlalchemy" in sys.modules})
+print(json.dumps(ran))
 """
 
 
-def _command(*argv: str) -> dict[str, object]:
+def _commands(*argvs: list[str]) -> list[dict[str, object]]:
     result = subprocess.run(
-        [sys.executable, "-c", EXPORT_SCRIPT, *argv], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", EXPORT_SCRIPT, json.dumps(argvs)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -332,18 +338,20 @@ def test_the_command_exports_an_sqlite_collection_without_sqlalchemy(tmp_path, a
         }
         with pytest.raises(UserError) as unknown:
             collection.export_package("Nope", tmp_path / "nope.apkg")
-    for deck in decks:  # the deck-file notes, media and reviews, and the Anki notes of every deck
-        out = tmp_path / f"c-{deck}.apkg"
-        ran = _command("--db", str(db), "export", deck, "-o", str(out))
-        assert ran == {"code": 0, "stderr": "", "sqlalchemy": False}
+    # Every deck, then an unknown deck, in one process.
+    *exports, nope = _commands(
+        *(["--db", str(db), "export", deck, "-o", str(tmp_path / f"c-{deck}.apkg")] for deck in decks),
+        ["--db", str(db), "export", "Nope", "-o", str(tmp_path / "nope.apkg")],
+    )
+    for deck, ran in zip(decks, exports, strict=True):  # the deck-file notes, media and reviews, and
+        assert ran == {"code": 0, "stderr": "", "sqlalchemy": False}  # the Anki notes of every deck
         assert through_session[deck].notes > 0
-        assert _without_times(_package_tables(out)) == _without_times(
+        assert _without_times(_package_tables(tmp_path / f"c-{deck}.apkg")) == _without_times(
             _package_tables(tmp_path / f"s-{deck}.apkg")
         )
     assert through_session["Mixed"].media == 2 and through_session["Mixed"].reviews == 2
     # An unknown deck is worded as the Collection words it.
-    ran = _command("--db", str(db), "export", "Nope", "-o", str(tmp_path / "nope.apkg"))
-    assert ran["code"] == 2 and ran["stderr"] == f"flashapp: {unknown.value}\n"
+    assert nope["code"] == 2 and nope["stderr"] == f"flashapp: {unknown.value}\n"
     assert not (tmp_path / "nope.apkg").exists()
 
 
