@@ -609,15 +609,21 @@ class Collection:
             return None
 
     def check(self) -> list[str]:
-        if self.path is not None and self.path.exists():
+        path, file_checked = self.path, False
+        if path is not None and path.exists():
             from flashapp.store.integrity import file_damage
 
-            if damage := file_damage(self.path):
+            if damage := file_damage(path):
                 return damage  # rows read from damaged pages would only add noise
+            file_checked = True
         from flashapp.store.integrity import check_collection
 
         with self.reading() as session:
-            return check_collection(session, self.engine, self.media_dir if self.path else None)
+            # The file's pages just checked: SQLite's integrity check (the longest part of `check` on
+            # a large file) is not run a second time on the session.
+            return check_collection(
+                session, self.engine, self.media_dir if path else None, file_checked=file_checked
+            )
 
     def repair(self) -> list[str]:
         """`check --repair`: a backup, SQLite's recovery into a new file when pages are damaged, then

@@ -9,18 +9,18 @@ and run through `store.sql_text`; the instants in them are literals made from da
 the database stores them (never from input text), so each statement is one call to the driver.
 
 The review log is never sorted or read row by row in Python. The study days of the past year (from
-`core/scheduling/day.py`, in the collection's zone and rollover hour) are a VALUES table of UTC
-ranges, and every (day, state before, rating) is counted by one correlated subquery over one range of
-the `ix_reviews_stats` index (state, rating, time, interval, answer time), which returns its count,
-answer time and (for review cards) answers at a mature interval together: each of a million rows is
-read once and nothing is sorted. The hourly breakdown counts each local clock hour of the year, its
-answers on `ix_reviews_reviewed_at` and its again answers on `ix_reviews_stats`. The card figures
-count index ranges of `ix_cards_deck_queue_due` (the queue a card is in follows from its state and
-flags, `queue_codes.queue_for`, which `flashapp check` verifies): card counts by queue, the forecast
-per study day; one scan of the review cards bins the four histograms; the cards added count each
-study day's range of `ix_notes_created_at`. Histogram bins are found by a binary search written as
-nested CASE, never by functions per row. Every figure is a plain JSON-able value. Manual entries
-(rating 0, from Anki) are no answers.
+`core/scheduling/day.py`, in the collection's zone and rollover hour) are a VALUES table of UTC ranges,
+and every (day, state before, rating) is counted by one correlated subquery over one range of the
+`ix_reviews_stats` index (state, rating, time, interval, answer time), which returns its count, answer
+time and (for review cards) answers at a mature interval together: each of a million rows is read once
+and nothing is sorted. The hourly breakdown counts each local clock hour of the year (of the study days
+with any row in the log), its answers on `ix_reviews_reviewed_at` and its again answers on
+`ix_reviews_stats`. The card figures count index ranges of `ix_cards_deck_queue_due` (the queue a card
+is in follows from its state and flags, `queue_codes.queue_for`, which `flashapp check` verifies): card
+counts by queue, the forecast per study day; one scan of the review cards bins the four histograms; the
+cards added count each study day's range of `ix_notes_created_at`. Histogram bins are found by a binary
+search written as nested CASE, never by functions per row. Every figure is a plain JSON-able value.
+Manual entries (rating 0, from Anki) are no answers.
 
 Given a second connection on the same snapshot (`beside`, as `store/direct/stats.py` opens one), the
 hourly breakdown, the card figures and the cards added are counted on it in a thread while the study
@@ -362,7 +362,25 @@ def _review_counts(
 def _hourly(sql: _Sql, deck_ids: list[int] | None, now: datetime, cal: _Calendar) -> list[list[int]]:
     """[answers, recalled] per local hour over the window, counted per clock hour of the year as
     `_review_counts` counts per day (answers: all rows less manual entries; recalled: less AGAIN)."""
-    hours = sql.ranges("hours", cal.hours(now + MICROSECOND))
+    until = now + MICROSECOND
+    hourly = [[0, 0] for _ in range(24)]
+    # Only the hours of study days with any row in the log (of any deck) are counted: one index seek
+    # a day on `ix_reviews_reviewed_at` finds them, and an hour of a day without rows counts nothing.
+    # A log studied now and then (or a small one) is a few hundred hours, not the year's 8,760.
+    busy = "EXISTS (SELECT 1 FROM reviews WHERE reviewed_at >= days.lo AND reviewed_at < days.hi)"
+    spans = sorted(
+        (_micros(cal.starts[k]), _micros(min(cal.starts[k + 1], until)))
+        for (k,) in sql.rows(f"{_window_days(sql, now, cal)} SELECT k FROM days WHERE {busy}")
+    )
+    kept, next_span = [], 0
+    for local_hour, low, high in cal.hours(until):  # both in time order: a walk along the two
+        while next_span < len(spans) and spans[next_span][1] <= low:
+            next_span += 1
+        if next_span < len(spans) and spans[next_span][0] < high:
+            kept.append((local_hour, low, high))
+    if not kept:
+        return hourly
+    hours = sql.ranges("hours", kept)
     in_hour = f"reviewed_at >= hours.lo AND reviewed_at < hours.hi{_reviews_in(deck_ids)}"
     rated = f"SELECT count(*) FROM reviews WHERE state_before IN {_STATES_SQL} AND rating = "
     every, again = f"(SELECT count(*) FROM reviews WHERE {in_hour})", f"({rated}{AGAIN} AND {in_hour})"

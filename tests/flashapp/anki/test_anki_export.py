@@ -3,6 +3,7 @@ scheduling and review history, for deck-file notes and for notes that came from 
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 import zipfile
 
@@ -58,13 +59,14 @@ back = "Sub answer"
 
 
 @pytest.fixture(scope="module")
-def flash_collection(tmp_path_factory, anki_packages):
+def flash_collection(tmp_path_factory, anki_packages, empty_collection_template):
     """Deck-file notes (studied a little) plus the notes of an Anki package, in one collection."""
     folder = tmp_path_factory.mktemp("flash")
     (folder / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
     (folder / "flash.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
     (folder / "sub.toml").write_text(textwrap.dedent(SUBDECK), encoding="utf-8")
-    collection = Collection.open(folder / "c.db", shipped_decks=False, fuzz=False)
+    path = shutil.copyfile(empty_collection_template, folder / "c.db")  # migrated once per process
+    collection = Collection.open(path, shipped_decks=False, fuzz=False)
     collection.import_paths([folder / "flash.toml", folder / "sub.toml"])
     collection.import_package(anki_packages["modern"])
     cards = {card.key: card for card in collection.cards(deck="Flash")}
@@ -144,11 +146,11 @@ def _same_note(note, anki_fields: dict[str, str]) -> bool:
     return anki_fields.get("Front") == markdown_to_html(note.fields["front"])
 
 
-def test_reimporting_the_export_shows_what_anki_shows(flash_export, tmp_path):
+def test_reimporting_the_export_shows_what_anki_shows(flash_export, tmp_path, empty_collection_file):
     """Our rendering of the exported note types agrees with Anki's, and scheduling survives."""
     path, _ = flash_export
     anki = import_into_anki(path, tmp_path / "anki")
-    with Collection.open(tmp_path / "again.db", shipped_decks=False) as again:
+    with Collection.open(empty_collection_file(tmp_path / "again.db"), shipped_decks=False) as again:
         again.import_package(path)
         assert_same(anki, flashapp_view(again), crt=anki.crt)
 

@@ -211,12 +211,16 @@ def _package_tables(path) -> dict[str, object]:
     return {"entries": names, "media": media, **tables}
 
 
-def test_staged_rows_write_the_same_package_as_the_attached_file(tmp_path, anki_packages, monkeypatch):
+def test_staged_rows_write_the_same_package_as_the_attached_file(
+    tmp_path, anki_packages, monkeypatch, empty_collection_file
+):
     (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
     (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
     (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+    with Collection.open(
+        empty_collection_file(tmp_path / "c.db"), shipped_decks=False, fuzz=False, clock=lambda: now
+    ) as collection:
         collection.import_paths([tmp_path / "mixed.toml"])
         collection.import_package(anki_packages["modern"])
         cards = {card.key: card for card in collection.cards(deck="Mixed")}
@@ -240,14 +244,14 @@ def test_staged_rows_write_the_same_package_as_the_attached_file(tmp_path, anki_
             assert _package_tables(tmp_path / "one.apkg") == _package_tables(tmp_path / "two.apkg")
 
 
-def test_export_from_postgres_is_the_export_from_sqlite(pg_url, tmp_path):
+def test_export_from_postgres_is_the_export_from_sqlite(pg_url, tmp_path, empty_collection_file):
     """A server database cannot be attached: its rows are staged, and the package is the same."""
     (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
     (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
     (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     tables = []
-    for url in (pg_url, tmp_path / "c.db"):
+    for url in (pg_url, empty_collection_file(tmp_path / "c.db")):
         with Collection.open(url, shipped_decks=False, fuzz=False, clock=lambda: now, tz=UTC) as collection:
             collection.import_paths([tmp_path / "mixed.toml"])
             card = next(c for c in collection.cards(deck="Mixed") if c.key == "basic")
@@ -259,14 +263,18 @@ def test_export_from_postgres_is_the_export_from_sqlite(pg_url, tmp_path):
     assert tables[0] == tables[1]
 
 
-def test_a_collection_file_sqlite_cannot_read_attached_falls_back_to_staged_rows(tmp_path, monkeypatch):
+def test_a_collection_file_sqlite_cannot_read_attached_falls_back_to_staged_rows(
+    tmp_path, monkeypatch, empty_collection_file
+):
     (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
     (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
     (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
     garbage = tmp_path / "not-a-database.db"
     garbage.write_bytes(b"this is not an SQLite file" * 200)
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+    with Collection.open(
+        empty_collection_file(tmp_path / "c.db"), shipped_decks=False, fuzz=False, clock=lambda: now
+    ) as collection:
         collection.import_paths([tmp_path / "mixed.toml"])
         direct = collection.export_package("Mixed", tmp_path / "direct.apkg")
         # SQLite refuses to attach it (or to read it once attached): the export stages the rows instead.
@@ -280,20 +288,26 @@ def test_a_collection_file_sqlite_cannot_read_attached_falls_back_to_staged_rows
     assert _package_tables(tmp_path / "fallback.apkg") == _package_tables(tmp_path / "direct.apkg")
 
 
-# `flashapp export` in a process of its own: which modules it loaded, its exit code and stderr.
+# `flashapp export` commands in one process of their own, one after another (a process per command
+# spent most of its CPU starting Python and importing flashapp again): for each, its exit code, its
+# stderr, and whether sqlalchemy was loaded by then (once loaded it stays: the first command that loads
+# it, and every one after, shows it).
 EXPORT_SCRIPT = """
 import contextlib, io, json, sys
 from flashapp.cli.main import main
-errors = io.StringIO()
-with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
-    code = main(sys.argv[1:])
-print(json.dumps({"code": code, "stderr": errors.getvalue(), "sqlalchemy": "sqlalchemy" in sys.modules}))
+ran = []
+for argv in json.loads(sys.argv[1]):
+    errors = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
+        code = main(argv)
+    ran.append({"code": code, "stderr": errors.getvalue(), "sqlalchemy": "sqlalchemy" in sys.modules})
+print(json.dumps(ran))
 """
 
 
-def _command(*argv: str) -> dict[str, object]:
+def _commands(*argvs: list[str]) -> list[dict[str, object]]:
     result = subprocess.run(
-        [sys.executable, "-c", EXPORT_SCRIPT, *argv], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", EXPORT_SCRIPT, json.dumps(argvs)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -315,11 +329,13 @@ def _without_times(tables: dict[str, object]) -> dict[str, object]:
 
 
 @pytest.mark.sqlite_only  # the command reads the SQLite file itself
-def test_the_command_exports_an_sqlite_collection_without_sqlalchemy(tmp_path, anki_packages):
+def test_the_command_exports_an_sqlite_collection_without_sqlalchemy(
+    tmp_path, anki_packages, empty_collection_file
+):
     (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
     (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
     (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
-    db = tmp_path / "c.db"
+    db = empty_collection_file(tmp_path / "c.db")
     with Collection.open(db, shipped_decks=False, fuzz=False) as collection:
         collection.import_paths([tmp_path / "mixed.toml"])
         collection.import_package(anki_packages["modern"])
@@ -332,28 +348,32 @@ def test_the_command_exports_an_sqlite_collection_without_sqlalchemy(tmp_path, a
         }
         with pytest.raises(UserError) as unknown:
             collection.export_package("Nope", tmp_path / "nope.apkg")
-    for deck in decks:  # the deck-file notes, media and reviews, and the Anki notes of every deck
-        out = tmp_path / f"c-{deck}.apkg"
-        ran = _command("--db", str(db), "export", deck, "-o", str(out))
-        assert ran == {"code": 0, "stderr": "", "sqlalchemy": False}
+    # Every deck, then an unknown deck, in one process.
+    *exports, nope = _commands(
+        *(["--db", str(db), "export", deck, "-o", str(tmp_path / f"c-{deck}.apkg")] for deck in decks),
+        ["--db", str(db), "export", "Nope", "-o", str(tmp_path / "nope.apkg")],
+    )
+    for deck, ran in zip(decks, exports, strict=True):  # the deck-file notes, media and reviews, and
+        assert ran == {"code": 0, "stderr": "", "sqlalchemy": False}  # the Anki notes of every deck
         assert through_session[deck].notes > 0
-        assert _without_times(_package_tables(out)) == _without_times(
+        assert _without_times(_package_tables(tmp_path / f"c-{deck}.apkg")) == _without_times(
             _package_tables(tmp_path / f"s-{deck}.apkg")
         )
     assert through_session["Mixed"].media == 2 and through_session["Mixed"].reviews == 2
     # An unknown deck is worded as the Collection words it.
-    ran = _command("--db", str(db), "export", "Nope", "-o", str(tmp_path / "nope.apkg"))
-    assert ran["code"] == 2 and ran["stderr"] == f"flashapp: {unknown.value}\n"
+    assert nope["code"] == 2 and nope["stderr"] == f"flashapp: {unknown.value}\n"
     assert not (tmp_path / "nope.apkg").exists()
 
 
-def test_one_card_a_note_takes_the_short_way_to_the_same_ids(tmp_path, monkeypatch):
+def test_one_card_a_note_takes_the_short_way_to_the_same_ids(tmp_path, monkeypatch, empty_collection_file):
     # Deck-file notes imported at one instant: their Anki ids clash and are lifted; one card each.
     cards = "".join(f'[[cards]]\nid = "c{i}"\nfront = "Q{i}"\nback = "A{i}"\n\n' for i in range(40))
     (tmp_path / "basic.toml").write_text(f'[deck]\nname = "Basic"\n\n{cards}', encoding="utf-8")
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     lifts = []
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+    with Collection.open(
+        empty_collection_file(tmp_path / "c.db"), shipped_decks=False, fuzz=False, clock=lambda: now
+    ) as collection:
         collection.import_paths([tmp_path / "basic.toml"])
         for card in collection.cards(deck="Basic")[::3]:
             collection.answer(card.id, Rating.GOOD)
@@ -377,7 +397,7 @@ def test_field_checksum_is_ankis_csum(text):
     assert field_checksum(text) == expected
 
 
-def test_card_ids_lift_clashes_in_order_of_note_and_ordinal(tmp_path):
+def test_card_ids_lift_clashes_in_order_of_note_and_ordinal(tmp_path, empty_collection_file):
     # Notes imported at one instant get consecutive Anki ids, so their cards' ids (note id + ordinal)
     # clash across notes; lifted in order of that id, ties by note, as `unique_ids` lifts them.
     reversed_cards = "".join(
@@ -389,7 +409,9 @@ def test_card_ids_lift_clashes_in_order_of_note_and_ordinal(tmp_path):
         f'[deck]\nname = "Clash"\n\n{reversed_cards}{cloze_cards}', encoding="utf-8"
     )
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, fuzz=False, clock=lambda: now) as collection:
+    with Collection.open(
+        empty_collection_file(tmp_path / "c.db"), shipped_decks=False, fuzz=False, clock=lambda: now
+    ) as collection:
         collection.import_paths([tmp_path / "mixed.toml"])
         collection.export_package("Clash", tmp_path / "clash.apkg")
     cards = sorted(

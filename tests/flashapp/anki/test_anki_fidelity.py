@@ -68,9 +68,9 @@ def fidelity_package(tmp_path_factory) -> Path:
     return path
 
 
-def test_cards_read_as_anki_shows_them(fidelity_package, tmp_path):
+def test_cards_read_as_anki_shows_them(fidelity_package, tmp_path, empty_collection_file):
     anki = import_into_anki(fidelity_package, tmp_path / "anki")
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, tz=UTC) as collection:
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False, tz=UTC) as collection:
         collection.import_package(fidelity_package)
         ours = flashapp_view(collection)
         assert_same(anki, ours, crt=anki.crt)

@@ -29,7 +29,7 @@ back = "A"
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["modern", "legacy"])
-def test_anki_package_parameters_come_into_the_deck_options(tmp_path, legacy):
+def test_anki_package_parameters_come_into_the_deck_options(tmp_path, legacy, empty_collection_file):
     anki = new_collection(tmp_path / "anki")
     deck_id = anki.decks.id("Fitted")
     note = anki.new_note(anki.models.by_name("Basic"))
@@ -43,14 +43,14 @@ def test_anki_package_parameters_come_into_the_deck_options(tmp_path, legacy):
     anki.export_anki_package(out_path=str(package), options=options, limit=None)
     anki.close()
 
-    with Collection.open(tmp_path / "c.db", shipped_decks=False) as ours:
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False) as ours:
         ours.import_package(package)
         assert ours.deck_options("Fitted").fsrs_parameters == pytest.approx(FITTED, abs=1e-6)
 
 
-def test_exported_parameters_are_what_anki_reads(tmp_path):
+def test_exported_parameters_are_what_anki_reads(tmp_path, empty_collection_file):
     (tmp_path / "fitted.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
-    with Collection.open(tmp_path / "c.db", shipped_decks=False) as ours:
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False) as ours:
         ours.import_paths([tmp_path / "fitted.toml"])
         ours.set_deck_options("Fitted", fsrs_parameters=list(FITTED))
         ours.export_package("Fitted", tmp_path / "out.apkg")
@@ -65,11 +65,11 @@ def test_exported_parameters_are_what_anki_reads(tmp_path):
     assert config["fsrsParams6"] == pytest.approx(FITTED, abs=1e-6)
 
 
-def test_default_parameters_stay_empty_through_export(tmp_path):
+def test_default_parameters_stay_empty_through_export(tmp_path, empty_collection_file):
     (tmp_path / "fitted.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
-    with Collection.open(tmp_path / "c.db", shipped_decks=False) as ours:
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False) as ours:
         ours.import_paths([tmp_path / "fitted.toml"])
         ours.export_package("Fitted", tmp_path / "out.apkg")
-    with Collection.open(tmp_path / "back.db", shipped_decks=False) as back:
+    with Collection.open(empty_collection_file(tmp_path / "back.db"), shipped_decks=False) as back:
         back.import_package(tmp_path / "out.apkg")
         assert back.deck_options("Fitted").fsrs_parameters == ()

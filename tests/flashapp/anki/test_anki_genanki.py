@@ -65,9 +65,9 @@ def genanki_package(tmp_path_factory):
     return path
 
 
-def test_genanki_package_matches_anki(genanki_package, tmp_path):
+def test_genanki_package_matches_anki(genanki_package, tmp_path, empty_collection_file):
     anki = import_into_anki(genanki_package, tmp_path / "anki")
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, tz=UTC) as collection:
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False, tz=UTC) as collection:
         report = collection.import_package(genanki_package)
         assert report.format == "legacy (collection.anki2)"
         assert (report.notes_added, report.cards_added, report.media_added) == (3, len(anki.cards), 1)

@@ -151,8 +151,9 @@ def test_a_kill_at_any_step_leaves_the_old_state_or_the_new(
     tolerant_package,  # noqa: F811
     killed_import,
     tmp_path,
+    empty_collection_file,
 ):
-    db = tmp_path / "c.db"
+    db = empty_collection_file(tmp_path / "c.db")
     Collection.open(db, shipped_decks=False).close()
     before = indexes(db)
     assert ("ix_cards_deck_queue_due", DEFERRED_SQL) in before

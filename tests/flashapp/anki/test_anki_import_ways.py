@@ -34,11 +34,11 @@ def media_files(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())} if folder.is_dir() else {}
 
 
-def test_both_ways_write_the_same_rows(tolerant_package, scheduled_package, tmp_path):  # noqa: F811
+def test_both_ways_write_the_same_rows(tolerant_package, scheduled_package, tmp_path, empty_collection_file):  # noqa: F811
     packages = [tolerant_package, scheduled_package[0]]
     through_collection, direct_file = tmp_path / "a.db", tmp_path / "b.db"
     for path in (through_collection, direct_file):
-        Collection.open(path, shipped_decks=False).close()
+        Collection.open(empty_collection_file(path), shipped_decks=False).close()
     reports = {}
     for now in (NOW, LATER):  # a first import, then the same packages again over it
         with Collection.open(through_collection, shipped_decks=False, clock=lambda now=now: now, tz=UTC) as c:
@@ -60,6 +60,7 @@ def test_the_cards_index_built_after_the_rows_holds_what_growing_it_did(
     scheduled_package,  # noqa: F811
     tmp_path,
     monkeypatch,
+    empty_collection_file,
 ):
     """A package bringing at least as many cards as the collection holds has `DEFERRED_CARD_INDEXES`
     dropped and built again after its cards (`package_import._drop_deferred_indexes`): the same rows,
@@ -69,7 +70,7 @@ def test_the_cards_index_built_after_the_rows_holds_what_growing_it_did(
     packages = [tolerant_package, scheduled_package[0]]
     files = {"grown": tmp_path / "grown.db", "rebuilt": tmp_path / "rebuilt.db"}
     for path in files.values():
-        Collection.open(path, shipped_decks=False).close()
+        Collection.open(empty_collection_file(path), shipped_decks=False).close()
     dropped: list[str] = []
     original = package_import._drop_deferred_indexes
 

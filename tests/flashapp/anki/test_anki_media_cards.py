@@ -6,6 +6,7 @@ fake player on PATH) and show the image full-screen (v)."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from datetime import UTC
 from pathlib import Path
@@ -37,11 +38,12 @@ def media_package(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def imported(media_package, tmp_path_factory):
+def imported(media_package, tmp_path_factory, empty_collection_template):
     """(Anki's view of the package, ours, the collection's path)."""
     folder = tmp_path_factory.mktemp("media-import")
     anki = import_into_anki(media_package, folder / "anki")
-    with Collection.open(folder / "c.db", shipped_decks=False, tz=UTC) as collection:
+    path = shutil.copyfile(empty_collection_template, folder / "c.db")  # migrated once per process
+    with Collection.open(path, shipped_decks=False, tz=UTC) as collection:
         collection.import_package(media_package)
         ours = flashapp_view(collection)
     return anki, ours, folder / "c.db"

@@ -3,6 +3,7 @@ media and scheduling that Anki itself reports for the file, and renders the same
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import UTC
 
@@ -14,11 +15,12 @@ from flashapp.store.collection import Collection
 
 
 @pytest.fixture(scope="module")
-def imported(anki_packages, tmp_path_factory):
+def imported(anki_packages, tmp_path_factory, empty_collection_template):
     """Each package imported into its own fresh flashapp collection."""
     out = {}
     for kind, path in anki_packages.items():
-        collection = Collection.open(tmp_path_factory.mktemp(kind) / "c.db", shipped_decks=False, tz=UTC)
+        db = shutil.copyfile(empty_collection_template, tmp_path_factory.mktemp(kind) / "c.db")
+        collection = Collection.open(db, shipped_decks=False, tz=UTC)
         report = collection.import_package(path)
         out[kind] = (collection, report)
     yield out
@@ -36,7 +38,9 @@ def test_import_matches_what_anki_reports(kind, imported, anki_views):
     assert collection.check() == []
 
 
-def test_big_packages_stage_their_notes_in_a_worker_process(anki_packages, anki_views, tmp_path, monkeypatch):
+def test_big_packages_stage_their_notes_in_a_worker_process(
+    anki_packages, anki_views, tmp_path, monkeypatch, empty_collection_file
+):
     """Over the size thresholds the notes are checked and computed by `anki_stage_worker`: same result."""
     import flashapp.store.anki.package_import as anki_import
 
@@ -51,7 +55,7 @@ def test_big_packages_stage_their_notes_in_a_worker_process(anki_packages, anki_
         return stager
 
     monkeypatch.setattr(anki_import.NoteStager, "start", staticmethod(start))
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, tz=UTC) as collection:
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False, tz=UTC) as collection:
         collection.import_package(anki_packages["modern"])
         assert started and started[0] is not None
         anki = anki_views["modern"]
@@ -80,15 +84,17 @@ def _anki_ids_by_guid(package, workdir) -> dict[str, int]:
     return dict(_rows(read_package(package, workdir).collection_path, "SELECT guid, id FROM notes"))
 
 
-def test_new_notes_are_numbered_on_from_the_largest_id_in_anki_order(tmp_path):
+def test_new_notes_are_numbered_on_from_the_largest_id_in_anki_order(tmp_path, empty_collection_file):
     """`package_import.note_ids`: a new note's id follows the collection's largest, in the order of the
     notes' Anki ids; a note already here keeps its own id when the package comes again."""
-    with Collection.open(tmp_path / "source.db", shipped_decks=False, tz=UTC) as source:
+    with Collection.open(
+        empty_collection_file(tmp_path / "source.db"), shipped_decks=False, tz=UTC
+    ) as source:
         source.import_paths([_deck_file(tmp_path / "words.toml", "Words", 6)])
         source.export_package("Words", tmp_path / "first.apkg")
         source.import_paths([_deck_file(tmp_path / "words.toml", "Words", 9)])
         source.export_package("Words", tmp_path / "second.apkg")
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, tz=UTC) as collection:
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False, tz=UTC) as collection:
         collection.import_paths([_deck_file(tmp_path / "mine.toml", "Mine", 4)])
         (base,) = _rows(tmp_path / "c.db", "SELECT max(id) FROM notes")[0]
 

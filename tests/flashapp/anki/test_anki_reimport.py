@@ -29,8 +29,8 @@ def counts(collection: Collection) -> tuple[int, int, int, int]:
 
 
 @pytest.fixture
-def fresh(tmp_path):
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, tz=UTC) as collection:
+def fresh(tmp_path, empty_collection_file):
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False, tz=UTC) as collection:
         yield collection
 
 
@@ -102,7 +102,7 @@ def test_reset_imports_cards_as_new_without_history(fresh, anki_packages):
     assert queue.counts().new == min(20, len(cards)) and not queue.review and not queue.learning
 
 
-def test_a_media_name_taken_by_another_file_is_renamed(fresh, anki_packages, tmp_path):
+def test_a_media_name_taken_by_another_file_is_renamed(fresh, anki_packages, tmp_path, empty_collection_file):
     folder = tmp_path / "decks"
     folder.mkdir()
     # A first package brings a different "pixel.png" (made by exporting from flashapp itself).
@@ -122,7 +122,7 @@ def test_a_media_name_taken_by_another_file_is_renamed(fresh, anki_packages, tmp
     )
     fresh.import_paths([folder / "d.toml"])
     fresh.export_package("Mine", tmp_path / "mine.apkg")
-    with Collection.open(tmp_path / "other.db", shipped_decks=False) as other:
+    with Collection.open(empty_collection_file(tmp_path / "other.db"), shipped_decks=False) as other:
         other.import_package(tmp_path / "mine.apkg")
         report = other.import_package(anki_packages["modern"])
         assert report.media_renamed == 1

@@ -57,8 +57,8 @@ def tolerant_package(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def fresh(tmp_path):
-    with Collection.open(tmp_path / "c.db", shipped_decks=False, tz=UTC) as collection:
+def fresh(tmp_path, empty_collection_file):
+    with Collection.open(empty_collection_file(tmp_path / "c.db"), shipped_decks=False, tz=UTC) as collection:
         yield collection
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections import defaultdict
 from datetime import timedelta
@@ -31,8 +32,8 @@ BERLIN = ZoneInfo("Europe/Berlin")  # the history crosses the end of March's clo
 
 
 @pytest.fixture(scope="module")
-def two_decks(tmp_path_factory):
-    path = tmp_path_factory.mktemp("log") / "log.db"
+def two_decks(tmp_path_factory, empty_collection_template):
+    path = shutil.copyfile(empty_collection_template, tmp_path_factory.mktemp("log") / "log.db")
     with Collection.open(path, shipped_decks=False, tz=BERLIN) as collection:
         write_simulated_history(collection, days=40, new_per_day=8, seed=2)
         with collection.writing() as session:  # a third of the cards in a subdeck of their own
@@ -89,10 +90,10 @@ def test_log_arrays_on_postgres(pg_collection_url):
     assert got == want
 
 
-def test_a_manual_entry_is_not_an_answer(tmp_path):
+def test_a_manual_entry_is_not_an_answer(tmp_path, empty_collection_file):
     """An Anki manual entry (rating 0: rescheduled or reset by hand) stays out of the history that
     `optimize` and the Stats screen's fit read, as it stays out of `load_log`."""
-    path = tmp_path / "manual.db"
+    path = empty_collection_file(tmp_path / "manual.db")
     with Collection.open(path, shipped_decks=False, tz=BERLIN) as collection:
         write_simulated_history(collection, days=5, new_per_day=3, seed=1)
         with collection.writing() as session:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sqlite3
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -77,11 +78,15 @@ def new_collection(tmp_path, empty_collection_file, request):
     return new
 
 
-@pytest.fixture
-def stats(tmp_path, write_deck, empty_collection_file):
-    path = empty_collection_file(tmp_path / "s.db")
+@pytest.fixture(scope="module")
+def stats(tmp_path_factory, empty_collection_template):
+    """The hand-made log's figures, computed once for the module's tests (which only read them)."""
+    folder = tmp_path_factory.mktemp("stats")
+    path = shutil.copyfile(empty_collection_template, folder / "s.db")
+    deck = folder / "deck.toml"
+    deck.write_text(DECK, encoding="utf-8")
     with Collection.open(path, shipped_decks=False, clock=lambda: NOW, tz=UTC) as collection:
-        collection.import_paths([write_deck(DECK)])
+        collection.import_paths([deck])
         with collection.writing() as session:
             ids = dict(session.execute(select(Note.key, Card.id).join(Card, Card.note_id == Note.id)).all())
             states = {
@@ -106,7 +111,7 @@ def stats(tmp_path, write_deck, empty_collection_file):
                 ],
             )  # fmt: skip
         with collection.reading() as session:
-            yield deck_statistics(session, "Hand", NOW, UTC)
+            return deck_statistics(session, "Hand", NOW, UTC)
 
 
 def test_today(stats):
@@ -272,11 +277,14 @@ CARDS = {
 }
 
 
-def fill(where, tz, write_deck) -> None:
+def fill(where, tz, folder: Path) -> None:
     """A collection with a deck, a subdeck, cards in every state and queue, and a log with manual
-    entries, at `where` (an SQLite file or a server URL)."""
+    entries, at `where` (an SQLite file or a server URL); its deck files are written in `folder`."""
+    decks = [folder / "hand.toml", folder / "sub.toml"]
+    for path, body in zip(decks, (DECK, SUBDECK), strict=True):
+        path.write_text(body, encoding="utf-8")
     with Collection.open(where, shipped_decks=False, clock=lambda: NOW, tz=tz) as collection:
-        collection.import_paths([write_deck(DECK, "hand.toml"), write_deck(SUBDECK, "sub.toml")])
+        collection.import_paths(decks)
         with collection.writing() as session:
             ids = dict(session.execute(select(Note.key, Card.id).join(Card, Card.note_id == Note.id)).all())
             for key, (state, queue, due, interval, stability, difficulty, ease) in CARDS.items():
@@ -301,12 +309,43 @@ def fill(where, tz, write_deck) -> None:
             )  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def filled_template(tmp_path_factory, empty_collection_template) -> Path:
+    """An SQLite collection `fill`ed (New York) once for the module; tests copy it (`filled_copy`)."""
+    folder = tmp_path_factory.mktemp("filled")
+    path = shutil.copyfile(empty_collection_template, folder / "filled.db")
+    fill(path, ZoneInfo("America/New_York"), folder)
+    # Closing the last connection checkpoints the WAL into the file; the copy must not need a -wal.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture
-def two_paths(tmp_path, write_deck, empty_collection_file):
+def filled_copy(filled_template, tmp_path):
+    """filled_copy(name) -> a test's own copy of `filled_template`, at tmp_path / name."""
+    return lambda name: shutil.copyfile(filled_template, tmp_path / name)
+
+
+@pytest.fixture
+def filled(filled_copy, new_collection, tmp_path):
+    """filled(store, name) -> a `fill`ed collection (New York): a copy of `filled_template` on SQLite,
+    the PostgreSQL scratch collection filled here."""
+
+    def make(store: str, name: str) -> Path | str:
+        if store == "sqlite":
+            return filled_copy(name)
+        where = new_collection(store, name)
+        fill(where, ZoneInfo("America/New_York"), tmp_path)
+        return where
+
+    return make
+
+
+@pytest.fixture
+def two_paths(filled_copy):
     """An SQLite collection file (`fill`); returns (path, a function giving the Collection's figures
     and sqlite3's for a deck)."""
-    path, tz = empty_collection_file(tmp_path / "paths.db"), ZoneInfo("America/New_York")
-    fill(path, tz, write_deck)
+    path, tz = filled_copy("paths.db"), ZoneInfo("America/New_York")
 
     def figures(deck: str | None) -> tuple[dict, dict]:
         with Collection.open(path, shipped_decks=False, clock=lambda: NOW, tz=tz) as collection:
@@ -328,10 +367,9 @@ def test_sqlite3_and_the_collection_give_the_same_figures(two_paths, deck):
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
-def test_card_counts_histograms_and_forecast_on_every_edge(store, new_collection, write_deck):
+def test_card_counts_histograms_and_forecast_on_every_edge(store, filled):
     tz = ZoneInfo("America/New_York")
-    where = new_collection(store, "edges.db")
-    fill(where, tz, write_deck)
+    where = filled(store, "edges.db")
 
     def figures(deck):
         if store == "postgresql":
@@ -364,13 +402,12 @@ def test_card_counts_histograms_and_forecast_on_every_edge(store, new_collection
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
-def test_cards_added_by_study_day_on_the_edges(store, new_collection, write_deck):
+def test_cards_added_by_study_day_on_the_edges(store, filled):
     """Notes added on a study day's first instant, one microsecond before it, at `now`, after `now`
     and before the window (New York, rollover at 04:00): each card counts on its note's study day
     (row by row with `study_day`), once, up to `now`; for a deck, its subdecks' cards only."""
     tz = ZoneInfo("America/New_York")
-    where = new_collection(store, "added.db")
-    fill(where, tz, write_deck)
+    where = filled(store, "added.db")
     start = day_start_utc(NOW - timedelta(days=3), tz, 4)
     created = {
         "a": NOW - timedelta(days=400), "b": start, "c": start - timedelta(microseconds=1), "d": NOW,
