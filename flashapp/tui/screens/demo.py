@@ -121,6 +121,7 @@ class DemoScreen(StyledOnMount, Screen[None]):
         self.device = device
         self.figures_dir = figures_dir
         self.result: DemoResult | None = None
+        self._param_error = ""  # the message #param-error shows
         self._run_id = 0
         self._worker: Worker | None = None
         # Set when the last run's thread has returned (the engine stopped, whatever the outcome).
@@ -196,7 +197,9 @@ class DemoScreen(StyledOnMount, Screen[None]):
         return params
 
     def _show_param_error(self, message: str) -> None:
-        self.query_one("#param-error", Static).update(Content(message))
+        if message != self._param_error:  # every field's first Changed, on mount, checks them all again
+            self._param_error = message
+            self.query_one("#param-error", Static).update(Content(message))
         self.query_one("#run", Button).disabled = bool(message) or self.running
 
     @on(Input.Changed)

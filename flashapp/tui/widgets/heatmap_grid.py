@@ -65,6 +65,7 @@ class HeatmapGrid(Widget):
         finite = [v for v in flat if math.isfinite(v)]
         self.integers = all(v.is_integer() for v in finite) if integers is None else integers
         self.masked = [[bool(m) for m in row] for row in masked] if masked is not None else []
+        self._modes: dict[int, tuple[str, int, int]] = {}  # width -> _mode(width)
 
     def is_masked(self, row: int, col: int) -> bool:
         return row < len(self.masked) and col < len(self.masked[row]) and self.masked[row][col]
@@ -94,7 +95,14 @@ class HeatmapGrid(Widget):
 
     def _mode(self, width: int) -> tuple[str, int, int]:
         """("values", cell width, decimals), ("keyed", ...) when only numbered columns let the values
-        fit, ("blocks", 2, 0) or ("half", 1, 0) for this width."""
+        fit, ("blocks", 2, 0) or ("half", 1, 0) for this width. Each width's answer is kept: layout and
+        drawing ask it again and again, and it formats every value to find out."""
+        mode = self._modes.get(width)
+        if mode is None:
+            mode = self._modes[width] = self._find_mode(width)
+        return mode
+
+    def _find_mode(self, width: int) -> tuple[str, int, int]:
         n_rows, n_cols = len(self.values), len(self.col_names)
         label = self._label_width()
         if n_rows <= MAX_VALUE_ROWS:

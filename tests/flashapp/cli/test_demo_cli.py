@@ -71,7 +71,8 @@ def test_json_output(capsys, tmp_path):
     assert data["device"] in {"cpu", "cuda", "mps"}
     assert data["metrics"]["max_weight_above_diagonal"] == 0.0
     assert data["figures"] == ["weights"]
-    assert main(["demo", "attention.masked", "--json", "--save", str(tmp_path)]) == 0
+    small = ["--set", "n=2", "--set", "d=2"]  # a figure with few labels for matplotlib to lay out
+    assert main(["demo", "attention.masked", *small, "--json", "--save", str(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)
     [saved] = data["figures"]
     assert saved.startswith(str(tmp_path / "attention.masked-weights-")) and saved.endswith("-seed0.png")
@@ -86,7 +87,7 @@ def test_seed_gives_the_same_numbers(capsys):
 
 
 def test_training_progress_goes_to_stderr_unless_json(capsys):
-    steps = ["--set", "steps=20", "--set", "reflow_steps=10", "--set", "sample_steps=4"]
+    steps = ["--set", "steps=20", "--set", "reflow_steps=10", "--set", "sample_steps=4", "--set", "batch=8"]
     assert main(["demo", "flow_matching", *steps, "--device", "cpu"]) == 0
     captured = capsys.readouterr()
     assert "training: step 30/30" in captured.err  # both flows on one count

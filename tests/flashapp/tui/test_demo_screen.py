@@ -196,7 +196,10 @@ async def test_reopening_a_demo_shows_the_cached_result_at_once(runnable_collect
 async def test_s_saves_every_figure_as_png(runnable_collection, tmp_path):
     app = make_app(runnable_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        demo = DemoScreen("attention.self", {"n": 3}, figures_dir=tmp_path / "figures")
+        # random input, 2 tokens of 2 dimensions: the same two figures as the sentence's, with a
+        # fraction of its labels for matplotlib to lay out (a second of drawing, not two)
+        params = {"input": "random", "n": 2, "d": 2}
+        demo = DemoScreen("attention.self", params, figures_dir=tmp_path / "figures")
         app.push_screen(demo)
         await pilot.pause()
         await run_demo(pilot, demo)
@@ -295,7 +298,9 @@ async def test_a_training_demo_runs_on_enter_saves_then_trains_with_progress_and
     leaves the app as usable as before."""
     app = make_app(runnable_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        demo = DemoScreen("transformer.toy_task", {"steps": 5, "batch": 8}, figures_dir=tmp_path / "figs")
+        # one head on 2 digits: fewer attention maps for s to draw (the figures' count is what is checked)
+        params = {"steps": 5, "batch": 8, "heads": 1, "length": 2}
+        demo = DemoScreen("transformer.toy_task", params, figures_dir=tmp_path / "figs")
         app.push_screen(demo)
         await pilot.pause()
         field = demo.query_one("#param-steps", Input)
