@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from flashapp.core.scheduling.utc import ensure_utc
 
@@ -46,6 +47,15 @@ def next_day_start_utc(now_utc: datetime, tz: tzinfo, rollover_hour: int = DEFAU
 
 def _rollover_utc(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
     """The first instant at which the local clock shows `rollover_hour`:00 on `day` or later."""
+    # A function of its arguments alone, asked for the same few days again and again (every study-day
+    # question asks for two): kept. A zone that cannot be a key (no hash) is worked out each time.
+    try:
+        return _kept_rollover_utc(day, tz, rollover_hour)
+    except TypeError:
+        return _find_rollover_utc(day, tz, rollover_hour)
+
+
+def _find_rollover_utc(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
     wall = datetime.combine(day, time(rollover_hour))
     # fold=0 is the first of two equal wall times; for a skipped one it lands after the jump.
     first = wall.replace(tzinfo=tz).astimezone(UTC)
@@ -64,6 +74,9 @@ def _rollover_utc(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
         else:
             low = middle
     return _at(high)
+
+
+_kept_rollover_utc = lru_cache(maxsize=4096)(_find_rollover_utc)
 
 
 def _wall(instant: datetime, tz: tzinfo) -> datetime:

@@ -119,7 +119,7 @@ def _answer(
     state = _FROM_FSRS_STATE[reviewed.state]
     interval_days = 0
     if state is State.REVIEW:
-        interval_days = _ordered_interval(before, card.state, rating, now, options, fuzz)
+        interval_days = _ordered_interval(before, reviewed, card.state, rating, now, options, fuzz)
         due = calendar.due_after(now, interval_days)
     else:
         due = step_due(now, (reviewed.due - now).total_seconds() / 60, calendar)
@@ -148,6 +148,7 @@ def _review(before: fsrs.Card, rating: Rating, now: datetime, options: Scheduler
 
 def _ordered_interval(
     before: fsrs.Card,
+    reviewed_with_rating: fsrs.Card,
     state_before: State,
     rating: Rating,
     now: datetime,
@@ -157,6 +158,7 @@ def _ordered_interval(
     """The review interval `rating` gives, kept above the lower buttons' as Anki keeps it: on a review
     card hard >= 1, good >= hard + 1, easy >= good + 1; on a (re)learning card easy >= good + 1, good
     counted as the interval its stability would give. With fuzz, each floor is the fuzzed interval below.
+    `reviewed_with_rating`: `before` reviewed with `rating` (`_review`), which is not done again.
     """
     scheduler = _scheduler(options)
     maximum = options.maximum_interval_days
@@ -167,7 +169,10 @@ def _ordered_interval(
     for step_rating in chain:
         if step_rating > rating:
             break
-        reviewed = _review(before, step_rating, now, options)
+        if step_rating == rating:
+            reviewed = reviewed_with_rating
+        else:
+            reviewed = _review(before, step_rating, now, options)
         raw = scheduler._next_interval(stability=reviewed.stability)
         if fuzz is not None and reviewed.state is fsrs.State.Review:
             interval = fuzzed_interval(raw, floor, maximum, fuzz)
@@ -175,8 +180,7 @@ def _ordered_interval(
             interval = min(max(raw, floor), maximum)
         floor = min(interval + 1, maximum)
     if rating not in chain:  # again or hard out of (re)learning steps with no steps left
-        reviewed = _review(before, rating, now, options)
-        raw = scheduler._next_interval(stability=reviewed.stability)
+        raw = scheduler._next_interval(stability=reviewed_with_rating.stability)
         interval = fuzzed_interval(raw, 1, maximum, fuzz) if fuzz is not None else raw
     return interval
 
