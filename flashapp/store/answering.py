@@ -26,7 +26,7 @@ from flashapp.store.card_state import (
     review_values,
     sibling_restore,
 )
-from flashapp.store.models import QUEUE_BURIED, QUEUE_NEW, QUEUE_REVIEW, Card, Review
+from flashapp.store.models import QUEUE_BURIED, QUEUE_NEW, QUEUE_REVIEW, Card, Review, id_fits
 
 # Sibling burying hides the note's other new and review cards until tomorrow (not learning ones,
 # which are due within the day and would otherwise be lost).
@@ -59,7 +59,8 @@ _BURY_SIBLINGS = (
 def get_card(session: Session, card_id: int, *, with_note: bool = False) -> Card:
     """The card with its deck (and note) loaded in the same query."""
     query = _CARD_WITH_DECK_AND_NOTE if with_note else _CARD_WITH_DECK
-    card = session.scalar(query, {"card_id": card_id})
+    fits = id_fits(session.get_bind().dialect.name, card_id)
+    card = session.scalar(query, {"card_id": card_id}) if fits else None
     if card is None:
         raise UserError(f"unknown card {card_id}")
     return card

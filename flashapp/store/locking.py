@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flashapp.store.models import Card, Deck, Note, Review
+from flashapp.store.models import Card, Deck, Note, Review, id_fits
 
 
 def _server(session: Session) -> bool:
@@ -37,8 +37,8 @@ def lock_rows(
 def lock_card(session: Session, card_id: int) -> None:
     """Before changing a card (answer, bury, suspend, flag, forget): its deck, its note, and every
     card of that note (an answer buries siblings)."""
-    if not _server(session):
-        return
+    if not _server(session) or not id_fits(session.get_bind().dialect.name, card_id):
+        return  # no locks on SQLite; an id the column cannot hold names no card (the lookup says so)
     row = session.execute(select(Card.deck_id, Card.note_id).where(Card.id == card_id)).first()
     if row is not None:
         siblings = session.scalars(select(Card.id).where(Card.note_id == row.note_id))

@@ -59,6 +59,16 @@ def unbounded(sqlite_length: int) -> TypeEngine[str]:
     return String(sqlite_length).with_variant(Text(), "postgresql")
 
 
+# Ids are `integer` columns: 64-bit on SQLite, 32-bit (int4) on PostgreSQL, where an id above this names
+# no row (and the server refuses to compare a column with it: "integer out of range").
+SERVER_ID_MAX = 2**31 - 1
+
+
+def id_fits(dialect: str, row_id: int) -> bool:
+    """Whether a row id can name a row in a database of this dialect (`session.get_bind().dialect.name`)."""
+    return dialect == "sqlite" or row_id <= SERVER_ID_MAX
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 

@@ -109,6 +109,19 @@ def test_study_errors_exit_2(db, capsys, argv, message):
     assert code == 2 and err.startswith(message) and err.count("\n") == 1
 
 
+def test_an_id_beyond_any_card_is_unknown_on_either_backend(db, capsys):
+    """The command line takes 64-bit ids (SQLite's); PostgreSQL's ids are 32-bit, so a larger one names
+    no card there either: never sent to the server, which would refuse it ("integer out of range")."""
+    for card_id in ("2147483648", str(2**63 - 1)):
+        for argv in (
+            ["card", card_id],
+            *(["card", card_id, action] for action in ("suspend", "unsuspend", "bury", "unbury", "forget")),
+            ["answer", card_id, "good"],
+        ):
+            code, _, err = call(capsys, "--db", db, *argv)
+            assert (code, err) == (2, f"flashapp: unknown card {card_id}\n"), argv
+
+
 def test_text_output(db, capsys):
     code, out, _ = call(capsys, "--db", db, "next", "--now", T0)
     assert "Question:\n  First" in out and "Answer with: flashapp answer" in out
