@@ -43,7 +43,12 @@ async def answer_all(pilot, rating: str = "3") -> None:
         await pilot.pause()
 
 
-async def test_cram_reschedules_nothing_and_the_cards_stay_in_their_deck(study_collection, screen_text):
+async def test_cram_reschedules_nothing_then_extra_new_cards_and_forgotten_cards_reschedule(
+    study_collection, clock, screen_text
+):
+    """Two cases in one app, each a custom session opened from the deck tree: the cram session leaves
+    the collection as it found it (checked before the second case starts)."""
+    # Case "cram": a cram session reschedules nothing, and the cards stay in their deck.
     before = states(study_collection)
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -59,13 +64,9 @@ async def test_cram_reschedules_nothing_and_the_cards_stay_in_their_deck(study_c
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    assert states(study_collection) == before
+        assert states(study_collection) == before, "cram"
 
-
-async def test_extra_new_cards_and_forgotten_cards_reschedule(study_collection, clock, screen_text):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        # Case "extra new": extra new cards and forgotten cards reschedule.
         await choose(pilot, "new", "2")
         session = app.screen
         assert session.total == 2

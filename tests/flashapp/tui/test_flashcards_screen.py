@@ -10,11 +10,23 @@ from flashapp.tui.screens.home import HomeScreen
 DECK = "Study::Basics"
 
 
-async def test_sorting_and_going_again(study_collection, screen_text):
+async def test_the_home_key_opens_the_highlighted_deck_then_sorting_and_going_again(
+    study_collection, screen_text
+):
+    """The home key's case, then the sorting case, in one app (the first marks nothing)."""
     before = [(card.id, card.state, card.due) for card in study_collection.cards()]
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
+        # Case "home key": f on the deck tree opens flashcards on the highlighted deck.
         await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FlashcardsScreen) and len(app.screen.round.cards) == 4, "home key"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), "home key"
+
+        # Case "sorting": flip, sort, star, go again.
         screen = FlashcardsScreen(study_collection, DECK)
         await app.push_screen(screen)
         await pilot.pause()
@@ -35,12 +47,13 @@ async def test_sorting_and_going_again(study_collection, screen_text):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    known, starred = study_collection.flashcard_marks(DECK)
-    assert sorted(known.values()) == [False, False, True, True] and len(starred) == 1
-    assert [(card.id, card.state, card.due) for card in study_collection.cards()] == before  # no rescheduling
+        known, starred = study_collection.flashcard_marks(DECK)
+        assert sorted(known.values()) == [False, False, True, True] and len(starred) == 1
+        after = [(card.id, card.state, card.due) for card in study_collection.cards()]
+        assert after == before  # no rescheduling
 
-    app = make_app(study_collection)  # a new session picks up where the last one was left
-    async with app.run_test(size=(80, 24)) as pilot:
+        # A new session (a new screen, which reads the collection) picks up where the last one was left.
+        await pilot.resize_terminal(80, 24)
         await pilot.pause()
         screen = FlashcardsScreen(study_collection, DECK)
         await app.push_screen(screen)
@@ -49,12 +62,3 @@ async def test_sorting_and_going_again(study_collection, screen_text):
         await pilot.press("asterisk")
         await pilot.pause()
         assert screen.round.cards == sorted(starred)
-
-
-async def test_the_home_key_opens_the_highlighted_deck(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await pilot.press("f")
-        await pilot.pause()
-        assert isinstance(app.screen, FlashcardsScreen) and len(app.screen.round.cards) == 4

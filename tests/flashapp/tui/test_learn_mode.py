@@ -3,7 +3,6 @@ mastered, feedback after each answer, "I was right", recall of long answers, rou
 
 from __future__ import annotations
 
-import pytest
 from practice_fixtures import answer, opened
 from sqlalchemy import select
 from textual.widgets import Input
@@ -107,9 +106,26 @@ async def test_learn_a_deck_to_mastery_an_almost_right_answer_said_to_be_almost(
     assert study_collection.mastery(DECK).mastered == 4
 
 
-async def test_i_was_right_and_learn_resumes_where_it_was_left(study_collection, screen_text):
+async def test_learn_fits_a_small_terminal_i_was_right_and_learn_resumes_where_it_was_left(
+    study_collection, screen_text
+):
+    """Three cases in one app, each on a Learn screen of its own: the first answers nothing."""
+    size = (80, 24)
     app = make_app(study_collection, start=PracticeStart("learn", DECK))
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=size) as pilot:
+        # Case "fits": Learn fits a small terminal.
+        await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
+        for widget in (app.screen.query_one("#levels"), app.screen.query_one("#question")):
+            assert widget.region.right <= size[0] and widget.region.bottom <= size[1], "fits"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), "fits"
+        assert study_collection.practice_progress(DECK) == {}, "fits: nothing answered"
+
+        # Case "I was right", on a Learn screen opened at 100x32.
+        await pilot.resize_terminal(100, 32)
+        await pilot.pause()
+        app.open_practice(PracticeStart("learn", DECK))
         await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
         screen = app.screen
         for _ in range(4):  # round 1: every multiple-choice answer right
@@ -135,18 +151,10 @@ async def test_i_was_right_and_learn_resumes_where_it_was_left(study_collection,
         assert screen.session.progress[question.card_ids[0]].streak == 1
         await pilot.press("escape")  # leaving stores the answers of the round so far
         await pilot.pause()
-    app = make_app(study_collection, start=PracticeStart("learn", DECK))
-    async with app.run_test(size=(100, 32)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        # Learn opened again (a new screen, which reads the stored answers, as a new app's would).
+        app.open_practice(PracticeStart("learn", DECK))
         await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
         screen = app.screen
         assert screen.session.progress[question.card_ids[0]].streak == 1
         assert screen.session.question().kind == "written"  # past multiple choice already
-
-
-@pytest.mark.parametrize("size", [(80, 24)])
-async def test_learn_fits_a_small_terminal(study_collection, size):
-    app = make_app(study_collection, start=PracticeStart("learn", DECK))
-    async with app.run_test(size=size) as pilot:
-        await opened(pilot, LearnScreen, lambda screen: screen.session is not None)
-        for widget in (app.screen.query_one("#levels"), app.screen.query_one("#question")):
-            assert widget.region.right <= size[0] and widget.region.bottom <= size[1]

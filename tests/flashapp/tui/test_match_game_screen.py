@@ -101,31 +101,41 @@ async def test_a_game_with_a_wrong_pair_then_a_better_one(practice_collection, m
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_the_clock_runs_and_a_tile_can_be_unpicked(practice_collection, match_clock, screen_text):
-    app = make_app(practice_collection, start=PracticeStart("match", DECK))
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+def laid_out(screen: MatchScreen) -> bool:
+    """The board laid out (every tile given a region), which a loaded machine may not reach in one pause."""
+    tiles = screen.query(MatchTile)
+    return bool(tiles) and all(tile.region.height for tile in tiles)
+
+
+async def test_the_board_fits_small_and_large_terminals_and_the_clock_runs(
+    practice_collection, match_clock, screen_text
+):
+    """Three cases in one app, each a game of its own opened from the deck tree (as `make_app`'s
+    `start` opens one) and left before a pair is cleared; each assertion names its case."""
+    app = make_app(practice_collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for size in ((80, 24), (200, 50)):  # Case "fits": the board fits the terminal.
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            app.open_practice(PracticeStart("match", DECK))
+            await opened(pilot, MatchScreen, ready=laid_out)
+            for tile in app.screen.query(MatchTile):
+                region = tile.region
+                assert region.right <= size[0] and region.bottom <= size[1] and region.height >= 3, size
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen), size
+
+        # Case "clock": the clock runs, and a tile can be unpicked.
+        app.open_practice(PracticeStart("match", DECK))
+        await opened(pilot, MatchScreen)
         screen = app.screen
         match_clock.now += 4.25
         shown = ("⏱ 4.2 s", "⏱ 4.3 s")
         await until(pilot, lambda: any(time in screen_text(app) for time in shown), what="the clock's tick")
         await pilot.press("a", "a")
         await pilot.pause()
-        assert screen.game.selected is None and not screen.query(".-selected")
-
-
-@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
-async def test_the_board_fits(practice_collection, match_clock, size):
-    app = make_app(practice_collection, start=PracticeStart("match", DECK))
-    async with app.run_test(size=size) as pilot:
-        # The board laid out (every tile given a region), which a loaded machine may not reach in one pause.
-        def laid_out(screen: MatchScreen) -> bool:
-            tiles = screen.query(MatchTile)
-            return bool(tiles) and all(tile.region.height for tile in tiles)
-
-        await opened(pilot, MatchScreen, ready=laid_out)
-        for tile in app.screen.query(MatchTile):
-            assert tile.region.right <= size[0] and tile.region.bottom <= size[1] and tile.region.height >= 3
+        assert screen.game.selected is None and not screen.query(".-selected"), "clock"
 
 
 async def test_leaving_a_game_in_progress_asks_first(practice_collection, match_clock, screen_text):

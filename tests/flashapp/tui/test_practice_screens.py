@@ -104,99 +104,30 @@ async def test_a_whole_test_then_its_results_stored_overridden_and_retaken(pract
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_going_back_changing_an_answer_and_leaving_early(practice_collection):
-    settings = PracticeSettings(count=3, kinds=("multiple_choice",), seed=3, timer=True)
-    app = make_app(practice_collection, start=start(settings))
-    async with app.run_test(size=(100, 32)) as pilot:
-        await opened(pilot, PracticeSetupScreen)
-        await pilot.press("enter")
-        await pilot.pause()
-        test = app.screen
-        first = test.questions[0]
-        await answer(pilot, first, right=False)
-        assert test.index == 1
-        assert "⏱ 00:" in str(test.query_one("#clock").render())
-        await pilot.press("pageup")
-        await pilot.pause()
-        assert test.index == 0
-        chosen = [option.index for option in test.query(ChoiceOption) if option.has_class("-selected")]
-        assert chosen == [(first.correct_option + 1) % 4]  # the answer given is kept
-        await answer(pilot, first)  # changed: now right, and on to the first unanswered one
-        assert test.index == 1 and test.responses[0] == first.correct_option
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, PracticeConfirmScreen)
-        await pilot.press("l")  # leave without saving
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-    assert sessions(practice_collection) == []
-
-
-async def test_handing_in_early_counts_the_unanswered_as_missed(practice_collection, screen_text):
-    settings = PracticeSettings(count=4, kinds=("true_false",), seed=5)
-    app = make_app(practice_collection, start=start(settings))
-    async with app.run_test(size=(100, 32)) as pilot:
-        await opened(pilot, PracticeSetupScreen)
-        await pilot.press("enter")
-        await pilot.pause()
-        await answer(pilot, app.screen.questions[0])
-        await pilot.press("escape")
-        await pilot.pause()
-        assert "3 of 4 questions are unanswered" in screen_text(app)
-        await pilot.press("s")
-        await pilot.pause()
-        assert isinstance(app.screen, PracticeResultsScreen)
-        assert "(no answer)" in screen_text(app)
-    [stored] = sessions(practice_collection)
-    assert (stored.score, stored.total) == (1, 4)
-
-
-async def test_the_review_page_goes_back_to_a_question_and_its_answer_changes(
+async def test_going_back_leaving_early_handing_in_early_the_review_page_and_the_setup_count(
     practice_collection, screen_text
 ):
-    settings = PracticeSettings(count=2, kinds=("multiple_choice",), seed=3)
-    app = make_app(practice_collection, start=start(settings))
+    """Four cases in one app, each a practice test opened from the deck tree (as `make_app`'s `start`
+    opens one) and left back to it; each assertion names its case."""
+    app = make_app(practice_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        await opened(pilot, PracticeSetupScreen)
-        await pilot.press("enter")
-        await pilot.pause()
-        test = app.screen
-        first, second = test.questions
-        await answer(pilot, first, right=False)
-        await answer(pilot, second)
-        assert isinstance(app.screen, PracticeReviewScreen)
-        wrong = (first.correct_option + 1) % 4
-        assert f"Your answer: {wrong + 1}. {first.options[wrong]}" in screen_text(app)
-        await pilot.press("enter")  # the first question, highlighted first
-        await pilot.pause()
-        assert app.screen is test and test.index == 0
-        await answer(pilot, first)
-        assert isinstance(app.screen, PracticeReviewScreen)  # every one answered: the review again
-        await hand_in(pilot)
-        assert isinstance(app.screen, PracticeResultsScreen)
-        assert "100%  2 of 2 right" in screen_text(app)
-
-
-async def test_the_setup_count_follows_the_chosen_types_and_a_test_of_nothing_is_refused(
-    practice_collection, screen_text
-):
-    app = make_app(practice_collection, start=start(PracticeSettings()))
-    async with app.run_test(size=(100, 32)) as pilot:
+        # Case "setup": the set-up's count follows the chosen types, and a test of nothing is refused.
+        app.open_practice(start(PracticeSettings()))
         await opened(pilot, PracticeSetupScreen)
         setup = app.screen
-        assert "of 8 cards these types can ask" in screen_text(app)
+        assert "of 8 cards these types can ask" in screen_text(app), "setup"
         for kind in ("multiple_choice", "true_false", "matching"):
             setup.query_one(f"#kind-{kind}", Checkbox).value = False
         await pilot.pause()
         # Written, every card of this deck has a short answer to type.
-        assert "of 8 cards these types can ask" in screen_text(app)
+        assert "of 8 cards these types can ask" in screen_text(app), "setup: written"
         # Answering with the question: only the reversed card's term is a short one to type.
         setup.query_one("#with-question", RadioButton).value = True
         await pilot.pause()
-        assert "of 1 cards these types can ask" in screen_text(app)
+        assert "of 1 cards these types can ask" in screen_text(app), "setup: with the question"
         setup.query_one("#kind-matching", Checkbox).value = True
         await pilot.pause()
-        assert "of 8 cards these types can ask" in screen_text(app)
+        assert "of 8 cards these types can ask" in screen_text(app), "setup: matching"
 
         # A test of nothing is refused: no type of question, then no questions (answering as by default).
         setup.query_one(f"#with-{PracticeSettings().answer_with}", RadioButton).value = True
@@ -204,14 +135,85 @@ async def test_the_setup_count_follows_the_chosen_types_and_a_test_of_nothing_is
             box.value = False
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, PracticeSetupScreen)
-        assert "Pick at least one type of question." in screen_text(app)
+        assert isinstance(app.screen, PracticeSetupScreen), "setup: no type"
+        assert "Pick at least one type of question." in screen_text(app), "setup: no type"
         setup.query_one("#kind-written", Checkbox).value = True
         setup.query_one("#count", Input).value = "0"
         setup.query_one("#count", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert "The number of questions must be 1 or more." in screen_text(app)
+        assert "The number of questions must be 1 or more." in screen_text(app), "setup: no questions"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, HomeScreen), "setup"
+        assert sessions(practice_collection) == [], "setup"
+
+        # Case "going back": going back, changing an answer, and leaving early (nothing stored).
+        settings = PracticeSettings(count=3, kinds=("multiple_choice",), seed=3, timer=True)
+        app.open_practice(start(settings))
+        await opened(pilot, PracticeSetupScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        test = app.screen
+        first = test.questions[0]
+        await answer(pilot, first, right=False)
+        assert test.index == 1, "going back"
+        assert "⏱ 00:" in str(test.query_one("#clock").render()), "going back"
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert test.index == 0, "going back"
+        chosen = [option.index for option in test.query(ChoiceOption) if option.has_class("-selected")]
+        assert chosen == [(first.correct_option + 1) % 4], "going back"  # the answer given is kept
+        await answer(pilot, first)  # changed: now right, and on to the first unanswered one
+        assert test.index == 1 and test.responses[0] == first.correct_option, "going back"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeConfirmScreen), "going back"
+        await pilot.press("l")  # leave without saving
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), "going back"
+        assert sessions(practice_collection) == [], "going back"
+
+        # Case "hand in early": handing in early counts the unanswered as missed.
+        settings = PracticeSettings(count=4, kinds=("true_false",), seed=5)
+        app.open_practice(start(settings))
+        await opened(pilot, PracticeSetupScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, app.screen.questions[0])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "3 of 4 questions are unanswered" in screen_text(app), "hand in early"
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeResultsScreen), "hand in early"
+        assert "(no answer)" in screen_text(app), "hand in early"
+        [stored] = sessions(practice_collection)
+        assert (stored.score, stored.total) == (1, 4), "hand in early"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), "hand in early"
+
+        # Case "review page": the review page goes back to a question, and its answer changes.
+        settings = PracticeSettings(count=2, kinds=("multiple_choice",), seed=3)
+        app.open_practice(start(settings))
+        await opened(pilot, PracticeSetupScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        test = app.screen
+        first, second = test.questions
+        await answer(pilot, first, right=False)
+        await answer(pilot, second)
+        assert isinstance(app.screen, PracticeReviewScreen), "review page"
+        wrong = (first.correct_option + 1) % 4
+        assert f"Your answer: {wrong + 1}. {first.options[wrong]}" in screen_text(app), "review page"
+        await pilot.press("enter")  # the first question, highlighted first
+        await pilot.pause()
+        assert app.screen is test and test.index == 0, "review page"
+        await answer(pilot, first)
+        # Every one answered: the review again.
+        assert isinstance(app.screen, PracticeReviewScreen), "review page"
+        await hand_in(pilot)
+        assert isinstance(app.screen, PracticeResultsScreen), "review page"
+        assert "100%  2 of 2 right" in screen_text(app), "review page"
+        assert [(row.score, row.total) for row in sessions(practice_collection)] == [(1, 4), (2, 2)]

@@ -120,28 +120,14 @@ async def test_right_quickly_is_easy_wrong_is_again_and_right_slowly_is_good(
     assert ratings(predict_collection) == [Rating.EASY, Rating.GOOD]
 
 
-async def test_a_typo_is_refused_and_an_empty_answer_shows_the_truth(predict_collection, screen_text):
+async def test_the_same_review_shows_the_same_case_a_typo_is_refused_and_an_empty_answer_shows_the_truth(
+    predict_collection, screen_text
+):
+    """Two cases in one app, each on a study screen of its own opened from the deck tree; the first
+    answers nothing."""
     app = make_app(predict_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        study = app.screen
-        await type_answer(pilot, "lots")
-        await pilot.pause()
-        prompt = study.query_one(PredictPrompt)
-        assert "'lots' is not a number" in str(prompt.query_one("#predict-status").content)
-        assert not study.graded and ratings(predict_collection) == []
-        answer_box = prompt.query_one("#predict-answer")
-        answer_box.value = ""
-        await pilot.press("enter")  # nothing typed: "I don't know"
-        await wait_graded(pilot, study)
-        assert "(nothing typed)" in screen_text(app) and "rated Again" in screen_text(app)
-        assert ratings(predict_collection) == [Rating.AGAIN]
-
-
-async def test_the_same_review_shows_the_same_case(predict_collection, screen_text):
-    app = make_app(predict_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
+        # Case "same case": the same review shows the same case.
         await pilot.press("enter")
         await pilot.pause()
         first = screen_text(app).split("\n")[3]
@@ -149,5 +135,25 @@ async def test_the_same_review_shows_the_same_case(predict_collection, screen_te
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, StudyScreen)
-        assert screen_text(app).split("\n")[3] == first and "nn.MultiheadAttention(" in first
+        assert isinstance(app.screen, StudyScreen), "same case"
+        assert screen_text(app).split("\n")[3] == first and "nn.MultiheadAttention(" in first, "same case"
+        assert ratings(predict_collection) == [], "same case"
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # Case "typo": a typo is refused, and an empty answer shows the truth.
+        await pilot.press("enter")
+        await pilot.pause()
+        study = app.screen
+        assert isinstance(study, StudyScreen), "typo"
+        await type_answer(pilot, "lots")
+        await pilot.pause()
+        prompt = study.query_one(PredictPrompt)
+        assert "'lots' is not a number" in str(prompt.query_one("#predict-status").content), "typo"
+        assert not study.graded and ratings(predict_collection) == [], "typo"
+        answer_box = prompt.query_one("#predict-answer")
+        answer_box.value = ""
+        await pilot.press("enter")  # nothing typed: "I don't know"
+        await wait_graded(pilot, study)
+        assert "(nothing typed)" in screen_text(app) and "rated Again" in screen_text(app), "typo"
+        assert ratings(predict_collection) == [Rating.AGAIN], "typo"

@@ -149,39 +149,35 @@ async def test_the_key_bar_repaints_its_line_without_a_layout():
         assert "Answer" in "".join(run for run, _ in painted_line(app, bar))
 
 
-async def test_a_new_card_of_one_paragraph_reuses_the_paragraph_widgets(study_collection, screen_text):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        question = study.query_one("#question", CardText)
-        paragraphs = list(question.query("MarkdownParagraph"))
-        first = study.card.rendered.question
-        await pilot.press("space", "3")
-        await pilot.pause()
-        second = study.card.rendered.question
-        assert second != first
-        assert list(question.query("MarkdownParagraph")) == paragraphs  # the same widgets, new text
-        text = screen_text(app)
-        assert second.replace("*", "") in text and first.replace("*", "") not in text
+async def a_new_card_of_one_paragraph_reuses_the_paragraph_widgets(app: App, pilot, screen_text) -> None:
+    study = await start_study(pilot)
+    question = study.query_one("#question", CardText)
+    paragraphs = list(question.query("MarkdownParagraph"))
+    first = study.card.rendered.question
+    await pilot.press("space", "3")
+    await pilot.pause()
+    second = study.card.rendered.question
+    assert second != first
+    assert list(question.query("MarkdownParagraph")) == paragraphs  # the same widgets, new text
+    text = screen_text(app)
+    assert second.replace("*", "") in text and first.replace("*", "") not in text
 
 
-async def test_text_of_another_shape_is_built_again(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        question = study.query_one("#question", CardText)
-        before = list(question.query("MarkdownParagraph"))
-        await question.show("A first paragraph.\n\nA second one.\n\n- and a list")
-        await pilot.pause()
-        after = list(question.query("MarkdownParagraph"))
-        assert len(after) == 3 and not set(after) & set(before)  # two paragraphs and the list's item
-        await question.show("One more.\n\nAnd another.\n\n- item")
-        await pilot.pause()
-        assert [str(block.content) for block in question.query("MarkdownParagraph")] == [
-            "One more.",
-            "And another.",
-            "item",
-        ]
+async def text_of_another_shape_is_built_again(app: App, pilot) -> None:
+    study = await start_study(pilot)
+    question = study.query_one("#question", CardText)
+    before = list(question.query("MarkdownParagraph"))
+    await question.show("A first paragraph.\n\nA second one.\n\n- and a list")
+    await pilot.pause()
+    after = list(question.query("MarkdownParagraph"))
+    assert len(after) == 3 and not set(after) & set(before)  # two paragraphs and the list's item
+    await question.show("One more.\n\nAnd another.\n\n- item")
+    await pilot.pause()
+    assert [str(block.content) for block in question.query("MarkdownParagraph")] == [
+        "One more.",
+        "And another.",
+        "item",
+    ]
 
 
 async def test_text_that_fits_its_size_repaints_without_a_layout_and_text_that_does_not_gets_one():
@@ -349,78 +345,74 @@ def test_the_heap_thaws_with_the_last_hold():
         frozen_heap.release()
 
 
-async def test_an_answer_arranges_the_screen_once_per_layout(study_collection):
+async def an_answer_arranges_the_screen_once_per_layout(app: App, pilot) -> None:
     from flashapp.tui.layout_once import LayoutOnceCompositor
 
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        compositor = study._compositor
-        assert isinstance(compositor, LayoutOnceCompositor)
-        calls: list[str] = []
-        for name in ("reflow", "_arrange_root"):
-            original = getattr(compositor, name)
+    study = await start_study(pilot)
+    compositor = study._compositor
+    assert isinstance(compositor, LayoutOnceCompositor)
+    calls: list[str] = []
+    for name in ("reflow", "_arrange_root"):
+        original = getattr(compositor, name)
 
-            def noted(*args, _original=original, _name=name, **kwargs):
-                calls.append(_name)
-                return _original(*args, **kwargs)
+        def noted(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
 
-            setattr(compositor, name, noted)
-        first = study.card.id
-        await pilot.press("space", "3")  # each shows widgets that were hidden: a layout each
-        await pilot.pause()
-        assert study.card.id != first
-        assert calls.count("reflow") >= 2
-        assert calls.count("_arrange_root") == calls.count("reflow")  # not once more to find a region
+        setattr(compositor, name, noted)
+    first = study.card.id
+    await pilot.press("space", "3")  # each shows widgets that were hidden: a layout each
+    await pilot.pause()
+    assert study.card.id != first
+    assert calls.count("reflow") >= 2
+    assert calls.count("_arrange_root") == calls.count("reflow")  # not once more to find a region
 
 
-async def test_the_answer_waits_concealed_in_its_place_and_the_next_cards_lay_out_nothing(study_collection):
+async def the_answer_waits_concealed_in_its_place_and_the_next_cards_lay_out_nothing(app: App, pilot) -> None:
     """Once a card's answer has been on screen, the next cards of the same shape keep it in place,
     painted blank until the reveal: what the screen shows is what it showed with the answer hidden,
     nothing of it can be selected, and neither the reveal nor the next card lays the screen out."""
     from flashapp.tui.widgets.card_view import CardParagraph
 
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        await pilot.press("space", "3")  # the first answer was hidden; shown once, it stays in place
-        await pilot.pause()
-        answer, rule = study.parts.answer, study.parts.rule
-        assert answer.concealed and answer.display and rule.concealed
-        text = study.card.rendered.answer
-        lines = app.screen._compositor.render_strips()
-        assert text not in "".join(segment.text for strip in lines for segment in strip)
-        assert not any(paragraph.allow_select for paragraph in answer.query(CardParagraph))
+    study = await start_study(pilot)
+    await pilot.press("space", "3")  # the first answer was hidden; shown once, it stays in place
+    await pilot.pause()
+    answer, rule = study.parts.answer, study.parts.rule
+    assert answer.concealed and answer.display and rule.concealed
+    text = study.card.rendered.answer
+    lines = app.screen._compositor.render_strips()
+    assert text not in "".join(segment.text for strip in lines for segment in strip)
+    assert not any(paragraph.allow_select for paragraph in answer.query(CardParagraph))
 
-        compositor = study._compositor
-        reflows = []
-        original = compositor.reflow
+    compositor = study._compositor
+    reflows = []
+    original = compositor.reflow
 
-        def noted(*args, **kwargs):
-            reflows.append(True)
-            return original(*args, **kwargs)
+    def noted(*args, **kwargs):
+        reflows.append(True)
+        return original(*args, **kwargs)
 
-        compositor.reflow = noted  # type: ignore[method-assign]
-        first = study.card.id
-        await pilot.press("space")
-        await pilot.pause()
-        assert not answer.concealed and text in screen_lines(app)
-        await pilot.press("3")
-        await pilot.pause()
-        assert study.card.id != first and answer.concealed
-        assert reflows == []  # a repaint of the lines that changed, each time
+    compositor.reflow = noted  # type: ignore[method-assign]
+    first = study.card.id
+    await pilot.press("space")
+    await pilot.pause()
+    assert not answer.concealed and text in screen_lines(app)
+    await pilot.press("3")
+    await pilot.pause()
+    assert study.card.id != first and answer.concealed
+    assert reflows == []  # a repaint of the lines that changed, each time
 
-        # Concealed looks as hidden: the same cells, in the same styles.
-        concealed = [list(strip) for strip in app.screen._compositor.render_strips()]
-        compositor.reflow = original  # type: ignore[method-assign]
-        answer.conceal(False)
-        rule.conceal(False)
-        answer.display = rule.display = False
-        await pilot.pause()
-        hidden = [list(strip) for strip in app.screen._compositor.render_strips()]
-        assert [[(s.text, s.style) for s in Strip(line).simplify()] for line in concealed] == [
-            [(s.text, s.style) for s in Strip(line).simplify()] for line in hidden
-        ]
+    # Concealed looks as hidden: the same cells, in the same styles.
+    concealed = [list(strip) for strip in app.screen._compositor.render_strips()]
+    compositor.reflow = original  # type: ignore[method-assign]
+    answer.conceal(False)
+    rule.conceal(False)
+    answer.display = rule.display = False
+    await pilot.pause()
+    hidden = [list(strip) for strip in app.screen._compositor.render_strips()]
+    assert [[(s.text, s.style) for s in Strip(line).simplify()] for line in concealed] == [
+        [(s.text, s.style) for s in Strip(line).simplify()] for line in hidden
+    ]
 
 
 def screen_lines(app: App) -> str:
@@ -518,18 +510,49 @@ async def test_the_answer_bar_paints_what_the_row_of_buttons_painted_hovered_and
                     assert painted_block(app, bar) == painted_block(app, row), (width, span.name, "pressed")
 
 
-async def test_a_concealed_answer_that_no_longer_fits_after_a_resize_is_hidden(study_collection):
+async def a_concealed_answer_that_no_longer_fits_after_a_resize_is_hidden(app: App, pilot) -> None:
+    study = await start_study(pilot)
+    await pilot.press("space", "3")
+    await pilot.pause()
+    answer, scroll = study.parts.answer, study.parts.scroll
+    assert answer.concealed and scroll.max_scroll_y == 0
+    await pilot.resize_terminal(100, 9)  # room for the question, not for the answer under it
+    for _ in range(5):
+        await pilot.pause()
+    assert not answer.concealed and not answer.display
+    await pilot.press("space")
+    await pilot.pause()
+    assert answer.display and not answer.concealed
+
+
+async def back_home(pilot) -> None:
+    """Escape from the study screen on top to the deck tree, where the next case starts."""
+    from flashapp.tui.screens.home import HomeScreen
+
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def test_concealed_answers_one_arrangement_an_answer_and_text_of_another_shape(study_collection):
+    """Three cases in one app (the functions above, named in a failure's traceback), each on a study
+    screen of its own opened from the deck tree: four new cards, two answered, then one more."""
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        await pilot.press("space", "3")
-        await pilot.pause()
-        answer, scroll = study.parts.answer, study.parts.scroll
-        assert answer.concealed and scroll.max_scroll_y == 0
-        await pilot.resize_terminal(100, 9)  # room for the question, not for the answer under it
-        for _ in range(5):
-            await pilot.pause()
-        assert not answer.concealed and not answer.display
-        await pilot.press("space")
-        await pilot.pause()
-        assert answer.display and not answer.concealed
+        await the_answer_waits_concealed_in_its_place_and_the_next_cards_lay_out_nothing(app, pilot)
+        await back_home(pilot)
+        await an_answer_arranges_the_screen_once_per_layout(app, pilot)
+        await back_home(pilot)
+        await text_of_another_shape_is_built_again(app, pilot)
+
+
+async def test_a_new_card_reuses_the_paragraph_widgets_and_a_concealed_answer_hides_after_a_resize(
+    study_collection, screen_text
+):
+    """Two cases in one app (the functions above, named in a failure's traceback), each on a study
+    screen of its own opened from the deck tree: four new cards, one answered, then one more."""
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await a_new_card_of_one_paragraph_reuses_the_paragraph_widgets(app, pilot, screen_text)
+        await back_home(pilot)
+        await a_concealed_answer_that_no_longer_fits_after_a_resize_is_hidden(app, pilot)

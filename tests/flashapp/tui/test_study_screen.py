@@ -77,106 +77,120 @@ async def test_a_whole_session_with_an_undo_and_the_database_after(study_collect
     assert cards[seen[0]].due == study_collection.calendar.due_after(clock.now, 4)  # a study day
 
 
-async def test_rating_keys_and_buttons_appear_only_after_the_reveal(study_collection, screen_text):
+async def back_home(pilot) -> None:
+    """Escape from the study screen on top to the deck tree, where the next case starts."""
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def test_the_keys_before_and_after_the_reveal_suspend_bury_their_undo_and_a_flag(
+    study_collection, screen_text
+):
+    """Three cases in one app, each on a study screen of its own opened from the deck tree; the first
+    two leave the collection as they found it (nothing answered; suspend and bury undone)."""
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
+        # Case "reveal": the rating keys and buttons appear only after the reveal.
         study = await start_study(pilot)
         buttons = study.query_one(AnswerButtons)
-        assert "space" in footer_keys(study) and not {"1", "2", "3", "4"} & footer_keys(study)
-        assert not buttons.revealed and [span.name for span in buttons.spans()] == ["show"]
+        assert "space" in footer_keys(study) and not {"1", "2", "3", "4"} & footer_keys(study), "reveal"
+        assert not buttons.revealed and [span.name for span in buttons.spans()] == ["show"], "reveal"
         await pilot.press("3")  # ignored before the reveal
         await pilot.pause()
-        assert study.session.stats.studied == 0
+        assert study.session.stats.studied == 0, "reveal"
         await pilot.press("space")
         await pilot.pause()
-        assert {"1", "2", "3", "4"} <= footer_keys(study) and "space" not in footer_keys(study)
-        assert [span.name for span in buttons.spans()] == [f"rate-{r.value}" for r in Rating]
+        assert {"1", "2", "3", "4"} <= footer_keys(study) and "space" not in footer_keys(study), "reveal"
+        assert [span.name for span in buttons.spans()] == [f"rate-{r.value}" for r in Rating], "reveal"
         labels = [str(buttons.label(f"rate-{r.value}")) for r in Rating]
-        assert labels == ["Again  1m", "Hard  6m", "Good  10m", "Easy  4d"]
+        assert labels == ["Again  1m", "Hard  6m", "Good  10m", "Easy  4d"], "reveal"
         bar_text = screen_text(app).splitlines()[buttons.region.y + 1]
-        assert all(label in bar_text for label in labels) and "Show answer" not in bar_text
+        assert all(label in bar_text for label in labels) and "Show answer" not in bar_text, "reveal"
+        await back_home(pilot)
+        assert study_collection.study_queue("Study::Basics").counts().new == 4, "reveal: nothing answered"
 
-
-async def test_clicking_a_button_answers(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        await click_key(pilot, "show")
-        await pilot.pause()
-        assert study.revealed
-        first = study.card.id
-        await click_key(pilot, "rate-3")
-        await pilot.pause()
-        assert study.card.id != first
-        assert study_collection.card(first).state == "learning"
-
-
-async def test_status_counts_and_progress(study_collection, screen_text):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        status = study.query_one(StudyStatus)
-        assert status.counts.plain == "New 4  Learn 0  Due 0"
-        await pilot.press("space", "3")
-        await pilot.pause()
-        assert status.counts.plain == "New 3  Learn 1  Due 0"
-        assert status.done.plain.strip() == "1/5"
-        line = screen_text(app).splitlines()[1]  # under the header
-        assert line.startswith(" New 3  Learn 1  Due 0   ━") and line.endswith("━  1/5")
-
-
-async def test_suspend_bury_and_their_undo(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
+        # Case "suspend and bury": each, and their undo.
         study = await start_study(pilot)
         first = study.card.id
         await pilot.press("@")
         await pilot.pause()
-        assert study_collection.card(first).suspended
+        assert study_collection.card(first).suspended, "suspend"
         second = study.card.id
         await pilot.press("minus")
         await pilot.pause()
-        assert study.card.id not in (first, second)
-        assert study_collection.study_queue("Study::Basics").counts().new == 2
+        assert study.card.id not in (first, second), "bury"
+        assert study_collection.study_queue("Study::Basics").counts().new == 2, "bury"
         await pilot.press("u")
         await pilot.pause()
-        assert study.card.id == second  # unburied and shown again
+        assert study.card.id == second, "undo of the bury"  # unburied and shown again
         await pilot.press("u")
         await pilot.pause()
-        assert study.card.id == first and not study_collection.card(first).suspended
+        assert study.card.id == first and not study_collection.card(first).suspended, "undo of the suspend"
+        await back_home(pilot)
+        assert study_collection.study_queue("Study::Basics").counts().new == 4, "suspend and bury: undone"
 
-
-async def test_flag_cycles_and_is_saved(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
+        # Case "flag": f cycles the flag, which is saved.
         study = await start_study(pilot)
         await pilot.press("f", "f")
         await pilot.pause()
-        assert study_collection.card_flag(study.card.id) == 2
-        assert "orange" in study.query_one(StudyStatus).flag.plain
+        assert study_collection.card_flag(study.card.id) == 2, "flag"
+        assert "orange" in study.query_one(StudyStatus).flag.plain, "flag"
 
 
-async def test_card_info_shows_the_review_history(study_collection, screen_text):
+async def test_status_counts_a_click_on_a_button_and_card_info_after_an_answer(study_collection, screen_text):
+    """Three cases in one app, each on a study screen of its own opened from the deck tree, each
+    answering one new card (four to begin with)."""
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
+        # Case "status": the counts and the progress under the header.
+        study = await start_study(pilot)
+        status = study.query_one(StudyStatus)
+        assert status.counts.plain == "New 4  Learn 0  Due 0", "status"
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert status.counts.plain == "New 3  Learn 1  Due 0", "status"
+        assert status.done.plain.strip() == "1/5", "status"
+        line = screen_text(app).splitlines()[1]  # under the header
+        assert line.startswith(" New 3  Learn 1  Due 0   ━") and line.endswith("━  1/5"), "status"
+        await back_home(pilot)
+
+        # Case "click": clicking the bar's keys shows the answer and answers.
+        study = await start_study(pilot)
+        await click_key(pilot, "show")
+        await pilot.pause()
+        assert study.revealed, "click"
+        first = study.card.id
+        assert study_collection.card(first).state == "new", "click"
+        await click_key(pilot, "rate-3")
+        await pilot.pause()
+        assert study.card.id != first, "click"
+        assert study_collection.card(first).state == "learning", "click"
+        await back_home(pilot)
+
+        # Case "info": card info shows the review history of the card just answered.
         study = await start_study(pilot)
         card_id = study.card.id
+        assert study_collection.card(card_id).state == "new", "info"
         await pilot.press("space", "1")
         await pilot.pause()
         study.card = study_collection.study_card(card_id)  # look at the card just answered
         await pilot.press("i")
         await pilot.pause()
-        assert isinstance(app.screen, CardInfoScreen)
+        assert isinstance(app.screen, CardInfoScreen), "info"
         text = screen_text(app)
-        assert "Review history" in text and "Again" in text and "new → learning" in text
+        assert "Review history" in text and "Again" in text and "new → learning" in text, "info"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is study
+        assert app.screen is study, "info"
 
 
-async def test_an_invalid_edit_says_why_then_the_card_text_is_edited_from_the_study_screen(
+async def test_an_edit_from_the_study_screen_escape_home_with_fresh_counts_and_nothing_to_study(
     study_collection, screen_text
 ):
+    """Three cases in one app, each on a study screen of its own opened from the deck tree: an invalid
+    edit says why, then the card text is edited (nothing answered); Escape goes home and the counts
+    refresh (one card answered); with every card suspended, the summary opens at once."""
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         study = await start_study(pilot)
@@ -210,6 +224,27 @@ async def test_an_invalid_edit_says_why_then_the_card_text_is_edited_from_the_st
         fields = study_collection.note_fields(note_id).fields
         assert fields["front"] == "What does attention compute, exactly?"
         assert "compute, exactly?" in screen_text(app)
+        await back_home(pilot)
+        assert study_collection.study_queue("Study::Basics").counts().new == 4, "edit: nothing answered"
+
+        # Case "escape": Escape goes home and the counts refresh.
+        await start_study(pilot)
+        await pilot.press("space", "4", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), "escape"
+        table = app.screen.query_one("#decks")
+        row = [str(cell) for cell in table.get_row("Study::Basics")]
+        assert row[1:] == ["3", "0", "0"], "escape"
+        assert "Studied today: 1 card" in str(app.screen.query_one("#today").render()), "escape"
+
+        # Case "nothing to study": every card suspended, Enter on the deck opens the summary at once.
+        for card in study_collection.cards():
+            study_collection.suspend(card.id)
+        app.screen.query_one("#decks").move_to("Study::Basics")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen), "nothing to study"
+        assert "Nothing to study in Study::Basics right now." in screen_text(app), "nothing to study"
 
 
 async def test_waits_for_learning_cards_due_later_today(study_collection, clock, screen_text):
@@ -227,19 +262,6 @@ async def test_waits_for_learning_cards_due_later_today(study_collection, clock,
         await study._poll_learning()
         await pilot.pause()
         assert not study.waiting and study.card is not None
-
-
-async def test_escape_goes_home_and_the_counts_refresh(study_collection):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await start_study(pilot)
-        await pilot.press("space", "4", "escape")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        table = app.screen.query_one("#decks")
-        row = [str(cell) for cell in table.get_row("Study::Basics")]
-        assert row[1:] == ["3", "0", "0"]
-        assert "Studied today: 1 card" in str(app.screen.query_one("#today").render())
 
 
 async def test_summary_figures_and_undo_from_the_summary(study_collection, frozen_timer, screen_text):
@@ -268,18 +290,6 @@ async def test_summary_figures_and_undo_from_the_summary(study_collection, froze
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_nothing_to_study_goes_straight_to_the_summary(study_collection, screen_text):
-    for card in study_collection.cards():
-        study_collection.suspend(card.id)
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        app.screen.query_one("#decks").move_to("Study::Basics")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
-        assert "Nothing to study in Study::Basics right now." in screen_text(app)
-
-
 TYPED = """\
 [deck]
 name = "Typed"
@@ -302,7 +312,10 @@ cloze = "Rectified flow follows {{c1::straight}} paths from {{c2::noise::what?}}
 """
 
 
-async def test_type_in_cards_are_graded_character_by_character(collection, write_deck, screen_text):
+async def test_type_in_cards_are_graded_character_by_character_and_cloze_cards_hide_the_deletion(
+    collection, write_deck, screen_text
+):
+    """Two cases in one app, each on a study screen of its own opened from the deck tree."""
     collection.import_paths([write_deck(TYPED)])
     app = make_app(collection)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -331,22 +344,19 @@ async def test_type_in_cards_are_graded_character_by_character(collection, write
         await pilot.press("3")
         await pilot.pause()
         assert next(card.state for card in collection.cards() if card.key == "t1") == "learning"
+        await back_home(pilot)
 
-
-async def test_cloze_cards_hide_then_reveal_the_deletion(collection, write_deck, screen_text):
-    collection.import_paths([write_deck(TYPED)])
-    app = make_app(collection)
-    async with app.run_test(size=(100, 32)) as pilot:
+        # Case "cloze": the deletion hidden, then revealed in place of the question.
         study = await start_study(pilot, "Typed")
         while study.card.note_type != "cloze":
             await pilot.press("enter", "4")
             await pilot.pause()
-        assert "Rectified flow follows [...] paths from noise to data." in screen_text(app)
+        assert "Rectified flow follows [...] paths from noise to data." in screen_text(app), "cloze"
         await pilot.press("space")
         await pilot.pause()
         text = screen_text(app)
-        assert "Rectified flow follows [straight] paths from noise to data." in text
-        assert "[...]" not in text  # the answer replaces the question, as in Anki
+        assert "Rectified flow follows [straight] paths from noise to data." in text, "cloze"
+        assert "[...]" not in text, "cloze"  # the answer replaces the question, as in Anki
 
 
 async def test_ending_while_waiting_says_what_comes_back_today(study_collection, screen_text):
