@@ -49,7 +49,12 @@ def stored_games(collection) -> list[PracticeSession]:
         return list(session.scalars(select(PracticeSession).where(PracticeSession.kind == "match")))
 
 
-async def test_a_game_with_a_wrong_pair_then_a_better_one(practice_collection, match_clock, screen_text):
+async def test_a_game_with_a_wrong_pair_then_a_better_one(
+    practice_collection, match_clock, screen_text, monkeypatch
+):
+    # The wrong pair's flash lasts long enough to be seen here even on a loaded machine (its 0.4 s once
+    # ended before the check after one pause); its end is then waited for.
+    monkeypatch.setattr("flashapp.tui.screens.match.FLASH_SECONDS", 1.5)
     app = make_app(practice_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         app.screen.query_one("#decks").move_to(DECK)
