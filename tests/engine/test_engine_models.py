@@ -40,17 +40,6 @@ def test_neighbour_r2_is_high_when_the_code_determines_the_target():
     assert neighbour_r2(torch.rand(400, 2, generator=torch.Generator().manual_seed(1)), target) < 0.3
 
 
-def test_unet_progress_counts_the_steps_asked_for_per_net():
-    seen = []
-    engine.run(
-        "segmentation.unet",
-        {"steps": 20, "size": 8, "width": 2},
-        device="cpu",
-        progress=lambda step, total, loss: seen.append((step, total)),
-    )
-    assert seen == [(10, 20), (20, 20), (10, 20), (20, 20)]  # each net: 1..steps, never 2·steps
-
-
 def test_autoencoder_draws_its_decoded_grid_over_the_codes_with_one_or_two_latents():
     for latent, thumbnails in ((2, 49), (1, 7)):
         result = engine.run("autoencoder", {"steps": 20, "latent": latent}, device="cpu")
