@@ -163,28 +163,61 @@ def sample_euler(model: nn.Module, x0: torch.Tensor, steps: int, keep_path: bool
 # quality: how far are samples from the data?
 
 
-def sliced_w2(a: torch.Tensor, b: torch.Tensor, directions: int = 64) -> float:
-    """Sliced 2-Wasserstein distance between equal-sized point sets (N, 2): project on `directions`
-    evenly spaced unit vectors, where W2 in 1-D is the distance between the sorted projections."""
+SLICED_DIRECTIONS = 64
+
+
+def _sorted_projections(points: torch.Tensor, directions: int) -> torch.Tensor:
+    """The points (N, 2) projected on `directions` evenly spaced unit vectors, each column sorted: (N, D)."""
     angles = torch.arange(directions, dtype=torch.float64) * math.pi / directions
     units = torch.stack([angles.cos(), angles.sin()], dim=1)  # (D, 2)
-    pa = (a.double().cpu() @ units.T).sort(dim=0).values  # (N, D)
-    pb = (b.double().cpu() @ units.T).sort(dim=0).values  # (N, D)
+    return (points.double().cpu() @ units.T).sort(dim=0).values  # (N, D)
+
+
+def _w2_of_sorted(pa: torch.Tensor, pb: torch.Tensor) -> float:
     return ((pa - pb) ** 2).mean().sqrt().item()
+
+
+def sliced_w2(a: torch.Tensor, b: torch.Tensor, directions: int = SLICED_DIRECTIONS) -> float:
+    """Sliced 2-Wasserstein distance between equal-sized point sets (N, 2): project on `directions`
+    evenly spaced unit vectors, where W2 in 1-D is the distance between the sorted projections."""
+    return _w2_of_sorted(_sorted_projections(a, directions), _sorted_projections(b, directions))
 
 
 MMD_BANDWIDTHS = (0.05, 0.2, 1.0)
 
 
+def _kernel_mean(x: torch.Tensor, y: torch.Tensor, bandwidths: tuple[float, ...]) -> torch.Tensor:
+    """The mean of the summed RBF kernels between x (N, 2) and y (M, 2), a 0-d tensor."""
+    d2 = torch.cdist(x, y) ** 2  # (N, M)
+    return sum(torch.exp(-d2 / (2 * s * s)) for s in bandwidths).mean()
+
+
 def mmd_rbf(a: torch.Tensor, b: torch.Tensor, bandwidths: tuple[float, ...] = MMD_BANDWIDTHS) -> float:
     """Squared maximum mean discrepancy (biased, so ≥ 0) with a sum of RBF kernels, (N, 2) vs (M, 2)."""
     a, b = a.float().cpu(), b.float().cpu()
+    return _mmd_of(a, b, _kernel_mean(b, b, bandwidths), bandwidths)
 
-    def kernel(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        d2 = torch.cdist(x, y) ** 2  # (N, M)
-        return sum(torch.exp(-d2 / (2 * s * s)) for s in bandwidths)
 
-    return (kernel(a, a).mean() + kernel(b, b).mean() - 2 * kernel(a, b).mean()).item()
+def _mmd_of(
+    a: torch.Tensor, b: torch.Tensor, b_self: torch.Tensor, bandwidths: tuple[float, ...] = MMD_BANDWIDTHS
+) -> float:
+    """mmd_rbf(a, b) given b's own kernel mean `b_self` (a and b float32 on the CPU)."""
+    return (_kernel_mean(a, a, bandwidths) + b_self - 2 * _kernel_mean(a, b, bandwidths)).item()
+
+
+def _knn_radii(points: torch.Tensor, k: int) -> torch.Tensor:
+    """(N,) each point's distance to its k-th nearest neighbour among the points (N, 2), itself excluded."""
+    return torch.cdist(points, points).topk(k + 1, dim=1, largest=False).values[:, k]
+
+
+def _precision_recall_of(
+    a: torch.Tensor, b: torch.Tensor, b_radii: torch.Tensor, k: int
+) -> tuple[float, float]:
+    """precision_recall of samples a against data b (float32 on the CPU) given b's k-NN radii."""
+    cross = torch.cdist(a, b)  # (N, M)
+    precision = (cross <= b_radii[None, :]).any(dim=1).float().mean().item()
+    recall = (cross <= _knn_radii(a, k)[:, None]).any(dim=0).float().mean().item()
+    return precision, recall
 
 
 def precision_recall(
@@ -196,21 +229,48 @@ def precision_recall(
     point reaching its k-th nearest data neighbour (blurred samples between the modes fall outside).
     Recall: the share of data points inside the samples' manifold (a mode left out lowers it)."""
     a, b = samples[:points].float().cpu(), data[:points].float().cpu()
+    return _precision_recall_of(a, b, _knn_radii(b, k), k)
 
-    def radii(points: torch.Tensor) -> torch.Tensor:  # (N,) distance to the k-th neighbour, self excluded
-        return torch.cdist(points, points).topk(k + 1, dim=1, largest=False).values[:, k]
 
-    cross = torch.cdist(a, b)  # (N, M)
-    precision = (cross <= radii(b)[None, :]).any(dim=1).float().mean().item()
-    recall = (cross <= radii(a)[:, None]).any(dim=0).float().mean().item()
-    return precision, recall
+class Reference:
+    """A data sample (N, 2) that many sample sets are compared with: what each comparison would compute
+    of the data alone (its sorted projections, its own MMD kernel mean, its k-NN radii) is computed
+    once here. `quality` and `precision_recall` give the numbers the module's functions give."""
+
+    K = 3  # precision_recall's k
+
+    def __init__(self, points: torch.Tensor):
+        self.points = points.cpu()  # (N, 2)
+        self.projections = _sorted_projections(self.points, SLICED_DIRECTIONS)  # (N, 64)
+        self.head = self.points[:MMD_SAMPLES].float()  # (M, 2): what MMD and k-NN look at
+        self.kernel_self = _kernel_mean(self.head, self.head, MMD_BANDWIDTHS)
+        self.radii = _knn_radii(self.head, self.K)
+
+    def precision_recall(self, samples: torch.Tensor) -> tuple[float, float]:
+        return _precision_recall_of(samples[:MMD_SAMPLES].float().cpu(), self.head, self.radii, self.K)
+
+    def quality(self, samples: torch.Tensor) -> dict[str, float]:
+        """Sliced W2, MMD² and k-NN precision / recall of samples (N, 2) against the data (N, 2)."""
+        samples = samples.cpu()
+        precision, recall = self.precision_recall(samples)
+        return {
+            "sliced_w2": _w2_of_sorted(_sorted_projections(samples, SLICED_DIRECTIONS), self.projections),
+            "mmd": _mmd_of(samples[:MMD_SAMPLES].float(), self.head, self.kernel_self),
+            "precision": precision,
+            "recall": recall,
+        }
 
 
 @torch.no_grad()
 def straightness(model: nn.Module, x0: torch.Tensor, steps: int) -> float:
     """Liu et al.'s straightness S = ∫₀¹ E‖(Z₁ - Z₀) - v(Z_t, t)‖² dt along the model's own Euler paths
     from noise x0 (N, 2): 0 when every path is a straight line travelled at constant speed."""
-    path = sample_euler(model, x0, steps, keep_path=True)  # (steps + 1, N, 2)
+    return _straightness_of(sample_euler(model, x0, steps, keep_path=True))
+
+
+def _straightness_of(path: torch.Tensor) -> float:
+    """straightness of Euler paths (steps + 1, N, 2)."""
+    steps = len(path) - 1
     velocities = (path[1:] - path[:-1]) * steps  # (steps, N, 2): v at each step's start
     displacement = path[-1] - path[0]  # (N, 2)
     return ((displacement[None] - velocities) ** 2).sum(dim=2).mean().item()
@@ -218,23 +278,16 @@ def straightness(model: nn.Module, x0: torch.Tensor, steps: int) -> float:
 
 def quality_floor(
     data: Callable[[int, torch.Generator], torch.Tensor], g: torch.Generator
-) -> tuple[torch.Tensor, dict[str, float]]:
+) -> tuple[Reference, dict[str, float]]:
     """A reference data sample, and the metrics between it and a second, independent data sample of
     the same size: the best a perfect model could score on this sample size."""
-    reference, other = data(EVAL_SAMPLES, g), data(EVAL_SAMPLES, g)  # (N, 2) each
-    return reference, quality(other, reference)
+    reference, other = Reference(data(EVAL_SAMPLES, g)), data(EVAL_SAMPLES, g)  # (N, 2) each
+    return reference, reference.quality(other)
 
 
 def quality(samples: torch.Tensor, reference: torch.Tensor) -> dict[str, float]:
     """Sliced W2, MMD² and k-NN precision / recall of samples (N, 2) against data (N, 2)."""
-    samples = samples.cpu()
-    precision, recall = precision_recall(samples, reference)
-    return {
-        "sliced_w2": sliced_w2(samples, reference),
-        "mmd": mmd_rbf(samples[:MMD_SAMPLES], reference[:MMD_SAMPLES]),
-        "precision": precision,
-        "recall": recall,
-    }
+    return Reference(reference).quality(samples)
 
 
 def reflow_pairs(
@@ -376,17 +429,18 @@ def flow_matching(p: dict, ctx: RunContext) -> ConceptOutput:
     )
     models = {"1-RF": rf1, "2-RF": rf2}
     ctx.check_cancel("evaluating")
-    reference, floor = quality_floor(data, g_eval)
+    ref, floor = quality_floor(data, g_eval)
+    reference = ref.points  # (N, 2)
     x0 = torch.randn(EVAL_SAMPLES, 2, generator=g_eval).to(ctx.device)  # (N, 2) noise at t=0
     samples = sample_euler(rf1, x0, n_euler).cpu()  # (N, 2)
-    q = quality(samples, reference)
+    q = ref.quality(samples)
     compared = sorted({*EULER_STEPS_COMPARED, n_euler})
     by_steps = {  # precision and recall only: the full set of metrics costs more than the sampling
         rf: [
             dict(
                 zip(
                     ("precision", "recall"),
-                    precision_recall(sample_euler(m, x0[:MMD_SAMPLES], k), reference),
+                    ref.precision_recall(sample_euler(m, x0[:MMD_SAMPLES], k)),
                     strict=True,
                 )
             )
@@ -395,7 +449,7 @@ def flow_matching(p: dict, ctx: RunContext) -> ConceptOutput:
         for rf, m in models.items()
     }
     one_step = {rf: sample_euler(m, x0, 1).cpu() for rf, m in models.items()}  # (N, 2) each
-    quality_one = {rf: quality(one_step[rf], reference) for rf in models}
+    quality_one = {rf: ref.quality(one_step[rf]) for rf in models}
     straight = {rf: straightness(m, x0[:STRAIGHTNESS_PATHS], SOLVER_STEPS) for rf, m in models.items()}
     paths = {
         rf: sample_euler(m, x0[:SHOWN_PATHS], SOLVER_STEPS, keep_path=True).cpu() for rf, m in models.items()
@@ -493,7 +547,7 @@ def flow_matching(p: dict, ctx: RunContext) -> ConceptOutput:
         "one_step_precision_2rf": quality_one["2-RF"]["precision"],
         "one_step_recall_2rf": quality_one["2-RF"]["recall"],
         "one_step_mmd_2rf": quality_one["2-RF"]["mmd"],
-        "sliced_w2_noise": sliced_w2(x0.cpu(), reference),
+        "sliced_w2_noise": _w2_of_sorted(_sorted_projections(x0, SLICED_DIRECTIONS), ref.projections),
         "final_loss": losses[-max(1, steps // 20) :].mean().item(),
         "final_loss_2rf": reflow_losses[-max(1, r_steps // 20) :].mean().item(),
     }

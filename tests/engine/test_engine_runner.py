@@ -69,7 +69,7 @@ def test_summary_prints_labelled_matrices():
 # the same whatever its step count (flow matching: ~1.2 s of its ~1.3 s).
 SHORT_PARAMS: dict[str, dict] = {
     "flow_matching": {"steps": 25, "reflow_steps": 10, "sample_steps": 4},  # 25 + 10 steps
-    "segmentation.unet": {"steps": 25, "size": 16},
+    "segmentation.unet": {"steps": 25, "size": 8, "width": 2},  # the smallest U-Net: 2 nets x 25 steps
     "autoencoder": {"steps": 25},
     "transformer.toy_task": {"steps": 25},
 }
@@ -106,7 +106,7 @@ def assert_same(a: DemoResult, b: DemoResult) -> None:
         ("transposed_conv", {}),
         ("positional.rope", {}),
         ("flow_matching", SHORT_PARAMS["flow_matching"]),
-        ("segmentation.unet", {"steps": 3, "size": 16}),
+        ("segmentation.unet", {"steps": 3, "size": 8, "width": 2}),
         ("autoencoder", SHORT_PARAMS["autoencoder"]),
     ],
 )
@@ -142,6 +142,8 @@ def test_training_reports_progress(name):
         phases[-1].append(step)
     assert all(phase == sorted(phase) and phase[-1] == calls[-1][1] for phase in phases) and len(calls) >= 3
     assert len(phases) == (2 if name == "segmentation.unet" else 1)
+    if name == "segmentation.unet":  # each net: 1..steps, never 2·steps
+        assert [(step, total) for step, total, _ in calls] == [(10, 25), (20, 25), (25, 25)] * 2
     assert all(isinstance(loss, float) and math.isfinite(loss) for _, _, loss in calls)
 
 
@@ -154,7 +156,11 @@ def test_training_stops_promptly_when_cancelled(name):
 
     with pytest.raises(Cancelled):
         engine.run(
-            name, {"steps": 5000}, device="cpu", progress=lambda s, t, loss: seen.append(s), cancel=cancel
+            name,
+            {**SHORT_PARAMS[name], "steps": 5000},  # the short run's sizes: cancelled within 20 steps
+            device="cpu",
+            progress=lambda s, t, loss: seen.append(s),
+            cancel=cancel,
         )
     assert len(seen) == 2 and seen[-1] <= 20
 
@@ -208,7 +214,7 @@ def test_figures_are_drawn_when_first_read_and_the_same_as_drawn_at_once():
     """A run draws no figure: their names are known at once (summary, the TUI's list), each is drawn
     the first time it is read and kept; drawn later, after torch's RNG moved on, it is the figure the
     run would have drawn at once; pickling draws them all."""
-    params = {"steps": 5, "batch": 8}
+    params = {"steps": 5, "batch": 8, "heads": 1}  # one head: half the panels to draw, thrice
     now = engine.run("transformer.toy_task", params, device="cpu")
     drawn_now = {name: render_rgba(fig) for name, fig in now.figures.items()}
     later = engine.run("transformer.toy_task", params, device="cpu")
