@@ -29,6 +29,15 @@ def start(settings: PracticeSettings) -> PracticeStart:
     return PracticeStart("test", DECK, settings)
 
 
+async def begin(pilot, settings: PracticeSettings) -> PracticeTestScreen:
+    """A practice test of `settings` opened in the running app, its set-up accepted as it is."""
+    pilot.app.open_practice(start(settings))
+    await opened(pilot, PracticeSetupScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    return pilot.app.screen
+
+
 async def test_a_whole_test_then_its_results_stored_overridden_and_retaken(practice_collection, screen_text):
     settings = PracticeSettings(count=5, seed=7)
     app = make_app(practice_collection, start=start(settings))
@@ -150,11 +159,7 @@ async def test_going_back_leaving_early_handing_in_early_the_review_page_and_the
 
         # Case "going back": going back, changing an answer, and leaving early (nothing stored).
         settings = PracticeSettings(count=3, kinds=("multiple_choice",), seed=3, timer=True)
-        app.open_practice(start(settings))
-        await opened(pilot, PracticeSetupScreen)
-        await pilot.press("enter")
-        await pilot.pause()
-        test = app.screen
+        test = await begin(pilot, settings)
         first = test.questions[0]
         await answer(pilot, first, right=False)
         assert test.index == 1, "going back"
@@ -176,11 +181,7 @@ async def test_going_back_leaving_early_handing_in_early_the_review_page_and_the
 
         # Case "hand in early": handing in early counts the unanswered as missed.
         settings = PracticeSettings(count=4, kinds=("true_false",), seed=5)
-        app.open_practice(start(settings))
-        await opened(pilot, PracticeSetupScreen)
-        await pilot.press("enter")
-        await pilot.pause()
-        await answer(pilot, app.screen.questions[0])
+        await answer(pilot, (await begin(pilot, settings)).questions[0])
         await pilot.press("escape")
         await pilot.pause()
         assert "3 of 4 questions are unanswered" in screen_text(app), "hand in early"
@@ -196,11 +197,7 @@ async def test_going_back_leaving_early_handing_in_early_the_review_page_and_the
 
         # Case "review page": the review page goes back to a question, and its answer changes.
         settings = PracticeSettings(count=2, kinds=("multiple_choice",), seed=3)
-        app.open_practice(start(settings))
-        await opened(pilot, PracticeSetupScreen)
-        await pilot.press("enter")
-        await pilot.pause()
-        test = app.screen
+        test = await begin(pilot, settings)
         first, second = test.questions
         await answer(pilot, first, right=False)
         await answer(pilot, second)
