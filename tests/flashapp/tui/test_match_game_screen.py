@@ -124,9 +124,12 @@ async def test_the_board_fits_small_and_large_terminals_and_the_clock_runs(
             await pilot.pause()
             app.open_practice(PracticeStart("match", DECK))
             await opened(pilot, MatchScreen, ready=laid_out)
-            for tile in app.screen.query(MatchTile):
-                region = tile.region
+            regions = [tile.region for tile in app.screen.query(MatchTile)]
+            for region in regions:
                 assert region.right <= size[0] and region.bottom <= size[1] and region.height >= 3, size
+            # Four columns of three rows, no tile over another.
+            assert (len({r.x for r in regions}), len({r.y for r in regions})) == (4, 3), size
+            assert not any(a.overlaps(b) for i, a in enumerate(regions) for b in regions[i + 1 :]), size
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen), size
