@@ -373,7 +373,7 @@ def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
         return fig
 
     def draw_qkv() -> Figure:
-        fig_qkv = _qkv_figure(
+        return _qkv_figure(
             {
                 "X": (x, tokens),
                 "Q = X W_q": (q, tokens),
@@ -382,7 +382,6 @@ def self_attention(p: dict, ctx: RunContext) -> ConceptOutput:
                 "output": (out, tokens),
             }
         )
-        return fig_qkv
 
     metrics = {
         "max_abs_diff_vs_sdpa": _sdpa_gap(q, k, v, out),
@@ -449,10 +448,9 @@ def cross_attention(p: dict, ctx: RunContext) -> ConceptOutput:
         return fig
 
     def draw_qkv() -> Figure:
-        fig_qkv = _qkv_figure(
+        return _qkv_figure(
             {"Q = Y W_q": (q, rows), "K = X W_k": (k, cols), "V = X W_v": (v, cols), "output": (out, rows)}
         )
-        return fig_qkv
 
     metrics = {
         "max_abs_diff_vs_sdpa": _sdpa_gap(q, k, v, out),

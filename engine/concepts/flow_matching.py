@@ -503,20 +503,9 @@ def flow_matching(p: dict, ctx: RunContext) -> ConceptOutput:
         ax1.set(title="Flow matching loss", xlabel="step", ylabel="‖v_θ(x_t, t) - (x1 - x0)‖²", yscale="log")
         ax1.legend()
         for rf in models:
-            ax2.plot(
-                compared,
-                [m["precision"] for m in by_steps[rf]],
-                "o-",
-                color=RF_COLOURS[rf],
-                label=f"{rf} precision",
-            )
-            ax2.plot(
-                compared,
-                [m["recall"] for m in by_steps[rf]],
-                "s--",
-                color=RF_COLOURS[rf],
-                label=f"{rf} recall",
-            )
+            for metric, style in (("precision", "o-"), ("recall", "s--")):
+                values = [m[metric] for m in by_steps[rf]]
+                ax2.plot(compared, values, style, color=RF_COLOURS[rf], label=f"{rf} {metric}")
         ax2.axhline(floor["precision"], color="gray", ls=":", label="data vs data")
         ax2.set(
             title="Sample quality vs Euler steps",
