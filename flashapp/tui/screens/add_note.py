@@ -239,6 +239,8 @@ class AddNoteScreen(StyledOnMount, Screen[bool]):
         self.notify(f"Added {cards} to {deck} (id {added.key}).", markup=False)
         await self._show_fields({})
         self._show_notice()
+        # Back to the top for the next note, as after opening: the kind, the deck and its notice in view.
+        self.query_one("#form", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _show_error(self, text: str) -> None:
         error = self.query_one("#error", Static)
