@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-import time
 from datetime import UTC
 
 import pytest
@@ -54,8 +53,13 @@ def test_newer_changes_in_anki_update_the_notes_and_cards(fresh, anki_source, an
     # The same collection, changed in Anki afterwards: one note edited, one card answered.
     copy = tmp_path / "anki-copy"
     shutil.copytree(anki_source.folder, copy)
-    time.sleep(1.1)  # Anki's modification times are in seconds
     col = AnkiCollection(str(copy / "collection.anki2"))
+    # Anki stamps modifications in whole seconds, and only a later one wins: the edit and the answer
+    # are stamped (by Anki) in this second, then a second after the source's newest row at the
+    # earliest, as if made a second later (instead of sleeping for that second).
+    later = 1 + col.db.scalar(
+        "SELECT max(m) FROM (SELECT max(mod) AS m FROM notes UNION SELECT max(mod) FROM cards)"
+    )
     note_id = col.db.scalar("SELECT id FROM notes WHERE guid = ?", anki_source.guids["optional_off"])
     note = col.get_note(note_id)
     note["Back"] = "articles (definite)"
@@ -65,8 +69,10 @@ def test_newer_changes_in_anki_update_the_notes_and_cards(fresh, anki_source, an
     ).cards()[0]
     card.start_timer()
     col.sched.answerCard(card, 3)
+    col.db.execute("UPDATE notes SET mod = max(mod, ?) WHERE id = ?", later, note_id)
+    col.db.execute("UPDATE cards SET mod = max(mod, ?) WHERE id = ?", later, card.id)
     col.close()
-    packages = export_packages(type(anki_source)(copy, anki_source.guids), tmp_path)
+    packages = export_packages(type(anki_source)(copy, anki_source.guids), tmp_path, ("modern",))
 
     report = fresh.import_package(packages["modern"])
     assert (report.notes_added, report.cards_added) == (0, 0)
