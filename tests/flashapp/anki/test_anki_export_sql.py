@@ -244,14 +244,14 @@ def test_staged_rows_write_the_same_package_as_the_attached_file(
             assert _package_tables(tmp_path / "one.apkg") == _package_tables(tmp_path / "two.apkg")
 
 
-def test_export_from_postgres_is_the_export_from_sqlite(pg_url, tmp_path, empty_collection_file):
+def test_export_from_postgres_is_the_export_from_sqlite(pg_collection_url, tmp_path, empty_collection_file):
     """A server database cannot be attached: its rows are staged, and the package is the same."""
     (tmp_path / "figure.png").write_bytes(png_bytes(4, 4, (0, 120, 0)))
     (tmp_path / "hund.mp3").write_bytes(b"ID3 not really audio")
     (tmp_path / "mixed.toml").write_text(textwrap.dedent(DECK), encoding="utf-8")
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     tables = []
-    for url in (pg_url, empty_collection_file(tmp_path / "c.db")):
+    for url in (pg_collection_url, empty_collection_file(tmp_path / "c.db")):
         with Collection.open(url, shipped_decks=False, fuzz=False, clock=lambda: now, tz=UTC) as collection:
             collection.import_paths([tmp_path / "mixed.toml"])
             card = next(c for c in collection.cards(deck="Mixed") if c.key == "basic")
