@@ -59,6 +59,16 @@ def db(collection_url, write_deck):
     return collection_url
 
 
+@pytest.fixture(scope="module")
+def refusing_db(module_collection_url, tmp_path_factory):
+    """`db` made once per module and backend, for the tests whose commands are all refused (exit 2)
+    and write nothing: importing the deck again for each of them was most of their time."""
+    folder = tmp_path_factory.mktemp("decks")
+    (folder / "deck.toml").write_text(DECK, encoding="utf-8")
+    assert main(["--db", module_collection_url, "import", str(folder / "deck.toml")]) == 0
+    return module_collection_url
+
+
 def run_json(capsys, *argv: str):
     capsys.readouterr()
     code = main(list(argv))
@@ -134,9 +144,9 @@ def test_check_ok(db, capsys):
         (["decks", "--now", "yesterday"], "flashapp: --now 'yesterday' is not an ISO 8601 time"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(db, capsys, argv, message):
+def test_bad_input_is_one_line_and_exit_2(refusing_db, capsys, argv, message):
     capsys.readouterr()
-    assert main(["--db", db, *argv]) == 2
+    assert main(["--db", refusing_db, *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message)
     assert err.count("\n") == 1 and "Traceback" not in err

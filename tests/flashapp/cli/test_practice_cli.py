@@ -65,6 +65,19 @@ def db(collection_url, write_deck):
     return collection_url
 
 
+@pytest.fixture(scope="module")
+def refusing_db(module_collection_url, tmp_path_factory):
+    """`db` made once per module and backend, for the tests whose commands are all refused (exit 2)
+    and write nothing: importing the decks again for each of them was most of their time."""
+    folder = tmp_path_factory.mktemp("decks")
+    decks = []
+    for name, text in (("deck.toml", DECK), ("single.toml", SINGLE)):
+        (folder / name).write_text(text, encoding="utf-8")
+        decks.append(str(folder / name))
+    assert main(["--db", module_collection_url, "import", *decks]) == 0
+    return module_collection_url
+
+
 def test_json_shape_and_the_same_seed_gives_the_same_test(db, capsys):
     code, out, err = call(capsys, "--db", db, "test", "Quiz", "--count", "5", "--seed", "11", "--json")
     assert code == 0 and err == ""
@@ -133,7 +146,8 @@ def test_markdown_to_a_file_and_to_standard_output(db, capsys, tmp_path):
         (["match", "Single"], "flashapp: deck 'Single' needs at least 2 cards"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(db, capsys, tmp_path, argv, message):
+def test_bad_input_is_one_line_and_exit_2(refusing_db, capsys, tmp_path, argv, message):
+    db = refusing_db
     code, out, err = call(capsys, "--db", db, *argv)
     assert code == 2 and out == ""
     assert err.startswith(message) and err.count("\n") == 1
