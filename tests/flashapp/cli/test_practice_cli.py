@@ -57,18 +57,11 @@ back = "any size"
 SINGLE = '[deck]\nname = "Single"\n[[cards]]\nid = "one"\nfront = "Q"\nback = "A"\n'
 
 
-@pytest.fixture
-def db(collection_url, write_deck):
-    """A collection (SQLite or PostgreSQL) with the deck imported through the CLI."""
-    decks = [str(write_deck(DECK)), str(write_deck(SINGLE, "single.toml"))]
-    assert main(["--db", collection_url, "import", *decks]) == 0
-    return collection_url
-
-
 @pytest.fixture(scope="module")
-def refusing_db(module_collection_url, tmp_path_factory):
-    """`db` made once per module and backend, for the tests whose commands are all refused (exit 2)
-    and write nothing: importing the decks again for each of them was most of their time."""
+def db(module_collection_url, tmp_path_factory):
+    """A collection (SQLite or PostgreSQL) with the decks imported through the CLI, once per module
+    and backend: every test here only reads (a test is made, never stored) or is refused (exit 2),
+    writing nothing, and importing the decks again for each was most of their time."""
     folder = tmp_path_factory.mktemp("decks")
     decks = []
     for name, text in (("deck.toml", DECK), ("single.toml", SINGLE)):
@@ -146,8 +139,7 @@ def test_markdown_to_a_file_and_to_standard_output(db, capsys, tmp_path):
         (["match", "Single"], "flashapp: deck 'Single' needs at least 2 cards"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(refusing_db, capsys, tmp_path, argv, message):
-    db = refusing_db
+def test_bad_input_is_one_line_and_exit_2(db, capsys, tmp_path, argv, message):
     code, out, err = call(capsys, "--db", db, *argv)
     assert code == 2 and out == ""
     assert err.startswith(message) and err.count("\n") == 1
