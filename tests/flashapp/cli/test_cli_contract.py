@@ -59,6 +59,16 @@ def db(collection_url, write_deck):
     return collection_url
 
 
+@pytest.fixture(scope="module")
+def unchanged_db(module_collection_url, tmp_path_factory):
+    """`db` made once per module and backend, for the tests whose commands only read or are refused
+    (exit 2), writing nothing: importing the deck again for each of them was most of their time."""
+    folder = tmp_path_factory.mktemp("decks")
+    (folder / "deck.toml").write_text(DECK, encoding="utf-8")
+    assert main(["--db", module_collection_url, "import", str(folder / "deck.toml")]) == 0
+    return module_collection_url
+
+
 def run_json(capsys, *argv: str):
     capsys.readouterr()
     code = main(list(argv))
@@ -67,24 +77,24 @@ def run_json(capsys, *argv: str):
     return json.loads(out)
 
 
-def test_decks_json(db, capsys):
-    assert run_json(capsys, "--db", db, "decks", "--json") == [
+def test_decks_json(unchanged_db, capsys):
+    assert run_json(capsys, "--db", unchanged_db, "decks", "--json") == [
         {"deck": "CLI", "new": 3, "learning": 0, "due": 0, "total": 3},
         {"deck": "CLI::Sub", "new": 3, "learning": 0, "due": 0, "total": 3},
     ]
 
 
-def test_decks_text(db, capsys):
+def test_decks_text(unchanged_db, capsys):
     capsys.readouterr()
-    assert main(["--db", db, "decks"]) == 0
+    assert main(["--db", unchanged_db, "decks"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["Deck", "New", "Learn", "Due", "Cards"]
     assert lines[1].split() == ["CLI", "3", "0", "0", "3"]
     assert lines[2].split() == ["Sub", "3", "0", "0", "3"]
 
 
-def test_cards_json_shape(db, capsys):
-    cards = run_json(capsys, "--db", db, "cards", "--json")
+def test_cards_json_shape(unchanged_db, capsys):
+    cards = run_json(capsys, "--db", unchanged_db, "cards", "--json")
     assert [set(card) for card in cards] == [CARD_KEYS] * 3
     basic, demo, cloze = cards
     assert basic["front"] == "What is 2+2? [@click=app.quit]"
@@ -97,26 +107,26 @@ def test_cards_json_shape(db, capsys):
     assert cloze["back"] == "Rectified flow follows [straight] paths."
 
 
-def test_cards_filters(db, capsys):
-    assert [c["key"] for c in run_json(capsys, "--db", db, "cards", "--search", "tag:math", "--json")] == [
-        "basic"
-    ]
-    assert [c["key"] for c in run_json(capsys, "--db", db, "cards", "--search", "encoder", "--json")] == [
-        "demo-card"
-    ]
-    assert len(run_json(capsys, "--db", db, "cards", "--deck", "CLI", "--json")) == 3
-    assert run_json(capsys, "--db", db, "cards", "--search", "is:due", "--json") == []
+def test_cards_filters(unchanged_db, capsys):
+    assert [
+        c["key"] for c in run_json(capsys, "--db", unchanged_db, "cards", "--search", "tag:math", "--json")
+    ] == ["basic"]
+    assert [
+        c["key"] for c in run_json(capsys, "--db", unchanged_db, "cards", "--search", "encoder", "--json")
+    ] == ["demo-card"]
+    assert len(run_json(capsys, "--db", unchanged_db, "cards", "--deck", "CLI", "--json")) == 3
+    assert run_json(capsys, "--db", unchanged_db, "cards", "--search", "is:due", "--json") == []
 
 
-def test_db_from_environment(db, capsys, monkeypatch):
-    monkeypatch.setenv("FLASHAPP_DB", db)
+def test_db_from_environment(unchanged_db, capsys, monkeypatch):
+    monkeypatch.setenv("FLASHAPP_DB", unchanged_db)
     from flashapp.cli.main import build_parser
 
-    assert build_parser().parse_args(["decks"]).db == db
+    assert build_parser().parse_args(["decks"]).db == unchanged_db
 
 
-def test_check_ok(db, capsys):
-    assert run_json(capsys, "--db", db, "check", "--json") == {"ok": True, "problems": []}
+def test_check_ok(unchanged_db, capsys):
+    assert run_json(capsys, "--db", unchanged_db, "check", "--json") == {"ok": True, "problems": []}
 
 
 @pytest.mark.parametrize(
@@ -134,9 +144,9 @@ def test_check_ok(db, capsys):
         (["decks", "--now", "yesterday"], "flashapp: --now 'yesterday' is not an ISO 8601 time"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(db, capsys, argv, message):
+def test_bad_input_is_one_line_and_exit_2(unchanged_db, capsys, argv, message):
     capsys.readouterr()
-    assert main(["--db", db, *argv]) == 2
+    assert main(["--db", unchanged_db, *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message)
     assert err.count("\n") == 1 and "Traceback" not in err

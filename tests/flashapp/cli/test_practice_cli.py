@@ -57,12 +57,18 @@ back = "any size"
 SINGLE = '[deck]\nname = "Single"\n[[cards]]\nid = "one"\nfront = "Q"\nback = "A"\n'
 
 
-@pytest.fixture
-def db(collection_url, write_deck):
-    """A collection (SQLite or PostgreSQL) with the deck imported through the CLI."""
-    decks = [str(write_deck(DECK)), str(write_deck(SINGLE, "single.toml"))]
-    assert main(["--db", collection_url, "import", *decks]) == 0
-    return collection_url
+@pytest.fixture(scope="module")
+def db(module_collection_url, tmp_path_factory):
+    """A collection (SQLite or PostgreSQL) with the decks imported through the CLI, once per module
+    and backend: every test here only reads (a test is made, never stored) or is refused (exit 2),
+    writing nothing, and importing the decks again for each was most of their time."""
+    folder = tmp_path_factory.mktemp("decks")
+    decks = []
+    for name, text in (("deck.toml", DECK), ("single.toml", SINGLE)):
+        (folder / name).write_text(text, encoding="utf-8")
+        decks.append(str(folder / name))
+    assert main(["--db", module_collection_url, "import", *decks]) == 0
+    return module_collection_url
 
 
 def test_json_shape_and_the_same_seed_gives_the_same_test(db, capsys):

@@ -34,6 +34,16 @@ def db(collection_url, write_deck):
     return collection_url
 
 
+@pytest.fixture(scope="module")
+def refusing_db(module_collection_url, tmp_path_factory):
+    """`db` made once per module and backend, for the tests whose commands are all refused (exit 2)
+    and write nothing: importing the deck again for each of them was most of their time."""
+    folder = tmp_path_factory.mktemp("decks")
+    (folder / "deck.toml").write_text(DECK, encoding="utf-8")
+    assert main(["--db", module_collection_url, "import", str(folder / "deck.toml")]) == 0
+    return module_collection_url
+
+
 def test_next_answer_undo_round_trip(db, capsys, monkeypatch):
     monkeypatch.setattr("flashapp.cli.common.FUZZ", False)
     code, out, _ = call(capsys, "--db", db, "next", "--now", T0, "--json")
@@ -104,12 +114,12 @@ def test_nothing_left(db, capsys):
         ),
     ],
 )
-def test_study_errors_exit_2(db, capsys, argv, message):
-    code, _, err = call(capsys, "--db", db, *argv)
+def test_study_errors_exit_2(refusing_db, capsys, argv, message):
+    code, _, err = call(capsys, "--db", refusing_db, *argv)
     assert code == 2 and err.startswith(message) and err.count("\n") == 1
 
 
-def test_an_id_beyond_any_card_is_unknown_on_either_backend(db, capsys):
+def test_an_id_beyond_any_card_is_unknown_on_either_backend(refusing_db, capsys):
     """The command line takes 64-bit ids (SQLite's); PostgreSQL's ids are 32-bit, so a larger one names
     no card there either: never sent to the server, which would refuse it ("integer out of range")."""
     for card_id in ("2147483648", str(2**63 - 1)):
@@ -118,7 +128,7 @@ def test_an_id_beyond_any_card_is_unknown_on_either_backend(db, capsys):
             *(["card", card_id, action] for action in ("suspend", "unsuspend", "bury", "unbury", "forget")),
             ["answer", card_id, "good"],
         ):
-            code, _, err = call(capsys, "--db", db, *argv)
+            code, _, err = call(capsys, "--db", refusing_db, *argv)
             assert (code, err) == (2, f"flashapp: unknown card {card_id}\n"), argv
 
 

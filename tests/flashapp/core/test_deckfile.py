@@ -202,58 +202,77 @@ def _choice_key(value):
     return (type(value).__name__, value)
 
 
+# The strategies the composites below draw from are built once, here: one built inside a composite is
+# built and validated again at every draw, and draws the same values.
+names = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), min_size=1, max_size=4, unique=True)
+how_given = st.sampled_from(["range", "choices", "param"])
+range_starts = st.integers(-50, 50)
+range_widths = st.integers(0, 50)
+choice_lists = st.lists(choice_values, min_size=1, max_size=4, unique_by=_choice_key)
+answer_kinds = st.sampled_from(["int", "float", "shape", "vector", "choice"])
+answer_numbers = st.floats(0, 100, allow_nan=False)
+
+
+def _option_key(option: str) -> str:
+    return " ".join(option.lower().split())
+
+
+options_lists = st.lists(texts, min_size=2, max_size=4, unique_by=_option_key)
+tasks = st.from_regex(r"[a-z][a-z_.]{0,20}", fullmatch=True)
+
+
 @st.composite
 def predict_specs(draw) -> PredictSpec:
-    names = draw(
-        st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), min_size=1, max_size=4, unique=True)
-    )
+    drawn_names = draw(names)
     ranges, params = {}, {}
-    for name in names:
-        how = draw(st.sampled_from(["range", "choices", "param"]))
+    for name in drawn_names:
+        how = draw(how_given)
         if how == "range":
-            lo = draw(st.integers(-50, 50))
-            ranges[name] = IntRange(lo, lo + draw(st.integers(0, 50)))
+            lo = draw(range_starts)
+            ranges[name] = IntRange(lo, lo + draw(range_widths))
         elif how == "choices":
-            values = draw(st.lists(choice_values, min_size=1, max_size=4, unique_by=_choice_key))
+            values = draw(choice_lists)
             ranges[name] = Choices(tuple(values))
         else:
             params[name] = draw(choice_values)
     # Card text with its braces doubled, then the placeholders (a template may leave some unused).
     text = draw(texts).replace("{", "{{").replace("}", "}}")
-    used = draw(st.lists(st.sampled_from(names), max_size=3))
+    used = draw(st.lists(st.sampled_from(drawn_names), max_size=3))
     question = text + "".join(f" {{{name}}}" for name in used)
-    kind = draw(st.sampled_from(["int", "float", "shape", "vector", "choice"]))
+    kind = draw(answer_kinds)
     if kind in ("float", "vector"):
-        answer = AnswerSpec(kind, draw(st.floats(0, 100, allow_nan=False)))
+        answer = AnswerSpec(kind, draw(answer_numbers))
     elif kind == "choice":
-        options = draw(
-            st.lists(texts, min_size=2, max_size=4, unique_by=lambda o: " ".join(o.lower().split()))
-        )
+        options = draw(options_lists)
         answer = AnswerSpec(kind, options=tuple(options))
     else:
         answer = AnswerSpec(kind)
-    task = draw(st.from_regex(r"[a-z][a-z_.]{0,20}", fullmatch=True))
+    task = draw(tasks)
     return PredictSpec(task, question, answer, ranges, params)
+
+
+card_kinds = st.sampled_from(["basic", "reversed", "type-in", "cloze", "predict"])
+extras = st.one_of(st.just(""), texts)
+demos = st.one_of(st.none(), st.just("attention.cross"))
+predicts = predict_specs()
+cloze_words = st.lists(st.from_regex(r"[A-Za-z ]{1,8}[A-Za-z]", fullmatch=True), min_size=1, max_size=3)
+demo_params = st.dictionaries(st.sampled_from(["n", "m", "d"]), st.integers(1, 64))
 
 
 @st.composite
 def card_specs(draw, card_id: str) -> CardSpec:
-    kind = draw(st.sampled_from(["basic", "reversed", "type-in", "cloze", "predict"]))
-    extra = draw(st.one_of(st.just(""), texts))
+    kind = draw(card_kinds)
+    extra = draw(extras)
     tag_tuple = tuple(draw(tags))
     if kind == "predict":
-        demo = draw(st.one_of(st.none(), st.just("attention.cross")))
-        return CardSpec(
-            id=card_id, kind=kind, extra=extra, tags=tag_tuple, demo=demo, predict=draw(predict_specs())
-        )
+        demo = draw(demos)
+        return CardSpec(id=card_id, kind=kind, extra=extra, tags=tag_tuple, demo=demo, predict=draw(predicts))
     if kind == "cloze":
-        words = draw(
-            st.lists(st.from_regex(r"[A-Za-z ]{1,8}[A-Za-z]", fullmatch=True), min_size=1, max_size=3)
-        )
+        words = draw(cloze_words)
         cloze = " and ".join(f"{{{{c{i + 1}::{w}}}}}" for i, w in enumerate(words))
         return CardSpec(id=card_id, kind=kind, cloze=cloze, extra=extra, tags=tag_tuple)
-    demo = draw(st.one_of(st.none(), st.just("attention.cross")))
-    params = draw(st.dictionaries(st.sampled_from(["n", "m", "d"]), st.integers(1, 64))) if demo else {}
+    demo = draw(demos)
+    params = draw(demo_params) if demo else {}
     return CardSpec(
         id=card_id,
         kind=kind,
@@ -266,23 +285,26 @@ def card_specs(draw, card_id: str) -> CardSpec:
     )
 
 
+card_id_lists = st.lists(ids, max_size=5, unique=True)
+deck_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "algorithm": st.sampled_from(["sm2", "fsrs"]),
+        "new_per_day": st.integers(0, 1000),
+        "learning_steps_minutes": st.lists(st.sampled_from([0.5, 1.0, 10.0, 1440.0]), max_size=3),
+    },
+)
+deck_names = st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}(::[A-Za-z][A-Za-z0-9 ]{0,10})?", fullmatch=True)
+
+
 @st.composite
 def deck_specs(draw) -> DeckSpec:
-    card_ids = draw(st.lists(ids, max_size=5, unique=True))
-    options = draw(
-        st.fixed_dictionaries(
-            {},
-            optional={
-                "algorithm": st.sampled_from(["sm2", "fsrs"]),
-                "new_per_day": st.integers(0, 1000),
-                "learning_steps_minutes": st.lists(st.sampled_from([0.5, 1.0, 10.0, 1440.0]), max_size=3),
-            },
-        )
-    )
-    name = draw(st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}(::[A-Za-z][A-Za-z0-9 ]{0,10})?", fullmatch=True))
+    card_ids = draw(card_id_lists)
+    options = draw(deck_options)
+    name = draw(deck_names)
     return DeckSpec(
         name=name.strip(),
-        description=draw(st.one_of(st.just(""), texts)),
+        description=draw(extras),
         options=options,
         cards=tuple(draw(card_specs(card_id)) for card_id in card_ids),
     )

@@ -14,16 +14,21 @@ from flashapp.core.practice.questions import QUESTION_KINDS, PracticeItem, parse
 from flashapp.core.practice.scoring import check_answer, missed_card_ids, overridden, score
 
 words = st.text(alphabet="abcdefghij klm", min_size=1, max_size=30).filter(lambda t: normalize_answer(t))
+# The strategies the composites below draw from are built once, here: one built inside a composite is
+# built and validated again at every draw (a third of these tests' time), and draws the same values.
+maybe_words = st.one_of(st.none(), words)
+POOL_SIZES = st.integers(min_value=0, max_value=25)
+POOL_KINDS = st.sampled_from(["basic", "cloze", "type-in", "reversed"])
 
 
 @st.composite
 def item_pools(draw) -> list[PracticeItem]:
-    size = draw(st.integers(min_value=0, max_value=25))
+    size = draw(POOL_SIZES)
     items = []
     for card_id in range(1, size + 1):
         answer = draw(words)
-        typed = draw(st.one_of(st.none(), words))
-        kind = draw(st.sampled_from(["basic", "cloze", "type-in", "reversed"]))
+        typed = draw(maybe_words)
+        kind = draw(POOL_KINDS)
         items.append(PracticeItem(card_id, kind, draw(words), answer, typed))
     return items
 
@@ -173,6 +178,10 @@ def test_parse_kinds():
 
 sentences = st.lists(words, min_size=1, max_size=4).map(lambda parts: ". ".join(parts) + ".")
 long_answers = st.lists(sentences, min_size=1, max_size=3).map("\n\n".join)
+NOTE_COUNTS = st.integers(min_value=0, max_value=14)
+NOTE_KINDS = st.sampled_from(["basic", "cloze", "type-in"])
+SIBLING_COUNTS = st.integers(min_value=1, max_value=3)
+ANSWERS = st.one_of(words, long_answers)
 
 
 @st.composite
@@ -180,16 +189,12 @@ def notes_with_siblings(draw) -> list[PracticeItem]:
     """Notes of 1 to 3 cards (cloze siblings), some with multi-paragraph answers."""
     items = []
     card_id = 0
-    for note_id in range(1, draw(st.integers(min_value=0, max_value=14)) + 1):
-        kind = draw(st.sampled_from(["basic", "cloze", "type-in"]))
-        for _ in range(draw(st.integers(min_value=1, max_value=3))):
+    for note_id in range(1, draw(NOTE_COUNTS) + 1):
+        kind = draw(NOTE_KINDS)
+        for _ in range(draw(SIBLING_COUNTS)):
             card_id += 1
-            answer = draw(st.one_of(words, long_answers))
-            items.append(
-                PracticeItem(
-                    card_id, kind, draw(words), answer, draw(st.one_of(st.none(), words)), note_id=note_id
-                )
-            )
+            answer = draw(ANSWERS)
+            items.append(PracticeItem(card_id, kind, draw(words), answer, draw(maybe_words), note_id=note_id))
     return items
 
 

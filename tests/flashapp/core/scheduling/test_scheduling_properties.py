@@ -31,47 +31,72 @@ steps = st.lists(st.floats(0.5, 3000.0, allow_nan=False), max_size=4).map(tuple)
 
 ANY_ALGORITHM = st.sampled_from(["sm2", "fsrs"])
 
+# The strategies the composites below draw from, built once: one built inside a composite is built
+# (and some validated) again at every draw, and draws the same values.
+graduating_days = st.integers(1, 10)
+starting_eases = st.floats(1.3, 5.0)
+easy_bonuses = st.floats(1.0, 5.0)
+hard_multipliers = st.floats(0.5, 5.0)
+interval_modifiers = st.floats(0.1, 10.0)
+lapse_multipliers = st.floats(0.0, 1.0)
+minimum_lapse_days = st.integers(1, 30)
+maximum_interval_days = st.integers(1, 36500)
+desired_retentions = st.floats(0.5, 0.99)
+daily_limits = st.integers(0, 9999)
+rollover_hours = st.integers(0, 23)
+
 
 @st.composite
 def options(draw, algorithm=ANY_ALGORITHM) -> SchedulerOptions:
-    graduating = draw(st.integers(1, 10))
+    graduating = draw(graduating_days)
     return SchedulerOptions(
         algorithm=draw(algorithm),
         learning_steps_minutes=draw(steps),
         relearning_steps_minutes=draw(steps),
         graduating_interval_days=graduating,
         easy_interval_days=draw(st.integers(graduating, 20)),
-        starting_ease=draw(st.floats(1.3, 5.0)),
-        easy_bonus=draw(st.floats(1.0, 5.0)),
-        hard_multiplier=draw(st.floats(0.5, 5.0)),
-        interval_modifier=draw(st.floats(0.1, 10.0)),
-        lapse_interval_multiplier=draw(st.floats(0.0, 1.0)),
-        minimum_lapse_interval_days=draw(st.integers(1, 30)),
-        maximum_interval_days=draw(st.integers(1, 36500)),
-        desired_retention=draw(st.floats(0.5, 0.99)),
-        new_per_day=draw(st.integers(0, 9999)),
-        reviews_per_day=draw(st.integers(0, 9999)),
-        day_rollover_hour=draw(st.integers(0, 23)),
+        starting_ease=draw(starting_eases),
+        easy_bonus=draw(easy_bonuses),
+        hard_multiplier=draw(hard_multipliers),
+        interval_modifier=draw(interval_modifiers),
+        lapse_interval_multiplier=draw(lapse_multipliers),
+        minimum_lapse_interval_days=draw(minimum_lapse_days),
+        maximum_interval_days=draw(maximum_interval_days),
+        desired_retention=draw(desired_retentions),
+        new_per_day=draw(daily_limits),
+        reviews_per_day=draw(daily_limits),
+        day_rollover_hour=draw(rollover_hours),
     )
+
+
+card_states = st.sampled_from(State)
+card_intervals = st.integers(0, 36500)
+card_eases = st.floats(MIN_EASE, 5.0)
+card_reps = st.integers(0, 1000)
+card_lapses = st.integers(0, 100)
+card_steps = st.integers(0, 6)
+stabilities = st.floats(0.01, 36500.0)
+difficulties = st.floats(1.0, 10.0)
+maybe_instants = st.none() | instants
 
 
 @st.composite
 def cards(draw) -> CardState:
     """Any state a stored card could hold, including ones the current options would not produce
     (steps since shortened, memory state missing after a switch from SM-2, reviews in the future)."""
-    state = draw(st.sampled_from(State))
+    state = draw(card_states)
     has_memory = draw(st.booleans())
     return CardState(
         state=state,
-        due=draw(st.none() if state is State.NEW else instants),
-        interval_days=draw(st.integers(0, 36500)),
-        ease=draw(st.floats(MIN_EASE, 5.0)),
-        reps=draw(st.integers(0, 1000)),
-        lapses=draw(st.integers(0, 100)),
-        step=draw(st.integers(0, 6)),
-        stability=draw(st.floats(0.01, 36500.0)) if has_memory else None,
-        difficulty=draw(st.floats(1.0, 10.0)) if has_memory else None,
-        last_review=draw(st.none() | instants) if state is not State.NEW else None,
+        due=None if state is State.NEW else draw(instants),
+        interval_days=draw(card_intervals),
+        ease=draw(card_eases),
+        reps=draw(card_reps),
+        lapses=draw(card_lapses),
+        step=draw(card_steps),
+        stability=draw(stabilities) if has_memory else None,
+        difficulty=draw(difficulties) if has_memory else None,
+        last_review=draw(maybe_instants) if state is not State.NEW else None,
     )
 
 
