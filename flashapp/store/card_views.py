@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, or_, select, type_coerce
+from sqlalchemy import Select, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -40,8 +40,8 @@ def apply_search(query: Select, search: SearchQuery, now: datetime, calendar: St
         query = query.where(~Note.search_text.contains(word, autoescape=True))
     if search.decks:
         query = query.where(or_(*(subtree_filter(name) for name in search.decks)))
-    for tag in search.tags:
-        query = query.where(Note.tags.contains(f" {tag} ", autoescape=True))
+    for tag in search.tags:  # lower-cased by the parser; tags are kept as written, found in any case
+        query = query.where(func.lower(Note.tags).contains(f" {tag} ", autoescape=True))
     day_end = calendar.day_end(now)
     state_filters = {
         "new": Card.state == "new",

@@ -69,6 +69,17 @@ def test_edit_note_changes_text_search_and_modified_time(imported, clock):
         assert session.get(Note, card.note_id).modified_at == clock.now
 
 
+def test_tag_search_ignores_case_on_either_backend(imported):
+    """As in Anki, `tag:x` finds a tag whatever its case, written or stored (PostgreSQL's LIKE is
+    case-sensitive where SQLite's is not: the same search found the card on one backend only)."""
+    collection, _ = imported
+    card = card_by_key(collection, "basic")
+    collection.edit_note(card.note_id, {}, tags=["Attention", "Core::Sub"])
+    for search in ("tag:attention", "tag:ATTENTION", "tag:Attention", "tag:core::sub", "tag:CORE::Sub"):
+        assert [c.id for c in collection.cards(search=search)] == [card.id], search
+    assert collection.cards(search="tag:attent") == []  # still a whole tag, not a part of one
+
+
 def test_edit_keeps_the_review_history(imported):
     collection, _ = imported
     card = card_by_key(collection, "basic")
