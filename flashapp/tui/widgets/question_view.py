@@ -27,6 +27,14 @@ CHOICE_KEYS = Binding.Group("Choose")
 TRUE_FALSE = ("True", "False")
 
 
+class _AnswerKeys(Widget, can_focus=True):
+    """Where the focus rests while the answer is a key (1-4, t, f) or after it: the keys go up to the
+    view's bindings as from the view itself. A focus change restyles the widget that gains or loses it
+    with everything inside it: this one holds nothing, the view the whole question."""
+
+    DEFAULT_CSS = "_AnswerKeys { height: 0; width: 0; }"
+
+
 class QuestionView(VerticalScroll):
     DEFAULT_CSS = """
     QuestionView { height: 1fr; padding: 0 2; }
@@ -59,6 +67,7 @@ class QuestionView(VerticalScroll):
         # The widgets that stay from one question to the next: the title, the prompt, each kind's
         # way of answering (made when a question of that kind first comes, hidden while another kind
         # is on screen) and the hint line.
+        self._keys: _AnswerKeys | None = None
         self._title: Static | None = None
         self._prompt: Widget | None = None
         self._hint: Static | None = None
@@ -97,16 +106,17 @@ class QuestionView(VerticalScroll):
         self.refresh_bindings()
 
     async def _keep_own_widgets(self) -> None:
-        """The title, prompt and hint in place (made again if the screen took them away), and nothing
-        but them and the ways of answering."""
-        own = [self._title, self._prompt, self._hint]
+        """The key catcher, title, prompt and hint in place (made again if the screen took them
+        away), and nothing but them and the ways of answering."""
+        own = [self._keys, self._title, self._prompt, self._hint]
         if not all(widget is not None and widget.parent is self for widget in own):
             await self.remove_children()
             self._answers.clear()
+            self._keys = _AnswerKeys()
             self._title = Static(id="kind")
             self._prompt = card_text("", id="prompt")
             self._hint = Static(classes="hint", id="hint")
-            await self.mount_all([self._title, self._prompt, self._hint])
+            await self.mount_all([self._keys, self._title, self._prompt, self._hint])
             return
         keep = {*own, *self._answers.values()}
         others = [child for child in self.children if child not in keep]
@@ -174,6 +184,13 @@ class QuestionView(VerticalScroll):
             self.query_one("#written", Input).focus()
         elif self.question is not None and self.question.kind == "matching" and not self.locked:
             self.query_one(MatchingPairs).focus()
+        else:
+            self.focus_keys()
+
+    def focus_keys(self) -> None:
+        """Focus for keys that go to the view and the screen, not to a field (see `_AnswerKeys`)."""
+        if self._keys is not None and self._keys.parent is self:
+            self._keys.focus(scroll_visible=False)
         else:
             self.focus()
 
@@ -250,5 +267,5 @@ class QuestionView(VerticalScroll):
         typed = self._answers.get("written")
         if question.kind in ("written", "computed") and typed is not None:
             typed.disabled = True
-        self.focus()
+        self.focus_keys()
         self.refresh_bindings()
