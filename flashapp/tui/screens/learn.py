@@ -169,7 +169,7 @@ class LearnScreen(StyledOnMount, Screen[None]):
                 classes="feedback",
             )
             await view.mount(box)
-            view.focus()
+            view.focus_keys()
             box.scroll_visible(animate=False)
             self.phase = "recall"
             return
@@ -306,7 +306,7 @@ class LearnScreen(StyledOnMount, Screen[None]):
                 classes="feedback",
             )
         )
-        view.focus()
+        view.focus_keys()
         self.phase = "round"
 
     async def _all_mastered(self) -> None:
@@ -324,7 +324,7 @@ class LearnScreen(StyledOnMount, Screen[None]):
                 classes="feedback -right",
             )
         )
-        view.focus()
+        view.focus_keys()
         self._show_round(Content.styled(f"{self.deck}: learned", "dim"))
         self.phase = "done"
 

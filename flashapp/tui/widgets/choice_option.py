@@ -1,6 +1,7 @@
 """One answer to pick: its key ("1", "t") and its text, formatted as card text. Clicking picks it.
 
 Classes: `-selected` (the answer given so far), `-right` / `-wrong` (feedback after answering).
+`show` puts another answer's text in the same option (the next question's, in place).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from flashapp.tui.widgets.card_view import CardText
+from flashapp.tui.widgets.in_place import update_fitted
 
 
 def card_text(text: str, markdown: str | None = None, *, id: str | None = None) -> Static | CardText:
@@ -21,6 +24,28 @@ def card_text(text: str, markdown: str | None = None, *, id: str | None = None) 
     if markdown:
         return CardText(markdown, id=id)
     return Static(Content(text), id=id, classes="plain-text")
+
+
+async def show_card_text(shown: Widget, text: str, markdown: str | None = None) -> Widget:
+    """`card_text(text, markdown)` in the place of `shown` (one made by `card_text`): the same widget
+    given the new text where it is of the same sort (Markdown, or plain text), else a new one mounted
+    in its place. The widget that shows it now."""
+    if markdown and isinstance(shown, CardText):
+        await shown.show(markdown)
+        return shown
+    if not markdown and isinstance(shown, Static) and shown.has_class("plain-text"):
+        update_fitted(shown, Content(text))
+        return shown
+    parent = shown.parent
+    assert isinstance(parent, Widget)
+    place = parent.children.index(shown)
+    await shown.remove()  # first: the new one takes its id
+    replacement = card_text(text, markdown, id=shown.id)
+    if place < len(parent.children):
+        await parent.mount(replacement, before=place)
+    else:
+        await parent.mount(replacement)
+    return replacement
 
 
 class ChoiceOption(Horizontal):
@@ -51,6 +76,12 @@ class ChoiceOption(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(Content(self.key), classes="choice-key")
         yield card_text(self.text, self.markdown)
+
+    async def show(self, text: str, markdown: str | None = None) -> None:
+        """This option with another answer's text, unmarked (no longer selected, right or wrong)."""
+        self.text, self.markdown = text, markdown
+        self.remove_class("-selected", "-right", "-wrong")
+        await show_card_text(self.children[1], text, markdown)
 
     def on_click(self) -> None:
         self.post_message(self.Chosen(self.index))

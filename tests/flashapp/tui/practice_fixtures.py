@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from flashapp.core.practice.questions import Question
+from flashapp.core.practice.questions import KIND_TITLES, Question
 
 PRACTICE_DECK = """\
 [deck]
@@ -56,8 +56,15 @@ DECK = "Practice::Words"
 
 
 async def answer(pilot, question: Question, *, right: bool = True) -> None:
-    """Answer the question on screen with the keys a user would press."""
+    """Answer the question on screen with the keys a user would press, once it is shown as a new
+    one: its title, and a written answer's field empty (or holding the answer given before), open
+    and focused."""
     screen = pilot.app.screen
+    assert str(screen.query_one("#kind").render()) == f"{question.number}. {KIND_TITLES[question.kind]}"
+    if question.kind == "written":
+        typed = screen.query_one("#written", Input)
+        before = screen.responses[screen.index] if hasattr(screen, "responses") else None  # a test's
+        assert typed.value == (before or "") and not typed.disabled and typed.has_focus
     if question.kind == "multiple_choice":
         index = question.correct_option if right else (question.correct_option + 1) % 4
         await pilot.press(str(index + 1))

@@ -80,6 +80,8 @@ async def test_learn_a_deck_to_mastery_an_almost_right_answer_said_to_be_almost(
                     assert "Not quite" in screen_text(app)
                 await pilot.press("enter")
                 await pilot.pause()
+                if screen.phase == "question":  # the next question: no mark of the last answer left
+                    assert not screen.query(".-right, .-wrong, .-selected, .feedback")
             rounds.append(kinds)
             if screen.phase == "round":
                 assert "done." in screen_text(app)
