@@ -179,6 +179,11 @@ class QuestionView(VerticalScroll):
         answers = self._answers.get(kind) if kind in ("multiple_choice", "true_false") else None
         return list(answers.query(ChoiceOption)) if answers is not None else []
 
+    def allow_focus(self) -> bool:
+        """One Tab stop for the question: the key catcher inside it once that is there (`_AnswerKeys`),
+        the view itself before."""
+        return self._keys is None or self._keys.parent is not self
+
     def focus_answer(self) -> None:
         if self.question is not None and self.question.kind in ("written", "computed") and not self.locked:
             self.query_one("#written", Input).focus()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from flashapp.core.practice.questions import KIND_TITLES, Question
+from flashapp.tui.widgets.question_view import QuestionView
 
 PRACTICE_DECK = """\
 [deck]
@@ -65,6 +66,10 @@ async def answer(pilot, question: Question, *, right: bool = True) -> None:
         typed = screen.query_one("#written", Input)
         before = screen.responses[screen.index] if hasattr(screen, "responses") else None  # a test's
         assert typed.value == (before or "") and not typed.disabled and typed.has_focus
+    if question.kind in ("multiple_choice", "true_false"):  # answered by keys: one Tab stop, focused
+        view = screen.query_one(QuestionView)
+        stops = [widget for widget in screen.focus_chain if view in widget.ancestors_with_self]
+        assert len(stops) == 1 and stops[0].has_focus, stops
     if question.kind == "multiple_choice":
         index = question.correct_option if right else (question.correct_option + 1) % 4
         await pilot.press(str(index + 1))
