@@ -116,7 +116,7 @@ def train(
     """Adam on fresh batches (`data(batch, g)`: data points x1, or coupled (x0, x1) pairs for reflow),
     the learning rate warming up over the first 10% of steps and then decaying
     to 0 along a cosine; `on_step(step, loss)` after each step (1-based). Returns the loss per step."""
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)  # foreach: see autoencoder
     warmup = max(1, steps // 10)
 
     def lr_factor(step: int) -> float:  # step counts from 0
