@@ -64,7 +64,9 @@ def autoencoder(p: dict, ctx: RunContext) -> ConceptOutput:
     x_test, pos_test = (t.to(ctx.device) for t in blob_images(TEST, ctx.generator(2)))
     g = ctx.generator(3)
     model = Autoencoder(latent).to(ctx.device)
-    opt = torch.optim.Adam(model.parameters(), lr=p["lr"])
+    # foreach: each update op runs once over all the tensors, not in a Python loop per tensor (what CUDA
+    # does by default): the same numbers, a fifth less Adam time per step on the CPU
+    opt = torch.optim.Adam(model.parameters(), lr=p["lr"], foreach=True)
     losses = []
     for step in range(1, steps + 1):
         batch = x_train[torch.randint(TRAIN, (BATCH,), generator=g).to(ctx.device)]  # (B, 144)

@@ -144,7 +144,8 @@ def toy_transformer(p: dict, ctx: RunContext) -> ConceptOutput:
     target_of = TASKS[task]
     g_train, g_eval = ctx.generator(1), ctx.generator(2)
     model = ToyTransformer(cfg).to(ctx.device)
-    opt = torch.optim.AdamW(model.parameters(), lr=p["lr"], weight_decay=0.01)
+    # foreach: see autoencoder
+    opt = torch.optim.AdamW(model.parameters(), lr=p["lr"], weight_decay=0.01, foreach=True)
     x_eval = torch.randint(VOCAB, (EVAL_SEQUENCES, n), generator=g_eval)  # (E, n)
     y_eval = target_of(x_eval)  # (E, n)
     holds_answer = right_inputs(task, x_eval)  # (E, n, n): which inputs an output may read

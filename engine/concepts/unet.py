@@ -107,7 +107,7 @@ def edge_crop(mask: torch.Tensor, crop: int) -> tuple[int, int]:
 def train(net: nn.Module, p: dict, ctx: RunContext, g: torch.Generator) -> torch.Tensor:
     """Adam on fresh random batches; returns the loss per step. Progress counts this net's steps, the
     `steps` asked for (each net reports 1..steps; a progress display starts a new line when it resets)."""
-    opt = torch.optim.Adam(net.parameters(), lr=p["lr"])
+    opt = torch.optim.Adam(net.parameters(), lr=p["lr"], foreach=True)  # foreach: see autoencoder
     losses = []
     net.train()
     for step in range(1, p["steps"] + 1):

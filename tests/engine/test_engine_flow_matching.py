@@ -10,6 +10,7 @@ import torch.nn as nn
 import engine
 from engine.concepts.flow_matching import (
     DATASETS,
+    MMD_BANDWIDTHS,
     checkerboard,
     flow_matching_loss,
     mmd_rbf,
@@ -79,6 +80,16 @@ def test_sliced_w2_and_mmd_behave_like_distances():
     assert sliced_w2(a, a[torch.randperm(1000, generator=g)]) == pytest.approx(0.0, abs=1e-12)
     assert mmd_rbf(a, a) == pytest.approx(0.0, abs=1e-5)
     assert mmd_rbf(a, a + 1) > 0.1
+    # the RBF kernels flush values below float32's normal range to 0: the MMD is the formula's, as
+    # computed in float64 where nothing is flushed
+    a, b = a[:300], two_moons(300, g)  # 300 points: float64 costs, and the flush acts on each pair
+
+    def kernel_mean(x, y):
+        d2 = torch.cdist(x.double(), y.double()) ** 2
+        return sum(torch.exp(-d2 / (2 * s * s)) for s in MMD_BANDWIDTHS).mean().item()
+
+    exact = kernel_mean(a, a) + kernel_mean(b, b) - 2 * kernel_mean(a, b)
+    assert mmd_rbf(a, b) == pytest.approx(exact, abs=1e-6) and exact > 1e-4
 
 
 def test_precision_drops_for_blurred_samples_where_sliced_w2_does_not_see_it():
