@@ -12,6 +12,7 @@ import textwrap
 import threading
 import time
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from textual.widgets import Button, Input, Static
@@ -274,14 +275,20 @@ async def test_concept_demos_from_the_deck_tree_and_the_palette(runnable_collect
 def test_torch_stays_out_until_the_first_run(tmp_path, deck_collection_template):
     """In a fresh process: starting the app, studying the card and opening its demo leave torch out;
     Run imports it. The child leaves as soon as the run has started importing torch (what the check is
-    about): the run itself, matplotlib and the drawing are the other tests' business (in process)."""
+    about): the run itself, matplotlib and the drawing are the other tests' business (in process).
+    Pilot waits as in this process (pilot_waits), not for 20 ms slices of idle CPU."""
     collection_path = shutil.copyfile(deck_collection_template(RUNNABLE_DECK), tmp_path / "c.db")
     script = textwrap.dedent(
         f"""
         import asyncio, os, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import pilot_waits
+        import textual.app, textual.pilot
         from flashapp.store.collection import Collection
         from flashapp.tui.app import make_app
         from flashapp.tui.screens.demo import DemoScreen
+
+        textual.app.wait_for_idle = textual.pilot.wait_for_idle = pilot_waits.wait_for_idle
 
         async def main():
             with Collection.open({str(collection_path)!r}, shipped_decks=False) as collection:
@@ -295,7 +302,7 @@ def test_torch_stays_out_until_the_first_run(tmp_path, deck_collection_template)
                     await pilot.press("r")
                     while "torch" not in sys.modules:
                         assert demo.running, "the run ended without importing torch"
-                        await pilot.pause(0.05)
+                        await asyncio.sleep(0.01)
                     print("ok", flush=True)
                     os._exit(0)  # the run goes on importing torch: no need to wait for it
 
