@@ -60,7 +60,7 @@ def metrics_content(metrics: Sequence[tuple[str, str]]) -> Content:
 
 class DemoOutput(VerticalScroll):
     DEFAULT_CSS = """
-    DemoOutput { height: 1fr; padding: 0 2; }
+    DemoOutput { height: 1fr; padding: 0 2; scrollbar-gutter: stable; }
     DemoOutput #demo-title { text-style: bold; color: $text-primary; }
     DemoOutput #demo-summary { color: $text-muted; margin: 0 0 1 0; }
     DemoOutput #demo-status { margin: 0 0 1 0; }

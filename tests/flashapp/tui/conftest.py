@@ -44,11 +44,10 @@ back = "Vaswani et al., 2017"
 
 
 @pytest.fixture(autouse=True)
-def pilot_waits_on_the_app(request, monkeypatch) -> None:
+def pilot_waits_on_the_app(monkeypatch) -> None:
     """Pilot's pauses and key presses wait until the app has handled what it was sent (pilot_waits),
-    not for 20 ms slices of idle CPU. The concept demos' tests keep Textual's own wait."""
-    if not request.node.path.name.startswith("test_demo_"):
-        install_pilot_waits(monkeypatch)
+    not for 20 ms slices of idle CPU."""
+    install_pilot_waits(monkeypatch)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,6 +4,7 @@ and torch staying out until the first run."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import textwrap
 import threading
 import time
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from textual.widgets import Button, Input, Static
@@ -60,11 +62,26 @@ def footer_keys(screen) -> set[str]:
 
 
 async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
-    """Let the app run until `condition()` holds (a demo's first run also imports torch)."""
+    """Let the app run until `condition()` holds."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await pilot.pause(0.05)
+
+
+async def engine_returned(pilot, demo: DemoScreen, timeout: float = 60.0) -> None:
+    """Wait until the demo's engine thread has returned (`engine_idle`: a first run also imports torch),
+    then until the app has handled what it posted (the run's result, failure or stop)."""
+    assert await asyncio.to_thread(demo.engine_idle.wait, timeout), f"the engine ran past {timeout} s"
+    await pilot.pause()
+
+
+async def figures_saved(pilot, timeout: float = 30.0) -> None:
+    """Wait until the `s` key's saving thread has returned and the app has shown what it saved."""
+    saving = [worker for worker in pilot.app.workers if worker.group == "save"]
+    assert saving, "no figures are being saved"
+    await asyncio.wait_for(pilot.app.workers.wait_for_complete(saving), timeout)
+    await pilot.pause()
 
 
 def hold_each_report(monkeypatch) -> threading.Event:
@@ -88,8 +105,8 @@ def hold_each_report(monkeypatch) -> threading.Event:
 
 async def run_demo(pilot, screen: DemoScreen) -> None:
     await pilot.press("r")
-    await wait_for(pilot, lambda: not screen.running and screen.result is not None)
-    await pilot.pause()  # let the screen lay out the new panels
+    await engine_returned(pilot, screen)  # and the screen has laid out the new panels
+    assert not screen.running and screen.result is not None, shown(screen, "#demo-status")
 
 
 async def test_r_opens_the_cards_demo_which_runs_and_reruns_with_a_changed_parameter(
@@ -205,7 +222,8 @@ async def test_s_saves_every_figure_as_png(runnable_collection, tmp_path):
         await run_demo(pilot, demo)
         assert demo.result.figures.built() == []  # the panels come from the arrays: s draws the figures
         await pilot.press("s")
-        await wait_for(pilot, lambda: demo.query_one("#demo-saved").display, timeout=30)
+        await figures_saved(pilot)
+        assert demo.query_one("#demo-saved").display
         assert sorted(demo.result.figures.built()) == ["qkv", "weights"]
         saved = sorted((tmp_path / "figures").glob("*.png"))
         names = [demo.result.figure_file("qkv"), demo.result.figure_file("weights")]
@@ -225,8 +243,8 @@ async def test_cuda_is_refused_with_a_message_where_there_is_none(runnable_colle
         app.push_screen(demo)
         await pilot.pause()
         await pilot.press("r")
-        await wait_for(pilot, lambda: not demo.running)
-        assert demo.result is None
+        await engine_returned(pilot, demo)
+        assert not demo.running and demo.result is None
         assert "device 'cuda' is not available here" in shown(demo, "#demo-status")
 
 
@@ -257,14 +275,20 @@ async def test_concept_demos_from_the_deck_tree_and_the_palette(runnable_collect
 def test_torch_stays_out_until_the_first_run(tmp_path, deck_collection_template):
     """In a fresh process: starting the app, studying the card and opening its demo leave torch out;
     Run imports it. The child leaves as soon as the run has started importing torch (what the check is
-    about): the run itself, matplotlib and the drawing are the other tests' business (in process)."""
+    about): the run itself, matplotlib and the drawing are the other tests' business (in process).
+    Pilot waits as in this process (pilot_waits), not for 20 ms slices of idle CPU."""
     collection_path = shutil.copyfile(deck_collection_template(RUNNABLE_DECK), tmp_path / "c.db")
     script = textwrap.dedent(
         f"""
         import asyncio, os, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import pilot_waits
+        import textual.app, textual.pilot
         from flashapp.store.collection import Collection
         from flashapp.tui.app import make_app
         from flashapp.tui.screens.demo import DemoScreen
+
+        textual.app.wait_for_idle = textual.pilot.wait_for_idle = pilot_waits.wait_for_idle
 
         async def main():
             with Collection.open({str(collection_path)!r}, shipped_decks=False) as collection:
@@ -278,7 +302,7 @@ def test_torch_stays_out_until_the_first_run(tmp_path, deck_collection_template)
                     await pilot.press("r")
                     while "torch" not in sys.modules:
                         assert demo.running, "the run ended without importing torch"
-                        await pilot.pause(0.05)
+                        await asyncio.sleep(0.01)
                     print("ok", flush=True)
                     os._exit(0)  # the run goes on importing torch: no need to wait for it
 
@@ -306,10 +330,12 @@ async def test_a_training_demo_runs_on_enter_saves_then_trains_with_progress_and
         field = demo.query_one("#param-steps", Input)
         field.focus()
         await pilot.press("enter")  # Enter in a field runs the demo
-        await wait_for(pilot, lambda: not demo.running and demo.result is not None)
+        await engine_returned(pilot, demo)
+        assert not demo.running and demo.result is not None
         assert app.focused is not field  # focus left the field, so s is the Save key
         await pilot.press("s")
-        await wait_for(pilot, lambda: demo.query_one("#demo-saved").display, timeout=30)
+        await figures_saved(pilot)
+        assert demo.query_one("#demo-saved").display
         assert field.value == "5" and len(list((tmp_path / "figs").glob("*.png"))) == 2
 
         field.value = "20000"
@@ -326,10 +352,9 @@ async def test_a_training_demo_runs_on_enter_saves_then_trains_with_progress_and
         worker = demo._worker
         await pilot.press("escape")  # stopped: the figures of the earlier run must not stay
         assert not demo.running and worker.state == WorkerState.CANCELLED
-        release.set()  # the engine goes on to its next check, and stops there
-        await wait_for(pilot, demo.engine_idle.is_set, timeout=10)
         steps = len(demo.losses)
-        await pilot.pause(0.3)
+        release.set()  # the engine goes on to its next check, and stops there
+        await engine_returned(pilot, demo, timeout=10)  # and whatever it posted before is handled
         assert len(demo.losses) == steps and demo.result is None
         assert not demo.query_one("#demo-panels").children
         assert "s" not in footer_keys(demo)

@@ -3,15 +3,17 @@ images; and every concept's outputs drawn on the demo screen (tiny parameters, s
 
 from __future__ import annotations
 
-import time
+import asyncio
 
 import pytest
 from rich.text import Text
+from textual.geometry import Region
 
 from engine.registry import concept_names
 from flashapp.tui.app import make_app
 from flashapp.tui.screens.demo import DemoScreen
 from flashapp.tui.widgets.braille_canvas import BrailleCanvas
+from flashapp.tui.widgets.explanation import Explanation
 from flashapp.tui.widgets.heatmap_grid import HeatmapGrid
 from flashapp.tui.widgets.line_plot import Series, render_line_plot
 from flashapp.tui.widgets.pixel_images import Picture, PictureGroup, layout, shrink
@@ -167,6 +169,18 @@ def check_panels_fit(demo: DemoScreen, columns: int) -> None:
             assert widest <= widget.size.width, (widget, widest, widget.size.width)
 
 
+def check_explanation_fits(demo: DemoScreen) -> int:
+    """The worked explanation is wrapped to its width and exactly as tall as its text: its last line is
+    text, not a blank left from a wrap at another width. Returns its height."""
+    explanation = demo.query_one(Explanation)
+    width, height = explanation.size
+    assert height > 0, "no explanation shown"
+    lines = [strip.text.rstrip() for strip in explanation.render_lines(Region(0, 0, width, height))]
+    assert lines[-1].strip(), ("a blank last line", width, height)
+    assert all(len(line) <= width for line in lines)
+    return height
+
+
 async def draw_at_80_then_100(pilot, concept: str) -> None:
     """The concept's demo opened and run at 80x24 (TINY parameters), the terminal widened to 100x32
     (the same run laid out again), each time every panel inside the screen; then closed. The
@@ -178,13 +192,13 @@ async def draw_at_80_then_100(pilot, concept: str) -> None:
     app.push_screen(demo)
     await pilot.pause()
     await pilot.press("r")
-    deadline = time.monotonic() + 60
-    while demo.running or demo.result is None:
-        assert time.monotonic() < deadline and "Error" not in str(demo.query_one("#demo-status").content)
-        await pilot.pause(0.05)
+    # the engine's thread returned, then the app handled its result (or failure) and laid it out
+    assert await asyncio.to_thread(demo.engine_idle.wait, 60), "the run took over 60 s"
     await pilot.pause()
+    assert not demo.running and demo.result is not None, demo.query_one("#demo-status").content
     narrow = demo.query_one("#demo-panels").size.width
     check_panels_fit(demo, 80)
+    explanation_lines = check_explanation_fits(demo)
     if concept == "positional.sinusoidal":
         grid_width = demo.query(HeatmapGrid).first().size.width
         check_all_positions_shown(demo)
@@ -192,6 +206,7 @@ async def draw_at_80_then_100(pilot, concept: str) -> None:
     await pilot.pause()
     assert demo.query_one("#demo-panels").size.width > narrow  # laid out again at the new width
     check_panels_fit(demo, 100)
+    assert check_explanation_fits(demo) < explanation_lines  # wrapped again, wider
     if concept == "positional.sinusoidal":
         assert demo.query(HeatmapGrid).first().size.width > grid_width
         check_all_positions_shown(demo)
