@@ -247,23 +247,6 @@ async def test_an_edit_from_the_study_screen_escape_home_with_fresh_counts_and_n
         assert "Nothing to study in Study::Basics right now." in screen_text(app), "nothing to study"
 
 
-async def test_waits_for_learning_cards_due_later_today(study_collection, clock, screen_text):
-    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])  # one 1-hour step
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        for _ in range(4):
-            await pilot.press("space", "1")
-            await pilot.pause()
-        assert study.waiting and study.card is None
-        assert "Next card in 1h" in screen_text(app)
-        assert "enter" in footer_keys(study)
-        clock.now += timedelta(minutes=45)  # within learn-ahead of the first one
-        await study._poll_learning()
-        await pilot.pause()
-        assert not study.waiting and study.card is not None
-
-
 async def test_summary_figures_and_undo_from_the_summary(study_collection, frozen_timer, screen_text):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -359,23 +342,42 @@ async def test_type_in_cards_are_graded_character_by_character_and_cloze_cards_h
         assert "[...]" not in text, "cloze"  # the answer replaces the question, as in Anki
 
 
-async def test_ending_while_waiting_says_what_comes_back_today(study_collection, screen_text):
-    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])
+async def test_waits_for_learning_cards_due_later_today_and_ending_then_says_what_comes_back(
+    study_collection, clock, screen_text
+):
+    """Two cases in one app, each on a study screen of its own opened from the deck tree, with one
+    1-hour learning step: four cards answered Again, the screen waits and Enter ends the session;
+    opened again, it waits until the clock brings the first card within learn-ahead."""
+    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])  # one 1-hour step
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
+        # Case "ending": ending while waiting says what comes back today.
         study = await start_study(pilot)
         for _ in range(4):
             await pilot.press("space", "1")
             await pilot.pause()
+        assert study.waiting and study.card is None, "ending"
+        assert "Next card in 1h" in screen_text(app), "ending"
+        assert "enter" in footer_keys(study), "ending"
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        assert isinstance(app.screen, SummaryScreen), "ending"
         text = screen_text(app)
-        assert "Session ended. 4 cards in Study::Basics come back later today." in text
-        assert "Next cards due  today 13:00" in text
+        assert "Session ended. 4 cards in Study::Basics come back later today." in text, "ending"
+        assert "Next cards due  today 13:00" in text, "ending"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen) and study.waiting is False
+        assert isinstance(app.screen, HomeScreen) and study.waiting is False, "ending"
+
+        # Case "waits": the study screen waits for the learning cards due later today.
+        study = await start_study(pilot)
+        assert study.waiting and study.card is None, "waits"
+        assert "Next card in 1h" in screen_text(app), "waits"
+        assert "enter" in footer_keys(study), "waits"
+        clock.now += timedelta(minutes=45)  # within learn-ahead of the first one
+        await study._poll_learning()
+        await pilot.pause()
+        assert not study.waiting and study.card is not None, "waits"
 
 
 def studied_today_line(screen) -> str:
