@@ -297,10 +297,17 @@ async def test_the_heap_is_frozen_while_studying_and_thawed_after(study_collecti
         await pilot.press("space", "3")
         await pilot.pause()
         assert study.card is not None and gc.get_freeze_count() > 0
+        scroll = study.parts.scroll
+        assert scroll.has_focus
+        restyled = []
+        original = scroll.update_node_styles
+        scroll.update_node_styles = lambda *args, **kwargs: restyled.append(1) or original(*args, **kwargs)  # type: ignore[method-assign]
         await pilot.press("escape")
         await pilot.pause()
         assert gc.get_freeze_count() == 0  # thawed: what the session left is collected again
         assert frozen_heap.holds() == 0
+        # The card lost the focus as the screen closed, and was not restyled for it on the way out.
+        assert not scroll.has_focus and restyled == []
 
 
 async def test_leaving_the_study_screen_keeps_the_start_ups_freeze(study_collection):
