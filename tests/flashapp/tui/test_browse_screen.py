@@ -180,6 +180,15 @@ async def the_preview_shows_the_selected_card_when_wide(app, pilot, screen_text)
     assert not screen.query_one("#preview").display or screen.query_one("#preview").region.width == 0
 
 
+async def a_change_seen_before_the_screen_is_mounted_is_left_to_its_own_search(app, pilot) -> None:
+    screen = BrowseScreen(app.collection, "bert")
+    mounted = app.push_screen(screen)
+    screen.collection_changed()  # the app's change check, ticking between the push and the mount
+    await mounted
+    await pilot.pause()
+    assert questions(screen) == ["Encoder-only example?"], "a change before the mount"
+
+
 async def back_to_the_decks(pilot) -> None:
     from flashapp.tui.screens.home import HomeScreen
 
@@ -189,10 +198,11 @@ async def back_to_the_decks(pilot) -> None:
 
 
 async def test_browse_searches_edits_marks_and_previews(study_collection, write_deck, screen_text):
-    """Five cases in one app (the functions above, named in a failure's traceback), each on a Browse
+    """Six cases in one app (the functions above, named in a failure's traceback), each on a Browse
     screen of its own opened over the deck tree: searches (the study deck and one of another deck),
     cancelling an edit, suspending, opening and editing the card searched for, sorting, flagging,
-    marking, deleting and their undo, then the preview at two sizes."""
+    marking, deleting and their undo, the preview at two sizes, then a change seen before the
+    screen is mounted."""
     study_collection.import_paths([write_deck(EXTRA, "other.toml")], backup=False)
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -204,3 +214,5 @@ async def test_browse_searches_edits_marks_and_previews(study_collection, write_
         await sort_flag_mark_bulk_delete_and_undo(app, pilot, study_collection)
         await back_to_the_decks(pilot)
         await the_preview_shows_the_selected_card_when_wide(app, pilot, screen_text)
+        await back_to_the_decks(pilot)
+        await a_change_seen_before_the_screen_is_mounted_is_left_to_its_own_search(app, pilot)
