@@ -158,8 +158,11 @@ class BrowseScreen(StyledOnMount, Screen[None]):
         self.query_one("#results", DataTable).focus()
 
     def collection_changed(self) -> None:
-        """Another process changed the collection: search again (marks on cards still shown stay)."""
-        self.run_search()
+        """Another process changed the collection: search again (marks on cards still shown stay). A
+        screen pushed but not yet mounted has no table to fill: its `on_mount` searches (the app's
+        change check can tick in between, and its search failed on the table without columns)."""
+        if self.is_mounted:
+            self.run_search()
 
     def run_search(self) -> None:
         query = self.query_one("#search", Input).value.strip()

@@ -1,6 +1,9 @@
 """The Match game: 6 terms and their 6 definitions on a 4 x 3 board of tiles. Pick two tiles (their
 letter, or a click) to pair them; a right pair clears both, a wrong one flashes and adds a second.
 The clock runs until the board is clear; the game is stored, and the deck's best time shown.
+
+A wrong pair's flash is timed on the game's clock (the one its time and penalty are counted on) and
+ended by the clock's tick, not by a timer of its own.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class MatchScreen(StyledOnMount, Screen[None]):
         self.best_ms: int | None = None
         self.last_ms: int | None = None
         self._ticker: Timer | None = None
+        self._flashes: list[tuple[float, list[MatchTile]]] = []  # (ends at, on the game's clock; tiles)
         self._started_at = collection.clock()
 
     def compose(self) -> ComposeResult:
@@ -114,10 +118,20 @@ class MatchScreen(StyledOnMount, Screen[None]):
         game = self.game
         if game is None:
             return
+        if self._flashes:
+            self._end_flashes(monotonic())
         penalty = f"  (+{game.penalty:.0f} s)" if game.mistakes else ""
         self.query_one("#clock", Static).update(
             Content.assemble("⏱ ", seconds_text(game.elapsed()), (penalty, "$text-error"))
         )
+
+    def _end_flashes(self, now: float) -> None:
+        """Take the wrong pairs' flash off the tiles whose flash has lasted its time by `now`."""
+        for ends, tiles in self._flashes:
+            if now >= ends:
+                for tile in tiles:
+                    tile.remove_class("-wrong")
+        self._flashes = [flash for flash in self._flashes if now < flash[0]]
 
     def _show_best(self) -> None:
         best = "no best time yet" if self.best_ms is None else f"best {seconds_text(self.best_ms / 1000)}"
@@ -156,7 +170,7 @@ class MatchScreen(StyledOnMount, Screen[None]):
             for wrong in pair:
                 wrong.remove_class("-selected")
                 wrong.add_class("-wrong")
-            self.set_timer(FLASH_SECONDS, lambda: [wrong.remove_class("-wrong") for wrong in pair])
+            self._flashes.append((monotonic() + FLASH_SECONDS, pair))
         self._tick()
         if game.finished:
             self._finish()
@@ -166,6 +180,7 @@ class MatchScreen(StyledOnMount, Screen[None]):
         assert game is not None
         if self._ticker is not None:
             self._ticker.pause()
+        self._end_flashes(float("inf"))  # no tick to end them now
         time_ms = round(game.elapsed() * 1000)
         previous_best = self.best_ms
         try:

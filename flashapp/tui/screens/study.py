@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.dom import NoScreen
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -63,13 +64,27 @@ RATING_KEYS = Binding.Group("Answer", compact=True)
 GIVE_WAY = ("info", "edit", "flag", "bury", "suspend")
 
 
+class CardScroll(VerticalScroll):
+    """The card's scroll area, which holds the focus while a card is studied. Its focus restyles it
+    and every widget of the card (`:focus-within`): as the screen closes, the focus it loses does so
+    no longer (a screen that comes back is restyled as it resumes)."""
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        try:
+            shown = self.screen.is_current
+        except NoScreen:  # already taken off the screen
+            shown = False
+        if has_focus or shown:
+            super().watch_has_focus(has_focus)
+
+
 @dataclass
 class StudyParts:
     """The screen's widgets, built once and kept: a query for each on every card cost as much as the
     rest of showing it."""
 
     status: StudyStatus = field(default_factory=StudyStatus)
-    scroll: VerticalScroll = field(default_factory=lambda: VerticalScroll(id="card"))
+    scroll: VerticalScroll = field(default_factory=lambda: CardScroll(id="card"))
     question: CardText = field(default_factory=lambda: CardText(id="question"))
     rule: AnswerRule = field(default_factory=lambda: AnswerRule(id="answer-rule"))
     answer: CardText = field(default_factory=lambda: CardText(id="answer"))

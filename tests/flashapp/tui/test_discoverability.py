@@ -17,56 +17,66 @@ from flashapp.tui.widgets.answer_buttons import AnswerButtons
 from flashapp.tui.widgets.key_bar import KeyBar
 
 
-async def test_help_lists_every_key_of_every_screen_and_starts_with_the_current_one(
-    study_collection, screen_text
-):
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 50)) as pilot:
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help VerticalScroll Static").render())  # all of it, scrolled or not
-        for title in ("Decks", "Studying", "Session summary", "Browse", "Everywhere", "Flashcards",
-                      "Add notes", "Deck options", "Custom study", "Test review page"):  # fmt: skip
-            assert title in text
-        for line in ("⏎", "space / ⏎", "Show answer", "Again", "Easy", "Undo", "@", "Suspend", "Bury",
-                     "Flag", "Info", "Edit", "Browse", "Quit", "Command palette", "Mark", "Still learning",
-                     "Cloze gap", "Custom study", "Options", "Hand in"):  # fmt: skip
-            assert line in text, line
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+async def help_lists_every_key_of_every_screen_and_starts_with_the_current_one(
+    app, pilot, screen_text
+) -> None:
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    text = str(app.screen.query_one("#help VerticalScroll Static").render())  # all of it, scrolled or not
+    for title in ("Decks", "Studying", "Session summary", "Browse", "Everywhere", "Flashcards",
+                  "Add notes", "Deck options", "Custom study", "Test review page"):  # fmt: skip
+        assert title in text
+    for line in ("⏎", "space / ⏎", "Show answer", "Again", "Easy", "Undo", "@", "Suspend", "Bury",
+                 "Flag", "Info", "Edit", "Browse", "Quit", "Command palette", "Mark", "Still learning",
+                 "Cloze gap", "Custom study", "Options", "Hand in"):  # fmt: skip
+        assert line in text, line
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(app.screen, HomeScreen)
 
-        # Help starts with the current screen's keys: from the study screen, "Studying" comes first.
-        await pilot.press("enter", "question_mark")
-        await pilot.pause()
-        assert screen_text(app).split("Studying")[0].count("Decks") == 0
+    # Help starts with the current screen's keys: from the study screen, "Studying" comes first.
+    await pilot.press("enter", "question_mark")
+    await pilot.pause()
+    assert screen_text(app).split("Studying")[0].count("Decks") == 0
 
 
-async def test_slash_opens_the_palette_which_offers_study_browse_and_keys(study_collection, write_deck):
+async def slash_opens_the_palette_which_offers_study_browse_and_keys(app, pilot) -> None:
     """The palette's commands; with a deck named "[b]x[/b]" beside the study deck, whose name the
     palette shows as it is, not as markup."""
+    provider = FlashCommands(app.screen)
+    hits = [hit async for hit in provider.search("study x")]
+    assert any(hit.match_display.plain == "Study [b]x[/b]" for hit in hits), "a deck name is not markup"
+    found = [hit.text async for hit in provider.search("study basics")]
+    assert "Study Study::Basics" in found
+    discovered = [hit.text async for hit in provider.discover()]
+    assert {"Browse cards", "Keys", "Decks", "Study all decks"} <= set(discovered)
+    await pilot.press("slash")  # `/` opens the palette
+    await pilot.pause()
+    assert type(app.screen).__name__ == "CommandPalette"
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(app.screen, HomeScreen)
+    hit = [hit async for hit in provider.search("browse")][0]
+    hit.command()
+    await pilot.pause()
+    assert isinstance(app.screen, BrowseScreen)
+
+
+async def test_help_and_the_palette_offer_every_key_and_the_main_actions(
+    study_collection, write_deck, screen_text
+):
+    """Two cases in one app (the functions above, named in a failure's traceback): the palette from
+    the deck tree, then help from the deck tree and from a study screen."""
     deck = '[deck]\nname = "[b]x[/b]"\n[[cards]]\nid = "a"\nfront = "q"\nback = "a"\n'
     study_collection.import_paths([write_deck(deck)], backup=False)
     app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        provider = FlashCommands(app.screen)
-        hits = [hit async for hit in provider.search("study x")]
-        assert any(hit.match_display.plain == "Study [b]x[/b]" for hit in hits), "a deck name is not markup"
-        found = [hit.text async for hit in provider.search("study basics")]
-        assert "Study Study::Basics" in found
-        discovered = [hit.text async for hit in provider.discover()]
-        assert {"Browse cards", "Keys", "Decks", "Study all decks"} <= set(discovered)
-        await pilot.press("slash")  # `/` opens the palette
-        await pilot.pause()
-        assert type(app.screen).__name__ == "CommandPalette"
+    async with app.run_test(size=(100, 50)) as pilot:
+        await slash_opens_the_palette_which_offers_study_browse_and_keys(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        hit = [hit async for hit in provider.search("browse")][0]
-        hit.command()
-        await pilot.pause()
-        assert isinstance(app.screen, BrowseScreen)
+        await help_lists_every_key_of_every_screen_and_starts_with_the_current_one(app, pilot, screen_text)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])

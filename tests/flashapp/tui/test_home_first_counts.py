@@ -166,9 +166,11 @@ async def test_without_the_direct_path_the_home_screen_waits_for_the_collection(
     assert direct_deck_counts(path, now=NOW, tz=UTC) is None and not path.exists()
     assert direct_deck_counts("postgresql://127.0.0.1/nowhere", now=NOW, tz=UTC) is None
     release = threading.Event()
+    opening = threading.Event()
     opened = []
 
     def slow_open() -> Collection:
+        opening.set()
         assert release.wait(10)
         opened.append(Collection.open(path, clock=clock, tz=UTC))
         return opened[0]
@@ -179,7 +181,8 @@ async def test_without_the_direct_path_the_home_screen_waits_for_the_collection(
     )
     try:
         async with app.run_test(size=(100, 32)) as pilot:
-            await pilot.pause(0.2)
+            await wait_for(pilot, opening.is_set)  # no counts came: the app went on to open the collection
+            await pilot.pause()
             assert app.screen.query_one("#decks", DataTable).row_count == 0
             assert "Opening collection" in str(app.screen.query_one("#empty").render())
             release.set()

@@ -41,16 +41,32 @@ def rows(table: DataTable) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def test_home_shows_the_deck_tree_with_counts_b_browses_and_q_quits(collection, write_deck):
-    """In one app: the deck tree with its counts, `b` browsing the selected deck, then (back on the
-    deck tree) `q` quitting."""
-    collection.import_paths([write_deck(DECK)])
+async def test_home_shows_the_deck_tree_with_counts_folds_it_b_browses_and_q_quits(collection, write_deck):
+    """In one app: the deck tree with its counts, folding it, `b` browsing the selected deck, then
+    (back on the deck tree) `q` quitting."""
+    collection.import_paths([write_deck(DECK, "a.toml"), write_deck(OTHER, "b.toml")])
     app = make_app(collection)
     async with app.run_test(size=(100, 32)) as pilot:
         table = app.screen.query_one("#decks", DataTable)
-        # The deck name is shown literally: "[bold]" is data, not markup.
-        assert rows(table) == [["▾ Home", "1", "0", "0"], ["    [bold]Child[/bold]", "1", "0", "0"]]
+        # The deck name is shown literally: "[bold]" is data, not markup; a parent counts its subdecks.
+        assert rows(table) == [
+            ["▾ Home", "2", "0", "0"],
+            ["    [bold]Child[/bold]", "1", "0", "0"],
+            ["  ▾ Other", "1", "0", "0"],
+            ["      Deep", "1", "0", "0"],
+        ]
         assert "Nothing studied yet today." in str(app.screen.query_one("#today").render())
+
+        # Case "folding": folding hides subdecks.
+        tree = app.screen.query_one(DeckTree)
+        await pilot.press("space")  # on Home
+        assert [row[0].strip() for row in rows(tree)] == ["▸ Home"], "folding"
+        await pilot.press("right", "down", "down")
+        assert tree.selected_deck == "Home::Other", "folding"
+        await pilot.press("left")
+        assert [row[0].strip() for row in rows(tree)][-1] == "▸ Other", "folding"
+        await pilot.press("down", "left")  # left on a folded deck goes up to its parent
+        assert tree.selected_deck == "Home", "folding"
 
         await pilot.press("down", "b")
         await pilot.pause()
@@ -62,23 +78,6 @@ async def test_home_shows_the_deck_tree_with_counts_b_browses_and_q_quits(collec
         assert app.screen.query_one("#decks", DataTable) is table, "b, then escape"
         await pilot.press("q")
     assert app.return_code == 0
-
-
-async def test_folding_hides_subdecks(collection, write_deck):
-    collection.import_paths([write_deck(DECK, "a.toml"), write_deck(OTHER, "b.toml")])
-    app = make_app(collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        tree = app.screen.query_one(DeckTree)
-        assert [row[0].strip() for row in rows(tree)] == ["▾ Home", "[bold]Child[/bold]", "▾ Other", "Deep"]
-        assert rows(tree)[0][1:] == ["2", "0", "0"]  # a parent counts its subdecks
-        await pilot.press("space")  # on Home
-        assert [row[0].strip() for row in rows(tree)] == ["▸ Home"]
-        await pilot.press("right", "down", "down")
-        assert tree.selected_deck == "Home::Other"
-        await pilot.press("left")
-        assert [row[0].strip() for row in rows(tree)][-1] == "▸ Other"
-        await pilot.press("down", "left")  # left on a folded deck goes up to its parent
-        assert tree.selected_deck == "Home"
 
 
 async def test_empty_collection_says_how_to_add_decks(collection):

@@ -19,15 +19,6 @@ from flashapp.tui.screens.practice_setup import PracticeSetupScreen
 from flashapp.tui.screens.practice_test import PracticeTestScreen
 from flashapp.tui.screens.study import StudyScreen
 
-
-async def test_q_on_the_deck_tree_quits(practice_collection):
-    app = make_app(practice_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("q")
-        await pilot.pause()
-        assert app.return_code == 0  # None until the app exits
-
-
 # (keys from the deck tree, the screen they open, the screen `q` goes back to)
 SCREENS = [
     (["enter"], StudyScreen, HomeScreen),
@@ -43,9 +34,26 @@ SCREENS = [
 ]
 
 
-async def test_q_elsewhere_does_what_escape_does(practice_collection):
+async def q_in_a_practice_test_asks_before_ending_it(app, pilot) -> None:
+    app.screen.query_one("#decks").move_to(DECK)
+    await pilot.press("t")
+    await pilot.pause()
+    await pilot.click("#start")
+    await pilot.pause()
+    assert isinstance(app.screen, PracticeTestScreen)
+    app.screen.set_focus(None)
+    await pilot.press("q")
+    await pilot.pause()
+    assert app.is_running and isinstance(app.screen, PracticeConfirmScreen)
+    await pilot.press("escape")  # keep going
+    await pilot.pause()
+    assert isinstance(app.screen, PracticeTestScreen)
+
+
+async def test_q_elsewhere_does_what_escape_does_and_on_the_deck_tree_quits(practice_collection):
     """Each screen of SCREENS in turn, in one app: opened from the deck tree, `q` pressed, then back to
-    the deck tree for the next (a failure names the screen)."""
+    the deck tree for the next (a failure names the screen); then a practice test, where `q` asks
+    before ending it; last, back on the deck tree, `q` quits."""
     app = make_app(practice_collection)
     async with app.run_test(size=(100, 32)) as pilot:
         for keys, opened, back in SCREENS:
@@ -67,20 +75,10 @@ async def test_q_elsewhere_does_what_escape_does(practice_collection):
                 await pilot.press("escape")
                 await pilot.pause()
 
-
-async def test_q_in_a_practice_test_asks_before_ending_it(practice_collection):
-    app = make_app(practice_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        app.screen.query_one("#decks").move_to(DECK)
-        await pilot.press("t")
+        await q_in_a_practice_test_asks_before_ending_it(app, pilot)
+        await pilot.press("escape", "l")  # end the test, leaving it
         await pilot.pause()
-        await pilot.click("#start")
-        await pilot.pause()
-        assert isinstance(app.screen, PracticeTestScreen)
-        app.screen.set_focus(None)
+        assert isinstance(app.screen, HomeScreen), "the deck tree"
         await pilot.press("q")
         await pilot.pause()
-        assert app.is_running and isinstance(app.screen, PracticeConfirmScreen)
-        await pilot.press("escape")  # keep going
-        await pilot.pause()
-        assert isinstance(app.screen, PracticeTestScreen)
+        assert app.return_code == 0, "the deck tree"  # None until the app exits

@@ -104,8 +104,10 @@ async def suspend_bury_flag_and_undo_act_on_the_card_on_screen(app, pilot, colle
 
 
 async def the_header_counts_a_learning_card_when_it_comes_due(
-    app, pilot, collection, clock, screen_text
+    app, pilot, collection, clock, screen_text, monkeypatch
 ) -> None:
+    # The screen's tick, every 1/20 s rather than every second: the wait below is for the next one.
+    monkeypatch.setattr("flashapp.tui.screens.study.TICK_SECONDS", 0.05)
     await _study(pilot, "Two later")
     await pilot.press("space", "1")  # Again: back in 30 minutes, beyond the 20-minute learn-ahead
     await pilot.pause()
@@ -116,7 +118,7 @@ async def the_header_counts_a_learning_card_when_it_comes_due(
 
 
 async def test_every_key_acts_on_the_card_on_screen_and_the_header_follows_what_comes_due(
-    collection, clock, write_deck, screen_text
+    collection, clock, write_deck, screen_text, monkeypatch
 ):
     """Three cases in one app (the functions above, named in a failure's traceback), each on a deck
     of its own (two new cards each) and a study screen of its own opened from the deck tree."""
@@ -132,4 +134,6 @@ async def test_every_key_acts_on_the_card_on_screen_and_the_header_follows_what_
         await back_home(pilot)
         await suspend_bury_flag_and_undo_act_on_the_card_on_screen(app, pilot, collection, clock)
         await back_home(pilot)
-        await the_header_counts_a_learning_card_when_it_comes_due(app, pilot, collection, clock, screen_text)
+        await the_header_counts_a_learning_card_when_it_comes_due(
+            app, pilot, collection, clock, screen_text, monkeypatch
+        )

@@ -110,7 +110,9 @@ async def test_the_key_bar_paints_what_textuals_footer_paints_in_every_state():
     assert len({str(hovered) for hovered in seen[Footer][5:]}) == 8  # each hover paints another line
 
 
-async def test_a_click_on_a_key_of_the_key_bar_presses_it_and_a_dimmed_key_rings_the_bell():
+async def test_a_click_on_a_key_of_the_key_bar_presses_it_and_it_repaints_its_line_without_a_layout():
+    """Two cases in one app: a click on a key presses it (a dimmed one rings the bell), then a change of
+    the keys repaints the bar's line without a layout."""
     app = make_keys_app(KeyBar)
     async with app.run_test(size=(80, 3)) as pilot:
         await pilot.pause()
@@ -118,23 +120,18 @@ async def test_a_click_on_a_key_of_the_key_bar_presses_it_and_a_dimmed_key_rings
         flag_x = next(start for start, _end, key in bar._spans if key.key == "f")
         await pilot.click(KeyBar, offset=(flag_x + 1, 0))
         await pilot.pause()
-        assert app.flags == 1
+        assert app.flags == 1, "click"
         bells = []
         app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
         undo_x = next(start for start, _end, key in bar._spans if key.key == "u")
         await pilot.click(KeyBar, offset=(undo_x, 0))
         await pilot.pause()
-        assert bells == [True] and app.flags == 1
+        assert bells == [True] and app.flags == 1, "click"
         await pilot.click(KeyBar, offset=(79, 0))  # past the last key: nothing
         await pilot.pause()
-        assert bells == [True] and app.flags == 1
+        assert bells == [True] and app.flags == 1, "click"
 
-
-async def test_the_key_bar_repaints_its_line_without_a_layout():
-    app = make_keys_app(KeyBar)
-    async with app.run_test(size=(80, 3)) as pilot:
-        await pilot.pause()
-        bar = app.query_one(KeyBar)
+        # Case "repaint": the keys change (the answer shown), and the bar repaints without a layout.
         layouts = []
         original = bar.refresh
 
@@ -145,8 +142,8 @@ async def test_the_key_bar_repaints_its_line_without_a_layout():
         bar.refresh = noted  # type: ignore[method-assign]
         app.revealed = True
         await pilot.pause()
-        assert layouts and not any(layouts)
-        assert "Answer" in "".join(run for run, _ in painted_line(app, bar))
+        assert layouts and not any(layouts), "repaint"
+        assert "Answer" in "".join(run for run, _ in painted_line(app, bar)), "repaint"
 
 
 async def a_new_card_of_one_paragraph_reuses_the_paragraph_widgets(app: App, pilot, screen_text) -> None:
@@ -262,10 +259,12 @@ async def test_the_status_line_paints_what_its_row_of_widgets_painted():
         (0, 6, 198, "review", 3, 4),
         (0, 0, 0, None, 9, 1),
     ]
-    for width in (60, 100, 140):  # the bar squeezed, roomy, and at its widest (80 columns)
-        app = StatusRow()
-        async with app.run_test(size=(width, 3)) as pilot:
-            row, status = app.query_one(Horizontal), app.query_one(StudyStatus)
+    app = StatusRow()
+    async with app.run_test(size=(60, 3)) as pilot:
+        row, status = app.query_one(Horizontal), app.query_one(StudyStatus)
+        for width in (60, 100, 140):  # the bar squeezed, roomy, and at its widest (80 columns)
+            await pilot.resize_terminal(width, 3)
+            await pilot.pause()
             for new, learning, due, current, studied, flag in cases:
                 status.show(new=new, learning=learning, due=due, current=current, studied=studied)
                 status.show_flag(flag)
@@ -298,10 +297,17 @@ async def test_the_heap_is_frozen_while_studying_and_thawed_after(study_collecti
         await pilot.press("space", "3")
         await pilot.pause()
         assert study.card is not None and gc.get_freeze_count() > 0
+        scroll = study.parts.scroll
+        assert scroll.has_focus
+        restyled = []
+        original = scroll.update_node_styles
+        scroll.update_node_styles = lambda *args, **kwargs: restyled.append(1) or original(*args, **kwargs)  # type: ignore[method-assign]
         await pilot.press("escape")
         await pilot.pause()
         assert gc.get_freeze_count() == 0  # thawed: what the session left is collected again
         assert frozen_heap.holds() == 0
+        # The card lost the focus as the screen closed, and was not restyled for it on the way out.
+        assert not scroll.has_focus and restyled == []
 
 
 async def test_leaving_the_study_screen_keeps_the_start_ups_freeze(study_collection):

@@ -84,107 +84,6 @@ async def back_home(pilot) -> None:
     assert isinstance(pilot.app.screen, HomeScreen)
 
 
-async def test_the_keys_before_and_after_the_reveal_suspend_bury_their_undo_and_a_flag(
-    study_collection, screen_text
-):
-    """Three cases in one app, each on a study screen of its own opened from the deck tree; the first
-    two leave the collection as they found it (nothing answered; suspend and bury undone)."""
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        # Case "reveal": the rating keys and buttons appear only after the reveal.
-        study = await start_study(pilot)
-        buttons = study.query_one(AnswerButtons)
-        assert "space" in footer_keys(study) and not {"1", "2", "3", "4"} & footer_keys(study), "reveal"
-        assert not buttons.revealed and [span.name for span in buttons.spans()] == ["show"], "reveal"
-        await pilot.press("3")  # ignored before the reveal
-        await pilot.pause()
-        assert study.session.stats.studied == 0, "reveal"
-        await pilot.press("space")
-        await pilot.pause()
-        assert {"1", "2", "3", "4"} <= footer_keys(study) and "space" not in footer_keys(study), "reveal"
-        assert [span.name for span in buttons.spans()] == [f"rate-{r.value}" for r in Rating], "reveal"
-        labels = [str(buttons.label(f"rate-{r.value}")) for r in Rating]
-        assert labels == ["Again  1m", "Hard  6m", "Good  10m", "Easy  4d"], "reveal"
-        bar_text = screen_text(app).splitlines()[buttons.region.y + 1]
-        assert all(label in bar_text for label in labels) and "Show answer" not in bar_text, "reveal"
-        await back_home(pilot)
-        assert study_collection.study_queue("Study::Basics").counts().new == 4, "reveal: nothing answered"
-
-        # Case "suspend and bury": each, and their undo.
-        study = await start_study(pilot)
-        first = study.card.id
-        await pilot.press("@")
-        await pilot.pause()
-        assert study_collection.card(first).suspended, "suspend"
-        second = study.card.id
-        await pilot.press("minus")
-        await pilot.pause()
-        assert study.card.id not in (first, second), "bury"
-        assert study_collection.study_queue("Study::Basics").counts().new == 2, "bury"
-        await pilot.press("u")
-        await pilot.pause()
-        assert study.card.id == second, "undo of the bury"  # unburied and shown again
-        await pilot.press("u")
-        await pilot.pause()
-        assert study.card.id == first and not study_collection.card(first).suspended, "undo of the suspend"
-        await back_home(pilot)
-        assert study_collection.study_queue("Study::Basics").counts().new == 4, "suspend and bury: undone"
-
-        # Case "flag": f cycles the flag, which is saved.
-        study = await start_study(pilot)
-        await pilot.press("f", "f")
-        await pilot.pause()
-        assert study_collection.card_flag(study.card.id) == 2, "flag"
-        assert "orange" in study.query_one(StudyStatus).flag.plain, "flag"
-
-
-async def test_status_counts_a_click_on_a_button_and_card_info_after_an_answer(study_collection, screen_text):
-    """Three cases in one app, each on a study screen of its own opened from the deck tree, each
-    answering one new card (four to begin with)."""
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        # Case "status": the counts and the progress under the header.
-        study = await start_study(pilot)
-        status = study.query_one(StudyStatus)
-        assert status.counts.plain == "New 4  Learn 0  Due 0", "status"
-        await pilot.press("space", "3")
-        await pilot.pause()
-        assert status.counts.plain == "New 3  Learn 1  Due 0", "status"
-        assert status.done.plain.strip() == "1/5", "status"
-        line = screen_text(app).splitlines()[1]  # under the header
-        assert line.startswith(" New 3  Learn 1  Due 0   ━") and line.endswith("━  1/5"), "status"
-        await back_home(pilot)
-
-        # Case "click": clicking the bar's keys shows the answer and answers.
-        study = await start_study(pilot)
-        await click_key(pilot, "show")
-        await pilot.pause()
-        assert study.revealed, "click"
-        first = study.card.id
-        assert study_collection.card(first).state == "new", "click"
-        await click_key(pilot, "rate-3")
-        await pilot.pause()
-        assert study.card.id != first, "click"
-        assert study_collection.card(first).state == "learning", "click"
-        await back_home(pilot)
-
-        # Case "info": card info shows the review history of the card just answered.
-        study = await start_study(pilot)
-        card_id = study.card.id
-        assert study_collection.card(card_id).state == "new", "info"
-        await pilot.press("space", "1")
-        await pilot.pause()
-        study.card = study_collection.study_card(card_id)  # look at the card just answered
-        await pilot.press("i")
-        await pilot.pause()
-        assert isinstance(app.screen, CardInfoScreen), "info"
-        text = screen_text(app)
-        assert "Review history" in text and "Again" in text and "new → learning" in text, "info"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is study, "info"
-
-
 async def test_an_edit_from_the_study_screen_escape_home_with_fresh_counts_and_nothing_to_study(
     study_collection, screen_text
 ):
@@ -247,23 +146,6 @@ async def test_an_edit_from_the_study_screen_escape_home_with_fresh_counts_and_n
         assert "Nothing to study in Study::Basics right now." in screen_text(app), "nothing to study"
 
 
-async def test_waits_for_learning_cards_due_later_today(study_collection, clock, screen_text):
-    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])  # one 1-hour step
-    app = make_app(study_collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot)
-        for _ in range(4):
-            await pilot.press("space", "1")
-            await pilot.pause()
-        assert study.waiting and study.card is None
-        assert "Next card in 1h" in screen_text(app)
-        assert "enter" in footer_keys(study)
-        clock.now += timedelta(minutes=45)  # within learn-ahead of the first one
-        await study._poll_learning()
-        await pilot.pause()
-        assert not study.waiting and study.card is not None
-
-
 async def test_summary_figures_and_undo_from_the_summary(study_collection, frozen_timer, screen_text):
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -312,70 +194,207 @@ cloze = "Rectified flow follows {{c1::straight}} paths from {{c2::noise::what?}}
 """
 
 
-async def test_type_in_cards_are_graded_character_by_character_and_cloze_cards_hide_the_deletion(
-    collection, write_deck, screen_text
+async def the_keys_before_and_after_the_reveal_suspend_bury_their_undo_and_a_flag(
+    app, pilot, study_collection, screen_text
+) -> None:
+    """Three cases, each on a study screen of its own opened from the deck tree; the first two leave
+    the collection as they found it (nothing answered; suspend and bury undone)."""
+    # Case "reveal": the rating keys and buttons appear only after the reveal.
+    study = await start_study(pilot)
+    buttons = study.query_one(AnswerButtons)
+    assert "space" in footer_keys(study) and not {"1", "2", "3", "4"} & footer_keys(study), "reveal"
+    assert not buttons.revealed and [span.name for span in buttons.spans()] == ["show"], "reveal"
+    await pilot.press("3")  # ignored before the reveal
+    await pilot.pause()
+    assert study.session.stats.studied == 0, "reveal"
+    await pilot.press("space")
+    await pilot.pause()
+    assert {"1", "2", "3", "4"} <= footer_keys(study) and "space" not in footer_keys(study), "reveal"
+    assert [span.name for span in buttons.spans()] == [f"rate-{r.value}" for r in Rating], "reveal"
+    labels = [str(buttons.label(f"rate-{r.value}")) for r in Rating]
+    assert labels == ["Again  1m", "Hard  6m", "Good  10m", "Easy  4d"], "reveal"
+    bar_text = screen_text(app).splitlines()[buttons.region.y + 1]
+    assert all(label in bar_text for label in labels) and "Show answer" not in bar_text, "reveal"
+    await back_home(pilot)
+    assert study_collection.study_queue("Study::Basics").counts().new == 4, "reveal: nothing answered"
+
+    # Case "suspend and bury": each, and their undo.
+    study = await start_study(pilot)
+    first = study.card.id
+    await pilot.press("@")
+    await pilot.pause()
+    assert study_collection.card(first).suspended, "suspend"
+    second = study.card.id
+    await pilot.press("minus")
+    await pilot.pause()
+    assert study.card.id not in (first, second), "bury"
+    assert study_collection.study_queue("Study::Basics").counts().new == 2, "bury"
+    await pilot.press("u")
+    await pilot.pause()
+    assert study.card.id == second, "undo of the bury"  # unburied and shown again
+    await pilot.press("u")
+    await pilot.pause()
+    assert study.card.id == first and not study_collection.card(first).suspended, "undo of the suspend"
+    await back_home(pilot)
+    assert study_collection.study_queue("Study::Basics").counts().new == 4, "suspend and bury: undone"
+
+    # Case "flag": f cycles the flag, which is saved.
+    study = await start_study(pilot)
+    await pilot.press("f", "f")
+    await pilot.pause()
+    assert study_collection.card_flag(study.card.id) == 2, "flag"
+    assert "orange" in study.query_one(StudyStatus).flag.plain, "flag"
+
+
+async def status_counts_a_click_on_a_button_and_card_info_after_an_answer(
+    app, pilot, study_collection, screen_text
+) -> None:
+    """Three cases, each on a study screen of its own opened from the deck tree, each answering one
+    new card (four to begin with)."""
+    # Case "status": the counts and the progress under the header.
+    study = await start_study(pilot)
+    status = study.query_one(StudyStatus)
+    assert status.counts.plain == "New 4  Learn 0  Due 0", "status"
+    await pilot.press("space", "3")
+    await pilot.pause()
+    assert status.counts.plain == "New 3  Learn 1  Due 0", "status"
+    assert status.done.plain.strip() == "1/5", "status"
+    line = screen_text(app).splitlines()[1]  # under the header
+    assert line.startswith(" New 3  Learn 1  Due 0   ━") and line.endswith("━  1/5"), "status"
+    await back_home(pilot)
+
+    # Case "click": clicking the bar's keys shows the answer and answers.
+    study = await start_study(pilot)
+    await click_key(pilot, "show")
+    await pilot.pause()
+    assert study.revealed, "click"
+    first = study.card.id
+    assert study_collection.card(first).state == "new", "click"
+    await click_key(pilot, "rate-3")
+    await pilot.pause()
+    assert study.card.id != first, "click"
+    assert study_collection.card(first).state == "learning", "click"
+    await back_home(pilot)
+
+    # Case "info": card info shows the review history of the card just answered.
+    study = await start_study(pilot)
+    card_id = study.card.id
+    assert study_collection.card(card_id).state == "new", "info"
+    await pilot.press("space", "1")
+    await pilot.pause()
+    study.card = study_collection.study_card(card_id)  # look at the card just answered
+    await pilot.press("i")
+    await pilot.pause()
+    assert isinstance(app.screen, CardInfoScreen), "info"
+    text = screen_text(app)
+    assert "Review history" in text and "Again" in text and "new → learning" in text, "info"
+    await pilot.press("escape")
+    await pilot.pause()
+    assert app.screen is study, "info"
+
+
+async def type_in_cards_are_graded_character_by_character_and_cloze_cards_hide_the_deletion(
+    app, pilot, collection, screen_text
+) -> None:
+    """Two cases, each on a study screen of its own opened from the deck tree."""
+    study = await start_study(pilot, "Typed")
+    typed = study.query_one("#typed")
+    assert typed.display and typed.has_focus
+    assert "Check answer" in screen_text(app).splitlines()[study.query_one(AnswerButtons).region.y + 1]
+    await pilot.press(*"Softmx", "enter")
+    await pilot.pause()
+    assert study.revealed and not typed.display
+    diff = study.query_one("#diff")
+    lines = str(diff.render()).splitlines()
+    verdict = "≈ Almost (close spelling): 2 (Hard) suggested"
+    assert lines == ["You typed  Softmx", "Expected   softmax", verdict]
+    # The missing "a" is marked in the expected line, the wrong "S" in the typed one.
+    spans = {str(diff.render())[s.start : s.end]: str(s.style) for s in diff.render().spans}
+    assert "strike" in spans["S"] and "underline" in spans["a"]
+    await pilot.press("1")
+    await pilot.pause()
+    # Case, spacing and Unicode forms do not matter for the verdict: "QKT" matches "QKᵀ".
+    study.query_one("#typed").value = " SOFTMAX(QKT/√dk)v "  # √ is not a key Pilot can press
+    await pilot.press("enter")
+    await pilot.pause()
+    assert "✓ Right" in str(study.query_one("#diff").render())
+    assert "softmax(QKᵀ/√dₖ)V" in screen_text(app)
+    await pilot.press("3")
+    await pilot.pause()
+    assert next(card.state for card in collection.cards() if card.key == "t1") == "learning"
+    await back_home(pilot)
+
+    # Case "cloze": the deletion hidden, then revealed in place of the question.
+    study = await start_study(pilot, "Typed")
+    while study.card.note_type != "cloze":
+        await pilot.press("enter", "4")
+        await pilot.pause()
+    assert "Rectified flow follows [...] paths from noise to data." in screen_text(app), "cloze"
+    await pilot.press("space")
+    await pilot.pause()
+    text = screen_text(app)
+    assert "Rectified flow follows [straight] paths from noise to data." in text, "cloze"
+    assert "[...]" not in text, "cloze"  # the answer replaces the question, as in Anki
+
+
+async def test_keys_status_clicks_card_info_type_in_and_cloze_cards(
+    study_collection, write_deck, screen_text
 ):
-    """Two cases in one app, each on a study screen of its own opened from the deck tree."""
-    collection.import_paths([write_deck(TYPED)])
-    app = make_app(collection)
-    async with app.run_test(size=(100, 32)) as pilot:
-        study = await start_study(pilot, "Typed")
-        typed = study.query_one("#typed")
-        assert typed.display and typed.has_focus
-        assert "Check answer" in screen_text(app).splitlines()[study.query_one(AnswerButtons).region.y + 1]
-        await pilot.press(*"Softmx", "enter")
-        await pilot.pause()
-        assert study.revealed and not typed.display
-        diff = study.query_one("#diff")
-        lines = str(diff.render()).splitlines()
-        verdict = "≈ Almost (close spelling): 2 (Hard) suggested"
-        assert lines == ["You typed  Softmx", "Expected   softmax", verdict]
-        # The missing "a" is marked in the expected line, the wrong "S" in the typed one.
-        spans = {str(diff.render())[s.start : s.end]: str(s.style) for s in diff.render().spans}
-        assert "strike" in spans["S"] and "underline" in spans["a"]
-        await pilot.press("1")
-        await pilot.pause()
-        # Case, spacing and Unicode forms do not matter for the verdict: "QKT" matches "QKᵀ".
-        study.query_one("#typed").value = " SOFTMAX(QKT/√dk)v "  # √ is not a key Pilot can press
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "✓ Right" in str(study.query_one("#diff").render())
-        assert "softmax(QKᵀ/√dₖ)V" in screen_text(app)
-        await pilot.press("3")
-        await pilot.pause()
-        assert next(card.state for card in collection.cards() if card.key == "t1") == "learning"
-        await back_home(pilot)
-
-        # Case "cloze": the deletion hidden, then revealed in place of the question.
-        study = await start_study(pilot, "Typed")
-        while study.card.note_type != "cloze":
-            await pilot.press("enter", "4")
-            await pilot.pause()
-        assert "Rectified flow follows [...] paths from noise to data." in screen_text(app), "cloze"
-        await pilot.press("space")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "Rectified flow follows [straight] paths from noise to data." in text, "cloze"
-        assert "[...]" not in text, "cloze"  # the answer replaces the question, as in Anki
-
-
-async def test_ending_while_waiting_says_what_comes_back_today(study_collection, screen_text):
-    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])
+    """Eight cases in one app (the three functions above, named in a failure's traceback), each on a
+    study screen of its own opened from the deck tree: the study deck's, then the "Typed" deck's."""
+    study_collection.import_paths([write_deck(TYPED)], backup=False)
     app = make_app(study_collection)
     async with app.run_test(size=(100, 32)) as pilot:
+        await the_keys_before_and_after_the_reveal_suspend_bury_their_undo_and_a_flag(
+            app, pilot, study_collection, screen_text
+        )
+        await back_home(pilot)
+        await status_counts_a_click_on_a_button_and_card_info_after_an_answer(
+            app, pilot, study_collection, screen_text
+        )
+        await pilot.press("escape")  # card info
+        await back_home(pilot)
+        await type_in_cards_are_graded_character_by_character_and_cloze_cards_hide_the_deletion(
+            app, pilot, study_collection, screen_text
+        )
+
+
+async def test_waits_for_learning_cards_due_later_today_and_ending_then_says_what_comes_back(
+    study_collection, clock, screen_text
+):
+    """Two cases in one app, each on a study screen of its own opened from the deck tree, with one
+    1-hour learning step: four cards answered Again, the screen waits and Enter ends the session;
+    opened again, it waits until the clock brings the first card within learn-ahead."""
+    study_collection.set_deck_options("Study::Basics", learning_steps_minutes=[60.0])  # one 1-hour step
+    app = make_app(study_collection)
+    async with app.run_test(size=(100, 32)) as pilot:
+        # Case "ending": ending while waiting says what comes back today.
         study = await start_study(pilot)
         for _ in range(4):
             await pilot.press("space", "1")
             await pilot.pause()
+        assert study.waiting and study.card is None, "ending"
+        assert "Next card in 1h" in screen_text(app), "ending"
+        assert "enter" in footer_keys(study), "ending"
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        assert isinstance(app.screen, SummaryScreen), "ending"
         text = screen_text(app)
-        assert "Session ended. 4 cards in Study::Basics come back later today." in text
-        assert "Next cards due  today 13:00" in text
+        assert "Session ended. 4 cards in Study::Basics come back later today." in text, "ending"
+        assert "Next cards due  today 13:00" in text, "ending"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen) and study.waiting is False
+        assert isinstance(app.screen, HomeScreen) and study.waiting is False, "ending"
+
+        # Case "waits": the study screen waits for the learning cards due later today.
+        study = await start_study(pilot)
+        assert study.waiting and study.card is None, "waits"
+        assert "Next card in 1h" in screen_text(app), "waits"
+        assert "enter" in footer_keys(study), "waits"
+        clock.now += timedelta(minutes=45)  # within learn-ahead of the first one
+        await study._poll_learning()
+        await pilot.pause()
+        assert not study.waiting and study.card is not None, "waits"
 
 
 def studied_today_line(screen) -> str:
