@@ -19,14 +19,13 @@ import argparse
 import asyncio
 import cProfile
 import os
-import pstats
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from study_screen import print_profile, summary  # the same figures as the study screen's
 from textual import events
 from textual._wait import wait_for_idle
 from textual.widgets import Input
@@ -71,16 +70,6 @@ class Samples:
             f"    wall, key to settled, ms: {summary(self.settled)}\n"
             f"    CPU, key to settled, ms:  {summary(self.cpu)}"
         )
-
-
-def summary(values: list[float]) -> str:
-    if not values:
-        return "(none)"
-    ordered = sorted(values)
-    return (
-        f"median {statistics.median(ordered):6.1f}  p90 {ordered[int(len(ordered) * 0.9)]:6.1f}  "
-        f"max {ordered[-1]:6.1f}"
-    )
 
 
 class Timed:
@@ -216,10 +205,7 @@ def main() -> None:
         print(f"      {kind:16} CPU ms: {summary(cpu)}")
     print(feedback.line("learn: answer key to its feedback"))
     print(following.line("learn: Enter on the feedback to the next question"))
-    if profile is not None:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
-        if os.environ.get("PROFILE_DUMP"):
-            profile.dump_stats(os.environ["PROFILE_DUMP"])
+    print_profile(profile, args.profile)
 
 
 if __name__ == "__main__":

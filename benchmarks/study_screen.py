@@ -118,6 +118,8 @@ async def measure(
 
 
 def summary(values: list[float]) -> str:
+    if not values:
+        return "(none)"
     ordered = sorted(values)
     return (
         f"median {statistics.median(ordered):6.1f}  p90 {ordered[int(len(ordered) * 0.9)]:6.1f}  "
@@ -152,10 +154,16 @@ def main() -> None:
     slowest = max(range(len(samples.cpu)), key=samples.cpu.__getitem__)
     others = samples.cpu[:slowest] + samples.cpu[slowest + 1 :]
     print(f"  the slowest answer (CPU) is answer {slowest + 1}; without it: {summary(others)}")
-    if profile is not None:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
-        if os.environ.get("PROFILE_DUMP"):
-            profile.dump_stats(os.environ["PROFILE_DUMP"])
+    print_profile(profile, args.profile)
+
+
+def print_profile(profile: cProfile.Profile | None, lines: int) -> None:
+    """The `--profile N` lines by cumulative time; also saved to $PROFILE_DUMP when that is set."""
+    if profile is None:
+        return
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(lines)
+    if os.environ.get("PROFILE_DUMP"):
+        profile.dump_stats(os.environ["PROFILE_DUMP"])
 
 
 if __name__ == "__main__":
