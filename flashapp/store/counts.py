@@ -115,6 +115,12 @@ def is_interday(due: datetime, calendar: Calendar) -> bool:
     return calendar.start(calendar.day(due)) == due
 
 
+def learning_fetch_end(now: datetime, calendar: Calendar, learn_ahead: timedelta) -> datetime:
+    """Learning cards due before this instant may count now: those of today, and intraday ones due
+    within the learn-ahead limit when it reaches past the day's end."""
+    return max(calendar.day_end(now), now + learn_ahead + timedelta(microseconds=1))
+
+
 @dataclass(frozen=True)
 class DeckCounts:
     name: str
@@ -267,22 +273,29 @@ def deck_counts(
     limits = {name: limit for name, limit in limits.items() if in_subtree(name, deck)}
     if deck is not None and deck not in limits:
         return []
-    day_end = runner.time(calendar.day_end(now))
+    today_end = calendar.day_end(now)
+    day_end = runner.time(today_end)
     children: dict[str, list[str]] = defaultdict(list)
     for name in limits:
         if SEPARATOR in name and parents(name)[-1] in limits:
             children[parents(name)[-1]].append(name)
 
     rows = runner.rows
-    learn_cutoff = min(calendar.day_end(now), now + learn_ahead)
+    # Intraday learning cards count when due within the learn-ahead limit, even past the rollover
+    # (Anki's deck tree does: a step ending just after 4 am is shown at 3:50 with a 20-minute limit);
+    # interday ones when due on a study day up to today.
+    learn_cutoff = now + learn_ahead
+    learning_before = runner.time(learning_fetch_end(now, calendar, learn_ahead))
     capped: dict[str, DeckCounts] = {}
     for name in sorted(limits, key=lambda n: -n.count(SEPARATOR)):  # deepest first
         limit = limits[name]
         below = [capped[child] for child in children[name]]
         # Learning cards are few: their due times alone are read, to tell interday from intraday.
-        dues = [read_time(d) for (d,) in rows(SQL["learning"], {"deck_id": limit.id, "before": day_end})]
+        dues = [
+            read_time(d) for (d,) in rows(SQL["learning"], {"deck_id": limit.id, "before": learning_before})
+        ]
         interday_dues = [is_interday(due, calendar) for due in dues]
-        own_interday = sum(interday_dues)
+        own_interday = sum(day and due < today_end for due, day in zip(dues, interday_dues, strict=True))
         intraday = sum(due <= learn_cutoff and not day for due, day in zip(dues, interday_dues, strict=True))
         # Interday learning first, then reviews, both under the review limit (Anki v3's order).
         review_room = limit.review_room

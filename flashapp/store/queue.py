@@ -29,6 +29,7 @@ from flashapp.store.counts import (
     deck_limits,
     in_subtree,
     is_interday,
+    learning_fetch_end,
     parents,
     totals,
 )
@@ -65,7 +66,7 @@ class QueueCounts:
 
 @dataclass
 class StudyQueue:
-    learning: list[QueuedCard] = field(default_factory=list)  # due before the day ends, by due
+    learning: list[QueuedCard] = field(default_factory=list)  # due today or within learn-ahead, by due
     review: list[QueuedCard] = field(default_factory=list)
     new: list[QueuedCard] = field(default_factory=list)
     learn_ahead: timedelta = DEFAULT_LEARN_AHEAD  # the collection's learn-ahead limit
@@ -119,7 +120,8 @@ def build_queue(
     learn_ahead: timedelta = DEFAULT_LEARN_AHEAD,
 ) -> StudyQueue:
     """The queue for `deck` and its subdecks (None: every deck): as many new and review cards from each
-    deck as `counts.deck_counts` says it shows today, and every learning card due before the day ends.
+    deck as `counts.deck_counts` says it shows today, and every learning card due before the day ends
+    or, intraday, within the learn-ahead limit.
     `connection`: an SQLAlchemy `Connection`/`Session`, a `sqlite3` connection or a `sql_text` runner.
     Raises `UnknownDeck` for a deck that does not exist."""
     runner = runner_for(connection)
@@ -142,7 +144,16 @@ def build_queue(
     day_end = calendar.day_end(now)
     # Taking cards while every deck on a card's chain has room reaches each top deck's count exactly:
     # the counts are capped bottom-up by the same nested limits (a laminar family, where greedy is optimal).
-    learning = _fetch(runner, ids, QUEUE_LEARNING, before=day_end, limit=None, offset=0)
+    learning = _fetch(
+        runner,
+        ids,
+        QUEUE_LEARNING,
+        before=learning_fetch_end(now, calendar, learn_ahead),
+        limit=None,
+        offset=0,
+    )
+    # Intraday cards past the day's end are within the learn-ahead limit; interday ones wait for their day.
+    learning = [card for card in learning if card.due < day_end or not is_interday(card.due, calendar)]
     interday = [card for card in learning if is_interday(card.due, calendar)]
     interday_room = {row.name: row.interday for row in rows}
     # Interday learning cards are held under the review limit: as many as the counts say, due first.

@@ -153,3 +153,53 @@ def test_export_writes_the_learn_ahead_limit_and_the_review_limit_option(
     finally:
         connection.close()
     assert (info.learn_ahead_minutes, info.new_cards_ignore_review_limit) == (7, True)
+
+
+def test_learning_due_past_the_rollover_within_the_learn_ahead_limit_counts_as_in_anki(
+    tmp_path, empty_collection_file
+):
+    """Whatever the time of day: the rollover hour set to the next hour and a learn-ahead limit reaching
+    10 minutes past it. Intraday learning cards due before the rollover and up to the limit count in
+    Learn (Anki's deck tree counts them; flashapp once stopped at the day's end, so the random collections
+    above disagreed with Anki when run within the limit of 4 am); one due past the limit does not, nor an
+    interday learning card due tomorrow. The study queue holds the counted ones, first the one due first."""
+    col = AnkiCollection(str(tmp_path / "source.anki2"))
+    try:
+        for _ in range(2):  # again if the hour turned between reading it and Anki's cutoff
+            now = int(time.time())
+            col.set_config("rollover", (datetime.now().hour + 1) % 24)  # local time, as Anki's day
+            cutoff = col.sched.day_cutoff
+            if 0 < cutoff - now <= 3600:
+                break
+        assert 0 < cutoff - now <= 3600
+        ahead = (cutoff - now) // 60 + 10  # minutes: the limit reaches 9-10 minutes past the rollover
+        col.set_config("collapseTime", 60 * ahead)
+        deck_id = col.decks.id("L")
+        for i, due in enumerate([cutoff - 60, cutoff + 120, cutoff + 300, cutoff + 60 * 60, None]):
+            note = col.new_note(col.models.by_name("Basic"))
+            note["Front"] = f"learning {i}"
+            col.add_note(note, deck_id)
+            card = note.cards()[0]
+            if due is None:  # interday learning, due tomorrow
+                card.type, card.queue, card.left, card.due = 1, 3, 1, col.sched.today + 1
+            else:
+                card.type, card.queue, card.left, card.due = 1, 1, 1, due
+            col.update_card(card)
+        counted_at = datetime.fromtimestamp(time.time(), UTC)
+        (node,) = col.sched.deck_due_tree().children
+        theirs = (node.new_count, node.learn_count, node.review_count)
+        path = str(tmp_path / "source.colpkg")
+        col.export_collection_package(path, include_media=False, legacy=False)
+    finally:
+        col.close()
+    assert theirs == (0, 3, 0)  # Anki: before the rollover, and the two after it within the limit
+    with Collection.open(
+        empty_collection_file(tmp_path / "flashapp.db"), shipped_decks=False, clock=lambda: counted_at
+    ) as ours:
+        ours.import_paths([path])
+        (row,) = ours.deck_counts()
+        assert (row.new, row.learning, row.due) == theirs
+        queue = ours.study_queue("L")
+        assert queue.counts(counted_at).learning == 3
+        first = ours.card(queue.next_card_id(counted_at))
+        assert first.front == "learning 0"
