@@ -3,9 +3,11 @@ discard."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -40,6 +42,15 @@ class ConfirmDiscardScreen(StyledOnMount, ModalScreen[bool]):
         super().__init__()
         self.what = what
         self.keep, self.discard = keep, discard
+        # The footer's keys say what the buttons say ("Keep playing", "Leave" in a game).
+        labels = {"keep": keep, "discard": discard}
+        self._bindings = BindingsMap.from_keys(
+            {
+                key: [replace(binding, description=labels.get(binding.id or "", binding.description))
+                      for binding in bindings]
+                for key, bindings in self._bindings.key_to_bindings.items()
+            }
+        )  # fmt: skip
 
     def compose(self) -> ComposeResult:
         with Vertical(id="discard") as box:

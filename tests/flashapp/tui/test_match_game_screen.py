@@ -155,7 +155,10 @@ async def leaving_a_game_in_progress_asks_first(app, pilot, practice_collection,
     await pilot.press("q")  # q does what Escape does here: it asks
     await pilot.pause()
     assert isinstance(app.screen, ConfirmDiscardScreen)
-    assert "leaving it records no time" in screen_text(app)
+    shown = screen_text(app)
+    assert "leaving it records no time" in shown
+    footer = shown.splitlines()[-1]  # the keys say what the buttons say
+    assert "Keep playing" in footer and "Leave" in footer and "editing" not in footer, footer
     await pilot.press("k")  # keep playing
     await pilot.pause()
     assert app.screen is screen and screen.game.cleared
