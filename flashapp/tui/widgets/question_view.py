@@ -179,10 +179,14 @@ class QuestionView(VerticalScroll):
         answers = self._answers.get(kind) if kind in ("multiple_choice", "true_false") else None
         return list(answers.query(ChoiceOption)) if answers is not None else []
 
+    def _key_catcher(self) -> _AnswerKeys | None:
+        """The key catcher (`_AnswerKeys`), once it is in the view."""
+        return self._keys if self._keys is not None and self._keys.parent is self else None
+
     def allow_focus(self) -> bool:
-        """One Tab stop for the question: the key catcher inside it once that is there (`_AnswerKeys`),
-        the view itself before."""
-        return self._keys is None or self._keys.parent is not self
+        """One Tab stop for the question: the key catcher inside it once that is there, the view
+        itself before."""
+        return self._key_catcher() is None
 
     def focus_answer(self) -> None:
         if self.question is not None and self.question.kind in ("written", "computed") and not self.locked:
@@ -194,8 +198,9 @@ class QuestionView(VerticalScroll):
 
     def focus_keys(self) -> None:
         """Focus for keys that go to the view and the screen, not to a field (see `_AnswerKeys`)."""
-        if self._keys is not None and self._keys.parent is self:
-            self._keys.focus(scroll_visible=False)
+        catcher = self._key_catcher()
+        if catcher is not None:
+            catcher.focus(scroll_visible=False)
         else:
             self.focus()
 
